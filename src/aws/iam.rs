@@ -1,0 +1,198 @@
+//! IAM: the organization features check, and the root-user calls made inside a root session.
+
+use super::{pages, Aws, CallError};
+use crate::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate};
+use aws_smithy_types::DateTime;
+
+/// An IAM client holding one member account's root session. Every call omits `UserName`, so it
+/// acts on that account's root user.
+#[derive(Clone)]
+pub struct RootSession {
+    client: aws_sdk_iam::Client,
+    aws: Aws,
+}
+
+impl Aws {
+    /// `iam:ListOrganizationsFeatures`: the enabled centralized root access features.
+    pub async fn organizations_features(&self) -> Result<Vec<String>, CallError> {
+        self.pace().await;
+        let out = self
+            .iam
+            .list_organizations_features()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("ListOrganizationsFeatures", e))?;
+        Ok(out
+            .enabled_features()
+            .iter()
+            .map(|f| f.as_str().to_string())
+            .collect())
+    }
+}
+
+impl RootSession {
+    pub(super) fn new(client: aws_sdk_iam::Client, aws: Aws) -> Self {
+        RootSession { client, aws }
+    }
+
+    /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
+    pub async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+        self.aws.pace().await;
+        match self.client.get_login_profile().send().await {
+            Ok(out) => Ok(Some(LoginProfile {
+                created: out.login_profile().map(|p| p.create_date),
+            })),
+            Err(e) => {
+                let err = CallError::from_sdk("GetLoginProfile", e);
+                if err.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// ListMFADevices, all pages.
+    pub async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+        const OP: &str = "ListMFADevices";
+        pages::collect(OP, |marker| async move {
+            self.aws.pace().await;
+            let out = self
+                .client
+                .list_mfa_devices()
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .mfa_devices()
+                .iter()
+                .map(|d| MfaDevice {
+                    serial: d.serial_number().to_string(),
+                    enabled: Some(d.enable_date),
+                })
+                .collect();
+            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+        })
+        .await
+    }
+
+    /// ListAccessKeys, all pages, then GetAccessKeyLastUsed for each key.
+    pub async fn access_keys(&self) -> Result<Vec<AccessKey>, CallError> {
+        let keys = self.access_key_ids().await?;
+        let lookups = keys.into_iter().map(|(id, status)| async move {
+            let last_used = self.access_key_last_used(&id).await;
+            AccessKey {
+                id,
+                status,
+                last_used,
+            }
+        });
+        Ok(futures::future::join_all(lookups).await)
+    }
+
+    /// ListAccessKeys, all pages: (key id, status).
+    pub async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+        const OP: &str = "ListAccessKeys";
+        pages::collect(OP, |marker| async move {
+            self.aws.pace().await;
+            let out = self
+                .client
+                .list_access_keys()
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .access_key_metadata()
+                .iter()
+                .map(|k| {
+                    (
+                        k.access_key_id().unwrap_or_default().to_string(),
+                        k.status().map(|s| s.as_str()).unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+        })
+        .await
+    }
+
+    async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
+        self.aws.pace().await;
+        let out = self
+            .client
+            .get_access_key_last_used()
+            .access_key_id(key_id)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetAccessKeyLastUsed", e))?;
+        Ok(out.access_key_last_used().and_then(|u| u.last_used_date))
+    }
+
+    /// ListSigningCertificates, all pages.
+    pub async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+        const OP: &str = "ListSigningCertificates";
+        pages::collect(OP, |marker| async move {
+            self.aws.pace().await;
+            let out = self
+                .client
+                .list_signing_certificates()
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .certificates()
+                .iter()
+                .map(|c| SigningCertificate {
+                    id: c.certificate_id().to_string(),
+                    status: c.status().as_str().to_string(),
+                })
+                .collect();
+            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+        })
+        .await
+    }
+
+    /// GetUser's `PasswordLastUsed` for the root user (`Ok(None)`: never used or not reported).
+    pub async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+        self.aws.pace().await;
+        let out = self
+            .client
+            .get_user()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetUser", e))?;
+        Ok(out.user().and_then(|u| u.password_last_used))
+    }
+
+    /// DeleteLoginProfile. Returns `false` when there was none (NoSuchEntity), which is not a failure.
+    pub async fn delete_login_profile(&self) -> Result<bool, CallError> {
+        self.aws.pace().await;
+        match self.client.delete_login_profile().send().await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                let err = CallError::from_sdk("DeleteLoginProfile", e);
+                if err.is_not_found() {
+                    Ok(false)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// DeactivateMFADevice for one serial (virtual, hardware or FIDO alike).
+    pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+        self.aws.pace().await;
+        self.client
+            .deactivate_mfa_device()
+            .serial_number(serial)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| CallError::from_sdk("DeactivateMFADevice", e))
+    }
+}

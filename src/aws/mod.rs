@@ -1,0 +1,171 @@
+//! The only code that names `aws_sdk_*` types: one shared SDK configuration, the management
+//! clients, and per-account root-session clients derived from it.
+
+mod error;
+pub mod iam;
+pub mod org;
+mod pages;
+mod rate;
+mod stats;
+pub mod sts;
+
+pub use error::{classify, CallError, ErrorKind};
+pub use rate::RateLimiter;
+pub use stats::CallStats;
+
+use aws_config::default_provider::region::DefaultRegionChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The region used when neither the command line, the config file, the environment nor the
+/// profile names one. AssumeRoot needs a regional STS endpoint, so some region is required.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// How to reach AWS: the standard credential chain plus rootsweep's overrides.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Named profile (`--profile`); otherwise the SDK's own (`AWS_PROFILE`, `default`).
+    pub profile: Option<String>,
+    /// Region (`--region`); otherwise the SDK's chain, then [`DEFAULT_REGION`].
+    pub region: Option<String>,
+    /// One endpoint for all three services (`--endpoint-url`); the SDK's `AWS_ENDPOINT_URL*`
+    /// variables apply when unset.
+    pub endpoint_url: Option<String>,
+    /// Attempts per call, throttling retries included.
+    pub max_attempts: u32,
+    /// Limit on one attempt of one call.
+    pub call_timeout: Duration,
+    /// Client-side limit on requests per second across the run (`None`: unlimited).
+    pub max_rps: Option<f64>,
+    /// Explicit credentials instead of the chain (the demo uses the simulator's).
+    pub credentials: Option<Credentials>,
+}
+
+/// Shared AWS access for one run.
+#[derive(Clone)]
+pub struct Aws {
+    sdk: SdkConfig,
+    retry_partition: RetryPartition,
+    stats: CallStats,
+    limiter: Option<Arc<RateLimiter>>,
+    /// Organizations client (management credentials).
+    pub org: aws_sdk_organizations::Client,
+    /// STS client (management credentials), regional endpoint.
+    pub sts: aws_sdk_sts::Client,
+    /// IAM client (management credentials).
+    pub iam: aws_sdk_iam::Client,
+}
+
+impl Aws {
+    /// Loads the SDK configuration once; every client of the run derives from it and so shares
+    /// one HTTP connection pool.
+    pub async fn connect(settings: &Settings) -> Aws {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(
+                RetryConfig::adaptive()
+                    .with_max_attempts(settings.max_attempts.max(1))
+                    .with_initial_backoff(Duration::from_millis(200))
+                    .with_max_backoff(Duration::from_secs(10)),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(settings.call_timeout)
+                    .build(),
+            )
+            .region(region_chain(settings).await);
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &settings.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let Some(creds) = &settings.credentials {
+            loader = loader.credentials_provider(creds.clone());
+        }
+        let sdk = loader.load().await;
+        // Throttling is expected at scale: the default retry quota (500 tokens) would turn a
+        // long throttled run into failed accounts, so the whole run shares an unlimited bucket
+        // and relies on adaptive rate limiting instead.
+        let retry_partition = RetryPartition::custom("rootsweep")
+            .token_bucket(TokenBucket::unlimited())
+            .build();
+        let stats = CallStats::default();
+        let org = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&sdk)
+                .retry_partition(retry_partition.clone())
+                .interceptor(stats.clone())
+                .build(),
+        );
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&sdk)
+                .retry_partition(retry_partition.clone())
+                .interceptor(stats.clone())
+                .build(),
+        );
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&sdk)
+                .retry_partition(retry_partition.clone())
+                .interceptor(stats.clone())
+                .build(),
+        );
+        let limiter = settings.max_rps.map(|rps| Arc::new(RateLimiter::new(rps)));
+        Aws {
+            sdk,
+            retry_partition,
+            stats,
+            limiter,
+            org,
+            sts,
+            iam,
+        }
+    }
+
+    /// The region in use.
+    pub fn region(&self) -> Option<String> {
+        self.sdk.region().map(|r| r.to_string())
+    }
+
+    /// Call and retry counters for the run.
+    pub fn stats(&self) -> &CallStats {
+        &self.stats
+    }
+
+    /// Waits for the client-side rate limit (`--max-rps`), if any.
+    pub async fn pace(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+    }
+
+    /// An IAM client acting with one root session's credentials. It shares the run's HTTP pool,
+    /// retry partition and counters, and caches nothing per account.
+    pub fn session_iam(&self, credentials: Credentials) -> iam::RootSession {
+        let config = aws_sdk_iam::config::Builder::from(&self.sdk)
+            .credentials_provider(credentials)
+            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
+            .retry_partition(self.retry_partition.clone())
+            .interceptor(self.stats.clone())
+            .build();
+        iam::RootSession::new(aws_sdk_iam::Client::from_conf(config), self.clone())
+    }
+}
+
+async fn region_chain(settings: &Settings) -> Region {
+    if let Some(region) = &settings.region {
+        return Region::new(region.clone());
+    }
+    let mut chain = DefaultRegionChain::builder();
+    if let Some(profile) = &settings.profile {
+        chain = chain.profile_name(profile);
+    }
+    match chain.build().region().await {
+        Some(region) => region,
+        None => Region::from_static(DEFAULT_REGION),
+    }
+}

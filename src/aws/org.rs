@@ -1,0 +1,234 @@
+//! Organizations: the organization, trusted access, delegated administrators, accounts and OUs.
+
+use super::{pages, Aws, CallError, ErrorKind};
+use crate::model::Account;
+
+/// What DescribeOrganization says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    /// `o-...`
+    pub id: String,
+    /// `ALL` or `CONSOLIDATED_BILLING`.
+    pub feature_set: String,
+    /// The management account id.
+    pub management_account: String,
+}
+
+/// One page of ListAccounts.
+#[derive(Debug)]
+pub struct AccountPage {
+    /// The accounts on this page (possibly none).
+    pub accounts: Vec<Account>,
+    /// The token for the next page; `None` on the last.
+    pub next_token: Option<String>,
+}
+
+impl Aws {
+    /// `organizations:DescribeOrganization`.
+    pub async fn describe_organization(&self) -> Result<Organization, CallError> {
+        self.pace().await;
+        let out = self
+            .org
+            .describe_organization()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("DescribeOrganization", e))?;
+        let org = out.organization();
+        Ok(Organization {
+            id: org.and_then(|o| o.id()).unwrap_or_default().to_string(),
+            feature_set: org
+                .and_then(|o| o.feature_set())
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default(),
+            management_account: org
+                .and_then(|o| o.master_account_id())
+                .unwrap_or_default()
+                .to_string(),
+        })
+    }
+
+    /// Whether trusted access is enabled for a service principal (all pages).
+    pub async fn service_access_enabled(&self, principal: &str) -> Result<bool, CallError> {
+        const OP: &str = "ListAWSServiceAccessForOrganization";
+        let principals = pages::collect(OP, |token| async move {
+            self.pace().await;
+            let out = self
+                .org
+                .list_aws_service_access_for_organization()
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .enabled_service_principals()
+                .iter()
+                .filter_map(|p| p.service_principal().map(str::to_string))
+                .collect();
+            Ok((items, out.next_token().map(str::to_string)))
+        })
+        .await?;
+        Ok(principals.iter().any(|p| p == principal))
+    }
+
+    /// Account ids registered as delegated administrators for a service principal (all pages).
+    pub async fn delegated_administrators(
+        &self,
+        principal: &str,
+    ) -> Result<Vec<String>, CallError> {
+        const OP: &str = "ListDelegatedAdministrators";
+        pages::collect(OP, |token| async move {
+            self.pace().await;
+            let out = self
+                .org
+                .list_delegated_administrators()
+                .service_principal(principal)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .delegated_administrators()
+                .iter()
+                .filter_map(|d| d.id().map(str::to_string))
+                .collect();
+            Ok((items, out.next_token().map(str::to_string)))
+        })
+        .await
+    }
+
+    /// One page of `organizations:ListAccounts` (at most 20 accounts).
+    pub async fn list_accounts_page(
+        &self,
+        token: Option<String>,
+    ) -> Result<AccountPage, CallError> {
+        self.pace().await;
+        let out = self
+            .org
+            .list_accounts()
+            .max_results(20)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("ListAccounts", e))?;
+        let accounts = out.accounts().iter().map(convert_account).collect();
+        let next_token = out.next_token().map(str::to_string);
+        if next_token.is_some() && next_token == token {
+            return Err(CallError::new(
+                "ListAccounts",
+                "PaginationLoop",
+                "the service returned the same NextToken twice",
+                ErrorKind::Other,
+            ));
+        }
+        Ok(AccountPage {
+            accounts,
+            next_token,
+        })
+    }
+
+    /// Checks that an OU exists (`DescribeOrganizationalUnit`).
+    pub async fn describe_ou(&self, ou: &str) -> Result<(), CallError> {
+        self.pace().await;
+        self.org
+            .describe_organizational_unit()
+            .organizational_unit_id(ou)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| CallError::from_sdk("DescribeOrganizationalUnit", e))
+    }
+
+    /// The OU ids from the root down to `ou` inclusive (`ListParents`, repeatedly).
+    pub async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+        let mut path = vec![ou.to_string()];
+        let mut child = ou.to_string();
+        // An organization is at most five OU levels deep; the bound guards against a cycle.
+        for _ in 0..10 {
+            self.pace().await;
+            let out = self
+                .org
+                .list_parents()
+                .child_id(&child)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk("ListParents", e))?;
+            let Some(parent) = out.parents().first().and_then(|p| p.id()) else {
+                break;
+            };
+            path.insert(0, parent.to_string());
+            if parent.starts_with("r-") {
+                break;
+            }
+            child = parent.to_string();
+        }
+        Ok(path)
+    }
+
+    /// Child OUs of a parent (all pages).
+    pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, CallError> {
+        const OP: &str = "ListOrganizationalUnitsForParent";
+        pages::collect(OP, |token| async move {
+            self.pace().await;
+            let out = self
+                .org
+                .list_organizational_units_for_parent()
+                .parent_id(parent)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .organizational_units()
+                .iter()
+                .filter_map(|o| o.id().map(str::to_string))
+                .collect();
+            Ok((items, out.next_token().map(str::to_string)))
+        })
+        .await
+    }
+
+    /// Account ids directly under a parent (all pages).
+    pub async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
+        const OP: &str = "ListAccountsForParent";
+        pages::collect(OP, |token| async move {
+            self.pace().await;
+            let out = self
+                .org
+                .list_accounts_for_parent()
+                .parent_id(parent)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| CallError::from_sdk(OP, e))?;
+            let items = out
+                .accounts()
+                .iter()
+                .filter_map(|a| a.id().map(str::to_string))
+                .collect();
+            Ok((items, out.next_token().map(str::to_string)))
+        })
+        .await
+    }
+}
+
+fn convert_account(a: &aws_sdk_organizations::types::Account) -> Account {
+    let id = a.id().unwrap_or_default().to_string();
+    // `State` is authoritative; the deprecated `Status` only when `State` is absent.
+    let state = match (a.state(), a.status()) {
+        (Some(state), _) => state.as_str().to_string(),
+        (None, Some(status)) => status.as_str().to_string(),
+        (None, None) => String::new(),
+    };
+    let ou_path = a
+        .paths()
+        .first()
+        .map(|p| crate::targets::ou_path_from_path(p, &id))
+        .unwrap_or_default();
+    Account {
+        name: a.name().unwrap_or_default().to_string(),
+        email: a.email().unwrap_or_default().to_string(),
+        state,
+        ou_path,
+        id,
+    }
+}

@@ -1,0 +1,136 @@
+//! STS: who is calling, and opening root sessions with `sts:AssumeRoot`.
+
+use super::{Aws, CallError};
+use aws_credential_types::Credentials;
+
+/// The identity behind the management credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Account id.
+    pub account: String,
+    /// Principal ARN.
+    pub arn: String,
+    /// Partition taken from the ARN (`aws`, `aws-us-gov`, `aws-cn`).
+    pub partition: String,
+}
+
+/// The AWS managed root-task policies rootsweep uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskPolicy {
+    /// Read-only: list and get root credentials.
+    Audit,
+    /// Delete root credentials (plus the reads the re-check needs).
+    Delete,
+}
+
+impl TaskPolicy {
+    /// The policy's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskPolicy::Audit => "IAMAuditRootUserCredentials",
+            TaskPolicy::Delete => "IAMDeleteRootUserCredentials",
+        }
+    }
+
+    /// The policy ARN in a partition.
+    pub fn arn(self, partition: &str) -> String {
+        format!("arn:{partition}:iam::aws:policy/root-task/{}", self.name())
+    }
+}
+
+/// The partition named by an ARN (`arn:<partition>:...`).
+pub fn partition_of(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    match (parts.next(), parts.next()) {
+        (Some("arn"), Some(p)) if !p.is_empty() => Some(p),
+        _ => None,
+    }
+}
+
+impl Aws {
+    /// `sts:GetCallerIdentity`.
+    pub async fn caller_identity(&self) -> Result<Caller, CallError> {
+        self.pace().await;
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetCallerIdentity", e))?;
+        let arn = out.arn().unwrap_or_default().to_string();
+        Ok(Caller {
+            account: out.account().unwrap_or_default().to_string(),
+            partition: partition_of(&arn).unwrap_or("aws").to_string(),
+            arn,
+        })
+    }
+
+    /// `sts:AssumeRoot` for a member account under a task policy, for 900 seconds.
+    pub async fn assume_root(
+        &self,
+        account_id: &str,
+        policy: TaskPolicy,
+        partition: &str,
+    ) -> Result<Credentials, CallError> {
+        self.pace().await;
+        let out = self
+            .sts
+            .assume_root()
+            .target_principal(account_id)
+            .task_policy_arn(
+                aws_sdk_sts::types::PolicyDescriptorType::builder()
+                    .arn(policy.arn(partition))
+                    .build(),
+            )
+            .duration_seconds(900)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("AssumeRoot", e))?;
+        let creds = out.credentials().ok_or_else(|| {
+            CallError::new(
+                "AssumeRoot",
+                "MalformedResponse",
+                "the response carried no credentials",
+                super::ErrorKind::Transient,
+            )
+        })?;
+        let expiry = std::time::SystemTime::try_from(creds.expiration).ok();
+        Ok(Credentials::new(
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            Some(creds.session_token().to_string()),
+            expiry,
+            "AssumeRoot",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_comes_from_the_caller_arn() {
+        assert_eq!(
+            partition_of("arn:aws-us-gov:iam::1:user/x"),
+            Some("aws-us-gov")
+        );
+        assert_eq!(
+            partition_of("arn:aws-cn:sts::1:assumed-role/a/b"),
+            Some("aws-cn")
+        );
+        assert_eq!(partition_of("nonsense"), None);
+    }
+
+    #[test]
+    fn task_policy_arns_use_the_partition() {
+        assert_eq!(
+            TaskPolicy::Audit.arn("aws-cn"),
+            "arn:aws-cn:iam::aws:policy/root-task/IAMAuditRootUserCredentials"
+        );
+        assert_eq!(
+            TaskPolicy::Delete.arn("aws"),
+            "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The command line (clap derive). The user-facing help text lives here.
+
+use crate::config::Overrides;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Audit and remove AWS Organizations member accounts' root user credentials through
+/// centralized root access (sts:AssumeRoot).
+#[derive(Debug, Parser)]
+#[command(name = "rootsweep", version, about, long_about = None)]
+pub struct Cli {
+    /// More log output on stderr (-v: rootsweep debug, -vv: also AWS SDK info, -vvv: SDK debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that centralized root access is usable by this caller.
+    Preflight(RunArgs),
+    /// Audit every targeted member account's root credentials (read-only) and write reports.
+    Audit(RunArgs),
+    /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
+    Delete(DeleteArgs),
+    /// Print the least-privilege IAM policy the operator's identity needs.
+    Policy(PolicyArgs),
+    /// Run the audit and the dry-run plan against a built-in simulated organization.
+    #[cfg(feature = "simulator")]
+    Demo(DemoArgs),
+    /// The local AWS organization simulator.
+    #[cfg(feature = "simulator")]
+    Sim {
+        /// Simulator command.
+        #[command(subcommand)]
+        command: SimCommand,
+    },
+}
+
+/// Simulator subcommands.
+#[cfg(feature = "simulator")]
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Serve a scenario on a loopback port until SIGINT/SIGTERM.
+    Serve(crate::sim::ServeArgs),
+}
+
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Output {
+    /// Readable tables.
+    #[default]
+    Text,
+    /// The JSON report (audit, delete) or check list (preflight).
+    Json,
+}
+
+/// What `--only` limits a delete to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    /// Only delete the root login profile (console password).
+    LoginProfile,
+    /// Only deactivate root MFA devices.
+    Mfa,
+}
+
+/// Settings shared by preflight, audit and delete.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// TOML config file (see config.toml.example); the command line wins over it.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// AWS named profile (SSO profiles included); default: the SDK's (AWS_PROFILE, default).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// AWS region for the regional STS endpoint; default: config, profile/env, then us-east-1.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// One endpoint URL for Organizations, STS and IAM (AWS_ENDPOINT_URL* also work).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Accounts in flight at once, for the whole run [default: 16].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Folder for the CSV and JSON reports [default: reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Only these account ids (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub accounts: Vec<String>,
+    /// Only the account ids in this file (one per line, # comments).
+    #[arg(long, value_name = "PATH")]
+    pub accounts_file: Option<PathBuf>,
+    /// Only accounts in this OU's subtree (repeatable).
+    #[arg(long, value_name = "OU_ID")]
+    pub ou: Vec<String>,
+    /// Never these account ids (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub exclude: Vec<String>,
+    /// Client-side limit on AWS requests per second across the run.
+    #[arg(long, value_name = "RPS")]
+    pub max_rps: Option<f64>,
+    /// Attempts per AWS call, throttling retries included [default: 10].
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
+    /// Seconds before one attempt of one AWS call is abandoned [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub call_timeout: Option<f64>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+impl RunArgs {
+    /// The values that can also come from the config file.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            max_attempts: self.max_attempts,
+            call_timeout_secs: self.call_timeout,
+            max_rps: self.max_rps,
+            concurrency: self.concurrency,
+            report_dir: self.report_dir.clone(),
+            accounts: self.accounts.clone(),
+            accounts_file: self.accounts_file.clone(),
+            ou: self.ou.clone(),
+            exclude: self.exclude.clone(),
+        }
+    }
+}
+
+/// `rootsweep delete`.
+#[derive(Debug, Clone, Args)]
+pub struct DeleteArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Audit and show the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the eligible accounts when others are blocked or unknown (those stay untouched).
+    #[arg(long)]
+    pub skip_blocked: bool,
+    /// Limit what is removed.
+    #[arg(long, value_enum)]
+    pub only: Option<Only>,
+}
+
+/// `rootsweep policy`.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// Also allow the delete task policy.
+    #[arg(long)]
+    pub delete: bool,
+    /// Partition for the ARNs.
+    #[arg(long, default_value = "aws", value_parser = ["aws", "aws-us-gov", "aws-cn"])]
+    pub partition: String,
+}
+
+/// `rootsweep demo`.
+#[cfg(feature = "simulator")]
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Folder for the demo's reports [default: reports/demo].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn accounts_are_comma_separated() {
+        let cli = Cli::parse_from([
+            "rootsweep",
+            "audit",
+            "--accounts",
+            "111111111111,222222222222",
+        ]);
+        let Command::Audit(args) = cli.command else {
+            panic!("audit expected");
+        };
+        assert_eq!(args.accounts, vec!["111111111111", "222222222222"]);
+    }
+}

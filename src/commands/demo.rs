@@ -1,0 +1,72 @@
+//! `rootsweep demo`: the audit and the dry-run plan against a built-in simulated organization,
+//! started in-process on a free loopback port and reached through the normal code path.
+
+use super::{audit, Ctx};
+use crate::cli::{DemoArgs, Output};
+use crate::config::{Config, DEFAULT_REPORT_DIR};
+use crate::exit::Exit;
+use crate::plan::{self, Scope};
+use crate::sim::{Scenario, Server};
+use anyhow::Context;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const BANNER: &str =
+    "=== SIMULATED ORGANIZATION: rootsweep demo; no real AWS account is contacted or changed ===";
+
+/// Runs the demo.
+pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
+    let scenario = Scenario::demo();
+    let (key, secret) = scenario.management_access_key();
+    let credentials =
+        aws_credential_types::Credentials::new(key, secret, None, None, "rootsweep-demo");
+    let server = Server::start(scenario, ([127, 0, 0, 1], 0).into())
+        .await
+        .context("starting the simulator")?;
+    println!("{BANNER}");
+    println!("Simulator listening on {}\n", server.url());
+
+    let config = Config {
+        aws: crate::aws::Settings {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(server.url()),
+            max_attempts: 3,
+            call_timeout: Duration::from_secs(10),
+            max_rps: None,
+            credentials: Some(credentials),
+        },
+        concurrency: 8,
+        report_dir: args
+            .report_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_REPORT_DIR).join("demo")),
+        accounts: Vec::new(),
+        ous: Vec::new(),
+        exclude: Vec::new(),
+    };
+    let ctx: Ctx = super::with_config(config, Output::Text).await?;
+
+    println!("Step 1: preflight");
+    let pre = crate::preflight::run(&ctx.aws).await;
+    println!("{}\n", super::preflight::render(&pre));
+    if !pre.passed() {
+        server.shutdown().await;
+        return Ok(Exit::Fatal);
+    }
+    println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials)");
+    let phase = audit::audit_phase(&ctx, &pre).await?;
+    audit::present(&ctx, &phase)?;
+    println!("\nStep 3: what `rootsweep delete` would do (dry run; nothing is changed)");
+    print!("{}", plan::render(&plan::build(&phase.audited, Scope::ALL)));
+    println!("\n{BANNER}");
+    eprintln!(
+        "{}",
+        super::timing_line(&ctx, "demo audit", phase.audited.len())
+    );
+    server.shutdown().await;
+    Ok(match ctx.cancel.exit() {
+        Some(exit) => exit,
+        None => Exit::Success,
+    })
+}

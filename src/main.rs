@@ -1,0 +1,66 @@
+//! rootsweep's entry point: parse, run the command, map the outcome to a documented exit code.
+
+use clap::Parser;
+use rootsweep::cli::{Cli, Command};
+use rootsweep::commands::{self, UsageError};
+use rootsweep::exit::Exit;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rootsweep: cannot start the async runtime: {e}");
+            return Exit::Fatal.into();
+        }
+    };
+    let result = runtime.block_on(run(cli.command));
+    // Do not wait for stray tasks (e.g. a hung call abandoned by an interrupt).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            eprintln!("rootsweep: error: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                Exit::Usage.into()
+            } else {
+                Exit::Fatal.into()
+            }
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<Exit> {
+    match command {
+        Command::Preflight(args) => commands::preflight::run(&args).await,
+        Command::Audit(args) => commands::audit::run(&args).await,
+        Command::Delete(args) => commands::delete::run(&args).await,
+        Command::Policy(args) => commands::policy::run(&args).map(|()| Exit::Success),
+        #[cfg(feature = "simulator")]
+        Command::Demo(args) => commands::demo::run(&args).await,
+        #[cfg(feature = "simulator")]
+        Command::Sim {
+            command: rootsweep::cli::SimCommand::Serve(args),
+        } => match rootsweep::sim::serve(&args).await {
+            Ok(()) => Ok(Exit::Success),
+            Err(e) => Err(UsageError(e.into()).into()),
+        },
+    }
+}
+
+/// Logs go to stderr. The AWS SDK is capped below trace level at any verbosity: its trace
+/// output can include request headers, and session credentials must never be printed.
+fn init_logging(verbose: u8) {
+    let filter = match verbose {
+        0 => "warn",
+        1 => "warn,rootsweep=debug",
+        2 => "info,rootsweep=debug",
+        _ => "debug,rootsweep=trace",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .init();
+}

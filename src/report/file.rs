@@ -1,0 +1,95 @@
+//! Report files: named by run, created with mode 0600, never through an existing path or symlink.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A report file mistake.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct ReportFileError {
+    /// The path at fault.
+    pub path: PathBuf,
+    /// The I/O error.
+    #[source]
+    pub source: io::Error,
+}
+
+/// Creates the report folder if needed and proves it is writable (before any AWS call).
+pub fn ensure_writable_dir(dir: &Path) -> Result<(), ReportFileError> {
+    let err = |source| ReportFileError {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let probe = dir.join(format!(".rootsweep-probe-{}", std::process::id()));
+    create(&probe).map_err(|e| e.source).map_err(err)?;
+    std::fs::remove_file(&probe).map_err(err)
+}
+
+/// Creates a new report file, mode 0600. Fails if anything (a file or a symlink) already
+/// exists at the path, so a report is never written through a link someone else planted.
+pub fn create(path: &Path) -> Result<File, ReportFileError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(|source| ReportFileError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A run's timestamp for file names: `20261122T214500.123Z`.
+pub fn stamp(t: std::time::SystemTime) -> String {
+    let t = time::OffsetDateTime::from(t);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_files_are_private_and_never_overwrite() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.csv");
+        drop(create(&path).expect("created"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(create(&path).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("elsewhere");
+        let link = dir.path().join("audit.csv");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        assert!(create(&link).is_err());
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn stamp_is_utc_with_milliseconds() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_600_000_000_123);
+        assert_eq!(stamp(t), "20200913T122640.123Z");
+    }
+}

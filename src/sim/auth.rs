@@ -1,0 +1,54 @@
+//! Caller identification from the SigV4 `Authorization` header (signatures are not verified).
+
+/// Why no access key id could be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum AuthError {
+    /// No `Authorization` header.
+    #[error("Request is missing Authentication Token")]
+    Missing,
+    /// A header that is not SigV4 or names no credential.
+    #[error("Authorization header requires 'Credential' parameter.")]
+    Malformed,
+}
+
+/// The access key id of `Authorization: AWS4-HMAC-SHA256 Credential=<AKID>/<scope>, ...`.
+pub(crate) fn access_key_id(header: Option<&str>) -> Result<&str, AuthError> {
+    let header = header.ok_or(AuthError::Missing)?.trim();
+    let rest = header
+        .strip_prefix("AWS4-HMAC-SHA256")
+        .ok_or(AuthError::Malformed)?;
+    let start = rest.find("Credential=").ok_or(AuthError::Malformed)? + "Credential=".len();
+    let credential = &rest[start..];
+    let end = credential.find('/').ok_or(AuthError::Malformed)?;
+    let key = credential[..end].trim();
+    if key.is_empty() {
+        Err(AuthError::Malformed)
+    } else {
+        Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_key_id_is_read_from_the_credential_scope() {
+        let h = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE000000001/20241114/us-east-1/sts/aws4_request, \
+                 SignedHeaders=host;x-amz-date, Signature=abc";
+        assert_eq!(access_key_id(Some(h)), Ok("AKIAEXAMPLE000000001"));
+    }
+
+    #[test]
+    fn missing_and_foreign_headers_are_distinguished() {
+        assert_eq!(access_key_id(None), Err(AuthError::Missing));
+        assert_eq!(
+            access_key_id(Some("Basic dXNlcjpwYXNz")),
+            Err(AuthError::Malformed)
+        );
+        assert_eq!(
+            access_key_id(Some("AWS4-HMAC-SHA256 Credential=/x")),
+            Err(AuthError::Malformed)
+        );
+    }
+}

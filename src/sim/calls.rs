@@ -1,0 +1,40 @@
+//! The call log: one append-only record per request, served at `/_sim/calls`.
+
+use serde::Serialize;
+use std::sync::Mutex;
+
+/// One handled call. Holds access key ids only, never secrets or tokens.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CallRecord {
+    pub seq: u64,
+    pub service: &'static str,
+    pub operation: String,
+    pub caller: String,
+    pub caller_account: Option<String>,
+    pub account: Option<String>,
+    pub task_policy: Option<&'static str>,
+    pub status: u16,
+    pub error: Option<String>,
+    pub mutating: bool,
+}
+
+/// Append-only log of calls.
+#[derive(Default)]
+pub(crate) struct CallLog {
+    records: Mutex<Vec<CallRecord>>,
+}
+
+impl CallLog {
+    /// Appends a record, assigning its sequence number.
+    pub(crate) fn push(&self, mut record: CallRecord) {
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        record.seq = records.len() as u64 + 1;
+        records.push(record);
+    }
+
+    /// The log as a JSON array.
+    pub(crate) fn to_json(&self) -> Vec<u8> {
+        let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        serde_json::to_vec(&*records).unwrap_or_default()
+    }
+}

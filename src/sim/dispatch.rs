@@ -1,0 +1,365 @@
+//! The request pipeline: parse the wire protocol, identify the caller, apply throttles, latency
+//! and faults, run the operation, render the response and log the call.
+
+use super::api::{is_mutating, ApiError, Service, ORGANIZATIONS_OPERATIONS};
+use super::auth::{access_key_id, AuthError};
+use super::calls::{CallLog, CallRecord};
+use super::faults::{CallKey, Shaping};
+use super::model::{AccessKey, FaultAction};
+use super::query::{self, Xml, IAM_NS, STS_NS};
+use super::request::{Params, Request, Who};
+use super::state::{request_id, World};
+use super::{iam, organizations, sts};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+const JSON_TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
+
+/// Everything a request handler needs.
+pub(crate) struct Sim {
+    pub world: World,
+    pub shaping: Shaping,
+    pub calls: CallLog,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Wire protocol of a request, which decides how responses and errors are rendered.
+#[derive(Clone, Copy)]
+enum Protocol {
+    Json,
+    Query(&'static str),
+}
+
+impl Protocol {
+    fn error(self, err: &ApiError, rid: &str) -> Response {
+        match self {
+            Protocol::Json => {
+                let body = serde_json::json!({ "__type": err.code, "Message": err.message });
+                let mut r = respond(
+                    err.status,
+                    "application/x-amz-json-1.1",
+                    body.to_string().into_bytes(),
+                    rid,
+                );
+                if let Ok(v) = HeaderValue::from_str(&err.code) {
+                    r.headers_mut().insert("x-amzn-ErrorType", v);
+                }
+                r
+            }
+            Protocol::Query(ns) => respond(err.status, "text/xml", query::error(ns, err, rid), rid),
+        }
+    }
+
+    /// Authentication failure codes differ per protocol.
+    fn auth_error(self, kind: AuthFailure) -> ApiError {
+        let json = matches!(self, Protocol::Json);
+        let (code, message) = match (kind, json) {
+            (AuthFailure::Missing, false) => (
+                "MissingAuthenticationToken",
+                "Request is missing Authentication Token",
+            ),
+            (AuthFailure::Missing, true) => (
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token",
+            ),
+            (AuthFailure::Unknown, false) => (
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+            ),
+            (AuthFailure::Unknown, true) => (
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            ),
+            (AuthFailure::Expired, false) => (
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ),
+            (AuthFailure::Expired, true) => (
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            ),
+        };
+        ApiError::new(if json { 400 } else { 403 }, code, message)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum AuthFailure {
+    Missing,
+    Unknown,
+    Expired,
+}
+
+fn respond(status: u16, content_type: &'static str, body: Vec<u8>, rid: &str) -> Response {
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(rid) {
+        r.headers_mut().insert("x-amzn-RequestId", v);
+    }
+    r
+}
+
+/// A response whose body fails at once, so the connection is dropped without a valid answer.
+fn reset() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::other("simulated connection reset"))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// Parses the protocol, service, operation and parameters of a POST.
+fn parse(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Protocol, Service, String, Params), (Protocol, ApiError)> {
+    if let Some(target) = headers.get("x-amz-target") {
+        let target = target.to_str().unwrap_or_default();
+        let op = target
+            .strip_prefix(JSON_TARGET_PREFIX)
+            .filter(|op| ORGANIZATIONS_OPERATIONS.contains(op))
+            .ok_or_else(|| {
+                (
+                    Protocol::Json,
+                    ApiError::new(
+                        400,
+                        "UnknownOperationException",
+                        format!("Unknown operation {target}"),
+                    ),
+                )
+            })?;
+        let params = if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Object(Default::default())
+        } else {
+            serde_json::from_slice(body).map_err(|e| {
+                (
+                    Protocol::Json,
+                    ApiError::new(
+                        400,
+                        "SerializationException",
+                        format!("Invalid JSON body: {e}"),
+                    ),
+                )
+            })?
+        };
+        return Ok((
+            Protocol::Json,
+            Service::Organizations,
+            op.to_string(),
+            Params::Json(params),
+        ));
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (action, version) = (field("Action"), field("Version"));
+    let (service, ns) = match version.as_deref() {
+        Some("2011-06-15") => (Service::Sts, STS_NS),
+        Some("2010-05-08") => (Service::Iam, IAM_NS),
+        _ => {
+            let msg = "Not an AWS request this simulator understands: expected an X-Amz-Target header \
+                       (Organizations awsJson1.1) or a form body with Action and Version 2011-06-15 (STS) or 2010-05-08 (IAM)";
+            return Err((
+                Protocol::Query(STS_NS),
+                ApiError::new(400, "MissingAction", msg),
+            ));
+        }
+    };
+    let protocol = Protocol::Query(ns);
+    let action = action.ok_or_else(|| {
+        (
+            protocol,
+            ApiError::new(400, "MissingAction", "Missing Action"),
+        )
+    })?;
+    if Service::of_operation(&action) != Some(service) {
+        let msg = format!(
+            "Could not find operation {action} for version {}",
+            version.unwrap_or_default()
+        );
+        return Err((protocol, ApiError::new(400, "InvalidAction", msg)));
+    }
+    Ok((protocol, service, action, Params::Query(pairs)))
+}
+
+fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (String, ApiError)> {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let key = match access_key_id(auth) {
+        Ok(k) => k.to_string(),
+        Err(AuthError::Missing) => {
+            return Err((String::new(), protocol.auth_error(AuthFailure::Missing)))
+        }
+        Err(AuthError::Malformed) => {
+            return Err((String::new(), protocol.auth_error(AuthFailure::Unknown)))
+        }
+    };
+    if let Some(c) = sim.world.callers.get(&key) {
+        return Ok(Who::Caller(c.clone()));
+    }
+    let session = sim.world.lock().sessions.get(&key).cloned();
+    let token = headers
+        .get("x-amz-security-token")
+        .and_then(|v| v.to_str().ok());
+    match session {
+        Some(s) if token != Some(s.token.as_str()) => {
+            Err((key, protocol.auth_error(AuthFailure::Unknown)))
+        }
+        Some(s) if s.expires <= OffsetDateTime::now_utc() => {
+            Err((key, protocol.auth_error(AuthFailure::Expired)))
+        }
+        Some(session) => Ok(Who::Session { key, session }),
+        None => Err((key, protocol.auth_error(AuthFailure::Unknown))),
+    }
+}
+
+/// Handles one AWS API request end to end.
+pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Response {
+    let rid = request_id();
+    let (protocol, service, op, params) = match parse(headers, body) {
+        Ok(parsed) => parsed,
+        Err((protocol, err)) => return protocol.error(&err, &rid),
+    };
+    let mut record = CallRecord {
+        seq: 0,
+        service: service.as_str(),
+        mutating: is_mutating(&op),
+        operation: op.clone(),
+        caller: String::new(),
+        caller_account: None,
+        account: None,
+        task_policy: None,
+        status: 0,
+        error: None,
+    };
+    let who = match identify(sim, headers, protocol) {
+        Ok(who) => who,
+        Err((key, err)) => {
+            record.caller = key;
+            return finish(sim, record, protocol.error(&err, &rid), Some(&err));
+        }
+    };
+    let world = &sim.world;
+    record.caller_account = Some(who.account(world).to_string());
+    match &who {
+        Who::Caller(c) => record.caller = c.access_key_id.clone(),
+        Who::Session { key, session } => {
+            record.caller = key.clone();
+            record.account = Some(world.accounts[session.account].id.clone());
+            record.task_policy = Some(session.policy.name());
+        }
+    }
+    if op == "AssumeRoot" {
+        record.account = params
+            .str("TargetPrincipal")
+            .and_then(sts::target_account)
+            .map(str::to_string);
+        record.task_policy = params
+            .str("TaskPolicyArn.arn")
+            .and_then(|a| sts::task_policy(world, a))
+            .map(|p| p.name());
+    }
+    let caller = match &who {
+        Who::Caller(c) => Some(c.access_key_id.as_str()),
+        Who::Session { .. } => None,
+    };
+    let key = CallKey {
+        service,
+        operation: &op,
+        caller,
+        account: record.account.as_deref(),
+    };
+    if sim.shaping.throttled(&key) {
+        let err = match protocol {
+            Protocol::Json => ApiError::new(400, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
+            Protocol::Query(_) => ApiError::new(400, "Throttling", "Rate exceeded"),
+        };
+        return finish(sim, record, protocol.error(&err, &rid), Some(&err));
+    }
+    if let Some(delay) = sim.shaping.latency(&key) {
+        tokio::time::sleep(delay).await;
+    }
+    let mut truncate = false;
+    match sim.shaping.fault(&key) {
+        None => {}
+        Some(FaultAction::Error {
+            code,
+            status,
+            message,
+        }) => {
+            let err = ApiError::new(status, code, message);
+            return finish(sim, record, protocol.error(&err, &rid), Some(&err));
+        }
+        Some(FaultAction::Reset) => {
+            sim.calls.push(record);
+            return reset();
+        }
+        Some(FaultAction::Hang) => {
+            sim.calls.push(record);
+            let mut shutdown = sim.shutdown.clone();
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            return reset();
+        }
+        Some(FaultAction::Truncate) => truncate = true,
+        Some(FaultAction::AddAccessKey) => add_access_key(world, record.account.as_deref()),
+    }
+    let req = Request { op, params, who };
+    let outcome = match (protocol, service) {
+        (Protocol::Json, _) => {
+            organizations::handle(world, &req).map(|v| v.to_string().into_bytes())
+        }
+        (Protocol::Query(ns), Service::Sts) => {
+            sts::handle(world, &req).map(|x| query::success(&req.op, ns, x, &rid))
+        }
+        (Protocol::Query(ns), _) => {
+            iam::handle(world, &req).map(|x: Xml| query::success(&req.op, ns, x, &rid))
+        }
+    };
+    let content_type = match protocol {
+        Protocol::Json => "application/x-amz-json-1.1",
+        Protocol::Query(_) => "text/xml",
+    };
+    let (response, err) = match outcome {
+        Ok(body) if truncate => (
+            respond(200, content_type, body[..body.len() / 2].to_vec(), &rid),
+            None,
+        ),
+        Ok(body) => (respond(200, content_type, body, &rid), None),
+        Err(err) => (protocol.error(&err, &rid), Some(err)),
+    };
+    finish(sim, record, response, err.as_ref())
+}
+
+fn finish(
+    sim: &Sim,
+    mut record: CallRecord,
+    response: Response,
+    err: Option<&ApiError>,
+) -> Response {
+    record.status = response.status().as_u16();
+    record.error = err.map(|e| e.code.to_string());
+    sim.calls.push(record);
+    response
+}
+
+fn add_access_key(world: &World, account: Option<&str>) {
+    let Some(idx) = account.and_then(|a| world.account(a)) else {
+        return;
+    };
+    let mut state = world.lock();
+    let keys = &mut state.roots[idx].access_keys;
+    let id = format!("AKIAF{}{:03}", world.accounts[idx].id, keys.len());
+    keys.push(AccessKey {
+        id,
+        active: true,
+        created: OffsetDateTime::now_utc(),
+        last_used: None,
+    });
+}

@@ -1,0 +1,88 @@
+//! The local AWS organization simulator (Organizations, STS and IAM wire protocols on loopback).
+//!
+//! `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve` command.
+
+mod api;
+mod auth;
+mod calls;
+mod cli;
+mod dispatch;
+mod faults;
+mod generate;
+mod iam;
+mod introspect;
+mod model;
+mod organizations;
+mod page;
+mod query;
+mod raw;
+mod request;
+mod scenario;
+mod server;
+mod state;
+mod sts;
+mod validate;
+
+pub use cli::ServeArgs;
+pub use scenario::{Scenario, ScenarioError};
+pub use server::{RunningServer, Server};
+
+use std::path::Path;
+
+/// Why the simulator could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The scenario is unusable.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Requested address.
+        addr: std::net::SocketAddr,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// The ready file could not be written.
+    #[error("cannot write ready file {path}: {source}")]
+    ReadyFile {
+        /// Ready file path.
+        path: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// Access key id and secret of the management account's caller.
+pub fn management_credentials(scenario: &Scenario) -> (&str, &str) {
+    scenario.management_access_key()
+}
+
+/// `rootsweep sim serve`: load, listen, announce the URL, serve until SIGINT/SIGTERM.
+pub async fn serve(args: &ServeArgs) -> Result<(), SimError> {
+    let scenario = Scenario::load(&args.scenario)?;
+    let server = Server::start(scenario, args.listen)
+        .await
+        .map_err(|source| SimError::Bind {
+            addr: args.listen,
+            source,
+        })?;
+    let url = server.url();
+    if let Some(path) = &args.ready_file {
+        write_atomically(path, &format!("{url}\n")).map_err(|source| SimError::ReadyFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    println!("listening on {url}");
+    server.wait().await;
+    Ok(())
+}
+
+/// Writes a sibling temporary file, then renames it over `path`.
+fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,183 @@
+//! The scenario file as written on disk: serde structs with spans, before validation.
+//!
+//! Nothing here interprets values; `scenario.rs` validates and converts them.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub organization: RawOrganization,
+    #[serde(default)]
+    pub callers: Vec<RawCaller>,
+    #[serde(default)]
+    pub ous: Vec<RawOu>,
+    #[serde(default)]
+    pub accounts: Vec<RawAccount>,
+    pub generate: Option<RawGenerate>,
+    #[serde(default)]
+    pub latency: BTreeMap<Spanned<String>, u64>,
+    #[serde(default)]
+    pub throttle: Vec<RawThrottle>,
+    #[serde(default)]
+    pub faults: Vec<RawFault>,
+}
+
+/// `[organization]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOrganization {
+    pub id: Spanned<String>,
+    pub partition: Option<Spanned<String>>,
+    pub management_account: Spanned<String>,
+    pub management_email: Option<String>,
+    pub root_id: Option<Spanned<String>>,
+    pub feature_set: Option<Spanned<String>>,
+    #[serde(default)]
+    pub trusted_access: Vec<String>,
+    #[serde(default)]
+    pub iam_features: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub delegated_administrators: Vec<RawDelegatedAdmin>,
+    pub iam_page_size: Option<Spanned<usize>>,
+}
+
+/// One entry of `delegated_administrators`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDelegatedAdmin {
+    pub account: Spanned<String>,
+    pub service_principal: String,
+}
+
+/// `[[callers]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCaller {
+    pub access_key_id: Spanned<String>,
+    pub secret_access_key: String,
+    pub account: Spanned<String>,
+    pub arn: Option<String>,
+}
+
+/// `[[ous]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOu {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub parent: Spanned<String>,
+}
+
+/// `[[accounts]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccount {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub state: Option<Spanned<String>>,
+    pub ou: Option<Spanned<String>>,
+    #[serde(default)]
+    pub root: RawRoot,
+}
+
+/// `[accounts.root]`: the root user's credentials.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRoot {
+    pub login_profile: Option<RawLoginProfile>,
+    #[serde(default)]
+    pub mfa: Vec<RawMfa>,
+    #[serde(default)]
+    pub access_keys: Vec<RawAccessKey>,
+    #[serde(default)]
+    pub signing_certificates: Vec<RawCertificate>,
+}
+
+/// A root password.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLoginProfile {
+    pub created: Option<Spanned<String>>,
+    pub password_last_used: Option<Spanned<String>>,
+}
+
+/// An MFA device.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMfa {
+    pub kind: Spanned<String>,
+    pub name: Option<String>,
+    pub serial: Option<String>,
+    pub enabled: Option<Spanned<String>>,
+}
+
+/// A root access key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAccessKey {
+    pub id: Option<String>,
+    pub status: Option<Spanned<String>>,
+    pub created: Option<Spanned<String>>,
+    pub last_used: Option<Spanned<String>>,
+    pub service: Option<String>,
+    pub region: Option<String>,
+}
+
+/// A root signing certificate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCertificate {
+    pub id: Option<String>,
+    pub status: Option<Spanned<String>>,
+    pub uploaded: Option<Spanned<String>>,
+}
+
+/// `[generate]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGenerate {
+    pub count: usize,
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub ous: usize,
+    pub login_profile: Option<Spanned<f64>>,
+    pub mfa_virtual: Option<Spanned<f64>>,
+    pub mfa_hardware: Option<Spanned<f64>>,
+    pub mfa_fido: Option<Spanned<f64>>,
+    pub access_keys: Option<Spanned<f64>>,
+    pub signing_certificates: Option<Spanned<f64>>,
+    pub suspended: Option<Spanned<f64>>,
+}
+
+/// `[[throttle]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawThrottle {
+    pub operation: Option<Spanned<String>>,
+    pub service: Option<Spanned<String>>,
+    pub rps: Option<Spanned<f64>>,
+    pub probability: Option<Spanned<f64>>,
+}
+
+/// `[[faults]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFault {
+    pub account: Option<Spanned<String>>,
+    pub caller: Option<String>,
+    pub operation: Option<Spanned<String>>,
+    pub action: Spanned<String>,
+    pub code: Option<String>,
+    pub status: Option<Spanned<u16>>,
+    pub message: Option<String>,
+    #[serde(default)]
+    pub after: u64,
+    pub times: Option<u64>,
+    pub probability: Option<Spanned<f64>>,
+}

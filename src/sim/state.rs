@@ -1,0 +1,265 @@
+//! Runtime state: the immutable organization directory plus the root credentials and sessions
+//! that calls change. The mutex is held only for the duration of one operation's bookkeeping.
+
+use super::model::{Account, Caller, Organization, Ou, RootUser};
+use super::scenario::Scenario;
+use rand::distributions::{Alphanumeric, Distribution, Uniform};
+use rand::Rng;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use time::OffsetDateTime;
+
+/// The root-task policies of `sts:AssumeRoot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaskPolicy {
+    Audit,
+    Delete,
+    CreatePassword,
+    S3Unlock,
+    SqsUnlock,
+}
+
+impl TaskPolicy {
+    const ALL: [(TaskPolicy, &'static str); 5] = [
+        (TaskPolicy::Audit, "IAMAuditRootUserCredentials"),
+        (TaskPolicy::Delete, "IAMDeleteRootUserCredentials"),
+        (TaskPolicy::CreatePassword, "IAMCreateRootUserPassword"),
+        (TaskPolicy::S3Unlock, "S3UnlockBucketPolicy"),
+        (TaskPolicy::SqsUnlock, "SQSUnlockQueuePolicy"),
+    ];
+
+    /// The policy with this short name.
+    pub(crate) fn from_name(name: &str) -> Option<TaskPolicy> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
+    }
+
+    /// Short name (last ARN segment).
+    pub(crate) fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// The IAM feature that must be enabled to assume this policy.
+    pub(crate) fn required_feature(self) -> &'static str {
+        match self {
+            TaskPolicy::S3Unlock | TaskPolicy::SqsUnlock => "RootSessions",
+            _ => "RootCredentialsManagement",
+        }
+    }
+
+    /// Whether the policy allows this IAM action.
+    pub(crate) fn allows(self, op: &str) -> bool {
+        const AUDIT: &[&str] = &[
+            "ListAccessKeys",
+            "ListSigningCertificates",
+            "GetLoginProfile",
+            "ListMFADevices",
+            "GetAccountSummary",
+            "GetUser",
+            "GetAccessKeyLastUsed",
+        ];
+        const DELETE: &[&str] = &[
+            "DeleteAccessKey",
+            "DeleteSigningCertificate",
+            "DeleteLoginProfile",
+            "DeactivateMFADevice",
+            "ListAccessKeys",
+            "ListSigningCertificates",
+            "GetLoginProfile",
+            "ListMFADevices",
+            "GetUser",
+            "GetAccessKeyLastUsed",
+        ];
+        match self {
+            TaskPolicy::Audit => AUDIT.contains(&op),
+            TaskPolicy::Delete => DELETE.contains(&op),
+            TaskPolicy::CreatePassword => matches!(op, "CreateLoginProfile" | "GetLoginProfile"),
+            TaskPolicy::S3Unlock | TaskPolicy::SqsUnlock => false,
+        }
+    }
+}
+
+/// A root session issued by AssumeRoot.
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub account: usize,
+    pub policy: TaskPolicy,
+    pub expires: OffsetDateTime,
+    pub token: String,
+}
+
+/// The parts of the world that calls change.
+pub(crate) struct Mutable {
+    pub roots: Vec<RootUser>,
+    pub sessions: HashMap<String, Session>,
+}
+
+/// The simulated organization.
+pub(crate) struct World {
+    pub org: Organization,
+    pub ous: Vec<Ou>,
+    pub callers: HashMap<String, Caller>,
+    /// Accounts in listing order; their `root` fields are empty (see `Mutable::roots`).
+    pub accounts: Vec<Account>,
+    pub paths: Vec<String>,
+    pub index: HashMap<String, usize>,
+    mutable: Mutex<Mutable>,
+}
+
+impl World {
+    /// Builds the world from a scenario.
+    pub(crate) fn new(scenario: &Scenario) -> World {
+        let mut accounts = scenario.accounts.clone();
+        let roots = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.root))
+            .collect();
+        let org = scenario.org.clone();
+        let ous = scenario.ous.clone();
+        let paths = accounts
+            .iter()
+            .map(|a| format!("{}{}/", container_path(&org, &ous, &a.parent), a.id))
+            .collect();
+        World {
+            index: accounts
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i))
+                .collect(),
+            callers: scenario
+                .callers
+                .iter()
+                .map(|c| (c.access_key_id.clone(), c.clone()))
+                .collect(),
+            org,
+            ous,
+            accounts,
+            paths,
+            mutable: Mutex::new(Mutable {
+                roots,
+                sessions: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Locks the mutable state (poisoning is ignored: every update is a single assignment).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Mutable> {
+        self.mutable.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Index of an account in the organization.
+    pub(crate) fn account(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// Whether the account is the management account or any delegated administrator.
+    pub(crate) fn is_admin(&self, account: &str) -> bool {
+        account == self.org.management_account
+            || self
+                .org
+                .delegated_administrators
+                .iter()
+                .any(|(a, _)| a == account)
+    }
+
+    /// Whether the account may act for IAM centralized root access.
+    pub(crate) fn is_iam_admin(&self, account: &str) -> bool {
+        account == self.org.management_account
+            || self
+                .org
+                .delegated_administrators
+                .iter()
+                .any(|(a, p)| a == account && p == "iam.amazonaws.com")
+    }
+
+    /// Whether trusted access for IAM is enabled.
+    pub(crate) fn iam_trusted(&self) -> bool {
+        self.org
+            .trusted_access
+            .iter()
+            .any(|s| s == "iam.amazonaws.com")
+    }
+
+    /// `arn:<partition>:organizations::<management>:<kind>/<org>/<id>`.
+    pub(crate) fn org_arn(&self, kind: &str, id: &str) -> String {
+        let o = &self.org;
+        format!(
+            "arn:{}:organizations::{}:{kind}/{}/{id}",
+            o.partition.as_str(),
+            o.management_account,
+            o.id
+        )
+    }
+
+    /// Issues a fresh root session.
+    pub(crate) fn new_session(
+        &self,
+        account: usize,
+        policy: TaskPolicy,
+        expires: OffsetDateTime,
+    ) -> (String, String, Session) {
+        let mut rng = rand::thread_rng();
+        let upper = Uniform::from(0..36u8);
+        let key: String = "ASIA"
+            .chars()
+            .chain((0..16).map(|_| {
+                let v = upper.sample(&mut rng);
+                char::from(if v < 10 { b'0' + v } else { b'A' + v - 10 })
+            }))
+            .collect();
+        let secret: String = (&mut rng)
+            .sample_iter(&Alphanumeric)
+            .take(40)
+            .map(char::from)
+            .collect();
+        let token: String = "IQoJb3JpZ2luX2VjE"
+            .chars()
+            .chain(
+                (&mut rng)
+                    .sample_iter(&Alphanumeric)
+                    .take(300)
+                    .map(char::from),
+            )
+            .collect();
+        let session = Session {
+            account,
+            policy,
+            expires,
+            token,
+        };
+        self.lock().sessions.insert(key.clone(), session.clone());
+        (key, secret, session)
+    }
+}
+
+/// `o-x/r-y/ou-a/ou-b/` for a root or OU.
+fn container_path(org: &Organization, ous: &[Ou], parent: &str) -> String {
+    let mut chain = Vec::new();
+    let mut current = parent;
+    while let Some(ou) = ous.iter().find(|o| o.id == current) {
+        chain.push(ou.id.as_str());
+        current = &ou.parent;
+    }
+    let mut path = format!("{}/{}/", org.id, org.root_id);
+    for id in chain.iter().rev() {
+        path.push_str(id);
+        path.push('/');
+    }
+    path
+}
+
+/// A random request id in UUID form.
+pub(crate) fn request_id() -> String {
+    let v: u128 = rand::thread_rng().gen();
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}

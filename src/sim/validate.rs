@@ -1,0 +1,561 @@
+//! Turns the raw scenario file into the validated model, rejecting bad values with file/line/key.
+
+use super::api::{default_status, Service};
+use super::model::*;
+use super::raw::*;
+use super::scenario::{Scenario, ScenarioError, Source};
+use std::collections::{HashMap, HashSet};
+use time::format_description::well_known::Rfc3339;
+use time::macros::datetime;
+use time::OffsetDateTime;
+use toml::Spanned;
+
+type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Date used when a scenario leaves a timestamp out.
+pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
+
+/// The IAM centralized root access features.
+const IAM_FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
+
+/// Validates a whole scenario.
+pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
+    let mut org = organization(&raw.organization, src)?;
+    let mut callers = Vec::new();
+    let mut keys = HashSet::new();
+    for c in &raw.callers {
+        let account = account_id(&c.account, "account", src)?;
+        if !keys.insert(c.access_key_id.get_ref().clone()) || c.access_key_id.get_ref().len() < 16 {
+            return Err(src.error(
+                c.access_key_id.span(),
+                "access_key_id",
+                "duplicate or too short (16+ characters)",
+            ));
+        }
+        let arn = c.arn.clone().unwrap_or_else(|| {
+            format!(
+                "arn:{}:iam::{account}:user/{}",
+                org.partition.as_str(),
+                c.access_key_id.get_ref()
+            )
+        });
+        callers.push(Caller {
+            access_key_id: c.access_key_id.get_ref().clone(),
+            secret_access_key: c.secret_access_key.clone(),
+            account,
+            arn,
+        });
+    }
+    if !callers.iter().any(|c| c.account == org.management_account) {
+        let span = raw.organization.management_account.span();
+        return Err(src.error(
+            span,
+            "management_account",
+            "no [[callers]] entry belongs to the management account",
+        ));
+    }
+
+    let mut ous = Vec::new();
+    for o in &raw.ous {
+        let id = o.id.get_ref();
+        if !valid_ou_id(id) {
+            return Err(src.error(
+                o.id.span(),
+                "id",
+                format!("invalid OU id {id:?} (ou-xxxx-xxxxxxxx)"),
+            ));
+        }
+        if ous.iter().any(|x: &Ou| &x.id == id) {
+            return Err(src.error(o.id.span(), "id", format!("duplicate OU id {id}")));
+        }
+        ous.push(Ou {
+            id: id.clone(),
+            name: o.name.clone(),
+            parent: o.parent.get_ref().clone(),
+        });
+    }
+    let known_parent = |p: &str, ous: &[Ou]| p == org.root_id || ous.iter().any(|o| o.id == p);
+    for (o, raw_ou) in ous.iter().zip(&raw.ous) {
+        if !known_parent(&o.parent, &ous) || o.parent == o.id {
+            return Err(src.error(
+                raw_ou.parent.span(),
+                "parent",
+                format!("unknown parent {:?}", o.parent),
+            ));
+        }
+    }
+    if let Some(pos) = (0..ous.len()).find(|i| depth(&ous, &ous[*i].id, &org.root_id).is_none()) {
+        return Err(src.error(
+            raw.ous[pos].parent.span(),
+            "parent",
+            "OU parents form a cycle",
+        ));
+    }
+
+    let mut accounts: Vec<Account> = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    for a in &raw.accounts {
+        let acct = account(a, &org, &ous, src)?;
+        if seen.insert(acct.id.clone(), ()).is_some() {
+            return Err(src.error(
+                a.id.span(),
+                "id",
+                format!("duplicate account id {}", acct.id),
+            ));
+        }
+        accounts.push(acct);
+    }
+    if !seen.contains_key(&org.management_account) {
+        accounts.insert(
+            0,
+            Account {
+                id: org.management_account.clone(),
+                name: "management".into(),
+                email: org.management_email.clone(),
+                state: AccountState::Active,
+                parent: org.root_id.clone(),
+                root: RootUser::default(),
+            },
+        );
+    }
+    for (d, raw_d) in org
+        .delegated_administrators
+        .iter()
+        .zip(&raw.organization.delegated_administrators)
+    {
+        if !accounts.iter().any(|a| a.id == d.0) || d.0 == org.management_account {
+            return Err(src.error(
+                raw_d.account.span(),
+                "account",
+                "delegated administrator must be a member account",
+            ));
+        }
+    }
+    if let Some(g) = &raw.generate {
+        let ratios = super::generate::Ratios::from_raw(g, src)?;
+        let (new_ous, new_accounts) = super::generate::organization(g, &ratios, &org, &accounts);
+        ous.extend(new_ous);
+        accounts.extend(new_accounts);
+    }
+
+    let mut latency = HashMap::new();
+    for (key, ms) in &raw.latency {
+        operation_or_service(key, "latency", src)?;
+        latency.insert(key.get_ref().clone(), *ms);
+    }
+    let throttles = raw
+        .throttle
+        .iter()
+        .map(|t| throttle(t, src))
+        .collect::<Result<Vec<_>>>()?;
+    let faults = raw
+        .faults
+        .iter()
+        .map(|f| fault(f, src))
+        .collect::<Result<Vec<_>>>()?;
+    org.iam_page_size = org.iam_page_size.max(1);
+    Ok(Scenario {
+        source: src.file.to_string(),
+        org,
+        callers,
+        ous,
+        accounts,
+        latency,
+        throttles,
+        faults,
+    })
+}
+
+fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
+    let id = o.id.get_ref();
+    let id_ok = id.len() >= 12
+        && id.starts_with("o-")
+        && id[2..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !id_ok {
+        return Err(src.error(
+            o.id.span(),
+            "id",
+            format!("invalid organization id {id:?} (o- and 10+ lowercase alphanumerics)"),
+        ));
+    }
+    let partition = match o
+        .partition
+        .as_ref()
+        .map(|p| (p.get_ref().as_str(), p.span()))
+    {
+        None | Some(("aws", _)) => Partition::Aws,
+        Some(("aws-us-gov", _)) => Partition::UsGov,
+        Some(("aws-cn", _)) => Partition::Cn,
+        Some((other, span)) => {
+            return Err(src.error(
+                span,
+                "partition",
+                format!("unknown partition {other:?} (aws, aws-us-gov, aws-cn)"),
+            ))
+        }
+    };
+    let root_id = match &o.root_id {
+        Some(r) if r.get_ref().starts_with("r-") && r.get_ref().len() >= 6 => r.get_ref().clone(),
+        Some(r) => {
+            return Err(src.error(
+                r.span(),
+                "root_id",
+                "invalid root id (r- and 4+ characters)",
+            ))
+        }
+        None => format!("r-{}", &id[2..6]),
+    };
+    let all_features = match o
+        .feature_set
+        .as_ref()
+        .map(|f| (f.get_ref().as_str(), f.span()))
+    {
+        None | Some(("ALL", _)) => true,
+        Some(("CONSOLIDATED_BILLING", _)) => false,
+        Some((other, span)) => {
+            return Err(src.error(
+                span,
+                "feature_set",
+                format!("unknown feature set {other:?} (ALL, CONSOLIDATED_BILLING)"),
+            ))
+        }
+    };
+    for f in &o.iam_features {
+        if !IAM_FEATURES.contains(&f.get_ref().as_str()) {
+            return Err(src.error(
+                f.span(),
+                "iam_features",
+                format!("unknown IAM feature {:?}", f.get_ref()),
+            ));
+        }
+    }
+    let mut delegated = Vec::new();
+    for d in &o.delegated_administrators {
+        delegated.push((
+            account_id(&d.account, "account", src)?,
+            d.service_principal.clone(),
+        ));
+    }
+    let management_account = account_id(&o.management_account, "management_account", src)?;
+    let iam_page_size = match &o.iam_page_size {
+        Some(p) if *p.get_ref() == 0 => {
+            return Err(src.error(p.span(), "iam_page_size", "must be at least 1"))
+        }
+        Some(p) => *p.get_ref(),
+        None => 100,
+    };
+    Ok(Organization {
+        id: id.clone(),
+        partition,
+        management_email: o
+            .management_email
+            .clone()
+            .unwrap_or_else(|| format!("management+{management_account}@example.com")),
+        management_account,
+        root_id,
+        all_features,
+        trusted_access: o.trusted_access.clone(),
+        iam_features: o.iam_features.iter().map(|f| f.get_ref().clone()).collect(),
+        delegated_administrators: delegated,
+        iam_page_size,
+    })
+}
+
+fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> Result<Account> {
+    let id = account_id(&a.id, "id", src)?;
+    let state = match &a.state {
+        None => AccountState::Active,
+        Some(s) => AccountState::ALL
+            .iter()
+            .find(|(_, n)| n == s.get_ref())
+            .map(|(st, _)| *st)
+            .ok_or_else(|| {
+                src.error(
+                    s.span(),
+                    "state",
+                    format!("unknown account state {:?}", s.get_ref()),
+                )
+            })?,
+    };
+    let parent = match &a.ou {
+        None => org.root_id.clone(),
+        Some(ou) if *ou.get_ref() == org.root_id || ous.iter().any(|o| o.id == *ou.get_ref()) => {
+            ou.get_ref().clone()
+        }
+        Some(ou) => {
+            return Err(src.error(ou.span(), "ou", format!("unknown OU {:?}", ou.get_ref())))
+        }
+    };
+    let root = root_user(&a.root, &id, org.partition, src)?;
+    Ok(Account {
+        name: a.name.clone().unwrap_or_else(|| format!("account-{id}")),
+        email: a
+            .email
+            .clone()
+            .unwrap_or_else(|| format!("{id}@example.com")),
+        id,
+        state,
+        parent,
+        root,
+    })
+}
+
+fn root_user(r: &RawRoot, id: &str, partition: Partition, src: &Source<'_>) -> Result<RootUser> {
+    let p = partition.as_str();
+    let login_profile = match &r.login_profile {
+        None => None,
+        Some(lp) => Some(LoginProfile {
+            created: date(lp.created.as_ref(), "created", src)?,
+            password_last_used: lp
+                .password_last_used
+                .as_ref()
+                .map(|d| date(Some(d), "password_last_used", src))
+                .transpose()?,
+        }),
+    };
+    let mut mfa = Vec::new();
+    for (i, m) in r.mfa.iter().enumerate() {
+        let name = m.name.clone().unwrap_or_else(|| format!("root-mfa-{i}"));
+        let (kind, serial) = match m.kind.get_ref().as_str() {
+            "virtual" => (MfaKind::Virtual, format!("arn:{p}:iam::{id}:mfa/{name}")),
+            "fido" => (MfaKind::Fido, format!("arn:{p}:iam::{id}:u2f/root/{name}")),
+            "hardware" => (MfaKind::Hardware, format!("GAHT{}{i:02}", &id[6..])),
+            other => {
+                return Err(src.error(
+                    m.kind.span(),
+                    "kind",
+                    format!("unknown MFA kind {other:?} (virtual, hardware, fido)"),
+                ))
+            }
+        };
+        let serial = m.serial.clone().unwrap_or(serial);
+        mfa.push(MfaDevice {
+            serial,
+            kind,
+            enabled: date(m.enabled.as_ref(), "enabled", src)?,
+        });
+    }
+    let mut access_keys = Vec::new();
+    for (i, k) in r.access_keys.iter().enumerate() {
+        let last_used = match &k.last_used {
+            None => None,
+            Some(d) => Some((
+                date(Some(d), "last_used", src)?,
+                k.service.clone().unwrap_or_else(|| "sts".into()),
+                k.region.clone().unwrap_or_else(|| "us-east-1".into()),
+            )),
+        };
+        access_keys.push(AccessKey {
+            id: k.id.clone().unwrap_or_else(|| format!("AKIAR{id}{i:03}")),
+            active: status(k.status.as_ref(), src)?,
+            created: date(k.created.as_ref(), "created", src)?,
+            last_used,
+        });
+    }
+    let mut signing_certificates = Vec::new();
+    for (i, c) in r.signing_certificates.iter().enumerate() {
+        signing_certificates.push(Certificate {
+            id: c.id.clone().unwrap_or_else(|| format!("CERT{id}{i:016}")),
+            active: status(c.status.as_ref(), src)?,
+            uploaded: date(c.uploaded.as_ref(), "uploaded", src)?,
+        });
+    }
+    Ok(RootUser {
+        login_profile,
+        mfa,
+        unassigned_virtual_mfa: Vec::new(),
+        access_keys,
+        signing_certificates,
+    })
+}
+
+fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
+    let target = match (&t.operation, &t.service) {
+        (Some(op), None) => operation_or_service(op, "operation", src)?,
+        (None, Some(svc)) => operation_or_service(svc, "service", src)?,
+        _ => {
+            return Err(src.error(
+                t.rps
+                    .as_ref()
+                    .or(t.probability.as_ref())
+                    .map_or(0..0, |s| s.span()),
+                "operation",
+                "a [[throttle]] needs exactly one of operation or service",
+            ))
+        }
+    };
+    if let Some(rps) = &t.rps {
+        if !(*rps.get_ref() > 0.0) {
+            return Err(src.error(rps.span(), "rps", "must be greater than 0"));
+        }
+    }
+    Ok(Throttle {
+        target,
+        rps: t.rps.as_ref().map(|r| *r.get_ref()),
+        probability: probability(t.probability.as_ref(), src)?,
+    })
+}
+
+fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
+    let action =
+        match f.action.get_ref().as_str() {
+            "error" => {
+                let code = f.code.clone().unwrap_or_else(|| "ServiceFailure".into());
+                let status = f
+                    .status
+                    .as_ref()
+                    .map_or_else(|| default_status(&code), |s| *s.get_ref());
+                if let Some(s) = f
+                    .status
+                    .as_ref()
+                    .filter(|s| !(400..=599).contains(s.get_ref()))
+                {
+                    return Err(src.error(
+                        s.span(),
+                        "status",
+                        "must be an HTTP error status (400-599)",
+                    ));
+                }
+                let message = f
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| format!("Simulated {code}"));
+                FaultAction::Error {
+                    code,
+                    status,
+                    message,
+                }
+            }
+            "reset" => FaultAction::Reset,
+            "hang" => FaultAction::Hang,
+            "truncate" => FaultAction::Truncate,
+            "add-access-key" => FaultAction::AddAccessKey,
+            other => return Err(src.error(
+                f.action.span(),
+                "action",
+                format!(
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key)"
+                ),
+            )),
+        };
+    let operation = match &f.operation {
+        Some(op) if Service::of_operation(op.get_ref()).is_some() => Some(op.get_ref().clone()),
+        Some(op) => {
+            return Err(src.error(
+                op.span(),
+                "operation",
+                format!("unknown operation {:?}", op.get_ref()),
+            ))
+        }
+        None => None,
+    };
+    Ok(Fault {
+        account: f
+            .account
+            .as_ref()
+            .map(|a| account_id(a, "account", src))
+            .transpose()?,
+        caller: f.caller.clone(),
+        operation,
+        action,
+        after: f.after,
+        times: f.times,
+        probability: probability(f.probability.as_ref(), src)?.unwrap_or(1.0),
+    })
+}
+
+fn account_id(s: &Spanned<String>, key: &str, src: &Source<'_>) -> Result<String> {
+    let v = s.get_ref();
+    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(v.clone())
+    } else {
+        Err(src.error(
+            s.span(),
+            key,
+            format!("invalid account id {v:?} (12 digits)"),
+        ))
+    }
+}
+
+fn valid_ou_id(id: &str) -> bool {
+    let mut parts = id.split('-');
+    parts.next() == Some("ou")
+        && parts.next().is_some_and(|p| p.len() >= 4)
+        && parts.next().is_some_and(|p| p.len() >= 8)
+        && parts.next().is_none()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Nesting depth of an OU, or None on a cycle.
+fn depth(ous: &[Ou], id: &str, root: &str) -> Option<usize> {
+    let mut current = id;
+    for d in 0..=ous.len() {
+        if current == root {
+            return Some(d);
+        }
+        current = &ous.iter().find(|o| o.id == current)?.parent;
+    }
+    None
+}
+
+fn operation_or_service(s: &Spanned<String>, key: &str, src: &Source<'_>) -> Result<String> {
+    let v = s.get_ref();
+    if Service::is_name(v) || Service::of_operation(v).is_some() {
+        Ok(v.clone())
+    } else {
+        Err(src.error(
+            s.span(),
+            key,
+            format!("{v:?} is neither a simulated operation nor sts/iam/organizations"),
+        ))
+    }
+}
+
+fn probability(p: Option<&Spanned<f64>>, src: &Source<'_>) -> Result<Option<f64>> {
+    match p {
+        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
+            Err(src.error(p.span(), "probability", "must be between 0 and 1"))
+        }
+        Some(p) => Ok(Some(*p.get_ref())),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64> {
+    match p {
+        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
+            Err(src.error(p.span(), key, "must be between 0 and 1"))
+        }
+        Some(p) => Ok(*p.get_ref()),
+        None => Ok(0.0),
+    }
+}
+
+fn status(s: Option<&Spanned<String>>, src: &Source<'_>) -> Result<bool> {
+    match s.map(|s| (s.get_ref().as_str(), s.span())) {
+        None | Some(("Active", _)) => Ok(true),
+        Some(("Inactive", _)) => Ok(false),
+        Some((other, span)) => Err(src.error(
+            span,
+            "status",
+            format!("unknown status {other:?} (Active, Inactive)"),
+        )),
+    }
+}
+
+fn date(s: Option<&Spanned<String>>, key: &str, src: &Source<'_>) -> Result<OffsetDateTime> {
+    match s {
+        None => Ok(DEFAULT_DATE),
+        Some(s) => OffsetDateTime::parse(s.get_ref(), &Rfc3339).map_err(|e| {
+            src.error(
+                s.span(),
+                key,
+                format!("invalid timestamp {:?}: {e}", s.get_ref()),
+            )
+        }),
+    }
+}

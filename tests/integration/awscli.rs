@@ -1,0 +1,717 @@
+//! Fidelity check with an independent client: the AWS CLI v1 drives every simulated operation,
+//! errors included, and its parsed JSON output is compared with the scenario.
+
+use crate::support::sim::Sim;
+use serde_json::Value;
+use std::process::Command;
+
+const DEMO: &str = include_str!("../scenarios/demo.toml");
+const AUDIT: &str = "arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
+const DELETE: &str = "arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials";
+const MEMBER_KEY: &str = "AKIAMEMBERCALLER0001";
+const OUTSIDER_KEY: &str = "AKIAOUTSIDERCALLER01";
+
+/// The demo organization plus a delegated administrator, more callers, an account with two MFA
+/// devices and a never-used key, 25 generated accounts (so ListAccounts spans pages) and IAM
+/// pages of one item (so the CLI has to follow `Marker`).
+fn scenario() -> String {
+    let extra_org = "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\n\
+        delegated_administrators = [{ account = \"222222222206\", service_principal = \"iam.amazonaws.com\" }]\n\
+        iam_page_size = 1\n";
+    let mut text = DEMO.replacen(
+        "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\n",
+        extra_org,
+        1,
+    );
+    text.push_str(&format!(
+        r#"
+[[callers]]
+access_key_id = "{MEMBER_KEY}"
+secret_access_key = "member"
+account = "222222222201"
+
+[[callers]]
+access_key_id = "{OUTSIDER_KEY}"
+secret_access_key = "outsider"
+account = "999999999999"
+
+[[accounts]]
+id = "222222222214"
+name = "two-mfa-devices"
+[accounts.root]
+mfa = [{{ kind = "virtual", name = "phone" }}, {{ kind = "fido", name = "key" }}]
+access_keys = [{{ id = "AKIANEVERUSEDKEY0001" }}]
+
+[generate]
+count = 25
+seed = 3
+"#
+    ));
+    text
+}
+
+/// Result of one CLI invocation.
+struct Out {
+    code: i32,
+    json: Value,
+    stderr: String,
+}
+
+impl Out {
+    fn ok(self) -> Value {
+        assert_eq!(self.code, 0, "aws failed: {}", self.stderr);
+        self.json
+    }
+
+    /// Asserts a service error (awscli v1 exits 255 on ClientError, v2 254) naming `code`.
+    fn err(self, code: &str) {
+        assert!(
+            matches!(self.code, 254 | 255),
+            "expected a client error, got exit {}: {}",
+            self.code,
+            self.stderr
+        );
+        assert!(
+            self.stderr.contains(&format!("({code})")),
+            "expected {code} in: {}",
+            self.stderr
+        );
+    }
+}
+
+/// Credentials the CLI runs with.
+#[derive(Clone)]
+struct Creds {
+    key: String,
+    secret: String,
+    token: Option<String>,
+}
+
+fn aws(sim: &Sim, creds: &Creds, args: &[&str]) -> Out {
+    let mut cmd = Command::new("aws");
+    cmd.args(args)
+        .args(["--output", "json"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("AWS_ACCESS_KEY_ID", &creds.key)
+        .env("AWS_SECRET_ACCESS_KEY", &creds.secret)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", sim.url())
+        .env("AWS_CONFIG_FILE", "/nonexistent/rootsweep/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rootsweep/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .env("AWS_RETRY_MODE", "standard");
+    if let Some(token) = &creds.token {
+        cmd.env("AWS_SESSION_TOKEN", token);
+    }
+    let out = cmd.output().expect("run aws");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn aws_cli_available() -> bool {
+    if Command::new("aws")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return true;
+    }
+    if std::env::var("ROOTSWEEP_SKIP_AWSCLI").as_deref() == Ok("1") {
+        eprintln!("skipping: aws CLI not found and ROOTSWEEP_SKIP_AWSCLI=1");
+        return false;
+    }
+    panic!("the AWS CLI v1 is required for this test: `pip install awscli` (or set ROOTSWEEP_SKIP_AWSCLI=1)");
+}
+
+fn management(sim: &Sim) -> Creds {
+    Creds {
+        key: sim.access_key().into(),
+        secret: sim.secret().into(),
+        token: None,
+    }
+}
+
+fn other(key: &str) -> Creds {
+    Creds {
+        key: key.into(),
+        secret: "x".into(),
+        token: None,
+    }
+}
+
+fn assume_root(sim: &Sim, account: &str, policy: &str) -> Creds {
+    let out = aws(
+        sim,
+        &management(sim),
+        &[
+            "sts",
+            "assume-root",
+            "--target-principal",
+            account,
+            "--task-policy-arn",
+            policy,
+        ],
+    )
+    .ok();
+    let c = &out["Credentials"];
+    let key = c["AccessKeyId"].as_str().expect("AccessKeyId").to_string();
+    assert!(key.starts_with("ASIA") && key.len() == 20, "{key}");
+    assert_eq!(c["SecretAccessKey"].as_str().map(str::len), Some(40));
+    assert!(
+        c["Expiration"].as_str().is_some_and(|e| e.ends_with('Z')),
+        "{out}"
+    );
+    assert!(out.get("SourceIdentity").is_none());
+    Creds {
+        key,
+        secret: c["SecretAccessKey"].as_str().unwrap_or_default().into(),
+        token: c["SessionToken"].as_str().map(String::from),
+    }
+}
+
+fn ids(v: &Value, list: &str, field: &str) -> Vec<String> {
+    v[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list} missing in {v}"))
+        .iter()
+        .map(|x| x[field].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn organizations_operations(sim: &Sim) {
+    let m = management(sim);
+    let state = sim.state();
+    let mut expected: Vec<String> = state["accounts"]
+        .as_object()
+        .expect("accounts")
+        .keys()
+        .cloned()
+        .collect();
+    expected.sort();
+    assert!(expected.len() > 20);
+    for extra in [&[][..], &["--page-size", "7"][..]] {
+        let mut args = vec!["organizations", "list-accounts"];
+        args.extend_from_slice(extra);
+        let mut got = ids(&aws(sim, &m, &args).ok(), "Accounts", "Id");
+        got.sort();
+        assert_eq!(
+            got, expected,
+            "list-accounts {extra:?} returns every account once"
+        );
+    }
+    let first = aws(
+        sim,
+        &m,
+        &["organizations", "list-accounts", "--max-items", "5"],
+    )
+    .ok();
+    let token = first["NextToken"]
+        .as_str()
+        .expect("--max-items leaves a NextToken")
+        .to_string();
+    let second = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-accounts",
+            "--max-items",
+            "5",
+            "--starting-token",
+            &token,
+        ],
+    )
+    .ok();
+    let (a, b) = (
+        ids(&first, "Accounts", "Id"),
+        ids(&second, "Accounts", "Id"),
+    );
+    assert_eq!((a.len(), b.len()), (5, 5));
+    assert!(
+        a.iter().all(|id| !b.contains(id)),
+        "pages overlap: {a:?} {b:?}"
+    );
+    aws(
+        sim,
+        &m,
+        &["organizations", "list-accounts", "--page-size", "21"],
+    )
+    .err("InvalidInputException");
+
+    let org = aws(sim, &m, &["organizations", "describe-organization"]).ok();
+    assert_eq!(org["Organization"]["Id"], "o-a1b2c3d4e5");
+    assert_eq!(org["Organization"]["MasterAccountId"], "111111111111");
+    let access = aws(
+        sim,
+        &m,
+        &["organizations", "list-aws-service-access-for-organization"],
+    )
+    .ok();
+    assert_eq!(
+        ids(&access, "EnabledServicePrincipals", "ServicePrincipal"),
+        ["iam.amazonaws.com"]
+    );
+    let admins = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-delegated-administrators",
+            "--service-principal",
+            "iam.amazonaws.com",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        ids(&admins, "DelegatedAdministrators", "Id"),
+        ["222222222206"]
+    );
+    assert!(admins["DelegatedAdministrators"][0]["DelegationEnabledDate"].is_number());
+    let roots = aws(sim, &m, &["organizations", "list-roots"]).ok();
+    assert_eq!(ids(&roots, "Roots", "Id"), ["r-a1b2"]);
+    let ou = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "describe-organizational-unit",
+            "--organizational-unit-id",
+            "ou-a1b2-prod0001",
+        ],
+    )
+    .ok();
+    assert_eq!(ou["OrganizationalUnit"]["Name"], "Prod");
+    aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "describe-organizational-unit",
+            "--organizational-unit-id",
+            "ou-a1b2-nothere1",
+        ],
+    )
+    .err("OrganizationalUnitNotFoundException");
+    let children = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-organizational-units-for-parent",
+            "--parent-id",
+            "ou-a1b2-prod0001",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        ids(&children, "OrganizationalUnits", "Id"),
+        ["ou-a1b2-dev00001"]
+    );
+    let dev = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-accounts-for-parent",
+            "--parent-id",
+            "ou-a1b2-dev00001",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        ids(&dev, "Accounts", "Id"),
+        ["222222222204", "222222222205", "222222222212"]
+    );
+    aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-accounts-for-parent",
+            "--parent-id",
+            "ou-a1b2-nothere1",
+        ],
+    )
+    .err("ParentNotFoundException");
+    let parents = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "list-parents",
+            "--child-id",
+            "222222222204",
+        ],
+    )
+    .ok();
+    assert_eq!(parents["Parents"][0]["Id"], "ou-a1b2-dev00001");
+    assert_eq!(parents["Parents"][0]["Type"], "ORGANIZATIONAL_UNIT");
+    let closed = aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "describe-account",
+            "--account-id",
+            "222222222211",
+        ],
+    )
+    .ok();
+    assert_eq!(closed["Account"]["State"], "CLOSED");
+    assert!(
+        closed["Account"].get("Status").is_none(),
+        "CLOSED has no legacy Status"
+    );
+    assert_eq!(
+        closed["Account"]["Paths"][0],
+        "o-a1b2c3d4e5/r-a1b2/222222222211/"
+    );
+    aws(
+        sim,
+        &m,
+        &[
+            "organizations",
+            "describe-account",
+            "--account-id",
+            "999999999999",
+        ],
+    )
+    .err("AccountNotFoundException");
+
+    let member = other(MEMBER_KEY);
+    assert_eq!(
+        aws(sim, &member, &["organizations", "describe-organization"]).ok()["Organization"]["Id"],
+        "o-a1b2c3d4e5"
+    );
+    aws(sim, &member, &["organizations", "list-accounts"]).err("AccessDeniedException");
+    aws(
+        sim,
+        &other(OUTSIDER_KEY),
+        &["organizations", "describe-organization"],
+    )
+    .err("AWSOrganizationsNotInUseException");
+    aws(
+        sim,
+        &other("AKIAUNKNOWNCALLER001"),
+        &["organizations", "list-roots"],
+    )
+    .err("UnrecognizedClientException");
+}
+
+fn audit_operations(sim: &Sim) {
+    let m = management(sim);
+    let me = aws(sim, &m, &["sts", "get-caller-identity"]).ok();
+    assert_eq!(
+        (me["Account"].as_str(), me["Arn"].as_str()),
+        (
+            Some("111111111111"),
+            Some("arn:aws:iam::111111111111:user/admin")
+        )
+    );
+    aws(
+        sim,
+        &other("AKIAUNKNOWNCALLER001"),
+        &["sts", "get-caller-identity"],
+    )
+    .err("InvalidClientTokenId");
+    let features = aws(sim, &m, &["iam", "list-organizations-features"]).ok();
+    assert_eq!(features["OrganizationId"], "o-a1b2c3d4e5");
+    assert_eq!(
+        features["EnabledFeatures"],
+        serde_json::json!(["RootCredentialsManagement", "RootSessions"])
+    );
+    aws(
+        sim,
+        &other(MEMBER_KEY),
+        &["iam", "list-organizations-features"],
+    )
+    .err("AccountNotManagementOrDelegatedAdministratorException");
+
+    let s = assume_root(sim, "arn:aws:iam::222222222214:root", AUDIT);
+    let me = aws(sim, &s, &["sts", "get-caller-identity"]).ok();
+    assert_eq!(me["Arn"], "arn:aws:iam::222222222214:root");
+    let mfa = aws(sim, &s, &["iam", "list-mfa-devices"]).ok();
+    assert_eq!(
+        ids(&mfa, "MFADevices", "SerialNumber"),
+        [
+            "arn:aws:iam::222222222214:mfa/phone",
+            "arn:aws:iam::222222222214:u2f/root/key"
+        ]
+    );
+    let page = aws(sim, &s, &["iam", "list-mfa-devices", "--max-items", "1"]).ok();
+    assert!(
+        page["NextToken"].is_string(),
+        "one-item IAM pages are truncated: {page}"
+    );
+    let keys = aws(sim, &s, &["iam", "list-access-keys"]).ok();
+    assert_eq!(
+        ids(&keys, "AccessKeyMetadata", "AccessKeyId"),
+        ["AKIANEVERUSEDKEY0001"]
+    );
+    let never = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-access-key-last-used",
+            "--access-key-id",
+            "AKIANEVERUSEDKEY0001",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        never["AccessKeyLastUsed"],
+        serde_json::json!({ "ServiceName": "N/A", "Region": "N/A" })
+    );
+    aws(sim, &s, &["iam", "get-login-profile"]).err("NoSuchEntity");
+    aws(sim, &s, &["iam", "delete-login-profile"]).err("AccessDenied");
+    let user = aws(sim, &s, &["iam", "get-user"]).ok();
+    assert_eq!(
+        (
+            user["User"]["UserId"].as_str(),
+            user["User"]["Arn"].as_str()
+        ),
+        (Some("222222222214"), Some("arn:aws:iam::222222222214:root"))
+    );
+    let summary = aws(sim, &s, &["iam", "get-account-summary"]).ok();
+    assert_eq!(
+        (
+            summary["SummaryMap"]["AccountMFAEnabled"].as_i64(),
+            summary["SummaryMap"]["AccountAccessKeysPresent"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    let s = assume_root(sim, "222222222207", AUDIT);
+    let lp = aws(sim, &s, &["iam", "get-login-profile"]).ok();
+    assert_eq!(lp["LoginProfile"]["CreateDate"], "2019-01-01T00:00:00Z");
+    let used = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-access-key-last-used",
+            "--access-key-id",
+            "AKIALEGACYROOTKEY001",
+        ],
+    )
+    .ok();
+    assert_eq!(used["AccessKeyLastUsed"]["ServiceName"], "s3");
+    assert_eq!(
+        used["AccessKeyLastUsed"]["LastUsedDate"],
+        "2024-10-01T12:00:00Z"
+    );
+    let s = assume_root(sim, "222222222208", AUDIT);
+    let certs = aws(sim, &s, &["iam", "list-signing-certificates"]).ok();
+    assert_eq!(ids(&certs, "Certificates", "Status"), ["Active"]);
+    assert!(certs["Certificates"][0]["CertificateBody"]
+        .as_str()
+        .is_some_and(|b| b.contains("BEGIN CERTIFICATE")));
+    let s = assume_root(sim, "222222222212", AUDIT);
+    aws(sim, &s, &["iam", "list-mfa-devices"]).err("ServiceFailure");
+
+    let target = |account: &str, policy: &str| {
+        aws(
+            sim,
+            &m,
+            &[
+                "sts",
+                "assume-root",
+                "--target-principal",
+                account,
+                "--task-policy-arn",
+                policy,
+            ],
+        )
+    };
+    target("111111111111", AUDIT).err("AccessDenied");
+    target("222222222209", AUDIT).err("AccessDenied");
+    target("999999999999", AUDIT).err("AccessDenied");
+    target("222222222213", AUDIT).err("AccessDenied");
+    target(
+        "222222222201",
+        "arn=arn:aws:iam::aws:policy/root-task/NoSuchTask",
+    )
+    .err("ValidationError");
+    aws(
+        sim,
+        &m,
+        &[
+            "sts",
+            "assume-root",
+            "--target-principal",
+            "222222222201",
+            "--task-policy-arn",
+            AUDIT,
+            "--duration-seconds",
+            "901",
+        ],
+    )
+    .err("ValidationError");
+    aws(
+        sim,
+        &other(MEMBER_KEY),
+        &[
+            "sts",
+            "assume-root",
+            "--target-principal",
+            "222222222202",
+            "--task-policy-arn",
+            AUDIT,
+        ],
+    )
+    .err("AccessDenied");
+}
+
+fn delete_operations(sim: &Sim) {
+    let s = assume_root(sim, "222222222205", DELETE);
+    let serial = "arn:aws:iam::222222222205:mfa/root-authenticator";
+    aws(sim, &s, &["iam", "delete-login-profile"]).ok();
+    aws(
+        sim,
+        &s,
+        &["iam", "deactivate-mfa-device", "--serial-number", serial],
+    )
+    .ok();
+    aws(
+        sim,
+        &s,
+        &["iam", "deactivate-mfa-device", "--serial-number", serial],
+    )
+    .err("NoSuchEntity");
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "delete-virtual-mfa-device",
+            "--serial-number",
+            serial,
+        ],
+    )
+    .err("AccessDenied");
+    aws(sim, &s, &["iam", "get-login-profile"]).err("NoSuchEntity");
+    let root = sim.root("222222222205");
+    assert_eq!(root["login_profile"], Value::Null);
+    assert_eq!(root["mfa_devices"], serde_json::json!([]));
+    assert_eq!(
+        root["unassigned_virtual_mfa"],
+        serde_json::json!([serial]),
+        "a deactivated virtual device remains"
+    );
+
+    let s = assume_root(sim, "222222222207", DELETE);
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "delete-access-key",
+            "--access-key-id",
+            "AKIALEGACYROOTKEY001",
+        ],
+    )
+    .ok();
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "delete-access-key",
+            "--access-key-id",
+            "AKIALEGACYROOTKEY001",
+        ],
+    )
+    .err("NoSuchEntity");
+    assert_eq!(
+        sim.root("222222222207")["access_keys"],
+        serde_json::json!([])
+    );
+    let s = assume_root(sim, "222222222208", DELETE);
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "delete-signing-certificate",
+            "--certificate-id",
+            "CERTLEGACYROOT0000000000000000001",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        sim.root("222222222208")["signing_certificates"],
+        serde_json::json!([])
+    );
+    aws(sim, &s, &["iam", "get-account-summary"]).err("AccessDenied");
+}
+
+fn throttling_and_disabled_access() {
+    let text = "[organization]\nid = \"o-t9h8r7o6t5\"\nmanagement_account = \"111111111111\"\n\
+        [[callers]]\naccess_key_id = \"AKIAMANAGEMENT000001\"\nsecret_access_key = \"s\"\naccount = \"111111111111\"\n\
+        [[throttle]]\nservice = \"sts\"\nprobability = 1.0\n\
+        [[throttle]]\noperation = \"ListAccounts\"\nprobability = 1.0\n";
+    let sim = Sim::start_toml(text);
+    let m = management(&sim);
+    aws(&sim, &m, &["sts", "get-caller-identity"]).err("Throttling");
+    aws(&sim, &m, &["organizations", "list-accounts"]).err("TooManyRequestsException");
+    aws(&sim, &m, &["iam", "list-organizations-features"]).err("ServiceAccessNotEnabledException");
+    let calls = sim.calls();
+    let errors: Vec<_> = calls
+        .iter()
+        .map(|c| c["error"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "Throttling",
+            "TooManyRequestsException",
+            "ServiceAccessNotEnabledException"
+        ]
+    );
+}
+
+#[test]
+fn aws_cli_v1_understands_every_simulated_operation_and_error() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&scenario());
+    std::thread::scope(|scope| {
+        scope.spawn(|| organizations_operations(&sim));
+        scope.spawn(|| audit_operations(&sim));
+        scope.spawn(|| delete_operations(&sim));
+        scope.spawn(throttling_and_disabled_access);
+    });
+    let mutating = sim.mutating_calls();
+    let ok: Vec<_> = mutating
+        .iter()
+        .filter(|c| c["status"] == 200)
+        .map(|c| c["operation"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ok,
+        [
+            "DeleteLoginProfile",
+            "DeactivateMFADevice",
+            "DeleteAccessKey",
+            "DeleteSigningCertificate"
+        ]
+    );
+    assert!(
+        mutating
+            .iter()
+            .all(|c| c["task_policy"].is_string() && c["account"].is_string()),
+        "{mutating:?}"
+    );
+}
