@@ -103,7 +103,7 @@ pub struct RunArgs {
     /// Client-side limit on AWS requests per second across the run.
     #[arg(long, value_name = "RPS")]
     pub max_rps: Option<f64>,
-    /// Attempts per AWS call, throttling retries included [default: 10].
+    /// Attempts per AWS call, throttling retries included [default: AWS_MAX_ATTEMPTS, else 10].
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
     /// Seconds before one attempt of one AWS call is abandoned [default: 30].
@@ -122,6 +122,9 @@ impl RunArgs {
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
             max_attempts: self.max_attempts,
+            env_max_attempts: std::env::var("AWS_MAX_ATTEMPTS")
+                .ok()
+                .and_then(|v| v.trim().parse().ok()),
             call_timeout_secs: self.call_timeout,
             max_rps: self.max_rps,
             concurrency: self.concurrency,

@@ -120,6 +120,8 @@ pub struct Overrides {
     pub endpoint_url: Option<String>,
     /// `--max-attempts`
     pub max_attempts: Option<u32>,
+    /// `AWS_MAX_ATTEMPTS` from the environment (below the file, above the default).
+    pub env_max_attempts: Option<u32>,
     /// `--call-timeout`
     pub call_timeout_secs: Option<f64>,
     /// `--max-rps`
@@ -226,7 +228,10 @@ pub fn resolve(
         (Some(0), _) => return Err(flag("--max-attempts", "must be at least 1")),
         (Some(n), _) => n,
         (None, Some(v)) => positive_int(v, "max_attempts")?.min(u32::MAX as u64) as u32,
-        (None, None) => DEFAULT_MAX_ATTEMPTS,
+        (None, None) => cli
+            .env_max_attempts
+            .filter(|n| *n > 0)
+            .unwrap_or(DEFAULT_MAX_ATTEMPTS),
     };
     let call_timeout = match (cli.call_timeout_secs, &file.aws.call_timeout_secs) {
         (Some(s), _) if !(s > 0.0 && s.is_finite()) => {

@@ -69,8 +69,8 @@ impl Aws {
             .retry_config(
                 RetryConfig::adaptive()
                     .with_max_attempts(settings.max_attempts.max(1))
-                    .with_initial_backoff(Duration::from_millis(200))
-                    .with_max_backoff(Duration::from_secs(10)),
+                    .with_initial_backoff(Duration::from_millis(100))
+                    .with_max_backoff(Duration::from_secs(5)),
             )
             .timeout_config(
                 TimeoutConfig::builder()

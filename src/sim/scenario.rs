@@ -135,7 +135,12 @@ impl Source<'_> {
     fn parse_error(&self, err: &toml::de::Error) -> ScenarioError {
         let span = err.span().unwrap_or(0..0);
         let message = err.message().trim().to_string();
-        let key = backticked(&message)
+        let names_key = ["unknown field", "missing field", "duplicate key"]
+            .iter()
+            .any(|m| message.contains(m));
+        let key = names_key
+            .then(|| backticked(&message))
+            .flatten()
             .or_else(|| self.key_before(span.start))
             .or_else(|| self.ident_at(span.start))
             .unwrap_or_else(|| "?".to_string());
@@ -234,21 +239,21 @@ name = "a"
     fn unknown_key_is_reported_with_its_line_and_name() {
         let text = format!("{MINIMAL}colour = \"red\"\n");
         let (line, key, _) = invalid(&text);
-        assert_eq!((line, key.as_str()), (15, "colour"));
+        assert_eq!((line, key.as_str()), (14, "colour"));
     }
 
     #[test]
     fn wrong_type_names_the_key_before_the_value() {
         let text = MINIMAL.replace("name = \"a\"", "name = 5");
         let (line, key, _) = invalid(&text);
-        assert_eq!((line, key.as_str()), (14, "name"));
+        assert_eq!((line, key.as_str()), (13, "name"));
     }
 
     #[test]
     fn duplicate_account_id_is_rejected_at_the_second_occurrence() {
         let text = format!("{MINIMAL}\n[[accounts]]\nid = \"222222222222\"\n");
         let (line, key, message) = invalid(&text);
-        assert_eq!((line, key.as_str()), (17, "id"));
+        assert_eq!((line, key.as_str()), (16, "id"));
         assert!(message.contains("duplicate"), "{message}");
     }
 

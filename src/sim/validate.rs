@@ -387,7 +387,7 @@ fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
         }
     };
     if let Some(rps) = &t.rps {
-        if !(*rps.get_ref() > 0.0) {
+        if rps.get_ref().is_nan() || *rps.get_ref() <= 0.0 {
             return Err(src.error(rps.span(), "rps", "must be greater than 0"));
         }
     }
@@ -399,47 +399,48 @@ fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
 }
 
 fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
-    let action =
-        match f.action.get_ref().as_str() {
-            "error" => {
-                let code = f.code.clone().unwrap_or_else(|| "ServiceFailure".into());
-                let status = f
-                    .status
-                    .as_ref()
-                    .map_or_else(|| default_status(&code), |s| *s.get_ref());
-                if let Some(s) = f
-                    .status
-                    .as_ref()
-                    .filter(|s| !(400..=599).contains(s.get_ref()))
-                {
-                    return Err(src.error(
-                        s.span(),
-                        "status",
-                        "must be an HTTP error status (400-599)",
-                    ));
-                }
-                let message = f
-                    .message
-                    .clone()
-                    .unwrap_or_else(|| format!("Simulated {code}"));
-                FaultAction::Error {
-                    code,
-                    status,
-                    message,
-                }
+    let action = match f.action.get_ref().as_str() {
+        "error" => {
+            let code = f.code.clone().unwrap_or_else(|| "ServiceFailure".into());
+            let status = f
+                .status
+                .as_ref()
+                .map_or_else(|| default_status(&code), |s| *s.get_ref());
+            if let Some(s) = f
+                .status
+                .as_ref()
+                .filter(|s| !(400..=599).contains(s.get_ref()))
+            {
+                return Err(src.error(
+                    s.span(),
+                    "status",
+                    "must be an HTTP error status (400-599)",
+                ));
             }
-            "reset" => FaultAction::Reset,
-            "hang" => FaultAction::Hang,
-            "truncate" => FaultAction::Truncate,
-            "add-access-key" => FaultAction::AddAccessKey,
-            other => return Err(src.error(
+            let message = f
+                .message
+                .clone()
+                .unwrap_or_else(|| format!("Simulated {code}"));
+            FaultAction::Error {
+                code,
+                status,
+                message,
+            }
+        }
+        "reset" => FaultAction::Reset,
+        "hang" => FaultAction::Hang,
+        "truncate" => FaultAction::Truncate,
+        "add-access-key" => FaultAction::AddAccessKey,
+        other => {
+            return Err(src.error(
                 f.action.span(),
                 "action",
                 format!(
                     "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key)"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let operation = match &f.operation {
         Some(op) if Service::of_operation(op.get_ref()).is_some() => Some(op.get_ref().clone()),
         Some(op) => {

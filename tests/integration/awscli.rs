@@ -492,31 +492,6 @@ fn audit_operations(sim: &Sim) {
         (Some(1), Some(1))
     );
 
-    let s = assume_root(sim, "222222222207", AUDIT);
-    let lp = aws(sim, &s, &["iam", "get-login-profile"]).ok();
-    assert_eq!(lp["LoginProfile"]["CreateDate"], "2019-01-01T00:00:00Z");
-    let used = aws(
-        sim,
-        &s,
-        &[
-            "iam",
-            "get-access-key-last-used",
-            "--access-key-id",
-            "AKIALEGACYROOTKEY001",
-        ],
-    )
-    .ok();
-    assert_eq!(used["AccessKeyLastUsed"]["ServiceName"], "s3");
-    assert_eq!(
-        used["AccessKeyLastUsed"]["LastUsedDate"],
-        "2024-10-01T12:00:00Z"
-    );
-    let s = assume_root(sim, "222222222208", AUDIT);
-    let certs = aws(sim, &s, &["iam", "list-signing-certificates"]).ok();
-    assert_eq!(ids(&certs, "Certificates", "Status"), ["Active"]);
-    assert!(certs["Certificates"][0]["CertificateBody"]
-        .as_str()
-        .is_some_and(|b| b.contains("BEGIN CERTIFICATE")));
     let s = assume_root(sim, "222222222212", AUDIT);
     aws(sim, &s, &["iam", "list-mfa-devices"]).err("ServiceFailure");
 
@@ -610,6 +585,32 @@ fn delete_operations(sim: &Sim) {
         "a deactivated virtual device remains"
     );
 
+    // Read before the deletions below (the audit thread runs concurrently elsewhere).
+    let s = assume_root(sim, "222222222207", AUDIT);
+    let lp = aws(sim, &s, &["iam", "get-login-profile"]).ok();
+    assert_eq!(lp["LoginProfile"]["CreateDate"], "2019-01-01T00:00:00Z");
+    let used = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-access-key-last-used",
+            "--access-key-id",
+            "AKIALEGACYROOTKEY001",
+        ],
+    )
+    .ok();
+    assert_eq!(used["AccessKeyLastUsed"]["ServiceName"], "s3");
+    assert_eq!(
+        used["AccessKeyLastUsed"]["LastUsedDate"],
+        "2024-10-01T12:00:00Z"
+    );
+    let s = assume_root(sim, "222222222208", AUDIT);
+    let certs = aws(sim, &s, &["iam", "list-signing-certificates"]).ok();
+    assert_eq!(ids(&certs, "Certificates", "Status"), ["Active"]);
+    assert!(certs["Certificates"][0]["CertificateBody"]
+        .as_str()
+        .is_some_and(|b| b.contains("BEGIN CERTIFICATE")));
     let s = assume_root(sim, "222222222207", DELETE);
     aws(
         sim,

@@ -1,5 +1,8 @@
 //! End-to-end tests: the real `rootsweep` binary and the real AWS SDK against `rootsweep sim serve`.
 
+mod audit;
 mod awscli;
+mod delete;
+mod filters;
 mod sim_scenarios;
 mod support;
