@@ -12,7 +12,9 @@ pub async fn audit_account(aws: &Aws, partition: &str, account_id: &str) -> Find
         .assume_root(account_id, TaskPolicy::Audit, partition)
         .await
     {
-        Ok(credentials) => Finding::Audited(check_root(&aws.session_iam(credentials)).await),
+        Ok(credentials) => {
+            Finding::Audited(Box::new(check_root(&aws.session_iam(credentials)).await))
+        }
         Err(e) => Finding::NoSession(e),
     }
 }

@@ -126,7 +126,7 @@ pub enum Finding {
     /// The audit session could not be opened.
     NoSession(CallError),
     /// The session opened; each check's result.
-    Audited(RootCredentials),
+    Audited(Box<RootCredentials>),
 }
 
 /// The audit's judgement of one account.

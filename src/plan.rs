@@ -200,7 +200,7 @@ mod tests {
                 enabled: None,
             },
         ]);
-        audited(id, Finding::Audited(root))
+        audited(id, Finding::Audited(Box::new(root)))
     }
 
     #[test]
@@ -242,8 +242,8 @@ mod tests {
         unknown.mfa_devices = Err(service_failure("ListMFADevices"));
         let plan = build(
             &[
-                audited("333333333333", Finding::Audited(blocked)),
-                audited("444444444444", Finding::Audited(unknown)),
+                audited("333333333333", Finding::Audited(Box::new(blocked))),
+                audited("444444444444", Finding::Audited(Box::new(unknown))),
                 audited(
                     "111111111111",
                     Finding::Skipped(SkipReason::ManagementAccount),

@@ -58,7 +58,7 @@ impl Progress {
         );
         match &self.bar {
             Some(bar) => bar.inc(1),
-            None if !self.quiet && done % LINE_EVERY == 0 => {
+            None if !self.quiet && done.is_multiple_of(LINE_EVERY) => {
                 eprintln!("rootsweep: {} {done} accounts so far", self.label);
             }
             None => {}

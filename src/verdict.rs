@@ -59,17 +59,26 @@ pub(crate) mod tests {
 
     #[test]
     fn nothing_present_is_clean() {
-        assert_eq!(classify(&Finding::Audited(empty_root())), Verdict::Clean);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(empty_root()))),
+            Verdict::Clean
+        );
     }
 
     #[test]
     fn login_profile_or_mfa_alone_is_eligible() {
         let mut root = empty_root();
         root.login_profile = Ok(Some(LoginProfile { created: None }));
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Eligible);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Eligible
+        );
         let mut root = empty_root();
         root.mfa_devices = Ok(vec![mfa("GAHT12345678")]);
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Eligible);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Eligible
+        );
     }
 
     #[test]
@@ -81,20 +90,29 @@ pub(crate) mod tests {
             status: "Inactive".into(),
             last_used: Ok(None),
         }]);
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Blocked);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Blocked
+        );
         let mut root = empty_root();
         root.signing_certificates = Ok(vec![SigningCertificate {
             id: "CERT".into(),
             status: "Active".into(),
         }]);
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Blocked);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Blocked
+        );
     }
 
     #[test]
     fn failed_check_is_reported_as_unknown_not_absent() {
         let mut root = empty_root();
         root.mfa_devices = Err(service_failure("ListMFADevices"));
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Unknown);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Unknown
+        );
     }
 
     #[test]
@@ -105,7 +123,10 @@ pub(crate) mod tests {
             status: "Active".into(),
             last_used: Err(service_failure("GetAccessKeyLastUsed")),
         }]);
-        assert_eq!(classify(&Finding::Audited(root)), Verdict::Unknown);
+        assert_eq!(
+            classify(&Finding::Audited(Box::new(root))),
+            Verdict::Unknown
+        );
     }
 
     #[test]

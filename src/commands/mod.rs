@@ -49,7 +49,7 @@ pub async fn setup(args: &RunArgs) -> anyhow::Result<Ctx> {
         None => crate::config::resolve(None, args.overrides()),
     };
     let config = resolved.map_err(|e| UsageError(e.into()))?;
-    Ok(with_config(config, args.output).await?)
+    with_config(config, args.output).await
 }
 
 /// Builds a context from resolved settings.

@@ -260,7 +260,7 @@ mod tests {
         ]);
         let row = Row::from(&Audited {
             account: account(),
-            finding: Finding::Audited(root),
+            finding: Finding::Audited(Box::new(root)),
         });
         assert_eq!(
             csv_of(&[row]).lines().nth(1).expect("row"),
@@ -274,7 +274,7 @@ mod tests {
         root.mfa_devices = Err(service_failure("ListMFADevices"));
         let row = Row::from(&Audited {
             account: account(),
-            finding: Finding::Audited(root),
+            finding: Finding::Audited(Box::new(root)),
         });
         assert_eq!(row.verdict, "unknown");
         assert_eq!(row.mfa_devices, "unknown");

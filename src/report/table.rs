@@ -34,7 +34,6 @@ pub fn counts(title: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn counts_table_lists_each_key_in_order_and_a_total() {
