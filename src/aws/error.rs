@@ -1,5 +1,6 @@
 //! One error type for every AWS call, classified by AWS error code (never by message text).
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -51,7 +52,7 @@ impl CallError {
     pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let (code, message) = match &err {
             SdkError::ServiceError(service) => {
@@ -62,7 +63,9 @@ impl CallError {
             }
             SdkError::TimeoutError(_) => ("Timeout".into(), "the call timed out".into()),
             SdkError::DispatchFailure(f) => {
-                let code = if f.is_timeout() {
+                let code = if has_source::<CredentialsError>(&err) {
+                    "CredentialsError"
+                } else if f.is_timeout() {
                     "Timeout"
                 } else {
                     "ConnectionError"
@@ -119,6 +122,18 @@ pub fn classify(code: &str) -> ErrorKind {
         | "Timeout" | "ConnectionError" | "MalformedResponse" => ErrorKind::Transient,
         _ => ErrorKind::Other,
     }
+}
+
+/// Whether any error in the source chain is a `T` (e.g. no credentials behind a dispatch failure).
+fn has_source<T: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<T>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// The whole source chain of an error on one line. SDK errors carry no credentials in their

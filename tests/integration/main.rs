@@ -2,7 +2,10 @@
 
 mod audit;
 mod awscli;
+mod config;
 mod delete;
 mod filters;
+mod policy;
+mod preflight;
 mod sim_scenarios;
 mod support;

@@ -67,6 +67,16 @@ pub fn rootsweep(sim: &Sim, reports: &Path, args: &[&str]) -> Run {
     Run::from(cmd.output().expect("run rootsweep"))
 }
 
+/// Runs rootsweep with some environment variables overridden (e.g. another caller's key).
+pub fn rootsweep_env(sim: &Sim, reports: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = command(sim, args);
+    cmd.arg("--report-dir").arg(reports);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run rootsweep"))
+}
+
 /// Starts rootsweep without waiting (for signal tests).
 pub fn spawn(sim: &Sim, reports: &Path, args: &[&str]) -> Child {
     let mut cmd = command(sim, args);

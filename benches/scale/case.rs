@@ -1,0 +1,244 @@
+//! The benchmark cases: each one's generated scenario, its rootsweep command, and its target.
+//!
+//! Pure data and text; nothing here starts a process or reads a file.
+
+use crate::ideal::Latency;
+
+/// The management account every generated organization has.
+pub const MANAGEMENT_ACCOUNT: &str = "111111111111";
+/// The management caller's access key id (the simulator does not verify signatures).
+pub const ACCESS_KEY_ID: &str = "AKIABENCHMANAGEMENT1";
+/// The management caller's secret.
+pub const SECRET_ACCESS_KEY: &str = "bench-management-secret-not-verified";
+
+/// The latency every case's simulator adds, as written into `[latency]`.
+pub const LATENCY: Latency = Latency {
+    list_accounts_ms: 150,
+    assume_root_ms: 100,
+    iam_ms: 40,
+};
+
+/// Which rootsweep command a case runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `rootsweep audit`.
+    Audit,
+    /// `rootsweep delete --yes` (audit, delete, verify).
+    Delete,
+}
+
+impl Command {
+    /// The subcommand's name, as in the rootsweep timing line (`rootsweep: audit: ...`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Audit => "audit",
+            Command::Delete => "delete",
+        }
+    }
+}
+
+/// Share of generated accounts with each kind of credential (`[generate]` ratios).
+#[derive(Debug, Clone, Copy)]
+pub struct Ratios {
+    login_profile: f64,
+    mfa_virtual: f64,
+    mfa_hardware: f64,
+    mfa_fido: f64,
+    access_keys: f64,
+    signing_certificates: f64,
+    suspended: f64,
+}
+
+/// A mix resembling a real organization: most roots have a password, some MFA, a few keys.
+const REALISTIC: Ratios = Ratios {
+    login_profile: 0.7,
+    mfa_virtual: 0.3,
+    mfa_hardware: 0.05,
+    mfa_fido: 0.05,
+    access_keys: 0.05,
+    signing_certificates: 0.01,
+    suspended: 0.01,
+};
+
+/// Every account eligible for deletion: a password and one virtual MFA device, nothing blocking.
+const ALL_ELIGIBLE: Ratios = Ratios {
+    login_profile: 1.0,
+    mfa_virtual: 1.0,
+    mfa_hardware: 0.0,
+    mfa_fido: 0.0,
+    access_keys: 0.0,
+    signing_certificates: 0.0,
+    suspended: 0.0,
+};
+
+/// What a case must achieve.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    /// `efficiency >= min` and no failed account.
+    Efficiency { min: f64 },
+    /// `efficiency >= min`, peak RSS and CPU per account bounded.
+    Scale {
+        min: f64,
+        max_rss_mb: f64,
+        max_cpu_ms_per_account: f64,
+    },
+    /// Sustained AssumeRoot rate and no failed account.
+    Rate { min_rps: f64 },
+}
+
+/// One benchmark case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Name used on the command line and in the table.
+    pub name: &'static str,
+    /// What it measures, in words.
+    pub title: &'static str,
+    /// The rootsweep command.
+    pub command: Command,
+    /// Generated member accounts.
+    pub accounts: usize,
+    /// `--concurrency`.
+    pub concurrency: usize,
+    /// A `[[throttle]]` on AssumeRoot, requests per second.
+    pub assume_root_rps: Option<f64>,
+    ratios: Ratios,
+    /// The goal.
+    pub target: Target,
+}
+
+/// The cases, in the order they run.
+pub fn all() -> Vec<Case> {
+    vec![
+        Case {
+            name: "audit-1k",
+            title: "audit, 1,000 accounts, concurrency 32",
+            command: Command::Audit,
+            accounts: 1_000,
+            concurrency: 32,
+            assume_root_rps: None,
+            ratios: REALISTIC,
+            target: Target::Efficiency { min: 0.85 },
+        },
+        Case {
+            name: "audit-10k",
+            title: "audit, 10,000 accounts, concurrency 64",
+            command: Command::Audit,
+            accounts: 10_000,
+            concurrency: 64,
+            assume_root_rps: None,
+            ratios: REALISTIC,
+            target: Target::Scale {
+                min: 0.80,
+                max_rss_mb: 100.0,
+                max_cpu_ms_per_account: 1.0,
+            },
+        },
+        Case {
+            name: "audit-1k-throttled",
+            title: "audit, 1,000 accounts, AssumeRoot limited to 25 requests/s, concurrency 32",
+            command: Command::Audit,
+            accounts: 1_000,
+            concurrency: 32,
+            assume_root_rps: Some(25.0),
+            ratios: REALISTIC,
+            target: Target::Rate { min_rps: 22.0 },
+        },
+        Case {
+            name: "delete-1k",
+            title: "delete with verification, 1,000 eligible accounts, concurrency 32",
+            command: Command::Delete,
+            accounts: 1_000,
+            concurrency: 32,
+            assume_root_rps: None,
+            ratios: ALL_ELIGIBLE,
+            target: Target::Efficiency { min: 0.80 },
+        },
+    ]
+}
+
+impl Target {
+    /// The target in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Efficiency { min } => format!("efficiency >= {min:.2}; 0 failed"),
+            Target::Scale {
+                min,
+                max_rss_mb,
+                max_cpu_ms_per_account,
+            } => format!(
+                "efficiency >= {min:.2}; peak RSS <= {max_rss_mb:.0} MB; <= {max_cpu_ms_per_account} ms CPU per account"
+            ),
+            Target::Rate { min_rps } => {
+                format!("sustained AssumeRoot rate >= {min_rps:.0}/s; 0 failed")
+            }
+        }
+    }
+}
+
+impl Case {
+    /// The scenario file the simulator serves for this case.
+    pub fn scenario_toml(&self) -> String {
+        let r = &self.ratios;
+        let mut toml = format!(
+            r#"# Generated by benches/scale.rs for the case `{name}`.
+
+[organization]
+id = "o-b3nch5ca1e"
+management_account = "{MANAGEMENT_ACCOUNT}"
+trusted_access = ["iam.amazonaws.com"]
+iam_features = ["RootCredentialsManagement", "RootSessions"]
+
+[[callers]]
+access_key_id = "{ACCESS_KEY_ID}"
+secret_access_key = "{SECRET_ACCESS_KEY}"
+account = "{MANAGEMENT_ACCOUNT}"
+
+[generate]
+count = {count}
+seed = 7
+ous = 5
+login_profile = {lp:?}
+mfa_virtual = {mv:?}
+mfa_hardware = {mh:?}
+mfa_fido = {mf:?}
+access_keys = {ak:?}
+signing_certificates = {sc:?}
+suspended = {su:?}
+
+[latency]
+ListAccounts = {list}
+AssumeRoot = {assume}
+iam = {iam}
+"#,
+            name = self.name,
+            count = self.accounts,
+            lp = r.login_profile,
+            mv = r.mfa_virtual,
+            mh = r.mfa_hardware,
+            mf = r.mfa_fido,
+            ak = r.access_keys,
+            sc = r.signing_certificates,
+            su = r.suspended,
+            list = LATENCY.list_accounts_ms,
+            assume = LATENCY.assume_root_ms,
+            iam = LATENCY.iam_ms,
+        );
+        if let Some(rps) = self.assume_root_rps {
+            toml.push_str(&format!(
+                "\n[[throttle]]\noperation = \"AssumeRoot\"\nrps = {rps:?}\n"
+            ));
+        }
+        toml
+    }
+
+    /// rootsweep's arguments, before `--report-dir`.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec![self.command.name().to_string()];
+        if self.command == Command::Delete {
+            args.push("--yes".into());
+        }
+        args.push("--concurrency".into());
+        args.push(self.concurrency.to_string());
+        args
+    }
+}

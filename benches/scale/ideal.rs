@@ -1,0 +1,142 @@
+//! The ideal bound: the shortest run the scenario's latencies allow, from the simulator's
+//! `/_sim/state` read before the run. Pure arithmetic; it makes no call.
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Accounts per ListAccounts page (the API's maximum, which rootsweep asks for).
+const PAGE_SIZE: usize = 20;
+
+/// Added latency per call, milliseconds (the scenario's `[latency]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Latency {
+    /// `ListAccounts`.
+    pub list_accounts_ms: u64,
+    /// `AssumeRoot`.
+    pub assume_root_ms: u64,
+    /// Every IAM call.
+    pub iam_ms: u64,
+}
+
+/// `/_sim/state`, only the fields the bound needs.
+#[derive(Debug, Deserialize)]
+pub struct State {
+    organization: StateOrganization,
+    accounts: BTreeMap<String, StateAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StateOrganization {
+    management_account: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct StateAccount {
+    state: String,
+    root: StateRoot,
+}
+
+#[derive(Debug, Deserialize)]
+struct StateRoot {
+    login_profile: Option<IgnoredAny>,
+    mfa_devices: Vec<IgnoredAny>,
+    access_keys: Vec<IgnoredAny>,
+    signing_certificates: Vec<IgnoredAny>,
+}
+
+/// The bound and its parts, seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Bound {
+    /// Accounts rootsweep audits (ACTIVE members; not the management account).
+    pub audited: usize,
+    /// Sequential ListAccounts pages × their latency.
+    pub enumeration: f64,
+    /// Enumeration plus the shortest single-account audit path (the last page's accounts
+    /// cannot start before it arrives).
+    pub serial: f64,
+    /// Sum of the audit paths divided by the concurrency.
+    pub parallel: f64,
+    /// AssumeRoot calls needed divided by the throttle's rate (0 when unthrottled).
+    pub throttle: f64,
+    /// The audit's bound: the largest of the three.
+    pub audit: f64,
+    /// The delete phase's bound (0 for an audit).
+    pub delete: f64,
+    /// Accounts the delete phase changes.
+    pub eligible: usize,
+}
+
+impl Bound {
+    /// The whole run's bound.
+    pub fn total(&self) -> f64 {
+        self.audit + self.delete
+    }
+}
+
+/// The audit bound for `state` at `concurrency`, with AssumeRoot limited to `assume_root_rps`.
+pub fn audit(
+    state: &State,
+    latency: Latency,
+    concurrency: usize,
+    assume_root_rps: Option<f64>,
+) -> Bound {
+    let ms = |n: u64| n as f64 / 1000.0;
+    let c = concurrency.max(1) as f64;
+    let paths: Vec<f64> = audited(state)
+        .map(|root| {
+            // GetAccessKeyLastUsed waits for ListAccessKeys; the other checks run beside them.
+            let iam_chain = if root.access_keys.is_empty() { 1 } else { 2 };
+            ms(latency.assume_root_ms) + iam_chain as f64 * ms(latency.iam_ms)
+        })
+        .collect();
+    let pages = state.accounts.len().div_ceil(PAGE_SIZE);
+    let enumeration = pages as f64 * ms(latency.list_accounts_ms);
+    let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
+    let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
+    let parallel = paths.iter().sum::<f64>() / c;
+    let throttle = assume_root_rps.map_or(0.0, |rps| paths.len() as f64 / rps);
+    Bound {
+        audited: paths.len(),
+        enumeration,
+        serial,
+        parallel,
+        throttle,
+        audit: serial.max(parallel).max(throttle),
+        delete: 0.0,
+        eligible: 0,
+    }
+}
+
+/// The audit bound plus the delete phase's: per eligible account, a delete session, the re-check
+/// (parallel lists), DeleteLoginProfile, one DeactivateMFADevice per device (sequential), a
+/// verify session and its checks (parallel).
+pub fn delete(state: &State, latency: Latency, concurrency: usize) -> Bound {
+    let ms = |n: u64| n as f64 / 1000.0;
+    let mut bound = audit(state, latency, concurrency, None);
+    let paths: Vec<f64> = audited(state)
+        .filter(|root| {
+            root.access_keys.is_empty()
+                && root.signing_certificates.is_empty()
+                && (root.login_profile.is_some() || !root.mfa_devices.is_empty())
+        })
+        .map(|root| {
+            let iam_steps = 2 + usize::from(root.login_profile.is_some()) + root.mfa_devices.len();
+            2.0 * ms(latency.assume_root_ms) + iam_steps as f64 * ms(latency.iam_ms)
+        })
+        .collect();
+    let longest = paths.iter().copied().fold(0.0, f64::max);
+    bound.delete = longest.max(paths.iter().sum::<f64>() / concurrency.max(1) as f64);
+    bound.eligible = paths.len();
+    bound
+}
+
+/// Root users of the accounts rootsweep audits.
+fn audited(state: &State) -> impl Iterator<Item = &StateRoot> {
+    let management = state.organization.management_account.as_str();
+    state
+        .accounts
+        .iter()
+        .filter(move |(id, a)| id.as_str() != management && a.state == "ACTIVE")
+        .map(|(_, a)| &a.root)
+}

@@ -1,0 +1,88 @@
+//! `rootsweep policy`: every action the tool calls is in the policy, and nothing more.
+
+use crate::support::cli::{reports, rootsweep, rootsweep_env};
+use crate::support::scenario::shipped;
+use crate::support::sim::Sim;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn policy(args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_rootsweep"))
+        .arg("policy")
+        .args(args)
+        .output()
+        .expect("run policy");
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("policy is JSON")
+}
+
+fn actions(policy: &serde_json::Value) -> BTreeSet<String> {
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .flat_map(|s| s["Action"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Actions the operator's identities used (session calls are governed by the task policy instead).
+fn used_by_caller(sim: &Sim) -> BTreeSet<String> {
+    sim.calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| k.starts_with("AKIA")))
+        .filter(|c| c["operation"] != "GetCallerIdentity") // needs no permission
+        .map(|c| {
+            format!(
+                "{}:{}",
+                c["service"].as_str().unwrap_or(""),
+                c["operation"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_policy_covers_every_call_of_audit_and_delete_and_nothing_more() {
+    // A delegated administrator also exists, so preflight's delegated-admin lookup is exercised.
+    let demo = std::fs::read_to_string(shipped("demo.toml")).expect("demo");
+    let text = demo.replace(
+        "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]",
+        "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\ndelegated_administrators = [{ account = \"222222222206\", service_principal = \"iam.amazonaws.com\" }]",
+    ) + "\n[[callers]]\naccess_key_id = \"AKIADELEGATEDADMIN01\"\nsecret_access_key = \"x\"\naccount = \"222222222206\"\n";
+    let sim = Sim::start_toml(&text);
+    let dir = reports();
+    rootsweep_env(
+        &sim,
+        dir.path(),
+        &["preflight"],
+        &[("AWS_ACCESS_KEY_ID", "AKIADELEGATEDADMIN01")],
+    )
+    .expect_code(0);
+    rootsweep(&sim, dir.path(), &["audit", "--ou", "ou-a1b2-prod0001"]).expect_code(4);
+    rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "delete",
+            "--yes",
+            "--skip-blocked",
+            "--exclude",
+            "222222222206",
+        ],
+    )
+    .expect_code(0);
+    let used = used_by_caller(&sim);
+    let granted = actions(&policy(&["--delete"]));
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    let unused: Vec<&String> = granted.difference(&used).collect();
+    assert!(unused.is_empty(), "granted but never used: {unused:?}");
+
+    let audit_only = policy(&[]);
+    let arns = &audit_only["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"];
+    assert_eq!(
+        arns,
+        &serde_json::json!(["arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"])
+    );
+}
