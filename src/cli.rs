@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "rootsweep", version, about, long_about = None)]
 pub struct Cli {
-    /// More log output on stderr (-v: rootsweep debug, -vv: also AWS SDK info, -vvv: SDK debug).
+    /// More log output on stderr (-v: rootsweep debug, -vv: also AWS SDK info, -vvv: rootsweep trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// The command.

@@ -50,14 +50,14 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
     }
 }
 
-/// Logs go to stderr. The AWS SDK is capped below trace level at any verbosity: its trace
-/// output can include request headers, and session credentials must never be printed.
+/// Logs go to stderr. Everything but rootsweep itself is capped at info at any verbosity: the
+/// AWS SDK's debug output names session access key ids, and no session credential may be printed.
 fn init_logging(verbose: u8) {
     let filter = match verbose {
         0 => "warn",
         1 => "warn,rootsweep=debug",
         2 => "info,rootsweep=debug",
-        _ => "debug,rootsweep=trace",
+        _ => "info,rootsweep=trace",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

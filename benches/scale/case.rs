@@ -242,3 +242,43 @@ iam = {iam}
         args
     }
 }
+
+impl Target {
+    /// Why `m` misses the target; empty when it meets it.
+    pub fn misses(&self, m: &crate::Measurement) -> Vec<String> {
+        let mut misses = Vec::new();
+        let mut efficiency = |min: f64| {
+            if m.efficiency < min {
+                misses.push(format!("efficiency {:.2} < {min:.2}", m.efficiency));
+            }
+        };
+        match *self {
+            Target::Efficiency { min } => efficiency(min),
+            Target::Scale {
+                min,
+                max_rss_mb,
+                max_cpu_ms_per_account,
+            } => {
+                efficiency(min);
+                if m.rss_mb > max_rss_mb {
+                    misses.push(format!("peak RSS {:.1} MB > {max_rss_mb:.0} MB", m.rss_mb));
+                }
+                if m.cpu_ms_per_account > max_cpu_ms_per_account {
+                    misses.push(format!(
+                        "{:.2} ms CPU per account > {max_cpu_ms_per_account}",
+                        m.cpu_ms_per_account
+                    ));
+                }
+            }
+            Target::Rate { min_rps } => match m.assume_root_rps {
+                Some(rps) if rps >= min_rps => {}
+                Some(rps) => misses.push(format!("AssumeRoot {rps:.1}/s < {min_rps:.0}/s")),
+                None => misses.push("no AssumeRoot rate measured".into()),
+            },
+        }
+        if !matches!(self, Target::Scale { .. }) && m.failed > 0 {
+            misses.push(format!("{} failed account(s)", m.failed));
+        }
+        misses
+    }
+}

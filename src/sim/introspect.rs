@@ -54,3 +54,23 @@ fn root_json(r: &RootUser) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+/// `/_sim/sessions`: every root session issued so far, secrets included. The simulator's
+/// sessions are fake; tests use this to prove the client never prints or stores them.
+pub(crate) fn sessions(world: &World) -> Value {
+    let guard = world.lock();
+    let sessions: Vec<Value> = guard
+        .sessions
+        .iter()
+        .map(|(key, s)| {
+            json!({
+                "access_key_id": key,
+                "secret_access_key": s.secret,
+                "session_token": s.token,
+                "account": world.accounts.get(s.account).map(|a| a.id.as_str()),
+                "task_policy": s.policy.name(),
+            })
+        })
+        .collect();
+    Value::Array(sessions)
+}

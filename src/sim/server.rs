@@ -46,6 +46,7 @@ impl Server {
         let app = Router::new()
             .route("/_sim/state", get(state))
             .route("/_sim/calls", get(calls))
+            .route("/_sim/sessions", get(sessions))
             .fallback(aws)
             .with_state(sim);
         let mut signal = shutdown;
@@ -118,6 +119,11 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
 
 async fn calls(State(sim): State<Arc<Sim>>) -> Response {
     ([("content-type", "application/json")], sim.calls.to_json()).into_response()
+}
+
+async fn sessions(State(sim): State<Arc<Sim>>) -> Response {
+    let body = introspect::sessions(&sim.world).to_string();
+    ([("content-type", "application/json")], body).into_response()
 }
 
 async fn aws(

@@ -88,6 +88,8 @@ pub(crate) struct Session {
     pub policy: TaskPolicy,
     pub expires: OffsetDateTime,
     pub token: String,
+    /// Kept only so `/_sim/sessions` can prove the client never leaks it.
+    pub secret: String,
 }
 
 /// The parts of the world that calls change.
@@ -228,6 +230,7 @@ impl World {
             policy,
             expires,
             token,
+            secret: secret.clone(),
         };
         self.lock().sessions.insert(key.clone(), session.clone());
         (key, secret, session)

@@ -7,5 +7,7 @@ mod delete;
 mod filters;
 mod policy;
 mod preflight;
+mod security;
+mod signals;
 mod sim_scenarios;
 mod support;

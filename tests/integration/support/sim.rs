@@ -105,6 +105,14 @@ impl Sim {
         }
     }
 
+    /// `GET /_sim/sessions`: every root session issued, secrets included.
+    pub fn sessions(&self) -> Vec<Value> {
+        match get_json(&format!("{}/_sim/sessions", self.url)) {
+            Value::Array(sessions) => sessions,
+            other => panic!("/_sim/sessions is not an array: {other}"),
+        }
+    }
+
     /// Calls that changed root credentials.
     pub fn mutating_calls(&self) -> Vec<Value> {
         self.calls()

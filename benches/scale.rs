@@ -1,0 +1,275 @@
+//! `cargo bench --bench scale [-- CASE...]`: runs the release `rootsweep` binary against a
+//! separately started simulator at organization scale and compares each run with the ideal
+//! bound its scenario allows. It measures and reports; it changes nothing outside a temp dir.
+//!
+//! Without cargo bench's `--bench` flag (as under `cargo test --all-targets`) it only checks that
+//! its scenarios and arithmetic are sound, so test runs stay fast.
+
+#[path = "scale/case.rs"]
+mod case;
+#[path = "scale/child.rs"]
+mod child;
+#[path = "scale/ideal.rs"]
+mod ideal;
+#[path = "scale/outputs.rs"]
+mod outputs;
+#[path = "scale/sim.rs"]
+mod sim;
+#[path = "scale/table.rs"]
+mod table;
+
+use anyhow::{bail, Context};
+use case::{Case, Command, LATENCY};
+use outputs::CallSummary;
+use sim::Simulator;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The release binary cargo built for this benchmark.
+const ROOTSWEEP: &str = env!("CARGO_BIN_EXE_rootsweep");
+/// A run that takes longer than this is killed and counted as a harness failure.
+const RUN_DEADLINE: Duration = Duration::from_secs(20 * 60);
+/// rootsweep exit codes that are results, not breakage: success and "partial" (some accounts
+/// unknown or failed; the failed-accounts column shows them).
+const RESULT_EXIT_CODES: [i32; 2] = [0, 4];
+
+/// What one case measured.
+#[derive(Debug)]
+pub struct Measurement {
+    /// Wall time of the rootsweep process, seconds.
+    pub wall: f64,
+    /// The ideal bound and its parts.
+    pub ideal: ideal::Bound,
+    /// `ideal / wall`.
+    pub efficiency: f64,
+    /// Simulator call-log entries per generated account.
+    pub calls_per_account: f64,
+    /// rootsweep's peak RSS, MiB.
+    pub rss_mb: f64,
+    /// rootsweep's user + system CPU, seconds.
+    pub cpu_secs: f64,
+    /// The same per generated account, milliseconds.
+    pub cpu_ms_per_account: f64,
+    /// Simulator CPU during the run, seconds.
+    pub sim_cpu_secs: f64,
+    /// Failed accounts per the CSV report.
+    pub failed: usize,
+    /// Successful AssumeRoot calls per second of the AssumeRoot span (throttled case only).
+    pub assume_root_rps: Option<f64>,
+    /// rootsweep's exit code.
+    pub exit_code: Option<i32>,
+    /// rootsweep's timing line.
+    pub timing_line: Option<String>,
+    /// The simulator's call log, summarised.
+    pub calls: CallSummary,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let measuring = args.iter().any(|a| a == "--bench");
+    let filters: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    let cases = match select(case::all(), &filters) {
+        Ok(cases) => cases,
+        Err(e) => {
+            eprintln!("scale: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    if !measuring {
+        return match self_check(&cases) {
+            Ok(()) => {
+                println!(
+                    "scale: {} case(s) checked; `cargo bench --bench scale` measures them",
+                    cases.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("scale: self-check failed: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let mut rows = Vec::new();
+    let mut broken = false;
+    for case in &cases {
+        println!("\n== {}: {}", case.name, case.title);
+        match run_case(case) {
+            Ok(m) => {
+                print!("{}", table::details(case, &m));
+                rows.push((case, m));
+            }
+            Err(e) => {
+                println!("  HARNESS ERROR: {e:#}");
+                broken = true;
+            }
+        }
+    }
+    println!("\n{}", table::summary(&rows));
+    if broken {
+        eprintln!("scale: the harness failed on at least one case (see HARNESS ERROR above)");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The cases named by `filters` (all when none); an unknown name is an error.
+fn select(all: Vec<Case>, filters: &[&str]) -> anyhow::Result<Vec<Case>> {
+    if let Some(unknown) = filters.iter().find(|f| !all.iter().any(|c| c.name == **f)) {
+        let names: Vec<&str> = all.iter().map(|c| c.name).collect();
+        bail!(
+            "no case named {unknown:?}; the cases are {}",
+            names.join(", ")
+        );
+    }
+    Ok(all
+        .into_iter()
+        .filter(|c| filters.is_empty() || filters.contains(&c.name))
+        .collect())
+}
+
+/// Runs one case end to end in its own temp dir; the simulator dies with the guard.
+fn run_case(case: &Case) -> anyhow::Result<Measurement> {
+    let dir = tempfile::tempdir().context("creating a temp dir")?;
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&scenario, case.scenario_toml()).context("writing the scenario")?;
+    let bin = Path::new(ROOTSWEEP);
+    let sim = Simulator::start(bin, &scenario, dir.path())?;
+    let state: ideal::State = sim.state()?;
+    let ideal = match case.command {
+        Command::Audit => ideal::audit(&state, LATENCY, case.concurrency, case.assume_root_rps),
+        Command::Delete => ideal::delete(&state, LATENCY, case.concurrency),
+    };
+
+    let report_dir = dir.path().join("reports");
+    let mut args = case.args();
+    args.push("--report-dir".into());
+    args.push(report_dir.display().to_string());
+    let env = [
+        (
+            "PATH",
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+        ),
+        ("AWS_ACCESS_KEY_ID", case::ACCESS_KEY_ID.into()),
+        ("AWS_SECRET_ACCESS_KEY", case::SECRET_ACCESS_KEY.into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ENDPOINT_URL", sim.url.clone()),
+        (
+            "AWS_CONFIG_FILE",
+            dir.path().join("no-such-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-such-credentials").display().to_string(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ];
+    let (stdout, stderr) = (dir.path().join("stdout"), dir.path().join("stderr"));
+    let sim_cpu_before = sim.cpu_secs()?;
+    let usage = child::run(bin, &args, &env, &stdout, &stderr, RUN_DEADLINE)?;
+    let sim_cpu_secs = sim.cpu_secs()? - sim_cpu_before;
+    let calls = sim.calls()?;
+    drop(sim);
+
+    let err_text = std::fs::read_to_string(&stderr).context("reading rootsweep's stderr")?;
+    if !usage
+        .exit_code
+        .is_some_and(|c| RESULT_EXIT_CODES.contains(&c))
+    {
+        let tail: Vec<&str> = err_text.lines().rev().take(15).collect::<Vec<_>>();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!(
+            "rootsweep {} ended with {:?} (exit code; None = killed by a signal):\n{}",
+            args.join(" "),
+            usage.exit_code,
+            tail.join("\n")
+        );
+    }
+    let failed = outputs::failed_accounts(&report_dir, case.command)?;
+    let n = case.accounts as f64;
+    let wall = usage.wall.as_secs_f64();
+    let calls = CallSummary::of(&calls);
+    Ok(Measurement {
+        wall,
+        efficiency: ideal.total() / wall,
+        ideal,
+        calls_per_account: calls.total as f64 / n,
+        rss_mb: usage.max_rss_kib as f64 / 1024.0,
+        cpu_secs: usage.cpu_secs,
+        cpu_ms_per_account: usage.cpu_secs * 1000.0 / n,
+        sim_cpu_secs,
+        failed,
+        assume_root_rps: case
+            .assume_root_rps
+            .map(|_| calls.assume_root_ok as f64 / assume_root_span(wall)),
+        exit_code: usage.exit_code,
+        timing_line: outputs::timing_line(&err_text, case.command),
+        calls,
+    })
+}
+
+/// The call log has no timestamps, so the span of AssumeRoot calls is estimated from the wall
+/// time: minus the lead-in before the first AssumeRoot can be sent (preflight's IAM call and the
+/// first ListAccounts page) and the tail after the last one (that account's IAM checks).
+fn assume_root_span(wall: f64) -> f64 {
+    let ms = |n: u64| n as f64 / 1000.0;
+    let lead_in = ms(LATENCY.iam_ms) + ms(LATENCY.list_accounts_ms);
+    let tail = ms(LATENCY.iam_ms);
+    (wall - lead_in - tail).max(0.001)
+}
+
+/// Without `--bench`: every scenario loads and generates its accounts, the bound's arithmetic
+/// holds on a small organization, and /proc parsing works.
+fn self_check(cases: &[Case]) -> anyhow::Result<()> {
+    for case in cases {
+        let scenario = rootsweep::sim::Scenario::from_toml_str(&case.scenario_toml(), case.name)
+            .with_context(|| format!("the scenario of {}", case.name))?;
+        let listed = scenario.account_ids().count();
+        if listed != case.accounts + 1 {
+            bail!(
+                "{}: {listed} accounts, expected {}",
+                case.name,
+                case.accounts + 1
+            );
+        }
+    }
+    let state: ideal::State = serde_json::from_str(SMALL_STATE).context("the sample state")?;
+    let audit = ideal::audit(&state, LATENCY, 2, Some(1.0));
+    let delete = ideal::delete(&state, LATENCY, 2);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    // Two audited accounts (paths 0.14 and 0.18 s), one page; two AssumeRoots at 1/s; one
+    // eligible account with a password and one device: 2 × 0.1 + 4 × 0.04.
+    let expected = [
+        (audit.enumeration, 0.15),
+        (audit.serial, 0.29),
+        (audit.parallel, 0.16),
+        (audit.throttle, 2.0),
+        (delete.delete, 0.36),
+    ];
+    if audit.audited != 2 || delete.eligible != 1 || !expected.iter().all(|(a, b)| close(*a, *b)) {
+        bail!("unexpected bound: audit {audit:?}, delete {delete:?}");
+    }
+    let stat = "42 (rootsweep sim) S 1 42 42 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 3 0 1";
+    let cpu = sim::cpu_from_stat(stat)?;
+    if cpu <= 0.0 {
+        bail!("cpu_from_stat read {cpu}");
+    }
+    Ok(())
+}
+
+/// A management account, a suspended member, a member with a key, an eligible member.
+const SMALL_STATE: &str = r#"{
+  "organization": {"management_account": "111111111111"},
+  "accounts": {
+    "111111111111": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}},
+    "222222222222": {"state": "SUSPENDED", "root": {"login_profile": {}, "mfa_devices": [], "access_keys": [], "signing_certificates": []}},
+    "333333333333": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [{"id": "AKIA"}], "signing_certificates": []}},
+    "444444444444": {"state": "ACTIVE", "root": {"login_profile": {"created": "x"}, "mfa_devices": [{"serial": "s"}], "access_keys": [], "signing_certificates": []}}
+  }
+}"#;

@@ -1,0 +1,142 @@
+//! Rendering: a case's detail lines as it finishes, and the summary table with each target's
+//! PASS/MISS. Pure functions of the measurements.
+
+use crate::case::Case;
+use crate::Measurement;
+use comfy_table::{presets::ASCII_MARKDOWN, Table};
+use std::fmt::Write;
+
+/// The lines printed under a case's heading once it has run.
+pub fn details(case: &Case, m: &Measurement) -> String {
+    let b = &m.ideal;
+    let mut out = String::new();
+    let mut parts = format!(
+        "max(enumeration {:.2} s + one account {:.2} s, {} audits / {} = {:.2} s",
+        b.enumeration,
+        b.serial - b.enumeration,
+        b.audited,
+        case.concurrency,
+        b.parallel
+    );
+    if b.throttle > 0.0 {
+        let _ = write!(
+            parts,
+            ", {} AssumeRoot at the throttle = {:.2} s",
+            b.audited, b.throttle
+        );
+    }
+    parts.push(')');
+    if b.eligible > 0 {
+        let _ = write!(
+            parts,
+            " + delete phase {:.2} s ({} eligible)",
+            b.delete, b.eligible
+        );
+    }
+    let _ = writeln!(out, "  ideal {:.2} s = {parts}", b.total());
+    let _ = writeln!(
+        out,
+        "  measured: wall {:.2} s, efficiency {:.2}, exit code {}",
+        m.wall,
+        m.efficiency,
+        m.exit_code
+            .map_or_else(|| "none (signal)".to_string(), |c| c.to_string())
+    );
+    let _ = writeln!(
+        out,
+        "  {}",
+        m.timing_line
+            .as_deref()
+            .unwrap_or("(no rootsweep timing line on stderr)")
+    );
+    let _ = writeln!(
+        out,
+        "  simulator calls: {} ({} AssumeRoot answered 200); non-200: {}",
+        m.calls.total,
+        m.calls.assume_root_ok,
+        m.calls.errors()
+    );
+    if let Some(rps) = m.assume_root_rps {
+        let _ = writeln!(
+            out,
+            "  AssumeRoot rate {rps:.1}/s = {} successful / (wall - lead-in - tail); the call log has no timestamps",
+            m.calls.assume_root_ok
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  target: {}: {}",
+        case.target.describe(),
+        verdict(case, m)
+    );
+    out
+}
+
+/// PASS, or MISS with the reasons.
+pub fn verdict(case: &Case, m: &Measurement) -> String {
+    let misses = case.target.misses(m);
+    if misses.is_empty() {
+        "PASS".into()
+    } else {
+        format!("MISS ({})", misses.join("; "))
+    }
+}
+
+/// One row per case, then each target and its verdict.
+pub fn summary(rows: &[(&Case, Measurement)]) -> String {
+    let mut table = Table::new();
+    table.load_preset(ASCII_MARKDOWN);
+    table.set_header(vec![
+        "case",
+        "accounts",
+        "concurrency",
+        "wall s",
+        "ideal s",
+        "efficiency",
+        "API calls/account",
+        "peak RSS MB",
+        "CPU s",
+        "CPU ms/account",
+        "sim CPU s",
+        "failed",
+        "AssumeRoot/s",
+    ]);
+    for (case, m) in rows {
+        table.add_row(vec![
+            case.name.to_string(),
+            case.accounts.to_string(),
+            case.concurrency.to_string(),
+            format!("{:.2}", m.wall),
+            format!("{:.2}", m.ideal.total()),
+            format!("{:.2}", m.efficiency),
+            format!("{:.2}", m.calls_per_account),
+            format!("{:.1}", m.rss_mb),
+            format!("{:.2}", m.cpu_secs),
+            format!("{:.3}", m.cpu_ms_per_account),
+            format!("{:.2}", m.sim_cpu_secs),
+            m.failed.to_string(),
+            m.assume_root_rps
+                .map_or_else(|| "-".to_string(), |r| format!("{r:.1}")),
+        ]);
+    }
+    let mut out = format!("{table}\n\n");
+    for (case, m) in rows {
+        let _ = writeln!(
+            out,
+            "{} ({}): target {}: {}",
+            case.name,
+            case.title,
+            case.target.describe(),
+            verdict(case, m)
+        );
+    }
+    for (case, m) in rows {
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            case.name,
+            m.timing_line.as_deref().unwrap_or("(no timing line)")
+        );
+    }
+    out
+}

@@ -1,0 +1,149 @@
+//! Interruptions: the first SIGINT/SIGTERM starts no new accounts, lets in-flight ones finish
+//! (verification included), and still writes every account exactly once.
+
+use crate::support::cli::{finish, report, reports, spawn, Csv};
+use crate::support::scenario::{org, ENABLED};
+use crate::support::sim::Sim;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn many_eligible(count: usize, latency_ms: u32) -> String {
+    org(
+        ENABLED,
+        &format!(
+            "[generate]\ncount = {count}\nseed = 11\nlogin_profile = 1.0\nmfa_virtual = 1.0\nmfa_hardware = 0.0\nmfa_fido = 0.0\naccess_keys = 0.0\nsigning_certificates = 0.0\nsuspended = 0.0\n\n[latency]\nsts = {latency_ms}\niam = {latency_ms}\n"
+        ),
+    )
+}
+
+fn signal(pid: u32, name: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+}
+
+/// Waits until the CSV with this prefix has at least `rows` data rows.
+fn wait_for_rows(dir: &Path, prefix: &str, rows: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done = std::fs::read_dir(dir)
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".csv"))
+            })
+            .any(|p| {
+                std::fs::read_to_string(p)
+                    .map(|t| t.lines().count() > rows)
+                    .unwrap_or(false)
+            });
+        if done {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no {prefix} rows within 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn ids_once(csv: &Csv) -> BTreeSet<String> {
+    let mut seen = HashMap::new();
+    for row in &csv.rows {
+        *seen.entry(row["account_id"].clone()).or_insert(0) += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "accounts reported twice: {twice:?}");
+    seen.into_keys().collect()
+}
+
+#[test]
+fn sigint_mid_delete_finishes_in_flight_accounts_and_reports_every_account_once() {
+    let sim = Sim::start_toml(&many_eligible(200, 20));
+    let dir = reports();
+    let child = spawn(&sim, dir.path(), &["delete", "--yes", "--concurrency", "8"]);
+    wait_for_rows(dir.path(), "delete-", 20);
+    signal(child.id(), "INT");
+    let run = finish(child);
+    run.expect_code(130);
+
+    let csv = Csv::read(&report(dir.path(), "delete-", ".csv"));
+    let ids = ids_once(&csv);
+    assert_eq!(ids.len(), 200, "every targeted account appears");
+    let outcome = |id: &str| csv.account(id)["outcome"].clone();
+    let not_started = csv
+        .rows
+        .iter()
+        .filter(|r| r["outcome"] == "not-started")
+        .count();
+    assert!(not_started > 0, "the interrupt came mid-run");
+    for row in &csv.rows {
+        match row["outcome"].as_str() {
+            "deleted" => assert_eq!(row["verified"], "yes", "{row:?}"),
+            "not-started" => {}
+            other => panic!("unexpected outcome {other}: {row:?}"),
+        }
+    }
+    // No account half-done: every account the simulator saw a change in was finished and verified,
+    // and every not-started account is untouched.
+    let touched: BTreeSet<String> = sim
+        .mutating_calls()
+        .iter()
+        .filter_map(|c| c["account"].as_str().map(str::to_string))
+        .collect();
+    for id in &touched {
+        assert_eq!(
+            outcome(id),
+            "deleted",
+            "{id} was changed but reported {}",
+            outcome(id)
+        );
+    }
+    let state = sim.state();
+    for row in csv.rows.iter().filter(|r| r["outcome"] == "not-started") {
+        let root = &state["accounts"][&row["account_id"]]["root"];
+        assert!(
+            root["login_profile"].is_object(),
+            "{} was touched",
+            row["account_id"]
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(report(dir.path(), "delete-", ".json")).expect("json"),
+    )
+    .expect("valid");
+    assert_eq!(json["complete"], false);
+}
+
+#[test]
+fn sigterm_mid_audit_exits_143_with_every_account_reported_once() {
+    let sim = Sim::start_toml(&many_eligible(120, 30));
+    let dir = reports();
+    let child = spawn(&sim, dir.path(), &["audit", "--concurrency", "4"]);
+    wait_for_rows(dir.path(), "audit-", 10);
+    signal(child.id(), "TERM");
+    let run = finish(child);
+    run.expect_code(143);
+    let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    assert_eq!(
+        ids_once(&csv).len(),
+        121,
+        "120 members and the management account"
+    );
+    let interrupted = csv
+        .rows
+        .iter()
+        .filter(|r| r["error"] == "skipped: not audited: the run was interrupted")
+        .count();
+    assert!(interrupted > 0);
+    assert!(csv
+        .rows
+        .iter()
+        .all(|r| r["verdict"] != "clean" || r["error"].is_empty()));
+    assert_eq!(sim.mutating_calls().len(), 0);
+}
