@@ -53,6 +53,9 @@ pub struct Aws {
     retry_partition: RetryPartition,
     stats: CallStats,
     limiter: Option<Arc<RateLimiter>>,
+    /// Set once the management credentials are refused (expired, invalid): no account is
+    /// attempted after that.
+    halt: Arc<std::sync::OnceLock<CallError>>,
     /// Organizations client (management credentials).
     pub org: aws_sdk_organizations::Client,
     /// STS client (management credentials), regional endpoint.
@@ -67,7 +70,7 @@ impl Aws {
     pub async fn connect(settings: &Settings) -> Aws {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(
-                RetryConfig::adaptive()
+                RetryConfig::standard()
                     .with_max_attempts(settings.max_attempts.max(1))
                     .with_initial_backoff(Duration::from_millis(100))
                     .with_max_backoff(Duration::from_secs(5)),
@@ -90,8 +93,11 @@ impl Aws {
         }
         let sdk = loader.load().await;
         // Throttling is expected at scale: the default retry quota (500 tokens) would turn a
-        // long throttled run into failed accounts, so the whole run shares an unlimited bucket
-        // and relies on adaptive rate limiting instead.
+        // long throttled run into failed accounts, so the whole run shares an unlimited bucket.
+        // Standard (not adaptive) mode: the adaptive client rate limiter collapses to a few
+        // requests per second under steady random throttling and never recovers; exponential
+        // backoff with jitter per call, plus `--max-rps` when the operator knows the limit,
+        // converges on the service's rate instead.
         let retry_partition = RetryPartition::custom("rootsweep")
             .token_bucket(TokenBucket::unlimited())
             .build();
@@ -120,6 +126,7 @@ impl Aws {
             retry_partition,
             stats,
             limiter,
+            halt: Arc::default(),
             org,
             sts,
             iam,
@@ -134,6 +141,18 @@ impl Aws {
     /// Call and retry counters for the run.
     pub fn stats(&self) -> &CallStats {
         &self.stats
+    }
+
+    /// The error that made the run stop using the management credentials, if any.
+    pub fn halted(&self) -> Option<&CallError> {
+        self.halt.get()
+    }
+
+    /// Records a management-credential failure (expired, invalid): later accounts are not attempted.
+    fn trip_on_credentials(&self, err: &CallError) {
+        if err.kind == ErrorKind::Credentials {
+            let _ = self.halt.set(err.clone());
+        }
     }
 
     /// Waits for the client-side rate limit (`--max-rps`), if any.

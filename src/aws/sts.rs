@@ -72,6 +72,17 @@ impl Aws {
         policy: TaskPolicy,
         partition: &str,
     ) -> Result<Credentials, CallError> {
+        if let Some(cause) = self.halted() {
+            return Err(CallError {
+                operation: "AssumeRoot",
+                code: cause.code.clone(),
+                message: format!(
+                    "not attempted: the management credentials were refused earlier in this run ({})",
+                    cause.message
+                ),
+                kind: cause.kind,
+            });
+        }
         self.pace().await;
         let out = self
             .sts
@@ -85,7 +96,8 @@ impl Aws {
             .duration_seconds(900)
             .send()
             .await
-            .map_err(|e| CallError::from_sdk("AssumeRoot", e))?;
+            .map_err(|e| CallError::from_sdk("AssumeRoot", e))
+            .inspect_err(|e| self.trip_on_credentials(e))?;
         let creds = out.credentials().ok_or_else(|| {
             CallError::new(
                 "AssumeRoot",

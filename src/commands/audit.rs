@@ -38,7 +38,7 @@ pub struct Phase {
 impl Phase {
     /// The audit's exit code.
     pub fn exit(&self, ctx: &Ctx) -> Exit {
-        if self.failure.is_some() {
+        if self.failure.is_some() || ctx.aws.halted().is_some() {
             Exit::Fatal
         } else if let Some(exit) = ctx.cancel.exit() {
             exit
@@ -233,6 +233,11 @@ pub async fn audit_phase(ctx: &Ctx, pre: &Preflight) -> anyhow::Result<Phase> {
         ctx.cancel
             .is_cancelled()
             .then(|| "interrupted: accounts marked 'not audited: the run was interrupted' were not audited".to_string())
+    })
+    .or_else(|| {
+        ctx.aws
+            .halted()
+            .map(|e| format!("the management credentials were refused: {e}"))
     });
     let run = RunInfo {
         run_id: stamp.clone(),
@@ -259,6 +264,11 @@ pub async fn audit_phase(ctx: &Ctx, pre: &Preflight) -> anyhow::Result<Phase> {
     json_file.write_all(render_json(&phase, &rows).as_bytes())?;
     if let Some(why) = &phase.failure {
         eprintln!("rootsweep: {why}");
+    }
+    if let Some(cause) = ctx.aws.halted() {
+        eprintln!(
+            "rootsweep: error: the management credentials were refused ({cause}); accounts after that were not audited"
+        );
     }
     Ok(phase)
 }

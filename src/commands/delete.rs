@@ -86,8 +86,12 @@ pub async fn run(args: &DeleteArgs) -> anyhow::Result<Exit> {
     }
     let executed = execute(&ctx, &phase, &plan, scope).await?;
     eprintln!("{}", super::timing_line(&ctx, "delete", executed.rows));
+    if let Some(cause) = ctx.aws.halted() {
+        eprintln!("rootsweep: error: the management credentials were refused ({cause}); later accounts were not started");
+    }
     Ok(match ctx.cancel.exit() {
         Some(exit) => exit,
+        None if ctx.aws.halted().is_some() => Exit::Fatal,
         None if executed.partial => Exit::Partial,
         None => Exit::Success,
     })
@@ -161,6 +165,16 @@ async fn execute(ctx: &Ctx, phase: &Phase, plan: &Plan, scope: Scope) -> anyhow:
         &ctx.cancel,
         |entry| async move {
             let result = match entry.verdict {
+                Verdict::Eligible if !entry.steps.is_empty() && ctx.aws.halted().is_some() => {
+                    AccountResult::untouched(
+                        Outcome::NotStarted,
+                        false,
+                        format!(
+                            "not started: the management credentials were refused ({})",
+                            ctx.aws.halted().map(|e| e.to_string()).unwrap_or_default()
+                        ),
+                    )
+                }
                 Verdict::Eligible if !entry.steps.is_empty() => {
                     delete_account(&ctx.aws, partition, &entry.account_id, scope).await
                 }

@@ -172,7 +172,7 @@ pub(crate) struct RawFault {
     pub account: Option<Spanned<String>>,
     pub caller: Option<String>,
     pub operation: Option<Spanned<String>>,
-    pub action: Spanned<String>,
+    pub action: Option<Spanned<String>>,
     pub code: Option<String>,
     pub status: Option<Spanned<u16>>,
     pub message: Option<String>,

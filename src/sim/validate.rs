@@ -399,7 +399,8 @@ fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
 }
 
 fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
-    let action = match f.action.get_ref().as_str() {
+    let action_name = f.action.as_ref().map_or("error", |a| a.get_ref().as_str());
+    let action = match action_name {
         "error" => {
             let code = f.code.clone().unwrap_or_else(|| "ServiceFailure".into());
             let status = f
@@ -433,7 +434,7 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "add-access-key" => FaultAction::AddAccessKey,
         other => {
             return Err(src.error(
-                f.action.span(),
+                f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
                     "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key)"
