@@ -54,7 +54,7 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
 /// AWS SDK's debug output names session access key ids, and no session credential may be printed.
 fn init_logging(verbose: u8) {
     let filter = match verbose {
-        0 => "warn",
+        0 => "error,rootsweep=warn",
         1 => "warn,rootsweep=debug",
         2 => "info,rootsweep=debug",
         _ => "info,rootsweep=trace",

@@ -175,6 +175,39 @@ impl Aws {
     }
 }
 
+/// A named profile (`--profile`, the config file, or `AWS_PROFILE`) that is defined nowhere.
+#[derive(Debug, thiserror::Error)]
+#[error("AWS profile `{name}` is not defined in the AWS config or credentials file{}", detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+pub struct ProfileNotFound {
+    /// The profile name.
+    pub name: String,
+    /// Why the files could not be read, if they could not.
+    pub detail: Option<String>,
+}
+
+/// Checks, before any AWS call, that a named profile exists in the shared config files.
+pub async fn check_profile(settings: &Settings) -> Result<(), ProfileNotFound> {
+    let name = match (&settings.profile, std::env::var("AWS_PROFILE")) {
+        (Some(name), _) => name.clone(),
+        (None, Ok(name)) if !name.is_empty() => name,
+        _ => return Ok(()),
+    };
+    if settings.credentials.is_some() {
+        return Ok(());
+    }
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    let env = aws_types::os_shim_internal::Env::real();
+    let fs = aws_types::os_shim_internal::Fs::real();
+    match aws_config::profile::load(&fs, &env, &files, None).await {
+        Ok(set) if set.get_profile(&name).is_some() => Ok(()),
+        Ok(_) => Err(ProfileNotFound { name, detail: None }),
+        Err(e) => Err(ProfileNotFound {
+            name,
+            detail: Some(e.to_string()),
+        }),
+    }
+}
+
 async fn region_chain(settings: &Settings) -> Region {
     if let Some(region) = &settings.region {
         return Region::new(region.clone());

@@ -57,6 +57,9 @@ pub async fn with_config(config: Config, output: Output) -> anyhow::Result<Ctx> 
     crate::report::file::ensure_writable_dir(&config.report_dir)
         .context("the report folder is not writable")
         .map_err(UsageError)?;
+    crate::aws::check_profile(&config.aws)
+        .await
+        .map_err(|e| UsageError(e.into()))?;
     let aws = Aws::connect(&config.aws).await;
     let cancel = Cancel::default();
     cancel.listen_for_signals();

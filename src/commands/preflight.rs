@@ -49,6 +49,12 @@ pub async fn gate(ctx: &Ctx) -> Result<Preflight, Exit> {
         }
         Ok(result)
     } else {
+        if let Some(first) = result.checks.iter().find(|c| !c.ok) {
+            eprintln!(
+                "rootsweep: error: preflight: {}: {}",
+                first.check, first.result
+            );
+        }
         eprintln!("rootsweep: preflight failed; nothing was audited or changed");
         eprintln!("{}", render(&result));
         Err(Exit::Fatal)

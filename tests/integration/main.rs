@@ -4,6 +4,7 @@ mod audit;
 mod awscli;
 mod config;
 mod delete;
+mod environment;
 mod faults;
 mod filters;
 mod policy;

@@ -64,13 +64,22 @@ fn ids_once(csv: &Csv) -> BTreeSet<String> {
 
 #[test]
 fn sigint_mid_delete_finishes_in_flight_accounts_and_reports_every_account_once() {
+    interrupted_delete("INT", 130);
+}
+
+#[test]
+fn sigterm_mid_delete_finishes_in_flight_accounts_and_reports_every_account_once() {
+    interrupted_delete("TERM", 143);
+}
+
+fn interrupted_delete(name: &str, code: i32) {
     let sim = Sim::start_toml(&many_eligible(200, 20));
     let dir = reports();
     let child = spawn(&sim, dir.path(), &["delete", "--yes", "--concurrency", "8"]);
     wait_for_rows(dir.path(), "delete-", 20);
-    signal(child.id(), "INT");
+    signal(child.id(), name);
     let run = finish(child);
-    run.expect_code(130);
+    run.expect_code(code);
 
     let csv = Csv::read(&report(dir.path(), "delete-", ".csv"));
     let ids = ids_once(&csv);
@@ -122,13 +131,22 @@ fn sigint_mid_delete_finishes_in_flight_accounts_and_reports_every_account_once(
 
 #[test]
 fn sigterm_mid_audit_exits_143_with_every_account_reported_once() {
+    interrupted_audit("TERM", 143);
+}
+
+#[test]
+fn sigint_mid_audit_exits_130_with_every_account_reported_once() {
+    interrupted_audit("INT", 130);
+}
+
+fn interrupted_audit(name: &str, code: i32) {
     let sim = Sim::start_toml(&many_eligible(120, 30));
     let dir = reports();
     let child = spawn(&sim, dir.path(), &["audit", "--concurrency", "4"]);
     wait_for_rows(dir.path(), "audit-", 10);
-    signal(child.id(), "TERM");
+    signal(child.id(), name);
     let run = finish(child);
-    run.expect_code(143);
+    run.expect_code(code);
     let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
     assert_eq!(
         ids_once(&csv).len(),
@@ -146,4 +164,59 @@ fn sigterm_mid_audit_exits_143_with_every_account_reported_once() {
         .iter()
         .all(|r| r["verdict"] != "clean" || r["error"].is_empty()));
     assert_eq!(sim.mutating_calls().len(), 0);
+}
+
+#[test]
+fn sigkill_mid_delete_then_a_rerun_reports_the_truth_and_changes_nothing_twice() {
+    let sim = Sim::start_toml(&many_eligible(60, 20));
+    let first = reports();
+    let child = spawn(
+        &sim,
+        first.path(),
+        &["delete", "--yes", "--concurrency", "4"],
+    );
+    wait_for_rows(first.path(), "delete-", 5);
+    signal(child.id(), "KILL");
+    let killed = finish(child);
+    assert_eq!(killed.code, -1, "killed by the signal");
+    let changed_before: BTreeSet<String> = sim
+        .mutating_calls()
+        .iter()
+        .filter_map(|c| c["account"].as_str().map(str::to_string))
+        .collect();
+    assert!(!changed_before.is_empty() && changed_before.len() < 60);
+
+    let second = reports();
+    let run = crate::support::cli::rootsweep(&sim, second.path(), &["delete", "--yes"]);
+    run.expect_code(0);
+    let csv = Csv::read(&report(second.path(), "delete-", ".csv"));
+    assert_eq!(ids_once(&csv).len(), 60);
+    let state = sim.state();
+    for row in &csv.rows {
+        let id = &row["account_id"];
+        let root = &state["accounts"][id]["root"];
+        assert!(root["login_profile"].is_null(), "{id} still has a password");
+        assert_eq!(
+            root["mfa_devices"].as_array().map(Vec::len),
+            Some(0),
+            "{id}"
+        );
+        // Accounts fully cleaned before the kill are already clean; a half-done one is finished.
+        let expected = if changed_before.contains(id) {
+            ["already-clean", "deleted"]
+        } else {
+            ["deleted", "deleted"]
+        };
+        assert!(expected.contains(&row["outcome"].as_str()), "{id}: {row:?}");
+    }
+    // Nothing was changed twice: one successful change per credential.
+    let mut successes: HashMap<(String, String), usize> = HashMap::new();
+    for c in sim.mutating_calls().iter().filter(|c| c["status"] == 200) {
+        let key = (
+            c["account"].as_str().unwrap_or("").to_string(),
+            c["operation"].as_str().unwrap_or("").to_string(),
+        );
+        *successes.entry(key).or_insert(0) += 1;
+    }
+    assert!(successes.values().all(|n| *n == 1), "{successes:?}");
 }
