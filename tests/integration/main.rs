@@ -13,3 +13,4 @@ mod security;
 mod signals;
 mod sim_scenarios;
 mod support;
+mod demo;
