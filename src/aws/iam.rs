@@ -15,13 +15,11 @@ pub struct RootSession {
 impl Aws {
     /// `iam:ListOrganizationsFeatures`: the enabled centralized root access features.
     pub async fn organizations_features(&self) -> Result<Vec<String>, CallError> {
-        self.pace().await;
         let out = self
-            .iam
-            .list_organizations_features()
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("ListOrganizationsFeatures", e))?;
+            .send("ListOrganizationsFeatures", || {
+                self.iam.list_organizations_features().send()
+            })
+            .await?;
         Ok(out
             .enabled_features()
             .iter()
@@ -37,19 +35,16 @@ impl RootSession {
 
     /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
     pub async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
-        self.aws.pace().await;
-        match self.client.get_login_profile().send().await {
+        let sent = self
+            .aws
+            .send("GetLoginProfile", || self.client.get_login_profile().send())
+            .await;
+        match sent {
             Ok(out) => Ok(Some(LoginProfile {
                 created: out.login_profile().map(|p| p.create_date),
             })),
-            Err(e) => {
-                let err = CallError::from_sdk("GetLoginProfile", e);
-                if err.is_not_found() {
-                    Ok(None)
-                } else {
-                    Err(err)
-                }
-            }
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
         }
     }
 
@@ -57,14 +52,15 @@ impl RootSession {
     pub async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
         const OP: &str = "ListMFADevices";
         pages::collect(OP, |marker| async move {
-            self.aws.pace().await;
             let out = self
-                .client
-                .list_mfa_devices()
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .aws
+                .send(OP, || {
+                    self.client
+                        .list_mfa_devices()
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .mfa_devices()
                 .iter()
@@ -96,14 +92,15 @@ impl RootSession {
     pub async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
         const OP: &str = "ListAccessKeys";
         pages::collect(OP, |marker| async move {
-            self.aws.pace().await;
             let out = self
-                .client
-                .list_access_keys()
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .aws
+                .send(OP, || {
+                    self.client
+                        .list_access_keys()
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .access_key_metadata()
                 .iter()
@@ -120,14 +117,15 @@ impl RootSession {
     }
 
     async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
-        self.aws.pace().await;
         let out = self
-            .client
-            .get_access_key_last_used()
-            .access_key_id(key_id)
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("GetAccessKeyLastUsed", e))?;
+            .aws
+            .send("GetAccessKeyLastUsed", || {
+                self.client
+                    .get_access_key_last_used()
+                    .access_key_id(key_id)
+                    .send()
+            })
+            .await?;
         Ok(out.access_key_last_used().and_then(|u| u.last_used_date))
     }
 
@@ -135,14 +133,15 @@ impl RootSession {
     pub async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
         const OP: &str = "ListSigningCertificates";
         pages::collect(OP, |marker| async move {
-            self.aws.pace().await;
             let out = self
-                .client
-                .list_signing_certificates()
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .aws
+                .send(OP, || {
+                    self.client
+                        .list_signing_certificates()
+                        .set_marker(marker.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .certificates()
                 .iter()
@@ -158,41 +157,38 @@ impl RootSession {
 
     /// GetUser's `PasswordLastUsed` for the root user (`Ok(None)`: never used or not reported).
     pub async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
-        self.aws.pace().await;
         let out = self
-            .client
-            .get_user()
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("GetUser", e))?;
+            .aws
+            .send("GetUser", || self.client.get_user().send())
+            .await?;
         Ok(out.user().and_then(|u| u.password_last_used))
     }
 
     /// DeleteLoginProfile. Returns `false` when there was none (NoSuchEntity), which is not a failure.
     pub async fn delete_login_profile(&self) -> Result<bool, CallError> {
-        self.aws.pace().await;
-        match self.client.delete_login_profile().send().await {
+        let sent = self
+            .aws
+            .send("DeleteLoginProfile", || {
+                self.client.delete_login_profile().send()
+            })
+            .await;
+        match sent {
             Ok(_) => Ok(true),
-            Err(e) => {
-                let err = CallError::from_sdk("DeleteLoginProfile", e);
-                if err.is_not_found() {
-                    Ok(false)
-                } else {
-                    Err(err)
-                }
-            }
+            Err(err) if err.is_not_found() => Ok(false),
+            Err(err) => Err(err),
         }
     }
 
     /// DeactivateMFADevice for one serial (virtual, hardware or FIDO alike).
     pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
-        self.aws.pace().await;
-        self.client
-            .deactivate_mfa_device()
-            .serial_number(serial)
-            .send()
+        self.aws
+            .send("DeactivateMFADevice", || {
+                self.client
+                    .deactivate_mfa_device()
+                    .serial_number(serial)
+                    .send()
+            })
             .await
             .map(|_| ())
-            .map_err(|e| CallError::from_sdk("DeactivateMFADevice", e))
     }
 }

@@ -19,12 +19,19 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The region used when neither the command line, the config file, the environment nor the
 /// profile names one. AssumeRoot needs a regional STS endpoint, so some region is required.
 pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// How long one call keeps retrying throttling errors beyond the SDK's own attempts.
+pub const THROTTLE_BUDGET: Duration = Duration::from_secs(300);
+/// Upper bound of the jittered wait between such retry rounds.
+const THROTTLE_ROUND_WAIT: Duration = Duration::from_secs(2);
 
 /// How to reach AWS: the standard credential chain plus rootsweep's overrides.
 #[derive(Debug, Clone, Default)]
@@ -152,6 +159,39 @@ impl Aws {
     fn trip_on_credentials(&self, err: &CallError) {
         if err.kind == ErrorKind::Credentials {
             let _ = self.halt.set(err.clone());
+        }
+    }
+
+    /// Sends one call. Waits for the client-side rate limit first; when the SDK's own attempts
+    /// end in throttling, keeps retrying with jittered backoff for up to [`THROTTLE_BUDGET`], so
+    /// a throttled API slows the run down instead of failing accounts. Each retry round waits
+    /// long enough that the callers' combined demand settles near what the service allows.
+    pub(crate) async fn send<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        mut call: F,
+    ) -> Result<T, CallError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let start = tokio::time::Instant::now();
+        loop {
+            self.pace().await;
+            match call().await {
+                Ok(out) => return Ok(out),
+                Err(e) => {
+                    let err = CallError::from_sdk(operation, e);
+                    if err.kind != ErrorKind::Throttled || start.elapsed() >= THROTTLE_BUDGET {
+                        return Err(err);
+                    }
+                    self.stats.throttle_round();
+                    let wait = rand::random::<f64>() * THROTTLE_ROUND_WAIT.as_secs_f64();
+                    tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+                }
+            }
         }
     }
 

@@ -26,13 +26,11 @@ pub struct AccountPage {
 impl Aws {
     /// `organizations:DescribeOrganization`.
     pub async fn describe_organization(&self) -> Result<Organization, CallError> {
-        self.pace().await;
         let out = self
-            .org
-            .describe_organization()
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("DescribeOrganization", e))?;
+            .send("DescribeOrganization", || {
+                self.org.describe_organization().send()
+            })
+            .await?;
         let org = out.organization();
         Ok(Organization {
             id: org.and_then(|o| o.id()).unwrap_or_default().to_string(),
@@ -51,14 +49,14 @@ impl Aws {
     pub async fn service_access_enabled(&self, principal: &str) -> Result<bool, CallError> {
         const OP: &str = "ListAWSServiceAccessForOrganization";
         let principals = pages::collect(OP, |token| async move {
-            self.pace().await;
             let out = self
-                .org
-                .list_aws_service_access_for_organization()
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .send(OP, || {
+                    self.org
+                        .list_aws_service_access_for_organization()
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .enabled_service_principals()
                 .iter()
@@ -77,15 +75,15 @@ impl Aws {
     ) -> Result<Vec<String>, CallError> {
         const OP: &str = "ListDelegatedAdministrators";
         pages::collect(OP, |token| async move {
-            self.pace().await;
             let out = self
-                .org
-                .list_delegated_administrators()
-                .service_principal(principal)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .send(OP, || {
+                    self.org
+                        .list_delegated_administrators()
+                        .service_principal(principal)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .delegated_administrators()
                 .iter()
@@ -101,15 +99,15 @@ impl Aws {
         &self,
         token: Option<String>,
     ) -> Result<AccountPage, CallError> {
-        self.pace().await;
         let out = self
-            .org
-            .list_accounts()
-            .max_results(20)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("ListAccounts", e))?;
+            .send("ListAccounts", || {
+                self.org
+                    .list_accounts()
+                    .max_results(20)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
         let accounts = out.accounts().iter().map(convert_account).collect();
         let next_token = out.next_token().map(str::to_string);
         if next_token.is_some() && next_token == token {
@@ -128,14 +126,14 @@ impl Aws {
 
     /// Checks that an OU exists (`DescribeOrganizationalUnit`).
     pub async fn describe_ou(&self, ou: &str) -> Result<(), CallError> {
-        self.pace().await;
-        self.org
-            .describe_organizational_unit()
-            .organizational_unit_id(ou)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| CallError::from_sdk("DescribeOrganizationalUnit", e))
+        self.send("DescribeOrganizationalUnit", || {
+            self.org
+                .describe_organizational_unit()
+                .organizational_unit_id(ou)
+                .send()
+        })
+        .await
+        .map(|_| ())
     }
 
     /// The OU ids from the root down to `ou` inclusive (`ListParents`, repeatedly).
@@ -144,14 +142,11 @@ impl Aws {
         let mut child = ou.to_string();
         // An organization is at most five OU levels deep; the bound guards against a cycle.
         for _ in 0..10 {
-            self.pace().await;
             let out = self
-                .org
-                .list_parents()
-                .child_id(&child)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk("ListParents", e))?;
+                .send("ListParents", || {
+                    self.org.list_parents().child_id(&child).send()
+                })
+                .await?;
             let Some(parent) = out.parents().first().and_then(|p| p.id()) else {
                 break;
             };
@@ -168,15 +163,15 @@ impl Aws {
     pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, CallError> {
         const OP: &str = "ListOrganizationalUnitsForParent";
         pages::collect(OP, |token| async move {
-            self.pace().await;
             let out = self
-                .org
-                .list_organizational_units_for_parent()
-                .parent_id(parent)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .send(OP, || {
+                    self.org
+                        .list_organizational_units_for_parent()
+                        .parent_id(parent)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .organizational_units()
                 .iter()
@@ -191,15 +186,15 @@ impl Aws {
     pub async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
         const OP: &str = "ListAccountsForParent";
         pages::collect(OP, |token| async move {
-            self.pace().await;
             let out = self
-                .org
-                .list_accounts_for_parent()
-                .parent_id(parent)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| CallError::from_sdk(OP, e))?;
+                .send(OP, || {
+                    self.org
+                        .list_accounts_for_parent()
+                        .parent_id(parent)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await?;
             let items = out
                 .accounts()
                 .iter()

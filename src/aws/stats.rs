@@ -21,12 +21,23 @@ pub struct CallStats {
 struct Counters {
     calls: AtomicU64,
     attempts: AtomicU64,
+    throttle_rounds: AtomicU64,
 }
 
 impl CallStats {
     /// Operations started.
     pub fn calls(&self) -> u64 {
         self.inner.calls.load(Ordering::Relaxed)
+    }
+
+    /// Counts a call that was retried after the SDK's attempts all ended in throttling.
+    pub(crate) fn throttle_round(&self) {
+        self.inner.throttle_rounds.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Calls whose SDK attempts all ended in throttling and that rootsweep retried again.
+    pub fn throttle_rounds(&self) -> u64 {
+        self.inner.throttle_rounds.load(Ordering::Relaxed)
     }
 
     /// Attempts that repeated an operation.

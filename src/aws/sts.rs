@@ -50,13 +50,11 @@ pub fn partition_of(arn: &str) -> Option<&str> {
 impl Aws {
     /// `sts:GetCallerIdentity`.
     pub async fn caller_identity(&self) -> Result<Caller, CallError> {
-        self.pace().await;
         let out = self
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("GetCallerIdentity", e))?;
+            .send("GetCallerIdentity", || {
+                self.sts.get_caller_identity().send()
+            })
+            .await?;
         let arn = out.arn().unwrap_or_default().to_string();
         Ok(Caller {
             account: out.account().unwrap_or_default().to_string(),
@@ -83,20 +81,19 @@ impl Aws {
                 kind: cause.kind,
             });
         }
-        self.pace().await;
+        let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
+            .arn(policy.arn(partition))
+            .build();
         let out = self
-            .sts
-            .assume_root()
-            .target_principal(account_id)
-            .task_policy_arn(
-                aws_sdk_sts::types::PolicyDescriptorType::builder()
-                    .arn(policy.arn(partition))
-                    .build(),
-            )
-            .duration_seconds(900)
-            .send()
+            .send("AssumeRoot", || {
+                self.sts
+                    .assume_root()
+                    .target_principal(account_id)
+                    .task_policy_arn(task_policy.clone())
+                    .duration_seconds(900)
+                    .send()
+            })
             .await
-            .map_err(|e| CallError::from_sdk("AssumeRoot", e))
             .inspect_err(|e| self.trip_on_credentials(e))?;
         let creds = out.credentials().ok_or_else(|| {
             CallError::new(
