@@ -13,10 +13,17 @@ fn demo_runs_the_audit_and_the_dry_run_plan_against_the_simulated_organization()
         .output()
         .expect("run demo");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.starts_with("=== SIMULATED ORGANIZATION"), "{stdout}");
     assert!(stdout.contains("ok   IAM root access features"), "{stdout}");
-    assert!(stdout.contains("Plan: 5 account(s) would change."), "{stdout}");
+    assert!(
+        stdout.contains("Plan: 5 account(s) would change."),
+        "{stdout}"
+    );
     assert!(stdout.contains("deactivate MFA device arn:aws:iam::222222222204:u2f/root/yubi"));
     let reports = std::fs::read_dir(dir.path()).expect("reports").count();
     assert_eq!(reports, 2, "the demo writes its audit CSV and JSON");
