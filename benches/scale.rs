@@ -182,8 +182,8 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
         .exit_code
         .is_some_and(|c| RESULT_EXIT_CODES.contains(&c))
     {
-        let tail: Vec<&str> = err_text.lines().rev().take(15).collect::<Vec<_>>();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        let lines: Vec<&str> = err_text.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(15)..];
         bail!(
             "rootsweep {} ended with {:?} (exit code; None = killed by a signal):\n{}",
             args.join(" "),

@@ -2,6 +2,7 @@
 
 use super::{pages, Aws, CallError};
 use crate::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate};
+use aws_credential_types::Credentials;
 use aws_smithy_types::DateTime;
 
 /// An IAM client holding one member account's root session. Every call omits `UserName`, so it
@@ -9,6 +10,7 @@ use aws_smithy_types::DateTime;
 #[derive(Clone)]
 pub struct RootSession {
     client: aws_sdk_iam::Client,
+    credentials: Credentials,
     aws: Aws,
 }
 
@@ -29,15 +31,33 @@ impl Aws {
 }
 
 impl RootSession {
-    pub(super) fn new(client: aws_sdk_iam::Client, aws: Aws) -> Self {
-        RootSession { client, aws }
+    pub(super) fn new(client: aws_sdk_iam::Client, credentials: Credentials, aws: Aws) -> Self {
+        RootSession {
+            client,
+            credentials,
+            aws,
+        }
+    }
+
+    /// Per-call configuration: this session's credentials on the run's shared IAM client (one
+    /// client for every account; nothing is built or cached per account).
+    fn session(&self) -> aws_sdk_iam::config::Builder {
+        aws_sdk_iam::config::Builder::default()
+            .credentials_provider(self.credentials.clone())
+            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
     }
 
     /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
     pub async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
         let sent = self
             .aws
-            .send("GetLoginProfile", || self.client.get_login_profile().send())
+            .send("GetLoginProfile", || {
+                self.client
+                    .get_login_profile()
+                    .customize()
+                    .config_override(self.session())
+                    .send()
+            })
             .await;
         match sent {
             Ok(out) => Ok(Some(LoginProfile {
@@ -58,6 +78,8 @@ impl RootSession {
                     self.client
                         .list_mfa_devices()
                         .set_marker(marker.clone())
+                        .customize()
+                        .config_override(self.session())
                         .send()
                 })
                 .await?;
@@ -98,6 +120,8 @@ impl RootSession {
                     self.client
                         .list_access_keys()
                         .set_marker(marker.clone())
+                        .customize()
+                        .config_override(self.session())
                         .send()
                 })
                 .await?;
@@ -123,6 +147,8 @@ impl RootSession {
                 self.client
                     .get_access_key_last_used()
                     .access_key_id(key_id)
+                    .customize()
+                    .config_override(self.session())
                     .send()
             })
             .await?;
@@ -139,6 +165,8 @@ impl RootSession {
                     self.client
                         .list_signing_certificates()
                         .set_marker(marker.clone())
+                        .customize()
+                        .config_override(self.session())
                         .send()
                 })
                 .await?;
@@ -159,7 +187,13 @@ impl RootSession {
     pub async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
         let out = self
             .aws
-            .send("GetUser", || self.client.get_user().send())
+            .send("GetUser", || {
+                self.client
+                    .get_user()
+                    .customize()
+                    .config_override(self.session())
+                    .send()
+            })
             .await?;
         Ok(out.user().and_then(|u| u.password_last_used))
     }
@@ -169,7 +203,11 @@ impl RootSession {
         let sent = self
             .aws
             .send("DeleteLoginProfile", || {
-                self.client.delete_login_profile().send()
+                self.client
+                    .delete_login_profile()
+                    .customize()
+                    .config_override(self.session())
+                    .send()
             })
             .await;
         match sent {
@@ -186,6 +224,8 @@ impl RootSession {
                 self.client
                     .deactivate_mfa_device()
                     .serial_number(serial)
+                    .customize()
+                    .config_override(self.session())
                     .send()
             })
             .await

@@ -57,7 +57,6 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct Aws {
     sdk: SdkConfig,
-    retry_partition: RetryPartition,
     stats: CallStats,
     limiter: Option<Arc<RateLimiter>>,
     /// Set once the management credentials are refused (expired, invalid): no account is
@@ -98,6 +97,21 @@ impl Aws {
         if let Some(creds) = &settings.credentials {
             loader = loader.credentials_provider(creds.clone());
         }
+        // One HTTP client for every client of the run, per-account session clients included.
+        // Without it each derived client builds its own default client: a new connection pool
+        // (a TCP connection per call) and a new TLS root store per account.
+        loader = loader.http_client(
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+                ))
+                .build_https(),
+        );
+        // Each attempt already has a timeout (`--call-timeout`); the extra per-response watchdog
+        // of stalled-stream protection costs CPU on every call and adds nothing here.
+        loader = loader.stalled_stream_protection(
+            aws_config::stalled_stream_protection::StalledStreamProtectionConfig::disabled(),
+        );
         let sdk = loader.load().await;
         // Throttling is expected at scale: the default retry quota (500 tokens) would turn a
         // long throttled run into failed accounts, so the whole run shares an unlimited bucket.
@@ -130,7 +144,6 @@ impl Aws {
         let limiter = settings.max_rps.map(|rps| Arc::new(RateLimiter::new(rps)));
         Aws {
             sdk,
-            retry_partition,
             stats,
             limiter,
             halt: Arc::default(),
@@ -202,16 +215,10 @@ impl Aws {
         }
     }
 
-    /// An IAM client acting with one root session's credentials. It shares the run's HTTP pool,
-    /// retry partition and counters, and caches nothing per account.
+    /// One root session's IAM calls: the run's IAM client (its HTTP pool, retry partition and
+    /// counters) with the session's credentials set per call; nothing is cached per account.
     pub fn session_iam(&self, credentials: Credentials) -> iam::RootSession {
-        let config = aws_sdk_iam::config::Builder::from(&self.sdk)
-            .credentials_provider(credentials)
-            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
-            .retry_partition(self.retry_partition.clone())
-            .interceptor(self.stats.clone())
-            .build();
-        iam::RootSession::new(aws_sdk_iam::Client::from_conf(config), self.clone())
+        iam::RootSession::new(self.iam.clone(), credentials, self.clone())
     }
 }
 
