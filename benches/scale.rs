@@ -207,21 +207,22 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
         failed,
         assume_root_rps: case
             .assume_root_rps
-            .map(|_| calls.assume_root_ok as f64 / assume_root_span(wall)),
+            .map(|_| assume_root_rate(&calls)),
         exit_code: usage.exit_code,
         timing_line: outputs::timing_line(&err_text, case.command),
         calls,
     })
 }
 
-/// The call log has no timestamps, so the span of AssumeRoot calls is estimated from the wall
-/// time: minus the lead-in before the first AssumeRoot can be sent (preflight's IAM call and the
-/// first ListAccounts page) and the tail after the last one (that account's IAM checks).
-fn assume_root_span(wall: f64) -> f64 {
-    let ms = |n: u64| n as f64 / 1000.0;
-    let lead_in = ms(LATENCY.iam_ms) + ms(LATENCY.list_accounts_ms);
-    let tail = ms(LATENCY.iam_ms);
-    (wall - lead_in - tail).max(0.001)
+/// Sustained AssumeRoot rate: successful calls after the first, over the time from the first
+/// successful answer to the last (from the simulator's call log).
+fn assume_root_rate(calls: &outputs::CallSummary) -> f64 {
+    match calls.assume_root_span_ms {
+        Some((first, last)) if last > first && calls.assume_root_ok > 1 => {
+            (calls.assume_root_ok - 1) as f64 / ((last - first) as f64 / 1000.0)
+        }
+        _ => 0.0,
+    }
 }
 
 /// Without `--bench`: every scenario loads and generates its accounts, the bound's arithmetic

@@ -66,6 +66,9 @@ pub struct CallSummary {
     pub total: usize,
     /// Successful AssumeRoot calls.
     pub assume_root_ok: usize,
+    /// When the first and the last successful AssumeRoot were answered (ms since the simulator
+    /// started).
+    pub assume_root_span_ms: Option<(u64, u64)>,
     /// Calls per (operation, status or error code).
     pub by_outcome: BTreeMap<(String, String), usize>,
 }
@@ -80,6 +83,10 @@ impl CallSummary {
         for call in calls {
             if call.operation == "AssumeRoot" && call.status == 200 {
                 summary.assume_root_ok += 1;
+                let (first, last) = summary
+                    .assume_root_span_ms
+                    .unwrap_or((call.at_ms, call.at_ms));
+                summary.assume_root_span_ms = Some((first.min(call.at_ms), last.max(call.at_ms)));
             }
             let outcome = match &call.error {
                 Some(code) => format!("{} {code}", call.status),

@@ -21,6 +21,8 @@ pub struct Call {
     pub status: u16,
     /// Error code, when the call failed.
     pub error: Option<String>,
+    /// Milliseconds since the simulator started, when the call was answered.
+    pub at_ms: u64,
 }
 
 /// A running `rootsweep sim serve`; killed and reaped on drop.

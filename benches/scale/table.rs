@@ -59,8 +59,12 @@ pub fn details(case: &Case, m: &Measurement) -> String {
     if let Some(rps) = m.assume_root_rps {
         let _ = writeln!(
             out,
-            "  AssumeRoot rate {rps:.1}/s = {} successful / (wall - lead-in - tail); the call log has no timestamps",
-            m.calls.assume_root_ok
+            "  AssumeRoot rate {rps:.1}/s = {} successful AssumeRoot answers over {:.2} s from the first to the last (simulator call log)",
+            m.calls.assume_root_ok,
+            m.calls
+                .assume_root_span_ms
+                .map(|(a, b)| (b - a) as f64 / 1000.0)
+                .unwrap_or(0.0)
         );
     }
     let _ = writeln!(

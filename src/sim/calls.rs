@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// One handled call. Holds access key ids only, never secrets or tokens.
 #[derive(Debug, Clone, Serialize)]
@@ -16,17 +17,29 @@ pub(crate) struct CallRecord {
     pub status: u16,
     pub error: Option<String>,
     pub mutating: bool,
+    /// Milliseconds since the simulator started, when the call was answered.
+    pub at_ms: u64,
 }
 
 /// Append-only log of calls.
-#[derive(Default)]
 pub(crate) struct CallLog {
     records: Mutex<Vec<CallRecord>>,
+    started: Instant,
+}
+
+impl Default for CallLog {
+    fn default() -> Self {
+        CallLog {
+            records: Mutex::default(),
+            started: Instant::now(),
+        }
+    }
 }
 
 impl CallLog {
-    /// Appends a record, assigning its sequence number.
+    /// Appends a record, assigning its sequence number and time.
     pub(crate) fn push(&self, mut record: CallRecord) {
+        record.at_ms = self.started.elapsed().as_millis() as u64;
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
         record.seq = records.len() as u64 + 1;
         records.push(record);

@@ -238,6 +238,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         task_policy: None,
         status: 0,
         error: None,
+        at_ms: 0,
     };
     let who = match identify(sim, headers, protocol) {
         Ok(who) => who,
