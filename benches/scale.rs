@@ -205,9 +205,7 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
         cpu_ms_per_account: usage.cpu_secs * 1000.0 / n,
         sim_cpu_secs,
         failed,
-        assume_root_rps: case
-            .assume_root_rps
-            .map(|_| assume_root_rate(&calls)),
+        assume_root_rps: case.assume_root_rps.map(|_| assume_root_rate(&calls)),
         exit_code: usage.exit_code,
         timing_line: outputs::timing_line(&err_text, case.command),
         calls,

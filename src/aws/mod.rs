@@ -4,6 +4,7 @@
 mod error;
 pub mod iam;
 pub mod org;
+mod pacer;
 mod pages;
 mod rate;
 mod stats;
@@ -32,6 +33,15 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const THROTTLE_BUDGET: Duration = Duration::from_secs(300);
 /// Upper bound of the jittered wait between such retry rounds.
 const THROTTLE_ROUND_WAIT: Duration = Duration::from_secs(2);
+
+/// Full-jitter exponential backoff before retry number `attempt` (1-based): up to 50 ms doubled
+/// per attempt, at most [`THROTTLE_ROUND_WAIT`].
+fn backoff(attempt: u32) -> Duration {
+    let cap = Duration::from_millis(50)
+        .saturating_mul(1 << attempt.min(16))
+        .min(THROTTLE_ROUND_WAIT);
+    cap.mul_f64(rand::random::<f64>())
+}
 
 /// How to reach AWS: the standard credential chain plus rootsweep's overrides.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +72,10 @@ pub struct Aws {
     /// Set once the management credentials are refused (expired, invalid): no account is
     /// attempted after that.
     halt: Arc<std::sync::OnceLock<CallError>>,
+    /// Paces AssumeRoot to what STS accepts (see [`pacer`]).
+    assume_pacer: Arc<pacer::Pacer>,
+    /// Attempts per call for server errors and dropped connections.
+    max_attempts: u32,
     /// Organizations client (management credentials).
     pub org: aws_sdk_organizations::Client,
     /// STS client (management credentials), regional endpoint.
@@ -147,6 +161,8 @@ impl Aws {
             stats,
             limiter,
             halt: Arc::default(),
+            assume_pacer: Arc::default(),
+            max_attempts: settings.max_attempts.max(1),
             org,
             sts,
             iam,
@@ -200,11 +216,57 @@ impl Aws {
                     if err.kind != ErrorKind::Throttled || start.elapsed() >= THROTTLE_BUDGET {
                         return Err(err);
                     }
-                    self.stats.throttle_round();
+                    self.stats.own_retry();
                     let wait = rand::random::<f64>() * THROTTLE_ROUND_WAIT.as_secs_f64();
                     tokio::time::sleep(Duration::from_secs_f64(wait)).await;
                 }
             }
+        }
+    }
+
+    /// Sends a call whose SDK retries are disabled, retrying it here so that every attempt
+    /// feeds the AssumeRoot pacer: throttling is retried within [`THROTTLE_BUDGET`] at the pace
+    /// STS accepts, server errors and dropped connections up to the run's attempt limit.
+    pub(crate) async fn send_paced<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        mut call: F,
+    ) -> Result<T, CallError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let start = tokio::time::Instant::now();
+        let mut transient = 1;
+        let mut throttled = 0;
+        loop {
+            self.pace().await;
+            self.assume_pacer.wait().await;
+            let result = call().await;
+            let now = tokio::time::Instant::now();
+            let err = match result {
+                Ok(out) => {
+                    self.assume_pacer.record(false, now);
+                    return Ok(out);
+                }
+                Err(e) => CallError::from_sdk(operation, e),
+            };
+            let retry = match err.kind {
+                ErrorKind::Throttled if start.elapsed() < THROTTLE_BUDGET => {
+                    self.assume_pacer.record(true, now);
+                    throttled += 1;
+                    throttled
+                }
+                ErrorKind::Transient if transient < self.max_attempts => {
+                    transient += 1;
+                    transient
+                }
+                _ => return Err(err),
+            };
+            self.stats.own_retry();
+            tokio::time::sleep(backoff(retry)).await;
         }
     }
 

@@ -10,8 +10,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// Shared counters: operations started and HTTP attempts made (attempts beyond the first of an
-/// operation are retries: throttling, server errors and timeouts).
+/// Shared counters: SDK operations finished, HTTP attempts made, and retries rootsweep made itself
+/// (attempts beyond the first of a call are retries: throttling, server errors and timeouts).
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
     inner: Arc<Counters>,
@@ -21,29 +21,26 @@ pub struct CallStats {
 struct Counters {
     calls: AtomicU64,
     attempts: AtomicU64,
-    throttle_rounds: AtomicU64,
+    own_retries: AtomicU64,
 }
 
 impl CallStats {
     /// Operations started.
     pub fn calls(&self) -> u64 {
-        self.inner.calls.load(Ordering::Relaxed)
+        let sent = self.inner.calls.load(Ordering::Relaxed);
+        sent.saturating_sub(self.inner.own_retries.load(Ordering::Relaxed))
     }
 
-    /// Counts a call that was retried after the SDK's attempts all ended in throttling.
-    pub(crate) fn throttle_round(&self) {
-        self.inner.throttle_rounds.fetch_add(1, Ordering::Relaxed);
+    /// Counts a retry made by rootsweep itself (beyond or instead of the SDK's).
+    pub(crate) fn own_retry(&self) {
+        self.inner.own_retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Calls whose SDK attempts all ended in throttling and that rootsweep retried again.
-    pub fn throttle_rounds(&self) -> u64 {
-        self.inner.throttle_rounds.load(Ordering::Relaxed)
-    }
-
-    /// Attempts that repeated an operation.
+    /// Attempts that repeated an operation: the SDK's own plus rootsweep's.
     pub fn retries(&self) -> u64 {
         let attempts = self.inner.attempts.load(Ordering::Relaxed);
-        attempts.saturating_sub(self.calls())
+        let sent = self.inner.calls.load(Ordering::Relaxed);
+        attempts.saturating_sub(sent) + self.inner.own_retries.load(Ordering::Relaxed)
     }
 }
 

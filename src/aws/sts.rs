@@ -84,13 +84,18 @@ impl Aws {
         let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
             .arn(policy.arn(partition))
             .build();
+        // Retried by `send_paced`, so each attempt's outcome paces the next ones.
+        let no_sdk_retries = aws_sdk_sts::config::Builder::default()
+            .retry_config(aws_config::retry::RetryConfig::disabled());
         let out = self
-            .send("AssumeRoot", || {
+            .send_paced("AssumeRoot", || {
                 self.sts
                     .assume_root()
                     .target_principal(account_id)
                     .task_policy_arn(task_policy.clone())
                     .duration_seconds(900)
+                    .customize()
+                    .config_override(no_sdk_retries.clone())
                     .send()
             })
             .await
