@@ -306,3 +306,54 @@ fn a_second_run_changes_nothing_and_reports_already_clean() {
     assert_eq!(csv.rows.len(), 3);
     assert!(csv.rows.iter().all(|r| r["outcome"] == "already-clean"));
 }
+
+/// Runs `rootsweep delete` on a pseudo-terminal (util-linux `script`), typing `answer`.
+fn delete_on_a_terminal(sim: &Sim, reports: &std::path::Path, answer: &str) -> (i32, String) {
+    use std::io::Write;
+    let inner = format!(
+        "{} delete --report-dir {}",
+        env!("CARGO_BIN_EXE_rootsweep"),
+        reports.display()
+    );
+    // The hermetic environment of the other tests, with `script` as the program.
+    let cmd = crate::support::cli::command(sim, &[]);
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = script
+        .spawn()
+        .expect("util-linux `script` runs rootsweep on a pty");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{answer}\n").as_bytes())
+        .expect("type the answer");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn on_a_terminal_typing_the_account_count_confirms_and_anything_else_cancels() {
+    let sim = Sim::start_toml(&clean_org(""));
+    let wrong = reports();
+    let (code, screen) = delete_on_a_terminal(&sim, wrong.path(), "yes");
+    assert!(screen.contains("Type 3 to delete"), "{screen}");
+    assert_eq!(code, 2, "{screen}");
+    assert_eq!(sim.mutating_calls(), Vec::<Value>::new());
+
+    let right = reports();
+    let (code, screen) = delete_on_a_terminal(&sim, right.path(), "3");
+    assert_eq!(code, 0, "{screen}");
+    let csv = Csv::read(&report(right.path(), "delete-", ".csv"));
+    assert!(csv.rows.iter().all(|r| r["outcome"] == "deleted"));
+}
