@@ -193,8 +193,7 @@ impl Aws {
 
     /// Sends one call. Waits for the client-side rate limit first; when the SDK's own attempts
     /// end in throttling, keeps retrying with jittered backoff for up to [`THROTTLE_BUDGET`], so
-    /// a throttled API slows the run down instead of failing accounts. Each retry round waits
-    /// long enough that the callers' combined demand settles near what the service allows.
+    /// a throttled API slows the run down instead of failing accounts.
     pub(crate) async fn send<T, E, R, F, Fut>(
         &self,
         operation: &'static str,
