@@ -79,3 +79,50 @@ fn without_a_configured_region_the_documented_default_is_used() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn per_service_endpoint_variables_work_as_in_the_aws_cli() {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    let mut cmd = command(&sim, &["audit", "--accounts", "222222222201"]);
+    cmd.env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ENDPOINT_URL_STS", sim.url())
+        .env("AWS_ENDPOINT_URL_IAM", sim.url())
+        .env("AWS_ENDPOINT_URL_ORGANIZATIONS", sim.url())
+        .arg("--report-dir")
+        .arg(dir.path());
+    let out = cmd.output().expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let services: std::collections::BTreeSet<String> = sim
+        .calls()
+        .iter()
+        .filter_map(|c| c["service"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        services.into_iter().collect::<Vec<_>>(),
+        vec!["iam", "organizations", "sts"]
+    );
+}
+
+#[test]
+fn endpoint_url_flag_overrides_the_environment() {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    let mut cmd = command(&sim, &["preflight", "--endpoint-url", sim.url()]);
+    cmd.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .arg("--report-dir")
+        .arg(dir.path());
+    let out = cmd.output().expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!sim.calls().is_empty());
+}
