@@ -31,6 +31,12 @@ pub enum TargetError {
 }
 
 /// Checks one account id (exactly 12 ASCII digits).
+///
+/// ```
+/// use rootsweep::targets::parse_account_id;
+/// assert_eq!(parse_account_id("--accounts", " 123456789012 ").as_deref(), Ok("123456789012"));
+/// assert!(parse_account_id("--accounts", "1234").is_err());
+/// ```
 pub fn parse_account_id(source_name: &str, text: &str) -> Result<String, TargetError> {
     let id = text.trim();
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
@@ -79,6 +85,14 @@ pub fn valid_ou_id(id: &str) -> bool {
 }
 
 /// The OU part of an Organizations `Paths` entry: `o-x/r-y/ou-a/ou-b/<id>/` → `r-y/ou-a/ou-b`.
+///
+/// ```
+/// use rootsweep::targets::ou_path_from_path;
+/// assert_eq!(
+///     ou_path_from_path("o-a1b2c3d4e5/r-a1b2/ou-a1b2-prod0001/222222222201/", "222222222201"),
+///     "r-a1b2/ou-a1b2-prod0001"
+/// );
+/// ```
 pub fn ou_path_from_path(path: &str, account_id: &str) -> String {
     path.split('/')
         .filter(|part| !part.is_empty() && *part != account_id && !part.starts_with("o-"))

@@ -39,6 +39,11 @@ impl TaskPolicy {
 }
 
 /// The partition named by an ARN (`arn:<partition>:...`).
+///
+/// ```
+/// use rootsweep::aws::sts::partition_of;
+/// assert_eq!(partition_of("arn:aws-cn:iam::123456789012:user/admin"), Some("aws-cn"));
+/// ```
 pub fn partition_of(arn: &str) -> Option<&str> {
     let mut parts = arn.split(':');
     match (parts.next(), parts.next()) {
