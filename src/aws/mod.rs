@@ -197,7 +197,7 @@ impl Aws {
     pub(crate) async fn send<T, E, R, F, Fut>(
         &self,
         operation: &'static str,
-        mut call: F,
+        call: F,
     ) -> Result<T, CallError>
     where
         F: FnMut() -> Fut,
@@ -205,22 +205,7 @@ impl Aws {
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug + 'static,
     {
-        let start = tokio::time::Instant::now();
-        loop {
-            self.pace().await;
-            match call().await {
-                Ok(out) => return Ok(out),
-                Err(e) => {
-                    let err = CallError::from_sdk(operation, e);
-                    if err.kind != ErrorKind::Throttled || start.elapsed() >= THROTTLE_BUDGET {
-                        return Err(err);
-                    }
-                    self.stats.own_retry();
-                    let wait = rand::random::<f64>() * THROTTLE_ROUND_WAIT.as_secs_f64();
-                    tokio::time::sleep(Duration::from_secs_f64(wait)).await;
-                }
-            }
-        }
+        self.send_with(operation, None, call).await
     }
 
     /// Sends a call whose SDK retries are disabled, retrying it here so that every attempt
@@ -229,6 +214,26 @@ impl Aws {
     pub(crate) async fn send_paced<T, E, R, F, Fut>(
         &self,
         operation: &'static str,
+        call: F,
+    ) -> Result<T, CallError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        self.send_with(operation, Some(&self.assume_pacer), call)
+            .await
+    }
+
+    /// The retry loop of [`Aws::send`] and [`Aws::send_paced`]. With a pacer, every attempt waits
+    /// for its slot and reports its outcome, and server errors are retried here (the SDK's
+    /// retries are off for such calls); without one, only throttling that outlasted the SDK's
+    /// attempts is retried.
+    async fn send_with<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        pacer: Option<&pacer::Pacer>,
         mut call: F,
     ) -> Result<T, CallError>
     where
@@ -242,23 +247,29 @@ impl Aws {
         let mut throttled = 0;
         loop {
             self.pace().await;
-            self.assume_pacer.wait().await;
+            if let Some(pacer) = pacer {
+                pacer.wait().await;
+            }
             let result = call().await;
             let now = tokio::time::Instant::now();
             let err = match result {
                 Ok(out) => {
-                    self.assume_pacer.record(false, now);
+                    if let Some(pacer) = pacer {
+                        pacer.record(false, now);
+                    }
                     return Ok(out);
                 }
                 Err(e) => CallError::from_sdk(operation, e),
             };
             let retry = match err.kind {
                 ErrorKind::Throttled if start.elapsed() < THROTTLE_BUDGET => {
-                    self.assume_pacer.record(true, now);
+                    if let Some(pacer) = pacer {
+                        pacer.record(true, now);
+                    }
                     throttled += 1;
                     throttled
                 }
-                ErrorKind::Transient if transient < self.max_attempts => {
+                ErrorKind::Transient if pacer.is_some() && transient < self.max_attempts => {
                     transient += 1;
                     transient
                 }
