@@ -72,7 +72,7 @@ pub struct Aws {
     /// Set once the management credentials are refused (expired, invalid): no account is
     /// attempted after that.
     halt: Arc<std::sync::OnceLock<CallError>>,
-    /// Paces AssumeRoot to what STS accepts (see [`pacer`]).
+    /// Paces AssumeRoot to what STS accepts (see the `pacer` module).
     assume_pacer: Arc<pacer::Pacer>,
     /// Attempts per call for server errors and dropped connections.
     max_attempts: u32,
@@ -130,9 +130,8 @@ impl Aws {
         // Throttling is expected at scale: the default retry quota (500 tokens) would turn a
         // long throttled run into failed accounts, so the whole run shares an unlimited bucket.
         // Standard (not adaptive) mode: the adaptive client rate limiter collapses to a few
-        // requests per second under steady random throttling and never recovers; exponential
-        // backoff with jitter per call, plus `--max-rps` when the operator knows the limit,
-        // converges on the service's rate instead.
+        // requests per second under steady random throttling and never recovers. Jittered
+        // backoff per call, the AssumeRoot pacer and `--max-rps` take its place.
         let retry_partition = RetryPartition::custom("rootsweep")
             .token_bucket(TokenBucket::unlimited())
             .build();
@@ -208,28 +207,10 @@ impl Aws {
         self.send_with(operation, None, call).await
     }
 
-    /// Sends a call whose SDK retries are disabled, retrying it here so that every attempt
-    /// feeds the AssumeRoot pacer: throttling is retried within [`THROTTLE_BUDGET`] at the pace
-    /// STS accepts, server errors and dropped connections up to the run's attempt limit.
-    pub(crate) async fn send_paced<T, E, R, F, Fut>(
-        &self,
-        operation: &'static str,
-        call: F,
-    ) -> Result<T, CallError>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T, SdkError<E, R>>>,
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
-    {
-        self.send_with(operation, Some(&self.assume_pacer), call)
-            .await
-    }
-
-    /// The retry loop of [`Aws::send`] and [`Aws::send_paced`]. With a pacer, every attempt waits
-    /// for its slot and reports its outcome, and server errors are retried here (the SDK's
-    /// retries are off for such calls); without one, only throttling that outlasted the SDK's
-    /// attempts is retried.
+    /// The retry loop of [`Aws::send`]. With a pacer (AssumeRoot, whose SDK retries are off), every
+    /// attempt waits for its slot and reports its outcome, throttling is retried within
+    /// [`THROTTLE_BUDGET`] at the pace the service accepts, and server errors up to the run's
+    /// attempt limit; without one, only throttling that outlasted the SDK's attempts is retried.
     async fn send_with<T, E, R, F, Fut>(
         &self,
         operation: &'static str,

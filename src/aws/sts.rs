@@ -89,11 +89,11 @@ impl Aws {
         let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
             .arn(policy.arn(partition))
             .build();
-        // Retried by `send_paced`, so each attempt's outcome paces the next ones.
+        // Retried by `send_with` instead, so each attempt's outcome paces the next ones.
         let no_sdk_retries = aws_sdk_sts::config::Builder::default()
             .retry_config(aws_config::retry::RetryConfig::disabled());
         let out = self
-            .send_paced("AssumeRoot", || {
+            .send_with("AssumeRoot", Some(&self.assume_pacer), || {
                 self.sts
                     .assume_root()
                     .target_principal(account_id)
