@@ -1,6 +1,7 @@
 //! Reports: CSV and JSON files written as accounts finish, and terminal tables.
 //! Rendering is pure (rows from data, writers over `impl Write`); [`file`] owns the file system.
 
+pub mod csv;
 pub mod delete;
 pub mod file;
 pub mod json;
