@@ -198,10 +198,12 @@ impl<W: std::io::Write> CsvWriter<W> {
         Ok(CsvWriter { inner })
     }
 
-    /// Writes one record and flushes it.
+    /// Writes one record, each cell through [`neutralise`](super::csv::neutralise) so a
+    /// spreadsheet never runs it as a formula, and flushes it.
     pub fn write<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
+        let safe: Vec<_> = fields.into_iter().map(super::csv::neutralise).collect();
         self.inner
-            .write_record(fields)
+            .write_record(safe.iter().map(|c| c.as_bytes()))
             .map_err(std::io::Error::other)?;
         self.inner.flush()
     }
@@ -297,6 +299,19 @@ mod tests {
         assert_eq!(row.login_profile, "unknown");
         assert_eq!(row.access_keys, "unknown");
         assert_eq!(row.error, "AssumeRoot: AccessDenied: denied");
+    }
+
+    #[test]
+    fn csv_writer_neutralises_cells_a_spreadsheet_would_run() {
+        let mut out = Vec::new();
+        let mut w = CsvWriter::new(&mut out, &["a", "b", "c"]).expect("header");
+        w.write(["=HYPERLINK(\"x\")", "-2", "prod"]).expect("row");
+        drop(w);
+        let text = String::from_utf8(out).expect("utf8");
+        assert_eq!(
+            text.lines().nth(1),
+            Some("\"'=HYPERLINK(\"\"x\"\")\",'-2,prod")
+        );
     }
 
     #[test]
