@@ -4,16 +4,25 @@ use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// A report file mistake.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", path.display())]
+/// A report file mistake. It displays as `{path}: {OS reason}` and reports no further
+/// [`source`](std::error::Error::source): the reason is already in the message, so a chain
+/// printed with `{:#}` shows it once (thiserror would return a field named `source` from
+/// `source()` as well, hence the hand-written impls).
+#[derive(Debug)]
 pub struct ReportFileError {
     /// The path at fault.
     pub path: PathBuf,
     /// The I/O error.
-    #[source]
     pub source: io::Error,
 }
+
+impl std::fmt::Display for ReportFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for ReportFileError {}
 
 /// Creates the report folder if needed and proves it is writable (before any AWS call).
 pub fn ensure_writable_dir(dir: &Path) -> Result<(), ReportFileError> {
@@ -85,6 +94,29 @@ mod tests {
         std::os::unix::fs::symlink(&target, &link).expect("symlink");
         assert!(create(&link).is_err());
         assert!(!target.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unusable_folder_names_its_path_and_the_os_reason_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").expect("file");
+        let under = file.join("reports");
+        let err = ensure_writable_dir(&under).expect_err("not a directory");
+        let text = format!(
+            "{:#}",
+            anyhow::Error::new(err).context("the report folder is not writable")
+        );
+        let reason = io::Error::from_raw_os_error(libc::ENOTDIR).to_string();
+        assert_eq!(
+            text,
+            format!(
+                "the report folder is not writable: {}: {reason}",
+                under.display()
+            )
+        );
+        assert_eq!(text.matches(&reason).count(), 1, "{text}");
     }
 
     #[test]
