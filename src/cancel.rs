@@ -99,3 +99,4 @@ mod tests {
         assert_eq!(cancel.exit(), Some(Exit::Terminated));
     }
 }
+

@@ -34,6 +34,36 @@ impl Exit {
     }
 }
 
+/// An error that is the operator's input, not AWS's: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct UsageError(#[from] pub anyhow::Error);
+
+impl Exit {
+    /// How much an exit code says: when a run has several reasons to end, the strongest wins.
+    /// Fatal > a signal > unconfirmed > refused > partial > success.
+    fn weight(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Partial => 1,
+            Exit::Refused => 2,
+            Exit::Usage => 3,
+            Exit::Interrupted => 4,
+            Exit::Terminated => 5,
+            Exit::Fatal => 6,
+        }
+    }
+
+    /// The one exit code for a run: the strongest of every reason given (per-account outcomes,
+    /// a signal, a refusal, a fatal error); `Success` when none is.
+    pub fn merge(exits: impl IntoIterator<Item = Exit>) -> Exit {
+        exits
+            .into_iter()
+            .max_by_key(|e| e.weight())
+            .unwrap_or(Exit::Success)
+    }
+}
+
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> Self {
         std::process::ExitCode::from(exit.code())
@@ -58,5 +88,19 @@ mod tests {
         for (exit, code) in table {
             assert_eq!(exit.code(), code, "{exit:?}");
         }
+    }
+
+    #[test]
+    fn the_strongest_reason_decides_the_exit_code() {
+        use Exit::*;
+        assert_eq!(Exit::merge([]), Success);
+        assert_eq!(Exit::merge([Success, Success]), Success);
+        // An unknown account among successes: 4, never 0.
+        assert_eq!(Exit::merge([Success, Partial, Success]), Partial);
+        assert_eq!(Exit::merge([Partial, Refused]), Refused);
+        assert_eq!(Exit::merge([Refused, Usage]), Usage);
+        assert_eq!(Exit::merge([Usage, Partial, Interrupted]), Interrupted);
+        assert_eq!(Exit::merge([Interrupted, Terminated]), Terminated);
+        assert_eq!(Exit::merge([Terminated, Fatal, Partial]), Fatal);
     }
 }

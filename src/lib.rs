@@ -4,20 +4,16 @@
 #[cfg(feature = "simulator")]
 pub mod sim;
 
-pub mod audit;
 pub mod aws;
+pub mod call;
 pub mod cancel;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod delete;
-pub mod enumerate;
 pub mod exit;
 pub mod model;
-pub mod plan;
 pub mod preflight;
-pub mod progress;
 pub mod report;
-pub mod runner;
+pub mod root;
+pub mod run;
 pub mod targets;
-pub mod verdict;

@@ -1,8 +1,5 @@
-//! Plain data shared by the audit, the plan and the reports: accounts, root credentials, verdicts.
+//! Plain data every job shares: the accounts of the organization and why one was not read.
 //! Nothing here performs I/O.
-
-use crate::aws::CallError;
-use aws_smithy_types::DateTime;
 
 /// A member account as listed by Organizations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,75 +23,7 @@ impl Account {
     }
 }
 
-/// The root user's console password, when one exists.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoginProfile {
-    /// When the password was created.
-    pub created: Option<DateTime>,
-}
-
-/// One MFA device assigned to the root user (virtual, hardware or FIDO).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MfaDevice {
-    /// Serial number: an ARN for virtual and FIDO devices, a plain serial for hardware ones.
-    pub serial: String,
-    /// When the device was enabled.
-    pub enabled: Option<DateTime>,
-}
-
-/// One root access key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccessKey {
-    /// The key id (an identifier, not a secret).
-    pub id: String,
-    /// `Active` or `Inactive`.
-    pub status: String,
-    /// Last use, from GetAccessKeyLastUsed: `Ok(None)` when never used.
-    pub last_used: Result<Option<DateTime>, CallError>,
-}
-
-/// One root signing certificate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SigningCertificate {
-    /// Certificate id.
-    pub id: String,
-    /// `Active` or `Inactive`.
-    pub status: String,
-}
-
-/// What one audit session found; each check is its own `Result` so a failure is never an absence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RootCredentials {
-    /// GetLoginProfile: `Ok(None)` only on NoSuchEntity.
-    pub login_profile: Result<Option<LoginProfile>, CallError>,
-    /// ListMFADevices, all pages.
-    pub mfa_devices: Result<Vec<MfaDevice>, CallError>,
-    /// ListAccessKeys, all pages, with GetAccessKeyLastUsed per key.
-    pub access_keys: Result<Vec<AccessKey>, CallError>,
-    /// ListSigningCertificates, all pages.
-    pub signing_certificates: Result<Vec<SigningCertificate>, CallError>,
-    /// GetUser's PasswordLastUsed: `Ok(None)` when never used.
-    pub password_last_used: Result<Option<DateTime>, CallError>,
-}
-
-impl RootCredentials {
-    /// Every failed check, in column order.
-    pub fn errors(&self) -> Vec<&CallError> {
-        let mut errors = Vec::new();
-        errors.extend(self.login_profile.as_ref().err());
-        errors.extend(self.mfa_devices.as_ref().err());
-        if let Err(e) = &self.access_keys {
-            errors.push(e);
-        } else if let Ok(keys) = &self.access_keys {
-            errors.extend(keys.iter().filter_map(|k| k.last_used.as_ref().err()));
-        }
-        errors.extend(self.signing_certificates.as_ref().err());
-        errors.extend(self.password_last_used.as_ref().err());
-        errors
-    }
-}
-
-/// Why an account was not audited.
+/// Why an account was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
     /// The organization's management account is never targeted.
@@ -103,8 +32,10 @@ pub enum SkipReason {
     NotActive(String),
     /// Left out by the target filters.
     NotSelected,
-    /// The run was interrupted before this account was audited.
+    /// The run was interrupted before this account was read.
     Interrupted,
+    /// The run stopped starting accounts for another reason (e.g. its report could not be written).
+    Stopped(String),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -114,77 +45,8 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NotActive(state) => write!(f, "account state is {state}, not ACTIVE"),
             SkipReason::NotSelected => f.write_str("not selected by the target filters"),
             SkipReason::Interrupted => f.write_str("not audited: the run was interrupted"),
+            SkipReason::Stopped(why) => write!(f, "not audited: {why}"),
         }
     }
 }
 
-/// The result of auditing one account.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Finding {
-    /// Not audited, and why.
-    Skipped(SkipReason),
-    /// The audit session could not be opened.
-    NoSession(CallError),
-    /// The session opened; each check's result.
-    Audited(Box<RootCredentials>),
-}
-
-/// The audit's judgement of one account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Nothing to delete.
-    Clean,
-    /// A login profile and/or MFA, and no access keys or signing certificates.
-    Eligible,
-    /// Access keys or signing certificates exist.
-    Blocked,
-    /// A check failed or the session could not be opened.
-    Unknown,
-    /// Not audited (management account, not active, not selected, interrupted).
-    Skipped,
-}
-
-impl Verdict {
-    /// Every verdict, in report order.
-    pub const ALL: [Verdict; 5] = [
-        Verdict::Eligible,
-        Verdict::Blocked,
-        Verdict::Unknown,
-        Verdict::Clean,
-        Verdict::Skipped,
-    ];
-
-    /// The report spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Clean => "clean",
-            Verdict::Eligible => "eligible",
-            Verdict::Blocked => "blocked",
-            Verdict::Unknown => "unknown",
-            Verdict::Skipped => "skipped",
-        }
-    }
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One account with what its audit found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Audited {
-    /// The account.
-    pub account: Account,
-    /// What the audit found.
-    pub finding: Finding,
-}
-
-impl Audited {
-    /// The verdict for this account.
-    pub fn verdict(&self) -> Verdict {
-        crate::verdict::classify(&self.finding)
-    }
-}

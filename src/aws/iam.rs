@@ -1,7 +1,7 @@
 //! IAM: the organization features check, and the root-user calls made inside a root session.
 
 use super::{pages, Aws, CallError};
-use crate::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate};
+use crate::root::model::{LoginProfile, MfaDevice, SigningCertificate};
 use aws_credential_types::Credentials;
 use aws_smithy_types::DateTime;
 
@@ -96,20 +96,6 @@ impl RootSession {
         .await
     }
 
-    /// ListAccessKeys, all pages, then GetAccessKeyLastUsed for each key.
-    pub async fn access_keys(&self) -> Result<Vec<AccessKey>, CallError> {
-        let keys = self.access_key_ids().await?;
-        let lookups = keys.into_iter().map(|(id, status)| async move {
-            let last_used = self.access_key_last_used(&id).await;
-            AccessKey {
-                id,
-                status,
-                last_used,
-            }
-        });
-        Ok(futures::future::join_all(lookups).await)
-    }
-
     /// ListAccessKeys, all pages: (key id, status).
     pub async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
         const OP: &str = "ListAccessKeys";
@@ -140,7 +126,7 @@ impl RootSession {
         .await
     }
 
-    async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
+    pub async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
         let out = self
             .aws
             .send("GetAccessKeyLastUsed", || {

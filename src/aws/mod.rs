@@ -1,12 +1,14 @@
 //! The only code that names `aws_sdk_*` types: one shared SDK configuration, the management
 //! clients, and per-account root-session clients derived from it.
 
+mod directory;
 mod error;
 pub mod iam;
 pub mod org;
 mod pacer;
 mod pages;
 mod rate;
+pub mod root;
 mod stats;
 pub mod sts;
 

@@ -2,6 +2,7 @@
 
 use super::{pages, Aws, CallError, ErrorKind};
 use crate::model::Account;
+use crate::run::directory::AccountPage;
 
 /// What DescribeOrganization says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,14 +15,6 @@ pub struct Organization {
     pub management_account: String,
 }
 
-/// One page of ListAccounts.
-#[derive(Debug)]
-pub struct AccountPage {
-    /// The accounts on this page (possibly none).
-    pub accounts: Vec<Account>,
-    /// The token for the next page; `None` on the last.
-    pub next_token: Option<String>,
-}
 
 impl Aws {
     /// `organizations:DescribeOrganization`.

@@ -1,11 +1,12 @@
 //! `rootsweep demo`: the audit and the dry-run plan against a built-in simulated organization,
 //! started in-process on a free loopback port and reached through the normal code path.
 
-use super::{audit, Ctx};
+use super::Ctx;
 use crate::cli::{DemoArgs, Output};
 use crate::config::{Config, DEFAULT_REPORT_DIR};
 use crate::exit::Exit;
-use crate::plan::{self, Scope};
+use crate::root::plan::Scope;
+use crate::run::Mode;
 use crate::sim::{Scenario, Server};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -54,17 +55,19 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         server.shutdown().await;
         return Ok(Exit::Fatal);
     }
-    println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials)");
-    let phase = audit::audit_phase(&ctx, &pre).await?;
-    audit::present(&ctx, &phase)?;
-    println!("\nStep 3: what `rootsweep delete` would do (dry run; nothing is changed)");
-    print!("{}", plan::render(&plan::build(&phase.audited, Scope::ALL)));
+    println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials),");
+    println!("        then what `rootsweep delete` would do (dry run; nothing is changed)");
+    let mode = Mode::Plan {
+        skip_blocked: false,
+    };
+    let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
     println!("\n{BANNER}");
+    server.shutdown().await;
+    let finished = finished?;
     eprintln!(
         "{}",
-        super::timing_line(&ctx, "demo audit", phase.audited.len())
+        super::timing_line(&ctx, "demo audit", finished.accounts)
     );
-    server.shutdown().await;
     Ok(match ctx.cancel.exit() {
         Some(exit) => exit,
         None => Exit::Success,

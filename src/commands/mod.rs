@@ -11,13 +11,18 @@ use crate::aws::Aws;
 use crate::cancel::Cancel;
 use crate::cli::{Output, RunArgs};
 use crate::config::Config;
+use crate::exit::Exit;
+use crate::preflight::Preflight;
+use crate::report::json::RunInfo;
+use crate::report::rfc3339_system;
+use crate::root::plan::Scope;
+use crate::root::RootJob;
+use crate::run::confirm::Terminal;
+use crate::run::{Env, Finished, Mode, Wording};
 use anyhow::Context;
 use std::time::Instant;
 
-/// An error that is the operator's input, not AWS's: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error(transparent)]
-pub struct UsageError(#[from] pub anyhow::Error);
+pub use crate::exit::UsageError;
 
 /// Everything one run shares.
 pub struct Ctx {
@@ -87,4 +92,57 @@ pub fn timing_line(ctx: &Ctx, what: &str, accounts: usize) -> String {
         stats.calls(),
         stats.retries()
     )
+}
+
+/// Runs the root-credentials job through the pipeline after a passed preflight; returns the
+/// outcome (the caller prints the timing line).
+pub async fn root(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    scope: Scope,
+    yes: bool,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let caller = pre
+        .caller
+        .clone()
+        .context("preflight identified no caller")?;
+    let org = pre
+        .organization
+        .clone()
+        .context("preflight found no organization")?;
+    let env = Env {
+        config: ctx.config.clone(),
+        cancel: ctx.cancel.clone(),
+        output: ctx.output,
+        run: RunInfo {
+            run_id: crate::report::file::stamp(ctx.started_at),
+            rootsweep_version: env!("CARGO_PKG_VERSION"),
+            caller: caller.arn.clone(),
+            organization: org.id.clone(),
+            partition: caller.partition.clone(),
+            region: ctx.aws.region().unwrap_or_default(),
+            started: rfc3339_system(ctx.started_at),
+            ended: String::new(),
+            complete: false,
+            incomplete_reason: None,
+        },
+        management_account: org.management_account.clone(),
+    };
+    let job = RootJob::new(
+        ctx.aws.root_sessions(&caller.partition),
+        scope,
+        ctx.cancel.clone(),
+    );
+    let confirm = Terminal {
+        yes,
+        cancel: ctx.cancel.clone(),
+    };
+    let wording = Wording {
+        confirm: "delete root credentials in that many account(s)".into(),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    let mut out = std::io::stdout().lock();
+    crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
 }

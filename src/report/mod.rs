@@ -2,13 +2,9 @@
 //! Rendering is pure (rows from data, writers over `impl Write`); [`file`] owns the file system.
 
 pub mod csv;
-pub mod delete;
 pub mod file;
 pub mod json;
-pub mod row;
 pub mod table;
-
-pub use row::Row;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;

@@ -1,16 +1,16 @@
 //! Bounded fan-out: at most N items in flight for the whole run, results folded by a single
-//! consumer in completion order (no locks), and cancellation that starts nothing new.
+//! consumer in completion order (no locks), and a stop condition that starts nothing new.
 
-use crate::cancel::Cancel;
 use futures::{Stream, StreamExt};
 use std::future::Future;
 
-/// Runs `work` on each item with at most `concurrency` in flight. Once `cancel` is set, items not
-/// yet started become `not_started(item)`; items in flight finish. Every result reaches `sink`.
-pub async fn fan_out<I, O, W, Fut, N, S>(
+/// Runs `work` on each item with at most `concurrency` in flight. Once `stop()` is true (a
+/// signal, a report that cannot be written, refused credentials), items not yet started become
+/// `not_started(item)`; items in flight finish. Every result reaches `sink`.
+pub async fn fan_out<I, O, W, Fut, N, S, P>(
     items: impl Stream<Item = I>,
     concurrency: usize,
-    cancel: &Cancel,
+    stop: P,
     work: W,
     not_started: N,
     mut sink: S,
@@ -19,12 +19,14 @@ pub async fn fan_out<I, O, W, Fut, N, S>(
     Fut: Future<Output = O>,
     N: Fn(I) -> O,
     S: FnMut(O),
+    P: Fn() -> bool,
 {
+    let stop = &stop;
     let work = &work;
     let not_started = &not_started;
     let results = items
         .map(|item| async move {
-            if cancel.is_cancelled() {
+            if stop() {
                 not_started(item)
             } else {
                 work(item).await
@@ -40,6 +42,7 @@ pub async fn fan_out<I, O, W, Fut, N, S>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::Cancel;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
@@ -51,7 +54,7 @@ mod tests {
         fan_out(
             futures::stream::iter(0..50),
             4,
-            &Cancel::default(),
+            || false,
             |i| {
                 let (in_flight, peak) = (&in_flight, &peak);
                 async move {
@@ -78,7 +81,7 @@ mod tests {
         fan_out(
             futures::stream::iter(0..20),
             2,
-            &cancel,
+            || cancel.is_cancelled(),
             |i| {
                 let cancel = cancel.clone();
                 async move {

@@ -1,7 +1,8 @@
 //! Account enumeration: resolves the target filters, then streams ListAccounts pages into the
 //! fan-out as they arrive (accounts start while later pages are still loading).
 
-use crate::aws::{Aws, CallError};
+use super::directory::Directory;
+use crate::call::CallError;
 use crate::config::Config;
 use crate::model::Account;
 use crate::targets::{Selector, TargetError};
@@ -38,8 +39,8 @@ pub struct Resolved {
 
 /// Resolves filters before any AssumeRoot call: named ids must be accounts of the organization
 /// (this reads every page first), and every OU must exist (its subtree is walked).
-pub async fn resolve(
-    aws: &Aws,
+pub async fn resolve<D: Directory>(
+    aws: &D,
     config: &Config,
     management: &str,
 ) -> Result<Resolved, SelectError> {
@@ -77,7 +78,7 @@ pub async fn resolve(
 }
 
 /// Every account, all pages.
-pub async fn list_all(aws: &Aws) -> Result<Vec<Account>, CallError> {
+pub async fn list_all<D: Directory>(aws: &D) -> Result<Vec<Account>, CallError> {
     let mut all = Vec::new();
     let mut token = None;
     loop {
@@ -90,8 +91,8 @@ pub async fn list_all(aws: &Aws) -> Result<Vec<Account>, CallError> {
     }
 }
 
-async fn walk_subtree(
-    aws: &Aws,
+async fn walk_subtree<D: Directory>(
+    aws: &D,
     ou: &str,
     members: &mut HashMap<String, String>,
 ) -> Result<(), CallError> {
@@ -111,7 +112,7 @@ async fn walk_subtree(
 /// Starts the enumeration: accounts already listed are replayed, otherwise ListAccounts pages are
 /// fetched and forwarded as they arrive. OU paths from the subtree walk fill accounts whose
 /// listing carried no `Paths`.
-pub fn spawn(aws: Aws, resolved: &Resolved) -> mpsc::Receiver<Feed> {
+pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> {
     let (tx, rx) = mpsc::channel(256);
     let listed = resolved.listed.clone();
     let ou_paths = resolved.selector.ou_members.clone().unwrap_or_default();

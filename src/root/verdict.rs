@@ -1,12 +1,11 @@
-//! Pure classification of an audit finding into a verdict.
+//! Pure classification of a root audit finding into a verdict.
 
-use crate::model::{Finding, RootCredentials, Verdict};
+use super::model::{Finding, RootCredentials, Verdict};
 
 /// Classifies one account. Any failed check makes the verdict `unknown`: a check that errored
 /// is never taken to mean "absent".
 pub fn classify(finding: &Finding) -> Verdict {
     match finding {
-        Finding::Skipped(_) => Verdict::Skipped,
         Finding::NoSession(_) => Verdict::Unknown,
         Finding::Audited(root) => classify_root(root),
     }
@@ -33,8 +32,8 @@ fn classify_root(root: &RootCredentials) -> Verdict {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::aws::{CallError, ErrorKind};
-    use crate::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate, SkipReason};
+    use crate::call::{CallError, ErrorKind};
+    use crate::root::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate};
 
     pub(crate) fn empty_root() -> RootCredentials {
         RootCredentials {
@@ -130,12 +129,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn refused_session_is_unknown_and_skips_are_skipped() {
+    fn refused_session_is_unknown() {
         let err = CallError::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
         assert_eq!(classify(&Finding::NoSession(err)), Verdict::Unknown);
-        assert_eq!(
-            classify(&Finding::Skipped(SkipReason::ManagementAccount)),
-            Verdict::Skipped
-        );
     }
 }

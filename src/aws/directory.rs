@@ -1,0 +1,26 @@
+//! The pipeline's Organizations seam ([`Directory`]) over the run's Organizations client.
+
+use super::{Aws, CallError};
+use crate::run::directory::{AccountPage, Directory};
+
+impl Directory for Aws {
+    async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, CallError> {
+        Aws::list_accounts_page(self, token).await
+    }
+
+    async fn describe_ou(&self, ou: &str) -> Result<(), CallError> {
+        Aws::describe_ou(self, ou).await
+    }
+
+    async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+        Aws::ou_ancestry(self, ou).await
+    }
+
+    async fn child_ous(&self, parent: &str) -> Result<Vec<String>, CallError> {
+        Aws::child_ous(self, parent).await
+    }
+
+    async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
+        Aws::child_accounts(self, parent).await
+    }
+}

@@ -1,0 +1,100 @@
+//! The root job's AWS edge: opening root sessions with `sts:AssumeRoot` under the audit or the
+//! delete task policy, and the root-session IAM calls behind the `root::api` traits. An audit
+//! session is a [`RootRead`] only.
+
+use super::iam::RootSession;
+use super::sts::TaskPolicy;
+use super::{Aws, CallError};
+use crate::root::api::{RootChange, RootRead, RootSessions};
+use crate::root::model::{LoginProfile, MfaDevice, SigningCertificate};
+use aws_smithy_types::DateTime;
+
+/// Opens root sessions in one partition with the run's shared AWS access.
+#[derive(Clone)]
+pub struct AwsRootSessions {
+    aws: Aws,
+    partition: String,
+}
+
+impl Aws {
+    /// Root sessions for member accounts of `partition`.
+    pub fn root_sessions(&self, partition: &str) -> AwsRootSessions {
+        AwsRootSessions {
+            aws: self.clone(),
+            partition: partition.to_string(),
+        }
+    }
+}
+
+/// A session under `IAMAuditRootUserCredentials`: reads only.
+pub struct AuditSession(RootSession);
+
+/// A session under `IAMDeleteRootUserCredentials`.
+pub struct DeleteSession(RootSession);
+
+impl RootSessions for AwsRootSessions {
+    type Read = AuditSession;
+    type Change = DeleteSession;
+
+    async fn open_audit(&self, account_id: &str) -> Result<AuditSession, CallError> {
+        let creds = self
+            .aws
+            .assume_root(account_id, TaskPolicy::Audit, &self.partition)
+            .await?;
+        Ok(AuditSession(self.aws.session_iam(creds)))
+    }
+
+    async fn open_delete(&self, account_id: &str) -> Result<DeleteSession, CallError> {
+        let creds = self
+            .aws
+            .assume_root(account_id, TaskPolicy::Delete, &self.partition)
+            .await?;
+        Ok(DeleteSession(self.aws.session_iam(creds)))
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        self.aws.halted().cloned()
+    }
+}
+
+/// Both session kinds read through the same root-session calls.
+macro_rules! root_reads {
+    ($session:ty) => {
+        impl RootRead for $session {
+            async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+                self.0.login_profile().await
+            }
+            async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+                self.0.mfa_devices().await
+            }
+            async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+                self.0.access_key_ids().await
+            }
+            async fn access_key_last_used(
+                &self,
+                key_id: &str,
+            ) -> Result<Option<DateTime>, CallError> {
+                self.0.access_key_last_used(key_id).await
+            }
+            async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+                self.0.signing_certificates().await
+            }
+            async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+                self.0.password_last_used().await
+            }
+        }
+    };
+}
+
+root_reads!(AuditSession);
+root_reads!(DeleteSession);
+
+impl RootChange for DeleteSession {
+    async fn delete_login_profile(&self) -> Result<bool, CallError> {
+        self.0.delete_login_profile().await
+    }
+
+    async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+        self.0.deactivate_mfa(serial).await
+    }
+}

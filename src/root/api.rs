@@ -1,0 +1,56 @@
+//! The root job's seam at the AWS edge: what it may ask of AWS, as narrow traits. `src/aws/`
+//! implements them over the SDK; tests implement them in memory (`root::fake`).
+//!
+//! Reading and changing are separate traits, and a session opened for an audit is a
+//! [`RootRead`] only: code that holds an audit session cannot call a mutating operation.
+
+use super::model::{LoginProfile, MfaDevice, SigningCertificate};
+use crate::call::CallError;
+use aws_smithy_types::DateTime;
+use std::future::Future;
+
+/// The reads of an `IAMAuditRootUserCredentials` session (also allowed in a delete session).
+pub trait RootRead {
+    /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
+    fn login_profile(&self) -> impl Future<Output = Result<Option<LoginProfile>, CallError>>;
+    /// ListMFADevices, all pages.
+    fn mfa_devices(&self) -> impl Future<Output = Result<Vec<MfaDevice>, CallError>>;
+    /// ListAccessKeys, all pages: (key id, status).
+    fn access_key_ids(&self) -> impl Future<Output = Result<Vec<(String, String)>, CallError>>;
+    /// GetAccessKeyLastUsed for one key: `Ok(None)` when never used.
+    fn access_key_last_used(
+        &self,
+        key_id: &str,
+    ) -> impl Future<Output = Result<Option<DateTime>, CallError>>;
+    /// ListSigningCertificates, all pages.
+    fn signing_certificates(
+        &self,
+    ) -> impl Future<Output = Result<Vec<SigningCertificate>, CallError>>;
+    /// GetUser's `PasswordLastUsed` (`Ok(None)`: never used or not reported).
+    fn password_last_used(&self) -> impl Future<Output = Result<Option<DateTime>, CallError>>;
+}
+
+/// The changes of an `IAMDeleteRootUserCredentials` session.
+pub trait RootChange: RootRead {
+    /// DeleteLoginProfile: `Ok(false)` when there was none (NoSuchEntity).
+    fn delete_login_profile(&self) -> impl Future<Output = Result<bool, CallError>>;
+    /// DeactivateMFADevice for one serial.
+    fn deactivate_mfa(&self, serial: &str) -> impl Future<Output = Result<(), CallError>>;
+}
+
+/// Opens root sessions (`sts:AssumeRoot`) in member accounts.
+pub trait RootSessions {
+    /// An audit session.
+    type Read: RootRead;
+    /// A delete session.
+    type Change: RootChange;
+    /// AssumeRoot with the audit task policy.
+    fn open_audit(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, CallError>>;
+    /// AssumeRoot with the delete task policy.
+    fn open_delete(
+        &self,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Self::Change, CallError>>;
+    /// Set once the caller's own credentials were refused: nothing more should start.
+    fn halted(&self) -> Option<CallError>;
+}

@@ -1,0 +1,120 @@
+//! The root-credentials job: audit each member account's root user through an
+//! `IAMAuditRootUserCredentials` session, plan the removal of login profiles and MFA devices,
+//! and apply that plan through `IAMDeleteRootUserCredentials` sessions. It supplies only what is
+//! its own; the pipeline (`crate::run`) does the rest.
+
+pub mod api;
+pub mod audit;
+pub mod delete;
+#[cfg(test)]
+pub mod fake;
+pub mod model;
+pub mod plan;
+pub mod rows;
+pub mod verdict;
+
+use crate::cancel::Cancel;
+use crate::model::Account;
+use crate::run::job::{Applied, Entry, Job, Judgement, Read};
+use api::RootSessions;
+use model::{Finding, Verdict};
+use plan::{Scope, Step};
+use rows::{AuditRow, DeleteRow};
+
+/// The root job over some way of opening root sessions (AWS, or a fake in tests).
+pub struct RootJob<S> {
+    sessions: S,
+    scope: Scope,
+    cancel: Cancel,
+}
+
+impl<S: RootSessions> RootJob<S> {
+    /// A job that removes what `scope` names; `cancel` ends its waits and stops between steps.
+    pub fn new(sessions: S, scope: Scope, cancel: Cancel) -> Self {
+        RootJob {
+            sessions,
+            scope,
+            cancel,
+        }
+    }
+}
+
+/// Verdict spellings in the counts table's order.
+const VERDICTS: [&str; 5] = ["eligible", "blocked", "unknown", "clean", "skipped"];
+
+impl<S: RootSessions> Job for RootJob<S> {
+    type Finding = Finding;
+    type Step = Step;
+    type ReadRow = AuditRow;
+    type ChangeRow = DeleteRow;
+
+    const READ: &'static str = "audit";
+    const CHANGE: &'static str = "delete";
+    const DONE: &'static str = rows::DELETED;
+    const VERDICTS: &'static [&'static str] = &VERDICTS;
+
+    async fn read(&self, account: &Account) -> Finding {
+        audit::audit_account(&self.sessions, &account.id).await
+    }
+
+    fn judge(&self, finding: &Finding) -> Judgement {
+        let verdict = finding.verdict();
+        Judgement {
+            verdict: verdict.as_str(),
+            unknown: verdict == Verdict::Unknown,
+        }
+    }
+
+    fn read_row(&self, read: &Read<Finding>) -> AuditRow {
+        AuditRow::from(read)
+    }
+
+    fn attention_header(&self) -> &'static [&'static str] {
+        &[
+            "account",
+            "name",
+            "verdict",
+            "login profile",
+            "mfa",
+            "access keys",
+            "certificates",
+            "error",
+        ]
+    }
+
+    fn attention(&self, read: &Read<Finding>) -> Option<Vec<String>> {
+        let row = AuditRow::from(read);
+        matches!(row.verdict.as_str(), "eligible" | "blocked" | "unknown").then(|| {
+            vec![
+                row.account_id,
+                row.account_name,
+                row.verdict,
+                row.login_profile,
+                row.mfa_devices,
+                row.access_keys,
+                row.signing_certificates,
+                row.error,
+            ]
+        })
+    }
+
+    fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
+        plan::entry(account, finding, self.scope)
+    }
+
+    fn scope(&self) -> Vec<&'static str> {
+        self.scope.names()
+    }
+
+    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step> {
+        delete::apply(&self.sessions, entry, self.scope, &self.cancel).await
+    }
+
+    fn change_row(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> DeleteRow {
+        DeleteRow::new(entry, applied)
+    }
+
+    fn halted(&self) -> Option<String> {
+        self.sessions.halted().map(|e| e.to_string())
+    }
+}

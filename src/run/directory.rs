@@ -1,0 +1,37 @@
+//! The pipeline's seam to Organizations: the reads that resolve targets and enumerate accounts.
+//! `src/aws/` implements it over the SDK; tests implement it in memory.
+
+use crate::call::CallError;
+use crate::model::Account;
+use std::future::Future;
+
+/// One page of ListAccounts.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPage {
+    /// The accounts on this page (possibly none).
+    pub accounts: Vec<Account>,
+    /// The token for the next page; `None` on the last.
+    pub next_token: Option<String>,
+}
+
+/// The Organizations reads the pipeline needs. Futures are `Send`: enumeration runs as its own
+/// task so pages load while accounts are being read.
+pub trait Directory: Clone + Send + Sync + 'static {
+    /// One page of `ListAccounts`.
+    fn list_accounts_page(
+        &self,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
+    /// `DescribeOrganizationalUnit`: whether the OU exists.
+    fn describe_ou(&self, ou: &str) -> impl Future<Output = Result<(), CallError>> + Send;
+    /// The OU ids from the root down to `ou` inclusive.
+    fn ou_ancestry(&self, ou: &str) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    /// Child OUs of a parent (all pages).
+    fn child_ous(&self, parent: &str)
+        -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    /// Account ids directly under a parent (all pages).
+    fn child_accounts(
+        &self,
+        parent: &str,
+    ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+}

@@ -1,0 +1,146 @@
+//! What the terminal shows at the end of each stage, as pure text: the accounts that need
+//! attention, the counts, the plan and the change outcomes. Nothing here writes.
+
+use super::job::{Entry, Plan};
+use crate::report::table;
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+/// Rows shown in the attention table before it says "and N more".
+pub const TABLE_LIMIT: usize = 50;
+
+/// The "needs attention" table (sorted by its third column, the verdict, then the account),
+/// cut at [`TABLE_LIMIT`] rows; empty when no row needs attention.
+pub fn attention(header: &[&str], mut rows: Vec<Vec<String>>) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    rows.sort_by(|a, b| (a.get(2), a.first()).cmp(&(b.get(2), b.first())));
+    let total = rows.len();
+    rows.truncate(TABLE_LIMIT);
+    let mut out = format!(
+        "Accounts that need attention:\n{}\n",
+        table::render(header, rows)
+    );
+    if total > TABLE_LIMIT {
+        out.push_str(&format!(
+            "... and {} more (see the CSV report)\n",
+            total - TABLE_LIMIT
+        ));
+    }
+    out
+}
+
+/// A counts table in `order`, with a total.
+pub fn counts(title: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
+    format!("{}\n", table::counts(title, counts, order))
+}
+
+/// The plan as text: each account's calls, what is left alone and why, and what the change
+/// command would do with exactly these flags.
+pub fn plan<S: Display>(plan: &Plan<S>, skip_blocked: bool, retry_hint: &str) -> String {
+    let mut out = String::new();
+    let changing: Vec<&Entry<S>> = plan.to_change().collect();
+    out.push_str(&format!(
+        "Plan ({}): {} account(s) would change.\n",
+        plan.scope.join(", "),
+        changing.len()
+    ));
+    for e in &changing {
+        out.push_str(&format!("  {} ({}):\n", e.account_id, e.account_name));
+        for step in &e.steps {
+            out.push_str(&format!("    - {step}\n"));
+        }
+    }
+    let out_of_scope: Vec<&Entry<S>> = plan
+        .entries
+        .iter()
+        .filter(|e| e.disposition == super::job::Disposition::NothingInScope)
+        .collect();
+    if !out_of_scope.is_empty() {
+        out.push_str(&format!(
+            "Left alone: {} account(s) hold nothing in scope:\n",
+            out_of_scope.len()
+        ));
+        for e in out_of_scope {
+            let why = e.reason.as_deref().unwrap_or("");
+            out.push_str(&format!("  {} ({}): {why}\n", e.account_id, e.account_name));
+        }
+    }
+    let refused: Vec<&Entry<S>> = plan.refused().collect();
+    if !refused.is_empty() {
+        out.push_str(&format!(
+            "Refused: {} account(s) would not be touched:\n",
+            refused.len()
+        ));
+        for e in &refused {
+            let why = e.reason.as_deref().unwrap_or("");
+            out.push_str(&format!("  {} ({}): {why}\n", e.account_id, e.account_name));
+        }
+        if skip_blocked {
+            out.push_str(
+                "With --skip-blocked, only the accounts listed under the plan would change.\n",
+            );
+        } else {
+            out.push_str(&format!(
+                "With these flags the change would be REFUSED (exit 3): nothing would change while \
+                 accounts are blocked or unknown. To change only the accounts above, run:\n  {retry_hint}\n"
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::Disposition;
+
+    fn entry(id: &str, disposition: Disposition, steps: Vec<&'static str>) -> Entry<&'static str> {
+        Entry {
+            account_id: id.into(),
+            account_name: format!("n{id}"),
+            verdict: "eligible",
+            disposition,
+            steps,
+            reason: (disposition != Disposition::Change).then(|| format!("why {id}")),
+        }
+    }
+
+    fn sample() -> Plan<&'static str> {
+        Plan {
+            scope: vec!["login-profile", "mfa"],
+            entries: vec![
+                entry("222222222222", Disposition::Change, vec!["delete login profile"]),
+                entry("333333333333", Disposition::Blocked, vec![]),
+            ],
+        }
+    }
+
+    #[test]
+    fn a_plan_with_refusals_says_the_run_would_be_refused_and_how_to_go_on() {
+        let text = plan(&sample(), false, "rootsweep delete --skip-blocked");
+        assert!(text.contains("Plan (login-profile, mfa): 1 account(s) would change."));
+        assert!(text.contains("    - delete login profile"));
+        assert!(text.contains("  333333333333 (n333333333333): why 333333333333"));
+        assert!(text.contains("REFUSED (exit 3)"), "{text}");
+        assert!(text.contains("\n  rootsweep delete --skip-blocked\n"), "{text}");
+    }
+
+    #[test]
+    fn with_skip_blocked_the_plan_does_not_claim_a_refusal() {
+        let text = plan(&sample(), true, "unused");
+        assert!(!text.contains("REFUSED"), "{text}");
+        assert!(text.contains("With --skip-blocked"));
+    }
+
+    #[test]
+    fn the_attention_table_is_cut_at_its_limit() {
+        let rows: Vec<Vec<String>> = (0..TABLE_LIMIT + 3)
+            .map(|i| vec![format!("{i:012}"), "n".into(), "eligible".into()])
+            .collect();
+        let text = attention(&["account", "name", "verdict"], rows);
+        assert!(text.ends_with("... and 3 more (see the CSV report)\n"), "{text}");
+        assert_eq!(attention(&["a"], Vec::new()), "");
+    }
+}

@@ -1,0 +1,116 @@
+//! Recording before changing: each account's row is kept in memory and written to the CSV (and
+//! flushed) the moment the account finishes. A write that fails is remembered, so the pipeline
+//! starts no further account and says where the record of the run went instead.
+
+use crate::report::csv;
+use crate::report::file::{self, ReportFileError};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// One stage's CSV report and every row given to it.
+pub struct Recorder<W: Write, R: Serialize + Default> {
+    path: PathBuf,
+    csv: csv::Writer<W, R>,
+    rows: Vec<R>,
+    error: Option<io::Error>,
+}
+
+impl<R: Serialize + Default> Recorder<BufWriter<File>, R> {
+    /// Creates the CSV file (new, mode 0600) and writes its header.
+    pub fn create(path: PathBuf) -> Result<Self, ReportFileError> {
+        let out = BufWriter::new(file::create(&path)?);
+        Recorder::new(path.clone(), out).map_err(|source| ReportFileError { path, source })
+    }
+}
+
+impl<W: Write, R: Serialize + Default> Recorder<W, R> {
+    /// A recorder writing to `out`, reported as `path`.
+    pub fn new(path: PathBuf, out: W) -> io::Result<Self> {
+        Ok(Recorder {
+            path,
+            csv: csv::Writer::new(out)?,
+            rows: Vec::new(),
+            error: None,
+        })
+    }
+
+    /// Keeps `row` and writes it; after a failed write, rows are only kept.
+    pub fn record(&mut self, row: R) {
+        if self.error.is_none() {
+            if let Err(e) = self.csv.write(&row) {
+                tracing::error!(path = %self.path.display(), error = %e, "report write failed");
+                self.error = Some(e);
+            }
+        }
+        self.rows.push(row);
+    }
+
+    /// The write error, once one happened.
+    pub fn failure(&self) -> Option<&io::Error> {
+        self.error.as_ref()
+    }
+
+    /// The CSV file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every row recorded, written or not.
+    pub fn rows(&self) -> &[R] {
+        &self.rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Row {
+        account_id: String,
+    }
+
+    /// Accepts `room` bytes, then fails like a full disk.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(io::Error::other("No space left on device"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_remembered_and_every_row_is_still_kept() {
+        let mut rec = Recorder::new("r.csv".into(), Full { room: 30 }).expect("header fits");
+        for id in ["222222222222", "333333333333", "444444444444"] {
+            rec.record(Row {
+                account_id: id.into(),
+            });
+        }
+        assert_eq!(
+            rec.failure().map(|e| e.to_string()),
+            Some("No space left on device".into())
+        );
+        assert_eq!(rec.rows().len(), 3);
+    }
+
+    #[test]
+    fn rows_that_fit_leave_no_failure() {
+        let mut rec = Recorder::new("r.csv".into(), Vec::new()).expect("header");
+        rec.record(Row {
+            account_id: "222222222222".into(),
+        });
+        assert!(rec.failure().is_none());
+    }
+}
