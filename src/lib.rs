@@ -6,6 +6,7 @@ pub mod sim;
 
 pub mod audit;
 pub mod aws;
+pub mod call;
 pub mod cancel;
 pub mod cli;
 pub mod commands;
