@@ -1,61 +1,26 @@
-//! One error type for every AWS call, classified by AWS error code (never by message text).
+//! Turns an SDK error into a [`CallError`]: AWS's code and message for service errors, a local
+//! code for failures that never reached a service answer. The type itself lives in `crate::call`.
 
+use crate::call::{classify, CallError, ErrorKind};
 use aws_credential_types::provider::error::CredentialsError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// What a caller can do about an error; decided from the AWS error code alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// `NoSuchEntity` and the Organizations `*NotFoundException`s.
-    NotFound,
-    /// Denied by policy, or the account/region refuses the session.
-    AccessDenied,
-    /// Throttled (after the SDK's own retries ran out).
-    Throttled,
-    /// IAM's `EntityTemporarilyUnmodifiable` / `ConcurrentModification`: retry with backoff.
-    Busy,
-    /// The caller's credentials are missing, invalid or expired.
-    Credentials,
-    /// Server errors, timeouts, dropped connections, unparseable responses.
-    Transient,
-    /// Anything else (validation errors, unexpected codes).
-    Other,
-}
-
-/// A failed AWS call: the operation, AWS's error code and message, and its classification.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{operation}: {code}: {message}")]
-pub struct CallError {
-    /// The API operation, e.g. `ListMFADevices`.
-    pub operation: &'static str,
-    /// AWS's error code, or a local code (`Timeout`, `ConnectionError`, `MalformedResponse`).
-    pub code: String,
-    /// AWS's message (or the local failure's description).
-    pub message: String,
-    /// How the code is classified.
-    pub kind: ErrorKind,
-}
+/// HTTP statuses the SDK's standard retry strategy retries whatever the code; with the SDK's
+/// retries off, an otherwise unknown code answered with one of them is classed transient.
+const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
 
 impl CallError {
-    /// Builds an error by hand (tests, local failures).
-    pub fn new(operation: &'static str, code: &str, message: &str, kind: ErrorKind) -> Self {
-        CallError {
-            operation,
-            code: code.to_string(),
-            message: message.to_string(),
-            kind,
-        }
-    }
-
     /// Converts an SDK error, keeping AWS's code and message.
-    pub fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
+    pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
     {
+        let mut status = None;
         let (code, message) = match &err {
             SdkError::ServiceError(service) => {
+                status = Some(service.raw().status().as_u16());
                 let inner = service.err();
                 let code = inner.code().unwrap_or("Unknown").to_string();
                 let message = inner.message().unwrap_or("").to_string();
@@ -76,51 +41,18 @@ impl CallError {
             SdkError::ConstructionFailure(_) => ("RequestError".into(), chain(&err)),
             _ => ("Unknown".into(), chain(&err)),
         };
-        let kind = classify(&code);
+        let kind = match classify(&code) {
+            ErrorKind::Other if status.is_some_and(|s| TRANSIENT_STATUSES.contains(&s)) => {
+                ErrorKind::Transient
+            }
+            kind => kind,
+        };
         CallError {
             operation,
             code,
             message: one_line(&message),
             kind,
         }
-    }
-
-    /// Whether this is a NotFound-class error.
-    pub fn is_not_found(&self) -> bool {
-        self.kind == ErrorKind::NotFound
-    }
-}
-
-/// Classifies an AWS error code.
-pub fn classify(code: &str) -> ErrorKind {
-    match code {
-        "NoSuchEntity"
-        | "AccountNotFoundException"
-        | "OrganizationalUnitNotFoundException"
-        | "ParentNotFoundException"
-        | "ChildNotFoundException" => ErrorKind::NotFound,
-        "AccessDenied"
-        | "AccessDeniedException"
-        | "RegionDisabledException"
-        | "AWSOrganizationsNotInUseException" => ErrorKind::AccessDenied,
-        "Throttling"
-        | "ThrottlingException"
-        | "TooManyRequestsException"
-        | "RequestLimitExceeded"
-        | "LimitExceeded" => ErrorKind::Throttled,
-        "EntityTemporarilyUnmodifiable" | "ConcurrentModification" => ErrorKind::Busy,
-        "ExpiredToken"
-        | "ExpiredTokenException"
-        | "InvalidClientTokenId"
-        | "UnrecognizedClientException"
-        | "SignatureDoesNotMatch"
-        | "InvalidAccessKeyId"
-        | "MissingAuthenticationToken"
-        | "MissingAuthenticationTokenException"
-        | "CredentialsError" => ErrorKind::Credentials,
-        "ServiceFailure" | "ServiceException" | "InternalFailure" | "ServiceUnavailable"
-        | "Timeout" | "ConnectionError" | "MalformedResponse" => ErrorKind::Transient,
-        _ => ErrorKind::Other,
     }
 }
 
@@ -156,27 +88,152 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_iam::operation::delete_login_profile::DeleteLoginProfileError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
 
-    #[test]
-    fn codes_are_classified_by_code_not_message() {
-        assert_eq!(classify("NoSuchEntity"), ErrorKind::NotFound);
-        assert_eq!(classify("AccessDenied"), ErrorKind::AccessDenied);
-        assert_eq!(classify("TooManyRequestsException"), ErrorKind::Throttled);
-        assert_eq!(classify("EntityTemporarilyUnmodifiable"), ErrorKind::Busy);
-        assert_eq!(classify("ConcurrentModification"), ErrorKind::Busy);
-        assert_eq!(classify("ExpiredTokenException"), ErrorKind::Credentials);
-        assert_eq!(classify("ServiceFailure"), ErrorKind::Transient);
-        assert_eq!(classify("ValidationError"), ErrorKind::Other);
+    type Sdk = SdkError<DeleteLoginProfileError, HttpResponse>;
+
+    fn response(status: u16) -> HttpResponse {
+        HttpResponse::new(
+            StatusCode::try_from(status).expect("valid status"),
+            SdkBody::empty(),
+        )
+    }
+
+    fn service(code: Option<&str>, message: &str, status: u16) -> Sdk {
+        let mut meta = ErrorMetadata::builder().message(message);
+        if let Some(code) = code {
+            meta = meta.code(code);
+        }
+        SdkError::service_error(
+            DeleteLoginProfileError::generic(meta.build()),
+            response(status),
+        )
+    }
+
+    fn io(text: &str) -> Box<dyn std::error::Error + Send + Sync> {
+        Box::new(std::io::Error::other(text.to_string()))
     }
 
     #[test]
-    fn display_is_operation_code_message() {
-        let e = CallError::new(
-            "ListMFADevices",
-            "ServiceFailure",
-            "boom",
-            ErrorKind::Transient,
+    fn a_service_error_keeps_aws_code_and_message_on_one_line() {
+        let e = CallError::from_sdk(
+            "DeleteLoginProfile",
+            service(Some("LimitExceeded"), "Cannot exceed\n quota", 409),
         );
-        assert_eq!(e.to_string(), "ListMFADevices: ServiceFailure: boom");
+        assert_eq!(
+            e,
+            CallError::new(
+                "DeleteLoginProfile",
+                "LimitExceeded",
+                "Cannot exceed quota",
+                ErrorKind::Quota
+            )
+        );
+    }
+
+    #[test]
+    fn a_service_error_without_a_code_is_unknown() {
+        let e = CallError::from_sdk("DeleteLoginProfile", service(None, "", 400));
+        assert_eq!(e.code, "Unknown");
+        assert_eq!(e.message, "");
+        assert_eq!(e.kind, ErrorKind::Other);
+    }
+
+    #[test]
+    fn an_unknown_code_on_a_server_status_is_transient() {
+        for status in [500, 502, 503, 504] {
+            let e = CallError::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", status));
+            assert_eq!(e.kind, ErrorKind::Transient, "{status}");
+        }
+        let e = CallError::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", 501));
+        assert_eq!(e.kind, ErrorKind::Other);
+        // A known code keeps its class whatever the status.
+        let e = CallError::from_sdk("DeleteLoginProfile", service(Some("SlowDown"), "", 503));
+        assert_eq!(e.kind, ErrorKind::Throttled);
+    }
+
+    #[test]
+    fn a_timeout_has_its_own_code_and_text() {
+        let e = CallError::from_sdk("GetUser", Sdk::timeout_error(io("slow")));
+        assert_eq!(
+            e,
+            CallError::new(
+                "GetUser",
+                "Timeout",
+                "the call timed out",
+                ErrorKind::Transient
+            )
+        );
+        assert_eq!(e.to_string(), "GetUser: Timeout: the call timed out");
+    }
+
+    #[test]
+    fn a_connect_timeout_is_a_timeout() {
+        let e = CallError::from_sdk(
+            "GetUser",
+            Sdk::dispatch_failure(ConnectorError::timeout(io("no answer"))),
+        );
+        assert_eq!(e.code, "Timeout");
+        assert_eq!(e.message, "dispatch failure: timeout: no answer");
+        assert_eq!(e.kind, ErrorKind::Transient);
+    }
+
+    #[test]
+    fn a_dropped_connection_is_a_connection_error_with_its_cause() {
+        let e = CallError::from_sdk(
+            "GetUser",
+            Sdk::dispatch_failure(ConnectorError::io(io("connection reset"))),
+        );
+        assert_eq!(
+            e.to_string(),
+            "GetUser: ConnectionError: dispatch failure: io error: connection reset"
+        );
+        assert_eq!(e.kind, ErrorKind::Transient);
+    }
+
+    #[test]
+    fn missing_credentials_are_a_credentials_error_not_a_connection_error() {
+        let e = CallError::from_sdk(
+            "GetCallerIdentity",
+            Sdk::dispatch_failure(ConnectorError::other(
+                Box::new(CredentialsError::not_loaded("no provider")),
+                None,
+            )),
+        );
+        assert_eq!(
+            e.to_string(),
+            "GetCallerIdentity: CredentialsError: dispatch failure: other: the credential provider was not enabled: no provider"
+        );
+        assert_eq!(e.kind, ErrorKind::Credentials);
+    }
+
+    #[test]
+    fn an_unreadable_response_is_malformed() {
+        let e = CallError::from_sdk(
+            "ListMFADevices",
+            Sdk::response_error(io("unexpected end of XML"), response(200)),
+        );
+        assert_eq!(
+            e.to_string(),
+            "ListMFADevices: MalformedResponse: response error: unexpected end of XML"
+        );
+        assert_eq!(e.kind, ErrorKind::Transient);
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_a_request_error() {
+        let e = CallError::from_sdk(
+            "DeactivateMFADevice",
+            Sdk::construction_failure(io("no serial")),
+        );
+        assert_eq!(
+            e.to_string(),
+            "DeactivateMFADevice: RequestError: failed to construct request: no serial"
+        );
+        assert_eq!(e.kind, ErrorKind::Other);
     }
 }

@@ -91,7 +91,10 @@ impl RootSession {
                     enabled: Some(d.enable_date),
                 })
                 .collect();
-            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+            Ok((
+                items,
+                pages::iam_next(OP, out.is_truncated(), out.marker())?,
+            ))
         })
         .await
     }
@@ -121,7 +124,10 @@ impl RootSession {
                     )
                 })
                 .collect();
-            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+            Ok((
+                items,
+                pages::iam_next(OP, out.is_truncated(), out.marker())?,
+            ))
         })
         .await
     }
@@ -164,7 +170,10 @@ impl RootSession {
                     status: c.status().as_str().to_string(),
                 })
                 .collect();
-            Ok((items, pages::iam_next(out.is_truncated(), out.marker())))
+            Ok((
+                items,
+                pages::iam_next(OP, out.is_truncated(), out.marker())?,
+            ))
         })
         .await
     }
@@ -188,7 +197,7 @@ impl RootSession {
     pub async fn delete_login_profile(&self) -> Result<bool, CallError> {
         let sent = self
             .aws
-            .send("DeleteLoginProfile", || {
+            .send_change("DeleteLoginProfile", || {
                 self.client
                     .delete_login_profile()
                     .customize()
@@ -206,7 +215,7 @@ impl RootSession {
     /// DeactivateMFADevice for one serial (virtual, hardware or FIDO alike).
     pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
         self.aws
-            .send("DeactivateMFADevice", || {
+            .send_change("DeactivateMFADevice", || {
                 self.client
                     .deactivate_mfa_device()
                     .serial_number(serial)

@@ -1,6 +1,6 @@
 //! Organizations: the organization, trusted access, delegated administrators, accounts and OUs.
 
-use super::{pages, Aws, CallError, ErrorKind};
+use super::{pages, Aws, CallError};
 use crate::model::Account;
 use crate::run::directory::AccountPage;
 
@@ -104,12 +104,7 @@ impl Aws {
         let accounts = out.accounts().iter().map(convert_account).collect();
         let next_token = out.next_token().map(str::to_string);
         if next_token.is_some() && next_token == token {
-            return Err(CallError::new(
-                "ListAccounts",
-                "PaginationLoop",
-                "the service returned the same NextToken twice",
-                ErrorKind::Other,
-            ));
+            return Err(CallError::pagination_loop("ListAccounts"));
         }
         Ok(AccountPage {
             accounts,

@@ -67,17 +67,23 @@ impl Pacer {
         self.lock().rate
     }
 
+    /// Books this caller's slot under the current pace (`None`: unpaced, go now); the caller
+    /// waits for it (and may give the wait up, e.g. when the run is interrupted).
+    pub fn reserve(&self) -> Option<Instant> {
+        let mut s = self.lock();
+        let rate = s.rate?;
+        let now = Instant::now();
+        let slot = s.next.max(now);
+        s.next = slot + Duration::from_secs_f64(1.0 / rate);
+        Some(slot)
+    }
+
     /// Waits for this caller's slot under the current pace.
+    #[cfg(test)]
     pub async fn wait(&self) {
-        let slot = {
-            let mut s = self.lock();
-            let Some(rate) = s.rate else { return };
-            let now = Instant::now();
-            let slot = s.next.max(now);
-            s.next = slot + Duration::from_secs_f64(1.0 / rate);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        if let Some(slot) = self.reserve() {
+            tokio::time::sleep_until(slot).await;
+        }
     }
 
     /// Records one attempt's outcome, at `now`.

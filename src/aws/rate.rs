@@ -1,7 +1,7 @@
 //! A client-side request rate limit shared by every call of the run (`--max-rps`).
 
+use std::sync::Mutex;
 use std::time::Duration;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 /// Spaces requests evenly at a fixed rate; callers wait for their slot.
@@ -20,16 +20,19 @@ impl RateLimiter {
         }
     }
 
+    /// Books this caller's slot and returns when it is; the caller waits for it (and may give
+    /// the wait up, e.g. when the run is interrupted).
+    pub fn reserve(&self) -> Instant {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let slot = (*next).max(now);
+        *next = slot + self.interval;
+        slot
+    }
+
     /// Waits until this caller's slot.
     pub async fn acquire(&self) {
-        let slot = {
-            let mut next = self.next.lock().await;
-            let now = Instant::now();
-            let slot = (*next).max(now);
-            *next = slot + self.interval;
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        tokio::time::sleep_until(self.reserve()).await;
     }
 }
 

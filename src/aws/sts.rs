@@ -1,6 +1,6 @@
 //! STS: who is calling, and opening root sessions with `sts:AssumeRoot`.
 
-use super::{Aws, CallError};
+use super::{Aws, CallError, Effect};
 use aws_credential_types::Credentials;
 
 /// The identity behind the management credentials.
@@ -89,18 +89,15 @@ impl Aws {
         let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
             .arn(policy.arn(partition))
             .build();
-        // Retried by `send_with` instead, so each attempt's outcome paces the next ones.
-        let no_sdk_retries = aws_sdk_sts::config::Builder::default()
-            .retry_config(aws_config::retry::RetryConfig::disabled());
+        // Paced: each attempt's outcome sets the pace of the next ones. Opening a session
+        // changes nothing in the account, so it is a read.
         let out = self
-            .send_with("AssumeRoot", Some(&self.assume_pacer), || {
+            .send_with("AssumeRoot", Effect::Read, Some(&self.assume_pacer), || {
                 self.sts
                     .assume_root()
                     .target_principal(account_id)
                     .task_policy_arn(task_policy.clone())
                     .duration_seconds(900)
-                    .customize()
-                    .config_override(no_sdk_retries.clone())
                     .send()
             })
             .await

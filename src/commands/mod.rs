@@ -65,9 +65,9 @@ pub async fn with_config(config: Config, output: Output) -> anyhow::Result<Ctx> 
     crate::aws::check_profile(&config.aws)
         .await
         .map_err(|e| UsageError(e.into()))?;
-    let aws = Aws::connect(&config.aws).await;
     let cancel = Cancel::default();
     cancel.listen_for_signals();
+    let aws = Aws::connect(&config.aws, cancel.clone()).await;
     Ok(Ctx {
         config,
         aws,
