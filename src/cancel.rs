@@ -167,4 +167,3 @@ mod tests {
         assert!(waited.is_err(), "cancelled() resolved with no cancel");
     }
 }
-

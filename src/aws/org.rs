@@ -15,7 +15,6 @@ pub struct Organization {
     pub management_account: String,
 }
 
-
 impl Aws {
     /// `organizations:DescribeOrganization`.
     pub async fn describe_organization(&self) -> Result<Organization, CallError> {

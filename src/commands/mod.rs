@@ -11,7 +11,6 @@ use crate::aws::Aws;
 use crate::cancel::Cancel;
 use crate::cli::{Output, RunArgs};
 use crate::config::Config;
-use crate::exit::Exit;
 use crate::preflight::Preflight;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;

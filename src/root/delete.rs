@@ -220,7 +220,7 @@ where
                 tracing::debug!(error = %e, attempt, "IAM busy, backing off");
                 tokio::select! {
                     () = tokio::time::sleep(delay) => {}
-                    () = cancel.cancelled() => return Err(e),
+                    () = cancel.cancelled() => return Err(CallError::interrupted(e.operation, Some(&e))),
                 }
                 delay *= 2;
                 attempt += 1;
@@ -294,7 +294,7 @@ mod tests {
             async { Err(busy()) }
         })
         .await;
-        assert_eq!(result.map_err(|e| e.code), Err("EntityTemporarilyUnmodifiable".into()));
+        assert_eq!(result.map_err(|e| e.kind), Err(ErrorKind::Interrupted));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(started.elapsed() < BUSY_BACKOFF);
     }

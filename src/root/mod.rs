@@ -13,6 +13,9 @@ pub mod plan;
 pub mod rows;
 pub mod verdict;
 
+#[cfg(test)]
+mod tests;
+
 use crate::cancel::Cancel;
 use crate::model::Account;
 use crate::run::job::{Applied, Entry, Job, Judgement, Read};

@@ -27,8 +27,10 @@ pub trait Directory: Clone + Send + Sync + 'static {
     /// The OU ids from the root down to `ou` inclusive.
     fn ou_ancestry(&self, ou: &str) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
     /// Child OUs of a parent (all pages).
-    fn child_ous(&self, parent: &str)
-        -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    fn child_ous(
+        &self,
+        parent: &str,
+    ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
     /// Account ids directly under a parent (all pages).
     fn child_accounts(
         &self,

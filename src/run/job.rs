@@ -61,7 +61,10 @@ pub struct Entry<S> {
 impl<S> Entry<S> {
     /// Whether the plan refuses this account (blocked or unknown).
     pub fn refused(&self) -> bool {
-        matches!(self.disposition, Disposition::Blocked | Disposition::Unknown)
+        matches!(
+            self.disposition,
+            Disposition::Blocked | Disposition::Unknown
+        )
     }
 }
 
@@ -241,10 +244,7 @@ pub trait Job {
     /// What the run may change, for the plan's header.
     fn scope(&self) -> Vec<&'static str>;
     /// Applies exactly `entry`'s steps (re-checking first) and verifies them.
-    fn apply(
-        &self,
-        entry: &Entry<Self::Step>,
-    ) -> impl Future<Output = Applied<Self::Step>>;
+    fn apply(&self, entry: &Entry<Self::Step>) -> impl Future<Output = Applied<Self::Step>>;
     /// The change report's row for an account.
     fn change_row(
         &self,

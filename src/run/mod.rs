@@ -260,9 +260,9 @@ where
         .failure()
         .map(|e| format!("the report could not be written: {e}"))
         .or_else(|| {
-            env.cancel.is_cancelled().then(|| {
-                "interrupted: accounts marked not-started were not touched".to_string()
-            })
+            env.cancel
+                .is_cancelled()
+                .then(|| "interrupted: accounts marked not-started were not touched".to_string())
         });
     let run = finish_run(&env.run, incomplete);
     let doc = Document::new(&run, &counts, recorder.rows())
@@ -271,6 +271,7 @@ where
     let json = env.report_path(J::CHANGE, "json");
     exits.push(settle(&recorder, &json, &doc));
     exits.extend(outcomes.iter().map(|o| o.outcome.exit()));
+    exits.extend(env.cancel.exit());
     if let Some(cause) = job.halted() {
         eprintln!(
             "rootsweep: error: the management credentials were refused ({cause}); later accounts were not started"
@@ -280,8 +281,10 @@ where
     let mut text = present::counts("outcome", &counts, &labels);
     let attention: Vec<Vec<String>> = outcomes
         .iter()
-        .filter(|o| !o.error.is_empty() && o.outcome.exit() != Exit::Success
-            || matches!(o.outcome, Outcome::Interrupted))
+        .filter(|o| {
+            !o.error.is_empty() && o.outcome.exit() != Exit::Success
+                || matches!(o.outcome, Outcome::Interrupted)
+        })
         .map(|o| {
             vec![
                 o.account_id.clone(),

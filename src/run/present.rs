@@ -111,7 +111,11 @@ mod tests {
         Plan {
             scope: vec!["login-profile", "mfa"],
             entries: vec![
-                entry("222222222222", Disposition::Change, vec!["delete login profile"]),
+                entry(
+                    "222222222222",
+                    Disposition::Change,
+                    vec!["delete login profile"],
+                ),
                 entry("333333333333", Disposition::Blocked, vec![]),
             ],
         }
@@ -124,7 +128,10 @@ mod tests {
         assert!(text.contains("    - delete login profile"));
         assert!(text.contains("  333333333333 (n333333333333): why 333333333333"));
         assert!(text.contains("REFUSED (exit 3)"), "{text}");
-        assert!(text.contains("\n  rootsweep delete --skip-blocked\n"), "{text}");
+        assert!(
+            text.contains("\n  rootsweep delete --skip-blocked\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -140,7 +147,10 @@ mod tests {
             .map(|i| vec![format!("{i:012}"), "n".into(), "eligible".into()])
             .collect();
         let text = attention(&["account", "name", "verdict"], rows);
-        assert!(text.ends_with("... and 3 more (see the CSV report)\n"), "{text}");
+        assert!(
+            text.ends_with("... and 3 more (see the CSV report)\n"),
+            "{text}"
+        );
         assert_eq!(attention(&["a"], Vec::new()), "");
     }
 }

@@ -1,0 +1,437 @@
+//! The root job through every stage of the pipeline, over the in-memory fake: each stage with
+//! each failure (the k-th call fails, a signal mid-wait, a report that cannot be written),
+//! without HTTP.
+
+use super::fake::{Failing, Fake, Root};
+use super::plan::Scope;
+use super::RootJob;
+use crate::cancel::Cancel;
+use crate::cli::Output;
+use crate::config::Config;
+use crate::exit::Exit;
+use crate::report::json::RunInfo;
+use crate::root::api::RootSessions;
+use crate::run::confirm::{Answer, Confirm};
+use crate::run::{Env, Finished, Mode, Wording};
+use serde_json::Value;
+use std::cell::Cell;
+
+const A: &str = "222222222222";
+const B: &str = "333333333333";
+const C: &str = "444444444444";
+
+fn eligible() -> Root {
+    Root {
+        login_profile: true,
+        mfa: vec!["GAHT1".into()],
+        ..Root::default()
+    }
+}
+
+fn org() -> Fake {
+    Fake::default()
+        .account(A, eligible())
+        .account(B, eligible())
+        .account(
+            C,
+            Root {
+                mfa: vec!["arn:aws:iam::444444444444:mfa/x".into()],
+                ..Root::default()
+            },
+        )
+}
+
+/// A confirmation that answers `answer`, after running `before` (e.g. a change made between
+/// the plan and the apply, or a signal at the prompt).
+struct Scripted<F: Fn()> {
+    answer: Answer,
+    before: F,
+    asked: Cell<usize>,
+}
+
+impl<F: Fn()> Confirm for Scripted<F> {
+    async fn ask(&self, count: usize, _what: &str) -> Answer {
+        self.asked.set(count);
+        (self.before)();
+        self.answer
+    }
+}
+
+fn yes() -> Scripted<impl Fn()> {
+    Scripted {
+        answer: Answer::Yes,
+        before: || {},
+        asked: Cell::new(0),
+    }
+}
+
+struct Run {
+    finished: Finished,
+    stdout: String,
+    dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn report(&self, stem: &str) -> Value {
+        let path = std::fs::read_dir(self.dir.path())
+            .expect("dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(stem) && n.ends_with(".json"))
+            })
+            .expect("json report");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+    }
+
+    fn outcome(&self, id: &str) -> String {
+        let report = self.report("delete-");
+        report["accounts"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["account_id"] == id))
+            .map(|r| r["outcome"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn env(dir: &std::path::Path, cancel: &Cancel, output: Output) -> Env {
+    Env {
+        config: Config {
+            aws: Default::default(),
+            concurrency: 2,
+            report_dir: dir.to_path_buf(),
+            accounts: Vec::new(),
+            ous: Vec::new(),
+            exclude: Vec::new(),
+        },
+        cancel: cancel.clone(),
+        output,
+        run: RunInfo {
+            run_id: "20261125T000000.000Z".into(),
+            rootsweep_version: "test",
+            caller: "arn:aws:iam::111111111111:user/admin".into(),
+            organization: "o-test".into(),
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            started: String::new(),
+            ended: String::new(),
+            complete: false,
+            incomplete_reason: None,
+        },
+        management_account: "111111111111".into(),
+    }
+}
+
+async fn run_with<S: RootSessions>(
+    sessions: S,
+    dir_of: &Fake,
+    mode: Mode,
+    scope: Scope,
+    confirm: &impl Confirm,
+    cancel: &Cancel,
+    output: Output,
+) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = RootJob::new(sessions, scope, cancel.clone());
+    let wording = Wording {
+        confirm: "delete".into(),
+        skip_blocked_command: "rootsweep delete --skip-blocked".into(),
+    };
+    let mut out = Vec::new();
+    let finished = crate::run::run(
+        &job,
+        dir_of,
+        &env(dir.path(), cancel, output),
+        mode,
+        confirm,
+        &wording,
+        &mut out,
+    )
+    .await
+    .expect("pipeline");
+    Run {
+        finished,
+        stdout: String::from_utf8(out).expect("utf8"),
+        dir,
+    }
+}
+
+const CHANGE: Mode = Mode::Change {
+    skip_blocked: false,
+};
+
+#[tokio::test]
+async fn every_planned_step_is_applied_and_verified() {
+    let fake = org();
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Success);
+    assert_eq!(run.finished.accounts, 3);
+    for id in [A, B, C] {
+        assert_eq!(fake.root(id), Root::default(), "{id}");
+        assert_eq!(run.outcome(id), "deleted");
+    }
+}
+
+#[tokio::test]
+async fn read_stage_kth_call_failing_makes_only_that_account_unknown_and_changes_nothing() {
+    let fake = org();
+    // Call 2 is the first check of the first account's audit session.
+    let failing = Failing::new(fake.clone(), 2, "ServiceFailure");
+    let run = run_with(
+        failing,
+        &fake,
+        Mode::Read,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Json,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Partial);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(doc["counts"]["unknown"], 1);
+    assert_eq!(doc["counts"]["eligible"], 2);
+    assert!(fake.mutating_calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_dry_run_prints_one_document_with_the_plan_and_changes_nothing() {
+    let fake = org();
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        Mode::Plan {
+            skip_blocked: false,
+        },
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Json,
+    )
+    .await;
+    let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(doc["plan"]["entries"].as_array().map(Vec::len), Some(3));
+    assert_eq!(doc["counts"]["eligible"], 3);
+    assert!(fake.mutating_calls().is_empty());
+    assert_eq!(run.finished.exit, Exit::Success);
+}
+
+#[tokio::test]
+async fn change_stage_kth_mutating_call_failing_fails_that_account_only_with_exit_4() {
+    let fake = org();
+    let probe = run_with(
+        fake.clone(),
+        &fake,
+        Mode::Read,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    drop(probe);
+    // The read stage makes 6 calls per account (AssumeRoot + 5 checks; no keys), 18 in all;
+    // the first delete session's AssumeRoot is 19, its 4 re-checks 20-23, its first change 24.
+    let failing = Failing::new(fake.clone(), 24, "LimitExceeded");
+    let run = run_with(
+        failing,
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Partial);
+    let report = run.report("delete-");
+    assert_eq!(report["counts"]["failed"], 1, "{report}");
+    assert_eq!(report["counts"]["deleted"], 2, "{report}");
+    let failed = report["accounts"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["outcome"] == "failed"))
+        .cloned()
+        .expect("failed row");
+    assert!(
+        failed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("LimitExceeded")),
+        "{failed}"
+    );
+}
+
+#[tokio::test]
+async fn only_login_profile_reports_an_mfa_only_account_as_nothing_in_scope() {
+    let fake = org();
+    let scope = Scope {
+        login_profile: true,
+        mfa: false,
+    };
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        CHANGE,
+        scope,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.outcome(C), "nothing-in-scope");
+    assert_eq!(fake.root(C).mfa.len(), 1, "out of scope: untouched");
+    assert_eq!(run.outcome(A), "deleted");
+    assert_eq!(fake.root(A).mfa, vec!["GAHT1".to_string()]);
+    let report = run.report("delete-");
+    let row = report["accounts"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["account_id"] == C))
+        .cloned()
+        .expect("row");
+    assert_eq!(row["verified"], "n/a");
+}
+
+#[tokio::test]
+async fn a_device_added_after_the_plan_leaves_the_account_untouched_as_changed_since_plan() {
+    let fake = org();
+    let sneaky = Scripted {
+        answer: Answer::Yes,
+        before: || fake.edit(A, |r| r.mfa.push("GAHT-NEW".into())),
+        asked: Cell::new(0),
+    };
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &sneaky,
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    assert_eq!(sneaky.asked.get(), 3);
+    assert_eq!(run.outcome(A), "changed-since-plan");
+    assert!(fake.root(A).login_profile, "nothing changed there");
+    assert_eq!(fake.root(A).mfa.len(), 2);
+    assert_eq!(run.outcome(B), "deleted");
+    assert_eq!(run.finished.exit, Exit::Partial);
+}
+
+#[tokio::test]
+async fn not_confirming_or_a_signal_at_the_prompt_changes_nothing() {
+    for (answer, expected) in [(Answer::No, Exit::Usage), (Answer::NoTerminal, Exit::Usage)] {
+        let fake = org();
+        let confirm = Scripted {
+            answer,
+            before: || {},
+            asked: Cell::new(0),
+        };
+        let cancel = Cancel::default();
+        let run = run_with(
+            fake.clone(),
+            &fake,
+            CHANGE,
+            Scope::ALL,
+            &confirm,
+            &cancel,
+            Output::Text,
+        )
+        .await;
+        assert_eq!(run.finished.exit, expected);
+        assert!(fake.mutating_calls().is_empty());
+    }
+    let fake = org();
+    let cancel = Cancel::default();
+    let confirm = Scripted {
+        answer: Answer::Cancelled,
+        before: || cancel.cancel(false),
+        asked: Cell::new(0),
+    };
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &confirm,
+        &cancel,
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Interrupted);
+    assert!(fake.mutating_calls().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_signal_during_a_busy_backoff_interrupts_the_account_and_starts_no_other() {
+    let fake = org();
+    let cancel = Cancel::default();
+    // Every call from the first delete session's first change on answers "busy": the account
+    // waits in backoff; a signal arrives during the wait.
+    let failing = Failing::from(fake.clone(), 24, "EntityTemporarilyUnmodifiable");
+    let signal = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        signal.cancel(true);
+    });
+    let run = run_with(
+        failing,
+        &fake,
+        Mode::Change {
+            skip_blocked: false,
+        },
+        Scope::ALL,
+        &yes(),
+        &cancel,
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Terminated);
+    let report = run.report("delete-");
+    let outcomes: Vec<&str> = report["accounts"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["outcome"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(outcomes.len(), 3, "every account reported: {report}");
+    assert!(outcomes.contains(&"interrupted"), "{outcomes:?}");
+    assert!(!outcomes.contains(&"deleted"), "{outcomes:?}");
+    assert_eq!(report["complete"], false);
+}
+
+#[tokio::test]
+async fn a_change_report_that_cannot_be_created_stops_before_any_change() {
+    let fake = org();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The change report's name is taken already: it must not be written through.
+    std::fs::write(dir.path().join("delete-20261125T000000.000Z.csv"), "x").expect("plant");
+    let cancel = Cancel::default();
+    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let wording = Wording {
+        confirm: "delete".into(),
+        skip_blocked_command: String::new(),
+    };
+    let result = crate::run::run(
+        &job,
+        &fake,
+        &env(dir.path(), &cancel, Output::Text),
+        CHANGE,
+        &yes(),
+        &wording,
+        &mut Vec::new(),
+    )
+    .await;
+    let err = result.expect_err("no report, no change");
+    assert!(
+        format!("{err:#}").contains("nothing was changed"),
+        "{err:#}"
+    );
+    assert!(fake.mutating_calls().is_empty());
+}
