@@ -205,8 +205,16 @@ where
         emit(env, out, &plan_doc, plan_text(read_text()))?;
         eprintln!(
             "rootsweep: refusing to change anything: {refused} account(s) are blocked or unknown. \
-             Resolve them first, or pass --skip-blocked to change only the others"
+             Resolve them first, or pass --skip-blocked to change only the others:"
         );
+        for e in plan.refused() {
+            eprintln!(
+                "  {} ({}): {}",
+                e.account_id,
+                e.account_name,
+                e.reason.as_deref().unwrap_or("")
+            );
+        }
         exits.push(Exit::Refused);
         return Ok(finished(exits, reads.len()));
     }

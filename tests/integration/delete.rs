@@ -105,7 +105,8 @@ fn a_blocked_account_refuses_the_whole_run_with_zero_mutating_calls() {
 fn skip_blocked_changes_only_eligible_accounts_and_never_blocked_or_unknown_ones() {
     let sim = Sim::start(shipped("demo.toml"));
     let dir = reports();
-    rootsweep(&sim, dir.path(), &["delete", "--yes", "--skip-blocked"]).expect_code(0);
+    // Unknown accounts were left alone: the organization is not known to be clean (exit 4).
+    rootsweep(&sim, dir.path(), &["delete", "--yes", "--skip-blocked"]).expect_code(4);
     let touched: std::collections::BTreeSet<String> = sim
         .mutating_calls()
         .iter()
@@ -202,10 +203,11 @@ times = 1
     run.expect_code(4);
     let csv = Csv::read(&report(dir.path(), "delete-", ".csv"));
     let row = csv.account("222222220002");
-    assert_eq!(row["outcome"], "skipped-blocked");
+    assert_eq!(row["outcome"], "changed-since-plan");
     assert_eq!(row["login_profile_deleted"], "n/a");
     assert!(
-        row["error"].contains("appeared since the audit"),
+        row["error"]
+            .contains("1 access key(s) and 0 signing certificate(s) not in the confirmed plan"),
         "{}",
         row["error"]
     );

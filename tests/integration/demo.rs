@@ -21,7 +21,7 @@ fn demo_runs_the_audit_and_the_dry_run_plan_against_the_simulated_organization()
     assert!(stdout.starts_with("=== SIMULATED ORGANIZATION"), "{stdout}");
     assert!(stdout.contains("ok   IAM root access features"), "{stdout}");
     assert!(
-        stdout.contains("Plan: 5 account(s) would change."),
+        stdout.contains("Plan (login-profile, mfa): 5 account(s) would change."),
         "{stdout}"
     );
     assert!(stdout.contains("deactivate MFA device arn:aws:iam::222222222204:u2f/root/yubi"));

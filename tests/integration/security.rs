@@ -16,7 +16,7 @@ fn no_session_credential_appears_in_output_or_reports() {
         dir.path(),
         &["-vvv", "delete", "--yes", "--skip-blocked"],
     );
-    delete.expect_code(0);
+    delete.expect_code(4);
     let json = rootsweep(&sim, dir.path(), &["-vvv", "audit", "--output", "json"]);
     json.expect_code(4);
 
