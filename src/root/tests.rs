@@ -435,3 +435,92 @@ async fn a_change_report_that_cannot_be_created_stops_before_any_change() {
     );
     assert!(fake.mutating_calls().is_empty());
 }
+
+/// Accepts `room` bytes, then fails like a full disk.
+struct Full {
+    room: usize,
+}
+
+impl std::io::Write for Full {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.room {
+            return Err(std::io::Error::other("No space left on device"));
+        }
+        self.room -= buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn change_stage_write_failing_starts_no_further_account() {
+    let fake = Fake::default();
+    for i in 0..10 {
+        fake.clone()
+            .account(&format!("2222222200{i:02}"), eligible());
+    }
+    let cancel = Cancel::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = env(dir.path(), &cancel, Output::Text);
+    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let accounts: Vec<crate::model::Account> = {
+        let mut all = Vec::new();
+        let mut token = None;
+        loop {
+            let page = crate::run::directory::Directory::list_accounts_page(&fake, token)
+                .await
+                .expect("page");
+            all.extend(page.accounts);
+            match page.next_token {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        all
+    };
+    let reads: Vec<crate::run::job::Read<super::model::Finding>> = {
+        let mut reads = Vec::new();
+        for account in accounts {
+            let finding = crate::run::job::Job::read(&job, &account).await;
+            reads.push(crate::run::job::Read {
+                account,
+                finding: Ok(finding),
+            });
+        }
+        reads
+    };
+    let plan = crate::run::plan_of(&job, &reads);
+    assert_eq!(plan.to_change().count(), 10);
+    // Room for the header and about two rows.
+    let mut recorder = crate::run::record::Recorder::<_, super::rows::DeleteRow>::new(
+        "delete.csv".into(),
+        Full { room: 200 },
+    )
+    .expect("header fits");
+    let results = crate::run::change::run(&job, &env, &plan, &mut recorder).await;
+    assert!(recorder.failure().is_some());
+    assert_eq!(results.len(), 10, "every account is still in the record");
+    let deleted = results
+        .iter()
+        .filter(|r| r.outcome == crate::run::job::Outcome::Done)
+        .count();
+    let not_started = results
+        .iter()
+        .filter(|r| r.outcome == crate::run::job::Outcome::NotStarted)
+        .count();
+    // Two in flight at most when the write failed (concurrency 2), then nothing new started.
+    assert!(deleted <= 5, "{deleted} deleted after the failure");
+    assert_eq!(deleted + not_started, 10);
+    let changed: std::collections::BTreeSet<_> = fake
+        .mutating_calls()
+        .into_iter()
+        .filter_map(|(_, a)| a)
+        .collect();
+    assert_eq!(
+        changed.len(),
+        deleted,
+        "no account changed beyond those recorded"
+    );
+}

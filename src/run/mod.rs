@@ -153,7 +153,7 @@ where
     }
     exits.extend(env.cancel.exit());
     if let Some(why) = &stage.enumeration_failure {
-        eprintln!("rootsweep: {why}");
+        eprintln!("rootsweep: {}", crate::report::table::escape(why));
     }
     if let Some(cause) = job.halted() {
         eprintln!(
@@ -208,12 +208,7 @@ where
              Resolve them first, or pass --skip-blocked to change only the others:"
         );
         for e in plan.refused() {
-            eprintln!(
-                "  {} ({}): {}",
-                e.account_id,
-                e.account_name,
-                e.reason.as_deref().unwrap_or("")
-            );
+            eprintln!("  {}", present::line(e));
         }
         exits.push(Exit::Refused);
         return Ok(finished(exits, reads.len()));

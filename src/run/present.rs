@@ -2,7 +2,7 @@
 //! attention, the counts, the plan and the change outcomes. Nothing here writes.
 
 use super::job::{Entry, Plan};
-use crate::report::table;
+use crate::report::table::{self, escape};
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
@@ -47,9 +47,9 @@ pub fn plan<S: Display>(plan: &Plan<S>, skip_blocked: bool, retry_hint: &str) ->
         changing.len()
     ));
     for e in &changing {
-        out.push_str(&format!("  {} ({}):\n", e.account_id, e.account_name));
+        out.push_str(&format!("  {}:\n", who(e)));
         for step in &e.steps {
-            out.push_str(&format!("    - {step}\n"));
+            out.push_str(&format!("    - {}\n", escape(&step.to_string())));
         }
     }
     let out_of_scope: Vec<&Entry<S>> = plan
@@ -63,8 +63,7 @@ pub fn plan<S: Display>(plan: &Plan<S>, skip_blocked: bool, retry_hint: &str) ->
             out_of_scope.len()
         ));
         for e in out_of_scope {
-            let why = e.reason.as_deref().unwrap_or("");
-            out.push_str(&format!("  {} ({}): {why}\n", e.account_id, e.account_name));
+            out.push_str(&format!("  {}\n", line(e)));
         }
     }
     let refused: Vec<&Entry<S>> = plan.refused().collect();
@@ -74,8 +73,7 @@ pub fn plan<S: Display>(plan: &Plan<S>, skip_blocked: bool, retry_hint: &str) ->
             refused.len()
         ));
         for e in &refused {
-            let why = e.reason.as_deref().unwrap_or("");
-            out.push_str(&format!("  {} ({}): {why}\n", e.account_id, e.account_name));
+            out.push_str(&format!("  {}\n", line(e)));
         }
         if skip_blocked {
             out.push_str(
@@ -89,6 +87,16 @@ pub fn plan<S: Display>(plan: &Plan<S>, skip_blocked: bool, retry_hint: &str) ->
         }
     }
     out
+}
+
+/// `id (name)`, with control characters in the name shown escaped.
+fn who<S>(e: &Entry<S>) -> String {
+    format!("{} ({})", e.account_id, escape(&e.account_name))
+}
+
+/// `id (name): reason`, escaped: one terminal line per entry.
+pub fn line<S>(e: &Entry<S>) -> String {
+    format!("{}: {}", who(e), escape(e.reason.as_deref().unwrap_or("")))
 }
 
 #[cfg(test)]

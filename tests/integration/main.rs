@@ -8,6 +8,7 @@ mod demo;
 mod environment;
 mod faults;
 mod filters;
+mod pipeline;
 mod policy;
 mod preflight;
 mod security;
