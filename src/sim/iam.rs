@@ -289,7 +289,7 @@ fn root_operation(
                 .text("UserName", ROOT_NAME)
                 .text("UserId", id)
                 .text("Arn", arn)
-                .date("CreateDate", super::validate::DEFAULT_DATE);
+                .date("CreateDate", super::model::DEFAULT_DATE);
             if let Some(used) = root
                 .login_profile
                 .as_ref()

@@ -1,7 +1,11 @@
 //! The validated organization model a scenario describes: plain data, no I/O, no wire formats.
 
 use std::collections::HashMap;
+use time::macros::datetime;
 use time::OffsetDateTime;
+
+/// Date used when a scenario leaves a timestamp out.
+pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
 
 /// AWS partition of the simulated organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The scenario file as written on disk: serde structs with spans, before validation.
 //!
-//! Nothing here interprets values; `scenario.rs` validates and converts them.
+//! Nothing here interprets values; `validate.rs` checks and converts them. Every key is
+//! described in `tests/scenarios/README.md`.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub(crate) struct RawScenario {
     pub throttle: Vec<RawThrottle>,
     #[serde(default)]
     pub faults: Vec<RawFault>,
+    /// `seed`: seeds every random decision (throttle and fault probabilities, session keys).
+    pub seed: Option<u64>,
 }
 
 /// `[organization]`.

@@ -1,25 +1,35 @@
 //! Turns the raw scenario file into the validated model, rejecting bad values with file/line/key.
+//!
+//! Imports `raw`, `model`, `source` and `generate`; never `scenario`, which wraps the result.
 
 use super::api::{default_status, Service};
 use super::model::*;
 use super::raw::*;
-use super::scenario::{Scenario, ScenarioError, Source};
+use super::source::{ScenarioError, Source};
 use std::collections::{HashMap, HashSet};
 use time::format_description::well_known::Rfc3339;
-use time::macros::datetime;
 use time::OffsetDateTime;
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// Date used when a scenario leaves a timestamp out.
-pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
+/// The validated parts of a scenario, before `scenario.rs` names its source.
+pub(crate) struct Validated {
+    pub org: Organization,
+    pub callers: Vec<Caller>,
+    pub ous: Vec<Ou>,
+    pub accounts: Vec<Account>,
+    pub latency: Latency,
+    pub throttles: Vec<Throttle>,
+    pub faults: Vec<Fault>,
+    pub seed: Option<u64>,
+}
 
 /// The IAM centralized root access features.
 const IAM_FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 /// Validates a whole scenario.
-pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
+pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> {
     let mut org = organization(&raw.organization, src)?;
     let mut callers = Vec::new();
     let mut keys = HashSet::new();
@@ -154,8 +164,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
         .map(|f| fault(f, src))
         .collect::<Result<Vec<_>>>()?;
     org.iam_page_size = org.iam_page_size.max(1);
-    Ok(Scenario {
-        source: src.file.to_string(),
+    Ok(Validated {
         org,
         callers,
         ous,
@@ -163,6 +172,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
         latency,
         throttles,
         faults,
+        seed: raw.seed,
     })
 }
 
@@ -524,16 +534,6 @@ fn probability(p: Option<&Spanned<f64>>, src: &Source<'_>) -> Result<Option<f64>
         }
         Some(p) => Ok(Some(*p.get_ref())),
         None => Ok(None),
-    }
-}
-
-pub(crate) fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64> {
-    match p {
-        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
-            Err(src.error(p.span(), key, "must be between 0 and 1"))
-        }
-        Some(p) => Ok(*p.get_ref()),
-        None => Ok(0.0),
     }
 }
 
