@@ -355,6 +355,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         tokio::time::sleep(delay).await;
     }
     let mut truncate = false;
+    let mut truncated_without_marker = false;
     match sim.shaping.fault(&key) {
         None => {}
         Some(FaultAction::Error {
@@ -377,8 +378,14 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         }
         Some(FaultAction::Truncate) => truncate = true,
         Some(FaultAction::AddAccessKey) => add_access_key(world, record.account.as_deref()),
+        Some(FaultAction::TruncatedNoMarker) => truncated_without_marker = true,
     }
-    let req = Request { op, params, who };
+    let req = Request {
+        op,
+        params,
+        who,
+        truncated_without_marker,
+    };
     let outcome = match (protocol, service) {
         (Protocol::Json, _) => {
             organizations::handle(world, &req).map(|v| v.to_string().into_bytes())

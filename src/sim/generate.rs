@@ -143,6 +143,8 @@ pub(crate) fn organization(
                 name: format!("generated-{n:05}"),
                 email: format!("generated-{n:05}@example.com"),
                 id,
+                status: state.legacy_status(),
+                state_listed: true,
                 state,
                 parent,
                 root,

@@ -45,7 +45,11 @@ pub(crate) struct RawOrganization {
     pub iam_features: Vec<Spanned<String>>,
     #[serde(default)]
     pub delegated_administrators: Vec<RawDelegatedAdmin>,
+    /// Largest IAM list page (ListMFADevices, ListAccessKeys, ListSigningCertificates).
     pub iam_page_size: Option<Spanned<usize>>,
+    /// ListAccounts / ListAccountsForParent answer the first request with no accounts and a
+    /// `NextToken` that leads to the real first page.
+    pub empty_first_page: Option<bool>,
 }
 
 /// One entry of `delegated_administrators`.
@@ -82,7 +86,11 @@ pub(crate) struct RawAccount {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// `State`; `""` leaves it out of listings (the account then behaves as `status` says).
     pub state: Option<Spanned<String>>,
+    /// The deprecated `Status` as listed, independent of `state`; `""` leaves it out. Absent:
+    /// derived from `state` (none for PENDING_ACTIVATION and CLOSED).
+    pub status: Option<Spanned<String>>,
     pub ou: Option<Spanned<String>>,
     #[serde(default)]
     pub root: RawRoot,

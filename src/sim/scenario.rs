@@ -112,6 +112,7 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::model::{AccountState, FaultAction};
 
     const MINIMAL: &str = r#"
 [organization]
@@ -199,5 +200,93 @@ name = "a"
         let demo = Scenario::demo();
         assert!(demo.accounts.len() >= 12);
         assert_eq!(demo.ous.len(), 2);
+    }
+
+    fn account<'a>(s: &'a Scenario, id: &str) -> &'a Account {
+        s.accounts
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("account {id} missing"))
+    }
+
+    #[test]
+    fn status_can_differ_from_state_and_is_derived_when_absent() {
+        let text = format!(
+            "{MINIMAL}state = \"SUSPENDED\"\nstatus = \"ACTIVE\"\n\
+             [[accounts]]\nid = \"333333333333\"\nstate = \"PENDING_CLOSURE\"\n\
+             [[accounts]]\nid = \"444444444444\"\nstate = \"CLOSED\"\n"
+        );
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Suspended, true, Some("ACTIVE"))
+        );
+        assert_eq!(account(&s, "333333333333").status, Some("PENDING_CLOSURE"));
+        assert_eq!(account(&s, "444444444444").status, None);
+    }
+
+    #[test]
+    fn empty_state_is_left_out_and_the_account_behaves_as_its_status_says() {
+        let text = format!("{MINIMAL}state = \"\"\nstatus = \"SUSPENDED\"\n");
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Suspended, false, Some("SUSPENDED"))
+        );
+        let text = format!("{MINIMAL}status = \"\"\n");
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!((a.state, a.state_listed, a.status), (AccountState::Active, true, None));
+    }
+
+    #[test]
+    fn unknown_status_and_misplaced_truncated_no_marker_are_rejected() {
+        let (_, key, _) = invalid(&format!("{MINIMAL}status = \"CLOSED\"\n"));
+        assert_eq!(key, "status");
+        let fault = "[[faults]]\naction = \"truncated-no-marker\"\n";
+        let (_, key, message) = invalid(&format!("{MINIMAL}{fault}"));
+        assert_eq!(key, "operation");
+        assert!(message.contains("ListMFADevices"), "{message}");
+        let (_, key, _) = invalid(&format!("{MINIMAL}{fault}operation = \"GetUser\"\n"));
+        assert_eq!(key, "operation");
+        let ok = format!("{MINIMAL}{fault}operation = \"ListAccessKeys\"\n");
+        let s = Scenario::from_toml_str(&ok, "t.toml").expect("valid");
+        assert_eq!(s.faults[0].action, FaultAction::TruncatedNoMarker);
+    }
+
+    #[test]
+    fn seed_and_empty_first_page_are_read_and_the_seed_can_be_overridden() {
+        let text = format!("seed = 42\n{}", MINIMAL.replace(
+            "management_account = \"111111111111\"\n",
+            "management_account = \"111111111111\"\nempty_first_page = true\n",
+        ));
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        assert_eq!(s.seed(), Some(42));
+        assert!(s.org.empty_first_page);
+        assert_eq!(s.with_seed(7).seed(), Some(7));
+        let plain = Scenario::from_toml_str(MINIMAL, "t.toml").expect("valid");
+        assert_eq!(plain.seed(), None);
+        assert!(!plain.org.empty_first_page);
+    }
+
+    #[test]
+    fn hostile_names_scenario_keeps_control_characters_and_formulas_verbatim() {
+        let text = include_str!("../../tests/scenarios/hostile-names.toml");
+        let s = Scenario::from_toml_str(text, "hostile-names.toml").expect("valid");
+        assert_eq!(account(&s, "333333333301").name, "=HYPERLINK(\"x\")");
+        assert_eq!(
+            account(&s, "333333333302").name,
+            "\u{1b}[31mred\u{1b}[0m\u{7}"
+        );
+        assert_eq!(account(&s, "333333333303").name, "harmless\roverwritten");
+        let serials: Vec<&str> = s
+            .accounts
+            .iter()
+            .flat_map(|a| a.root.mfa.iter().map(|d| d.serial.as_str()))
+            .collect();
+        assert!(!serials.is_empty());
+        assert!(serials.iter().all(|m| !m.chars().any(char::is_control)), "{serials:?}");
     }
 }

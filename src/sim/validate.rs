@@ -2,7 +2,7 @@
 //!
 //! Imports `raw`, `model`, `source` and `generate`; never `scenario`, which wraps the result.
 
-use super::api::{default_status, Service};
+use super::api::{default_status, Service, IAM_LIST_OPERATIONS};
 use super::model::*;
 use super::raw::*;
 use super::source::{ScenarioError, Source};
@@ -123,6 +123,8 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 name: "management".into(),
                 email: org.management_email.clone(),
                 state: AccountState::Active,
+                state_listed: true,
+                status: AccountState::Active.legacy_status(),
                 parent: org.root_id.clone(),
                 root: RootUser::default(),
             },
@@ -249,6 +251,7 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         ));
     }
     let management_account = account_id(&o.management_account, "management_account", src)?;
+    let empty_first_page = o.empty_first_page.unwrap_or(false);
     let iam_page_size = match &o.iam_page_size {
         Some(p) if *p.get_ref() == 0 => {
             return Err(src.error(p.span(), "iam_page_size", "must be at least 1"))
@@ -270,17 +273,48 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         iam_features: o.iam_features.iter().map(|f| f.get_ref().clone()).collect(),
         delegated_administrators: delegated,
         iam_page_size,
+        empty_first_page,
     })
 }
 
 fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> Result<Account> {
     let id = account_id(&a.id, "id", src)?;
-    let state = match &a.state {
-        None => AccountState::Active,
+    let status = match &a.status {
+        None => None,
+        Some(s) if s.get_ref().is_empty() => Some(None),
+        Some(s) => match AccountState::LEGACY_STATUSES
+            .iter()
+            .find(|n| *n == s.get_ref())
+        {
+            Some(n) => Some(Some(*n)),
+            None => {
+                return Err(src.error(
+                    s.span(),
+                    "status",
+                    format!(
+                        "unknown account status {:?} (ACTIVE, SUSPENDED, PENDING_CLOSURE, or \"\" to leave it out)",
+                        s.get_ref()
+                    ),
+                ))
+            }
+        },
+    };
+    let (state, state_listed) = match &a.state {
+        None => (AccountState::Active, true),
+        // No `State` on the wire: the account behaves as its `Status` says (ACTIVE by default).
+        Some(s) if s.get_ref().is_empty() => {
+            let from_status = status.flatten().and_then(|n| {
+                AccountState::ALL
+                    .iter()
+                    .find(|(_, name)| *name == n)
+                    .map(|(st, _)| *st)
+            });
+            (from_status.unwrap_or(AccountState::Active), false)
+        }
         Some(s) => AccountState::ALL
             .iter()
             .find(|(_, n)| n == s.get_ref())
-            .map(|(st, _)| *st)
+            .map(|(st, _)| (*st, true))
             .ok_or_else(|| {
                 src.error(
                     s.span(),
@@ -289,6 +323,7 @@ fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> 
                 )
             })?,
     };
+    let status = status.unwrap_or_else(|| state.legacy_status());
     let parent = match &a.ou {
         None => org.root_id.clone(),
         Some(ou) if *ou.get_ref() == org.root_id || ous.iter().any(|o| o.id == *ou.get_ref()) => {
@@ -307,6 +342,8 @@ fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> 
             .unwrap_or_else(|| format!("{id}@example.com")),
         id,
         state,
+        state_listed,
+        status,
         parent,
         root,
     })
@@ -442,12 +479,32 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "hang" => FaultAction::Hang,
         "truncate" => FaultAction::Truncate,
         "add-access-key" => FaultAction::AddAccessKey,
+        "truncated-no-marker" => {
+            let list_op = f
+                .operation
+                .as_ref()
+                .filter(|op| IAM_LIST_OPERATIONS.contains(&op.get_ref().as_str()));
+            if list_op.is_none() {
+                return Err(src.error(
+                    f.operation
+                        .as_ref()
+                        .or(f.action.as_ref())
+                        .map_or(0..0, |s| s.span()),
+                    "operation",
+                    format!(
+                        "action \"truncated-no-marker\" needs operation = one of {}",
+                        IAM_LIST_OPERATIONS.join(", ")
+                    ),
+                ));
+            }
+            FaultAction::TruncatedNoMarker
+        }
         other => {
             return Err(src.error(
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, truncated-no-marker)"
                 ),
             ))
         }
