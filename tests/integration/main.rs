@@ -12,5 +12,6 @@ mod policy;
 mod preflight;
 mod security;
 mod signals;
+mod sim_log;
 mod sim_scenarios;
 mod support;
