@@ -61,8 +61,11 @@ pub(crate) const IAM_OPERATIONS: &[&str] = &[
 ];
 
 /// IAM operations that page with `Marker`/`IsTruncated`.
-pub(crate) const IAM_LIST_OPERATIONS: &[&str] =
-    &["ListMFADevices", "ListAccessKeys", "ListSigningCertificates"];
+pub(crate) const IAM_LIST_OPERATIONS: &[&str] = &[
+    "ListMFADevices",
+    "ListAccessKeys",
+    "ListSigningCertificates",
+];
 
 /// Organizations operations the simulator implements.
 pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[

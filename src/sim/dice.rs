@@ -120,7 +120,12 @@ mod tests {
     fn generated_ids_have_their_documented_shape() {
         let d = Dice::new(9);
         let key = d.upper(16);
-        assert!(key.len() == 16 && key.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+        assert!(
+            key.len() == 16
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        );
         let rid = d.request_id();
         assert_eq!(rid.len(), 36);
         assert_eq!(rid.as_bytes()[14], b'4');

@@ -126,7 +126,10 @@ struct Rejected {
 }
 
 /// Parses the protocol, service, operation and parameters of a POST.
-fn parse(headers: &HeaderMap, body: &[u8]) -> Result<(Protocol, Service, String, Params), Rejected> {
+fn parse(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Protocol, Service, String, Params), Rejected> {
     if let Some(target) = headers.get("x-amz-target") {
         let target = String::from_utf8_lossy(target.as_bytes()).into_owned();
         let (service, op) = match target.strip_prefix(JSON_TARGET_PREFIX) {
@@ -142,7 +145,8 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<(Protocol, Service, String,
             op: op.clone(),
             err,
         };
-        if !target.starts_with(JSON_TARGET_PREFIX) || !ORGANIZATIONS_OPERATIONS.contains(&op.as_str())
+        if !target.starts_with(JSON_TARGET_PREFIX)
+            || !ORGANIZATIONS_OPERATIONS.contains(&op.as_str())
         {
             return Err(reject(ApiError::new(
                 400,
@@ -161,7 +165,12 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<(Protocol, Service, String,
                 ))
             })?
         };
-        return Ok((Protocol::Json, Service::Organizations, op, Params::Json(params)));
+        return Ok((
+            Protocol::Json,
+            Service::Organizations,
+            op,
+            Params::Json(params),
+        ));
     }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
     let field = |name: &str| {

@@ -5,11 +5,11 @@
 use super::model::*;
 use super::raw::RawGenerate;
 use super::source::{ScenarioError, Source};
-use toml::Spanned;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 use time::Duration;
+use toml::Spanned;
 
 /// Share of generated accounts having each kind of credential.
 pub(crate) struct Ratios {

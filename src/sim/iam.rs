@@ -184,18 +184,11 @@ fn root_operation(
             login_profile(&mut x, &lp);
             root.login_profile = Some(lp);
         }
-        "ListMFADevices" => list(
-            &mut x,
-            params,
-            paging,
-            "MFADevices",
-            &root.mfa,
-            |x, d| {
-                x.text("UserName", ROOT_NAME)
-                    .text("SerialNumber", &d.serial)
-                    .date("EnableDate", d.enabled);
-            },
-        )?,
+        "ListMFADevices" => list(&mut x, params, paging, "MFADevices", &root.mfa, |x, d| {
+            x.text("UserName", ROOT_NAME)
+                .text("SerialNumber", &d.serial)
+                .date("EnableDate", d.enabled);
+        })?,
         "DeactivateMFADevice" => {
             let serial = required(params, "SerialNumber")?;
             let pos = root

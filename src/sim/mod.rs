@@ -19,16 +19,16 @@ mod query;
 mod raw;
 mod request;
 mod scenario;
-mod source;
 mod server;
+mod source;
 mod state;
 mod sts;
 mod validate;
 
 pub use cli::ServeArgs;
 pub use scenario::Scenario;
-pub use source::ScenarioError;
 pub use server::{RunningServer, Server};
+pub use source::ScenarioError;
 
 use std::path::Path;
 

@@ -61,7 +61,11 @@ mod tests {
         assert_eq!(seen, items);
         assert!(page(&items, Some("garbage"), 20).is_none());
         let (first, _) = page(&items, Some(&first_page_token()), 20).expect("valid token");
-        assert_eq!(first, &items[..20], "the first-page token restarts at the beginning");
+        assert_eq!(
+            first,
+            &items[..20],
+            "the first-page token restarts at the beginning"
+        );
         assert!(page(&items, Some("rsw1-5-0"), 20).is_none());
     }
 }

@@ -238,7 +238,10 @@ name = "a"
         let text = format!("{MINIMAL}status = \"\"\n");
         let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
         let a = account(&s, "222222222222");
-        assert_eq!((a.state, a.state_listed, a.status), (AccountState::Active, true, None));
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Active, true, None)
+        );
     }
 
     #[test]
@@ -258,10 +261,13 @@ name = "a"
 
     #[test]
     fn seed_and_empty_first_page_are_read_and_the_seed_can_be_overridden() {
-        let text = format!("seed = 42\n{}", MINIMAL.replace(
-            "management_account = \"111111111111\"\n",
-            "management_account = \"111111111111\"\nempty_first_page = true\n",
-        ));
+        let text = format!(
+            "seed = 42\n{}",
+            MINIMAL.replace(
+                "management_account = \"111111111111\"\n",
+                "management_account = \"111111111111\"\nempty_first_page = true\n",
+            )
+        );
         let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
         assert_eq!(s.seed(), Some(42));
         assert!(s.org.empty_first_page);
@@ -287,6 +293,9 @@ name = "a"
             .flat_map(|a| a.root.mfa.iter().map(|d| d.serial.as_str()))
             .collect();
         assert!(!serials.is_empty());
-        assert!(serials.iter().all(|m| !m.chars().any(char::is_control)), "{serials:?}");
+        assert!(
+            serials.iter().all(|m| !m.chars().any(char::is_control)),
+            "{serials:?}"
+        );
     }
 }

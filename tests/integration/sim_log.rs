@@ -32,7 +32,10 @@ fn an_unimplemented_operation_is_logged_and_counts_as_a_non_read_call() {
     assert_eq!(call["caller_account"], "111111111111");
     assert_eq!(call["status"], 400);
     assert_eq!(call["error"], "InvalidAction");
-    assert_eq!(call["mutating"], false, "the mutating flag keeps its meaning");
+    assert_eq!(
+        call["mutating"], false,
+        "the mutating flag keeps its meaning"
+    );
     let non_read: Vec<_> = sim
         .non_read_calls()
         .iter()
@@ -54,10 +57,16 @@ fn malformed_foreign_and_non_post_requests_are_logged_with_what_they_sent() {
         sim.post(&m, &headers, body).0
     };
     assert_eq!(json("AWSOrganizationsV20161128.CloseAccount", "{}"), 400);
-    assert_eq!(json("AWSOrganizationsV20161128.ListAccounts", "{not json"), 400);
+    assert_eq!(
+        json("AWSOrganizationsV20161128.ListAccounts", "{not json"),
+        400
+    );
     assert_eq!(json("AmazonSQS.ListQueues", "{}"), 400);
     let (status, _) = sim.post(&m, &[], "Action=GetCallerIdentity");
-    assert_eq!(status, 400, "no Version: not a request the simulator understands");
+    assert_eq!(
+        status, 400,
+        "no Version: not a request the simulator understands"
+    );
     let (status, _) = sim.query(&m, STS, "GetSessionToken", &[]);
     assert_eq!(status, 400);
     let status = match ureq::get(&format!("{}/bucket?policy", sim.url())).call() {
@@ -98,7 +107,12 @@ fn malformed_foreign_and_non_post_requests_are_logged_with_what_they_sent() {
         .collect();
     assert_eq!(
         non_read,
-        ["CloseAccount", "ListQueues", "GetSessionToken", "GET /bucket"],
+        [
+            "CloseAccount",
+            "ListQueues",
+            "GetSessionToken",
+            "GET /bucket"
+        ],
         "only the read-only allow-list is exempt"
     );
 }
@@ -159,7 +173,10 @@ fn seed_of(url: &str) -> (Value, Value) {
             .into_json()
             .expect("JSON")
     };
-    (get("/_sim/seed")["seed"].clone(), get("/_sim/state")["seed"].clone())
+    (
+        get("/_sim/seed")["seed"].clone(),
+        get("/_sim/state")["seed"].clone(),
+    )
 }
 
 #[test]
@@ -201,7 +218,10 @@ fn the_same_seed_replays_session_keys_and_probabilistic_throttling() {
             })
             .collect();
         let outcomes: Vec<u16> = (0..24)
-            .map(|_| sim.query(&sim.management(), STS, "GetCallerIdentity", &[]).0)
+            .map(|_| {
+                sim.query(&sim.management(), STS, "GetCallerIdentity", &[])
+                    .0
+            })
             .collect();
         (sim.seed(), keys, outcomes)
     };

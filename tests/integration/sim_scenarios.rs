@@ -2,6 +2,7 @@
 //! wire-level scenario options (Status apart from State, empty first pages, IAM paging and its
 //! faults, hostile names) do what they say.
 
+use crate::support::cli::{report, reports, rootsweep, Csv};
 use crate::support::scenario::{org, ENABLED};
 use crate::support::sim::{xml_text, Sim};
 use rootsweep::sim::{Scenario, ScenarioError};
@@ -142,7 +143,10 @@ state = "PENDING_CLOSURE"
     assert_eq!(fields("222222222203"), (Some(json!("ACTIVE")), None));
     assert_eq!(
         fields("222222222204"),
-        (Some(json!("PENDING_CLOSURE")), Some(json!("PENDING_CLOSURE")))
+        (
+            Some(json!("PENDING_CLOSURE")),
+            Some(json!("PENDING_CLOSURE"))
+        )
     );
     // The account without a listed State behaves as its Status says: no root session.
     let arn = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
@@ -150,10 +154,16 @@ state = "PENDING_CLOSURE"
         &sim.management(),
         "2011-06-15",
         "AssumeRoot",
-        &[("TargetPrincipal", "222222222202"), ("TaskPolicyArn.arn", arn)],
+        &[
+            ("TargetPrincipal", "222222222202"),
+            ("TaskPolicyArn.arn", arn),
+        ],
     );
     assert_eq!(status, 403, "{body}");
-    assert_eq!(sim.state()["accounts"]["222222222202"]["state"], "SUSPENDED");
+    assert_eq!(
+        sim.state()["accounts"]["222222222202"]["state"],
+        "SUSPENDED"
+    );
 }
 
 #[test]
@@ -281,5 +291,43 @@ fn hostile_account_names_are_returned_byte_for_byte_json_escaped() {
     ] {
         assert_eq!(listed(&page, id)["Name"], name);
         assert_eq!(sim.state()["accounts"][id]["name"], name);
+    }
+}
+
+#[test]
+fn rootsweep_audit_follows_iam_markers_over_one_item_pages() {
+    let sim = iam_paged("");
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["audit"]);
+    assert!(
+        [0, 4].contains(&run.code),
+        "audit failed\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    let row = csv.account("222222222222");
+    assert_eq!(
+        (
+            row["mfa_devices"].as_str(),
+            row["access_keys"].as_str(),
+            row["signing_certificates"].as_str()
+        ),
+        ("2", "2", "2"),
+        "{row:?}"
+    );
+    for op in [
+        "ListMFADevices",
+        "ListAccessKeys",
+        "ListSigningCertificates",
+    ] {
+        let pages = sim
+            .calls()
+            .iter()
+            .filter(|c| {
+                c["operation"] == op && c["account"] == "222222222222" && c["status"] == 200
+            })
+            .count();
+        assert!(pages >= 2, "{op}: {pages} page(s) read");
     }
 }

@@ -90,7 +90,10 @@ impl Sim {
                 }
             }
             if let Ok(Some(status)) = child.try_wait() {
-                panic!("rootsweep sim serve exited early with {status} ({})", seed_note());
+                panic!(
+                    "rootsweep sim serve exited early with {status} ({})",
+                    seed_note()
+                );
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
@@ -161,7 +164,10 @@ impl Sim {
     pub fn sessions(&self) -> Vec<Value> {
         match self.get("sessions") {
             Value::Array(sessions) => sessions,
-            other => panic!("/_sim/sessions is not an array: {other} (seed={})", self.seed),
+            other => panic!(
+                "/_sim/sessions is not an array: {other} (seed={})",
+                self.seed
+            ),
         }
     }
 
@@ -230,16 +236,26 @@ impl Sim {
             Err(e) => panic!("POST {}: {e} (seed={})", self.url, self.seed),
         };
         let status = response.status();
-        let text = response
-            .into_string()
-            .unwrap_or_else(|e| panic!("POST {}: unreadable body: {e} (seed={})", self.url, self.seed));
+        let text = response.into_string().unwrap_or_else(|e| {
+            panic!(
+                "POST {}: unreadable body: {e} (seed={})",
+                self.url, self.seed
+            )
+        });
         (status, text)
     }
 
     /// An awsQuery call (STS `2011-06-15` or IAM `2010-05-08`) with form-encoded `params`.
-    pub fn query(&self, signer: &Signer, version: &str, action: &str, params: &[(&str, &str)]) -> (u16, String) {
+    pub fn query(
+        &self,
+        signer: &Signer,
+        version: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> (u16, String) {
         let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("Action", action).append_pair("Version", version);
+        form.append_pair("Action", action)
+            .append_pair("Version", version);
         for (k, v) in params {
             form.append_pair(k, v);
         }
@@ -270,7 +286,11 @@ impl Sim {
             "AssumeRoot",
             &[("TargetPrincipal", account), ("TaskPolicyArn.arn", &arn)],
         );
-        assert_eq!(status, 200, "AssumeRoot {account}: {xml} (seed={})", self.seed);
+        assert_eq!(
+            status, 200,
+            "AssumeRoot {account}: {xml} (seed={})",
+            self.seed
+        );
         let key = xml_text(&xml, "AccessKeyId")
             .unwrap_or_else(|| panic!("no AccessKeyId in {xml} (seed={})", self.seed));
         Signer {
