@@ -48,7 +48,7 @@ pub struct Sim {
     access_key: String,
     secret: String,
     scenario: PathBuf,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Sim {
@@ -71,13 +71,17 @@ impl Sim {
         let (key, secret) = parsed.management_access_key();
         let (access_key, secret) = (key.to_string(), secret.to_string());
         let ready = dir.path().join("ready");
+        // The simulator's stderr (its `seed=` line, any warning) goes to a file shown on failure,
+        // so passing tests stay quiet.
+        let log = dir.path().join("stderr.log");
+        let stderr = std::fs::File::create(&log).expect("simulator stderr file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rootsweep"));
         cmd.args(["sim", "serve", "--scenario"])
             .arg(&scenario)
             .args(["--listen", "127.0.0.1:0", "--ready-file"])
             .arg(&ready)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(stderr);
         if let Some(seed) = replay_seed() {
             cmd.args(["--seed", &seed.to_string()]);
         }
@@ -91,15 +95,17 @@ impl Sim {
             }
             if let Ok(Some(status)) = child.try_wait() {
                 panic!(
-                    "rootsweep sim serve exited early with {status} ({})",
-                    seed_note()
+                    "rootsweep sim serve exited early with {status} ({}): {}",
+                    seed_note(),
+                    std::fs::read_to_string(&log).unwrap_or_default()
                 );
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
                 panic!(
-                    "rootsweep sim serve did not write its ready file within 10 s ({})",
-                    seed_note()
+                    "rootsweep sim serve did not write its ready file within 10 s ({}): {}",
+                    seed_note(),
+                    std::fs::read_to_string(&log).unwrap_or_default()
                 );
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -118,7 +124,7 @@ impl Sim {
             access_key,
             secret,
             scenario,
-            _dir: dir,
+            dir,
         }
     }
 
@@ -308,8 +314,10 @@ impl Sim {
 impl Drop for Sim {
     fn drop(&mut self) {
         if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.path().join("stderr.log"));
             eprintln!(
-                "simulator seed={seed}; replay with {SEED_ENV}={seed}",
+                "simulator seed={seed}; replay with {SEED_ENV}={seed}\nsimulator stderr:\n{}",
+                log.unwrap_or_default(),
                 seed = self.seed
             );
         }
