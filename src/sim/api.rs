@@ -60,6 +60,13 @@ pub(crate) const IAM_OPERATIONS: &[&str] = &[
     "GetAccountSummary",
 ];
 
+/// IAM operations that page with `Marker`/`IsTruncated`.
+pub(crate) const IAM_LIST_OPERATIONS: &[&str] = &[
+    "ListMFADevices",
+    "ListAccessKeys",
+    "ListSigningCertificates",
+];
+
 /// Organizations operations the simulator implements.
 pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[
     "DescribeOrganization",

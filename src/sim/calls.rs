@@ -1,4 +1,5 @@
-//! The call log: one append-only record per request, served at `/_sim/calls`.
+//! The call log: one append-only record per request that reaches the AWS endpoint (unknown
+//! operations and malformed requests included), served at `/_sim/calls`.
 
 use serde::Serialize;
 use std::sync::Mutex;
@@ -8,7 +9,9 @@ use std::time::Instant;
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct CallRecord {
     pub seq: u64,
-    pub service: &'static str,
+    /// `sts`, `iam`, `organizations`, a foreign `X-Amz-Target` prefix, or `unknown`.
+    pub service: String,
+    /// Operation name as sent (`<METHOD> <path>` for a request that is not a POST).
     pub operation: String,
     pub caller: String,
     pub caller_account: Option<String>,
@@ -16,6 +19,9 @@ pub(crate) struct CallRecord {
     pub task_policy: Option<&'static str>,
     pub status: u16,
     pub error: Option<String>,
+    /// Whether the operation is one of the simulated credential changes. Kept for readers of
+    /// the log; tests should list calls outside a read-only allow-list instead, which also
+    /// catches operations the simulator does not implement.
     pub mutating: bool,
     /// Milliseconds since the simulator started, when the call was answered.
     pub at_ms: u64,

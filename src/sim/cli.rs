@@ -15,4 +15,8 @@ pub struct ServeArgs {
     /// Write the base URL here (atomically) once the server accepts connections.
     #[arg(long, value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
+    /// Seed of every random decision (throttle and fault probabilities, session keys); wins
+    /// over the scenario's `seed`. Without either, a random seed is picked and printed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }

@@ -8,15 +8,18 @@ use super::faults::{CallKey, Shaping};
 use super::model::{AccessKey, FaultAction};
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
-use super::state::{request_id, World};
+use super::state::World;
 use super::{iam, organizations, sts};
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
 const JSON_TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
+
+/// Service name logged for requests that name no service the simulator knows.
+const UNKNOWN_SERVICE: &str = "unknown";
 
 /// Everything a request handler needs.
 pub(crate) struct Sim {
@@ -112,44 +115,60 @@ fn reset() -> Response {
     Response::new(Body::from_stream(failing))
 }
 
+/// A POST the simulator cannot run, with what it said about itself for the call log.
+struct Rejected {
+    protocol: Protocol,
+    /// Service as sent: a simulated service's name, a foreign target prefix, or `unknown`.
+    service: String,
+    /// Operation as sent (empty when the request names none).
+    op: String,
+    err: ApiError,
+}
+
 /// Parses the protocol, service, operation and parameters of a POST.
 fn parse(
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(Protocol, Service, String, Params), (Protocol, ApiError)> {
+) -> Result<(Protocol, Service, String, Params), Rejected> {
     if let Some(target) = headers.get("x-amz-target") {
-        let target = target.to_str().unwrap_or_default();
-        let op = target
-            .strip_prefix(JSON_TARGET_PREFIX)
-            .filter(|op| ORGANIZATIONS_OPERATIONS.contains(op))
-            .ok_or_else(|| {
-                (
-                    Protocol::Json,
-                    ApiError::new(
-                        400,
-                        "UnknownOperationException",
-                        format!("Unknown operation {target}"),
-                    ),
-                )
-            })?;
+        let target = String::from_utf8_lossy(target.as_bytes()).into_owned();
+        let (service, op) = match target.strip_prefix(JSON_TARGET_PREFIX) {
+            Some(op) => (Service::Organizations.as_str().to_string(), op.to_string()),
+            None => match target.split_once('.') {
+                Some((prefix, op)) => (prefix.to_string(), op.to_string()),
+                None => (UNKNOWN_SERVICE.to_string(), target.clone()),
+            },
+        };
+        let reject = |err| Rejected {
+            protocol: Protocol::Json,
+            service: service.clone(),
+            op: op.clone(),
+            err,
+        };
+        if !target.starts_with(JSON_TARGET_PREFIX)
+            || !ORGANIZATIONS_OPERATIONS.contains(&op.as_str())
+        {
+            return Err(reject(ApiError::new(
+                400,
+                "UnknownOperationException",
+                format!("Unknown operation {target}"),
+            )));
+        }
         let params = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Object(Default::default())
         } else {
             serde_json::from_slice(body).map_err(|e| {
-                (
-                    Protocol::Json,
-                    ApiError::new(
-                        400,
-                        "SerializationException",
-                        format!("Invalid JSON body: {e}"),
-                    ),
-                )
+                reject(ApiError::new(
+                    400,
+                    "SerializationException",
+                    format!("Invalid JSON body: {e}"),
+                ))
             })?
         };
         return Ok((
             Protocol::Json,
             Service::Organizations,
-            op.to_string(),
+            op,
             Params::Json(params),
         ));
     }
@@ -167,27 +186,91 @@ fn parse(
         _ => {
             let msg = "Not an AWS request this simulator understands: expected an X-Amz-Target header \
                        (Organizations awsJson1.1) or a form body with Action and Version 2011-06-15 (STS) or 2010-05-08 (IAM)";
-            return Err((
-                Protocol::Query(STS_NS),
-                ApiError::new(400, "MissingAction", msg),
-            ));
+            return Err(Rejected {
+                protocol: Protocol::Query(STS_NS),
+                service: UNKNOWN_SERVICE.to_string(),
+                op: action.unwrap_or_default(),
+                err: ApiError::new(400, "MissingAction", msg),
+            });
         }
     };
     let protocol = Protocol::Query(ns);
-    let action = action.ok_or_else(|| {
-        (
+    let Some(action) = action else {
+        return Err(Rejected {
             protocol,
-            ApiError::new(400, "MissingAction", "Missing Action"),
-        )
-    })?;
+            service: service.as_str().to_string(),
+            op: String::new(),
+            err: ApiError::new(400, "MissingAction", "Missing Action"),
+        });
+    };
     if Service::of_operation(&action) != Some(service) {
         let msg = format!(
             "Could not find operation {action} for version {}",
             version.unwrap_or_default()
         );
-        return Err((protocol, ApiError::new(400, "InvalidAction", msg)));
+        return Err(Rejected {
+            protocol,
+            service: service.as_str().to_string(),
+            op: action,
+            err: ApiError::new(400, "InvalidAction", msg),
+        });
     }
     Ok((protocol, service, action, Params::Query(pairs)))
+}
+
+/// A call-log record for `op` with nothing known yet about the caller or the outcome.
+fn record(service: String, op: &str) -> CallRecord {
+    CallRecord {
+        seq: 0,
+        service,
+        mutating: is_mutating(op),
+        operation: op.to_string(),
+        caller: String::new(),
+        caller_account: None,
+        account: None,
+        task_policy: None,
+        status: 0,
+        error: None,
+        at_ms: 0,
+    }
+}
+
+/// The access key id a request is signed with and that key's account, read without checking
+/// the signature, for logging requests that fail before identification.
+fn signer(sim: &Sim, headers: &HeaderMap) -> (String, Option<String>) {
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let Ok(key) = access_key_id(auth) else {
+        return (String::new(), None);
+    };
+    let account = match sim.world.callers.get(key) {
+        Some(c) => Some(c.account.clone()),
+        None => {
+            let state = sim.world.lock();
+            state
+                .sessions
+                .get(key)
+                .map(|s| sim.world.accounts[s.account].id.clone())
+        }
+    };
+    (key.to_string(), account)
+}
+
+/// Answers a request that is not a POST (the simulator speaks no REST protocol), logging it as
+/// `<METHOD> <path>` unless the query string names an `Action`.
+pub(crate) fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    let action = uri.query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "Action")
+            .map(|(_, v)| v.into_owned())
+    });
+    let op = action.unwrap_or_else(|| format!("{method} {}", uri.path()));
+    let mut rec = record(UNKNOWN_SERVICE.to_string(), &op);
+    (rec.caller, rec.caller_account) = signer(sim, headers);
+    let msg = "The simulator accepts POSTed AWS API calls; GET /_sim/state or /_sim/calls to inspect it.\n";
+    let mut response = Response::new(Body::from(msg));
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    let err = ApiError::new(405, "MethodNotAllowed", msg.trim_end());
+    finish(sim, rec, response, Some(&err))
 }
 
 fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (String, ApiError)> {
@@ -222,24 +305,17 @@ fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (
 
 /// Handles one AWS API request end to end.
 pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Response {
-    let rid = request_id();
+    let rid = sim.world.dice.request_id();
     let (protocol, service, op, params) = match parse(headers, body) {
         Ok(parsed) => parsed,
-        Err((protocol, err)) => return protocol.error(&err, &rid),
+        Err(rejected) => {
+            let mut rec = record(rejected.service, &rejected.op);
+            (rec.caller, rec.caller_account) = signer(sim, headers);
+            let response = rejected.protocol.error(&rejected.err, &rid);
+            return finish(sim, rec, response, Some(&rejected.err));
+        }
     };
-    let mut record = CallRecord {
-        seq: 0,
-        service: service.as_str(),
-        mutating: is_mutating(&op),
-        operation: op.clone(),
-        caller: String::new(),
-        caller_account: None,
-        account: None,
-        task_policy: None,
-        status: 0,
-        error: None,
-        at_ms: 0,
-    };
+    let mut record = record(service.as_str().to_string(), &op);
     let who = match identify(sim, headers, protocol) {
         Ok(who) => who,
         Err((key, err)) => {
@@ -288,6 +364,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         tokio::time::sleep(delay).await;
     }
     let mut truncate = false;
+    let mut truncated_without_marker = false;
     match sim.shaping.fault(&key) {
         None => {}
         Some(FaultAction::Error {
@@ -310,8 +387,14 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         }
         Some(FaultAction::Truncate) => truncate = true,
         Some(FaultAction::AddAccessKey) => add_access_key(world, record.account.as_deref()),
+        Some(FaultAction::TruncatedNoMarker) => truncated_without_marker = true,
     }
-    let req = Request { op, params, who };
+    let req = Request {
+        op,
+        params,
+        who,
+        truncated_without_marker,
+    };
     let outcome = match (protocol, service) {
         (Protocol::Json, _) => {
             organizations::handle(world, &req).map(|v| v.to_string().into_bytes())

@@ -1,9 +1,9 @@
 //! Latency, throttling and fault injection: decides, per call, what the scenario does to it.
 
 use super::api::Service;
+use super::dice::Dice;
 use super::model::{Fault, FaultAction, Latency, Throttle};
-use rand::Rng;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What identifies a call for latency, throttle and fault rules.
@@ -36,11 +36,17 @@ pub(crate) struct Shaping {
     buckets: Mutex<Vec<Bucket>>,
     faults: Vec<Fault>,
     counters: Mutex<Vec<Counter>>,
+    dice: Arc<Dice>,
 }
 
 impl Shaping {
-    /// Rules from a scenario.
-    pub(crate) fn new(latency: Latency, throttles: Vec<Throttle>, faults: Vec<Fault>) -> Shaping {
+    /// Rules from a scenario; probabilities draw from `dice`.
+    pub(crate) fn new(
+        latency: Latency,
+        throttles: Vec<Throttle>,
+        faults: Vec<Fault>,
+        dice: Arc<Dice>,
+    ) -> Shaping {
         let now = Instant::now();
         let buckets = throttles
             .iter()
@@ -55,6 +61,7 @@ impl Shaping {
             buckets: Mutex::new(buckets),
             counters: Mutex::new(vec![Counter::default(); faults.len()]),
             faults,
+            dice,
         }
     }
 
@@ -74,12 +81,11 @@ impl Shaping {
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        let mut rng = rand::thread_rng();
         for (rule, bucket) in self.throttles.iter().zip(buckets.iter_mut()) {
             if rule.target != key.operation && rule.target != key.service.as_str() {
                 continue;
             }
-            if rule.probability.is_some_and(|p| rng.gen_bool(p)) {
+            if rule.probability.is_some_and(|p| self.dice.chance(p)) {
                 return true;
             }
             if let Some(rps) = rule.rps {
@@ -102,7 +108,6 @@ impl Shaping {
             return None;
         }
         let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        let mut rng = rand::thread_rng();
         for (rule, counter) in self.faults.iter().zip(counters.iter_mut()) {
             if !matches(rule, key) {
                 continue;
@@ -111,7 +116,7 @@ impl Shaping {
             if counter.matched <= rule.after || rule.times.is_some_and(|t| counter.fired >= t) {
                 continue;
             }
-            if rule.probability >= 1.0 || rng.gen_bool(rule.probability.max(0.0)) {
+            if self.dice.chance(rule.probability) {
                 counter.fired += 1;
                 return Some(rule.action.clone());
             }
@@ -145,6 +150,10 @@ mod tests {
         }
     }
 
+    fn shaping(latency: Latency, throttles: Vec<Throttle>, faults: Vec<Fault>) -> Shaping {
+        Shaping::new(latency, throttles, faults, Arc::new(Dice::new(7)))
+    }
+
     fn key(account: &str) -> CallKey<'_> {
         CallKey {
             service: Service::Iam,
@@ -156,7 +165,7 @@ mod tests {
 
     #[test]
     fn fault_fires_after_the_let_through_calls_and_at_most_times() {
-        let s = Shaping::new(Latency::new(), vec![], vec![rule(1, Some(2))]);
+        let s = shaping(Latency::new(), vec![], vec![rule(1, Some(2))]);
         let fired: Vec<bool> = (0..5)
             .map(|_| s.fault(&key("333333333333")).is_some())
             .collect();
@@ -165,7 +174,7 @@ mod tests {
 
     #[test]
     fn fault_ignores_other_accounts_and_caller_matchers_skip_session_keys() {
-        let s = Shaping::new(Latency::new(), vec![], vec![rule(0, None)]);
+        let s = shaping(Latency::new(), vec![], vec![rule(0, None)]);
         assert!(s.fault(&key("444444444444")).is_none());
         let mut by_caller = rule(0, None);
         by_caller.account = None;
@@ -180,7 +189,7 @@ mod tests {
             rps: Some(2.0),
             probability: None,
         };
-        let s = Shaping::new(Latency::new(), vec![t], vec![]);
+        let s = shaping(Latency::new(), vec![t], vec![]);
         let throttled = (0..4).filter(|_| s.throttled(&key("333333333333"))).count();
         assert_eq!(throttled, 2);
     }
@@ -188,7 +197,24 @@ mod tests {
     #[test]
     fn operation_latency_wins_over_service_latency() {
         let latency = Latency::from([("iam".to_string(), 40), ("ListMFADevices".to_string(), 5)]);
-        let s = Shaping::new(latency, vec![], vec![]);
+        let s = shaping(latency, vec![], vec![]);
         assert_eq!(s.latency(&key("1")), Some(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn probabilistic_throttles_replay_identically_under_the_same_seed() {
+        let run = |seed: u64| {
+            let t = Throttle {
+                target: "iam".into(),
+                rps: None,
+                probability: Some(0.5),
+            };
+            let s = Shaping::new(Latency::new(), vec![t], vec![], Arc::new(Dice::new(seed)));
+            (0..64)
+                .map(|_| s.throttled(&key("333333333333")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(11), run(11));
+        assert_ne!(run(11), run(12));
     }
 }

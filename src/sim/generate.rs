@@ -1,13 +1,15 @@
 //! Deterministic generation of large organizations from `[generate]` ratios.
+//!
+//! Used by `validate`; imports only `model`, `raw` and `source`.
 
 use super::model::*;
 use super::raw::RawGenerate;
-use super::scenario::{ScenarioError, Source};
-use super::validate::{ratio, DEFAULT_DATE};
+use super::source::{ScenarioError, Source};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 use time::Duration;
+use toml::Spanned;
 
 /// Share of generated accounts having each kind of credential.
 pub(crate) struct Ratios {
@@ -141,6 +143,8 @@ pub(crate) fn organization(
                 name: format!("generated-{n:05}"),
                 email: format!("generated-{n:05}@example.com"),
                 id,
+                status: state.legacy_status(),
+                state_listed: true,
                 state,
                 parent,
                 root,
@@ -148,4 +152,15 @@ pub(crate) fn organization(
         })
         .collect();
     (ous, accounts)
+}
+
+/// A share between 0 and 1 (absent = 0).
+fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64, ScenarioError> {
+    match p {
+        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
+            Err(src.error(p.span(), key, "must be between 0 and 1"))
+        }
+        Some(p) => Ok(*p.get_ref()),
+        None => Ok(0.0),
+    }
 }

@@ -40,10 +40,13 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
         world.org.partition.as_str(),
         account.id
     );
-    let page_size = world.org.iam_page_size;
+    let paging = Paging {
+        size: world.org.iam_page_size,
+        drop_marker: req.truncated_without_marker,
+    };
     let mut state = world.lock();
     let root = &mut state.roots[session.account];
-    root_operation(&req.op, &req.params, root, &arn, &account.id, page_size)
+    root_operation(&req.op, &req.params, root, &arn, &account.id, paging)
 }
 
 fn organizations_features(world: &World, account: &str) -> Result<Xml, ApiError> {
@@ -83,11 +86,20 @@ fn no_such(message: String) -> ApiError {
     ApiError::coded("NoSuchEntity", message)
 }
 
+/// How IAM lists are cut into pages.
+#[derive(Clone, Copy)]
+struct Paging {
+    /// Largest page the server sends, whatever `MaxItems` asks.
+    size: usize,
+    /// Say `IsTruncated=true` and leave `Marker` out (a fault).
+    drop_marker: bool,
+}
+
 /// Writes one page of a list: `<{list}>` members, `IsTruncated`, `Marker`.
 fn list<T>(
     x: &mut Xml,
     params: &Params,
-    page_size: usize,
+    paging: Paging,
     list: &str,
     items: &[T],
     mut member: impl FnMut(&mut Xml, &T),
@@ -97,13 +109,17 @@ fn list<T>(
         Ok(Some(n)) if (1..=1000).contains(&n) => n as usize,
         _ => return Err(ApiError::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
     };
-    let (chunk, next) = page(items, params.str("Marker"), max.min(page_size))
+    let (chunk, next) = page(items, params.str("Marker"), max.min(paging.size))
         .ok_or_else(|| ApiError::new(400, "ValidationError", "Invalid Marker"))?;
     x.start(list);
     for item in chunk {
         x.start("member");
         member(x, item);
         x.end("member");
+    }
+    if paging.drop_marker {
+        x.end(list).bool("IsTruncated", true);
+        return Ok(());
     }
     x.end(list).bool("IsTruncated", next.is_some());
     if let Some(marker) = next {
@@ -134,7 +150,7 @@ fn root_operation(
     root: &mut RootUser,
     arn: &str,
     id: &str,
-    page_size: usize,
+    paging: Paging,
 ) -> Result<Xml, ApiError> {
     let mut x = Xml::new();
     match op {
@@ -168,18 +184,11 @@ fn root_operation(
             login_profile(&mut x, &lp);
             root.login_profile = Some(lp);
         }
-        "ListMFADevices" => list(
-            &mut x,
-            params,
-            page_size,
-            "MFADevices",
-            &root.mfa,
-            |x, d| {
-                x.text("UserName", ROOT_NAME)
-                    .text("SerialNumber", &d.serial)
-                    .date("EnableDate", d.enabled);
-            },
-        )?,
+        "ListMFADevices" => list(&mut x, params, paging, "MFADevices", &root.mfa, |x, d| {
+            x.text("UserName", ROOT_NAME)
+                .text("SerialNumber", &d.serial)
+                .date("EnableDate", d.enabled);
+        })?,
         "DeactivateMFADevice" => {
             let serial = required(params, "SerialNumber")?;
             let pos = root
@@ -218,7 +227,7 @@ fn root_operation(
         "ListAccessKeys" => list(
             &mut x,
             params,
-            page_size,
+            paging,
             "AccessKeyMetadata",
             &root.access_keys,
             |x, k| {
@@ -257,7 +266,7 @@ fn root_operation(
         "ListSigningCertificates" => list(
             &mut x,
             params,
-            page_size,
+            paging,
             "Certificates",
             &root.signing_certificates,
             |x, c| {
@@ -289,7 +298,7 @@ fn root_operation(
                 .text("UserName", ROOT_NAME)
                 .text("UserId", id)
                 .text("Arn", arn)
-                .date("CreateDate", super::validate::DEFAULT_DATE);
+                .date("CreateDate", super::model::DEFAULT_DATE);
             if let Some(used) = root
                 .login_profile
                 .as_ref()

@@ -1,4 +1,5 @@
-//! `/_sim/state`: the organization and every root user's credentials as JSON, for tests.
+//! `/_sim/state`: the organization, every root user's credentials and the run's seed as JSON,
+//! for tests.
 
 use super::model::RootUser;
 use super::query::iso8601;
@@ -27,7 +28,7 @@ pub(crate) fn state(world: &World) -> Value {
             json!({ "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": a.parent, "root": root_json(root) }),
         );
     }
-    json!({ "organization": organization, "accounts": accounts })
+    json!({ "seed": world.dice.seed(), "organization": organization, "accounts": accounts })
 }
 
 fn root_json(r: &RootUser) -> Value {

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod calls;
 mod cli;
+mod dice;
 mod dispatch;
 mod faults;
 mod generate;
@@ -19,13 +20,15 @@ mod raw;
 mod request;
 mod scenario;
 mod server;
+mod source;
 mod state;
 mod sts;
 mod validate;
 
 pub use cli::ServeArgs;
-pub use scenario::{Scenario, ScenarioError};
+pub use scenario::Scenario;
 pub use server::{RunningServer, Server};
+pub use source::ScenarioError;
 
 use std::path::Path;
 
@@ -58,15 +61,20 @@ pub fn management_credentials(scenario: &Scenario) -> (&str, &str) {
     scenario.management_access_key()
 }
 
-/// `rootsweep sim serve`: load, listen, announce the URL, serve until SIGINT/SIGTERM.
+/// `rootsweep sim serve`: load, listen, announce the seed (stderr) and the URL (stdout), serve
+/// until SIGINT/SIGTERM.
 pub async fn serve(args: &ServeArgs) -> Result<(), SimError> {
-    let scenario = Scenario::load(&args.scenario)?;
+    let mut scenario = Scenario::load(&args.scenario)?;
+    if let Some(seed) = args.seed {
+        scenario = scenario.with_seed(seed);
+    }
     let server = Server::start(scenario, args.listen)
         .await
         .map_err(|source| SimError::Bind {
             addr: args.listen,
             source,
         })?;
+    eprintln!("seed={}", server.seed());
     let url = server.url();
     if let Some(path) = &args.ready_file {
         write_atomically(path, &format!("{url}\n")).map_err(|source| SimError::ReadyFile {

@@ -1,7 +1,11 @@
 //! The validated organization model a scenario describes: plain data, no I/O, no wire formats.
 
 use std::collections::HashMap;
+use time::macros::datetime;
 use time::OffsetDateTime;
+
+/// Date used when a scenario leaves a timestamp out.
+pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
 
 /// AWS partition of the simulated organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +61,9 @@ impl AccountState {
             .find(|(s, _)| *s == self)
             .map_or("ACTIVE", |(_, n)| n)
     }
+
+    /// Every deprecated `Status` value.
+    pub const LEGACY_STATUSES: [&'static str; 3] = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"];
 
     /// The deprecated `Status` value, when one exists.
     pub fn legacy_status(self) -> Option<&'static str> {
@@ -114,6 +121,8 @@ pub struct Organization {
     pub delegated_administrators: Vec<(String, String)>,
     /// Maximum items per IAM list page.
     pub iam_page_size: usize,
+    /// Whether account listings start with an empty page that carries a `NextToken`.
+    pub empty_first_page: bool,
 }
 
 /// Long-term credentials the simulator recognises.
@@ -149,8 +158,13 @@ pub struct Account {
     pub name: String,
     /// Account email.
     pub email: String,
-    /// Lifecycle state.
+    /// Lifecycle state (what AssumeRoot and `/_sim/state` go by).
     pub state: AccountState,
+    /// Whether listings carry `State` (a scenario's `state = ""` leaves it out).
+    pub state_listed: bool,
+    /// The deprecated `Status` as listed, independent of `state` when the scenario says so;
+    /// None leaves it out.
+    pub status: Option<&'static str>,
     /// Parent (root or OU id).
     pub parent: String,
     /// Root user credentials.
@@ -247,6 +261,8 @@ pub enum FaultAction {
     Truncate,
     /// Add an active access key to the account's root, then proceed.
     AddAccessKey,
+    /// An IAM list page that says `IsTruncated=true` but carries no `Marker`.
+    TruncatedNoMarker,
 }
 
 /// A fault injection rule.

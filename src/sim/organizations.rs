@@ -1,7 +1,7 @@
 //! Organizations (awsJson1.1): the read-only operations an auditor needs.
 
 use super::api::ApiError;
-use super::page::page;
+use super::page::{first_page_token, page};
 use super::request::{Params, Request, Who};
 use super::state::World;
 use serde_json::{json, Value};
@@ -29,7 +29,15 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
         return Err(denied());
     }
     let p = &req.params;
+    let starts_empty = world.org.empty_first_page && p.str("NextToken").is_none();
     match req.op.as_str() {
+        "ListAccounts" | "ListAccountsForParent" if starts_empty => {
+            if req.op == "ListAccountsForParent" {
+                parent_param(world, p, "ParentId")?;
+            }
+            max_results(p)?;
+            Ok(json!({ "Accounts": [], "NextToken": first_page_token() }))
+        }
         "ListAccounts" => {
             let all: Vec<usize> = (0..world.accounts.len()).collect();
             paged(p, "Accounts", &all, |i| account_json(world, *i))
@@ -156,6 +164,15 @@ fn parent_param<'a>(world: &World, p: &'a Params, name: &str) -> Result<&'a str,
     }
 }
 
+/// `MaxResults` (1-20, default 20).
+fn max_results(p: &Params) -> Result<usize, ApiError> {
+    match p.int("MaxResults") {
+        Ok(None) => Ok(20),
+        Ok(Some(n)) if (1..=20).contains(&n) => Ok(n as usize),
+        _ => Err(ApiError::new(400, "InvalidInputException", "You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.")),
+    }
+}
+
 /// One page of `items` under `key`, with `NextToken` when more remain.
 fn paged<T>(
     p: &Params,
@@ -163,11 +180,7 @@ fn paged<T>(
     items: &[T],
     render: impl Fn(&T) -> Value,
 ) -> Result<Value, ApiError> {
-    let max = match p.int("MaxResults") {
-        Ok(None) => 20,
-        Ok(Some(n)) if (1..=20).contains(&n) => n as usize,
-        _ => return Err(ApiError::new(400, "InvalidInputException", "You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.")),
-    };
+    let max = max_results(p)?;
     let (chunk, next) = page(items, p.str("NextToken"), max).ok_or_else(|| {
         ApiError::new(
             400,
@@ -209,13 +222,17 @@ fn account_json(world: &World, idx: usize) -> Value {
         "Arn": world.org_arn("account", &a.id),
         "Email": a.email,
         "Name": a.name,
-        "State": a.state.as_str(),
         "JoinedMethod": if a.id == world.org.management_account { "INVITED" } else { "CREATED" },
         "JoinedTimestamp": 1_577_836_800,
         "Paths": [world.paths[idx]],
     });
-    if let (Some(status), Some(obj)) = (a.state.legacy_status(), v.as_object_mut()) {
-        obj.insert("Status".into(), json!(status));
+    if let Some(obj) = v.as_object_mut() {
+        if a.state_listed {
+            obj.insert("State".into(), json!(a.state.as_str()));
+        }
+        if let Some(status) = a.status {
+            obj.insert("Status".into(), json!(status));
+        }
     }
     v
 }

@@ -18,6 +18,11 @@ pub(crate) fn page<'a, T>(
     Some((&items[start..end], next))
 }
 
+/// A token that leads to the first page (for a listing that starts with an empty page).
+pub(crate) fn first_page_token() -> String {
+    encode(0)
+}
+
 fn encode(offset: usize) -> String {
     // A checksum so that a token from another listing or a typo is rejected, not misread.
     format!("{PREFIX}{offset:x}-{:x}", checksum(offset))
@@ -55,6 +60,12 @@ mod tests {
         }
         assert_eq!(seen, items);
         assert!(page(&items, Some("garbage"), 20).is_none());
+        let (first, _) = page(&items, Some(&first_page_token()), 20).expect("valid token");
+        assert_eq!(
+            first,
+            &items[..20],
+            "the first-page token restarts at the beginning"
+        );
         assert!(page(&items, Some("rsw1-5-0"), 20).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! The scenario file as written on disk: serde structs with spans, before validation.
 //!
-//! Nothing here interprets values; `scenario.rs` validates and converts them.
+//! Nothing here interprets values; `validate.rs` checks and converts them. Every key is
+//! described in `tests/scenarios/README.md`.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +25,8 @@ pub(crate) struct RawScenario {
     pub throttle: Vec<RawThrottle>,
     #[serde(default)]
     pub faults: Vec<RawFault>,
+    /// `seed`: seeds every random decision (throttle and fault probabilities, session keys).
+    pub seed: Option<u64>,
 }
 
 /// `[organization]`.
@@ -42,7 +45,11 @@ pub(crate) struct RawOrganization {
     pub iam_features: Vec<Spanned<String>>,
     #[serde(default)]
     pub delegated_administrators: Vec<RawDelegatedAdmin>,
+    /// Largest IAM list page (ListMFADevices, ListAccessKeys, ListSigningCertificates).
     pub iam_page_size: Option<Spanned<usize>>,
+    /// ListAccounts / ListAccountsForParent answer the first request with no accounts and a
+    /// `NextToken` that leads to the real first page.
+    pub empty_first_page: Option<bool>,
 }
 
 /// One entry of `delegated_administrators`.
@@ -79,7 +86,11 @@ pub(crate) struct RawAccount {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// `State`; `""` leaves it out of listings (the account then behaves as `status` says).
     pub state: Option<Spanned<String>>,
+    /// The deprecated `Status` as listed, independent of `state`; `""` leaves it out. Absent:
+    /// derived from `state` (none for PENDING_ACTIVATION and CLOSED).
+    pub status: Option<Spanned<String>>,
     pub ou: Option<Spanned<String>>,
     #[serde(default)]
     pub root: RawRoot,

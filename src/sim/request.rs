@@ -80,4 +80,6 @@ pub(crate) struct Request {
     pub op: String,
     pub params: Params,
     pub who: Who,
+    /// A fault asks for an IAM list page that says `IsTruncated=true` with no `Marker`.
+    pub truncated_without_marker: bool,
 }

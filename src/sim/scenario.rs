@@ -1,39 +1,16 @@
-//! Scenario files: loading, error reporting with file/line/key, and the built-in demo.
+//! Scenario files: loading and the built-in demo; this module owns the public type.
 //!
-//! Validation of individual values lives in `validate.rs`; this module owns the public type.
+//! Imports point one way: `raw` (serde) → `validate` (values, with `generate` for `[generate]`)
+//! → here. Error locations come from `source`, which imports none of them.
 
 use super::model::{Account, Caller, Fault, Latency, Organization, Ou, Throttle};
 use super::raw::RawScenario;
-use std::ops::Range;
+use super::source::{ScenarioError, Source};
+use super::validate::{self, Validated};
 use std::path::Path;
 
 /// The built-in demo scenario (also shipped as `tests/scenarios/demo.toml`).
 const DEMO_TOML: &str = include_str!("../../tests/scenarios/demo.toml");
-
-/// A scenario file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("cannot read scenario file {file}: {source}")]
-    Io {
-        /// File name.
-        file: String,
-        /// Underlying error.
-        source: std::io::Error,
-    },
-    /// The file is malformed or describes an impossible organization.
-    #[error("{file}:{line}: key `{key}`: {message}")]
-    Invalid {
-        /// File name.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// Offending key.
-        key: String,
-        /// What is wrong.
-        message: String,
-    },
-}
 
 /// A validated organization scenario.
 #[derive(Debug, Clone)]
@@ -46,6 +23,8 @@ pub struct Scenario {
     pub(crate) latency: Latency,
     pub(crate) throttles: Vec<Throttle>,
     pub(crate) faults: Vec<Fault>,
+    /// Seed of every random decision the simulator makes; None = pick one at start.
+    pub(crate) seed: Option<u64>,
 }
 
 impl Scenario {
@@ -66,12 +45,43 @@ impl Scenario {
             text,
         };
         let raw: RawScenario = toml::from_str(text).map_err(|e| src.parse_error(&e))?;
-        super::validate::scenario(raw, &src)
+        let Validated {
+            org,
+            callers,
+            ous,
+            accounts,
+            latency,
+            throttles,
+            faults,
+            seed,
+        } = validate::scenario(raw, &src)?;
+        Ok(Scenario {
+            source: source_name.to_string(),
+            org,
+            callers,
+            ous,
+            accounts,
+            latency,
+            throttles,
+            faults,
+            seed,
+        })
     }
 
     /// The built-in sample organization.
     pub fn demo() -> Scenario {
         Self::from_toml_str(DEMO_TOML, "demo.toml").expect("the bundled demo scenario is valid")
+    }
+
+    /// Replaces the scenario's `seed` (the `sim serve --seed` flag wins over the file).
+    pub fn with_seed(mut self, seed: u64) -> Scenario {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// The `seed` the scenario asks for, if any.
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
     }
 
     /// Name of the file this scenario came from.
@@ -99,102 +109,10 @@ impl Scenario {
     }
 }
 
-/// Where scenario text came from, for error messages.
-pub(crate) struct Source<'a> {
-    pub file: &'a str,
-    pub text: &'a str,
-}
-
-impl Source<'_> {
-    /// 1-based line of a byte offset.
-    pub(crate) fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
-    }
-
-    /// A validation error at `span`.
-    pub(crate) fn error(
-        &self,
-        span: Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> ScenarioError {
-        ScenarioError::Invalid {
-            file: self.file.to_string(),
-            line: self.line_of(span.start),
-            key: key.to_string(),
-            message: message.into(),
-        }
-    }
-
-    /// Converts a TOML deserialization error, recovering the key it is about.
-    fn parse_error(&self, err: &toml::de::Error) -> ScenarioError {
-        let span = err.span().unwrap_or(0..0);
-        let message = err.message().trim().to_string();
-        let names_key = ["unknown field", "missing field", "duplicate key"]
-            .iter()
-            .any(|m| message.contains(m));
-        let key = names_key
-            .then(|| backticked(&message))
-            .flatten()
-            .or_else(|| self.key_before(span.start))
-            .or_else(|| self.ident_at(span.start))
-            .unwrap_or_else(|| "?".to_string());
-        ScenarioError::Invalid {
-            file: self.file.to_string(),
-            line: self.line_of(span.start),
-            key,
-            message,
-        }
-    }
-
-    /// The key of `key = <value at offset>` on the same line.
-    fn key_before(&self, offset: usize) -> Option<String> {
-        let offset = offset.min(self.text.len());
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let prefix = self.text.get(line_start..offset)?.trim_end();
-        let prefix = prefix.strip_suffix('=')?.trim_end();
-        let key: String = prefix
-            .chars()
-            .rev()
-            .take_while(|c| is_key_char(*c))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        (!key.is_empty()).then(|| key.trim_matches('"').to_string())
-    }
-
-    /// The bare key starting at `offset`.
-    fn ident_at(&self, offset: usize) -> Option<String> {
-        let key: String = self
-            .text
-            .get(offset..)?
-            .chars()
-            .take_while(|c| is_key_char(*c))
-            .collect();
-        (!key.is_empty()).then_some(key)
-    }
-}
-
-fn is_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '"')
-}
-
-/// The first `quoted` word of a serde message (`unknown field `x``).
-fn backticked(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    Some(message[start..start + len].to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::model::{AccountState, FaultAction};
 
     const MINIMAL: &str = r#"
 [organization]
@@ -282,5 +200,102 @@ name = "a"
         let demo = Scenario::demo();
         assert!(demo.accounts.len() >= 12);
         assert_eq!(demo.ous.len(), 2);
+    }
+
+    fn account<'a>(s: &'a Scenario, id: &str) -> &'a Account {
+        s.accounts
+            .iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("account {id} missing"))
+    }
+
+    #[test]
+    fn status_can_differ_from_state_and_is_derived_when_absent() {
+        let text = format!(
+            "{MINIMAL}state = \"SUSPENDED\"\nstatus = \"ACTIVE\"\n\
+             [[accounts]]\nid = \"333333333333\"\nstate = \"PENDING_CLOSURE\"\n\
+             [[accounts]]\nid = \"444444444444\"\nstate = \"CLOSED\"\n"
+        );
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Suspended, true, Some("ACTIVE"))
+        );
+        assert_eq!(account(&s, "333333333333").status, Some("PENDING_CLOSURE"));
+        assert_eq!(account(&s, "444444444444").status, None);
+    }
+
+    #[test]
+    fn empty_state_is_left_out_and_the_account_behaves_as_its_status_says() {
+        let text = format!("{MINIMAL}state = \"\"\nstatus = \"SUSPENDED\"\n");
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Suspended, false, Some("SUSPENDED"))
+        );
+        let text = format!("{MINIMAL}status = \"\"\n");
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        let a = account(&s, "222222222222");
+        assert_eq!(
+            (a.state, a.state_listed, a.status),
+            (AccountState::Active, true, None)
+        );
+    }
+
+    #[test]
+    fn unknown_status_and_misplaced_truncated_no_marker_are_rejected() {
+        let (_, key, _) = invalid(&format!("{MINIMAL}status = \"CLOSED\"\n"));
+        assert_eq!(key, "status");
+        let fault = "[[faults]]\naction = \"truncated-no-marker\"\n";
+        let (_, key, message) = invalid(&format!("{MINIMAL}{fault}"));
+        assert_eq!(key, "operation");
+        assert!(message.contains("ListMFADevices"), "{message}");
+        let (_, key, _) = invalid(&format!("{MINIMAL}{fault}operation = \"GetUser\"\n"));
+        assert_eq!(key, "operation");
+        let ok = format!("{MINIMAL}{fault}operation = \"ListAccessKeys\"\n");
+        let s = Scenario::from_toml_str(&ok, "t.toml").expect("valid");
+        assert_eq!(s.faults[0].action, FaultAction::TruncatedNoMarker);
+    }
+
+    #[test]
+    fn seed_and_empty_first_page_are_read_and_the_seed_can_be_overridden() {
+        let text = format!(
+            "seed = 42\n{}",
+            MINIMAL.replace(
+                "management_account = \"111111111111\"\n",
+                "management_account = \"111111111111\"\nempty_first_page = true\n",
+            )
+        );
+        let s = Scenario::from_toml_str(&text, "t.toml").expect("valid");
+        assert_eq!(s.seed(), Some(42));
+        assert!(s.org.empty_first_page);
+        assert_eq!(s.with_seed(7).seed(), Some(7));
+        let plain = Scenario::from_toml_str(MINIMAL, "t.toml").expect("valid");
+        assert_eq!(plain.seed(), None);
+        assert!(!plain.org.empty_first_page);
+    }
+
+    #[test]
+    fn hostile_names_scenario_keeps_control_characters_and_formulas_verbatim() {
+        let text = include_str!("../../tests/scenarios/hostile-names.toml");
+        let s = Scenario::from_toml_str(text, "hostile-names.toml").expect("valid");
+        assert_eq!(account(&s, "333333333301").name, "=HYPERLINK(\"x\")");
+        assert_eq!(
+            account(&s, "333333333302").name,
+            "\u{1b}[31mred\u{1b}[0m\u{7}"
+        );
+        assert_eq!(account(&s, "333333333303").name, "harmless\roverwritten");
+        let serials: Vec<&str> = s
+            .accounts
+            .iter()
+            .flat_map(|a| a.root.mfa.iter().map(|d| d.serial.as_str()))
+            .collect();
+        assert!(!serials.is_empty());
+        assert!(
+            serials.iter().all(|m| !m.chars().any(char::is_control)),
+            "{serials:?}"
+        );
     }
 }

@@ -1,14 +1,15 @@
 //! The HTTP server: one loopback port for STS, IAM and Organizations plus `/_sim` introspection.
 
 use super::calls::CallLog;
-use super::dispatch::{handle, Sim};
+use super::dice::Dice;
+use super::dispatch::{handle, refuse, Sim};
 use super::faults::Shaping;
 use super::introspect;
 use super::scenario::Scenario;
 use super::state::World;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -23,22 +24,29 @@ pub struct Server;
 /// A simulator serving on a local port.
 pub struct RunningServer {
     addr: SocketAddr,
+    seed: u64,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
     /// Binds `addr` (port 0 picks a free port) and serves `scenario` in the background.
+    ///
+    /// Random decisions draw from the scenario's `seed`, or from a fresh one when it names
+    /// none; [`RunningServer::seed`] tells which.
     pub async fn start(scenario: Scenario, addr: SocketAddr) -> std::io::Result<RunningServer> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
+        let seed = scenario.seed.unwrap_or_else(Dice::fresh_seed);
+        let dice = Arc::new(Dice::new(seed));
         let sim = Arc::new(Sim {
-            world: World::new(&scenario),
+            world: World::new(&scenario, dice.clone()),
             shaping: Shaping::new(
                 scenario.latency.clone(),
                 scenario.throttles.clone(),
                 scenario.faults.clone(),
+                dice,
             ),
             calls: CallLog::default(),
             shutdown: shutdown.clone(),
@@ -47,6 +55,7 @@ impl Server {
             .route("/_sim/state", get(state))
             .route("/_sim/calls", get(calls))
             .route("/_sim/sessions", get(sessions))
+            .route("/_sim/seed", get(seed_json))
             .fallback(aws)
             .with_state(sim);
         let mut signal = shutdown;
@@ -57,7 +66,12 @@ impl Server {
                 })
                 .await
         });
-        Ok(RunningServer { addr, stop, task })
+        Ok(RunningServer {
+            addr,
+            seed,
+            stop,
+            task,
+        })
     }
 }
 
@@ -65,6 +79,11 @@ impl RunningServer {
     /// Base URL, e.g. `http://127.0.0.1:4567`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The seed every random decision of this run draws from.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The bound address.
@@ -117,6 +136,11 @@ async fn state(State(sim): State<Arc<Sim>>) -> Response {
     ([("content-type", "application/json")], body).into_response()
 }
 
+async fn seed_json(State(sim): State<Arc<Sim>>) -> Response {
+    let body = serde_json::json!({ "seed": sim.world.dice.seed() }).to_string();
+    ([("content-type", "application/json")], body).into_response()
+}
+
 async fn calls(State(sim): State<Arc<Sim>>) -> Response {
     ([("content-type", "application/json")], sim.calls.to_json()).into_response()
 }
@@ -129,12 +153,12 @@ async fn sessions(State(sim): State<Arc<Sim>>) -> Response {
 async fn aws(
     State(sim): State<Arc<Sim>>,
     method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     if method != Method::POST {
-        let msg = "The simulator accepts POSTed AWS API calls; GET /_sim/state or /_sim/calls to inspect it.\n";
-        return (StatusCode::METHOD_NOT_ALLOWED, msg).into_response();
+        return refuse(&sim, &method, &uri, &headers);
     }
     handle(&sim, &headers, &body).await
 }

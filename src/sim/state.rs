@@ -1,12 +1,11 @@
 //! Runtime state: the immutable organization directory plus the root credentials and sessions
 //! that calls change. The mutex is held only for the duration of one operation's bookkeeping.
 
+use super::dice::Dice;
 use super::model::{Account, Caller, Organization, Ou, RootUser};
 use super::scenario::Scenario;
-use rand::distributions::{Alphanumeric, Distribution, Uniform};
-use rand::Rng;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use time::OffsetDateTime;
 
 /// The root-task policies of `sts:AssumeRoot`.
@@ -107,12 +106,14 @@ pub(crate) struct World {
     pub accounts: Vec<Account>,
     pub paths: Vec<String>,
     pub index: HashMap<String, usize>,
+    /// The run's seeded randomness (session credentials, request ids).
+    pub dice: Arc<Dice>,
     mutable: Mutex<Mutable>,
 }
 
 impl World {
-    /// Builds the world from a scenario.
-    pub(crate) fn new(scenario: &Scenario) -> World {
+    /// Builds the world from a scenario; random values draw from `dice`.
+    pub(crate) fn new(scenario: &Scenario, dice: Arc<Dice>) -> World {
         let mut accounts = scenario.accounts.clone();
         let roots = accounts
             .iter_mut()
@@ -139,6 +140,7 @@ impl World {
             ous,
             accounts,
             paths,
+            dice,
             mutable: Mutex::new(Mutable {
                 roots,
                 sessions: HashMap::new(),
@@ -202,29 +204,9 @@ impl World {
         policy: TaskPolicy,
         expires: OffsetDateTime,
     ) -> (String, String, Session) {
-        let mut rng = rand::thread_rng();
-        let upper = Uniform::from(0..36u8);
-        let key: String = "ASIA"
-            .chars()
-            .chain((0..16).map(|_| {
-                let v = upper.sample(&mut rng);
-                char::from(if v < 10 { b'0' + v } else { b'A' + v - 10 })
-            }))
-            .collect();
-        let secret: String = (&mut rng)
-            .sample_iter(&Alphanumeric)
-            .take(40)
-            .map(char::from)
-            .collect();
-        let token: String = "IQoJb3JpZ2luX2VjE"
-            .chars()
-            .chain(
-                (&mut rng)
-                    .sample_iter(&Alphanumeric)
-                    .take(300)
-                    .map(char::from),
-            )
-            .collect();
+        let key = format!("ASIA{}", self.dice.upper(16));
+        let secret = self.dice.alphanumeric(40);
+        let token = format!("IQoJb3JpZ2luX2VjE{}", self.dice.alphanumeric(300));
         let session = Session {
             account,
             policy,
@@ -251,18 +233,4 @@ fn container_path(org: &Organization, ous: &[Ou], parent: &str) -> String {
         path.push('/');
     }
     path
-}
-
-/// A random request id in UUID form.
-pub(crate) fn request_id() -> String {
-    let v: u128 = rand::thread_rng().gen();
-    let h = format!("{v:032x}");
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
 }

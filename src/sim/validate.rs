@@ -1,25 +1,35 @@
 //! Turns the raw scenario file into the validated model, rejecting bad values with file/line/key.
+//!
+//! Imports `raw`, `model`, `source` and `generate`; never `scenario`, which wraps the result.
 
-use super::api::{default_status, Service};
+use super::api::{default_status, Service, IAM_LIST_OPERATIONS};
 use super::model::*;
 use super::raw::*;
-use super::scenario::{Scenario, ScenarioError, Source};
+use super::source::{ScenarioError, Source};
 use std::collections::{HashMap, HashSet};
 use time::format_description::well_known::Rfc3339;
-use time::macros::datetime;
 use time::OffsetDateTime;
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// Date used when a scenario leaves a timestamp out.
-pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
+/// The validated parts of a scenario, before `scenario.rs` names its source.
+pub(crate) struct Validated {
+    pub org: Organization,
+    pub callers: Vec<Caller>,
+    pub ous: Vec<Ou>,
+    pub accounts: Vec<Account>,
+    pub latency: Latency,
+    pub throttles: Vec<Throttle>,
+    pub faults: Vec<Fault>,
+    pub seed: Option<u64>,
+}
 
 /// The IAM centralized root access features.
 const IAM_FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 /// Validates a whole scenario.
-pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
+pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> {
     let mut org = organization(&raw.organization, src)?;
     let mut callers = Vec::new();
     let mut keys = HashSet::new();
@@ -113,6 +123,8 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
                 name: "management".into(),
                 email: org.management_email.clone(),
                 state: AccountState::Active,
+                state_listed: true,
+                status: AccountState::Active.legacy_status(),
                 parent: org.root_id.clone(),
                 root: RootUser::default(),
             },
@@ -154,8 +166,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
         .map(|f| fault(f, src))
         .collect::<Result<Vec<_>>>()?;
     org.iam_page_size = org.iam_page_size.max(1);
-    Ok(Scenario {
-        source: src.file.to_string(),
+    Ok(Validated {
         org,
         callers,
         ous,
@@ -163,6 +174,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Scenario> {
         latency,
         throttles,
         faults,
+        seed: raw.seed,
     })
 }
 
@@ -239,6 +251,7 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         ));
     }
     let management_account = account_id(&o.management_account, "management_account", src)?;
+    let empty_first_page = o.empty_first_page.unwrap_or(false);
     let iam_page_size = match &o.iam_page_size {
         Some(p) if *p.get_ref() == 0 => {
             return Err(src.error(p.span(), "iam_page_size", "must be at least 1"))
@@ -260,17 +273,48 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         iam_features: o.iam_features.iter().map(|f| f.get_ref().clone()).collect(),
         delegated_administrators: delegated,
         iam_page_size,
+        empty_first_page,
     })
 }
 
 fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> Result<Account> {
     let id = account_id(&a.id, "id", src)?;
-    let state = match &a.state {
-        None => AccountState::Active,
+    let status = match &a.status {
+        None => None,
+        Some(s) if s.get_ref().is_empty() => Some(None),
+        Some(s) => match AccountState::LEGACY_STATUSES
+            .iter()
+            .find(|n| *n == s.get_ref())
+        {
+            Some(n) => Some(Some(*n)),
+            None => {
+                return Err(src.error(
+                    s.span(),
+                    "status",
+                    format!(
+                        "unknown account status {:?} (ACTIVE, SUSPENDED, PENDING_CLOSURE, or \"\" to leave it out)",
+                        s.get_ref()
+                    ),
+                ))
+            }
+        },
+    };
+    let (state, state_listed) = match &a.state {
+        None => (AccountState::Active, true),
+        // No `State` on the wire: the account behaves as its `Status` says (ACTIVE by default).
+        Some(s) if s.get_ref().is_empty() => {
+            let from_status = status.flatten().and_then(|n| {
+                AccountState::ALL
+                    .iter()
+                    .find(|(_, name)| *name == n)
+                    .map(|(st, _)| *st)
+            });
+            (from_status.unwrap_or(AccountState::Active), false)
+        }
         Some(s) => AccountState::ALL
             .iter()
             .find(|(_, n)| n == s.get_ref())
-            .map(|(st, _)| *st)
+            .map(|(st, _)| (*st, true))
             .ok_or_else(|| {
                 src.error(
                     s.span(),
@@ -279,6 +323,7 @@ fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> 
                 )
             })?,
     };
+    let status = status.unwrap_or_else(|| state.legacy_status());
     let parent = match &a.ou {
         None => org.root_id.clone(),
         Some(ou) if *ou.get_ref() == org.root_id || ous.iter().any(|o| o.id == *ou.get_ref()) => {
@@ -297,6 +342,8 @@ fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> 
             .unwrap_or_else(|| format!("{id}@example.com")),
         id,
         state,
+        state_listed,
+        status,
         parent,
         root,
     })
@@ -432,12 +479,32 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "hang" => FaultAction::Hang,
         "truncate" => FaultAction::Truncate,
         "add-access-key" => FaultAction::AddAccessKey,
+        "truncated-no-marker" => {
+            let list_op = f
+                .operation
+                .as_ref()
+                .filter(|op| IAM_LIST_OPERATIONS.contains(&op.get_ref().as_str()));
+            if list_op.is_none() {
+                return Err(src.error(
+                    f.operation
+                        .as_ref()
+                        .or(f.action.as_ref())
+                        .map_or(0..0, |s| s.span()),
+                    "operation",
+                    format!(
+                        "action \"truncated-no-marker\" needs operation = one of {}",
+                        IAM_LIST_OPERATIONS.join(", ")
+                    ),
+                ));
+            }
+            FaultAction::TruncatedNoMarker
+        }
         other => {
             return Err(src.error(
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, truncated-no-marker)"
                 ),
             ))
         }
@@ -524,16 +591,6 @@ fn probability(p: Option<&Spanned<f64>>, src: &Source<'_>) -> Result<Option<f64>
         }
         Some(p) => Ok(Some(*p.get_ref())),
         None => Ok(None),
-    }
-}
-
-pub(crate) fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64> {
-    match p {
-        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
-            Err(src.error(p.span(), key, "must be between 0 and 1"))
-        }
-        Some(p) => Ok(*p.get_ref()),
-        None => Ok(0.0),
     }
 }
 

@@ -2,7 +2,7 @@
 //! errors included, and its parsed JSON output is compared with the scenario.
 
 use crate::support::sim::Sim;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::process::Command;
 
 const DEMO: &str = include_str!("../scenarios/demo.toml");
@@ -715,4 +715,134 @@ fn aws_cli_v1_understands_every_simulated_operation_and_error() {
             .all(|c| c["task_policy"].is_string() && c["account"].is_string()),
         "{mutating:?}"
     );
+}
+
+/// Accounts whose `Status` differs from `State` or lacks one of them, hostile names, an empty
+/// first ListAccounts page, one-item IAM pages and a page truncated without a `Marker`.
+fn wire_quirks_scenario() -> String {
+    let hostile = include_str!("../scenarios/hostile-names.toml");
+    let hostile_accounts = &hostile[hostile
+        .find("# Eligible: a spreadsheet formula")
+        .expect("hostile-names.toml lists its accounts after this comment")..];
+    crate::support::scenario::org(
+        &format!(
+            "{}\nempty_first_page = true\niam_page_size = 1",
+            crate::support::scenario::ENABLED
+        ),
+        &format!(
+            r#"{hostile_accounts}
+[[accounts]]
+id = "222222222201"
+name = "suspended-but-status-active"
+state = "SUSPENDED"
+status = "ACTIVE"
+
+[[accounts]]
+id = "222222222202"
+name = "status-only"
+state = ""
+status = "SUSPENDED"
+
+[[accounts]]
+id = "222222222203"
+name = "paged"
+[accounts.root]
+mfa = [{{ kind = "virtual", name = "phone" }}, {{ kind = "fido", name = "key" }}, {{ kind = "hardware", serial = "GAHT22222203" }}]
+access_keys = [{{ id = "AKIAPAGEDROOTKEY0001" }}, {{ id = "AKIAPAGEDROOTKEY0002" }}]
+signing_certificates = [{{ id = "CERTPAGED00000000000000000000001" }}, {{ id = "CERTPAGED00000000000000000000002" }}]
+
+[[faults]]
+account = "222222222203"
+operation = "ListSigningCertificates"
+action = "truncated-no-marker"
+times = 1
+"#
+        ),
+    )
+}
+
+#[test]
+fn aws_cli_v1_follows_empty_pages_and_marker_pages_and_reads_status_apart_from_state() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&wire_quirks_scenario());
+    let m = management(&sim);
+    for extra in [&[][..], &["--page-size", "2"][..]] {
+        let mut args = vec!["organizations", "list-accounts"];
+        args.extend_from_slice(extra);
+        let out = aws(&sim, &m, &args).ok();
+        let accounts = out["Accounts"].as_array().expect("Accounts");
+        assert_eq!(
+            accounts.len(),
+            8,
+            "list-accounts {extra:?} follows the empty first page: {out}"
+        );
+        let find = |id: &str| {
+            accounts
+                .iter()
+                .find(|a| a["Id"] == id)
+                .unwrap_or_else(|| panic!("{id} missing: {out}"))
+        };
+        let suspended = find("222222222201");
+        assert_eq!(
+            (&suspended["State"], &suspended["Status"]),
+            (&json!("SUSPENDED"), &json!("ACTIVE"))
+        );
+        let status_only = find("222222222202");
+        assert!(status_only.get("State").is_none(), "{status_only}");
+        assert_eq!(status_only["Status"], "SUSPENDED");
+        assert_eq!(find("333333333301")["Name"], "=HYPERLINK(\"x\")");
+        assert_eq!(find("333333333302")["Name"], "\u{1b}[31mred\u{1b}[0m\u{7}");
+        assert_eq!(find("333333333303")["Name"], "harmless\roverwritten");
+    }
+    let first = aws(
+        &sim,
+        &m,
+        &["organizations", "list-accounts", "--max-items", "1"],
+    )
+    .ok();
+    assert_eq!(
+        ids(&first, "Accounts", "Id").len(),
+        1,
+        "--max-items 1 reaches past the empty page: {first}"
+    );
+
+    let s = assume_root(&sim, "222222222203", AUDIT);
+    for extra in [&[][..], &["--page-size", "1"][..]] {
+        let mut args = vec!["iam", "list-mfa-devices"];
+        args.extend_from_slice(extra);
+        let mfa = aws(&sim, &s, &args).ok();
+        assert_eq!(
+            ids(&mfa, "MFADevices", "SerialNumber"),
+            [
+                "arn:aws:iam::222222222203:mfa/phone",
+                "arn:aws:iam::222222222203:u2f/root/key",
+                "GAHT22222203"
+            ],
+            "list-mfa-devices {extra:?} follows Marker over one-item pages"
+        );
+    }
+    let keys = aws(&sim, &s, &["iam", "list-access-keys", "--page-size", "1"]).ok();
+    assert_eq!(
+        ids(&keys, "AccessKeyMetadata", "AccessKeyId"),
+        ["AKIAPAGEDROOTKEY0001", "AKIAPAGEDROOTKEY0002"]
+    );
+    // IsTruncated=true without a Marker: the CLI's paginator has no token to follow and stops
+    // after the first page without an error, exactly the silent loss a client must not copy.
+    let cut = aws(&sim, &s, &["iam", "list-signing-certificates"]).ok();
+    assert_eq!(
+        ids(&cut, "Certificates", "CertificateId"),
+        ["CERTPAGED00000000000000000000001"]
+    );
+    let whole = aws(&sim, &s, &["iam", "list-signing-certificates"]).ok();
+    assert_eq!(ids(&whole, "Certificates", "CertificateId").len(), 2);
+
+    aws(&sim, &m, &["iam", "delete-user", "--user-name", "bob"]).err("InvalidAction");
+    let non_read: Vec<_> = sim
+        .non_read_calls()
+        .iter()
+        .map(|c| c["operation"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(non_read, ["DeleteUser"], "the unimplemented call is logged");
 }

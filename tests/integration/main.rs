@@ -13,5 +13,6 @@ mod policy;
 mod preflight;
 mod security;
 mod signals;
+mod sim_log;
 mod sim_scenarios;
 mod support;
