@@ -10,6 +10,7 @@ mod faults;
 mod filters;
 mod policy;
 mod preflight;
+mod retries;
 mod security;
 mod signals;
 mod sim_scenarios;
