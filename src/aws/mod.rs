@@ -414,6 +414,7 @@ mod tests {
     use aws_smithy_types::error::ErrorMetadata;
     use std::cell::Cell;
 
+    /// What a real call's future yields: the SDK's own (large) error type, unboxed.
     type Sent = Result<(), SdkError<DeleteLoginProfileError, HttpResponse>>;
 
     /// An `Aws` that never reaches a network: every test call is a closure.
@@ -430,6 +431,7 @@ mod tests {
         Aws::connect(&settings, cancel.clone()).await
     }
 
+    #[allow(clippy::result_large_err)] // the shape every SDK call returns
     fn failure(code: &str, status: u16) -> Sent {
         let meta = ErrorMetadata::builder()
             .code(code)
@@ -445,6 +447,7 @@ mod tests {
         ))
     }
 
+    #[allow(clippy::result_large_err)] // the shape every SDK call returns
     fn ok() -> Sent {
         Ok(())
     }

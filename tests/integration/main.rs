@@ -11,6 +11,7 @@ mod filters;
 mod pipeline;
 mod policy;
 mod preflight;
+mod retries;
 mod security;
 mod signals;
 mod sim_log;
