@@ -48,15 +48,7 @@ pub enum SimCommand {
     Serve(crate::sim::ServeArgs),
 }
 
-/// Output format on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Output {
-    /// Readable tables.
-    #[default]
-    Text,
-    /// The JSON report (audit, delete) or check list (preflight).
-    Json,
-}
+pub use crate::run::Output;
 
 /// What `--only` limits a delete to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

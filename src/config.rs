@@ -157,6 +157,19 @@ pub struct Config {
     pub exclude: Vec<String>,
 }
 
+impl Config {
+    /// The part of the settings the pipeline uses.
+    pub fn run_settings(&self) -> crate::run::Settings {
+        crate::run::Settings {
+            concurrency: self.concurrency,
+            report_dir: self.report_dir.clone(),
+            accounts: self.accounts.clone(),
+            ous: self.ous.clone(),
+            exclude: self.exclude.clone(),
+        }
+    }
+}
+
 /// Parses config text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str) -> Result<FileConfig, ConfigError> {
     toml::from_str(text).map_err(|e| {

@@ -112,7 +112,7 @@ pub async fn root(
         .clone()
         .context("preflight found no organization")?;
     let env = Env {
-        config: ctx.config.clone(),
+        config: ctx.config.run_settings(),
         cancel: ctx.cancel.clone(),
         output: ctx.output,
         run: RunInfo {

@@ -1,4 +1,4 @@
-//! The JSON report beside each CSV: the same rows plus a run summary.
+//! The JSON report's run summary and counts (the document itself is `run::document`).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,26 +29,6 @@ pub struct RunInfo {
     pub incomplete_reason: Option<String>,
 }
 
-/// A report: run info, counts per verdict or outcome, and every row.
-#[derive(Debug, Serialize)]
-pub struct Report<'a, R: Serialize> {
-    /// The run.
-    #[serde(flatten)]
-    pub run: &'a RunInfo,
-    /// Rows per verdict (audit) or per outcome (delete).
-    pub counts: BTreeMap<String, usize>,
-    /// One row per account.
-    pub accounts: &'a [R],
-}
-
-/// Renders a report as pretty JSON.
-pub fn render<R: Serialize>(report: &Report<'_, R>) -> String {
-    let mut text =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
-}
-
 /// Counts values, e.g. verdicts or outcomes, for the summary.
 pub fn count<'a>(values: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
@@ -63,29 +43,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn report_has_summary_counts_and_rows() {
-        let run = RunInfo {
-            run_id: "r".into(),
-            rootsweep_version: "0.1.0",
-            caller: "arn:aws:iam::111111111111:user/admin".into(),
-            organization: "o-abc".into(),
-            partition: "aws".into(),
-            region: "us-east-1".into(),
-            started: "s".into(),
-            ended: "e".into(),
-            complete: true,
-            incomplete_reason: None,
-        };
-        let rows = vec!["eligible", "eligible", "blocked"];
-        let report = Report {
-            run: &run,
-            counts: count(rows.iter().copied()),
-            accounts: &rows,
-        };
-        let value: serde_json::Value = serde_json::from_str(&render(&report)).expect("json");
-        assert_eq!(value["counts"]["eligible"], 2);
-        assert_eq!(value["organization"], "o-abc");
-        assert_eq!(value["accounts"].as_array().map(Vec::len), Some(3));
-        assert!(value.get("incomplete_reason").is_none());
+    fn counts_each_value() {
+        let counts = count(["eligible", "eligible", "blocked"].into_iter());
+        assert_eq!(counts.get("eligible"), Some(&2));
+        assert_eq!(counts.get("blocked"), Some(&1));
+        assert_eq!(counts.len(), 2);
     }
 }

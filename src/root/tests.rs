@@ -6,8 +6,7 @@ use super::fake::{Failing, Fake, Root};
 use super::plan::Scope;
 use super::RootJob;
 use crate::cancel::Cancel;
-use crate::cli::Output;
-use crate::config::Config;
+use crate::run::Output;
 use crate::exit::Exit;
 use crate::report::json::RunInfo;
 use crate::root::api::RootSessions;
@@ -97,13 +96,10 @@ impl Run {
 
 fn env(dir: &std::path::Path, cancel: &Cancel, output: Output) -> Env {
     Env {
-        config: Config {
-            aws: Default::default(),
+        config: crate::run::Settings {
             concurrency: 2,
             report_dir: dir.to_path_buf(),
-            accounts: Vec::new(),
-            ous: Vec::new(),
-            exclude: Vec::new(),
+            ..Default::default()
         },
         cancel: cancel.clone(),
         output,

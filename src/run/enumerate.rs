@@ -3,7 +3,6 @@
 
 use super::directory::Directory;
 use crate::call::CallError;
-use crate::config::Config;
 use crate::model::Account;
 use crate::targets::{Selector, TargetError};
 use std::collections::{BTreeSet, HashMap};
@@ -41,7 +40,7 @@ pub struct Resolved {
 /// (this reads every page first), and every OU must exist (its subtree is walked).
 pub async fn resolve<D: Directory>(
     aws: &D,
-    config: &Config,
+    config: &super::Settings,
     management: &str,
 ) -> Result<Resolved, SelectError> {
     let mut selector = Selector {

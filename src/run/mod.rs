@@ -16,8 +16,6 @@ pub mod read;
 pub mod record;
 
 use crate::cancel::Cancel;
-use crate::cli::Output;
-use crate::config::Config;
 use crate::exit::{Exit, UsageError};
 use crate::report::json::{count, RunInfo};
 use crate::report::{file, rfc3339_system};
@@ -32,10 +30,35 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Output format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Output {
+    /// Readable tables.
+    #[default]
+    Text,
+    /// The JSON report (audit, delete) or check list (preflight).
+    Json,
+}
+
+/// The settings the pipeline uses (the rest of the configuration is the AWS edge's).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Accounts in flight at once.
+    pub concurrency: usize,
+    /// Report folder.
+    pub report_dir: PathBuf,
+    /// Account ids to target; empty = all.
+    pub accounts: Vec<String>,
+    /// OU subtrees to target; empty = all.
+    pub ous: Vec<String>,
+    /// Account ids never targeted.
+    pub exclude: Vec<String>,
+}
+
 /// What one run shares across its stages.
 pub struct Env {
-    /// Resolved settings (targets, concurrency, report folder).
-    pub config: Config,
+    /// Targets, concurrency, report folder.
+    pub config: Settings,
     /// Interruption.
     pub cancel: Cancel,
     /// Output format on stdout.

@@ -302,3 +302,29 @@ fn a_report_that_cannot_be_written_starts_no_further_account_and_says_where_the_
     );
     assert_eq!(sim.mutating_calls(), Vec::<Value>::new(), "nothing changed");
 }
+
+#[test]
+fn the_state_field_decides_not_the_deprecated_status_and_an_empty_first_page_is_followed() {
+    let suspended_but_status_active = r#"[[accounts]]
+id = "222222220005"
+name = "suspended"
+email = "s@example.com"
+state = "SUSPENDED"
+status = "ACTIVE"
+[accounts.root]
+login_profile = { created = "2021-01-01T00:00:00Z" }
+"#;
+    let sim = Sim::start_toml(&org(
+        &format!("{ENABLED}\nempty_first_page = true"),
+        &format!("{}{suspended_but_status_active}", eligible("222222220001")),
+    ));
+    let dir = reports();
+    rootsweep(&sim, dir.path(), &["audit"]).expect_code(0);
+    let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    assert_eq!(csv.rows.len(), 3, "every account, past the empty first page");
+    let row = csv.account("222222220005");
+    assert_eq!(row["state"], "SUSPENDED");
+    assert_eq!(row["verdict"], "skipped");
+    assert!(row["error"].contains("SUSPENDED, not ACTIVE"), "{row:?}");
+    assert_eq!(csv.account("222222220001")["verdict"], "eligible");
+}
