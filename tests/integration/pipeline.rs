@@ -321,7 +321,11 @@ login_profile = { created = "2021-01-01T00:00:00Z" }
     let dir = reports();
     rootsweep(&sim, dir.path(), &["audit"]).expect_code(0);
     let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
-    assert_eq!(csv.rows.len(), 3, "every account, past the empty first page");
+    assert_eq!(
+        csv.rows.len(),
+        3,
+        "every account, past the empty first page"
+    );
     let row = csv.account("222222220005");
     assert_eq!(row["state"], "SUSPENDED");
     assert_eq!(row["verdict"], "skipped");

@@ -143,7 +143,7 @@ fn sigterm_ends_a_throttled_delete_at_once_and_reports_the_account() {
 
     let csv = Csv::read(&report(dir.path(), "delete-", ".csv"));
     let stuck = csv.account(STUCK);
-    assert_eq!(stuck["outcome"], "failed", "{stuck:?}");
+    assert_eq!(stuck["outcome"], "interrupted", "{stuck:?}");
     assert_eq!(stuck["login_profile_deleted"], "no");
     assert!(
         stuck["error"].contains("DeleteLoginProfile: Interrupted: the run was interrupted"),
