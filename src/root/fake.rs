@@ -31,6 +31,7 @@ struct State {
     accounts: Vec<Account>,
     roots: BTreeMap<String, Root>,
     calls: Vec<(String, Option<String>)>,
+    latency: std::time::Duration,
 }
 
 /// An in-memory organization. Clones share state.
@@ -60,6 +61,12 @@ impl Fake {
             });
             s.roots.insert(id.into(), root);
         }
+        self
+    }
+
+    /// Every root-session call takes `latency` from now on.
+    pub fn with_latency(self, latency: std::time::Duration) -> Self {
+        self.lock().latency = latency;
         self
     }
 
@@ -133,7 +140,11 @@ pub struct Session {
 }
 
 impl Session {
-    fn root(&self, op: &'static str) -> Root {
+    async fn root(&self, op: &'static str) -> Root {
+        let latency = self.fake.lock().latency;
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
         self.fake.log(op, Some(&self.account));
         self.fake.root(&self.account)
     }
@@ -141,7 +152,7 @@ impl Session {
 
 impl RootRead for Session {
     async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
-        let root = self.root("GetLoginProfile");
+        let root = self.root("GetLoginProfile").await;
         if root.login_profile {
             Ok(Some(LoginProfile { created: None }))
         } else {
@@ -149,7 +160,7 @@ impl RootRead for Session {
         }
     }
     async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
-        let root = self.root("ListMFADevices");
+        let root = self.root("ListMFADevices").await;
         Ok(root
             .mfa
             .into_iter()
@@ -160,7 +171,7 @@ impl RootRead for Session {
             .collect())
     }
     async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
-        let root = self.root("ListAccessKeys");
+        let root = self.root("ListAccessKeys").await;
         Ok(root
             .keys
             .into_iter()
@@ -168,11 +179,11 @@ impl RootRead for Session {
             .collect())
     }
     async fn access_key_last_used(&self, _key: &str) -> Result<Option<DateTime>, CallError> {
-        self.root("GetAccessKeyLastUsed");
+        self.root("GetAccessKeyLastUsed").await;
         Ok(None)
     }
     async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
-        let root = self.root("ListSigningCertificates");
+        let root = self.root("ListSigningCertificates").await;
         Ok(root
             .certs
             .into_iter()
@@ -183,14 +194,14 @@ impl RootRead for Session {
             .collect())
     }
     async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
-        self.root("GetUser");
+        self.root("GetUser").await;
         Ok(None)
     }
 }
 
 impl RootChange for Session {
     async fn delete_login_profile(&self) -> Result<bool, CallError> {
-        let had = self.root("DeleteLoginProfile").login_profile;
+        let had = self.root("DeleteLoginProfile").await.login_profile;
         self.fake.edit(&self.account, |r| r.login_profile = false);
         if had {
             Ok(true)
@@ -199,7 +210,7 @@ impl RootChange for Session {
         }
     }
     async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
-        self.root("DeactivateMFADevice");
+        self.root("DeactivateMFADevice").await;
         let mut found = false;
         self.fake.edit(&self.account, |r| {
             found = r.mfa.iter().any(|s| s == serial);

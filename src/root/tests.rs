@@ -520,3 +520,85 @@ async fn change_stage_write_failing_starts_no_further_account() {
         "no account changed beyond those recorded"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_signal_during_the_read_stage_starts_no_new_account_and_reports_every_one() {
+    let fake = Fake::default();
+    for i in 0..8 {
+        fake.clone()
+            .account(&format!("2222222200{i:02}"), eligible());
+    }
+    let fake = fake.with_latency(std::time::Duration::from_millis(100));
+    let cancel = Cancel::default();
+    let signal = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        signal.cancel(false);
+    });
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        Mode::Read,
+        Scope::ALL,
+        &yes(),
+        &cancel,
+        Output::Json,
+    )
+    .await;
+    assert_eq!(run.finished.exit, Exit::Interrupted);
+    let doc: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(doc["accounts"].as_array().map(Vec::len), Some(8));
+    assert_eq!(doc["complete"], false);
+    let skipped = doc["counts"]["skipped"].as_u64().unwrap_or(0);
+    assert!(
+        skipped >= 4,
+        "accounts after the signal were not read: {doc}"
+    );
+    let assumed = fake
+        .calls()
+        .iter()
+        .filter(|(op, _)| op == "AssumeRoot")
+        .count() as u64;
+    assert_eq!(assumed + skipped, 8, "no account read after the signal");
+}
+
+#[tokio::test]
+async fn read_stage_write_failing_starts_no_further_account() {
+    let fake = Fake::default();
+    for i in 0..12 {
+        fake.clone()
+            .account(&format!("2222222200{i:02}"), eligible());
+    }
+    let cancel = Cancel::default();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = env(dir.path(), &cancel, Output::Text);
+    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let resolved = crate::run::enumerate::resolve(&fake, &env.config, &env.management_account)
+        .await
+        .expect("targets");
+    // Room for the header and about one row.
+    let mut recorder = crate::run::record::Recorder::<_, super::rows::AuditRow>::new(
+        "audit.csv".into(),
+        Full { room: 400 },
+    )
+    .expect("header fits");
+    let stage = crate::run::read::run(&job, &fake, &env, &resolved, &mut recorder).await;
+    assert!(recorder.failure().is_some());
+    assert_eq!(
+        stage.reads.len(),
+        12,
+        "every account is still in the record"
+    );
+    let read = stage.reads.iter().filter(|r| r.finding.is_ok()).count();
+    assert!(read <= 4, "{read} accounts read after the write failed");
+    let sessions = fake
+        .calls()
+        .iter()
+        .filter(|(op, _)| op == "AssumeRoot")
+        .count();
+    assert_eq!(sessions, read, "no session opened beyond those recorded");
+    assert!(stage.reads.iter().any(|r| matches!(
+        &r.finding,
+        Err(crate::model::SkipReason::Stopped(why)) if why.contains("could not be written")
+    )));
+}
