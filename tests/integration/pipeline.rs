@@ -332,3 +332,26 @@ login_profile = { created = "2021-01-01T00:00:00Z" }
     assert!(row["error"].contains("SUSPENDED, not ACTIVE"), "{row:?}");
     assert_eq!(csv.account("222222220001")["verdict"], "eligible");
 }
+
+#[test]
+fn an_iam_page_truncated_without_a_marker_makes_the_account_unknown_never_a_shorter_list() {
+    let sim = Sim::start_toml(&org(
+        ENABLED,
+        &format!(
+            "{}{}[[faults]]\naccount = \"222222220001\"\noperation = \"ListMFADevices\"\naction = \"truncated-no-marker\"\n",
+            eligible("222222220001"),
+            eligible("222222220002")
+        ),
+    ));
+    let dir = reports();
+    rootsweep(&sim, dir.path(), &["audit"]).expect_code(4);
+    let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    let row = csv.account("222222220001");
+    assert_eq!(row["verdict"], "unknown", "{row:?}");
+    assert_eq!(row["mfa_devices"], "unknown");
+    assert!(
+        row["error"].contains("ListMFADevices: IncompletePage"),
+        "{row:?}"
+    );
+    assert_eq!(csv.account("222222220002")["verdict"], "eligible");
+}
