@@ -76,7 +76,8 @@ pub struct Settings {
     /// One endpoint for all three services (`--endpoint-url`); the SDK's `AWS_ENDPOINT_URL*`
     /// variables apply when unset.
     pub endpoint_url: Option<String>,
-    /// Attempts per call, throttling retries included.
+    /// Attempts per call for server errors, timeouts and dropped connections. Throttling is
+    /// retried for up to [`THROTTLE_BUDGET`] instead; other errors are not retried.
     pub max_attempts: u32,
     /// Limit on one attempt of one call.
     pub call_timeout: Duration,
@@ -265,9 +266,9 @@ impl Aws {
         let mut last: Option<CallError> = None;
         let mut transient = 1;
         let mut throttled = 0;
+        let interrupted =
+            |last: &Option<CallError>| CallError::interrupted(operation, last.as_ref());
         loop {
-            let interrupted =
-                |last: &Option<CallError>| CallError::interrupted(operation, last.as_ref());
             if let Some(limiter) = &self.limiter {
                 self.wait_until(limiter.reserve())
                     .await

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 /// Shared counters: SDK operations finished, HTTP attempts made, and retries rootsweep made itself
 /// (attempts beyond the first of a call are retries: throttling, server errors and timeouts).
+/// The SDK's own retries are off, so each retry is one more SDK operation, counted once here.
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
     inner: Arc<Counters>,
@@ -31,7 +32,7 @@ impl CallStats {
         sent.saturating_sub(self.inner.own_retries.load(Ordering::Relaxed))
     }
 
-    /// Counts a retry made by rootsweep itself (beyond or instead of the SDK's).
+    /// Counts a retry made by rootsweep's retry loop (the SDK makes none).
     pub(crate) fn own_retry(&self) {
         self.inner.own_retries.fetch_add(1, Ordering::Relaxed);
     }
