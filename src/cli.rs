@@ -95,7 +95,8 @@ pub struct RunArgs {
     /// Client-side limit on AWS requests per second across the run.
     #[arg(long, value_name = "RPS")]
     pub max_rps: Option<f64>,
-    /// Attempts per AWS call, throttling retries included [default: AWS_MAX_ATTEMPTS, else 10].
+    /// Attempts per AWS call on server errors, timeouts and dropped connections (throttling is
+    /// retried for up to 5 minutes) [default: AWS_MAX_ATTEMPTS, else 10].
     #[arg(long, value_name = "N")]
     pub max_attempts: Option<u32>,
     /// Seconds before one attempt of one AWS call is abandoned [default: 30].
