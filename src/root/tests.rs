@@ -602,3 +602,32 @@ async fn read_stage_write_failing_starts_no_further_account() {
         Err(crate::model::SkipReason::Stopped(why)) if why.contains("could not be written")
     )));
 }
+
+#[tokio::test]
+async fn a_step_whose_credential_vanished_after_the_recheck_is_not_a_failure_of_that_step() {
+    let fake = Fake::default().account(A, eligible());
+    // The read stage makes 6 calls (AssumeRoot + 5 checks); the delete session's AssumeRoot is
+    // 7, its re-checks 8-11, DeleteLoginProfile 12: it answers NoSuchEntity (gone meanwhile).
+    let failing = Failing::new(fake.clone(), 12, "NoSuchEntity");
+    let run = run_with(
+        failing,
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    let report = run.report("delete-");
+    let row = &report["accounts"][0];
+    // The step is skipped, the MFA step runs, and the verification (which still sees the login
+    // profile the injected answer kept in place) is what reports the problem.
+    assert_eq!(row["outcome"], "failed", "{row}");
+    assert_eq!(
+        row["error"], "verify: the login profile is still present",
+        "{row}"
+    );
+    assert_eq!(row["mfa_deactivated"], "1");
+    assert_eq!(row["login_profile_deleted"], "no");
+}
