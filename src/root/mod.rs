@@ -14,7 +14,7 @@ pub mod rows;
 pub mod verdict;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;

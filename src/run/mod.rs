@@ -219,7 +219,12 @@ where
 }
 
 /// Runs a read-only job: targets, the read stage, its reports and the stdout document.
-pub async fn read<J, D>(job: &J, dir: &D, env: &Env, out: &mut dyn Write) -> anyhow::Result<Finished>
+pub async fn read<J, D>(
+    job: &J,
+    dir: &D,
+    env: &Env,
+    out: &mut dyn Write,
+) -> anyhow::Result<Finished>
 where
     J: Job,
     D: Directory,
