@@ -45,6 +45,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         accounts: Vec::new(),
         ous: Vec::new(),
         exclude: Vec::new(),
+        role_name: crate::users::DEFAULT_ROLE_NAME.to_string(),
     };
     let ctx: Ctx = super::with_config(config, Output::Text).await?;
 
