@@ -137,11 +137,12 @@ fn error(op: &'static str, code: &str) -> CallError {
     CallError::new(op, code, "from the fake", classify(code))
 }
 
-/// `N/A`, `no_information` or the time `days` ago.
-fn last_use(slot: Option<Option<i64>>) -> String {
+/// The time `days` ago, or `never` (`no_information` for a password, `N/A` for a key, as AWS
+/// writes them) or `N/A` without the credential.
+fn last_use(slot: Option<Option<i64>>, never: &str) -> String {
     match slot {
         None => "N/A".into(),
-        Some(None) => "no_information".into(),
+        Some(None) => never.into(),
         Some(Some(days)) => rfc3339(&days_ago(days)),
     }
 }
@@ -157,9 +158,9 @@ fn report_line(account: &str, u: &User) -> String {
         "{name},arn:aws:iam::{account}:user/{name},{created},{pw},{pw_used},N/A,N/A,false,{key_active},{key_rotated},{key_used},N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
         name = u.name,
         pw = u.password.is_some(),
-        pw_used = last_use(u.password),
+        pw_used = last_use(u.password, "no_information"),
         key_active = u.key.is_some(),
-        key_used = last_use(u.key),
+        key_used = last_use(u.key, "N/A"),
     )
 }
 

@@ -103,10 +103,16 @@ pub fn parse(text: &str) -> Result<Vec<ReportUser>, ReportError> {
                     "access_key_2_last_used_date",
                 ),
             };
+            let last_rotated = row.last_use(rotated)?.time();
+            // AWS writes `N/A` for a key that exists but was never used, as for no key at all.
+            let last_used = match (last_rotated, row.last_use(used)?) {
+                (Some(_), LastUse::NotApplicable) => LastUse::Never,
+                (_, last_used) => last_used,
+            };
             Ok(KeyColumns {
                 active: row.flag(active)?,
-                last_rotated: row.last_use(rotated)?.time(),
-                last_used: row.last_use(used)?,
+                last_rotated,
+                last_used,
             })
         };
         users.push(ReportUser {
@@ -176,7 +182,7 @@ pub(crate) mod tests {
 
     const ROOT: &str = "<root_account>,arn:aws:iam::111111111111:root,2020-01-01T00:00:00+00:00,not_supported,2024-05-01T10:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
 
-    const ALICE: &str = "alice,arn:aws:iam::111111111111:user/staff/alice,2021-02-03T04:05:06+00:00,true,2024-06-01T00:00:00+00:00,2021-02-03T04:05:06+00:00,N/A,false,true,2021-02-03T04:05:06+00:00,2024-07-01T00:00:00+00:00,us-east-1,s3,false,2022-01-01T00:00:00+00:00,no_information,N/A,N/A,false,N/A,false,N/A";
+    const ALICE: &str = "alice,arn:aws:iam::111111111111:user/staff/alice,2021-02-03T04:05:06+00:00,true,2024-06-01T00:00:00+00:00,2021-02-03T04:05:06+00:00,N/A,false,true,2021-02-03T04:05:06+00:00,2024-07-01T00:00:00+00:00,us-east-1,s3,false,2022-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A";
 
     const BOB: &str = "bob,arn:aws:iam::111111111111:user/bob,2024-01-01T00:00:00Z,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A";
 
@@ -213,6 +219,7 @@ pub(crate) mod tests {
             alice.access_keys[1].last_rotated,
             Some(at("2022-01-01T00:00:00Z"))
         );
+        // A key that exists but was never used: `N/A` in AWS's report.
         assert_eq!(alice.access_keys[1].last_used, LastUse::Never);
 
         let bob = &users[1];

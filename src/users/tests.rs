@@ -51,7 +51,13 @@ fn org() -> Fake {
                 ..user("ci", 500)
             },
         )
-        .user(MEMBER, user("intern", 10))
+        .user(
+            MEMBER,
+            User {
+                key: Some(None),
+                ..user("intern", 10)
+            },
+        )
         .user(MEMBER, user("never", 90))
         .group(
             MEMBER,
