@@ -17,3 +17,4 @@ mod signals;
 mod sim_log;
 mod sim_scenarios;
 mod support;
+mod users;
