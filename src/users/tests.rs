@@ -67,6 +67,31 @@ fn org() -> Fake {
         .account(NO_ROLE, false)
 }
 
+/// The caller's account and one member account with the role, no users yet.
+fn member() -> Fake {
+    Fake::default().caller(MANAGEMENT).account(MEMBER, true)
+}
+
+/// How many `GenerateCredentialReport` calls the member account got.
+fn generated(fake: &Fake) -> usize {
+    fake.calls()
+        .iter()
+        .filter(|(op, account, _)| op == "GenerateCredentialReport" && account == MEMBER)
+        .count()
+}
+
+/// The JSON row of an account's own row (empty user name) or of one user.
+fn row(doc: &Value, account: &str, user: &str) -> Value {
+    doc["users"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["account_id"] == account && r["user_name"] == user)
+                .cloned()
+        })
+        .unwrap_or_default()
+}
+
 struct Run {
     finished: Finished,
     doc: Value,
@@ -89,14 +114,10 @@ async fn audit(fake: &Fake, cancel: &Cancel) -> Run {
 }
 
 fn verdict(doc: &Value, account: &str, user: &str) -> String {
-    doc["users"]
-        .as_array()
-        .and_then(|rows| {
-            rows.iter()
-                .find(|r| r["account_id"] == account && r["user_name"] == user)
-        })
-        .map(|r| r["verdict"].as_str().unwrap_or("").to_string())
-        .unwrap_or_default()
+    row(doc, account, user)["verdict"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[tokio::test]
@@ -119,14 +140,12 @@ async fn every_user_is_judged_and_counted_and_an_account_without_the_role_is_one
     let rows = doc["users"].as_array().expect("rows");
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|r| r["user_name"] != "<root_account>"));
-    let unknown = rows
-        .iter()
-        .find(|r| r["account_id"] == NO_ROLE)
-        .expect("unknown row");
-    assert_eq!(unknown["error"], "AssumeRole: AccessDenied: from the fake");
-    let ci = rows.iter().find(|r| r["user_name"] == "ci").expect("ci");
     assert_eq!(
-        ci["redundant_direct_policies"],
+        row(doc, NO_ROLE, "")["error"],
+        "AssumeRole: AccessDenied: from the fake"
+    );
+    assert_eq!(
+        row(doc, MEMBER, "ci")["redundant_direct_policies"],
         serde_json::json!(["arn:aws:iam::aws:policy/PowerUserAccess"])
     );
 }
@@ -154,65 +173,41 @@ async fn the_callers_account_is_read_with_its_own_credentials_and_members_throug
 
 #[tokio::test(start_paused = true)]
 async fn a_report_still_being_generated_is_waited_for_not_reported() {
-    let fake = Fake::default()
-        .caller(MANAGEMENT)
-        .account(MEMBER, true)
+    let fake = member()
         .user(MEMBER, user("intern", 10))
         .report_polls(MEMBER, 4);
     let run = audit(&fake, &Cancel::default()).await;
     assert_eq!(run.finished.exit, Exit::Success);
     assert_eq!(verdict(&run.doc, MEMBER, "intern"), "new");
-    let generated = fake
-        .calls()
-        .iter()
-        .filter(|(op, account, _)| op == "GenerateCredentialReport" && account == MEMBER)
-        .count();
-    assert_eq!(generated, 5);
+    assert_eq!(generated(&fake), 5);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_report_that_keeps_failing_makes_the_account_unknown_with_the_code() {
-    let fake = Fake::default()
-        .caller(MANAGEMENT)
-        .account(MEMBER, true)
+    let fake = member()
         .user(MEMBER, user("intern", 10))
         .report_fails(MEMBER, "LimitExceeded");
     let run = audit(&fake, &Cancel::default()).await;
     assert_eq!(run.finished.exit, Exit::Partial);
     assert_eq!(run.doc["counts"]["unknown"], 1);
     assert_eq!(verdict(&run.doc, MEMBER, "intern"), "");
-    let row = &run.doc["users"]
-        .as_array()
-        .and_then(|rows| rows.iter().find(|r| r["account_id"] == MEMBER).cloned())
-        .expect("row");
     assert_eq!(
-        row["error"],
+        row(&run.doc, MEMBER, "")["error"],
         "GenerateCredentialReport: LimitExceeded: from the fake"
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_report_never_completing_is_unknown_after_the_bounded_polls() {
-    let fake = Fake::default()
-        .caller(MANAGEMENT)
-        .account(MEMBER, true)
-        .report_polls(MEMBER, u32::MAX);
+    let fake = member().report_polls(MEMBER, u32::MAX);
     let run = audit(&fake, &Cancel::default()).await;
     assert_eq!(run.finished.exit, Exit::Partial);
-    let generated = fake
-        .calls()
-        .iter()
-        .filter(|(op, _, _)| op == "GenerateCredentialReport")
-        .count();
-    assert_eq!(generated as u32, super::audit::REPORT_POLLS + 1);
+    assert_eq!(generated(&fake) as u32, super::audit::REPORT_POLLS);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_signal_during_the_report_wait_interrupts_the_account_at_once() {
-    let fake = Fake::default()
-        .caller(MANAGEMENT)
-        .account(MEMBER, true)
-        .report_polls(MEMBER, u32::MAX);
+    let fake = member().report_polls(MEMBER, u32::MAX);
     let cancel = Cancel::default();
     let signal = cancel.clone();
     tokio::spawn(async move {
@@ -227,11 +222,7 @@ async fn a_signal_during_the_report_wait_interrupts_the_account_at_once() {
         start.elapsed()
     );
     assert_eq!(run.finished.exit, Exit::Interrupted);
-    let rows = run.doc["users"].as_array().expect("rows");
-    let member = rows
-        .iter()
-        .find(|r| r["account_id"] == MEMBER)
-        .expect("member row");
+    let member = row(&run.doc, MEMBER, "");
     assert_eq!(member["verdict"], "unknown");
     assert_eq!(
         member["error"],

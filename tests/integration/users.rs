@@ -31,6 +31,18 @@ fn verdict(csv: &Csv, account: &str, user: &str) -> String {
     row(csv, account, user)["verdict"].clone()
 }
 
+/// `users audit` of every account whose role opens without an external id; expects `code`.
+fn audit_reachable(sim: &Sim, code: i32) -> Csv {
+    let dir = reports();
+    rootsweep(
+        sim,
+        dir.path(),
+        &["users", "audit", "--exclude", "222222222203,222222222205"],
+    )
+    .expect_code(code);
+    Csv::read(&report(dir.path(), "users-audit-", ".csv"))
+}
+
 fn calls_of(sim: &Sim, operation: &str) -> Vec<serde_json::Value> {
     sim.calls()
         .into_iter()
@@ -62,11 +74,17 @@ fn users_audit_judges_every_user_and_changes_nothing() {
     // Never "no users": the account whose role cannot be assumed is one unknown row, with the code.
     let denied = row(&csv, "222222222203", "");
     assert_eq!(denied["verdict"], "unknown");
-    assert!(denied["error"].starts_with("AssumeRole: AccessDenied"), "{denied:?}");
+    assert!(
+        denied["error"].starts_with("AssumeRole: AccessDenied"),
+        "{denied:?}"
+    );
     assert!(csv.rows.iter().all(|r| r["user_name"] != "hidden"));
 
     // The root user's row of the credential report is never an IAM user.
-    assert!(csv.rows.iter().all(|r| !r["user_name"].contains("root_account")));
+    assert!(csv
+        .rows
+        .iter()
+        .all(|r| !r["user_name"].contains("root_account")));
 
     let alice = row(&csv, "222222222201", "alice");
     assert_eq!(alice["groups"], "admins");
@@ -86,7 +104,10 @@ fn users_audit_judges_every_user_and_changes_nothing() {
         ci["findings"],
         "access_key_1_older_than_90_days;two_active_access_keys"
     );
-    assert!(ci["user_arn"].ends_with(":user/automation/ci-bot"), "{ci:?}");
+    assert!(
+        ci["user_arn"].ends_with(":user/automation/ci-bot"),
+        "{ci:?}"
+    );
     let breakglass = row(&csv, "111111111111", "breakglass");
     assert_eq!(breakglass["password_last_used"], "never");
     assert!(breakglass["findings"].contains("mfa_off_with_password"));
@@ -116,7 +137,11 @@ fn users_audit_judges_every_user_and_changes_nothing() {
     assert!(calls_of(&sim, "GetAccountAuthorizationDetails")
         .iter()
         .any(|c| c["caller"] == sim.access_key() && c["account"] == "111111111111"));
-    assert!(sim.mutating_calls().is_empty(), "{:?}", sim.mutating_calls());
+    assert!(
+        sim.mutating_calls().is_empty(),
+        "{:?}",
+        sim.mutating_calls()
+    );
 }
 
 #[test]
@@ -147,8 +172,12 @@ fn a_report_still_in_progress_is_waited_for_not_reported() {
         .replace("report_generation_polls = 1", "report_generation_polls = 3");
     let sim = Sim::start_toml(&text);
     let dir = reports();
-    rootsweep(&sim, dir.path(), &["users", "audit", "--accounts", "222222222202"])
-        .expect_code(0);
+    rootsweep(
+        &sim,
+        dir.path(),
+        &["users", "audit", "--accounts", "222222222202"],
+    )
+    .expect_code(0);
     let csv = Csv::read(&report(dir.path(), "users-audit-", ".csv"));
     assert_eq!(verdict(&csv, "222222222202", "newbie"), "new");
     assert_eq!(calls_of(&sim, "GenerateCredentialReport").len(), 4);
@@ -159,14 +188,7 @@ fn a_report_that_keeps_failing_is_unknown_with_its_code_and_the_others_are_read(
     let sim = Sim::start_toml(&users_with(
         "[[faults]]\naccount = \"222222222201\"\noperation = \"GenerateCredentialReport\"\ncode = \"ServiceFailure\"\nstatus = 500\n\n[[faults]]\naccount = \"222222222202\"\noperation = \"GetAccountAuthorizationDetails\"\naction = \"truncated-no-marker\"\n",
     ));
-    let dir = reports();
-    rootsweep(
-        &sim,
-        dir.path(),
-        &["users", "audit", "--exclude", "222222222203,222222222205"],
-    )
-    .expect_code(4);
-    let csv = Csv::read(&report(dir.path(), "users-audit-", ".csv"));
+    let csv = audit_reachable(&sim, 4);
     let failing = row(&csv, "222222222201", "");
     assert_eq!(failing["verdict"], "unknown");
     assert!(
@@ -187,14 +209,7 @@ fn throttling_on_a_third_of_the_calls_fails_no_account() {
     let sim = Sim::start_toml(&users_with(
         "[[throttle]]\nservice = \"iam\"\nprobability = 0.3\n\n[[throttle]]\nservice = \"sts\"\nprobability = 0.3\n",
     ));
-    let dir = reports();
-    rootsweep(
-        &sim,
-        dir.path(),
-        &["users", "audit", "--exclude", "222222222203,222222222205"],
-    )
-    .expect_code(0);
-    let csv = Csv::read(&report(dir.path(), "users-audit-", ".csv"));
+    let csv = audit_reachable(&sim, 0);
     assert!(csv.rows.iter().all(|r| r["verdict"] != "unknown"));
     assert_eq!(verdict(&csv, "222222222202", "keyold"), "stale");
     let throttled = sim
