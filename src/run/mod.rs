@@ -66,7 +66,7 @@ pub struct Env {
     pub output: Output,
     /// Run information for the reports (`ended` and `complete` are filled in per stage).
     pub run: RunInfo,
-    /// The organization's management account (never targeted).
+    /// The organization's management account (skipped unless the job reads it).
     pub management_account: String,
 }
 
