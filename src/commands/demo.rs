@@ -49,10 +49,13 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         return Ok(exit);
     }
 
-    let scenario = Scenario::from_toml_str(USERS_TOML, "users.toml")
-        .context("the bundled users scenario")?;
+    let scenario =
+        Scenario::from_toml_str(USERS_TOML, "users.toml").context("the bundled users scenario")?;
     let (server, ctx) = start(scenario, args).await?;
-    println!("\nStep 3: `rootsweep users audit` in another simulated organization ({}):", server.url());
+    println!(
+        "\nStep 3: `rootsweep users audit` in another simulated organization ({}):",
+        server.url()
+    );
     println!("        member accounts through OrganizationAccountAccessRole, the management");
     println!("        account with the caller's own credentials (read-only)");
     let pre = crate::preflight::run_users(&ctx.aws).await;

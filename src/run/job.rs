@@ -222,7 +222,8 @@ pub trait Job {
     /// Whether the organization's management account is read too (otherwise it is skipped as
     /// never targeted).
     const READS_MANAGEMENT_ACCOUNT: bool;
-    /// The JSON report's key for the read rows (e.g. `accounts`, `users`).
+    /// What a read row is, plural: the JSON report's key for the rows and the counts table's
+    /// column (e.g. `accounts`, `users`).
     const ROWS: &'static str;
 
     /// Reads one account (never changes anything).

@@ -199,7 +199,7 @@ where
     }
     let rows = reads.iter().flat_map(|r| job.attention(r)).collect();
     let mut text = present::attention(job.attention_header(), rows);
-    text.push_str(&present::counts("verdict", &counts, J::VERDICTS));
+    text.push_str(&present::counts("verdict", J::ROWS, &counts, J::VERDICTS));
     if let Some(why) = &incomplete {
         text.push_str(&format!("INCOMPLETE: {why}\n"));
     }
@@ -360,7 +360,7 @@ where
         );
         exits.push(Exit::Fatal);
     }
-    let mut text = present::counts("outcome", &counts, &labels);
+    let mut text = present::counts("outcome", "accounts", &counts, &labels);
     let attention: Vec<Vec<String>> = outcomes
         .iter()
         .filter(|o| {

@@ -25,11 +25,17 @@ fn demo_runs_the_audit_the_dry_run_plan_and_a_users_audit_against_simulated_orga
         "{stdout}"
     );
     assert!(stdout.contains("deactivate MFA device arn:aws:iam::222222222204:u2f/root/yubi"));
-    assert!(stdout.contains("Step 3: `rootsweep users audit`"), "{stdout}");
+    assert!(
+        stdout.contains("Step 3: `rootsweep users audit`"),
+        "{stdout}"
+    );
     // The users organization's account without the role is shown with its reason.
     assert!(stdout.contains("222222222203"), "{stdout}");
     assert!(stdout.contains("AccessDenied"), "{stdout}");
-    assert!(stdout.trim_end().ends_with("is contacted or changed ==="), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("is contacted or changed ==="),
+        "{stdout}"
+    );
     let mut reports: Vec<String> = std::fs::read_dir(dir.path())
         .expect("reports")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -99,7 +99,10 @@ fn the_users_policies_cover_every_call_of_users_audit() {
     // reads that `--ou` needs.
     let used = used_by_caller(&sim);
     assert!(used.contains("sts:AssumeRole"), "{used:?}");
-    assert!(used.contains("iam:GetAccountAuthorizationDetails"), "{used:?}");
+    assert!(
+        used.contains("iam:GetAccountAuthorizationDetails"),
+        "{used:?}"
+    );
     let granted = actions(&docs["operator"]);
     let missing: Vec<&String> = used.difference(&granted).collect();
     assert!(missing.is_empty(), "used but not granted: {missing:?}");
