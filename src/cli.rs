@@ -26,6 +26,12 @@ pub enum Command {
     Audit(RunArgs),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
     Delete(DeleteArgs),
+    /// IAM users across the organization's accounts.
+    Users {
+        /// Users command.
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Print the least-privilege IAM policy the operator's identity needs.
     Policy(PolicyArgs),
     /// Run the audit and the dry-run plan against a built-in simulated organization.
@@ -38,6 +44,41 @@ pub enum Command {
         #[command(subcommand)]
         command: SimCommand,
     },
+}
+
+/// `rootsweep users` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Audit every targeted account's IAM users (read-only): last use, verdict, findings.
+    Audit(UsersAuditArgs),
+}
+
+/// `rootsweep users audit`.
+#[derive(Debug, Clone, Args)]
+pub struct UsersAuditArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// A user with no password or access key use for this many days or more is stale.
+    #[arg(long, value_name = "N", default_value_t = crate::users::DEFAULT_STALE_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub stale_days: u32,
+    /// The role assumed in member accounts [default: OrganizationAccountAccessRole].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The external id the role's trust policy requires, if any.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+}
+
+impl UsersAuditArgs {
+    /// The shared overrides plus `--role-name`.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            role_name: self.role_name.clone(),
+            ..self.run.overrides()
+        }
+    }
 }
 
 /// Simulator subcommands.
@@ -126,6 +167,7 @@ impl RunArgs {
             accounts_file: self.accounts_file.clone(),
             ou: self.ou.clone(),
             exclude: self.exclude.clone(),
+            role_name: None,
         }
     }
 }
@@ -154,8 +196,14 @@ pub struct DeleteArgs {
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
     /// Also allow the delete task policy.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "users")]
     pub delete: bool,
+    /// The policies of the `users` commands instead: the operator's, and the member role's.
+    #[arg(long)]
+    pub users: bool,
+    /// With --users: the role assumed in member accounts.
+    #[arg(long, value_name = "NAME", default_value = crate::users::DEFAULT_ROLE_NAME, requires = "users")]
+    pub role_name: String,
     /// Partition for the ARNs.
     #[arg(long, default_value = "aws", value_parser = ["aws", "aws-us-gov", "aws-cn"])]
     pub partition: String,
@@ -178,6 +226,31 @@ mod tests {
     #[test]
     fn command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn users_audit_takes_the_shared_run_flags_and_rejects_zero_stale_days() {
+        let cli = Cli::parse_from([
+            "rootsweep",
+            "users",
+            "audit",
+            "--stale-days",
+            "30",
+            "--role-name",
+            "Auditor",
+            "--concurrency",
+            "4",
+        ]);
+        let Command::Users {
+            command: UsersCommand::Audit(args),
+        } = cli.command
+        else {
+            panic!("users audit expected");
+        };
+        assert_eq!(args.stale_days, 30);
+        assert_eq!(args.run.concurrency, Some(4));
+        assert_eq!(args.overrides().role_name.as_deref(), Some("Auditor"));
+        assert!(Cli::try_parse_from(["rootsweep", "users", "audit", "--stale-days", "0"]).is_err());
     }
 
     #[test]

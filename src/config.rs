@@ -62,6 +62,9 @@ pub struct FileConfig {
     /// `[targets]`
     #[serde(default)]
     pub targets: TargetsSection,
+    /// `[users]`
+    #[serde(default)]
+    pub users: UsersSection,
 }
 
 /// `[aws]`: how to reach AWS.
@@ -109,6 +112,14 @@ pub struct TargetsSection {
     pub exclude: Vec<Spanned<String>>,
 }
 
+/// `[users]`: how the `users` commands reach member accounts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsersSection {
+    /// The role assumed in member accounts.
+    pub role_name: Option<Spanned<String>>,
+}
+
 /// Command-line values that can also come from the file (`None` = not given).
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -138,6 +149,8 @@ pub struct Overrides {
     pub ou: Vec<String>,
     /// `--exclude`
     pub exclude: Vec<String>,
+    /// `users --role-name`
+    pub role_name: Option<String>,
 }
 
 /// The resolved settings of one run.
@@ -155,6 +168,8 @@ pub struct Config {
     pub ous: Vec<String>,
     /// Account ids never targeted.
     pub exclude: Vec<String>,
+    /// The role the `users` commands assume in member accounts.
+    pub role_name: String,
 }
 
 impl Config {
@@ -322,6 +337,24 @@ pub fn resolve(
         cli.ou
     };
 
+    let role_name = match (cli.role_name, &file.users.role_name) {
+        (Some(name), _) if !valid_role_name(&name) => {
+            return Err(flag(
+                "--role-name",
+                &format!("`{name}` is not an IAM role name"),
+            ))
+        }
+        (Some(name), _) => name,
+        (None, Some(name)) if !valid_role_name(name.get_ref()) => {
+            return Err(bad(
+                name.span(),
+                &format!("`{}` is not an IAM role name", name.get_ref()),
+            ))
+        }
+        (None, Some(name)) => name.get_ref().clone(),
+        (None, None) => crate::users::DEFAULT_ROLE_NAME.to_string(),
+    };
+
     Ok(Config {
         aws: Settings {
             profile: cli.profile.or(file.aws.profile),
@@ -340,7 +373,19 @@ pub fn resolve(
         accounts,
         ous,
         exclude,
+        role_name,
     })
+}
+
+/// An IAM role name (1–64 of letters, digits and `+=,.@_-`), optionally after a path
+/// (`path/to/Name`).
+fn valid_role_name(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or("");
+    (1..=64).contains(&base.len())
+        && name.len() <= 512
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
 }
 
 fn checked_id(
@@ -437,6 +482,39 @@ mod tests {
         assert_eq!(config.concurrency, DEFAULT_CONCURRENCY);
         assert_eq!(config.report_dir, PathBuf::from("reports"));
         assert_eq!(config.aws.max_attempts, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    #[test]
+    fn the_users_role_comes_from_the_flag_then_the_file_then_the_default() {
+        assert_eq!(
+            resolve(None, Overrides::default())
+                .expect("defaults")
+                .role_name,
+            "OrganizationAccountAccessRole"
+        );
+        let text = "[users]\nrole_name = \"audit/RootsweepRead\"\n";
+        assert_eq!(
+            resolve_text(text).expect("valid").role_name,
+            "audit/RootsweepRead"
+        );
+        let path = Path::new("c.toml");
+        let cli = Overrides {
+            role_name: Some("Other".into()),
+            ..Overrides::default()
+        };
+        let file = parse(path, text).expect("parses");
+        let config = resolve(Some((path, text, file)), cli).expect("valid");
+        assert_eq!(config.role_name, "Other");
+    }
+
+    #[test]
+    fn a_malformed_role_name_in_the_file_names_its_line() {
+        let err = resolve_text("[users]\n\nrole_name = \"has space\"\n").expect_err("bad name");
+        assert!(
+            err.to_string()
+                .starts_with("rootsweep.toml:3: key `role_name`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -17,3 +17,4 @@ pub mod report;
 pub mod root;
 pub mod run;
 pub mod targets;
+pub mod users;

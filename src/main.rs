@@ -1,7 +1,7 @@
 //! rootsweep's entry point: parse, run the command, map the outcome to a documented exit code.
 
 use clap::Parser;
-use rootsweep::cli::{Cli, Command};
+use rootsweep::cli::{Cli, Command, UsersCommand};
 use rootsweep::commands::{self, UsageError};
 use rootsweep::exit::Exit;
 use std::process::ExitCode;
@@ -46,6 +46,9 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Preflight(args) => commands::preflight::run(&args).await,
         Command::Audit(args) => commands::audit::run(&args).await,
         Command::Delete(args) => commands::delete::run(&args).await,
+        Command::Users {
+            command: UsersCommand::Audit(args),
+        } => commands::users::audit(&args).await,
         Command::Policy(args) => commands::policy::run(&args).map(|()| Exit::Success),
         #[cfg(feature = "simulator")]
         Command::Demo(args) => commands::demo::run(&args).await,

@@ -43,6 +43,7 @@ impl Preflight {
 
 const CALLER: &str = "caller identity";
 const ORG: &str = "organization and caller role";
+const ORG_USERS: &str = "organization";
 const TRUSTED: &str = "trusted access for iam.amazonaws.com";
 const FEATURES_CHECK: &str = "IAM root access features";
 
@@ -64,10 +65,9 @@ fn fail(check: &'static str, result: String, fix: &str) -> Check {
     }
 }
 
-/// Runs every check in order; later checks still run when an earlier one fails, where they can.
-pub async fn run(aws: &Aws) -> Preflight {
-    let mut checks = Vec::new();
-    let caller = match aws.caller_identity().await {
+/// The caller identity check.
+async fn caller(aws: &Aws, checks: &mut Vec<Check>) -> Option<Caller> {
+    match aws.caller_identity().await {
         Ok(c) => {
             checks.push(pass(
                 CALLER,
@@ -79,8 +79,45 @@ pub async fn run(aws: &Aws) -> Preflight {
             checks.push(caller_failed(&e));
             None
         }
+    }
+}
+
+/// The checks of the `users` commands: the caller, and an organization whose accounts it can
+/// list. Centralized root access is not needed: member accounts are reached through a role.
+pub async fn run_users(aws: &Aws) -> Preflight {
+    let mut checks = Vec::new();
+    let caller = caller(aws, &mut checks).await;
+    let organization = match caller {
+        None => None,
+        Some(_) => match aws.describe_organization().await {
+            Ok(org) => {
+                checks.push(pass(
+                    ORG_USERS,
+                    format!("{} (management account {})", org.id, org.management_account),
+                ));
+                Some(org)
+            }
+            Err(e) => {
+                checks.push(fail(
+                    ORG_USERS,
+                    e.to_string(),
+                    "run rootsweep with credentials of an account of an AWS Organization that may list its accounts (the management account)",
+                ));
+                None
+            }
+        },
     };
-    let Some(caller) = caller else {
+    Preflight {
+        checks,
+        caller,
+        organization,
+    }
+}
+
+/// Runs every check in order; later checks still run when an earlier one fails, where they can.
+pub async fn run(aws: &Aws) -> Preflight {
+    let mut checks = Vec::new();
+    let Some(caller) = caller(aws, &mut checks).await else {
         return Preflight {
             checks,
             caller: None,

@@ -103,8 +103,11 @@ pub fn ou_path_from_path(path: &str, account_id: &str) -> String {
 /// The resolved target filters for one run.
 #[derive(Debug, Clone, Default)]
 pub struct Selector {
-    /// The management account (never targeted).
+    /// The organization's management account.
     pub management_account: String,
+    /// Whether the management account is targeted (a job's property: the root job never
+    /// targets it; the users job reads it with the caller's own credentials).
+    pub include_management: bool,
     /// Only these ids, when given (`--accounts`, `--accounts-file`).
     pub only: Option<BTreeSet<String>>,
     /// Only accounts in these OU subtrees, when given (`--ou`): account id → OU path.
@@ -116,7 +119,7 @@ pub struct Selector {
 impl Selector {
     /// `Ok(())` to audit the account, or the reason it is skipped.
     pub fn decide(&self, account: &Account) -> Result<(), SkipReason> {
-        if account.id == self.management_account {
+        if account.id == self.management_account && !self.include_management {
             return Err(SkipReason::ManagementAccount);
         }
         let selected = self
@@ -217,6 +220,7 @@ mod tests {
             only: Some(["222222222222".to_string(), "333333333333".to_string()].into()),
             ou_members: None,
             exclude: ["333333333333".to_string()].into(),
+            include_management: false,
         };
         assert_eq!(
             selector.decide(&account("111111111111", "ACTIVE")),
@@ -238,6 +242,28 @@ mod tests {
         assert_eq!(
             open.decide(&account("555555555555", "SUSPENDED")),
             Err(SkipReason::NotActive("SUSPENDED".into()))
+        );
+    }
+
+    #[test]
+    fn a_job_that_reads_the_management_account_gets_it_and_still_skips_inactive_ones() {
+        let selector = Selector {
+            management_account: "111111111111".into(),
+            include_management: true,
+            ..Selector::default()
+        };
+        assert_eq!(selector.decide(&account("111111111111", "ACTIVE")), Ok(()));
+        assert_eq!(
+            selector.decide(&account("222222222222", "SUSPENDED")),
+            Err(SkipReason::NotActive("SUSPENDED".into()))
+        );
+        let excluded = Selector {
+            exclude: ["111111111111".to_string()].into(),
+            ..selector
+        };
+        assert_eq!(
+            excluded.decide(&account("111111111111", "ACTIVE")),
+            Err(SkipReason::NotSelected)
         );
     }
 

@@ -30,6 +30,13 @@ impl Aws {
     }
 }
 
+/// A per-call configuration override that signs with a session's credentials (nothing cached).
+pub(super) fn session_config(credentials: &Credentials) -> aws_sdk_iam::config::Builder {
+    aws_sdk_iam::config::Builder::default()
+        .credentials_provider(credentials.clone())
+        .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
+}
+
 impl RootSession {
     pub(super) fn new(client: aws_sdk_iam::Client, credentials: Credentials, aws: Aws) -> Self {
         RootSession {
@@ -42,9 +49,7 @@ impl RootSession {
     /// Per-call configuration: this session's credentials on the run's shared IAM client (one
     /// client for every account; nothing is built or cached per account).
     fn session(&self) -> aws_sdk_iam::config::Builder {
-        aws_sdk_iam::config::Builder::default()
-            .credentials_provider(self.credentials.clone())
-            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
+        session_config(&self.credentials)
     }
 
     /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.

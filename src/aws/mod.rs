@@ -1,5 +1,5 @@
 //! The only code that names `aws_sdk_*` types: one shared SDK configuration, the management
-//! clients, and per-account root-session clients derived from it.
+//! clients, and per-account session clients (root sessions, role sessions) derived from it.
 
 mod directory;
 mod error;
@@ -11,6 +11,7 @@ mod rate;
 pub mod root;
 mod stats;
 pub mod sts;
+pub mod users;
 
 pub use crate::call::{classify, CallError, ErrorKind};
 pub use rate::RateLimiter;

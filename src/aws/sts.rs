@@ -75,17 +75,7 @@ impl Aws {
         policy: TaskPolicy,
         partition: &str,
     ) -> Result<Credentials, CallError> {
-        if let Some(cause) = self.halted() {
-            return Err(CallError {
-                operation: "AssumeRoot",
-                code: cause.code.clone(),
-                message: format!(
-                    "not attempted: the management credentials were refused earlier in this run ({})",
-                    cause.message
-                ),
-                kind: cause.kind,
-            });
-        }
+        self.not_halted("AssumeRoot")?;
         let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
             .arn(policy.arn(partition))
             .build();
@@ -102,23 +92,49 @@ impl Aws {
             })
             .await
             .inspect_err(|e| self.trip_on_credentials(e))?;
-        let creds = out.credentials().ok_or_else(|| {
-            CallError::new(
-                "AssumeRoot",
-                "MalformedResponse",
-                "the response carried no credentials",
-                super::ErrorKind::Transient,
-            )
-        })?;
-        let expiry = std::time::SystemTime::try_from(creds.expiration).ok();
-        Ok(Credentials::new(
-            creds.access_key_id(),
-            creds.secret_access_key(),
-            Some(creds.session_token().to_string()),
-            expiry,
-            "AssumeRoot",
-        ))
+        session_credentials("AssumeRoot", out.credentials())
     }
+
+    /// `Err` naming the earlier refusal once the caller's own credentials were refused in this
+    /// run: no session is attempted after that.
+    pub(super) fn not_halted(&self, operation: &'static str) -> Result<(), CallError> {
+        match self.halted() {
+            None => Ok(()),
+            Some(cause) => Err(CallError {
+                operation,
+                code: cause.code.clone(),
+                message: format!(
+                    "not attempted: the management credentials were refused earlier in this run ({})",
+                    cause.message
+                ),
+                kind: cause.kind,
+            }),
+        }
+    }
+}
+
+/// A session's credentials from an STS answer (`AssumeRoot`, `AssumeRole`); an answer without
+/// them is malformed.
+pub(super) fn session_credentials(
+    operation: &'static str,
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+) -> Result<Credentials, CallError> {
+    let creds = creds.ok_or_else(|| {
+        CallError::new(
+            operation,
+            "MalformedResponse",
+            "the response carried no credentials",
+            super::ErrorKind::Transient,
+        )
+    })?;
+    let expiry = std::time::SystemTime::try_from(creds.expiration).ok();
+    Ok(Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        expiry,
+        operation,
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! `rootsweep demo`: the audit and the dry-run plan against a built-in simulated organization,
-//! started in-process on a free loopback port and reached through the normal code path.
+//! `rootsweep demo`: the root audit and the dry-run plan, then a users audit, each against a
+//! built-in simulated organization started in-process on a free loopback port and reached
+//! through the normal code path.
 
 use super::Ctx;
 use crate::cli::{DemoArgs, Output};
@@ -7,7 +8,7 @@ use crate::config::{Config, DEFAULT_REPORT_DIR};
 use crate::exit::Exit;
 use crate::root::plan::Scope;
 use crate::run::Mode;
-use crate::sim::{Scenario, Server};
+use crate::sim::{RunningServer, Scenario, Server};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,18 +16,75 @@ use std::time::Duration;
 const BANNER: &str =
     "=== SIMULATED ORGANIZATION: rootsweep demo; no real AWS account is contacted or changed ===";
 
+/// The organization of the users demo: IAM users of every verdict (the root demo's organization
+/// has none).
+const USERS_TOML: &str = include_str!("../../tests/scenarios/users.toml");
+
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
-    let scenario = Scenario::demo();
+    let (server, ctx) = start(Scenario::demo(), args).await?;
+    println!("{BANNER}");
+    println!("Simulator listening on {}\n", server.url());
+
+    println!("Step 1: preflight");
+    let pre = crate::preflight::run(&ctx.aws).await;
+    println!("{}\n", super::preflight::render(&pre));
+    if !pre.passed() {
+        server.shutdown().await;
+        return Ok(Exit::Fatal);
+    }
+    println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials),");
+    println!("        then what `rootsweep delete` would do (dry run; nothing is changed)");
+    let mode = Mode::Plan {
+        skip_blocked: false,
+    };
+    let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
+    server.shutdown().await;
+    let finished = finished?;
+    eprintln!(
+        "{}",
+        super::timing_line(&ctx, "demo audit", finished.accounts)
+    );
+    if let Some(exit) = ctx.cancel.exit() {
+        return Ok(exit);
+    }
+
+    let scenario =
+        Scenario::from_toml_str(USERS_TOML, "users.toml").context("the bundled users scenario")?;
+    let (server, ctx) = start(scenario, args).await?;
+    println!(
+        "\nStep 3: `rootsweep users audit` in another simulated organization ({}):",
+        server.url()
+    );
+    println!("        member accounts through OrganizationAccountAccessRole, the management");
+    println!("        account with the caller's own credentials (read-only)");
+    let pre = crate::preflight::run_users(&ctx.aws).await;
+    let finished = if pre.passed() {
+        let stale_days = crate::users::DEFAULT_STALE_DAYS;
+        Some(super::users_audit(&ctx, &pre, stale_days, None).await)
+    } else {
+        println!("{}", super::preflight::render(&pre));
+        None
+    };
+    println!("\n{BANNER}");
+    server.shutdown().await;
+    if let Some(finished) = finished {
+        eprintln!(
+            "{}",
+            super::timing_line(&ctx, "demo users audit", finished?.accounts)
+        );
+    }
+    Ok(ctx.cancel.exit().unwrap_or(Exit::Success))
+}
+
+/// Starts a simulator for `scenario` and a run context pointed at it with its caller's keys.
+async fn start(scenario: Scenario, args: &DemoArgs) -> anyhow::Result<(RunningServer, Ctx)> {
     let (key, secret) = scenario.management_access_key();
     let credentials =
         aws_credential_types::Credentials::new(key, secret, None, None, "rootsweep-demo");
     let server = Server::start(scenario, ([127, 0, 0, 1], 0).into())
         .await
         .context("starting the simulator")?;
-    println!("{BANNER}");
-    println!("Simulator listening on {}\n", server.url());
-
     let config = Config {
         aws: crate::aws::Settings {
             profile: None,
@@ -45,31 +103,8 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         accounts: Vec::new(),
         ous: Vec::new(),
         exclude: Vec::new(),
+        role_name: crate::users::DEFAULT_ROLE_NAME.to_string(),
     };
-    let ctx: Ctx = super::with_config(config, Output::Text).await?;
-
-    println!("Step 1: preflight");
-    let pre = crate::preflight::run(&ctx.aws).await;
-    println!("{}\n", super::preflight::render(&pre));
-    if !pre.passed() {
-        server.shutdown().await;
-        return Ok(Exit::Fatal);
-    }
-    println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials),");
-    println!("        then what `rootsweep delete` would do (dry run; nothing is changed)");
-    let mode = Mode::Plan {
-        skip_blocked: false,
-    };
-    let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
-    println!("\n{BANNER}");
-    server.shutdown().await;
-    let finished = finished?;
-    eprintln!(
-        "{}",
-        super::timing_line(&ctx, "demo audit", finished.accounts)
-    );
-    Ok(match ctx.cancel.exit() {
-        Some(exit) => exit,
-        None => Exit::Success,
-    })
+    let ctx = super::with_config(config, Output::Text).await?;
+    Ok((server, ctx))
 }

@@ -6,11 +6,13 @@ pub mod delete;
 pub mod demo;
 pub mod policy;
 pub mod preflight;
+pub mod users;
 
+use crate::aws::sts::Caller;
 use crate::aws::Aws;
 use crate::cancel::Cancel;
 use crate::cli::{Output, RunArgs};
-use crate::config::Config;
+use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
@@ -18,6 +20,8 @@ use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
 use crate::run::{Env, Finished, Mode, Wording};
+use crate::users::verdict::Rules;
+use crate::users::UsersJob;
 use anyhow::Context;
 use std::time::Instant;
 
@@ -42,15 +46,20 @@ pub struct Ctx {
 /// Loads the config, checks the report folder, and builds the shared AWS configuration. No AWS
 /// call is made here.
 pub async fn setup(args: &RunArgs) -> anyhow::Result<Ctx> {
+    setup_with(args, args.overrides()).await
+}
+
+/// [`setup`] with a command's own overrides (the shared ones plus its flags).
+pub async fn setup_with(args: &RunArgs, overrides: Overrides) -> anyhow::Result<Ctx> {
     let resolved = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read the config file", path.display()))
                 .map_err(UsageError)?;
             let parsed = crate::config::parse(path, &text).map_err(|e| UsageError(e.into()))?;
-            crate::config::resolve(Some((path, &text, parsed)), args.overrides())
+            crate::config::resolve(Some((path, &text, parsed)), overrides)
         }
-        None => crate::config::resolve(None, args.overrides()),
+        None => crate::config::resolve(None, overrides),
     };
     let config = resolved.map_err(|e| UsageError(e.into()))?;
     with_config(config, args.output).await
@@ -93,16 +102,9 @@ pub fn timing_line(ctx: &Ctx, what: &str, accounts: usize) -> String {
     )
 }
 
-/// Runs the root-credentials job through the pipeline after a passed preflight; returns the
-/// outcome (the caller prints the timing line).
-pub async fn root(
-    ctx: &Ctx,
-    pre: &Preflight,
-    mode: Mode,
-    scope: Scope,
-    yes: bool,
-    command_line: &str,
-) -> anyhow::Result<Finished> {
+/// The run environment after a passed preflight: who calls, in which organization, and the
+/// run's report identity. Also returns the caller.
+fn env(ctx: &Ctx, pre: &Preflight) -> anyhow::Result<(Env, Caller)> {
     let caller = pre
         .caller
         .clone()
@@ -129,6 +131,20 @@ pub async fn root(
         },
         management_account: org.management_account.clone(),
     };
+    Ok((env, caller))
+}
+
+/// Runs the root-credentials job through the pipeline after a passed preflight; returns the
+/// outcome (the caller prints the timing line).
+pub async fn root(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    scope: Scope,
+    yes: bool,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
     let job = RootJob::new(
         ctx.aws.root_sessions(&caller.partition),
         scope,
@@ -144,4 +160,26 @@ pub async fn root(
     };
     let mut out = std::io::stdout().lock();
     crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
+}
+
+/// Runs the users audit through the pipeline's read stage after a passed preflight: member
+/// accounts through the configured role, the caller's own account with its own credentials.
+pub async fn users_audit(
+    ctx: &Ctx,
+    pre: &Preflight,
+    stale_days: u32,
+    external_id: Option<&str>,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
+    let rules = Rules {
+        now: aws_smithy_types::DateTime::from(ctx.started_at),
+        stale_days,
+        caller_arn: caller.arn.clone(),
+    };
+    let sessions = ctx
+        .aws
+        .users_sessions(&caller.partition, &ctx.config.role_name, external_id);
+    let job = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
+    let mut out = std::io::stdout().lock();
+    crate::run::read(&job, &ctx.aws, &env, &mut out).await
 }

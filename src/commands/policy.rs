@@ -16,6 +16,91 @@ pub const ORGANIZATIONS_ACTIONS: [&str; 8] = [
     "organizations:ListAccountsForParent",
 ];
 
+/// Organizations actions only the root commands' preflight calls.
+const ROOT_PREFLIGHT_ONLY: [&str; 2] = [
+    "organizations:ListAWSServiceAccessForOrganization",
+    "organizations:ListDelegatedAdministrators",
+];
+
+/// The IAM reads of `users audit` in one account (the member role's, and the operator's in its
+/// own account).
+pub const USERS_AUDIT_ACTIONS: [&str; 3] = [
+    "iam:GenerateCredentialReport",
+    "iam:GetCredentialReport",
+    "iam:GetAccountAuthorizationDetails",
+];
+
+/// What `users tidy` needs in a member account: re-read the user's groups and their policies,
+/// then detach the redundant direct policy.
+pub const USERS_TIDY_ACTIONS: [&str; 4] = [
+    "iam:ListGroupsForUser",
+    "iam:ListAttachedGroupPolicies",
+    "iam:ListAttachedUserPolicies",
+    "iam:DetachUserPolicy",
+];
+
+/// What `users delete` needs in a member account: re-check last use, record what the user had,
+/// remove its nine kinds of dependents, delete it.
+pub const USERS_DELETE_ACTIONS: [&str; 23] = [
+    "iam:GetUser",
+    "iam:GetLoginProfile",
+    "iam:DeleteLoginProfile",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:DeleteAccessKey",
+    "iam:ListSigningCertificates",
+    "iam:DeleteSigningCertificate",
+    "iam:ListSSHPublicKeys",
+    "iam:DeleteSSHPublicKey",
+    "iam:ListServiceSpecificCredentials",
+    "iam:DeleteServiceSpecificCredential",
+    "iam:ListMFADevices",
+    "iam:DeactivateMFADevice",
+    "iam:DeleteVirtualMFADevice",
+    "iam:ListUserPolicies",
+    "iam:GetUserPolicy",
+    "iam:DeleteUserPolicy",
+    "iam:ListAttachedUserPolicies",
+    "iam:DetachUserPolicy",
+    "iam:ListGroupsForUser",
+    "iam:RemoveUserFromGroup",
+    "iam:DeleteUser",
+];
+
+/// The `users` commands' policies: `operator` for the identity running rootsweep (list the
+/// accounts, assume the role, read users in its own account) and `member_role` for the role in
+/// each member account (audit, tidy and delete, one statement each).
+pub fn users_documents(partition: &str, role_name: &str) -> Value {
+    let organizations: Vec<&str> = ORGANIZATIONS_ACTIONS
+        .into_iter()
+        .filter(|a| !ROOT_PREFLIGHT_ONLY.contains(a))
+        .collect();
+    let statement = |sid: &str, actions: &[&str]| json!({ "Sid": sid, "Effect": "Allow", "Action": actions, "Resource": "*" });
+    json!({
+        "operator": {
+            "Version": "2012-10-17",
+            "Statement": [
+                statement("ReadOrganization", &organizations),
+                {
+                    "Sid": "AssumeMemberRole",
+                    "Effect": "Allow",
+                    "Action": ["sts:AssumeRole"],
+                    "Resource": crate::aws::users::role_arn(partition, "*", role_name)
+                },
+                statement("ReadUsersInOwnAccount", &USERS_AUDIT_ACTIONS)
+            ]
+        },
+        "member_role": {
+            "Version": "2012-10-17",
+            "Statement": [
+                statement("UsersAudit", &USERS_AUDIT_ACTIONS),
+                statement("UsersTidy", &USERS_TIDY_ACTIONS),
+                statement("UsersDelete", &USERS_DELETE_ACTIONS)
+            ]
+        }
+    })
+}
+
 /// The policy document. `sts:GetCallerIdentity` needs no permission, so it is not listed.
 pub fn document(partition: &str, delete: bool) -> Value {
     let mut task_policies = vec![TaskPolicy::Audit.arn(partition)];
@@ -48,18 +133,38 @@ pub fn document(partition: &str, delete: bool) -> Value {
     })
 }
 
-/// Prints the policy.
+/// Prints the policy (with `--users`, one JSON object holding both policies).
 pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&document(&args.partition, args.delete))?
-    );
+    let policy = if args.users {
+        users_documents(&args.partition, &args.role_name)
+    } else {
+        document(&args.partition, args.delete)
+    };
+    println!("{}", serde_json::to_string_pretty(&policy)?);
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_users_operator_may_assume_only_the_named_role_and_needs_no_root_access_reads() {
+        let docs = users_documents("aws-us-gov", "Auditor");
+        let operator = &docs["operator"]["Statement"];
+        assert_eq!(
+            operator[1]["Resource"],
+            "arn:aws-us-gov:iam::*:role/Auditor"
+        );
+        let org_actions = operator[0]["Action"].as_array().expect("actions");
+        assert!(org_actions.contains(&json!("organizations:ListAccounts")));
+        assert!(!org_actions.contains(&json!("organizations:ListDelegatedAdministrators")));
+        let text = docs.to_string();
+        assert!(!text.contains("AssumeRoot"), "{text}");
+        let role = &docs["member_role"]["Statement"];
+        assert_eq!(role[0]["Action"], json!(USERS_AUDIT_ACTIONS));
+        assert_eq!(role[2]["Action"].as_array().map(Vec::len), Some(23));
+    }
 
     #[test]
     fn assume_root_is_limited_to_the_audit_policy_unless_delete() {

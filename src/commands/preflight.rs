@@ -36,7 +36,16 @@ pub fn render(result: &Preflight) -> String {
 
 /// The preflight step of `audit` and `delete`: `Err(exit)` when it failed (the table is printed).
 pub async fn gate(ctx: &Ctx) -> Result<Preflight, Exit> {
-    let result = crate::preflight::run(&ctx.aws).await;
+    passed(ctx, crate::preflight::run(&ctx.aws).await)
+}
+
+/// The preflight step of the `users` commands (caller and organization only).
+pub async fn gate_users(ctx: &Ctx) -> Result<Preflight, Exit> {
+    passed(ctx, crate::preflight::run_users(&ctx.aws).await)
+}
+
+/// `Ok` when every check passed; otherwise prints the table and says nothing ran.
+fn passed(ctx: &Ctx, result: Preflight) -> Result<Preflight, Exit> {
     if result.passed() {
         if let (Some(caller), Some(org)) = (&result.caller, &result.organization) {
             eprintln!(

@@ -132,7 +132,7 @@ fn width_for(
 }
 
 /// A two-column table of counts, with a total.
-pub fn counts(title: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
+pub fn counts(title: &str, noun: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
     let mut rows: Vec<Vec<String>> = order
         .iter()
         .map(|k| {
@@ -146,7 +146,7 @@ pub fn counts(title: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> 
         "total".into(),
         counts.values().sum::<usize>().to_string(),
     ]);
-    render(&[title, "accounts"], rows)
+    render(&[title, noun], rows)
 }
 
 #[cfg(test)]
@@ -254,7 +254,12 @@ mod tests {
     #[test]
     fn counts_table_lists_each_key_in_order_and_a_total() {
         let counts = super::super::json::count(["blocked", "eligible", "eligible"].into_iter());
-        let text = super::counts("verdict", &counts, &["eligible", "blocked", "unknown"]);
+        let text = super::counts(
+            "verdict",
+            "accounts",
+            &counts,
+            &["eligible", "blocked", "unknown"],
+        );
         let eligible = text.find("eligible").expect("eligible row");
         let blocked = text.find("blocked").expect("blocked row");
         assert!(eligible < blocked);

@@ -14,11 +14,11 @@ pub mod rows;
 pub mod verdict;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Applied, Entry, Job, Judgement, Read};
+use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
 use api::RootSessions;
 use model::{Finding, Verdict};
 use plan::{Scope, Step};
@@ -47,14 +47,13 @@ const VERDICTS: [&str; 5] = ["eligible", "blocked", "unknown", "clean", "skipped
 
 impl<S: RootSessions> Job for RootJob<S> {
     type Finding = Finding;
-    type Step = Step;
     type ReadRow = AuditRow;
-    type ChangeRow = DeleteRow;
 
     const READ: &'static str = "audit";
-    const CHANGE: &'static str = "delete";
-    const DONE: &'static str = rows::DELETED;
     const VERDICTS: &'static [&'static str] = &VERDICTS;
+    // AssumeRoot targets member accounts only.
+    const READS_MANAGEMENT_ACCOUNT: bool = false;
+    const ROWS: &'static str = "accounts";
 
     async fn read(&self, account: &Account) -> Finding {
         audit::audit_account(&self.sessions, &account.id).await
@@ -68,8 +67,12 @@ impl<S: RootSessions> Job for RootJob<S> {
         }
     }
 
-    fn read_row(&self, read: &Read<Finding>) -> AuditRow {
-        AuditRow::from(read)
+    fn read_rows(&self, read: &Read<Finding>) -> Vec<AuditRow> {
+        vec![AuditRow::from(read)]
+    }
+
+    fn verdict<'r>(&self, row: &'r AuditRow) -> &'r str {
+        &row.verdict
     }
 
     fn attention_header(&self) -> &'static [&'static str] {
@@ -85,21 +88,34 @@ impl<S: RootSessions> Job for RootJob<S> {
         ]
     }
 
-    fn attention(&self, read: &Read<Finding>) -> Option<Vec<String>> {
+    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
         let row = AuditRow::from(read);
-        matches!(row.verdict.as_str(), "eligible" | "blocked" | "unknown").then(|| {
-            vec![
-                row.account_id,
-                row.account_name,
-                row.verdict,
-                row.login_profile,
-                row.mfa_devices,
-                row.access_keys,
-                row.signing_certificates,
-                row.error,
-            ]
-        })
+        if !matches!(row.verdict.as_str(), "eligible" | "blocked" | "unknown") {
+            return Vec::new();
+        }
+        vec![vec![
+            row.account_id,
+            row.account_name,
+            row.verdict,
+            row.login_profile,
+            row.mfa_devices,
+            row.access_keys,
+            row.signing_certificates,
+            row.error,
+        ]]
     }
+
+    fn halted(&self) -> Option<String> {
+        self.sessions.halted().map(|e| e.to_string())
+    }
+}
+
+impl<S: RootSessions> Change for RootJob<S> {
+    type Step = Step;
+    type ChangeRow = DeleteRow;
+
+    const CHANGE: &'static str = "delete";
+    const DONE: &'static str = rows::DELETED;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding, self.scope)
@@ -115,9 +131,5 @@ impl<S: RootSessions> Job for RootJob<S> {
 
     fn change_row(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> DeleteRow {
         DeleteRow::new(entry, applied)
-    }
-
-    fn halted(&self) -> Option<String> {
-        self.sessions.halted().map(|e| e.to_string())
     }
 }

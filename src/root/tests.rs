@@ -94,7 +94,9 @@ impl Run {
     }
 }
 
-fn env(dir: &std::path::Path, cancel: &Cancel, output: Output) -> Env {
+/// The run environment of a pipeline test: reports in `dir`, concurrency 2, management
+/// account 111111111111 and its `admin` user as the caller.
+pub(crate) fn env(dir: &std::path::Path, cancel: &Cancel, output: Output) -> Env {
     Env {
         config: crate::run::Settings {
             concurrency: 2,

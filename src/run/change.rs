@@ -4,7 +4,7 @@
 //! refused credentials start no further account.
 
 use super::fanout::fan_out;
-use super::job::{Applied, Disposition, Entry, Job, Outcome, Plan};
+use super::job::{Applied, Change, Disposition, Entry, Outcome, Plan};
 use super::progress::Progress;
 use super::record::Recorder;
 use super::Env;
@@ -32,7 +32,7 @@ pub async fn run<J, W>(
     recorder: &mut Recorder<W, J::ChangeRow>,
 ) -> Vec<Summary>
 where
-    J: Job,
+    J: Change,
     W: Write,
 {
     let progress = Progress::new(J::CHANGE, env.quiet());
@@ -70,7 +70,7 @@ where
 }
 
 /// What happens to one entry: its steps applied, or the outcome its plan already decided.
-async fn decide<J: Job>(job: &J, entry: &Entry<J::Step>) -> Applied<J::Step> {
+async fn decide<J: Change>(job: &J, entry: &Entry<J::Step>) -> Applied<J::Step> {
     if let Some(decided) = planned(entry) {
         return decided;
     }

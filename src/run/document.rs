@@ -14,17 +14,18 @@ pub struct Document {
 }
 
 impl Document {
-    /// Run information, the stage's counts and its rows.
+    /// Run information, the stage's counts and its rows under `key` (e.g. `accounts`).
     pub fn new<R: Serialize>(
         run: &RunInfo,
         counts: &BTreeMap<String, usize>,
+        key: &str,
         rows: &[R],
     ) -> Document {
         let mut doc = Document::default();
         if let Value::Object(run) = to_value(run) {
             doc.map = run;
         }
-        doc.with("counts", counts).with("accounts", rows)
+        doc.with("counts", counts).with(key, rows)
     }
 
     /// Adds (or replaces) a top-level key.
@@ -69,7 +70,7 @@ mod tests {
     fn a_document_is_one_json_object_with_run_counts_rows_and_extras() {
         let mut counts = BTreeMap::new();
         counts.insert("eligible".to_string(), 2);
-        let doc = Document::new(&run(), &counts, &["a", "b"]).with("plan", &["step"]);
+        let doc = Document::new(&run(), &counts, "accounts", &["a", "b"]).with("plan", &["step"]);
         let value: Value = serde_json::from_str(&doc.render()).expect("one document");
         assert_eq!(value["organization"], "o-abc");
         assert_eq!(value["counts"]["eligible"], 2);

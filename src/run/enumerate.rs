@@ -38,13 +38,16 @@ pub struct Resolved {
 
 /// Resolves filters before any AssumeRoot call: named ids must be accounts of the organization
 /// (this reads every page first), and every OU must exist (its subtree is walked).
+/// `include_management`: the job reads the management account too.
 pub async fn resolve<D: Directory>(
     aws: &D,
     config: &super::Settings,
     management: &str,
+    include_management: bool,
 ) -> Result<Resolved, SelectError> {
     let mut selector = Selector {
         management_account: management.to_string(),
+        include_management,
         only: (!config.accounts.is_empty()).then(|| config.accounts.iter().cloned().collect()),
         ou_members: None,
         exclude: config.exclude.iter().cloned().collect::<BTreeSet<_>>(),

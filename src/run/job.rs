@@ -205,40 +205,58 @@ impl<S> Applied<S> {
     }
 }
 
-/// What a job supplies to the pipeline: how to read one account, judge and plan it, apply and
-/// verify one entry of the plan, and the rows its reports hold. Everything else — targets,
-/// enumeration, fan-out, progress, confirmation, cancellation, report files, exit code — is the
-/// pipeline's.
+/// What every job supplies to the pipeline: how to read one account, judge it, and the rows its
+/// read report holds (one or many per account). Everything else — targets, enumeration, fan-out,
+/// progress, cancellation, report files, exit code — is the pipeline's. A job that changes
+/// something also implements [`Change`].
 pub trait Job {
     /// What the read stage learns about one account.
     type Finding;
-    /// One call the change stage makes (shown by the dry run, applied exactly).
-    type Step: Clone + Serialize + std::fmt::Display;
     /// A row of the read stage's report.
     type ReadRow: Serialize + Default;
-    /// A row of the change stage's report.
-    type ChangeRow: Serialize + Default;
 
     /// File name stem of the read stage's reports (e.g. `audit`).
     const READ: &'static str;
+    /// Verdict spellings, in the order the counts table lists them (`skipped` last).
+    const VERDICTS: &'static [&'static str];
+    /// Whether the organization's management account is read too (otherwise it is skipped as
+    /// never targeted).
+    const READS_MANAGEMENT_ACCOUNT: bool;
+    /// What a read row is, plural: the JSON report's key for the rows and the counts table's
+    /// column (e.g. `accounts`, `users`).
+    const ROWS: &'static str;
+
+    /// Reads one account (never changes anything).
+    fn read(&self, account: &Account) -> impl Future<Output = Self::Finding>;
+    /// Judges a finding as a whole account: its progress word, and whether its state is unknown.
+    fn judge(&self, finding: &Self::Finding) -> Judgement;
+    /// The read report's rows for an account: one per thing counted (an account, a user). An
+    /// account that was skipped or could not be read still gets a row saying so.
+    fn read_rows(&self, read: &Read<Self::Finding>) -> Vec<Self::ReadRow>;
+    /// The verdict a read row is counted under (one of [`Job::VERDICTS`]).
+    fn verdict<'r>(&self, row: &'r Self::ReadRow) -> &'r str;
+    /// Rows of the terminal's "needs attention" table for an account (none when it needs no
+    /// attention); the third column is the verdict.
+    fn attention(&self, read: &Read<Self::Finding>) -> Vec<Vec<String>>;
+    /// The header of the attention table.
+    fn attention_header(&self) -> &'static [&'static str];
+    /// Why nothing more may start (the caller's own credentials were refused), if so.
+    fn halted(&self) -> Option<String>;
+}
+
+/// What a job that changes something adds: how to plan one account that was read, apply and
+/// verify one entry of the plan, and the rows of its change report.
+pub trait Change: Job {
+    /// One call the change stage makes (shown by the dry run, applied exactly).
+    type Step: Clone + Serialize + std::fmt::Display;
+    /// A row of the change stage's report.
+    type ChangeRow: Serialize + Default;
+
     /// File name stem of the change stage's reports (e.g. `delete`).
     const CHANGE: &'static str;
     /// The report word for [`Outcome::Done`] (e.g. `deleted`).
     const DONE: &'static str;
-    /// Verdict spellings, in the order the counts table lists them (`skipped` last).
-    const VERDICTS: &'static [&'static str];
 
-    /// Reads one account (never changes anything).
-    fn read(&self, account: &Account) -> impl Future<Output = Self::Finding>;
-    /// Judges a finding.
-    fn judge(&self, finding: &Self::Finding) -> Judgement;
-    /// The read report's row for an account.
-    fn read_row(&self, read: &Read<Self::Finding>) -> Self::ReadRow;
-    /// The columns of the terminal's "needs attention" table, and a row for an account, or
-    /// `None` when it needs no attention.
-    fn attention(&self, read: &Read<Self::Finding>) -> Option<Vec<String>>;
-    /// The header of the attention table.
-    fn attention_header(&self) -> &'static [&'static str];
     /// Plans one account that was read.
     fn plan(&self, account: &Account, finding: &Self::Finding) -> Entry<Self::Step>;
     /// What the run may change, for the plan's header.
@@ -251,8 +269,6 @@ pub trait Job {
         entry: &Entry<Self::Step>,
         applied: &Applied<Self::Step>,
     ) -> Self::ChangeRow;
-    /// Why nothing more may start (the caller's own credentials were refused), if so.
-    fn halted(&self) -> Option<String>;
 }
 
 #[cfg(test)]

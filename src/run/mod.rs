@@ -24,9 +24,10 @@ use confirm::{Answer, Confirm};
 use directory::Directory;
 use document::Document;
 use enumerate::SelectError;
-use job::{Job, Outcome, Plan, Read};
+use job::{Change, Job, Outcome, Plan, Read};
 use record::Recorder;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,7 +66,7 @@ pub struct Env {
     pub output: Output,
     /// Run information for the reports (`ended` and `complete` are filled in per stage).
     pub run: RunInfo,
-    /// The organization's management account (never targeted).
+    /// The organization's management account (skipped unless the job reads it).
     pub management_account: String,
 }
 
@@ -117,28 +118,41 @@ pub struct Wording {
     pub skip_blocked_command: String,
 }
 
-/// Runs `job` through every stage `mode` asks for, writing the stdout document to `out`.
-pub async fn run<J, D, C>(
-    job: &J,
-    dir: &D,
-    env: &Env,
-    mode: Mode,
-    confirm: &C,
-    wording: &Wording,
-    out: &mut dyn Write,
-) -> anyhow::Result<Finished>
+/// Everything the read stage leaves for the stages after it.
+struct ReadStage<F> {
+    /// Every account, in completion order.
+    reads: Vec<Read<F>>,
+    /// Read rows per verdict.
+    counts: BTreeMap<String, usize>,
+    /// Why the read stage is incomplete, if it is.
+    incomplete: Option<String>,
+    /// The read stage's JSON document.
+    doc: Document,
+    /// What the read stage says about the exit code.
+    exits: Vec<Exit>,
+    /// The read stage's terminal text: attention table, counts, report paths.
+    text: String,
+}
+
+/// Resolves the targets, reads every account (recording each row as it finishes), writes the
+/// read stage's reports and judges what it found.
+async fn read_stage<J, D>(job: &J, dir: &D, env: &Env) -> anyhow::Result<ReadStage<J::Finding>>
 where
     J: Job,
     D: Directory,
-    C: Confirm,
 {
     // Targets.
-    let resolved = enumerate::resolve(dir, &env.config, &env.management_account)
-        .await
-        .map_err(|e| match e {
-            SelectError::Target(t) => anyhow::Error::from(UsageError(t.into())),
-            SelectError::Call(c) => anyhow::Error::from(c).context("cannot resolve the targets"),
-        })?;
+    let resolved = enumerate::resolve(
+        dir,
+        &env.config,
+        &env.management_account,
+        J::READS_MANAGEMENT_ACCOUNT,
+    )
+    .await
+    .map_err(|e| match e {
+        SelectError::Target(t) => anyhow::Error::from(UsageError(t.into())),
+        SelectError::Call(c) => anyhow::Error::from(c).context("cannot resolve the targets"),
+    })?;
 
     // Read.
     let read_csv = env.report_path(J::READ, "csv");
@@ -160,11 +174,11 @@ where
             job.halted()
                 .map(|e| format!("the management credentials were refused: {e}"))
         });
-    let read_counts = count(reads.iter().map(|r| verdict(job, r)));
+    let counts = count(recorder.rows().iter().map(|r| job.verdict(r)));
     let read_run = finish_run(&env.run, incomplete.clone());
-    let read_doc = Document::new(&read_run, &read_counts, recorder.rows());
+    let doc = Document::new(&read_run, &counts, J::ROWS, recorder.rows());
     let read_json = env.report_path(J::READ, "json");
-    let mut exits = vec![settle(&recorder, &read_json, &read_doc)];
+    let mut exits = vec![settle(&recorder, &read_json, &doc)];
     exits.extend(
         reads
             .iter()
@@ -183,28 +197,70 @@ where
             "rootsweep: error: the management credentials were refused ({cause}); accounts after that were not read"
         );
     }
-    let read_text = || -> String {
-        let rows = reads.iter().filter_map(|r| job.attention(r)).collect();
-        let mut text = present::attention(job.attention_header(), rows);
-        text.push_str(&present::counts("verdict", &read_counts, J::VERDICTS));
-        if let Some(why) = &incomplete {
-            text.push_str(&format!("INCOMPLETE: {why}\n"));
-        }
-        text.push_str(&format!(
-            "Reports: {} and {}\n",
-            recorder.path().display(),
-            read_json.display()
-        ));
-        text
-    };
+    let rows = reads.iter().flat_map(|r| job.attention(r)).collect();
+    let mut text = present::attention(job.attention_header(), rows);
+    text.push_str(&present::counts("verdict", J::ROWS, &counts, J::VERDICTS));
+    if let Some(why) = &incomplete {
+        text.push_str(&format!("INCOMPLETE: {why}\n"));
+    }
+    text.push_str(&format!(
+        "Reports: {} and {}\n",
+        recorder.path().display(),
+        read_json.display()
+    ));
+    Ok(ReadStage {
+        reads,
+        counts,
+        incomplete,
+        doc,
+        exits,
+        text,
+    })
+}
 
+/// Runs a read-only job: targets, the read stage, its reports and the stdout document.
+pub async fn read<J, D>(
+    job: &J,
+    dir: &D,
+    env: &Env,
+    out: &mut dyn Write,
+) -> anyhow::Result<Finished>
+where
+    J: Job,
+    D: Directory,
+{
+    let stage = read_stage(job, dir, env).await?;
+    emit(env, out, &stage.doc, stage.text)?;
+    Ok(finished(stage.exits, stage.reads.len()))
+}
+
+/// Runs `job` through every stage `mode` asks for, writing the stdout document to `out`.
+pub async fn run<J, D, C>(
+    job: &J,
+    dir: &D,
+    env: &Env,
+    mode: Mode,
+    confirm: &C,
+    wording: &Wording,
+    out: &mut dyn Write,
+) -> anyhow::Result<Finished>
+where
+    J: Change,
+    D: Directory,
+    C: Confirm,
+{
     let skip_blocked = match mode {
-        Mode::Read => {
-            emit(env, out, &read_doc, read_text())?;
-            return Ok(finished(exits, reads.len()));
-        }
+        Mode::Read => return read(job, dir, env, out).await,
         Mode::Plan { skip_blocked } | Mode::Change { skip_blocked } => skip_blocked,
     };
+    let ReadStage {
+        reads,
+        counts: read_counts,
+        incomplete,
+        doc: read_doc,
+        mut exits,
+        text: read_text,
+    } = read_stage(job, dir, env).await?;
 
     // Plan.
     let plan = plan_of(job, &reads);
@@ -214,18 +270,18 @@ where
         format!("{text}{plan_text}")
     };
     if mode == (Mode::Plan { skip_blocked }) {
-        emit(env, out, &plan_doc, plan_text(read_text()))?;
+        emit(env, out, &plan_doc, plan_text(read_text.clone()))?;
         eprintln!("rootsweep: dry run: nothing was changed");
         return Ok(finished(exits, reads.len()));
     }
     if incomplete.is_some() {
-        emit(env, out, &read_doc, read_text())?;
+        emit(env, out, &read_doc, read_text)?;
         eprintln!("rootsweep: the read stage did not complete; nothing was changed");
         return Ok(finished(exits, reads.len()));
     }
     let refused = plan.refused().count();
     if refused > 0 && !skip_blocked {
-        emit(env, out, &plan_doc, plan_text(read_text()))?;
+        emit(env, out, &plan_doc, plan_text(read_text.clone()))?;
         eprintln!(
             "rootsweep: refusing to change anything: {refused} account(s) are blocked or unknown. \
              Resolve them first, or pass --skip-blocked to change only the others:"
@@ -291,7 +347,7 @@ where
                 .then(|| "interrupted: accounts marked not-started were not touched".to_string())
         });
     let run = finish_run(&env.run, incomplete);
-    let doc = Document::new(&run, &counts, recorder.rows())
+    let doc = Document::new(&run, &counts, "accounts", recorder.rows())
         .with("audit_counts", &read_counts)
         .with("plan", &plan);
     let json = env.report_path(J::CHANGE, "json");
@@ -304,7 +360,7 @@ where
         );
         exits.push(Exit::Fatal);
     }
-    let mut text = present::counts("outcome", &counts, &labels);
+    let mut text = present::counts("outcome", "accounts", &counts, &labels);
     let attention: Vec<Vec<String>> = outcomes
         .iter()
         .filter(|o| {
@@ -342,16 +398,8 @@ fn finished(exits: Vec<Exit>, accounts: usize) -> Finished {
     }
 }
 
-/// The verdict spelling of one read account.
-fn verdict<J: Job>(job: &J, read: &Read<J::Finding>) -> &'static str {
-    match &read.finding {
-        Ok(f) => job.judge(f).verdict,
-        Err(_) => "skipped",
-    }
-}
-
 /// Pure: the plan for every account that was read, in account id order.
-pub fn plan_of<J: Job>(job: &J, reads: &[Read<J::Finding>]) -> Plan<J::Step> {
+pub fn plan_of<J: Change>(job: &J, reads: &[Read<J::Finding>]) -> Plan<J::Step> {
     let mut entries: Vec<_> = reads
         .iter()
         .filter_map(|r| r.finding.as_ref().ok().map(|f| job.plan(&r.account, f)))

@@ -31,9 +31,9 @@ pub fn attention(header: &[&str], mut rows: Vec<Vec<String>>) -> String {
     out
 }
 
-/// A counts table in `order`, with a total.
-pub fn counts(title: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
-    format!("{}\n", table::counts(title, counts, order))
+/// A counts table in `order`, with a total; `noun` names what is counted (`accounts`, `users`).
+pub fn counts(title: &str, noun: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
+    format!("{}\n", table::counts(title, noun, counts, order))
 }
 
 /// The plan as text: each account's calls, what is left alone and why, and what the change

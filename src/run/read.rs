@@ -10,7 +10,6 @@ use super::progress::Progress;
 use super::record::Recorder;
 use super::Env;
 use crate::model::SkipReason;
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::io::Write;
 
@@ -34,7 +33,6 @@ where
     J: Job,
     D: Directory,
     W: Write,
-    J::ReadRow: Serialize + Default,
 {
     let progress = Progress::new(J::READ, env.quiet());
     let failure = RefCell::new(None);
@@ -84,7 +82,9 @@ where
             }
         },
         |read: Read<J::Finding>| {
-            recorder.record(job.read_row(&read));
+            for row in job.read_rows(&read) {
+                recorder.record(row);
+            }
             write_failed.set(recorder.failure().is_some());
             let verdict = match &read.finding {
                 Ok(f) => job.judge(f).verdict,

@@ -40,7 +40,7 @@ impl Service {
 }
 
 /// STS operations the simulator implements.
-pub(crate) const STS_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRoot"];
+pub(crate) const STS_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRoot", "AssumeRole"];
 
 /// IAM operations the simulator implements.
 pub(crate) const IAM_OPERATIONS: &[&str] = &[
@@ -58,6 +58,23 @@ pub(crate) const IAM_OPERATIONS: &[&str] = &[
     "DeleteSigningCertificate",
     "GetUser",
     "GetAccountSummary",
+    "ListUsers",
+    "ListGroupsForUser",
+    "ListAttachedUserPolicies",
+    "ListUserPolicies",
+    "GetUserPolicy",
+    "ListAttachedGroupPolicies",
+    "ListSSHPublicKeys",
+    "ListServiceSpecificCredentials",
+    "GenerateCredentialReport",
+    "GetCredentialReport",
+    "GetAccountAuthorizationDetails",
+    "DetachUserPolicy",
+    "DeleteSSHPublicKey",
+    "DeleteServiceSpecificCredential",
+    "DeleteUserPolicy",
+    "RemoveUserFromGroup",
+    "DeleteUser",
 ];
 
 /// IAM operations that page with `Marker`/`IsTruncated`.
@@ -65,6 +82,14 @@ pub(crate) const IAM_LIST_OPERATIONS: &[&str] = &[
     "ListMFADevices",
     "ListAccessKeys",
     "ListSigningCertificates",
+    "ListUsers",
+    "ListGroupsForUser",
+    "ListAttachedUserPolicies",
+    "ListUserPolicies",
+    "ListAttachedGroupPolicies",
+    "ListSSHPublicKeys",
+    "ListServiceSpecificCredentials",
+    "GetAccountAuthorizationDetails",
 ];
 
 /// Organizations operations the simulator implements.
@@ -81,23 +106,17 @@ pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[
     "DescribeAccount",
 ];
 
-/// Operations that change root credentials.
+/// Operations that change root credentials or IAM users.
 pub(crate) fn is_mutating(op: &str) -> bool {
-    matches!(
-        op,
-        "DeleteLoginProfile"
-            | "DeactivateMFADevice"
-            | "DeleteVirtualMFADevice"
-            | "DeleteAccessKey"
-            | "DeleteSigningCertificate"
-            | "CreateLoginProfile"
-    )
+    op == "CreateLoginProfile" || super::user_delete::OPERATIONS.contains(&op)
 }
 
 /// Default HTTP status of a known error code.
 pub(crate) fn default_status(code: &str) -> u16 {
     match code {
-        "NoSuchEntity" => 404,
+        "NoSuchEntity" | "ReportInProgress" => 404,
+        "ReportNotPresent" | "ReportExpired" => 410,
+        "DeleteConflict" | "LimitExceeded" => 409,
         "AccessDenied"
         | "ExpiredToken"
         | "RegionDisabledException"

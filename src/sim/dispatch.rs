@@ -9,7 +9,7 @@ use super::model::{AccessKey, FaultAction};
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
 use super::state::World;
-use super::{iam, organizations, sts};
+use super::{assume_role, iam, organizations, sts};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -330,7 +330,14 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         Who::Session { key, session } => {
             record.caller = key.clone();
             record.account = Some(world.accounts[session.account].id.clone());
-            record.task_policy = Some(session.policy.name());
+            record.task_policy = session.task_policy().map(|p| p.name());
+        }
+    }
+    // A long-term caller's IAM calls act in its own account (ListOrganizationsFeatures is about
+    // the organization, not an account).
+    if let (Who::Caller(c), Service::Iam) = (&who, service) {
+        if op != "ListOrganizationsFeatures" && world.account(&c.account).is_some() {
+            record.account = Some(c.account.clone());
         }
     }
     if op == "AssumeRoot" {
@@ -342,6 +349,13 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
             .str("TaskPolicyArn.arn")
             .and_then(|a| sts::task_policy(world, a))
             .map(|p| p.name());
+    }
+    if op == "AssumeRole" {
+        record.account = params
+            .str("RoleArn")
+            .and_then(|a| assume_role::role_arn(world, a))
+            .map(|(account, _)| account.to_string());
+        record.task_policy = None;
     }
     let caller = match &who {
         Who::Caller(c) => Some(c.access_key_id.as_str()),

@@ -148,6 +148,9 @@ pub(crate) fn organization(
                 state,
                 parent,
                 root,
+                iam: Default::default(),
+                roles: vec![super::directory::DEFAULT_ROLE.to_string()],
+                external_id: None,
             }
         })
         .collect();
@@ -155,7 +158,11 @@ pub(crate) fn organization(
 }
 
 /// A share between 0 and 1 (absent = 0).
-fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64, ScenarioError> {
+pub(crate) fn ratio(
+    p: Option<&Spanned<f64>>,
+    key: &str,
+    src: &Source<'_>,
+) -> Result<f64, ScenarioError> {
     match p {
         Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
             Err(src.error(p.span(), key, "must be between 0 and 1"))

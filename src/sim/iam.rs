@@ -1,11 +1,12 @@
-//! IAM: ListOrganizationsFeatures and the root-user operations of a root session.
+//! IAM: ListOrganizationsFeatures, the root-user operations of a root session, and the routing
+//! of every other principal to the account-level handlers in `users`.
 
 use super::api::ApiError;
+use super::iam_list::{list, no_such, required, status, Paging};
 use super::model::{LoginProfile, MfaKind, RootUser};
-use super::page::page;
 use super::query::Xml;
 use super::request::{Params, Request, Who};
-use super::state::World;
+use super::state::{Grant, World};
 use time::OffsetDateTime;
 
 /// User name reported for the root user.
@@ -13,21 +14,22 @@ const ROOT_NAME: &str = "root";
 
 /// Handles one IAM operation.
 pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
-    let session = match &req.who {
-        Who::Session { session, .. } if session.policy.allows(&req.op) => session,
-        who if req.op == "ListOrganizationsFeatures" && matches!(who, Who::Caller(_)) => {
-            return organizations_features(world, who.account(world));
+    let (session, policy) = match &req.who {
+        Who::Session { session, .. } => match &session.grant {
+            Grant::Root(policy) => (session, *policy),
+            Grant::Role { .. } => return super::users::handle(world, req, session.account, None),
+        },
+        Who::Caller(c) if req.op == "ListOrganizationsFeatures" => {
+            return organizations_features(world, &c.account);
         }
-        who => {
-            return Err(ApiError::coded(
-                "AccessDenied",
-                format!(
-                    "User: {} is not authorized to perform: iam:{} on resource: {} because no session policy allows the iam:{} action",
-                    who.arn(world), req.op, who.arn(world), req.op
-                ),
-            ))
-        }
+        Who::Caller(c) => match world.account(&c.account) {
+            Some(index) => return super::users::handle(world, req, index, c.user.as_deref()),
+            None => return Err(denied(world, req, "the caller's account is not simulated")),
+        },
     };
+    if !policy.allows(&req.op) {
+        return Err(denied(world, req, "no session policy allows the action"));
+    }
     if let Some(user) = req.params.str("UserName").filter(|u| *u != ROOT_NAME) {
         return Err(ApiError::coded(
             "NoSuchEntity",
@@ -47,6 +49,18 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
     let mut state = world.lock();
     let root = &mut state.roots[session.account];
     root_operation(&req.op, &req.params, root, &arn, &account.id, paging)
+}
+
+/// `AccessDenied` for the calling principal.
+pub(crate) fn denied(world: &World, req: &Request, why: &str) -> ApiError {
+    let arn = req.who.arn(world);
+    ApiError::coded(
+        "AccessDenied",
+        format!(
+            "User: {arn} is not authorized to perform: iam:{} on resource: {arn} because {why}",
+            req.op
+        ),
+    )
 }
 
 fn organizations_features(world: &World, account: &str) -> Result<Xml, ApiError> {
@@ -74,66 +88,6 @@ fn organizations_features(world: &World, account: &str) -> Result<Xml, ApiError>
     }
     x.end("EnabledFeatures");
     Ok(x)
-}
-
-fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
-    params.str(name).ok_or_else(|| {
-        ApiError::new(400, "ValidationError", format!("1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"))
-    })
-}
-
-fn no_such(message: String) -> ApiError {
-    ApiError::coded("NoSuchEntity", message)
-}
-
-/// How IAM lists are cut into pages.
-#[derive(Clone, Copy)]
-struct Paging {
-    /// Largest page the server sends, whatever `MaxItems` asks.
-    size: usize,
-    /// Say `IsTruncated=true` and leave `Marker` out (a fault).
-    drop_marker: bool,
-}
-
-/// Writes one page of a list: `<{list}>` members, `IsTruncated`, `Marker`.
-fn list<T>(
-    x: &mut Xml,
-    params: &Params,
-    paging: Paging,
-    list: &str,
-    items: &[T],
-    mut member: impl FnMut(&mut Xml, &T),
-) -> Result<(), ApiError> {
-    let max = match params.int("MaxItems") {
-        Ok(None) => 100,
-        Ok(Some(n)) if (1..=1000).contains(&n) => n as usize,
-        _ => return Err(ApiError::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
-    };
-    let (chunk, next) = page(items, params.str("Marker"), max.min(paging.size))
-        .ok_or_else(|| ApiError::new(400, "ValidationError", "Invalid Marker"))?;
-    x.start(list);
-    for item in chunk {
-        x.start("member");
-        member(x, item);
-        x.end("member");
-    }
-    if paging.drop_marker {
-        x.end(list).bool("IsTruncated", true);
-        return Ok(());
-    }
-    x.end(list).bool("IsTruncated", next.is_some());
-    if let Some(marker) = next {
-        x.text("Marker", &marker);
-    }
-    Ok(())
-}
-
-fn status(active: bool) -> &'static str {
-    if active {
-        "Active"
-    } else {
-        "Inactive"
-    }
 }
 
 fn login_profile(x: &mut Xml, lp: &LoginProfile) {

@@ -1,8 +1,10 @@
-//! `/_sim/state`: the organization, every root user's credentials and the run's seed as JSON,
-//! for tests.
+//! `/_sim/state`: the organization, every root user's credentials, IAM users and groups and the
+//! run's seed as JSON, for tests; `/_sim/sessions`: the sessions issued.
 
+use super::directory::Directory;
 use super::model::RootUser;
 use super::query::iso8601;
+use super::state::Grant;
 use super::state::World;
 use serde_json::{json, Map, Value};
 
@@ -20,12 +22,19 @@ pub(crate) fn state(world: &World) -> Value {
         "delegated_administrators": o.delegated_administrators.iter()
             .map(|(a, s)| json!({ "account": a, "service_principal": s })).collect::<Vec<_>>(),
     });
-    let roots: Vec<RootUser> = world.lock().roots.clone();
+    let (roots, dirs): (Vec<RootUser>, Vec<Directory>) = {
+        let guard = world.lock();
+        (guard.roots.clone(), guard.iam.clone())
+    };
     let mut accounts = Map::new();
-    for (a, root) in world.accounts.iter().zip(&roots) {
+    for ((a, root), dir) in world.accounts.iter().zip(&roots).zip(&dirs) {
         accounts.insert(
             a.id.clone(),
-            json!({ "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": a.parent, "root": root_json(root) }),
+            json!({
+                "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": a.parent,
+                "root": root_json(root), "roles": a.roles, "users": users_json(dir),
+                "groups": groups_json(dir), "unassigned_virtual_mfa": dir.unassigned_virtual_mfa,
+            }),
         );
     }
     json!({ "seed": world.dice.seed(), "organization": organization, "accounts": accounts })
@@ -56,7 +65,60 @@ fn root_json(r: &RootUser) -> Value {
     })
 }
 
-/// `/_sim/sessions`: every root session issued so far, secrets included. The simulator's
+/// Users by name: each one's credentials (ids and dates, never a secret) and policies.
+fn users_json(dir: &Directory) -> Value {
+    let status = |active: bool| if active { "Active" } else { "Inactive" };
+    let mut users = Map::new();
+    for u in &dir.users {
+        users.insert(u.name.clone(), json!({
+            "id": u.id,
+            "path": u.path,
+            "created": iso8601(u.created),
+            "password": u.password.as_ref().map(|lp| json!({
+                "created": iso8601(lp.created),
+                "last_used": lp.password_last_used.map(iso8601),
+            })),
+            "mfa_devices": u.mfa.iter().map(|d| json!({
+                "serial": d.serial, "kind": d.kind.as_str(), "enable_date": iso8601(d.enabled),
+            })).collect::<Vec<_>>(),
+            "access_keys": u.access_keys.iter().map(|k| json!({
+                "id": k.id,
+                "status": status(k.active),
+                "created": iso8601(k.created),
+                "last_used": k.last_used.as_ref().map(|(d, _, _)| iso8601(*d)),
+            })).collect::<Vec<_>>(),
+            "signing_certificates": u.signing_certificates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            "ssh_keys": u.ssh_keys.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            "service_credentials": u.service_credentials.iter().map(|c| json!({
+                "id": c.id, "service": c.service,
+            })).collect::<Vec<_>>(),
+            "groups": u.groups,
+            "attached_policies": u.attached_policies,
+            "inline_policies": u.inline_policies.iter().map(|p| json!({
+                "name": p.name, "document": p.document,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    Value::Object(users)
+}
+
+/// Groups by name with their policies.
+fn groups_json(dir: &Directory) -> Value {
+    let mut groups = Map::new();
+    for g in &dir.groups {
+        groups.insert(
+            g.name.clone(),
+            json!({
+                "id": g.id,
+                "attached_policies": g.attached_policies,
+                "inline_policies": g.inline_policies.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            }),
+        );
+    }
+    Value::Object(groups)
+}
+
+/// `/_sim/sessions`: every session issued so far (AssumeRoot and AssumeRole), secrets included. The simulator's
 /// sessions are fake; tests use this to prove the client never prints or stores them.
 pub(crate) fn sessions(world: &World) -> Value {
     let guard = world.lock();
@@ -69,7 +131,10 @@ pub(crate) fn sessions(world: &World) -> Value {
                 "secret_access_key": s.secret,
                 "session_token": s.token,
                 "account": world.accounts.get(s.account).map(|a| a.id.as_str()),
-                "task_policy": s.policy.name(),
+                "kind": match s.grant { Grant::Root(_) => "root", Grant::Role { .. } => "role" },
+                "task_policy": s.task_policy().map(|p| p.name()),
+                "role": match &s.grant { Grant::Role { role, .. } => Some(role.as_str()), Grant::Root(_) => None },
+                "session_name": match &s.grant { Grant::Role { session_name, .. } => Some(session_name.as_str()), Grant::Root(_) => None },
             })
         })
         .collect();

@@ -3,27 +3,38 @@
 //! `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve` command.
 
 mod api;
+mod assume_role;
 mod auth;
 mod calls;
 mod cli;
+mod details;
 mod dice;
+mod directory;
 mod dispatch;
 mod faults;
 mod generate;
+mod generate_users;
 mod iam;
+mod iam_list;
 mod introspect;
 mod model;
 mod organizations;
 mod page;
 mod query;
 mod raw;
+mod raw_users;
+mod report;
 mod request;
 mod scenario;
 mod server;
 mod source;
 mod state;
 mod sts;
+mod user_credentials;
+mod user_delete;
+mod users;
 mod validate;
+mod validate_users;
 
 pub use cli::ServeArgs;
 pub use scenario::Scenario;

@@ -1,5 +1,6 @@
 //! The validated organization model a scenario describes: plain data, no I/O, no wire formats.
 
+use super::directory::Directory;
 use std::collections::HashMap;
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -123,6 +124,8 @@ pub struct Organization {
     pub iam_page_size: usize,
     /// Whether account listings start with an empty page that carries a `NextToken`.
     pub empty_first_page: bool,
+    /// GenerateCredentialReport calls after the first before the report is COMPLETE (0 = at once).
+    pub report_generation_polls: u32,
 }
 
 /// Long-term credentials the simulator recognises.
@@ -136,6 +139,8 @@ pub struct Caller {
     pub account: String,
     /// Principal ARN.
     pub arn: String,
+    /// The caller's own IAM user (a user of `account`), if it has one.
+    pub user: Option<String>,
 }
 
 /// An organizational unit.
@@ -169,6 +174,12 @@ pub struct Account {
     pub parent: String,
     /// Root user credentials.
     pub root: RootUser,
+    /// IAM users and groups.
+    pub iam: Directory,
+    /// Roles `sts:AssumeRole` can assume into this account.
+    pub roles: Vec<String>,
+    /// ExternalId every AssumeRole into this account must send.
+    pub external_id: Option<String>,
 }
 
 /// Credentials of one root user.

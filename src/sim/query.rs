@@ -47,6 +47,12 @@ impl Xml {
         self.end(name)
     }
 
+    /// Writes escaped text with no element around it (a list member that is a bare string).
+    pub(crate) fn plain(&mut self, value: &str) -> &mut Self {
+        self.emit(Event::Text(BytesText::new(value)));
+        self
+    }
+
     /// Writes a timestamp element in ISO-8601 UTC.
     pub(crate) fn date(&mut self, name: &str, value: OffsetDateTime) -> &mut Self {
         self.text(name, &iso8601(value))

@@ -3,6 +3,7 @@
 //! Nothing here interprets values; `validate.rs` checks and converts them. Every key is
 //! described in `tests/scenarios/README.md`.
 
+use super::raw_users::{RawGroup, RawUser};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -50,6 +51,8 @@ pub(crate) struct RawOrganization {
     /// ListAccounts / ListAccountsForParent answer the first request with no accounts and a
     /// `NextToken` that leads to the real first page.
     pub empty_first_page: Option<bool>,
+    /// GenerateCredentialReport calls after the first (STARTED) before it answers COMPLETE.
+    pub report_generation_polls: Option<u32>,
 }
 
 /// One entry of `delegated_administrators`.
@@ -68,6 +71,8 @@ pub(crate) struct RawCaller {
     pub secret_access_key: String,
     pub account: Spanned<String>,
     pub arn: Option<String>,
+    /// The caller's own IAM user in its account.
+    pub user: Option<Spanned<String>>,
 }
 
 /// `[[ous]]`.
@@ -94,6 +99,14 @@ pub(crate) struct RawAccount {
     pub ou: Option<Spanned<String>>,
     #[serde(default)]
     pub root: RawRoot,
+    /// Roles that can be assumed; absent = OrganizationAccountAccessRole in member accounts.
+    pub roles: Option<Vec<Spanned<String>>>,
+    /// ExternalId every AssumeRole into this account must send.
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub users: Vec<RawUser>,
+    #[serde(default)]
+    pub groups: Vec<RawGroup>,
 }
 
 /// `[accounts.root]`: the root user's credentials.
@@ -164,6 +177,19 @@ pub(crate) struct RawGenerate {
     pub access_keys: Option<Spanned<f64>>,
     pub signing_certificates: Option<Spanned<f64>>,
     pub suspended: Option<Spanned<f64>>,
+    /// IAM users made in every generated account.
+    #[serde(default)]
+    pub users_per_account: usize,
+    /// Share of generated users never used or unused for 100+ days.
+    pub users_stale: Option<Spanned<f64>>,
+    /// Share of generated users created within 30 days and never used.
+    pub users_new: Option<Spanned<f64>>,
+    /// Share of generated users with a direct policy that their group also attaches.
+    pub users_redundant_policy: Option<Spanned<f64>>,
+    /// Share of generated users with a console password and no MFA.
+    pub users_password_without_mfa: Option<Spanned<f64>>,
+    /// Share of generated accounts without OrganizationAccountAccessRole.
+    pub without_role: Option<Spanned<f64>>,
 }
 
 /// `[[throttle]]`.

@@ -1,7 +1,7 @@
 //! A parsed, authenticated request as the service handlers see it.
 
 use super::model::Caller;
-use super::state::{Session, World};
+use super::state::{Grant, Session, World};
 
 /// Request parameters in either wire format.
 pub(crate) enum Params {
@@ -23,6 +23,23 @@ impl Params {
         }
     }
 
+    /// The members of an awsQuery list parameter (`<name>.member.1`, `.2`, ...) in order.
+    pub(crate) fn list(&self, name: &str) -> Vec<&str> {
+        let Params::Query(pairs) = self else {
+            return Vec::new();
+        };
+        let prefix = format!("{name}.member.");
+        let mut members: Vec<(u32, &str)> = pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                let n = k.strip_prefix(&prefix)?.parse().ok()?;
+                Some((n, v.as_str()))
+            })
+            .collect();
+        members.sort_by_key(|(n, _)| *n);
+        members.into_iter().map(|(_, v)| v).collect()
+    }
+
     /// An integer parameter; `Err` when present but not an integer.
     pub(crate) fn int(&self, name: &str) -> Result<Option<i64>, ()> {
         match self {
@@ -42,7 +59,7 @@ impl Params {
 pub(crate) enum Who {
     /// Long-term credentials from the scenario.
     Caller(Caller),
-    /// A root session issued by AssumeRoot.
+    /// A session issued by AssumeRoot or AssumeRole.
     Session {
         /// The session's access key id.
         key: String,
@@ -65,11 +82,16 @@ impl Who {
         match self {
             Who::Caller(c) => c.arn.clone(),
             Who::Session { session, .. } => {
-                format!(
-                    "arn:{}:iam::{}:root",
+                let (partition, account) = (
                     world.org.partition.as_str(),
-                    world.accounts[session.account].id
-                )
+                    &world.accounts[session.account].id,
+                );
+                match &session.grant {
+                    Grant::Root(_) => format!("arn:{partition}:iam::{account}:root"),
+                    Grant::Role { role, session_name } => {
+                        format!("arn:{partition}:sts::{account}:assumed-role/{role}/{session_name}")
+                    }
+                }
             }
         }
     }

@@ -1,8 +1,11 @@
-//! Runtime state: the immutable organization directory plus the root credentials and sessions
-//! that calls change. The mutex is held only for the duration of one operation's bookkeeping.
+//! Runtime state: the immutable organization directory plus the root credentials, IAM users,
+//! credential reports and sessions that calls change. The mutex is held only for the duration
+//! of one operation's bookkeeping.
 
 use super::dice::Dice;
+use super::directory::Directory;
 use super::model::{Account, Caller, Organization, Ou, RootUser};
+use super::report::Report;
 use super::scenario::Scenario;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -80,20 +83,48 @@ impl TaskPolicy {
     }
 }
 
-/// A root session issued by AssumeRoot.
+/// What a session may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Grant {
+    /// A root session (AssumeRoot) under a root-task policy.
+    Root(TaskPolicy),
+    /// A role session (AssumeRole): full IAM access to the account.
+    Role {
+        /// Role name.
+        role: String,
+        /// `RoleSessionName`.
+        session_name: String,
+    },
+}
+
+/// A session issued by AssumeRoot or AssumeRole.
 #[derive(Debug, Clone)]
 pub(crate) struct Session {
     pub account: usize,
-    pub policy: TaskPolicy,
+    pub grant: Grant,
     pub expires: OffsetDateTime,
     pub token: String,
     /// Kept only so `/_sim/sessions` can prove the client never leaks it.
     pub secret: String,
 }
 
+impl Session {
+    /// The root-task policy of a root session.
+    pub(crate) fn task_policy(&self) -> Option<TaskPolicy> {
+        match self.grant {
+            Grant::Root(p) => Some(p),
+            Grant::Role { .. } => None,
+        }
+    }
+}
+
 /// The parts of the world that calls change.
 pub(crate) struct Mutable {
     pub roots: Vec<RootUser>,
+    /// IAM users and groups, by account index.
+    pub iam: Vec<Directory>,
+    /// Credential report generation, by account index.
+    pub reports: Vec<Report>,
     pub sessions: HashMap<String, Session>,
 }
 
@@ -102,7 +133,7 @@ pub(crate) struct World {
     pub org: Organization,
     pub ous: Vec<Ou>,
     pub callers: HashMap<String, Caller>,
-    /// Accounts in listing order; their `root` fields are empty (see `Mutable::roots`).
+    /// Accounts in listing order; their `root` and `iam` fields are empty (see `Mutable`).
     pub accounts: Vec<Account>,
     pub paths: Vec<String>,
     pub index: HashMap<String, usize>,
@@ -119,6 +150,11 @@ impl World {
             .iter_mut()
             .map(|a| std::mem::take(&mut a.root))
             .collect();
+        let iam = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.iam))
+            .collect();
+        let reports = accounts.iter().map(|_| Report::default()).collect();
         let org = scenario.org.clone();
         let ous = scenario.ous.clone();
         let paths = accounts
@@ -143,6 +179,8 @@ impl World {
             dice,
             mutable: Mutex::new(Mutable {
                 roots,
+                iam,
+                reports,
                 sessions: HashMap::new(),
             }),
         }
@@ -197,11 +235,11 @@ impl World {
         )
     }
 
-    /// Issues a fresh root session.
+    /// Issues a fresh session.
     pub(crate) fn new_session(
         &self,
         account: usize,
-        policy: TaskPolicy,
+        grant: Grant,
         expires: OffsetDateTime,
     ) -> (String, String, Session) {
         let key = format!("ASIA{}", self.dice.upper(16));
@@ -209,7 +247,7 @@ impl World {
         let token = format!("IQoJb3JpZ2luX2VjE{}", self.dice.alphanumeric(300));
         let session = Session {
             account,
-            policy,
+            grant,
             expires,
             token,
             secret: secret.clone(),

@@ -1,10 +1,10 @@
-//! STS: GetCallerIdentity and AssumeRoot.
+//! STS: GetCallerIdentity and AssumeRoot (AssumeRole lives in `assume_role`).
 
 use super::api::ApiError;
 use super::model::AccountState;
 use super::query::Xml;
 use super::request::{Request, Who};
-use super::state::{TaskPolicy, World};
+use super::state::{Grant, TaskPolicy, World};
 use time::{Duration, OffsetDateTime};
 
 /// Handles one STS operation.
@@ -12,6 +12,7 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
     match req.op.as_str() {
         "GetCallerIdentity" => Ok(caller_identity(world, &req.who)),
         "AssumeRoot" => assume_root(world, req),
+        "AssumeRole" => super::assume_role::assume_role(world, req),
         other => Err(ApiError::new(
             400,
             "InvalidAction",
@@ -24,7 +25,13 @@ fn caller_identity(world: &World, who: &Who) -> Xml {
     let account = who.account(world);
     let user_id = match who {
         Who::Caller(c) => format!("AIDA{}", c.access_key_id.get(4..).unwrap_or_default()),
-        Who::Session { .. } => account.to_string(),
+        Who::Session { session, .. } => match &session.grant {
+            Grant::Root(_) => account.to_string(),
+            Grant::Role { role, session_name } => format!(
+                "{}:{session_name}",
+                super::assume_role::role_id(world, session.account, role)
+            ),
+        },
     };
     let mut x = Xml::new();
     x.text("UserId", &user_id)
@@ -146,7 +153,7 @@ fn assume_root(world: &World, req: &Request) -> Result<Xml, ApiError> {
             )
         })?;
     let expires = OffsetDateTime::now_utc() + Duration::seconds(duration);
-    let (key, secret, session) = world.new_session(idx, policy, expires);
+    let (key, secret, session) = world.new_session(idx, Grant::Root(policy), expires);
     let mut x = Xml::new();
     x.start("Credentials")
         .text("AccessKeyId", &key)

@@ -6,6 +6,7 @@ use super::api::{default_status, Service, IAM_LIST_OPERATIONS};
 use super::model::*;
 use super::raw::*;
 use super::source::{ScenarioError, Source};
+use super::validate_users::{self as users, Ctx};
 use std::collections::{HashMap, HashSet};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -31,6 +32,10 @@ const IAM_FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 /// Validates a whole scenario.
 pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> {
     let mut org = organization(&raw.organization, src)?;
+    // The simulator's clock: every `*_days_ago` counts back from the moment of loading.
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(DEFAULT_DATE);
     let mut callers = Vec::new();
     let mut keys = HashSet::new();
     for c in &raw.callers {
@@ -42,11 +47,19 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 "duplicate or too short (16+ characters)",
             ));
         }
+        if let Some(u) = c
+            .user
+            .as_ref()
+            .filter(|u| !users::valid_name(u.get_ref(), 64))
+        {
+            return Err(src.error(u.span(), "user", "invalid IAM user name"));
+        }
+        let user = c.user.as_ref().map(|u| u.get_ref().clone());
         let arn = c.arn.clone().unwrap_or_else(|| {
             format!(
                 "arn:{}:iam::{account}:user/{}",
                 org.partition.as_str(),
-                c.access_key_id.get_ref()
+                user.as_deref().unwrap_or(c.access_key_id.get_ref())
             )
         });
         callers.push(Caller {
@@ -54,6 +67,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
             secret_access_key: c.secret_access_key.clone(),
             account,
             arn,
+            user,
         });
     }
     if !callers.iter().any(|c| c.account == org.management_account) {
@@ -105,7 +119,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
     let mut accounts: Vec<Account> = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
     for a in &raw.accounts {
-        let acct = account(a, &org, &ous, src)?;
+        let acct = account(a, &org, &ous, now, src)?;
         if seen.insert(acct.id.clone(), ()).is_some() {
             return Err(src.error(
                 a.id.span(),
@@ -127,6 +141,9 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 status: AccountState::Active.legacy_status(),
                 parent: org.root_id.clone(),
                 root: RootUser::default(),
+                iam: Default::default(),
+                roles: Vec::new(),
+                external_id: None,
             },
         );
     }
@@ -145,9 +162,33 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
     }
     if let Some(g) = &raw.generate {
         let ratios = super::generate::Ratios::from_raw(g, src)?;
-        let (new_ous, new_accounts) = super::generate::organization(g, &ratios, &org, &accounts);
+        let (new_ous, mut new_accounts) =
+            super::generate::organization(g, &ratios, &org, &accounts);
+        let user_ratios = super::generate_users::Ratios::from_raw(g, src)?;
+        super::generate_users::users(g, &user_ratios, &org, now, &mut new_accounts);
         ous.extend(new_ous);
         accounts.extend(new_accounts);
+    }
+    for (c, raw_c) in callers.iter().zip(&raw.callers) {
+        let (Some(name), Some(span)) = (&c.user, raw_c.user.as_ref().map(|u| u.span())) else {
+            continue;
+        };
+        let Some(a) = accounts.iter_mut().find(|a| a.id == c.account) else {
+            return Err(src.error(
+                span,
+                "user",
+                "a caller's user needs an account of the organization",
+            ));
+        };
+        let ctx = Ctx {
+            account: &a.id,
+            partition: org.partition,
+            now,
+            src,
+        };
+        let mut dir = std::mem::take(&mut a.iam);
+        users::caller_user(c, name, &mut dir, &ctx);
+        a.iam = dir;
     }
 
     let mut latency = HashMap::new();
@@ -252,6 +293,7 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
     }
     let management_account = account_id(&o.management_account, "management_account", src)?;
     let empty_first_page = o.empty_first_page.unwrap_or(false);
+    let report_generation_polls = o.report_generation_polls.unwrap_or(1);
     let iam_page_size = match &o.iam_page_size {
         Some(p) if *p.get_ref() == 0 => {
             return Err(src.error(p.span(), "iam_page_size", "must be at least 1"))
@@ -274,10 +316,17 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         delegated_administrators: delegated,
         iam_page_size,
         empty_first_page,
+        report_generation_polls,
     })
 }
 
-fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> Result<Account> {
+fn account(
+    a: &RawAccount,
+    org: &Organization,
+    ous: &[Ou],
+    now: OffsetDateTime,
+    src: &Source<'_>,
+) -> Result<Account> {
     let id = account_id(&a.id, "id", src)?;
     let status = match &a.status {
         None => None,
@@ -334,7 +383,18 @@ fn account(a: &RawAccount, org: &Organization, ous: &[Ou], src: &Source<'_>) -> 
         }
     };
     let root = root_user(&a.root, &id, org.partition, src)?;
+    let ctx = Ctx {
+        account: &id,
+        partition: org.partition,
+        now,
+        src,
+    };
+    let iam = users::directory(&a.users, &a.groups, &ctx)?;
+    let roles = users::roles(a.roles.as_ref(), id == org.management_account, src)?;
     Ok(Account {
+        iam,
+        roles,
+        external_id: a.external_id.clone(),
         name: a.name.clone().unwrap_or_else(|| format!("account-{id}")),
         email: a
             .email

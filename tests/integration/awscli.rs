@@ -838,11 +838,447 @@ fn aws_cli_v1_follows_empty_pages_and_marker_pages_and_reads_status_apart_from_s
     let whole = aws(&sim, &s, &["iam", "list-signing-certificates"]).ok();
     assert_eq!(ids(&whole, "Certificates", "CertificateId").len(), 2);
 
-    aws(&sim, &m, &["iam", "delete-user", "--user-name", "bob"]).err("InvalidAction");
+    aws(&sim, &m, &["iam", "create-user", "--user-name", "bob"]).err("InvalidAction");
     let non_read: Vec<_> = sim
         .non_read_calls()
         .iter()
         .map(|c| c["operation"].as_str().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(non_read, ["DeleteUser"], "the unimplemented call is logged");
+    assert_eq!(non_read, ["CreateUser"], "the unimplemented call is logged");
+}
+
+const USERS: &str = include_str!("../scenarios/users.toml");
+
+/// `users.toml` with IAM pages of one item, so the CLI follows every `Marker`.
+fn users_scenario() -> String {
+    USERS.replacen(
+        "report_generation_polls = 1\n",
+        "report_generation_polls = 1\niam_page_size = 1\n",
+        1,
+    )
+}
+
+fn assume_role(sim: &Sim, account: &str) -> Creds {
+    let arn = format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole");
+    let out = aws(
+        sim,
+        &management(sim),
+        &[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            &arn,
+            "--role-session-name",
+            "rootsweep",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        out["AssumedRoleUser"]["Arn"],
+        format!("arn:aws:sts::{account}:assumed-role/OrganizationAccountAccessRole/rootsweep")
+    );
+    let c = &out["Credentials"];
+    let key = c["AccessKeyId"].as_str().expect("AccessKeyId").to_string();
+    assert!(key.starts_with("ASIA") && key.len() == 20, "{key}");
+    Creds {
+        key,
+        secret: c["SecretAccessKey"].as_str().unwrap_or_default().into(),
+        token: c["SessionToken"].as_str().map(String::from),
+    }
+}
+
+fn names(v: &Value, list: &str, field: &str) -> Vec<String> {
+    ids(v, list, field)
+}
+
+fn user_reads(sim: &Sim) {
+    let m = management(sim);
+    let me = aws(sim, &m, &["sts", "get-caller-identity"]).ok();
+    assert_eq!(me["Arn"], "arn:aws:iam::111111111111:user/admin");
+    let users = aws(sim, &m, &["iam", "list-users"]).ok();
+    assert_eq!(names(&users, "Users", "UserName"), ["admin", "breakglass"]);
+    let arn = |account: &str| format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole");
+    for denied in ["222222222203", "111111111111", "222222222204"] {
+        aws(
+            sim,
+            &m,
+            &[
+                "sts",
+                "assume-role",
+                "--role-arn",
+                &arn(denied),
+                "--role-session-name",
+                "rootsweep",
+            ],
+        )
+        .err("AccessDenied");
+    }
+    let external = arn("222222222205");
+    let base = [
+        "sts",
+        "assume-role",
+        "--role-arn",
+        &external,
+        "--role-session-name",
+        "rootsweep",
+    ];
+    aws(sim, &m, &base).err("AccessDenied");
+    let mut with_id = base.to_vec();
+    with_id.extend(["--external-id", "rootsweep-external-1"]);
+    aws(sim, &m, &with_id).ok();
+    let mut short = base.to_vec();
+    short.extend([
+        "--external-id",
+        "rootsweep-external-1",
+        "--duration-seconds",
+        "899",
+    ]);
+    let out = aws(sim, &m, &short);
+    assert_ne!(out.code, 0, "DurationSeconds below 900 is refused");
+
+    let s = assume_role(sim, "222222222201");
+    aws(sim, &s, &["iam", "get-credential-report"]).err("ReportNotPresent");
+    let started = aws(sim, &s, &["iam", "generate-credential-report"]).ok();
+    assert_eq!(started["State"], "STARTED");
+    aws(sim, &s, &["iam", "get-credential-report"]).err("ReportInProgress");
+    let done = aws(sim, &s, &["iam", "generate-credential-report"]).ok();
+    assert_eq!(done["State"], "COMPLETE");
+    let report = aws(sim, &s, &["iam", "get-credential-report"]).ok();
+    assert_eq!(report["ReportFormat"], "text/csv");
+    let content = report["Content"].as_str().expect("Content");
+    let csv = String::from_utf8(aws_smithy_types::base64::decode(content).expect("base64"))
+        .expect("utf-8");
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("user,arn,user_creation_time,password_enabled,password_last_used,")
+            && header.ends_with(",cert_2_active,cert_2_last_rotated")
+            && header.split(',').count() == 22,
+        "{header}"
+    );
+    assert!(csv
+        .lines()
+        .nth(1)
+        .is_some_and(|r| r.starts_with("<root_account>,arn:aws:iam::222222222201:root,")));
+
+    let details = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-account-authorization-details",
+            "--filter",
+            "User",
+            "Group",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        names(&details, "UserDetailList", "UserName"),
+        ["alice", "ci-bot", "=cmd+1"]
+    );
+    assert_eq!(
+        names(&details, "GroupDetailList", "GroupName"),
+        ["admins", "readers"]
+    );
+    let alice = &details["UserDetailList"][0];
+    assert_eq!(alice["GroupList"], json!(["admins"]));
+    assert_eq!(
+        alice["AttachedManagedPolicies"][0]["PolicyName"],
+        "AdministratorAccess"
+    );
+    assert_eq!(
+        alice["UserPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"], "s3:Get*",
+        "the CLI URL-decodes and parses the document: {alice}"
+    );
+    let first = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-account-authorization-details",
+            "--filter",
+            "User",
+            "Group",
+            "--max-items",
+            "2",
+        ],
+    )
+    .ok();
+    assert!(first["NextToken"].is_string(), "{first}");
+    assert_eq!(
+        names(&first, "UserDetailList", "UserName"),
+        ["alice", "ci-bot"]
+    );
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-account-authorization-details",
+            "--filter",
+            "Users",
+        ],
+    )
+    .err("ValidationError");
+
+    let users = aws(sim, &s, &["iam", "list-users"]).ok();
+    assert_eq!(
+        names(&users, "Users", "UserName"),
+        ["alice", "ci-bot", "=cmd+1"]
+    );
+    let alice = aws(sim, &s, &["iam", "get-user", "--user-name", "alice"]).ok();
+    assert!(alice["User"]["PasswordLastUsed"].is_string(), "{alice}");
+    aws(sim, &s, &["iam", "get-user", "--user-name", "nobody"]).err("NoSuchEntity");
+    aws(sim, &s, &["iam", "list-access-keys"]).err("ValidationError");
+    let keys = aws(
+        sim,
+        &s,
+        &["iam", "list-access-keys", "--user-name", "ci-bot"],
+    )
+    .ok();
+    let key_ids = names(&keys, "AccessKeyMetadata", "AccessKeyId");
+    assert_eq!(key_ids.len(), 2, "{keys}");
+    let used = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-access-key-last-used",
+            "--access-key-id",
+            &key_ids[0],
+        ],
+    )
+    .ok();
+    assert_eq!(used["UserName"], "ci-bot");
+    assert_eq!(used["AccessKeyLastUsed"]["Region"], "eu-west-1");
+    let mfa = aws(
+        sim,
+        &s,
+        &["iam", "list-mfa-devices", "--user-name", "alice"],
+    )
+    .ok();
+    assert_eq!(
+        names(&mfa, "MFADevices", "SerialNumber"),
+        ["arn:aws:iam::222222222201:mfa/alice"]
+    );
+    let profile = aws(
+        sim,
+        &s,
+        &["iam", "get-login-profile", "--user-name", "alice"],
+    )
+    .ok();
+    assert_eq!(profile["LoginProfile"]["UserName"], "alice");
+    aws(
+        sim,
+        &s,
+        &["iam", "get-login-profile", "--user-name", "ci-bot"],
+    )
+    .err("NoSuchEntity");
+    let groups = aws(
+        sim,
+        &s,
+        &["iam", "list-groups-for-user", "--user-name", "alice"],
+    )
+    .ok();
+    assert_eq!(names(&groups, "Groups", "GroupName"), ["admins"]);
+    let attached = aws(
+        sim,
+        &s,
+        &["iam", "list-attached-user-policies", "--user-name", "alice"],
+    )
+    .ok();
+    assert_eq!(
+        attached["AttachedPolicies"].as_array().map(Vec::len),
+        Some(2),
+        "{attached}"
+    );
+    let inline = aws(
+        sim,
+        &s,
+        &["iam", "list-user-policies", "--user-name", "alice"],
+    )
+    .ok();
+    assert_eq!(inline["PolicyNames"], json!(["s3-read"]));
+    let doc = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-user-policy",
+            "--user-name",
+            "alice",
+            "--policy-name",
+            "s3-read",
+        ],
+    )
+    .ok();
+    assert_eq!(doc["PolicyDocument"]["Version"], "2012-10-17");
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "get-user-policy",
+            "--user-name",
+            "alice",
+            "--policy-name",
+            "none",
+        ],
+    )
+    .err("NoSuchEntity");
+    let group = aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "list-attached-group-policies",
+            "--group-name",
+            "readers",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        names(&group, "AttachedPolicies", "PolicyName"),
+        ["ReadOnlyAccess"]
+    );
+    aws(
+        sim,
+        &s,
+        &[
+            "iam",
+            "list-attached-group-policies",
+            "--group-name",
+            "nobody",
+        ],
+    )
+    .err("NoSuchEntity");
+}
+
+fn user_deletes(sim: &Sim) {
+    let s = assume_role(sim, "222222222202");
+    let user = ["--user-name", "olduser"];
+    let run = |args: &[&str]| {
+        let mut all = vec!["iam"];
+        all.extend_from_slice(args);
+        aws(sim, &s, &all)
+    };
+    run(&["delete-user", user[0], user[1]]).err("DeleteConflict");
+    let certs = run(&["list-signing-certificates", user[0], user[1]]).ok();
+    let cert = names(&certs, "Certificates", "CertificateId").remove(0);
+    let ssh = run(&["list-ssh-public-keys", user[0], user[1]]).ok();
+    let ssh = names(&ssh, "SSHPublicKeys", "SSHPublicKeyId").remove(0);
+    let creds = run(&["list-service-specific-credentials", user[0], user[1]]).ok();
+    assert_eq!(
+        creds["ServiceSpecificCredentials"][0]["ServiceName"],
+        "codecommit.amazonaws.com"
+    );
+    let cred = names(
+        &creds,
+        "ServiceSpecificCredentials",
+        "ServiceSpecificCredentialId",
+    )
+    .remove(0);
+    let keys = run(&["list-access-keys", user[0], user[1]]).ok();
+    let key = names(&keys, "AccessKeyMetadata", "AccessKeyId").remove(0);
+    let mfa = run(&["list-mfa-devices", user[0], user[1]]).ok();
+    let serials = names(&mfa, "MFADevices", "SerialNumber");
+    assert_eq!(serials.len(), 2, "{mfa}");
+    let steps: Vec<Vec<&str>> = vec![
+        vec!["delete-login-profile", "--user-name", "olduser"],
+        vec![
+            "delete-access-key",
+            "--user-name",
+            "olduser",
+            "--access-key-id",
+            &key,
+        ],
+        vec![
+            "delete-signing-certificate",
+            "--user-name",
+            "olduser",
+            "--certificate-id",
+            &cert,
+        ],
+        vec![
+            "delete-ssh-public-key",
+            "--user-name",
+            "olduser",
+            "--ssh-public-key-id",
+            &ssh,
+        ],
+        vec![
+            "delete-service-specific-credential",
+            "--user-name",
+            "olduser",
+            "--service-specific-credential-id",
+            &cred,
+        ],
+        vec![
+            "deactivate-mfa-device",
+            "--user-name",
+            "olduser",
+            "--serial-number",
+            &serials[0],
+        ],
+        vec![
+            "deactivate-mfa-device",
+            "--user-name",
+            "olduser",
+            "--serial-number",
+            &serials[1],
+        ],
+        vec!["delete-virtual-mfa-device", "--serial-number", &serials[0]],
+        vec![
+            "delete-user-policy",
+            "--user-name",
+            "olduser",
+            "--policy-name",
+            "legacy",
+        ],
+        vec![
+            "detach-user-policy",
+            "--user-name",
+            "olduser",
+            "--policy-arn",
+            "arn:aws:iam::222222222202:policy/deploy",
+        ],
+        vec![
+            "remove-user-from-group",
+            "--user-name",
+            "olduser",
+            "--group-name",
+            "developers",
+        ],
+    ];
+    for step in &steps {
+        run(step).ok();
+        run(step).err("NoSuchEntity");
+    }
+    run(&["delete-user", user[0], user[1]]).ok();
+    run(&["delete-user", user[0], user[1]]).err("NoSuchEntity");
+    let left = names(&run(&["list-users"]).ok(), "Users", "UserName");
+    assert_eq!(left, ["newbie", "keyold"]);
+}
+
+#[test]
+fn aws_cli_v1_understands_the_iam_user_operations_and_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&users_scenario());
+    std::thread::scope(|scope| {
+        scope.spawn(|| user_reads(&sim));
+        scope.spawn(|| user_deletes(&sim));
+    });
+    let changed: Vec<String> = sim
+        .non_read_calls()
+        .iter()
+        .filter(|c| c["status"] == 200)
+        .map(|c| c["operation"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(changed.len(), 12, "{changed:?}");
+    assert!(changed.iter().all(|op| op.starts_with("Delete")
+        || op.starts_with("Deactivate")
+        || op == "DetachUserPolicy"
+        || op == "RemoveUserFromGroup"));
 }

@@ -16,4 +16,6 @@ mod security;
 mod signals;
 mod sim_log;
 mod sim_scenarios;
+mod sim_users;
 mod support;
+mod users;

@@ -87,3 +87,56 @@ fn the_policy_covers_every_call_of_audit_and_delete_and_nothing_more() {
         &serde_json::json!(["arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"])
     );
 }
+
+#[test]
+fn the_users_policies_cover_every_call_of_users_audit() {
+    let sim = Sim::start(shipped("users.toml"));
+    let dir = reports();
+    rootsweep(&sim, dir.path(), &["users", "audit"]).expect_code(4);
+    let docs = policy(&["--users"]);
+
+    // The operator: every call it made is granted; what it was not seen using is only the OU
+    // reads that `--ou` needs.
+    let used = used_by_caller(&sim);
+    assert!(used.contains("sts:AssumeRole"), "{used:?}");
+    assert!(
+        used.contains("iam:GetAccountAuthorizationDetails"),
+        "{used:?}"
+    );
+    let granted = actions(&docs["operator"]);
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    let ou_reads: BTreeSet<String> = [
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:ListParents",
+        "organizations:ListOrganizationalUnitsForParent",
+        "organizations:ListAccountsForParent",
+    ]
+    .map(str::to_string)
+    .into();
+    let unused: Vec<&String> = granted.difference(&used).collect();
+    assert!(
+        unused.iter().all(|a| ou_reads.contains(*a)),
+        "granted but never used: {unused:?}"
+    );
+    assert_eq!(
+        docs["operator"]["Statement"][1]["Resource"],
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+    );
+
+    // The member role: every call made in a role session is in its audit statement, and every
+    // action of that statement was used.
+    let in_sessions: BTreeSet<String> = sim
+        .calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| !k.starts_with("AKIA")))
+        .map(|c| format!("iam:{}", c["operation"].as_str().unwrap_or("")))
+        .collect();
+    let audit: BTreeSet<String> = docs["member_role"]["Statement"][0]["Action"]
+        .as_array()
+        .expect("audit actions")
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(in_sessions, audit);
+}

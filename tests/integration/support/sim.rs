@@ -38,6 +38,20 @@ pub const READ_ONLY_OPERATIONS: &[&str] = &[
     "ListSigningCertificates",
     "GetUser",
     "GetAccountSummary",
+    // Issues a role session; changes nothing in the account.
+    "AssumeRole",
+    // Creates a report, but changes no user, credential or policy.
+    "GenerateCredentialReport",
+    "GetCredentialReport",
+    "GetAccountAuthorizationDetails",
+    "ListUsers",
+    "ListGroupsForUser",
+    "ListAttachedUserPolicies",
+    "ListUserPolicies",
+    "GetUserPolicy",
+    "ListAttachedGroupPolicies",
+    "ListSSHPublicKeys",
+    "ListServiceSpecificCredentials",
 ];
 
 /// A running simulator process, killed on drop.

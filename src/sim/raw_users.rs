@@ -1,0 +1,112 @@
+//! The `[[accounts.users]]` and `[[accounts.groups]]` tables as written on disk: serde structs
+//! with spans, before validation (`validate_users.rs` checks and converts them).
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `[[accounts.users]]`: one IAM user.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUser {
+    pub name: Spanned<String>,
+    pub path: Option<Spanned<String>>,
+    /// Days before the simulator started; absent = 365.
+    pub created_days_ago: Option<i64>,
+    /// Console password; absent = none.
+    pub password: Option<RawPassword>,
+    #[serde(default)]
+    pub mfa: Vec<RawUserMfa>,
+    #[serde(default)]
+    pub access_keys: Vec<RawUserKey>,
+    #[serde(default)]
+    pub signing_certificates: Vec<RawUserCredential>,
+    #[serde(default)]
+    pub ssh_keys: Vec<RawUserCredential>,
+    #[serde(default)]
+    pub service_credentials: Vec<RawServiceCredential>,
+    #[serde(default)]
+    pub groups: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub attached_policies: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub inline_policies: Vec<RawInlinePolicy>,
+}
+
+/// `password = { ... }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPassword {
+    /// When the password was set (`password_last_changed`); absent = when the user was created.
+    pub created_days_ago: Option<i64>,
+    /// Last console sign-in; absent = never used.
+    pub last_used_days_ago: Option<i64>,
+}
+
+/// One entry of a user's `mfa`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUserMfa {
+    pub kind: Spanned<String>,
+    pub name: Option<String>,
+    pub serial: Option<String>,
+    pub enabled_days_ago: Option<i64>,
+}
+
+/// One entry of a user's `access_keys`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUserKey {
+    pub id: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub created_days_ago: Option<i64>,
+    pub last_used_days_ago: Option<i64>,
+    pub service: Option<String>,
+    pub region: Option<String>,
+}
+
+/// One entry of a user's `signing_certificates` or `ssh_keys`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUserCredential {
+    pub id: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub uploaded_days_ago: Option<i64>,
+}
+
+/// One entry of a user's `service_credentials`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawServiceCredential {
+    pub service: Spanned<String>,
+    pub id: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub created_days_ago: Option<i64>,
+}
+
+/// `inline_policies = [{ name, document }]` of a user or group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawInlinePolicy {
+    pub name: Spanned<String>,
+    pub document: Spanned<String>,
+}
+
+/// `[[accounts.groups]]`: one IAM group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGroup {
+    pub name: Spanned<String>,
+    pub path: Option<Spanned<String>>,
+    pub created_days_ago: Option<i64>,
+    #[serde(default)]
+    pub attached_policies: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub inline_policies: Vec<RawInlinePolicy>,
+}
+
+fn yes() -> bool {
+    true
+}

@@ -1,0 +1,33 @@
+//! The users job's seam at the AWS edge, as narrow traits: opening a session in an account (a
+//! role for members, the caller's own credentials in its own account) and the three reads an
+//! audit makes there. `src/aws/users.rs` implements them over the SDK; `users::fake` in memory.
+//! A [`UsersRead`] session can only read.
+
+use super::model::{AuthorizationDetails, ReportState};
+use crate::call::CallError;
+use std::future::Future;
+
+/// The IAM reads of a users audit in one account.
+pub trait UsersRead {
+    /// `GenerateCredentialReport`: the generation's state.
+    fn generate_credential_report(&self) -> impl Future<Output = Result<ReportState, CallError>>;
+    /// `GetCredentialReport`: the report's CSV text. A report not ready arrives as the error
+    /// `ReportInProgress` (or `ReportNotPresent` / `ReportExpired`), by code.
+    fn credential_report(&self) -> impl Future<Output = Result<String, CallError>>;
+    /// `GetAccountAuthorizationDetails` with `Filter=User,Group`, all pages.
+    fn authorization_details(
+        &self,
+    ) -> impl Future<Output = Result<AuthorizationDetails, CallError>>;
+}
+
+/// Opens read sessions in accounts.
+pub trait UsersSessions {
+    /// A session's reads.
+    type Read: UsersRead;
+    /// `sts:AssumeRole` into the run's role in a member account.
+    fn assume_role(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, CallError>>;
+    /// The caller's own credentials, for the caller's own account.
+    fn own(&self) -> Self::Read;
+    /// Set once the caller's own credentials were refused: nothing more should start.
+    fn halted(&self) -> Option<CallError>;
+}

@@ -1,0 +1,251 @@
+//! An in-memory organization of IAM users for the users job's tests: accounts with or without
+//! the role, users and groups, a credential report that takes some polls to generate or keeps
+//! failing, and a call log naming how each account was reached. Accounts are listed through the
+//! root job's fake directory, so the pipeline runs unchanged.
+
+use super::api::{UsersRead, UsersSessions};
+use super::model::{AuthorizationDetails, GroupDetail, ReportState, UserDetail};
+use super::report::tests::HEADER;
+use super::verdict::tests::{days_ago, NOW};
+use crate::call::{classify, CallError};
+use crate::report::rfc3339;
+use crate::root::fake::{Fake as Directory, Root};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// One IAM user, with days counted back from the tests' `NOW`.
+#[derive(Debug, Clone, Default)]
+pub struct User {
+    /// Name.
+    pub name: String,
+    /// Created this many days ago.
+    pub created_days_ago: i64,
+    /// A password, last used this many days ago (`Some(None)`: never used).
+    pub password: Option<Option<i64>>,
+    /// An access key in slot 1, last used this many days ago (`Some(None)`: never used).
+    pub key: Option<Option<i64>>,
+    /// Groups.
+    pub groups: Vec<String>,
+    /// Directly attached managed policy ARNs.
+    pub policies: Vec<String>,
+}
+
+#[derive(Default)]
+struct Account {
+    role: bool,
+    users: Vec<User>,
+    groups: Vec<GroupDetail>,
+    /// Generate calls answered `STARTED`/`INPROGRESS` before `COMPLETE`.
+    polls: u32,
+    generated: u32,
+    /// `GenerateCredentialReport` fails with this code every time.
+    report_fails: Option<&'static str>,
+}
+
+#[derive(Default)]
+struct State {
+    caller_account: String,
+    accounts: BTreeMap<String, Account>,
+    calls: Vec<(String, String, &'static str)>,
+}
+
+/// An in-memory organization. Clones share state.
+#[derive(Clone, Default)]
+pub struct Fake {
+    directory: Directory,
+    state: Arc<Mutex<State>>,
+}
+
+impl Fake {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The caller's own account (read without a role; it has none).
+    pub fn caller(self, id: &str) -> Self {
+        self.lock().caller_account = id.into();
+        self.account(id, false)
+    }
+
+    /// Adds an ACTIVE account, with or without the role.
+    pub fn account(mut self, id: &str, role: bool) -> Self {
+        self.directory = self.directory.clone().account(id, Root::default());
+        self.lock().accounts.entry(id.into()).or_default().role = role;
+        self
+    }
+
+    fn edit(self, id: &str, f: impl FnOnce(&mut Account)) -> Self {
+        if let Some(account) = self.lock().accounts.get_mut(id) {
+            f(account);
+        }
+        self
+    }
+
+    /// Adds a user to an account.
+    pub fn user(self, id: &str, user: User) -> Self {
+        self.edit(id, |a| a.users.push(user))
+    }
+
+    /// Adds a group with its attached policies.
+    pub fn group(self, id: &str, name: &str, policies: &[&str]) -> Self {
+        let group = GroupDetail {
+            name: name.into(),
+            attached_policies: policies.iter().map(|p| p.to_string()).collect(),
+        };
+        self.edit(id, |a| a.groups.push(group))
+    }
+
+    /// The report needs `polls` generate calls before it is complete.
+    pub fn report_polls(self, id: &str, polls: u32) -> Self {
+        self.edit(id, |a| a.polls = polls)
+    }
+
+    /// Every `GenerateCredentialReport` fails with `code`.
+    pub fn report_fails(self, id: &str, code: &'static str) -> Self {
+        self.edit(id, |a| a.report_fails = Some(code))
+    }
+
+    /// The organization's account listing.
+    pub fn directory(&self) -> Directory {
+        self.directory.clone()
+    }
+
+    /// Every call: (operation, account, `role` or `own`).
+    pub fn calls(&self) -> Vec<(String, String, &'static str)> {
+        self.lock().calls.clone()
+    }
+}
+
+/// A session in one account.
+pub struct Session {
+    fake: Fake,
+    account: String,
+    via: &'static str,
+}
+
+impl Session {
+    fn log(&self, op: &str) -> MutexGuard<'_, State> {
+        let mut state = self.fake.lock();
+        state
+            .calls
+            .push((op.to_string(), self.account.clone(), self.via));
+        state
+    }
+}
+
+fn error(op: &'static str, code: &str) -> CallError {
+    CallError::new(op, code, "from the fake", classify(code))
+}
+
+/// The time `days` ago, or `never` (`no_information` for a password, `N/A` for a key, as AWS
+/// writes them) or `N/A` without the credential.
+fn last_use(slot: Option<Option<i64>>, never: &str) -> String {
+    match slot {
+        None => "N/A".into(),
+        Some(None) => never.into(),
+        Some(Some(days)) => rfc3339(&days_ago(days)),
+    }
+}
+
+fn report_line(account: &str, u: &User) -> String {
+    let created = rfc3339(&days_ago(u.created_days_ago));
+    let key_rotated = if u.key.is_some() {
+        created.as_str()
+    } else {
+        "N/A"
+    };
+    format!(
+        "{name},arn:aws:iam::{account}:user/{name},{created},{pw},{pw_used},N/A,N/A,false,{key_active},{key_rotated},{key_used},N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        name = u.name,
+        pw = u.password.is_some(),
+        pw_used = last_use(u.password, "no_information"),
+        key_active = u.key.is_some(),
+        key_used = last_use(u.key, "N/A"),
+    )
+}
+
+impl UsersRead for Session {
+    async fn generate_credential_report(&self) -> Result<ReportState, CallError> {
+        let mut state = self.log("GenerateCredentialReport");
+        let account = state.accounts.entry(self.account.clone()).or_default();
+        if let Some(code) = account.report_fails {
+            return Err(error("GenerateCredentialReport", code));
+        }
+        account.generated += 1;
+        Ok(match account.generated {
+            n if n > account.polls => ReportState::Complete,
+            1 => ReportState::Started,
+            _ => ReportState::InProgress,
+        })
+    }
+
+    async fn credential_report(&self) -> Result<String, CallError> {
+        let mut state = self.log("GetCredentialReport");
+        let account = state.accounts.entry(self.account.clone()).or_default();
+        if account.generated <= account.polls {
+            return Err(error("GetCredentialReport", "ReportInProgress"));
+        }
+        let root = format!(
+            "<root_account>,arn:aws:iam::{}:root,{},not_supported,N/A,not_supported,not_supported,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+            self.account,
+            rfc3339(&aws_smithy_types::DateTime::from_secs(NOW - 86_400 * 1000))
+        );
+        let mut lines = vec![HEADER.to_string(), root];
+        lines.extend(account.users.iter().map(|u| report_line(&self.account, u)));
+        Ok(lines.join("\n") + "\n")
+    }
+
+    async fn authorization_details(&self) -> Result<AuthorizationDetails, CallError> {
+        let state = self.log("GetAccountAuthorizationDetails");
+        let account = state.accounts.get(&self.account);
+        Ok(AuthorizationDetails {
+            users: account
+                .iter()
+                .flat_map(|a| a.users.iter())
+                .map(|u| UserDetail {
+                    name: u.name.clone(),
+                    arn: format!("arn:aws:iam::{}:user/{}", self.account, u.name),
+                    created: Some(days_ago(u.created_days_ago)),
+                    groups: u.groups.clone(),
+                    attached_policies: u.policies.clone(),
+                    inline_policies: Vec::new(),
+                })
+                .collect(),
+            groups: account.map(|a| a.groups.clone()).unwrap_or_default(),
+        })
+    }
+}
+
+impl UsersSessions for Fake {
+    type Read = Session;
+
+    async fn assume_role(&self, account_id: &str) -> Result<Session, CallError> {
+        let session = Session {
+            fake: self.clone(),
+            account: account_id.into(),
+            via: "role",
+        };
+        let role = session
+            .log("AssumeRole")
+            .accounts
+            .get(account_id)
+            .is_some_and(|a| a.role);
+        if role {
+            Ok(session)
+        } else {
+            Err(error("AssumeRole", "AccessDenied"))
+        }
+    }
+
+    fn own(&self) -> Session {
+        Session {
+            fake: self.clone(),
+            account: self.lock().caller_account.clone(),
+            via: "own",
+        }
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        None
+    }
+}

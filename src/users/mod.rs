@@ -1,0 +1,117 @@
+//! The IAM-users job: reads every targeted account's IAM users — the credential report and the
+//! authorization details, through a role in member accounts and the caller's own credentials in
+//! its own account — and judges each user `active`, `stale` or `new`, with findings. It supplies
+//! only what is its own; the pipeline (`crate::run`) does the rest.
+
+pub mod api;
+pub mod audit;
+#[cfg(test)]
+pub mod fake;
+pub mod model;
+pub mod report;
+pub mod rows;
+pub mod verdict;
+
+#[cfg(test)]
+mod tests;
+
+use crate::cancel::Cancel;
+use crate::model::Account;
+use crate::run::job::{Job, Judgement, Read};
+use api::UsersSessions;
+use model::{Finding, Verdict};
+use rows::Row;
+use verdict::Rules;
+
+/// Default `--stale-days`.
+pub const DEFAULT_STALE_DAYS: u32 = 90;
+/// Default `--role-name`: the role Organizations creates in the accounts it creates.
+pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+
+/// Verdict spellings in the counts table's order.
+const VERDICTS: [&str; 5] = ["active", "stale", "new", "unknown", "skipped"];
+
+/// The users audit over some way of opening sessions (AWS, or a fake in tests).
+pub struct UsersJob<S> {
+    sessions: S,
+    caller_account: String,
+    rules: Rules,
+    cancel: Cancel,
+}
+
+impl<S: UsersSessions> UsersJob<S> {
+    /// A job that reads `caller_account` with the caller's own credentials and every other
+    /// account through `sessions`' role; `cancel` ends its waits.
+    pub fn new(sessions: S, caller_account: &str, rules: Rules, cancel: Cancel) -> Self {
+        UsersJob {
+            sessions,
+            caller_account: caller_account.to_string(),
+            rules,
+            cancel,
+        }
+    }
+}
+
+impl<S: UsersSessions> Job for UsersJob<S> {
+    type Finding = Finding;
+    type ReadRow = Row;
+
+    const READ: &'static str = "users-audit";
+    const VERDICTS: &'static [&'static str] = &VERDICTS;
+    // The management account is where the most dangerous users tend to live.
+    const READS_MANAGEMENT_ACCOUNT: bool = true;
+    const ROWS: &'static str = "users";
+
+    async fn read(&self, account: &Account) -> Finding {
+        let own = account.id == self.caller_account;
+        audit::audit_account(&self.sessions, &account.id, own, &self.rules, &self.cancel).await
+    }
+
+    fn judge(&self, finding: &Finding) -> Judgement {
+        let unknown = match finding {
+            Finding::Unreadable(_) => true,
+            Finding::Read(users) => users.iter().any(|u| u.verdict == Verdict::Unknown),
+        };
+        Judgement {
+            verdict: if unknown { "unknown" } else { "read" },
+            unknown,
+        }
+    }
+
+    fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
+        rows::rows(read)
+    }
+
+    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
+        &row.verdict
+    }
+
+    fn attention_header(&self) -> &'static [&'static str] {
+        &["account", "name", "verdict", "error"]
+    }
+
+    /// The accounts that could not be read, and the users whose activity is not known: why.
+    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
+        let row = |error: String| {
+            vec![
+                read.account.id.clone(),
+                read.account.name.clone(),
+                "unknown".to_string(),
+                error,
+            ]
+        };
+        match &read.finding {
+            Ok(Finding::Unreadable(e)) => vec![row(e.to_string())],
+            Ok(Finding::Read(users)) => users
+                .iter()
+                .filter(|u| u.verdict == Verdict::Unknown)
+                .map(|u| row(format!("user {}: {}", u.detail.name, u.error)))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn halted(&self) -> Option<String> {
+        self.sessions.halted().map(|e| e.to_string())
+    }
+}
