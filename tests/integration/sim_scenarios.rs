@@ -74,6 +74,10 @@ fn shipped_scenarios_load_and_the_demo_matches_its_file() {
     assert_eq!(large.account_ids().count(), 1001);
     let hostile = Scenario::load(&scenario_path("hostile-names.toml")).expect("hostile-names.toml");
     assert_eq!(hostile.account_ids().count(), 5);
+    let users = Scenario::load(&scenario_path("users.toml")).expect("users.toml");
+    assert_eq!(users.account_ids().count(), 6);
+    let users_large = Scenario::load(&scenario_path("users-large.toml")).expect("users-large.toml");
+    assert_eq!(users_large.account_ids().count(), 1001);
 }
 
 #[test]
