@@ -21,12 +21,12 @@ fn logged<'a>(calls: &'a [Value], operation: &str) -> &'a Value {
 #[test]
 fn an_unimplemented_operation_is_logged_and_counts_as_a_non_read_call() {
     let sim = Sim::start_toml(&org(ENABLED, &eligible("222222222222")));
-    let (status, body) = sim.query(&sim.management(), IAM, "DeleteUser", &[("UserName", "bob")]);
+    let (status, body) = sim.query(&sim.management(), IAM, "CreateUser", &[("UserName", "bob")]);
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("<Code>InvalidAction</Code>"), "{body}");
 
     let calls = sim.calls();
-    let call = logged(&calls, "DeleteUser");
+    let call = logged(&calls, "CreateUser");
     assert_eq!(call["service"], "iam");
     assert_eq!(call["caller"], "AKIAMANAGEMENT000001");
     assert_eq!(call["caller_account"], "111111111111");
@@ -41,7 +41,7 @@ fn an_unimplemented_operation_is_logged_and_counts_as_a_non_read_call() {
         .iter()
         .map(|c| c["operation"].clone())
         .collect();
-    assert_eq!(non_read, [json!("DeleteUser")]);
+    assert_eq!(non_read, [json!("CreateUser")]);
     assert_eq!(sim.mutating_calls(), sim.non_read_calls());
 }
 
