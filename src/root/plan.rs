@@ -197,6 +197,15 @@ mod tests {
     };
 
     #[test]
+    fn steps_read_as_the_calls_they_make() {
+        assert_eq!(Step::DeleteLoginProfile.to_string(), "delete login profile");
+        assert_eq!(
+            Step::DeactivateMfaDevice("GAHT1".into()).to_string(),
+            "deactivate MFA device GAHT1"
+        );
+    }
+
+    #[test]
     fn eligible_account_gets_one_step_per_credential() {
         let e = entry(&account("222222222222"), &eligible(), Scope::ALL);
         assert_eq!(e.disposition, Disposition::Change);

@@ -575,9 +575,10 @@ async fn read_stage_write_failing_starts_no_further_account() {
     let dir = tempfile::tempdir().expect("tempdir");
     let env = env(dir.path(), &cancel, Output::Text);
     let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
-    let resolved = crate::run::enumerate::resolve(&fake, &env.config, &env.management_account)
-        .await
-        .expect("targets");
+    let resolved =
+        crate::run::enumerate::resolve(&fake, &env.config, &env.management_account, false)
+            .await
+            .expect("targets");
     // Room for the header and about one row.
     let mut recorder = crate::run::record::Recorder::<_, super::rows::AuditRow>::new(
         "audit.csv".into(),
@@ -632,4 +633,88 @@ async fn a_step_whose_credential_vanished_after_the_recheck_is_not_a_failure_of_
     );
     assert_eq!(row["mfa_deactivated"], "1");
     assert_eq!(row["login_profile_deleted"], "no");
+}
+
+#[tokio::test]
+async fn a_device_left_assigned_or_a_verification_that_errors_is_a_failure_never_deleted() {
+    // Call 13 is the delete session's DeactivateMFADevice: it answers NoSuchEntity while the
+    // device stays, so the verification must find it.
+    let fake = Fake::default().account(A, eligible());
+    let failing = Failing::new(fake.clone(), 13, "NoSuchEntity");
+    let run = run_with(
+        failing,
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    let report = run.report("delete-");
+    let row = &report["accounts"][0];
+    assert_eq!(row["outcome"], "failed", "{row}");
+    assert_eq!(
+        row["error"], "verify: 1 MFA device(s) still assigned",
+        "{row}"
+    );
+    assert_eq!(row["verified"], "no");
+
+    // Call 14 is the verification session's AssumeRoot.
+    let fake = Fake::default().account(A, eligible());
+    let failing = Failing::new(fake.clone(), 14, "AccessDenied");
+    let run = run_with(
+        failing,
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    let report = run.report("delete-");
+    let row = &report["accounts"][0];
+    assert_eq!(row["outcome"], "failed", "{row}");
+    assert_eq!(
+        row["error"], "verify: AssumeRoot: AccessDenied: injected",
+        "{row}"
+    );
+    assert_eq!(row["verified"], "no");
+    assert_eq!(fake.root(A), Root::default(), "the change itself was made");
+    assert_eq!(run.finished.exit, Exit::Partial);
+}
+
+#[tokio::test]
+async fn a_signing_certificate_added_after_the_plan_leaves_the_account_untouched() {
+    let fake = org();
+    let sneaky = Scripted {
+        answer: Answer::Yes,
+        before: || fake.edit(B, |r| r.certs.push("CERT-NEW".into())),
+        asked: Cell::new(0),
+    };
+    let run = run_with(
+        fake.clone(),
+        &fake,
+        CHANGE,
+        Scope::ALL,
+        &sneaky,
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await;
+    assert_eq!(run.outcome(B), "changed-since-plan");
+    assert!(fake.root(B).login_profile, "nothing changed there");
+    let report = run.report("delete-");
+    let row = report["accounts"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["account_id"] == B))
+        .cloned()
+        .expect("row");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("0 access key(s) and 1 signing certificate(s)")),
+        "{row}"
+    );
 }
