@@ -15,6 +15,15 @@ use std::time::Duration;
 const BANNER: &str =
     "=== SIMULATED ORGANIZATION: rootsweep demo; no real AWS account is contacted or changed ===";
 
+/// The demo's last words: what to run against a real organization.
+const NEXT: &str = "\
+Next, against a real organization (credentials of the management account or of the IAM
+delegated administrator; `cargo run --release --` in place of `rootsweep` from a source tree):
+  rootsweep policy                               the IAM policy your identity needs
+  rootsweep preflight --profile YOUR_PROFILE     is centralized root access usable?
+  rootsweep audit --profile YOUR_PROFILE         read-only audit; CSV and JSON reports
+  rootsweep delete --dry-run --profile YOUR_PROFILE";
+
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let scenario = Scenario::demo();
@@ -24,8 +33,8 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let server = Server::start(scenario, ([127, 0, 0, 1], 0).into())
         .await
         .context("starting the simulator")?;
-    println!("{BANNER}");
-    println!("Simulator listening on {}\n", server.url());
+    // The simulator's address is not shown: it is gone when the demo ends.
+    println!("{BANNER}\n");
 
     let config = Config {
         aws: crate::aws::Settings {
@@ -49,7 +58,13 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let ctx: Ctx = super::with_config(config, Output::Text).await?;
 
     println!("Step 1: preflight");
-    let pre = crate::preflight::run(&ctx.aws).await;
+    let pre = match crate::preflight::run(&ctx.aws).await {
+        Ok(pre) => pre,
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e.into());
+        }
+    };
     println!("{}\n", super::preflight::render(&pre));
     if !pre.passed() {
         server.shutdown().await;
@@ -61,7 +76,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         skip_blocked: false,
     };
     let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
-    println!("\n{BANNER}");
+    println!("\n{BANNER}\n\n{NEXT}");
     server.shutdown().await;
     let finished = finished?;
     eprintln!(

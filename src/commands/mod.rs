@@ -9,8 +9,8 @@ pub mod preflight;
 
 use crate::aws::Aws;
 use crate::cancel::Cancel;
-use crate::cli::{Output, RunArgs};
-use crate::config::Config;
+use crate::cli::{AwsArgs, Output, RunArgs};
+use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
@@ -19,6 +19,7 @@ use crate::root::RootJob;
 use crate::run::confirm::Terminal;
 use crate::run::{Env, Finished, Mode, Wording};
 use anyhow::Context;
+use std::path::Path;
 use std::time::Instant;
 
 pub use crate::exit::UsageError;
@@ -42,25 +43,41 @@ pub struct Ctx {
 /// Loads the config, checks the report folder, and builds the shared AWS configuration. No AWS
 /// call is made here.
 pub async fn setup(args: &RunArgs) -> anyhow::Result<Ctx> {
-    let resolved = match &args.config {
+    let config = load_config(args.aws.config.as_deref(), args.overrides())?;
+    with_config(config, args.aws.output).await
+}
+
+/// As [`setup`], for a command that writes no report (preflight): no report folder is checked.
+pub async fn setup_aws(args: &AwsArgs) -> anyhow::Result<Ctx> {
+    let config = load_config(args.config.as_deref(), args.overrides())?;
+    connect(config, args.output).await
+}
+
+fn load_config(path: Option<&Path>, overrides: Overrides) -> anyhow::Result<Config> {
+    let resolved = match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read the config file", path.display()))
                 .map_err(UsageError)?;
             let parsed = crate::config::parse(path, &text).map_err(|e| UsageError(e.into()))?;
-            crate::config::resolve(Some((path, &text, parsed)), args.overrides())
+            crate::config::resolve(Some((path, &text, parsed)), overrides)
         }
-        None => crate::config::resolve(None, args.overrides()),
+        None => crate::config::resolve(None, overrides),
     };
-    let config = resolved.map_err(|e| UsageError(e.into()))?;
-    with_config(config, args.output).await
+    Ok(resolved.map_err(|e| UsageError(e.into()))?)
 }
 
-/// Builds a context from resolved settings.
+/// Builds a context from resolved settings, after checking that the report folder is writable.
 pub async fn with_config(config: Config, output: Output) -> anyhow::Result<Ctx> {
-    crate::report::file::ensure_writable_dir(&config.report_dir)
-        .context("the report folder is not writable")
-        .map_err(UsageError)?;
+    crate::report::file::ensure_writable_dir(&config.report_dir).map_err(|e| {
+        UsageError(anyhow::anyhow!(
+            "the report folder is not writable: {e}; choose another with --report-dir"
+        ))
+    })?;
+    connect(config, output).await
+}
+
+async fn connect(config: Config, output: Output) -> anyhow::Result<Ctx> {
     crate::aws::check_profile(&config.aws)
         .await
         .map_err(|e| UsageError(e.into()))?;

@@ -25,6 +25,29 @@ fn demo_runs_the_audit_and_the_dry_run_plan_against_the_simulated_organization()
         "{stdout}"
     );
     assert!(stdout.contains("deactivate MFA device arn:aws:iam::222222222204:u2f/root/yubi"));
+    // No address that is gone when the demo ends.
+    assert!(!stdout.contains("127.0.0.1"), "{stdout}");
+    assert!(!stdout.contains("http://"), "{stdout}");
+    // Why the skipped accounts were skipped.
+    assert!(
+        stdout.contains("Skipped (not read): 4 account(s):"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 management account is never targeted: 111111111111"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(", not ACTIVE: "), "{stdout}");
+    // The plan says the real delete would be refused, and what would clean the rest.
+    assert!(stdout.contains("REFUSED (exit 3)"), "{stdout}");
+    assert!(
+        stdout.contains("\n  rootsweep delete --skip-blocked\n"),
+        "{stdout}"
+    );
+    // It ends with what to try against a real organization.
+    let tail: String = stdout.lines().rev().take(6).collect::<Vec<_>>().join("\n");
+    assert!(tail.contains("rootsweep policy"), "{tail}");
+    assert!(tail.contains("rootsweep preflight --profile"), "{tail}");
     let reports = std::fs::read_dir(dir.path()).expect("reports").count();
     assert_eq!(reports, 2, "the demo writes its audit CSV and JSON");
 }
