@@ -356,7 +356,7 @@ fn screen_lines(raw: &str) -> Vec<String> {
         if c == '\x1b' {
             // CSI: ESC [ parameters final-byte; other escapes are two characters.
             if chars.next_if_eq(&'[').is_some() {
-                while let Some(p) = chars.next() {
+                for p in chars.by_ref() {
                     if ('\x40'..='\x7e').contains(&p) {
                         break;
                     }
