@@ -43,6 +43,8 @@ pub struct CallError {
 pub const INTERRUPTED: &str = "Interrupted";
 /// Local code: IAM said a listing goes on (`IsTruncated`) but gave no `Marker` to continue from.
 pub const INCOMPLETE_PAGE: &str = "IncompletePage";
+/// Local code: no credential source of the SDK's default chain had any credentials.
+pub const NO_CREDENTIALS: &str = "NoCredentials";
 /// Local code: Organizations handed back the pagination token it had just been given.
 pub const PAGINATION_LOOP: &str = "PaginationLoop";
 
@@ -136,7 +138,8 @@ pub fn classify(code: &str) -> ErrorKind {
         | "InvalidAccessKeyId"
         | "MissingAuthenticationToken"
         | "MissingAuthenticationTokenException"
-        | "CredentialsError" => ErrorKind::Credentials,
+        | "CredentialsError"
+        | NO_CREDENTIALS => ErrorKind::Credentials,
         "ServiceFailure"
         | "ServiceException"
         | "InternalFailure"
@@ -206,6 +209,7 @@ mod tests {
         assert_eq!(classify("MalformedResponse"), ErrorKind::Transient);
         assert_eq!(classify("IncompletePage"), ErrorKind::Transient);
         assert_eq!(classify("CredentialsError"), ErrorKind::Credentials);
+        assert_eq!(classify(NO_CREDENTIALS), ErrorKind::Credentials);
         assert_eq!(classify("Interrupted"), ErrorKind::Interrupted);
         assert_eq!(classify("PaginationLoop"), ErrorKind::Other);
         assert_eq!(classify("RequestError"), ErrorKind::Other);

@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check that centralized root access is usable by this caller.
-    Preflight(RunArgs),
+    Preflight(AwsArgs),
     /// Audit every targeted member account's root credentials (read-only) and write reports.
     Audit(RunArgs),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
@@ -100,23 +100,45 @@ pub enum Only {
     Mfa,
 }
 
-/// Settings shared by preflight, audit and delete.
+/// How to reach AWS, and the output format: every command that calls AWS (preflight, audit,
+/// delete) takes these.
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
+pub struct AwsArgs {
     /// TOML config file (see config.toml.example); the command line wins over it.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// AWS named profile (SSO profiles included); default: the SDK's (AWS_PROFILE, default).
     #[arg(long)]
     pub profile: Option<String>,
-    /// AWS region for the regional STS endpoint; default: config, profile/env, then us-east-1.
-    #[arg(long)]
+    /// AWS region for the regional STS endpoint, e.g. us-east-1; default: config, profile/env, then us-east-1.
+    #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
     /// One endpoint URL for Organizations, STS and IAM (AWS_ENDPOINT_URL* also work).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Accounts in flight at once, for the whole run [default: 16].
-    #[arg(long, value_name = "N")]
+    /// Client-side limit on AWS requests per second across the run.
+    #[arg(long, value_name = "RPS", allow_negative_numbers = true, value_parser = parse_positive_f64)]
+    pub max_rps: Option<f64>,
+    /// Attempts per AWS call on server errors, timeouts and dropped connections (throttling is
+    /// retried for up to 5 minutes) [default: AWS_MAX_ATTEMPTS, else 10].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<u32>::new().range(1..))]
+    pub max_attempts: Option<u32>,
+    /// Seconds before one attempt of one AWS call is abandoned [default: 30].
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, value_parser = parse_positive_f64)]
+    pub call_timeout: Option<f64>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+}
+
+/// Which accounts, how many at once, and where the reports go: audit and delete (and every
+/// command that runs the account pipeline).
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY))]
     pub concurrency: Option<usize>,
     /// Folder for the CSV and JSON reports [default: reports].
     #[arg(long, value_name = "DIR")]
@@ -133,23 +155,35 @@ pub struct RunArgs {
     /// Never these account ids (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub exclude: Vec<String>,
-    /// Client-side limit on AWS requests per second across the run.
-    #[arg(long, value_name = "RPS")]
-    pub max_rps: Option<f64>,
-    /// Attempts per AWS call on server errors, timeouts and dropped connections (throttling is
-    /// retried for up to 5 minutes) [default: AWS_MAX_ATTEMPTS, else 10].
-    #[arg(long, value_name = "N")]
-    pub max_attempts: Option<u32>,
-    /// Seconds before one attempt of one AWS call is abandoned [default: 30].
-    #[arg(long, value_name = "SECONDS")]
-    pub call_timeout: Option<f64>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Output::Text)]
-    pub output: Output,
 }
 
-impl RunArgs {
-    /// The values that can also come from the config file.
+/// Settings of the commands that run the account pipeline (audit, delete).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Which accounts.
+    #[command(flatten)]
+    pub targets: TargetArgs,
+}
+
+/// The largest `--concurrency` accepted (as in the config file).
+pub const MAX_CONCURRENCY: i64 = crate::config::MAX_CONCURRENCY as i64;
+
+fn parse_region(value: &str) -> Result<String, String> {
+    crate::config::check_region(value).map(|()| value.to_string())
+}
+
+fn parse_positive_f64(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("`{value}` is not a positive number")),
+    }
+}
+
+impl AwsArgs {
+    /// The values that can also come from the config file (no target settings).
     pub fn overrides(&self) -> Overrides {
         Overrides {
             profile: self.profile.clone(),
@@ -161,13 +195,23 @@ impl RunArgs {
                 .and_then(|v| v.trim().parse().ok()),
             call_timeout_secs: self.call_timeout,
             max_rps: self.max_rps,
-            concurrency: self.concurrency,
-            report_dir: self.report_dir.clone(),
-            accounts: self.accounts.clone(),
-            accounts_file: self.accounts_file.clone(),
-            ou: self.ou.clone(),
-            exclude: self.exclude.clone(),
-            role_name: None,
+            ..Overrides::default()
+        }
+    }
+}
+
+impl RunArgs {
+    /// The values that can also come from the config file.
+    pub fn overrides(&self) -> Overrides {
+        let t = &self.targets;
+        Overrides {
+            concurrency: t.concurrency,
+            report_dir: t.report_dir.clone(),
+            accounts: t.accounts.clone(),
+            accounts_file: t.accounts_file.clone(),
+            ou: t.ou.clone(),
+            exclude: t.exclude.clone(),
+            ..self.aws.overrides()
         }
     }
 }
@@ -248,7 +292,7 @@ mod tests {
             panic!("users audit expected");
         };
         assert_eq!(args.stale_days, 30);
-        assert_eq!(args.run.concurrency, Some(4));
+        assert_eq!(args.run.targets.concurrency, Some(4));
         assert_eq!(args.overrides().role_name.as_deref(), Some("Auditor"));
         assert!(Cli::try_parse_from(["rootsweep", "users", "audit", "--stale-days", "0"]).is_err());
     }
@@ -264,6 +308,69 @@ mod tests {
         let Command::Audit(args) = cli.command else {
             panic!("audit expected");
         };
-        assert_eq!(args.accounts, vec!["111111111111", "222222222222"]);
+        assert_eq!(args.targets.accounts, vec!["111111111111", "222222222222"]);
+    }
+
+    fn error_of(args: &[&str]) -> String {
+        Cli::try_parse_from(args)
+            .expect_err("rejected")
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    #[test]
+    fn a_negative_or_zero_number_names_its_flag_and_the_range() {
+        for value in ["-1", "0", "100000"] {
+            let err = error_of(&["rootsweep", "audit", "--concurrency", value]);
+            assert!(
+                err.contains(&format!("invalid value '{value}' for '--concurrency <N>'")),
+                "{err}"
+            );
+            assert!(err.contains("1..=1024"), "{err}");
+        }
+        let err = error_of(&["rootsweep", "audit", "--max-attempts", "-3"]);
+        assert!(err.contains("'--max-attempts <N>'"), "{err}");
+        let err = error_of(&["rootsweep", "preflight", "--call-timeout", "-5"]);
+        assert!(err.contains("'--call-timeout <SECONDS>'"), "{err}");
+        assert!(err.contains("`-5` is not a positive number"), "{err}");
+    }
+
+    #[test]
+    fn a_region_that_is_not_an_aws_region_name_is_rejected_on_one_line() {
+        let err = error_of(&["rootsweep", "audit", "--region", "xx-nowhere-9"]);
+        assert!(
+            err.starts_with("error: invalid value 'xx-nowhere-9' for '--region <REGION>'"),
+            "{err}"
+        );
+        assert!(err.contains("us-east-1"), "{err}");
+        Cli::try_parse_from(["rootsweep", "audit", "--region", "eu-central-2"]).expect("valid");
+    }
+
+    #[test]
+    fn preflight_offers_only_the_flags_it_uses() {
+        let mut cmd = Cli::command();
+        let preflight = cmd
+            .find_subcommand_mut("preflight")
+            .expect("preflight subcommand");
+        let flags: Vec<String> = preflight
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect();
+        for unused in [
+            "concurrency",
+            "report-dir",
+            "accounts",
+            "accounts-file",
+            "ou",
+            "exclude",
+        ] {
+            assert!(!flags.iter().any(|f| f == unused), "{unused} in {flags:?}");
+        }
+        for used in ["config", "profile", "region", "endpoint-url", "output"] {
+            assert!(flags.iter().any(|f| f == used), "{used} missing: {flags:?}");
+        }
     }
 }

@@ -9,6 +9,8 @@ use toml::Spanned;
 
 /// Default concurrency bound (accounts in flight at once).
 pub const DEFAULT_CONCURRENCY: usize = 16;
+/// The largest concurrency accepted: far above what AssumeRoot's rate allows to be useful.
+pub const MAX_CONCURRENCY: usize = 1024;
 /// Default report folder.
 pub const DEFAULT_REPORT_DIR: &str = "reports";
 /// Default attempts per AWS call (enough to ride out throttling).
@@ -74,7 +76,7 @@ pub struct AwsSection {
     /// Named profile.
     pub profile: Option<String>,
     /// Region.
-    pub region: Option<String>,
+    pub region: Option<Spanned<String>>,
     /// One endpoint URL for all services.
     pub endpoint_url: Option<String>,
     /// Attempts per call.
@@ -247,11 +249,30 @@ pub fn resolve(
     };
 
     let concurrency = match (cli.concurrency, &file.run.concurrency) {
-        (Some(0), _) => return Err(flag("--concurrency", "must be at least 1")),
+        (Some(n), _) if !(1..=MAX_CONCURRENCY).contains(&n) => {
+            return Err(flag(
+                "--concurrency",
+                &format!("must be between 1 and {MAX_CONCURRENCY}"),
+            ))
+        }
         (Some(n), _) => n,
-        (None, Some(v)) => positive_int(v, "concurrency")? as usize,
+        (None, Some(v)) => match positive_int(v, "concurrency")? {
+            n if n > MAX_CONCURRENCY as u64 => {
+                return Err(bad(
+                    v.span(),
+                    &format!("concurrency must be at most {MAX_CONCURRENCY}"),
+                ))
+            }
+            n => n as usize,
+        },
         (None, None) => DEFAULT_CONCURRENCY,
     };
+    if let Some(region) = &file.aws.region {
+        check_region(region.get_ref()).map_err(|message| bad(region.span(), &message))?;
+    }
+    if let Some(region) = &cli.region {
+        check_region(region).map_err(|message| flag("--region", &message))?;
+    }
     let max_attempts = match (cli.max_attempts, &file.aws.max_attempts) {
         (Some(0), _) => return Err(flag("--max-attempts", "must be at least 1")),
         (Some(n), _) => n,
@@ -358,7 +379,7 @@ pub fn resolve(
     Ok(Config {
         aws: Settings {
             profile: cli.profile.or(file.aws.profile),
-            region: cli.region.or(file.aws.region),
+            region: cli.region.or(file.aws.region.map(Spanned::into_inner)),
             endpoint_url: cli.endpoint_url.or(file.aws.endpoint_url),
             max_attempts,
             call_timeout: Duration::from_secs_f64(call_timeout),
@@ -386,6 +407,33 @@ fn valid_role_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+}
+
+/// The first part of every AWS region name, by partition: `aws` (us, eu, ap, sa, ca, me, af, il,
+/// mx), `aws-cn` (cn), `aws-us-gov` (us-gov), the ISO partitions (us-iso, us-isob, us-isof,
+/// eu-isoe) and the European Sovereign Cloud (eusc).
+const REGION_PREFIXES: [&str; 11] = [
+    "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "eusc",
+];
+
+/// Whether `region` has the shape of an AWS region name (`us-east-1`, `us-gov-west-1`,
+/// `cn-north-1`): lower-case words joined by `-`, a known partition's first word, a number last.
+/// Nothing is looked up: a well-formed region that does not exist fails at the first call.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let shaped = parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty();
+    if shaped && REGION_PREFIXES.contains(&parts[0]) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{region}` is not an AWS region name (like us-east-1, eu-west-2, us-gov-west-1, cn-north-1)"
+        ))
+    }
 }
 
 fn checked_id(
@@ -513,6 +561,41 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("rootsweep.toml:3: key `role_name`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn region_names_are_checked_for_shape_and_partition_without_a_lookup() {
+        for good in [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-5",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "us-isob-east-1",
+            "il-central-1",
+            "eusc-de-east-1",
+        ] {
+            assert_eq!(check_region(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "xx-nowhere-9",
+            "us-east",
+            "US-EAST-1",
+            "us-east-1a",
+            "useast1",
+            "",
+            "us--1",
+            "us-east-x",
+        ] {
+            let err = check_region(bad).expect_err(bad);
+            assert!(err.contains("is not an AWS region name"), "{err}");
+        }
+        let err = resolve_text("[aws]\nregion = \"xx-nowhere-9\"\n").expect_err("bad region");
+        assert!(
+            err.to_string()
+                .starts_with("rootsweep.toml:2: key `region`"),
             "{err}"
         );
     }

@@ -12,8 +12,11 @@ pub struct Account {
     pub email: String,
     /// `State` (or the legacy `Status` when `State` is absent), as AWS spells it.
     pub state: String,
-    /// OU ancestry from the root, `/`-joined ids (e.g. `r-ab12/ou-ab12-11111111`); empty when unknown.
+    /// OU ancestry from the root by name, `/`-joined (e.g. `Root/Prod/Dev`); a part whose name
+    /// could not be read shows its id; empty when the ancestry is unknown.
     pub ou_path: String,
+    /// The same ancestry by id (e.g. `r-ab12/ou-ab12-11111111/ou-ab12-22222222`); empty when unknown.
+    pub ou_ids: String,
 }
 
 impl Account {

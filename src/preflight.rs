@@ -4,6 +4,7 @@
 use crate::aws::org::Organization;
 use crate::aws::sts::Caller;
 use crate::aws::{Aws, CallError, ErrorKind};
+use crate::call::NO_CREDENTIALS;
 
 /// The IAM service principal that centralized root access needs.
 pub const IAM_PRINCIPAL: &str = "iam.amazonaws.com";
@@ -21,6 +22,23 @@ pub struct Check {
     pub result: String,
     /// What to do when it fails (empty when it passed).
     pub fix: String,
+}
+
+/// No source of the SDK's credential chain had credentials: nothing can be checked, and the fix
+/// is the same whatever the last source said.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no AWS credentials found (tried: environment variables, profile `{profile}` in the AWS config and credentials files, SSO, web identity, container and EC2 instance metadata (IMDS)); run `aws configure` or `aws sso login{}`", sso_profile(.profile))]
+pub struct NoCredentials {
+    /// The profile that was read.
+    pub profile: String,
+}
+
+fn sso_profile(profile: &str) -> String {
+    if profile == "default" {
+        String::new()
+    } else {
+        format!(" --profile {profile}")
+    }
 }
 
 /// Everything preflight learned.
@@ -65,28 +83,32 @@ fn fail(check: &'static str, result: String, fix: &str) -> Check {
     }
 }
 
-/// The caller identity check.
-async fn caller(aws: &Aws, checks: &mut Vec<Check>) -> Option<Caller> {
+/// The caller identity check. Without any credentials nothing can be checked: that is an
+/// error, not a failed check.
+async fn caller(aws: &Aws, checks: &mut Vec<Check>) -> Result<Option<Caller>, NoCredentials> {
     match aws.caller_identity().await {
         Ok(c) => {
             checks.push(pass(
                 CALLER,
                 format!("{} (partition {})", c.arn, c.partition),
             ));
-            Some(c)
+            Ok(Some(c))
         }
+        Err(e) if e.code == NO_CREDENTIALS => Err(NoCredentials {
+            profile: aws.profile().to_string(),
+        }),
         Err(e) => {
             checks.push(caller_failed(&e));
-            None
+            Ok(None)
         }
     }
 }
 
 /// The checks of the `users` commands: the caller, and an organization whose accounts it can
 /// list. Centralized root access is not needed: member accounts are reached through a role.
-pub async fn run_users(aws: &Aws) -> Preflight {
+pub async fn run_users(aws: &Aws) -> Result<Preflight, NoCredentials> {
     let mut checks = Vec::new();
-    let caller = caller(aws, &mut checks).await;
+    let caller = caller(aws, &mut checks).await?;
     let organization = match caller {
         None => None,
         Some(_) => match aws.describe_organization().await {
@@ -107,22 +129,23 @@ pub async fn run_users(aws: &Aws) -> Preflight {
             }
         },
     };
-    Preflight {
+    Ok(Preflight {
         checks,
         caller,
         organization,
-    }
+    })
 }
 
 /// Runs every check in order; later checks still run when an earlier one fails, where they can.
-pub async fn run(aws: &Aws) -> Preflight {
+/// Without any credentials nothing can be checked: that is an error, not a failed check.
+pub async fn run(aws: &Aws) -> Result<Preflight, NoCredentials> {
     let mut checks = Vec::new();
-    let Some(caller) = caller(aws, &mut checks).await else {
-        return Preflight {
+    let Some(caller) = caller(aws, &mut checks).await? else {
+        return Ok(Preflight {
             checks,
             caller: None,
             organization: None,
-        };
+        });
     };
     let organization = match aws.describe_organization().await {
         Ok(org) => {
@@ -147,21 +170,32 @@ pub async fn run(aws: &Aws) -> Preflight {
         aws.service_access_enabled(IAM_PRINCIPAL).await,
     ));
     checks.push(evaluate_features(aws.organizations_features().await));
-    Preflight {
+    Ok(Preflight {
         checks,
         caller: Some(caller),
         organization,
-    }
+    })
 }
 
 fn caller_failed(e: &CallError) -> Check {
     let fix = match e.kind {
         ErrorKind::Credentials => {
-            "configure credentials for the management account: `aws configure`, `aws sso login --profile NAME`, or AWS_PROFILE / AWS_ACCESS_KEY_ID"
+            "renew or replace the management account's credentials: `aws sso login --profile NAME`, `aws configure`, or AWS_PROFILE / AWS_ACCESS_KEY_ID"
         }
         _ => "check the endpoint, region and network: `aws sts get-caller-identity`",
     };
     fail(CALLER, format!("{e}"), fix)
+}
+
+impl Preflight {
+    /// The names of the failed checks, for the one-line error of a command that stops here.
+    pub fn failed(&self) -> Vec<&'static str> {
+        self.checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| c.check)
+            .collect()
+    }
 }
 
 /// The organization must have all features, and the caller must be its management account or
@@ -330,6 +364,36 @@ mod tests {
             .result
             .starts_with("trusted access for iam.amazonaws.com is not enabled"));
         assert!(check.fix.contains("enable-aws-service-access"));
+    }
+
+    #[test]
+    fn no_credentials_names_the_profile_tried_and_both_fixes_on_one_line() {
+        let text = NoCredentials {
+            profile: "default".into(),
+        }
+        .to_string();
+        assert!(
+            text.starts_with(
+                "no AWS credentials found (tried: environment variables, profile `default`"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("SSO"), "{text}");
+        assert!(text.contains("IMDS"), "{text}");
+        assert!(
+            text.ends_with("; run `aws configure` or `aws sso login`"),
+            "{text}"
+        );
+        assert!(!text.contains('\n'));
+        let text = NoCredentials {
+            profile: "org-management".into(),
+        }
+        .to_string();
+        assert!(text.contains("profile `org-management`"), "{text}");
+        assert!(
+            text.ends_with("`aws sso login --profile org-management`"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -165,6 +165,7 @@ mod tests {
             email: "e".into(),
             state: state.into(),
             ou_path: String::new(),
+            ou_ids: String::new(),
         }
     }
 

@@ -12,6 +12,10 @@ impl Directory for Aws {
         Aws::describe_ou(self, ou).await
     }
 
+    async fn ou_name(&self, id: &str) -> Result<String, CallError> {
+        Aws::ou_name(self, id).await
+    }
+
     async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
         Aws::ou_ancestry(self, ou).await
     }

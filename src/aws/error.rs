@@ -1,7 +1,8 @@
 //! Turns an SDK error into a [`CallError`]: AWS's code and message for service errors, a local
 //! code for failures that never reached a service answer. The type itself lives in `crate::call`.
 
-use crate::call::{classify, CallError, ErrorKind};
+use crate::call::{classify, CallError, ErrorKind, NO_CREDENTIALS};
+use aws_config::imds::client::error::ImdsError;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -28,7 +29,17 @@ impl CallError {
             }
             SdkError::TimeoutError(_) => ("Timeout".into(), "the call timed out".into()),
             SdkError::DispatchFailure(f) => {
-                let code = if has_source::<CredentialsError>(&err) {
+                let credentials = find_source::<CredentialsError>(&err);
+                // Every source of the chain was tried and none had credentials: a setup problem
+                // with one fix. Instance metadata (IMDS) is the chain's last source, so its
+                // failure (e.g. "IMDS is disabled", off EC2) means the same: nothing before it
+                // had credentials either.
+                let nothing_found =
+                    matches!(credentials, Some(CredentialsError::CredentialsNotLoaded(_)))
+                        || find_source::<ImdsError>(&err).is_some();
+                let code = if nothing_found {
+                    NO_CREDENTIALS
+                } else if credentials.is_some() {
                     "CredentialsError"
                 } else if f.is_timeout() {
                     "Timeout"
@@ -56,16 +67,19 @@ impl CallError {
     }
 }
 
-/// Whether any error in the source chain is a `T` (e.g. no credentials behind a dispatch failure).
-fn has_source<T: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+/// The first error in the source chain that is a `T` (e.g. the credentials failure behind a
+/// dispatch failure).
+fn find_source<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
     let mut current = Some(err);
     while let Some(e) = current {
-        if e.is::<T>() {
-            return true;
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
         }
         current = e.source();
     }
-    false
+    None
 }
 
 /// The whole source chain of an error on one line. SDK errors carry no credentials in their
@@ -196,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn missing_credentials_are_a_credentials_error_not_a_connection_error() {
+    fn missing_credentials_are_no_credentials_not_a_connection_error() {
         let e = CallError::from_sdk(
             "GetCallerIdentity",
             Sdk::dispatch_failure(ConnectorError::other(
@@ -204,10 +218,23 @@ mod tests {
                 None,
             )),
         );
-        assert_eq!(
-            e.to_string(),
-            "GetCallerIdentity: CredentialsError: dispatch failure: other: the credential provider was not enabled: no provider"
+        assert_eq!(e.code, NO_CREDENTIALS);
+        assert_eq!(e.kind, ErrorKind::Credentials);
+    }
+
+    #[test]
+    fn credentials_that_fail_to_load_keep_their_reason() {
+        let e = CallError::from_sdk(
+            "GetCallerIdentity",
+            Sdk::dispatch_failure(ConnectorError::other(
+                Box::new(CredentialsError::provider_error(
+                    "the SSO token has expired",
+                )),
+                None,
+            )),
         );
+        assert_eq!(e.code, "CredentialsError");
+        assert!(e.message.contains("the SSO token has expired"), "{e}");
         assert_eq!(e.kind, ErrorKind::Credentials);
     }
 

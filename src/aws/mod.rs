@@ -103,6 +103,8 @@ pub struct Aws {
     assume_pacer: Arc<pacer::Pacer>,
     /// Attempts per call for server errors, timeouts and dropped connections.
     max_attempts: u32,
+    /// The profile the credential chain reads (for messages).
+    profile: String,
     /// Organizations client (management credentials).
     pub org: aws_sdk_organizations::Client,
     /// STS client (management credentials), regional endpoint.
@@ -183,10 +185,16 @@ impl Aws {
             halt: Arc::default(),
             assume_pacer: Arc::default(),
             max_attempts: settings.max_attempts.max(1),
+            profile: profile_name(settings),
             org,
             sts,
             iam,
         }
+    }
+
+    /// The profile the credential chain reads: `--profile`, else `AWS_PROFILE`, else `default`.
+    pub fn profile(&self) -> &str {
+        &self.profile
     }
 
     /// The region in use.
@@ -362,7 +370,7 @@ impl Aws {
 
 /// A named profile (`--profile`, the config file, or `AWS_PROFILE`) that is defined nowhere.
 #[derive(Debug, thiserror::Error)]
-#[error("AWS profile `{name}` is not defined in the AWS config or credentials file{}", detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+#[error("AWS profile `{name}` is not defined in the AWS config or credentials file{}; create it with `aws configure --profile {name}` (or `aws configure sso`), or name another (`aws configure list-profiles`)", detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
 pub struct ProfileNotFound {
     /// The profile name.
     pub name: String,
@@ -391,6 +399,14 @@ pub async fn check_profile(settings: &Settings) -> Result<(), ProfileNotFound> {
             detail: Some(e.to_string()),
         }),
     }
+}
+
+fn profile_name(settings: &Settings) -> String {
+    settings
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
+        .unwrap_or_else(|| "default".to_string())
 }
 
 async fn region_chain(settings: &Settings) -> Region {

@@ -123,6 +123,45 @@ impl Aws {
         .map(|_| ())
     }
 
+    /// The name of the root (`ListRoots`) or of an OU (`DescribeOrganizationalUnit`).
+    pub async fn ou_name(&self, id: &str) -> Result<String, CallError> {
+        if id.starts_with("r-") {
+            const OP: &str = "ListRoots";
+            let roots = pages::collect(OP, |token| async move {
+                let out = self
+                    .send(OP, || {
+                        self.org.list_roots().set_next_token(token.clone()).send()
+                    })
+                    .await?;
+                let items: Vec<(String, String)> = out
+                    .roots()
+                    .iter()
+                    .filter_map(|r| Some((r.id()?.to_string(), r.name()?.to_string())))
+                    .collect();
+                Ok((items, out.next_token().map(str::to_string)))
+            })
+            .await?;
+            return Ok(roots
+                .into_iter()
+                .find(|(root, _)| root == id)
+                .map(|(_, name)| name)
+                .unwrap_or_else(|| id.to_string()));
+        }
+        let out = self
+            .send("DescribeOrganizationalUnit", || {
+                self.org
+                    .describe_organizational_unit()
+                    .organizational_unit_id(id)
+                    .send()
+            })
+            .await?;
+        Ok(out
+            .organizational_unit()
+            .and_then(|o| o.name())
+            .unwrap_or(id)
+            .to_string())
+    }
+
     /// The OU ids from the root down to `ou` inclusive (`ListParents`, repeatedly).
     pub async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
         let mut path = vec![ou.to_string()];
@@ -201,7 +240,7 @@ fn convert_account(a: &aws_sdk_organizations::types::Account) -> Account {
         (None, Some(status)) => status.as_str().to_string(),
         (None, None) => String::new(),
     };
-    let ou_path = a
+    let ou_ids = a
         .paths()
         .first()
         .map(|p| crate::targets::ou_path_from_path(p, &id))
@@ -210,7 +249,9 @@ fn convert_account(a: &aws_sdk_organizations::types::Account) -> Account {
         name: a.name().unwrap_or_default().to_string(),
         email: a.email().unwrap_or_default().to_string(),
         state,
-        ou_path,
+        // Named by the enumeration (one lookup per OU, cached).
+        ou_path: String::new(),
+        ou_ids,
         id,
     }
 }

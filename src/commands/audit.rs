@@ -8,7 +8,7 @@ use crate::run::Mode;
 /// `rootsweep audit`.
 pub async fn run(args: &RunArgs) -> anyhow::Result<Exit> {
     let ctx = super::setup(args).await?;
-    let pre = match super::preflight::gate(&ctx).await {
+    let pre = match super::preflight::gate(&ctx).await? {
         Ok(p) => p,
         Err(exit) => return Ok(exit),
     };

@@ -9,7 +9,7 @@ use crate::run::Mode;
 /// `rootsweep delete` (and `--dry-run`).
 pub async fn run(args: &DeleteArgs) -> anyhow::Result<Exit> {
     let ctx = super::setup(&args.run).await?;
-    let pre = match super::preflight::gate(&ctx).await {
+    let pre = match super::preflight::gate(&ctx).await? {
         Ok(p) => p,
         Err(exit) => return Ok(exit),
     };

@@ -20,14 +20,30 @@ const BANNER: &str =
 /// has none).
 const USERS_TOML: &str = include_str!("../../tests/scenarios/users.toml");
 
+/// The demo's last words: what to run against a real organization.
+const NEXT: &str = "\
+Next, against a real organization (credentials of the management account or of the IAM
+delegated administrator; `cargo run --release --` in place of `rootsweep` from a source tree):
+  rootsweep policy                               the IAM policy your identity needs
+  rootsweep preflight --profile YOUR_PROFILE     is centralized root access usable?
+  rootsweep audit --profile YOUR_PROFILE         read-only audit; CSV and JSON reports
+  rootsweep delete --dry-run --profile YOUR_PROFILE
+  rootsweep users audit --profile YOUR_PROFILE   IAM users of every account, read-only";
+
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let (server, ctx) = start(Scenario::demo(), args).await?;
-    println!("{BANNER}");
-    println!("Simulator listening on {}\n", server.url());
+    // The simulator's address is not shown: it is gone when the demo ends.
+    println!("{BANNER}\n");
 
     println!("Step 1: preflight");
-    let pre = crate::preflight::run(&ctx.aws).await;
+    let pre = match crate::preflight::run(&ctx.aws).await {
+        Ok(pre) => pre,
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e.into());
+        }
+    };
     println!("{}\n", super::preflight::render(&pre));
     if !pre.passed() {
         server.shutdown().await;
@@ -52,13 +68,16 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     let scenario =
         Scenario::from_toml_str(USERS_TOML, "users.toml").context("the bundled users scenario")?;
     let (server, ctx) = start(scenario, args).await?;
-    println!(
-        "\nStep 3: `rootsweep users audit` in another simulated organization ({}):",
-        server.url()
-    );
+    println!("\nStep 3: `rootsweep users audit` in another simulated organization:");
     println!("        member accounts through OrganizationAccountAccessRole, the management");
     println!("        account with the caller's own credentials (read-only)");
-    let pre = crate::preflight::run_users(&ctx.aws).await;
+    let pre = match crate::preflight::run_users(&ctx.aws).await {
+        Ok(pre) => pre,
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e.into());
+        }
+    };
     let finished = if pre.passed() {
         let stale_days = crate::users::DEFAULT_STALE_DAYS;
         Some(super::users_audit(&ctx, &pre, stale_days, None).await)
@@ -66,7 +85,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         println!("{}", super::preflight::render(&pre));
         None
     };
-    println!("\n{BANNER}");
+    println!("\n{BANNER}\n\n{NEXT}");
     server.shutdown().await;
     if let Some(finished) = finished {
         eprintln!(

@@ -11,7 +11,7 @@ pub mod users;
 use crate::aws::sts::Caller;
 use crate::aws::Aws;
 use crate::cancel::Cancel;
-use crate::cli::{Output, RunArgs};
+use crate::cli::{AwsArgs, Output, RunArgs};
 use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
 use crate::report::json::RunInfo;
@@ -23,6 +23,7 @@ use crate::run::{Env, Finished, Mode, Wording};
 use crate::users::verdict::Rules;
 use crate::users::UsersJob;
 use anyhow::Context;
+use std::path::Path;
 use std::time::Instant;
 
 pub use crate::exit::UsageError;
@@ -51,7 +52,18 @@ pub async fn setup(args: &RunArgs) -> anyhow::Result<Ctx> {
 
 /// [`setup`] with a command's own overrides (the shared ones plus its flags).
 pub async fn setup_with(args: &RunArgs, overrides: Overrides) -> anyhow::Result<Ctx> {
-    let resolved = match &args.config {
+    let config = load_config(args.aws.config.as_deref(), overrides)?;
+    with_config(config, args.aws.output).await
+}
+
+/// As [`setup`], for a command that writes no report (preflight): no report folder is checked.
+pub async fn setup_aws(args: &AwsArgs) -> anyhow::Result<Ctx> {
+    let config = load_config(args.config.as_deref(), args.overrides())?;
+    connect(config, args.output).await
+}
+
+fn load_config(path: Option<&Path>, overrides: Overrides) -> anyhow::Result<Config> {
+    let resolved = match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("{}: cannot read the config file", path.display()))
@@ -61,15 +73,20 @@ pub async fn setup_with(args: &RunArgs, overrides: Overrides) -> anyhow::Result<
         }
         None => crate::config::resolve(None, overrides),
     };
-    let config = resolved.map_err(|e| UsageError(e.into()))?;
-    with_config(config, args.output).await
+    Ok(resolved.map_err(|e| UsageError(e.into()))?)
 }
 
-/// Builds a context from resolved settings.
+/// Builds a context from resolved settings, after checking that the report folder is writable.
 pub async fn with_config(config: Config, output: Output) -> anyhow::Result<Ctx> {
-    crate::report::file::ensure_writable_dir(&config.report_dir)
-        .context("the report folder is not writable")
-        .map_err(UsageError)?;
+    crate::report::file::ensure_writable_dir(&config.report_dir).map_err(|e| {
+        UsageError(anyhow::anyhow!(
+            "the report folder is not writable: {e}; choose another with --report-dir"
+        ))
+    })?;
+    connect(config, output).await
+}
+
+async fn connect(config: Config, output: Output) -> anyhow::Result<Ctx> {
     crate::aws::check_profile(&config.aws)
         .await
         .map_err(|e| UsageError(e.into()))?;

@@ -5,9 +5,10 @@ use crate::cli::PolicyArgs;
 use serde_json::{json, Value};
 
 /// Every Organizations action rootsweep calls.
-pub const ORGANIZATIONS_ACTIONS: [&str; 8] = [
+pub const ORGANIZATIONS_ACTIONS: [&str; 9] = [
     "organizations:DescribeOrganization",
     "organizations:ListAccounts",
+    "organizations:ListRoots",
     "organizations:ListAWSServiceAccessForOrganization",
     "organizations:ListDelegatedAdministrators",
     "organizations:DescribeOrganizationalUnit",

@@ -7,7 +7,7 @@ use crate::exit::Exit;
 /// `rootsweep users audit`.
 pub async fn audit(args: &UsersAuditArgs) -> anyhow::Result<Exit> {
     let ctx = super::setup_with(&args.run, args.overrides()).await?;
-    let pre = match super::preflight::gate_users(&ctx).await {
+    let pre = match super::preflight::gate_users(&ctx).await? {
         Ok(p) => p,
         Err(exit) => return Ok(exit),
     };

@@ -58,6 +58,7 @@ impl Fake {
                 email: format!("{id}@example.com"),
                 state: "ACTIVE".into(),
                 ou_path: String::new(),
+                ou_ids: String::new(),
             });
             s.roots.insert(id.into(), root);
         }

@@ -172,6 +172,7 @@ mod tests {
             email: String::new(),
             state: "ACTIVE".into(),
             ou_path: String::new(),
+            ou_ids: String::new(),
         }
     }
 

@@ -15,6 +15,7 @@ pub struct AuditRow {
     pub account_name: String,
     pub account_email: String,
     pub ou_path: String,
+    pub ou_ids: String,
     pub state: String,
     pub verdict: String,
     pub login_profile: String,
@@ -39,6 +40,7 @@ impl From<&Read<Finding>> for AuditRow {
             account_name: a.name.clone(),
             account_email: a.email.clone(),
             ou_path: a.ou_path.clone(),
+            ou_ids: a.ou_ids.clone(),
             state: a.state.clone(),
             ..AuditRow::default()
         };
@@ -195,7 +197,8 @@ mod tests {
             name: "prod".into(),
             email: "prod@example.com".into(),
             state: "ACTIVE".into(),
-            ou_path: "r-ab12/ou-ab12-11111111".into(),
+            ou_path: "Root/Prod".into(),
+            ou_ids: "r-ab12/ou-ab12-11111111".into(),
         }
     }
 
@@ -210,7 +213,7 @@ mod tests {
     fn header_is_exactly_the_documented_columns() {
         assert_eq!(
             crate::report::csv::header::<AuditRow>().join(","),
-            "account_id,account_name,account_email,ou_path,state,verdict,login_profile,login_profile_created,password_last_used,mfa_devices,mfa_serials,access_keys,access_keys_active,access_key_last_used,signing_certificates,error"
+            "account_id,account_name,account_email,ou_path,ou_ids,state,verdict,login_profile,login_profile_created,password_last_used,mfa_devices,mfa_serials,access_keys,access_keys_active,access_key_last_used,signing_certificates,error"
         );
         assert_eq!(
             crate::report::csv::header::<DeleteRow>().join(","),
@@ -237,7 +240,7 @@ mod tests {
         let row = AuditRow::from(&read(Ok(Finding::Audited(Box::new(root)))));
         assert_eq!(
             crate::report::csv::cells(&row).join(","),
-            "222222222222,prod,prod@example.com,r-ab12/ou-ab12-11111111,ACTIVE,eligible,present,2020-09-13T12:26:40Z,,2,arn:aws:iam::222222222222:mfa/root;GAHT12345678,0,0,,0,"
+            "222222222222,prod,prod@example.com,Root/Prod,r-ab12/ou-ab12-11111111,ACTIVE,eligible,present,2020-09-13T12:26:40Z,,2,arn:aws:iam::222222222222:mfa/root;GAHT12345678,0,0,,0,"
         );
     }
 

@@ -37,6 +37,7 @@ where
 {
     let progress = Progress::new(J::CHANGE, env.quiet());
     progress.add_total(plan.entries.len() as u64);
+    progress.total_known();
     let write_failed = Cell::new(false);
     let mut outcomes = Vec::new();
     fan_out(

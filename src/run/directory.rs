@@ -24,6 +24,11 @@ pub trait Directory: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
     /// `DescribeOrganizationalUnit`: whether the OU exists.
     fn describe_ou(&self, ou: &str) -> impl Future<Output = Result<(), CallError>> + Send;
+    /// The display name of a root or an OU. Without an implementation the id stands for its name.
+    fn ou_name(&self, id: &str) -> impl Future<Output = Result<String, CallError>> + Send {
+        let id = id.to_string();
+        async move { Ok(id) }
+    }
     /// The OU ids from the root down to `ou` inclusive.
     fn ou_ancestry(&self, ou: &str) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
     /// Child OUs of a parent (all pages).

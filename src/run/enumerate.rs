@@ -111,25 +111,67 @@ async fn walk_subtree<D: Directory>(
     Ok(())
 }
 
+/// OU names by id, each looked up once per run (one call per distinct OU, never per account).
+#[derive(Default)]
+struct OuNames(HashMap<String, String>);
+
+impl OuNames {
+    /// `r-x/ou-a/ou-b` → `Root/Prod/Dev`. A name that cannot be read is shown as its id (and
+    /// not asked for again): the ids column keeps the exact ancestry either way.
+    async fn path<D: Directory>(&mut self, dir: &D, ids: &str) -> String {
+        let mut names = Vec::new();
+        for id in ids.split('/').filter(|p| !p.is_empty()) {
+            if !self.0.contains_key(id) {
+                let name = match dir.ou_name(id).await {
+                    Ok(name) => name,
+                    Err(e) => {
+                        tracing::warn!(ou = id, error = %e, "cannot read the OU's name; its id is shown");
+                        id.to_string()
+                    }
+                };
+                self.0.insert(id.to_string(), name);
+            }
+            names.push(self.0[id].clone());
+        }
+        names.join("/")
+    }
+}
+
+impl OuNames {
+    /// Completes an account's OU ancestry: ids from the subtree walk when the listing had none,
+    /// then names.
+    async fn fill<D: Directory>(
+        &mut self,
+        dir: &D,
+        walked: &HashMap<String, String>,
+        mut a: Account,
+    ) -> Account {
+        if a.ou_ids.is_empty() {
+            if let Some(path) = walked.get(&a.id) {
+                a.ou_ids = path.clone();
+            }
+        }
+        a.ou_path = self.path(dir, &a.ou_ids).await;
+        a
+    }
+}
+
 /// Starts the enumeration: accounts already listed are replayed, otherwise ListAccounts pages are
 /// fetched and forwarded as they arrive. OU paths from the subtree walk fill accounts whose
-/// listing carried no `Paths`.
+/// listing carried no `Paths`; OU names fill `ou_path`.
 pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> {
     let (tx, rx) = mpsc::channel(256);
     let listed = resolved.listed.clone();
     let ou_paths = resolved.selector.ou_members.clone().unwrap_or_default();
     tokio::spawn(async move {
-        let fill = |mut a: Account| {
-            if a.ou_path.is_empty() {
-                if let Some(path) = ou_paths.get(&a.id) {
-                    a.ou_path = path.clone();
-                }
-            }
-            a
-        };
+        let mut names = OuNames::default();
         if let Some(accounts) = listed {
             for a in accounts {
-                if tx.send(Feed::Account(fill(a))).await.is_err() {
+                if tx
+                    .send(Feed::Account(names.fill(&aws, &ou_paths, a).await))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -140,7 +182,11 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
             match aws.list_accounts_page(token).await {
                 Ok(page) => {
                     for a in page.accounts {
-                        if tx.send(Feed::Account(fill(a))).await.is_err() {
+                        if tx
+                            .send(Feed::Account(names.fill(&aws, &ou_paths, a).await))
+                            .await
+                            .is_err()
+                        {
                             return;
                         }
                     }
@@ -157,4 +203,83 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
         }
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::directory::AccountPage;
+    use super::*;
+    use crate::call::ErrorKind;
+    use std::sync::{Arc, Mutex};
+
+    /// A directory that names OUs and counts the lookups; `ou-x-denied000` cannot be read.
+    #[derive(Clone, Default)]
+    struct Names(Arc<Mutex<Vec<String>>>);
+
+    impl Directory for Names {
+        async fn list_accounts_page(&self, _: Option<String>) -> Result<AccountPage, CallError> {
+            Ok(AccountPage::default())
+        }
+        async fn describe_ou(&self, _: &str) -> Result<(), CallError> {
+            Ok(())
+        }
+        async fn ou_name(&self, id: &str) -> Result<String, CallError> {
+            self.0.lock().expect("lookups").push(id.to_string());
+            match id {
+                "r-ab12" => Ok("Root".into()),
+                "ou-ab12-prod0001" => Ok("Prod".into()),
+                "ou-ab12-dev00001" => Ok("Dev".into()),
+                _ => Err(CallError::new(
+                    "DescribeOrganizationalUnit",
+                    "AccessDeniedException",
+                    "no",
+                    ErrorKind::AccessDenied,
+                )),
+            }
+        }
+        async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+            Ok(vec![ou.to_string()])
+        }
+        async fn child_ous(&self, _: &str) -> Result<Vec<String>, CallError> {
+            Ok(Vec::new())
+        }
+        async fn child_accounts(&self, _: &str) -> Result<Vec<String>, CallError> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn ou_names_are_looked_up_once_per_ou_and_an_unreadable_one_shows_its_id() {
+        let dir = Names::default();
+        let mut names = OuNames::default();
+        assert_eq!(
+            names
+                .path(&dir, "r-ab12/ou-ab12-prod0001/ou-ab12-dev00001")
+                .await,
+            "Root/Prod/Dev"
+        );
+        assert_eq!(
+            names.path(&dir, "r-ab12/ou-ab12-prod0001").await,
+            "Root/Prod"
+        );
+        assert_eq!(
+            names.path(&dir, "r-ab12/ou-x-denied000").await,
+            "Root/ou-x-denied000"
+        );
+        assert_eq!(
+            names.path(&dir, "r-ab12/ou-x-denied000").await,
+            "Root/ou-x-denied000"
+        );
+        assert_eq!(names.path(&dir, "").await, "");
+        assert_eq!(
+            *dir.0.lock().expect("lookups"),
+            vec![
+                "r-ab12",
+                "ou-ab12-prod0001",
+                "ou-ab12-dev00001",
+                "ou-x-denied000"
+            ],
+            "one lookup per distinct OU, failures included"
+        );
+    }
 }

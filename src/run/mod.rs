@@ -200,6 +200,18 @@ where
     let rows = reads.iter().flat_map(|r| job.attention(r)).collect();
     let mut text = present::attention(job.attention_header(), rows);
     text.push_str(&present::counts("verdict", J::ROWS, &counts, J::VERDICTS));
+    let skips: Vec<(String, String, String)> = reads
+        .iter()
+        .filter_map(|r| {
+            let why = r.finding.as_ref().err()?;
+            Some((
+                r.account.id.clone(),
+                r.account.name.clone(),
+                why.to_string(),
+            ))
+        })
+        .collect();
+    text.push_str(&present::skipped(&skips));
     if let Some(why) = &incomplete {
         text.push_str(&format!("INCOMPLETE: {why}\n"));
     }

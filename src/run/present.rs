@@ -31,6 +31,41 @@ pub fn attention(header: &[&str], mut rows: Vec<Vec<String>>) -> String {
     out
 }
 
+/// Accounts named per skip reason before it says "and N more".
+pub const SKIPPED_LIMIT: usize = 5;
+
+/// Why accounts were not read, one line per reason with the first accounts it applies to
+/// (`(id, name, reason)`); empty when none was skipped.
+pub fn skipped(skips: &[(String, String, String)]) -> String {
+    if skips.is_empty() {
+        return String::new();
+    }
+    let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (id, name, reason) in skips {
+        by_reason
+            .entry(reason.as_str())
+            .or_default()
+            .push(format!("{id} ({})", escape(name)));
+    }
+    let mut out = format!("Skipped (not read): {} account(s):\n", skips.len());
+    for (reason, mut accounts) in by_reason {
+        let total = accounts.len();
+        accounts.sort();
+        accounts.truncate(SKIPPED_LIMIT);
+        let more = if total > SKIPPED_LIMIT {
+            format!(" and {} more", total - SKIPPED_LIMIT)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "  {total} {}: {}{more}\n",
+            escape(reason),
+            accounts.join(", ")
+        ));
+    }
+    out
+}
+
 /// A counts table in `order`, with a total; `noun` names what is counted (`accounts`, `users`).
 pub fn counts(title: &str, noun: &str, counts: &BTreeMap<String, usize>, order: &[&str]) -> String {
     format!("{}\n", table::counts(title, noun, counts, order))
@@ -147,6 +182,50 @@ mod tests {
         let text = plan(&sample(), true, "unused");
         assert!(!text.contains("REFUSED"), "{text}");
         assert!(text.contains("With --skip-blocked"));
+    }
+
+    #[test]
+    fn skipped_accounts_are_explained_per_reason() {
+        let skip =
+            |id: &str, name: &str, why: &str| (id.to_string(), name.to_string(), why.to_string());
+        let mut skips = vec![
+            skip(
+                "111111111111",
+                "management",
+                "management account is never targeted",
+            ),
+            skip(
+                "222222222207",
+                "old",
+                "account state is SUSPENDED, not ACTIVE",
+            ),
+        ];
+        for i in 0..7 {
+            skips.push(skip(
+                &format!("33333333333{i}"),
+                "x",
+                "not selected by the target filters",
+            ));
+        }
+        let text = skipped(&skips);
+        assert!(
+            text.starts_with("Skipped (not read): 9 account(s):\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  1 management account is never targeted: 111111111111 (management)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  1 account state is SUSPENDED, not ACTIVE: 222222222207 (old)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  7 not selected by the target filters: 333333333330 (x), "),
+            "{text}"
+        );
+        assert!(text.contains(" and 2 more\n"), "{text}");
+        assert_eq!(skipped(&[]), "");
     }
 
     #[test]

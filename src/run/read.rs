@@ -47,9 +47,13 @@ where
                 }
                 Some(Feed::Failed(e)) => {
                     *failure.borrow_mut() = Some(e);
+                    progress.total_known();
                     None
                 }
-                None => None,
+                None => {
+                    progress.total_known();
+                    None
+                }
             }
         }
     });

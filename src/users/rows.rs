@@ -143,6 +143,7 @@ mod tests {
                 email: "prod@example.com".into(),
                 state: "ACTIVE".into(),
                 ou_path: String::new(),
+                ou_ids: String::new(),
             },
             finding,
         }

@@ -5,7 +5,7 @@ use crate::support::cli::{report, reports, rootsweep, Csv};
 use crate::support::scenario::{demo_with, shipped};
 use crate::support::sim::Sim;
 
-const HEADER: &str = "account_id,account_name,account_email,ou_path,state,verdict,login_profile,login_profile_created,password_last_used,mfa_devices,mfa_serials,access_keys,access_keys_active,access_key_last_used,signing_certificates,error";
+const HEADER: &str = "account_id,account_name,account_email,ou_path,ou_ids,state,verdict,login_profile,login_profile_created,password_last_used,mfa_devices,mfa_serials,access_keys,access_keys_active,access_key_last_used,signing_certificates,error";
 
 /// The demo organization plus 20 generated clean accounts: 34 accounts, two ListAccounts pages.
 fn paged_demo() -> Sim {
@@ -54,7 +54,8 @@ fn audit_reports_every_account_across_pages_with_the_exact_csv() {
     assert_eq!(password["password_last_used"], "2024-01-02T03:04:05Z");
     assert_eq!(password["mfa_devices"], "0");
     assert_eq!(password["state"], "ACTIVE");
-    assert_eq!(password["ou_path"], "r-a1b2/ou-a1b2-prod0001");
+    assert_eq!(password["ou_path"], "Root/Prod");
+    assert_eq!(password["ou_ids"], "r-a1b2/ou-a1b2-prod0001");
     assert_eq!(password["error"], "");
 
     let key = csv.account("222222222207");

@@ -188,6 +188,43 @@ fn dry_run_shows_every_call_and_makes_no_mutating_call() {
 }
 
 #[test]
+fn a_dry_run_with_blocked_accounts_says_the_delete_would_be_refused_and_shows_the_skip_blocked_command(
+) {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    let dry = rootsweep(
+        &sim,
+        dir.path(),
+        &["delete", "--dry-run", "--concurrency", "4"],
+    );
+    dry.expect_code(4);
+    assert!(
+        dry.stdout.contains(
+            "With these flags the change would be REFUSED (exit 3): nothing would change while accounts are blocked or unknown."
+        ),
+        "{}",
+        dry.stdout
+    );
+    let hint = format!(
+        "\n  rootsweep delete --concurrency 4 --report-dir {} --skip-blocked\n",
+        dir.path().display()
+    );
+    assert!(dry.stdout.contains(&hint), "{hint:?} in\n{}", dry.stdout);
+    // What the plan says is what happens: the same flags are refused...
+    let real = rootsweep(&sim, dir.path(), &["delete", "--yes", "--concurrency", "4"]);
+    real.expect_code(3);
+    assert_eq!(sim.mutating_calls(), Vec::<Value>::new());
+    // ...and the hinted command changes the eligible accounts.
+    rootsweep(
+        &sim,
+        dir.path(),
+        &["delete", "--yes", "--concurrency", "4", "--skip-blocked"],
+    )
+    .expect_code(4);
+    assert!(!sim.mutating_calls().is_empty());
+}
+
+#[test]
 fn a_key_that_appears_after_the_audit_leaves_the_account_untouched() {
     let sim = Sim::start_toml(&clean_org(
         r#"[[faults]]

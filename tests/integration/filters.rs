@@ -110,8 +110,9 @@ fn ou_filter_covers_the_whole_subtree_and_exclude_wins() {
             "222222222212"
         ]
     );
+    assert_eq!(csv.account("222222222204")["ou_path"], "Root/Prod/Dev");
     assert_eq!(
-        csv.account("222222222204")["ou_path"],
+        csv.account("222222222204")["ou_ids"],
         "r-a1b2/ou-a1b2-prod0001/ou-a1b2-dev00001"
     );
 }

@@ -122,11 +122,25 @@ fn text(buf: &Arc<Mutex<Vec<u8>>>) -> String {
 
 /// `rootsweep ARGS` on a pseudo-terminal (util-linux `script`) with the hermetic environment.
 fn on_a_terminal(sim: &Sim, dir: &std::path::Path, args: &str) -> std::process::Child {
-    let inner = format!(
-        "{} {args} --report-dir {}",
-        env!("CARGO_BIN_EXE_rootsweep"),
-        dir.display()
-    );
+    on_a_terminal_with(sim, dir, args, false)
+}
+
+/// As [`on_a_terminal`]; `no_reports` leaves out `--report-dir` (for `preflight`).
+fn on_a_terminal_with(
+    sim: &Sim,
+    dir: &std::path::Path,
+    args: &str,
+    no_reports: bool,
+) -> std::process::Child {
+    let inner = if no_reports {
+        format!("{} {args}", env!("CARGO_BIN_EXE_rootsweep"))
+    } else {
+        format!(
+            "{} {args} --report-dir {}",
+            env!("CARGO_BIN_EXE_rootsweep"),
+            dir.display()
+        )
+    };
     let cmd = command(sim, &[]);
     std::process::Command::new("script")
         .args(["-qec", &inner, "/dev/null"])
@@ -354,4 +368,81 @@ fn an_iam_page_truncated_without_a_marker_makes_the_account_unknown_never_a_shor
         "{row:?}"
     );
     assert_eq!(csv.account("222222220002")["verdict"], "eligible");
+}
+
+/// What a terminal shows: escape sequences removed, one entry per line (a carriage return
+/// starts the line again, as the progress bar redraws it).
+fn screen_lines(raw: &str) -> Vec<String> {
+    let mut text = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters final-byte; other escapes are two characters.
+            if chars.next_if_eq(&'[').is_some() {
+                for p in chars.by_ref() {
+                    if ('\x40'..='\x7e').contains(&p) {
+                        break;
+                    }
+                }
+            } else {
+                chars.next();
+            }
+            continue;
+        }
+        text.push(c);
+    }
+    text.split(['\n', '\r']).map(str::to_string).collect()
+}
+
+#[test]
+fn on_a_100_column_terminal_every_line_fits_even_with_long_aws_errors() {
+    let long = "User: arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/someone@example.com is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::222222220002:root because no identity-based policy allows the sts:AssumeRoot action";
+    let accounts = format!(
+        "{}{}\n[[faults]]\naccount = \"222222220002\"\noperation = \"AssumeRoot\"\ncode = \"AccessDenied\"\nmessage = \"{long}\"\n",
+        eligible("222222220001"),
+        eligible("222222220002"),
+    );
+    let sim = Sim::start_toml(&org(ENABLED, &accounts));
+    let dir = reports();
+    for args in ["audit", "delete --dry-run", "preflight"] {
+        let mut child = on_a_terminal_with(&sim, dir.path(), args, args == "preflight");
+        let screen = collect(child.stdout.take().expect("stdout"));
+        let status = child.wait().expect("wait");
+        // `collect` reads on a thread: wait for the end of the stream.
+        std::thread::sleep(Duration::from_millis(200));
+        let shown = text(&screen);
+        assert!(status.code().is_some(), "{args}: {shown}");
+        // Table rows (box drawing) and progress lines are drawn to fit; plain sentences (a
+        // report path, the timing line) are left to the terminal to wrap.
+        let lines = screen_lines(&shown);
+        let drawn = |l: &&String| l.contains(['│', '─', '┆', '═']) || l.starts_with("audit ");
+        let wide: Vec<&String> = lines
+            .iter()
+            .filter(drawn)
+            .filter(|l| l.chars().count() > 100)
+            .collect();
+        assert!(
+            wide.is_empty(),
+            "{args}: lines wider than 100 columns: {wide:#?}"
+        );
+        assert!(
+            shown.contains('│'),
+            "{args}: a fitted table on a terminal:\n{shown}"
+        );
+        if args == "audit" {
+            assert!(shown.contains("222222220002"), "{shown}");
+            assert!(
+                shown.contains('…'),
+                "the long error is cut on screen:\n{shown}"
+            );
+        }
+    }
+    // The CSV keeps the whole message.
+    let csvs: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("reports")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    let text = std::fs::read_to_string(&csvs[0]).expect("csv");
+    assert!(text.contains(long), "{text}");
 }

@@ -60,17 +60,25 @@ pub fn command(sim: &Sim, args: &[&str]) -> Command {
     cmd
 }
 
+/// `--report-dir reports`, for the commands that write reports (`preflight` writes none and
+/// does not take the flag).
+fn report_dir(cmd: &mut Command, args: &[&str], reports: &Path) {
+    if args.first() != Some(&"preflight") {
+        cmd.arg("--report-dir").arg(reports);
+    }
+}
+
 /// Runs rootsweep to completion with reports in `reports`.
 pub fn rootsweep(sim: &Sim, reports: &Path, args: &[&str]) -> Run {
     let mut cmd = command(sim, args);
-    cmd.arg("--report-dir").arg(reports);
+    report_dir(&mut cmd, args, reports);
     Run::from(cmd.output().expect("run rootsweep"))
 }
 
 /// Runs rootsweep with some environment variables overridden (e.g. another caller's key).
 pub fn rootsweep_env(sim: &Sim, reports: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = command(sim, args);
-    cmd.arg("--report-dir").arg(reports);
+    report_dir(&mut cmd, args, reports);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -80,10 +88,8 @@ pub fn rootsweep_env(sim: &Sim, reports: &Path, args: &[&str], env: &[(&str, &st
 /// Starts rootsweep without waiting (for signal tests).
 pub fn spawn(sim: &Sim, reports: &Path, args: &[&str]) -> Child {
     let mut cmd = command(sim, args);
-    cmd.arg("--report-dir")
-        .arg(reports)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    report_dir(&mut cmd, args, reports);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd.spawn().expect("spawn rootsweep")
 }
 
