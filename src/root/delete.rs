@@ -261,6 +261,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn busy_retries_give_up_and_other_errors_are_not_retried() {
+        let started = tokio::time::Instant::now();
         let calls = AtomicU32::new(0);
         let result: Result<(), _> = busy_retry(&Cancel::default(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
@@ -269,6 +270,8 @@ mod tests {
         .await;
         assert!(result.is_err());
         assert_eq!(calls.load(Ordering::SeqCst), BUSY_ATTEMPTS);
+        // 250 ms doubling between the five attempts: 250 + 500 + 1000 + 2000.
+        assert_eq!(started.elapsed(), Duration::from_millis(3750));
         let calls = AtomicU32::new(0);
         let _ = busy_retry(&Cancel::default(), || async {
             calls.fetch_add(1, Ordering::SeqCst);

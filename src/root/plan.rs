@@ -252,6 +252,26 @@ mod tests {
     }
 
     #[test]
+    fn a_login_only_account_under_only_mfa_names_the_login_profile_it_leaves() {
+        let mut root = empty_root();
+        root.login_profile = Ok(Some(LoginProfile { created: None }));
+        let only_mfa = Scope {
+            login_profile: false,
+            mfa: true,
+        };
+        let e = entry(
+            &account("222222222222"),
+            &Finding::Audited(Box::new(root)),
+            only_mfa,
+        );
+        assert_eq!(e.disposition, Disposition::NothingInScope);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("nothing in scope (mfa): a login profile remain(s)")
+        );
+    }
+
+    #[test]
     fn a_clean_account_is_already_clean_with_no_reason() {
         let e = entry(
             &account("222222222222"),
