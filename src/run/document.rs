@@ -4,13 +4,16 @@
 
 use crate::report::json::RunInfo;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// A JSON document under construction.
+/// A JSON document under construction. Each top-level value is kept as its rendered JSON text,
+/// not as a `Value` tree: a tree of 10,000 report rows costs several times the memory and CPU
+/// of the text.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    map: Map<String, Value>,
+    parts: Vec<(String, Box<RawValue>)>,
 }
 
 impl Document {
@@ -22,29 +25,62 @@ impl Document {
         rows: &[R],
     ) -> Document {
         let mut doc = Document::default();
-        if let Value::Object(run) = to_value(run) {
-            doc.map = run;
+        if let Ok(Value::Object(fields)) = serde_json::to_value(run) {
+            for (name, value) in fields {
+                doc = doc.with(&name, &value);
+            }
         }
         doc.with("counts", counts).with(key, rows)
     }
 
     /// Adds (or replaces) a top-level key.
     pub fn with<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Document {
-        self.map.insert(key.to_string(), to_value(value));
+        let raw = raw(value);
+        match self.parts.iter_mut().find(|(k, _)| k == key) {
+            Some(part) => part.1 = raw,
+            None => self.parts.push((key.to_string(), raw)),
+        }
         self
     }
 
     /// Pretty JSON with a final newline.
     pub fn render(&self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.map)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        text.push('\n');
-        text
+        let mut out = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write_to(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Writes the pretty JSON (with a final newline) part by part, without building it whole.
+    pub fn write_to<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b"{")?;
+        for (i, (key, value)) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            let key = serde_json::to_string(key).unwrap_or_else(|_| "\"?\"".into());
+            write!(out, "\n  {key}: ")?;
+            for (n, line) in value.get().split('\n').enumerate() {
+                if n > 0 {
+                    // Inside strings a newline is always escaped: this only indents structure.
+                    out.write_all(b"\n  ")?;
+                }
+                out.write_all(line.as_bytes())?;
+            }
+        }
+        out.write_all(b"\n}\n")
     }
 }
 
-fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or_else(|e| Value::String(format!("unserializable: {e}")))
+/// Pretty JSON text of a value, as a raw JSON fragment.
+fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
+    serde_json::to_string_pretty(value)
+        .ok()
+        .and_then(|text| RawValue::from_string(text).ok())
+        .unwrap_or_else(|| {
+            RawValue::from_string("\"unserializable\"".into())
+                .unwrap_or_else(|_| Box::<RawValue>::default())
+        })
 }
 
 #[cfg(test)]

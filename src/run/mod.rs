@@ -435,7 +435,7 @@ fn finish_run(run: &RunInfo, incomplete: Option<String>) -> RunInfo {
 /// Prints the run's result: the document (json) or the text (text). One document per run.
 fn emit(env: &Env, out: &mut dyn Write, doc: &Document, text: String) -> std::io::Result<()> {
     match env.output {
-        Output::Json => out.write_all(doc.render().as_bytes())?,
+        Output::Json => doc.write_to(out)?,
         Output::Text => out.write_all(text.as_bytes())?,
     }
     out.flush()
@@ -450,9 +450,10 @@ fn settle<W: Write, R: Serialize + Default>(
 ) -> Exit {
     let written = file::create(json)
         .map_err(anyhow::Error::from)
-        .and_then(|mut f| {
-            f.write_all(doc.render().as_bytes())?;
-            f.flush()?;
+        .and_then(|f| {
+            let mut out = std::io::BufWriter::new(f);
+            doc.write_to(&mut out)?;
+            out.flush()?;
             Ok(())
         });
     match (recorder.failure(), written) {
