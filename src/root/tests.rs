@@ -159,6 +159,20 @@ const CHANGE: Mode = Mode::Change {
     skip_blocked: false,
 };
 
+/// A confirmed change run over `fake` whose k-th call answers `code`.
+async fn change_failing_at(fake: &Fake, k: usize, code: &'static str) -> Run {
+    run_with(
+        Failing::new(fake.clone(), k, code),
+        fake,
+        CHANGE,
+        Scope::ALL,
+        &yes(),
+        &Cancel::default(),
+        Output::Text,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn every_planned_step_is_applied_and_verified() {
     let fake = org();
@@ -240,17 +254,7 @@ async fn change_stage_kth_mutating_call_failing_fails_that_account_only_with_exi
     drop(probe);
     // The read stage makes 6 calls per account (AssumeRoot + 5 checks; no keys), 18 in all;
     // the first delete session's AssumeRoot is 19, its 4 re-checks 20-23, its first change 24.
-    let failing = Failing::new(fake.clone(), 24, "LimitExceeded");
-    let run = run_with(
-        failing,
-        &fake,
-        CHANGE,
-        Scope::ALL,
-        &yes(),
-        &Cancel::default(),
-        Output::Text,
-    )
-    .await;
+    let run = change_failing_at(&fake, 24, "LimitExceeded").await;
     assert_eq!(run.finished.exit, Exit::Partial);
     let report = run.report("delete-");
     assert_eq!(report["counts"]["failed"], 1, "{report}");
@@ -434,23 +438,7 @@ async fn a_change_report_that_cannot_be_created_stops_before_any_change() {
     assert!(fake.mutating_calls().is_empty());
 }
 
-/// Accepts `room` bytes, then fails like a full disk.
-struct Full {
-    room: usize,
-}
-
-impl std::io::Write for Full {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if buf.len() > self.room {
-            return Err(std::io::Error::other("No space left on device"));
-        }
-        self.room -= buf.len();
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::run::record::tests::Full;
 
 #[tokio::test]
 async fn change_stage_write_failing_starts_no_further_account() {
@@ -463,21 +451,9 @@ async fn change_stage_write_failing_starts_no_further_account() {
     let dir = tempfile::tempdir().expect("tempdir");
     let env = env(dir.path(), &cancel, Output::Text);
     let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
-    let accounts: Vec<crate::model::Account> = {
-        let mut all = Vec::new();
-        let mut token = None;
-        loop {
-            let page = crate::run::directory::Directory::list_accounts_page(&fake, token)
-                .await
-                .expect("page");
-            all.extend(page.accounts);
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
-        all
-    };
+    let accounts = crate::run::enumerate::list_all(&fake)
+        .await
+        .expect("accounts");
     let reads: Vec<crate::run::job::Read<super::model::Finding>> = {
         let mut reads = Vec::new();
         for account in accounts {
@@ -611,17 +587,7 @@ async fn a_step_whose_credential_vanished_after_the_recheck_is_not_a_failure_of_
     let fake = Fake::default().account(A, eligible());
     // The read stage makes 6 calls (AssumeRoot + 5 checks); the delete session's AssumeRoot is
     // 7, its re-checks 8-11, DeleteLoginProfile 12: it answers NoSuchEntity (gone meanwhile).
-    let failing = Failing::new(fake.clone(), 12, "NoSuchEntity");
-    let run = run_with(
-        failing,
-        &fake,
-        CHANGE,
-        Scope::ALL,
-        &yes(),
-        &Cancel::default(),
-        Output::Text,
-    )
-    .await;
+    let run = change_failing_at(&fake, 12, "NoSuchEntity").await;
     let report = run.report("delete-");
     let row = &report["accounts"][0];
     // The step is skipped, the MFA step runs, and the verification (which still sees the login
@@ -640,17 +606,7 @@ async fn a_device_left_assigned_or_a_verification_that_errors_is_a_failure_never
     // Call 13 is the delete session's DeactivateMFADevice: it answers NoSuchEntity while the
     // device stays, so the verification must find it.
     let fake = Fake::default().account(A, eligible());
-    let failing = Failing::new(fake.clone(), 13, "NoSuchEntity");
-    let run = run_with(
-        failing,
-        &fake,
-        CHANGE,
-        Scope::ALL,
-        &yes(),
-        &Cancel::default(),
-        Output::Text,
-    )
-    .await;
+    let run = change_failing_at(&fake, 13, "NoSuchEntity").await;
     let report = run.report("delete-");
     let row = &report["accounts"][0];
     assert_eq!(row["outcome"], "failed", "{row}");
@@ -662,17 +618,7 @@ async fn a_device_left_assigned_or_a_verification_that_errors_is_a_failure_never
 
     // Call 14 is the verification session's AssumeRoot.
     let fake = Fake::default().account(A, eligible());
-    let failing = Failing::new(fake.clone(), 14, "AccessDenied");
-    let run = run_with(
-        failing,
-        &fake,
-        CHANGE,
-        Scope::ALL,
-        &yes(),
-        &Cancel::default(),
-        Output::Text,
-    )
-    .await;
+    let run = change_failing_at(&fake, 14, "AccessDenied").await;
     let report = run.report("delete-");
     let row = &report["accounts"][0];
     assert_eq!(row["outcome"], "failed", "{row}");

@@ -64,7 +64,7 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[derive(Serialize, Default)]
@@ -73,8 +73,8 @@ mod tests {
     }
 
     /// Accepts `room` bytes, then fails like a full disk.
-    struct Full {
-        room: usize,
+    pub(crate) struct Full {
+        pub(crate) room: usize,
     }
 
     impl Write for Full {
