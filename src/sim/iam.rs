@@ -2,7 +2,7 @@
 //! of every other principal to the account-level handlers in `users`.
 
 use super::api::ApiError;
-use super::iam_list::{list, no_such, required, status, Paging};
+use super::iam_list::{delete_unassigned_virtual_mfa, list, no_such, required, status, Paging};
 use super::model::{LoginProfile, MfaKind, RootUser};
 use super::query::Xml;
 use super::request::{Params, Request, Who};
@@ -161,22 +161,8 @@ fn root_operation(
         }
         "DeleteVirtualMFADevice" => {
             let serial = required(params, "SerialNumber")?;
-            if root.mfa.iter().any(|d| d.serial == serial) {
-                return Err(ApiError::coded(
-                    "DeleteConflict",
-                    "MFA device is still in use.",
-                ));
-            }
-            let pos = root
-                .unassigned_virtual_mfa
-                .iter()
-                .position(|s| s == serial)
-                .ok_or_else(|| {
-                    no_such(format!(
-                        "VirtualMFADevice with serial number {serial} doesn't exist."
-                    ))
-                })?;
-            root.unassigned_virtual_mfa.remove(pos);
+            let in_use = root.mfa.iter().any(|d| d.serial == serial);
+            delete_unassigned_virtual_mfa(&mut root.unassigned_virtual_mfa, in_use, serial)?;
         }
         "ListAccessKeys" => list(
             &mut x,

@@ -80,6 +80,28 @@ pub(crate) fn encode_document(json: &str) -> String {
     out
 }
 
+/// `DeleteVirtualMFADevice` on an account's unassigned virtual devices: `DeleteConflict` while
+/// the device is still assigned (`in_use`), `NoSuchEntity` when there is no such device.
+pub(crate) fn delete_unassigned_virtual_mfa(
+    unassigned: &mut Vec<String>,
+    in_use: bool,
+    serial: &str,
+) -> Result<(), ApiError> {
+    if in_use {
+        return Err(ApiError::coded(
+            "DeleteConflict",
+            "MFA device is still in use.",
+        ));
+    }
+    let pos = unassigned.iter().position(|s| s == serial).ok_or_else(|| {
+        no_such(format!(
+            "VirtualMFADevice with serial number {serial} doesn't exist."
+        ))
+    })?;
+    unassigned.remove(pos);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

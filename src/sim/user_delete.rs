@@ -4,7 +4,7 @@
 
 use super::api::ApiError;
 use super::directory::Directory;
-use super::iam_list::{no_such, required};
+use super::iam_list::{delete_unassigned_virtual_mfa, no_such, required};
 use super::model::MfaKind;
 use super::query::Xml;
 use super::users::Scope;
@@ -153,27 +153,11 @@ pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
 
 /// A deactivated virtual device can be deleted; one still assigned is a conflict.
 fn delete_virtual_mfa(dir: &mut Directory, serial: &str) -> Result<(), ApiError> {
-    if dir
+    let in_use = dir
         .users
         .iter()
-        .any(|u| u.mfa.iter().any(|d| d.serial == serial))
-    {
-        return Err(ApiError::coded(
-            "DeleteConflict",
-            "MFA device is still in use.",
-        ));
-    }
-    let pos = dir
-        .unassigned_virtual_mfa
-        .iter()
-        .position(|s| s == serial)
-        .ok_or_else(|| {
-            no_such(format!(
-                "VirtualMFADevice with serial number {serial} doesn't exist."
-            ))
-        })?;
-    dir.unassigned_virtual_mfa.remove(pos);
-    Ok(())
+        .any(|u| u.mfa.iter().any(|d| d.serial == serial));
+    delete_unassigned_virtual_mfa(&mut dir.unassigned_virtual_mfa, in_use, serial)
 }
 
 fn delete_user(dir: &mut Directory, name: &str) -> Result<(), ApiError> {
