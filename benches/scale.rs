@@ -45,6 +45,9 @@ pub struct Measurement {
     pub efficiency: f64,
     /// Simulator call-log entries per generated account.
     pub calls_per_account: f64,
+    /// Call-log entries beyond paging (all but ListAccounts and the authorization-details pages
+    /// after an account's first) per account read.
+    pub calls_per_read_account: f64,
     /// rootsweep's peak RSS, MiB.
     pub rss_mb: f64,
     /// rootsweep's user + system CPU, seconds.
@@ -111,8 +114,18 @@ fn main() -> ExitCode {
         }
     }
     println!("\n{}", table::summary(&rows));
+    let missed: Vec<&str> = rows
+        .iter()
+        .filter(|(case, m)| !case.target.misses(m).is_empty())
+        .map(|(case, _)| case.name)
+        .collect();
     if broken {
         eprintln!("scale: the harness failed on at least one case (see HARNESS ERROR above)");
+    }
+    if !missed.is_empty() {
+        eprintln!("scale: target missed: {}", missed.join(", "));
+    }
+    if broken || !missed.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -145,6 +158,9 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let ideal = match case.command {
         Command::Audit => ideal::audit(&state, LATENCY, case.concurrency, case.assume_root_rps),
         Command::Delete => ideal::delete(&state, LATENCY, case.concurrency),
+        Command::UsersAudit => {
+            ideal::users_audit(&state, LATENCY, case.concurrency, case::MEMBER_ROLE)
+        }
     };
 
     let report_dir = dir.path().join("reports");
@@ -195,11 +211,15 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let n = case.accounts as f64;
     let wall = usage.wall.as_secs_f64();
     let calls = CallSummary::of(&calls);
+    let paging = calls.count("ListAccounts") + ideal.extra_detail_pages;
+    let calls_per_read_account =
+        calls.total.saturating_sub(paging) as f64 / ideal.audited.max(1) as f64;
     Ok(Measurement {
         wall,
         efficiency: ideal.total() / wall,
         ideal,
         calls_per_account: calls.total as f64 / n,
+        calls_per_read_account,
         rss_mb: usage.max_rss_kib as f64 / 1024.0,
         cpu_secs: usage.cpu_secs,
         cpu_ms_per_account: usage.cpu_secs * 1000.0 / n,
@@ -254,6 +274,22 @@ fn self_check(cases: &[Case]) -> anyhow::Result<()> {
     if audit.audited != 2 || delete.eligible != 1 || !expected.iter().all(|(a, b)| close(*a, *b)) {
         bail!("unexpected bound: audit {audit:?}, delete {delete:?}");
     }
+    let users: ideal::State = serde_json::from_str(SMALL_USERS_STATE).context("the users state")?;
+    let bound = ideal::users_audit(&users, LATENCY, 2, case::MEMBER_ROLE);
+    // Management (own credentials, 20 users + 1 group: 2 report calls = 0.08 s), a member with
+    // the role (0.1 + 0.08), one without (0.1), one suspended (not read); one ListAccounts page.
+    let users_expected = [
+        (bound.enumeration, 0.15),
+        (bound.serial, 0.23),
+        (bound.parallel, 0.18),
+    ];
+    if bound.audited != 3
+        || bound.unreadable != 1
+        || bound.extra_detail_pages != 0
+        || !users_expected.iter().all(|(a, b)| close(*a, *b))
+    {
+        bail!("unexpected users bound: {bound:?}");
+    }
     let stat = "42 (rootsweep sim) S 1 42 42 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 3 0 1";
     let cpu = sim::cpu_from_stat(stat)?;
     if cpu <= 0.0 {
@@ -270,5 +306,16 @@ const SMALL_STATE: &str = r#"{
     "222222222222": {"state": "SUSPENDED", "root": {"login_profile": {}, "mfa_devices": [], "access_keys": [], "signing_certificates": []}},
     "333333333333": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [{"id": "AKIA"}], "signing_certificates": []}},
     "444444444444": {"state": "ACTIVE", "root": {"login_profile": {"created": "x"}, "mfa_devices": [{"serial": "s"}], "access_keys": [], "signing_certificates": []}}
+  }
+}"#;
+
+/// A management account, a member with the role, one without, a suspended one.
+const SMALL_USERS_STATE: &str = r#"{
+  "organization": {"management_account": "111111111111"},
+  "accounts": {
+    "111111111111": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}, "users": {"a": {}}, "groups": {"g": {}}},
+    "222222222222": {"state": "SUSPENDED", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}, "roles": ["OrganizationAccountAccessRole"]},
+    "333333333333": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}, "roles": []},
+    "444444444444": {"state": "ACTIVE", "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}, "roles": ["OrganizationAccountAccessRole"], "users": {"b": {}}}
   }
 }"#;

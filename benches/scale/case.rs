@@ -16,7 +16,11 @@ pub const LATENCY: Latency = Latency {
     list_accounts_ms: 150,
     assume_root_ms: 100,
     iam_ms: 40,
+    assume_role_ms: 100,
 };
+
+/// The role `users audit` assumes in each member account (rootsweep's default `--role-name`).
+pub const MEMBER_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Which rootsweep command a case runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +29,8 @@ pub enum Command {
     Audit,
     /// `rootsweep delete --yes` (audit, delete, verify).
     Delete,
+    /// `rootsweep users audit`.
+    UsersAudit,
 }
 
 impl Command {
@@ -33,6 +39,7 @@ impl Command {
         match self {
             Command::Audit => "audit",
             Command::Delete => "delete",
+            Command::UsersAudit => "users audit",
         }
     }
 }
@@ -71,6 +78,21 @@ const ALL_ELIGIBLE: Ratios = Ratios {
     suspended: 0.0,
 };
 
+/// IAM users in every generated account (`[generate]` users keys), for `users audit` cases.
+#[derive(Debug, Clone, Copy)]
+pub struct UsersMix {
+    per_account: usize,
+    stale: f64,
+    new: f64,
+    redundant_policy: f64,
+    password_without_mfa: f64,
+    /// Share of member accounts without the member role (they are read as `unknown`).
+    without_role: f64,
+    /// GenerateCredentialReport calls after the first before a report is complete: 0 is AWS
+    /// holding a report younger than four hours (answered COMPLETE at once), 1 a fresh one.
+    report_polls: u32,
+}
+
 /// What a case must achieve.
 #[derive(Debug, Clone, Copy)]
 pub enum Target {
@@ -84,6 +106,12 @@ pub enum Target {
     },
     /// Sustained AssumeRoot rate and no failed account.
     Rate { min_rps: f64 },
+    /// `efficiency >= min`, API calls per read account beyond paging bounded, and exactly the
+    /// accounts without the member role unknown.
+    Calls {
+        min: f64,
+        max_calls_per_account: f64,
+    },
 }
 
 /// One benchmark case.
@@ -102,6 +130,8 @@ pub struct Case {
     /// A `[[throttle]]` on AssumeRoot, requests per second.
     pub assume_root_rps: Option<f64>,
     ratios: Ratios,
+    /// IAM users per account (users cases only).
+    users: Option<UsersMix>,
     /// The goal.
     pub target: Target,
 }
@@ -117,6 +147,7 @@ pub fn all() -> Vec<Case> {
             concurrency: 32,
             assume_root_rps: None,
             ratios: REALISTIC,
+            users: None,
             target: Target::Efficiency { min: 0.85 },
         },
         Case {
@@ -127,6 +158,7 @@ pub fn all() -> Vec<Case> {
             concurrency: 64,
             assume_root_rps: None,
             ratios: REALISTIC,
+            users: None,
             target: Target::Scale {
                 min: 0.80,
                 max_rss_mb: 100.0,
@@ -141,6 +173,7 @@ pub fn all() -> Vec<Case> {
             concurrency: 32,
             assume_root_rps: Some(25.0),
             ratios: REALISTIC,
+            users: None,
             target: Target::Rate { min_rps: 22.0 },
         },
         Case {
@@ -151,7 +184,30 @@ pub fn all() -> Vec<Case> {
             concurrency: 32,
             assume_root_rps: None,
             ratios: ALL_ELIGIBLE,
+            users: None,
             target: Target::Efficiency { min: 0.80 },
+        },
+        Case {
+            name: "users-audit-1k",
+            title: "users audit, 1,000 accounts x 20 IAM users, concurrency 32",
+            command: Command::UsersAudit,
+            accounts: 1_000,
+            concurrency: 32,
+            assume_root_rps: None,
+            ratios: REALISTIC,
+            users: Some(UsersMix {
+                per_account: 20,
+                stale: 0.25,
+                new: 0.05,
+                redundant_policy: 0.1,
+                password_without_mfa: 0.2,
+                without_role: 0.02,
+                report_polls: 0,
+            }),
+            target: Target::Calls {
+                min: 0.85,
+                max_calls_per_account: 4.0,
+            },
         },
     ]
 }
@@ -171,6 +227,12 @@ impl Target {
             Target::Rate { min_rps } => {
                 format!("sustained AssumeRoot rate >= {min_rps:.0}/s; 0 failed")
             }
+            Target::Calls {
+                min,
+                max_calls_per_account,
+            } => format!(
+                "efficiency >= {min:.2}; <= {max_calls_per_account} API calls per read account beyond paging; unknown = the accounts without the role"
+            ),
         }
     }
 }
@@ -208,6 +270,7 @@ suspended = {su:?}
 [latency]
 ListAccounts = {list}
 AssumeRoot = {assume}
+AssumeRole = {assume_role}
 iam = {iam}
 "#,
             name = self.name,
@@ -222,7 +285,23 @@ iam = {iam}
             list = LATENCY.list_accounts_ms,
             assume = LATENCY.assume_root_ms,
             iam = LATENCY.iam_ms,
+            assume_role = LATENCY.assume_role_ms,
         );
+        if let Some(u) = &self.users {
+            let generate = format!(
+                "users_per_account = {}\nusers_stale = {:?}\nusers_new = {:?}\nusers_redundant_policy = {:?}\nusers_password_without_mfa = {:?}\nwithout_role = {:?}\n",
+                u.per_account, u.stale, u.new, u.redundant_policy, u.password_without_mfa, u.without_role
+            );
+            toml = toml.replacen("\n[latency]", &format!("{generate}\n[latency]"), 1);
+            toml = toml.replacen(
+                "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\n",
+                &format!(
+                    "iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\nreport_generation_polls = {}\n",
+                    u.report_polls
+                ),
+                1,
+            );
+        }
         if let Some(rps) = self.assume_root_rps {
             toml.push_str(&format!(
                 "\n[[throttle]]\noperation = \"AssumeRoot\"\nrps = {rps:?}\n"
@@ -233,7 +312,7 @@ iam = {iam}
 
     /// rootsweep's arguments, before `--report-dir`.
     pub fn args(&self) -> Vec<String> {
-        let mut args = vec![self.command.name().to_string()];
+        let mut args: Vec<String> = self.command.name().split(' ').map(str::to_string).collect();
         if self.command == Command::Delete {
             args.push("--yes".into());
         }
@@ -275,8 +354,26 @@ impl Target {
                 Some(rps) => misses.push(format!("AssumeRoot {rps:.1}/s < {min_rps:.0}/s")),
                 None => misses.push("no AssumeRoot rate measured".into()),
             },
+            Target::Calls {
+                min,
+                max_calls_per_account,
+            } => {
+                efficiency(min);
+                if m.calls_per_read_account > max_calls_per_account {
+                    misses.push(format!(
+                        "{:.2} API calls per read account beyond paging > {max_calls_per_account}",
+                        m.calls_per_read_account
+                    ));
+                }
+                if m.failed != m.ideal.unreadable {
+                    misses.push(format!(
+                        "{} unknown account(s), expected the {} without the role",
+                        m.failed, m.ideal.unreadable
+                    ));
+                }
+            }
         }
-        if !matches!(self, Target::Scale { .. }) && m.failed > 0 {
+        if matches!(self, Target::Efficiency { .. } | Target::Rate { .. }) && m.failed > 0 {
             misses.push(format!("{} failed account(s)", m.failed));
         }
         misses

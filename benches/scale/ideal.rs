@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 /// Accounts per ListAccounts page (the API's maximum, which rootsweep asks for).
 const PAGE_SIZE: usize = 20;
+/// Entities per GetAccountAuthorizationDetails page (the API's default `MaxItems`).
+const DETAILS_PAGE_SIZE: usize = 100;
 
 /// Added latency per call, milliseconds (the scenario's `[latency]`).
 #[derive(Debug, Clone, Copy)]
@@ -17,6 +19,8 @@ pub struct Latency {
     pub assume_root_ms: u64,
     /// Every IAM call.
     pub iam_ms: u64,
+    /// `AssumeRole`.
+    pub assume_role_ms: u64,
 }
 
 /// `/_sim/state`, only the fields the bound needs.
@@ -35,6 +39,12 @@ struct StateOrganization {
 struct StateAccount {
     state: String,
     root: StateRoot,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    users: BTreeMap<String, IgnoredAny>,
+    #[serde(default)]
+    groups: BTreeMap<String, IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +75,10 @@ pub struct Bound {
     pub delete: f64,
     /// Accounts the delete phase changes.
     pub eligible: usize,
+    /// Accounts a users audit cannot read (no member role): expected `unknown`.
+    pub unreadable: usize,
+    /// GetAccountAuthorizationDetails pages after each read account's first (users audit).
+    pub extra_detail_pages: usize,
 }
 
 impl Bound {
@@ -105,6 +119,55 @@ pub fn audit(
         audit: serial.max(parallel).max(throttle),
         delete: 0.0,
         eligible: 0,
+        unreadable: 0,
+        extra_detail_pages: 0,
+    }
+}
+
+/// The `users audit` bound: every ACTIVE account, the management account included (read with the
+/// caller's own credentials, no AssumeRole). Per member: AssumeRole, then beside each other the
+/// credential report (GenerateCredentialReport answering COMPLETE, GetCredentialReport: two IAM
+/// calls) and the authorization details (one IAM call per page). A member without `role` costs
+/// its failed AssumeRole only.
+pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &str) -> Bound {
+    let ms = |n: u64| n as f64 / 1000.0;
+    let c = concurrency.max(1) as f64;
+    let management = state.organization.management_account.as_str();
+    let (mut unreadable, mut extra_detail_pages) = (0, 0);
+    let paths: Vec<f64> = state
+        .accounts
+        .iter()
+        .filter(|(_, a)| a.state == "ACTIVE")
+        .map(|(id, a)| {
+            let own = id.as_str() == management;
+            let assume = if own { 0.0 } else { ms(latency.assume_role_ms) };
+            if !own && !a.roles.iter().any(|r| r == role) {
+                unreadable += 1;
+                return assume;
+            }
+            let pages = (a.users.len() + a.groups.len())
+                .div_ceil(DETAILS_PAGE_SIZE)
+                .max(1);
+            extra_detail_pages += pages - 1;
+            assume + pages.max(2) as f64 * ms(latency.iam_ms)
+        })
+        .collect();
+    let pages = state.accounts.len().div_ceil(PAGE_SIZE);
+    let enumeration = pages as f64 * ms(latency.list_accounts_ms);
+    let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
+    let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
+    let parallel = paths.iter().sum::<f64>() / c;
+    Bound {
+        audited: paths.len(),
+        enumeration,
+        serial,
+        parallel,
+        throttle: 0.0,
+        audit: serial.max(parallel),
+        delete: 0.0,
+        eligible: 0,
+        unreadable,
+        extra_detail_pages,
     }
 }
 

@@ -7,12 +7,14 @@ use anyhow::{bail, Context};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Accounts the run failed: audit rows with verdict `unknown`; delete rows with outcome
-/// `failed` or `not-started`.
+/// Accounts the run failed: audit and users-audit rows with verdict `unknown` (a users audit
+/// writes one row with an empty user name per unknown account); delete rows with outcome `failed`
+/// or `not-started`.
 pub fn failed_accounts(report_dir: &Path, command: Command) -> anyhow::Result<usize> {
     let (prefix, column, failed): (&str, &str, &[&str]) = match command {
         Command::Audit => ("audit-", "verdict", &["unknown"]),
         Command::Delete => ("delete-", "outcome", &["failed", "not-started"]),
+        Command::UsersAudit => ("users-audit-", "verdict", &["unknown"]),
     };
     let path = report(report_dir, prefix)?;
     let mut reader =
@@ -98,6 +100,15 @@ impl CallSummary {
                 .or_default() += 1;
         }
         summary
+    }
+
+    /// Calls of `operation`, whatever they answered.
+    pub fn count(&self, operation: &str) -> usize {
+        self.by_outcome
+            .iter()
+            .filter(|((op, _), _)| op == operation)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// Calls that did not answer 200, as `operation status code × n` items.

@@ -26,6 +26,9 @@ pub fn details(case: &Case, m: &Measurement) -> String {
         );
     }
     parts.push(')');
+    if b.unreadable > 0 {
+        let _ = write!(parts, "; {} without the member role", b.unreadable);
+    }
     if b.eligible > 0 {
         let _ = write!(
             parts,
@@ -98,6 +101,7 @@ pub fn summary(rows: &[(&Case, Measurement)]) -> String {
         "ideal s",
         "efficiency",
         "API calls/account",
+        "calls/read account beyond paging",
         "peak RSS MB",
         "CPU s",
         "CPU ms/account",
@@ -114,6 +118,7 @@ pub fn summary(rows: &[(&Case, Measurement)]) -> String {
             format!("{:.2}", m.ideal.total()),
             format!("{:.2}", m.efficiency),
             format!("{:.2}", m.calls_per_account),
+            format!("{:.2}", m.calls_per_read_account),
             format!("{:.1}", m.rss_mb),
             format!("{:.2}", m.cpu_secs),
             format!("{:.3}", m.cpu_ms_per_account),
