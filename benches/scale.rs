@@ -290,6 +290,33 @@ fn self_check(cases: &[Case]) -> anyhow::Result<()> {
     {
         bail!("unexpected users bound: {bound:?}");
     }
+    // A walk: OU `ou-b` two levels down holds 21 accounts (two pages): ListRoots, two child-OU
+    // pages, two account pages = 5 calls; the root's one account needs 2; the chain of 2 pages
+    // (22 accounts) is shorter still, 0.30 s, and wins.
+    let mut accounts = serde_json::Map::new();
+    for i in 0..22 {
+        let parent = if i == 0 { "r-1" } else { "ou-b" };
+        accounts.insert(
+            format!("{:012}", 200_000_000_000u64 + i),
+            serde_json::json!({"state": "ACTIVE", "parent": parent, "root": {"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []}}),
+        );
+    }
+    let tree = serde_json::json!({
+        "organization": {"management_account": "111111111111"},
+        "ous": [{"id": "ou-a", "parent": "r-1"}, {"id": "ou-b", "parent": "ou-a"}],
+        "accounts": accounts,
+    });
+    let tree: ideal::State = serde_json::from_value(tree).context("the tree state")?;
+    let (walk, bound) = (
+        ideal::walk(&tree, LATENCY),
+        ideal::audit(&tree, LATENCY, 2, None),
+    );
+    if !close(walk, 0.75) || !close(bound.enumeration, 0.30) {
+        bail!(
+            "unexpected walk bound {walk} / enumeration {}",
+            bound.enumeration
+        );
+    }
     let stat = "42 (rootsweep sim) S 1 42 42 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 3 0 1";
     let cpu = sim::cpu_from_stat(stat)?;
     if cpu <= 0.0 {

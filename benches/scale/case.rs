@@ -11,7 +11,9 @@ pub const ACCESS_KEY_ID: &str = "AKIABENCHMANAGEMENT1";
 /// The management caller's secret.
 pub const SECRET_ACCESS_KEY: &str = "bench-management-secret-not-verified";
 
-/// The latency every case's simulator adds, as written into `[latency]`.
+/// The latency every case's simulator adds, as written into `[latency]`. The OU-tree walk's
+/// Organizations calls (ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent) cost
+/// what a ListAccounts page does.
 pub const LATENCY: Latency = Latency {
     list_accounts_ms: 150,
     assume_root_ms: 100,
@@ -93,6 +95,15 @@ pub struct UsersMix {
     report_polls: u32,
 }
 
+/// An OU tree for `[generate]` (cases without one get 5 OUs directly under the root).
+#[derive(Debug, Clone, Copy)]
+pub struct Tree {
+    ous: usize,
+    top_ous: usize,
+    depth: usize,
+    under_root: f64,
+}
+
 /// What a case must achieve.
 #[derive(Debug, Clone, Copy)]
 pub enum Target {
@@ -106,6 +117,8 @@ pub enum Target {
     },
     /// Sustained AssumeRoot rate and no failed account.
     Rate { min_rps: f64 },
+    /// `efficiency >= min`, wall time bounded, no failed account.
+    Wall { min: f64, max_wall: f64 },
     /// `efficiency >= min`, API calls per read account beyond paging bounded, and exactly the
     /// accounts without the member role unknown.
     Calls {
@@ -132,6 +145,8 @@ pub struct Case {
     ratios: Ratios,
     /// IAM users per account (users cases only).
     users: Option<UsersMix>,
+    /// The OU tree (5 OUs under the root when `None`).
+    tree: Option<Tree>,
     /// The goal.
     pub target: Target,
 }
@@ -148,6 +163,7 @@ pub fn all() -> Vec<Case> {
             assume_root_rps: None,
             ratios: REALISTIC,
             users: None,
+            tree: None,
             target: Target::Efficiency { min: 0.85 },
         },
         Case {
@@ -159,6 +175,7 @@ pub fn all() -> Vec<Case> {
             assume_root_rps: None,
             ratios: REALISTIC,
             users: None,
+            tree: None,
             target: Target::Scale {
                 min: 0.80,
                 max_rss_mb: 100.0,
@@ -174,6 +191,7 @@ pub fn all() -> Vec<Case> {
             assume_root_rps: Some(25.0),
             ratios: REALISTIC,
             users: None,
+            tree: None,
             target: Target::Rate { min_rps: 22.0 },
         },
         Case {
@@ -185,7 +203,28 @@ pub fn all() -> Vec<Case> {
             assume_root_rps: None,
             ratios: ALL_ELIGIBLE,
             users: None,
+            tree: None,
             target: Target::Efficiency { min: 0.80 },
+        },
+        Case {
+            name: "audit-10k-ous",
+            title: "audit, 10,000 accounts in 100 OUs up to 4 levels deep, concurrency 64",
+            command: Command::Audit,
+            accounts: 10_000,
+            concurrency: 64,
+            assume_root_rps: None,
+            ratios: REALISTIC,
+            users: None,
+            tree: Some(Tree {
+                ous: 100,
+                top_ous: 8,
+                depth: 4,
+                under_root: 0.02,
+            }),
+            target: Target::Wall {
+                min: 0.85,
+                max_wall: 25.0,
+            },
         },
         Case {
             name: "users-audit-1k",
@@ -204,6 +243,7 @@ pub fn all() -> Vec<Case> {
                 without_role: 0.02,
                 report_polls: 0,
             }),
+            tree: None,
             target: Target::Calls {
                 min: 0.85,
                 max_calls_per_account: 4.0,
@@ -226,6 +266,9 @@ impl Target {
             ),
             Target::Rate { min_rps } => {
                 format!("sustained AssumeRoot rate >= {min_rps:.0}/s; 0 failed")
+            }
+            Target::Wall { min, max_wall } => {
+                format!("efficiency >= {min:.2}; wall <= {max_wall:.0} s; 0 failed")
             }
             Target::Calls {
                 min,
@@ -258,7 +301,7 @@ account = "{MANAGEMENT_ACCOUNT}"
 [generate]
 count = {count}
 seed = 7
-ous = 5
+ous = {ous}
 login_profile = {lp:?}
 mfa_virtual = {mv:?}
 mfa_hardware = {mh:?}
@@ -269,12 +312,16 @@ suspended = {su:?}
 
 [latency]
 ListAccounts = {list}
+ListRoots = {list}
+ListOrganizationalUnitsForParent = {list}
+ListAccountsForParent = {list}
 AssumeRoot = {assume}
 AssumeRole = {assume_role}
 iam = {iam}
 "#,
             name = self.name,
             count = self.accounts,
+            ous = self.tree.map_or(5, |t| t.ous),
             lp = r.login_profile,
             mv = r.mfa_virtual,
             mh = r.mfa_hardware,
@@ -287,6 +334,13 @@ iam = {iam}
             iam = LATENCY.iam_ms,
             assume_role = LATENCY.assume_role_ms,
         );
+        if let Some(t) = &self.tree {
+            let generate = format!(
+                "top_ous = {}\nou_depth = {}\nunder_root = {:?}\n",
+                t.top_ous, t.depth, t.under_root
+            );
+            toml = toml.replacen("\n[latency]", &format!("{generate}\n[latency]"), 1);
+        }
         if let Some(u) = &self.users {
             let generate = format!(
                 "users_per_account = {}\nusers_stale = {:?}\nusers_new = {:?}\nusers_redundant_policy = {:?}\nusers_password_without_mfa = {:?}\nwithout_role = {:?}\n",
@@ -354,6 +408,12 @@ impl Target {
                 Some(rps) => misses.push(format!("AssumeRoot {rps:.1}/s < {min_rps:.0}/s")),
                 None => misses.push("no AssumeRoot rate measured".into()),
             },
+            Target::Wall { min, max_wall } => {
+                efficiency(min);
+                if m.wall > max_wall {
+                    misses.push(format!("wall {:.2} s > {max_wall:.0} s", m.wall));
+                }
+            }
             Target::Calls {
                 min,
                 max_calls_per_account,
@@ -373,7 +433,11 @@ impl Target {
                 }
             }
         }
-        if matches!(self, Target::Efficiency { .. } | Target::Rate { .. }) && m.failed > 0 {
+        if matches!(
+            self,
+            Target::Efficiency { .. } | Target::Rate { .. } | Target::Wall { .. }
+        ) && m.failed > 0
+        {
             misses.push(format!("{} failed account(s)", m.failed));
         }
         misses

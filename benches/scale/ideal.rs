@@ -27,7 +27,15 @@ pub struct Latency {
 #[derive(Debug, Deserialize)]
 pub struct State {
     organization: StateOrganization,
+    #[serde(default)]
+    ous: Vec<StateOu>,
     accounts: BTreeMap<String, StateAccount>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StateOu {
+    id: String,
+    parent: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +46,8 @@ struct StateOrganization {
 #[derive(Debug, Deserialize)]
 struct StateAccount {
     state: String,
+    #[serde(default)]
+    parent: String,
     root: StateRoot,
     #[serde(default)]
     roles: Vec<String>,
@@ -60,7 +70,8 @@ struct StateRoot {
 pub struct Bound {
     /// Accounts rootsweep audits (ACTIVE members; not the management account).
     pub audited: usize,
-    /// Sequential ListAccounts pages × their latency.
+    /// The shortest enumeration: sequential ListAccounts pages × their latency, or, when the
+    /// organization has OUs and that is shorter, the tree walk's (see [`walk`]).
     pub enumeration: f64,
     /// Enumeration plus the shortest single-account audit path (the last page's accounts
     /// cannot start before it arrives).
@@ -104,8 +115,7 @@ pub fn audit(
             ms(latency.assume_root_ms) + iam_chain as f64 * ms(latency.iam_ms)
         })
         .collect();
-    let pages = state.accounts.len().div_ceil(PAGE_SIZE);
-    let enumeration = pages as f64 * ms(latency.list_accounts_ms);
+    let enumeration = enumeration(state, latency);
     let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
     let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
     let parallel = paths.iter().sum::<f64>() / c;
@@ -152,8 +162,7 @@ pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &s
             assume + pages.max(2) as f64 * ms(latency.iam_ms)
         })
         .collect();
-    let pages = state.accounts.len().div_ceil(PAGE_SIZE);
-    let enumeration = pages as f64 * ms(latency.list_accounts_ms);
+    let enumeration = enumeration(state, latency);
     let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
     let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
     let parallel = paths.iter().sum::<f64>() / c;
@@ -192,6 +201,51 @@ pub fn delete(state: &State, latency: Latency, concurrency: usize) -> Bound {
     bound.delete = longest.max(paths.iter().sum::<f64>() / concurrency.max(1) as f64);
     bound.eligible = paths.len();
     bound
+}
+
+/// The shortest enumeration the latencies allow: the ListAccounts chain, or the OU-tree walk
+/// when the organization has OUs and the walk is shorter.
+fn enumeration(state: &State, latency: Latency) -> f64 {
+    let pages = state.accounts.len().div_ceil(PAGE_SIZE);
+    let chain = pages as f64 * latency.list_accounts_ms as f64 / 1000.0;
+    if state.ous.is_empty() {
+        chain
+    } else {
+        chain.min(walk(state, latency))
+    }
+}
+
+/// The tree walk with unbounded parallelism, every Organizations call taking the ListAccounts
+/// latency: a parent at depth `d` (the root is 0) is known after ListRoots and one child-OU page
+/// per level above it, `(1 + d)` calls; its accounts then take `ceil(n / 20)` sequential pages
+/// (at least one). The walk ends with the parent that finishes last.
+pub fn walk(state: &State, latency: Latency) -> f64 {
+    let parent_of: BTreeMap<&str, &str> = state
+        .ous
+        .iter()
+        .map(|o| (o.id.as_str(), o.parent.as_str()))
+        .collect();
+    let mut accounts: BTreeMap<&str, usize> =
+        state.ous.iter().map(|o| (o.id.as_str(), 0)).collect();
+    for a in state.accounts.values() {
+        *accounts.entry(a.parent.as_str()).or_default() += 1;
+    }
+    let calls = accounts
+        .iter()
+        .map(|(parent, n)| 1 + depth(&parent_of, parent) + n.div_ceil(PAGE_SIZE).max(1))
+        .max()
+        .unwrap_or(0);
+    calls as f64 * latency.list_accounts_ms as f64 / 1000.0
+}
+
+/// Levels between `id` and the root (0 for the root itself).
+fn depth<'a>(parent_of: &BTreeMap<&'a str, &'a str>, mut id: &'a str) -> usize {
+    let mut d = 0;
+    while let Some(parent) = parent_of.get(id) {
+        d += 1;
+        id = parent;
+    }
+    d
 }
 
 /// Root users of the accounts rootsweep audits.

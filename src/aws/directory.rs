@@ -1,7 +1,7 @@
 //! The pipeline's Organizations seam ([`Directory`]) over the run's Organizations client.
 
 use super::{Aws, CallError};
-use crate::run::directory::{AccountPage, Directory};
+use crate::run::directory::{AccountPage, Directory, Node, OuPage};
 
 impl Directory for Aws {
     async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, CallError> {
@@ -26,5 +26,25 @@ impl Directory for Aws {
 
     async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
         Aws::child_accounts(self, parent).await
+    }
+
+    async fn roots(&self) -> Result<Vec<Node>, CallError> {
+        Aws::roots(self).await
+    }
+
+    async fn accounts_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> Result<AccountPage, CallError> {
+        Aws::accounts_for_parent_page(self, parent, token).await
+    }
+
+    async fn ous_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> Result<OuPage, CallError> {
+        Aws::ous_for_parent_page(self, parent, token).await
     }
 }

@@ -101,6 +101,8 @@ pub struct Aws {
     halt: Arc<std::sync::OnceLock<CallError>>,
     /// Paces AssumeRoot to what STS accepts (see the `pacer` module).
     assume_pacer: Arc<pacer::Pacer>,
+    /// Paces the OU-tree walk's Organizations calls to what Organizations accepts.
+    walk_pacer: Arc<pacer::Pacer>,
     /// Attempts per call for server errors, timeouts and dropped connections.
     max_attempts: u32,
     /// The profile the credential chain reads (for messages).
@@ -184,6 +186,7 @@ impl Aws {
             limiter,
             halt: Arc::default(),
             assume_pacer: Arc::default(),
+            walk_pacer: Arc::default(),
             max_attempts: settings.max_attempts.max(1),
             profile: profile_name(settings),
             org,
@@ -238,6 +241,23 @@ impl Aws {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         self.send_with(operation, Effect::Read, None, call).await
+    }
+
+    /// Sends one read of the OU-tree walk: as [`Aws::send`], paced by the walk's shared pacer,
+    /// so Organizations' throttling (low, unpublished limits) slows the walk down instead of
+    /// exhausting its retries.
+    pub(crate) async fn send_walk<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        call: F,
+    ) -> Result<T, CallError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.send_with(operation, Effect::Read, Some(&self.walk_pacer), call)
+            .await
     }
 
     /// Sends one call that changes something (a Delete, Deactivate, Create, Detach, Remove,

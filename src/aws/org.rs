@@ -2,7 +2,7 @@
 
 use super::{pages, Aws, CallError};
 use crate::model::Account;
-use crate::run::directory::AccountPage;
+use crate::run::directory::{AccountPage, Node, OuPage};
 
 /// What DescribeOrganization says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,26 +126,12 @@ impl Aws {
     /// The name of the root (`ListRoots`) or of an OU (`DescribeOrganizationalUnit`).
     pub async fn ou_name(&self, id: &str) -> Result<String, CallError> {
         if id.starts_with("r-") {
-            const OP: &str = "ListRoots";
-            let roots = pages::collect(OP, |token| async move {
-                let out = self
-                    .send(OP, || {
-                        self.org.list_roots().set_next_token(token.clone()).send()
-                    })
-                    .await?;
-                let items: Vec<(String, String)> = out
-                    .roots()
-                    .iter()
-                    .filter_map(|r| Some((r.id()?.to_string(), r.name()?.to_string())))
-                    .collect();
-                Ok((items, out.next_token().map(str::to_string)))
-            })
-            .await?;
-            return Ok(roots
+            return Ok(self
+                .roots()
+                .await?
                 .into_iter()
-                .find(|(root, _)| root == id)
-                .map(|(_, name)| name)
-                .unwrap_or_else(|| id.to_string()));
+                .find(|root| root.id == id)
+                .map_or_else(|| id.to_string(), |root| root.name));
         }
         let out = self
             .send("DescribeOrganizationalUnit", || {
@@ -160,6 +146,29 @@ impl Aws {
             .and_then(|o| o.name())
             .unwrap_or(id)
             .to_string())
+    }
+
+    /// `ListRoots`, all pages.
+    pub async fn roots(&self) -> Result<Vec<Node>, CallError> {
+        const OP: &str = "ListRoots";
+        pages::collect(OP, |token| async move {
+            let out = self
+                .send(OP, || {
+                    self.org.list_roots().set_next_token(token.clone()).send()
+                })
+                .await?;
+            let items = out
+                .roots()
+                .iter()
+                .filter_map(|r| {
+                    let id = r.id()?.to_string();
+                    let name = r.name().unwrap_or(&id).to_string();
+                    Some(Node { id, name })
+                })
+                .collect();
+            Ok((items, out.next_token().map(str::to_string)))
+        })
+        .await
     }
 
     /// The OU ids from the root down to `ou` inclusive (`ListParents`, repeatedly).
@@ -187,48 +196,82 @@ impl Aws {
 
     /// Child OUs of a parent (all pages).
     pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, CallError> {
-        const OP: &str = "ListOrganizationalUnitsForParent";
-        pages::collect(OP, |token| async move {
-            let out = self
-                .send(OP, || {
-                    self.org
-                        .list_organizational_units_for_parent()
-                        .parent_id(parent)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            let items = out
-                .organizational_units()
-                .iter()
-                .filter_map(|o| o.id().map(str::to_string))
-                .collect();
-            Ok((items, out.next_token().map(str::to_string)))
+        let ous = pages::collect("ListOrganizationalUnitsForParent", |token| async move {
+            let page = self.ous_for_parent_page(parent, token).await?;
+            Ok((page.ous, page.next_token))
         })
-        .await
+        .await?;
+        Ok(ous.into_iter().map(|ou| ou.id).collect())
     }
 
     /// Account ids directly under a parent (all pages).
     pub async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
-        const OP: &str = "ListAccountsForParent";
-        pages::collect(OP, |token| async move {
-            let out = self
-                .send(OP, || {
-                    self.org
-                        .list_accounts_for_parent()
-                        .parent_id(parent)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await?;
-            let items = out
-                .accounts()
-                .iter()
-                .filter_map(|a| a.id().map(str::to_string))
-                .collect();
-            Ok((items, out.next_token().map(str::to_string)))
+        let accounts = pages::collect("ListAccountsForParent", |token| async move {
+            let page = self.accounts_for_parent_page(parent, token).await?;
+            Ok((page.accounts, page.next_token))
         })
-        .await
+        .await?;
+        Ok(accounts.into_iter().map(|a| a.id).collect())
+    }
+
+    /// One page of `ListAccountsForParent` (at most 20 accounts), paced as the tree walk.
+    pub async fn accounts_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> Result<AccountPage, CallError> {
+        const OP: &str = "ListAccountsForParent";
+        let out = self
+            .send_walk(OP, || {
+                self.org
+                    .list_accounts_for_parent()
+                    .parent_id(parent)
+                    .max_results(20)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        let next_token = out.next_token().map(str::to_string);
+        if next_token.is_some() && next_token == token {
+            return Err(CallError::pagination_loop(OP));
+        }
+        Ok(AccountPage {
+            accounts: out.accounts().iter().map(convert_account).collect(),
+            next_token,
+        })
+    }
+
+    /// One page of `ListOrganizationalUnitsForParent` (at most 20 OUs), paced as the tree walk.
+    pub async fn ous_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> Result<OuPage, CallError> {
+        const OP: &str = "ListOrganizationalUnitsForParent";
+        let out = self
+            .send_walk(OP, || {
+                self.org
+                    .list_organizational_units_for_parent()
+                    .parent_id(parent)
+                    .max_results(20)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await?;
+        let next_token = out.next_token().map(str::to_string);
+        if next_token.is_some() && next_token == token {
+            return Err(CallError::pagination_loop(OP));
+        }
+        let ous = out
+            .organizational_units()
+            .iter()
+            .filter_map(|o| {
+                let id = o.id()?.to_string();
+                let name = o.name().unwrap_or(&id).to_string();
+                Some(Node { id, name })
+            })
+            .collect();
+        Ok(OuPage { ous, next_token })
     }
 }
 

@@ -7,7 +7,7 @@ use super::api::{RootChange, RootRead, RootSessions};
 use super::model::{LoginProfile, MfaDevice, SigningCertificate};
 use crate::call::{classify, CallError};
 use crate::model::Account;
-use crate::run::directory::{AccountPage, Directory};
+use crate::run::directory::{AccountPage, Directory, Node, OuPage};
 use aws_smithy_types::DateTime;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,6 +127,27 @@ impl Directory for Fake {
     }
     async fn child_accounts(&self, _parent: &str) -> Result<Vec<String>, CallError> {
         Ok(Vec::new())
+    }
+    // A flat organization: one root, no OUs (the tree walk has its own tests).
+    async fn roots(&self) -> Result<Vec<Node>, CallError> {
+        Ok(vec![Node {
+            id: "r-fake".into(),
+            name: "Root".into(),
+        }])
+    }
+    async fn accounts_for_parent_page(
+        &self,
+        _parent: &str,
+        token: Option<String>,
+    ) -> Result<AccountPage, CallError> {
+        self.list_accounts_page(token).await
+    }
+    async fn ous_for_parent_page(
+        &self,
+        _parent: &str,
+        _token: Option<String>,
+    ) -> Result<OuPage, CallError> {
+        Ok(OuPage::default())
     }
 }
 

@@ -14,6 +14,24 @@ pub struct AccountPage {
     pub next_token: Option<String>,
 }
 
+/// A root or an OU: its id and display name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Node {
+    /// `r-…` or `ou-…`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// One page of `ListOrganizationalUnitsForParent`.
+#[derive(Debug, Clone, Default)]
+pub struct OuPage {
+    /// The child OUs on this page (possibly none).
+    pub ous: Vec<Node>,
+    /// The token for the next page; `None` on the last.
+    pub next_token: Option<String>,
+}
+
 /// The Organizations reads the pipeline needs. Futures are `Send`: enumeration runs as its own
 /// task so pages load while accounts are being read.
 pub trait Directory: Clone + Send + Sync + 'static {
@@ -41,4 +59,20 @@ pub trait Directory: Clone + Send + Sync + 'static {
         &self,
         parent: &str,
     ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    /// `ListRoots`, all pages: the organization's roots with their names.
+    fn roots(&self) -> impl Future<Output = Result<Vec<Node>, CallError>> + Send;
+    /// One page of `ListAccountsForParent` (the accounts directly under a root or an OU). Calls
+    /// of the tree walk share an adaptive pace, so Organizations' throttling slows the walk
+    /// instead of failing it.
+    fn accounts_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
+    /// One page of `ListOrganizationalUnitsForParent`.
+    fn ous_for_parent_page(
+        &self,
+        parent: &str,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<OuPage, CallError>> + Send;
 }

@@ -1,11 +1,15 @@
-//! Account enumeration: resolves the target filters, then streams ListAccounts pages into the
-//! fan-out as they arrive (accounts start while later pages are still loading).
+//! Account enumeration: resolves the target filters, then streams accounts into the fan-out as
+//! they are found (accounts start while later pages are still loading): ListAccounts for a flat
+//! organization, the OU tree walked in parallel for one with OUs.
 
-use super::directory::Directory;
+use super::directory::{Directory, Node, OuPage};
+use super::walk::{walk, Parent, Seen, Stop};
 use crate::call::CallError;
 use crate::model::Account;
 use crate::targets::{Selector, TargetError};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
 /// What the enumeration sends to the fan-out.
@@ -156,53 +160,121 @@ impl OuNames {
     }
 }
 
-/// Starts the enumeration: accounts already listed are replayed, otherwise ListAccounts pages are
-/// fetched and forwarded as they arrive. OU paths from the subtree walk fill accounts whose
-/// listing carried no `Paths`; OU names fill `ou_path`.
+/// Starts the enumeration. Accounts already listed are replayed. Otherwise ListAccounts pages
+/// are fetched and forwarded as they arrive while, beside the first pages, the organization's
+/// shape is read (`ListRoots`, each root's first page of child OUs): an organization with OUs is
+/// then walked (see [`super::walk`]), its parents side by side, and the ListAccounts chain stops
+/// after its page in flight; a flat one (or one whose tree cannot be read) goes on with
+/// ListAccounts alone, as fast as before. Each account is sent once. OU paths from the subtree
+/// walk fill accounts whose listing carried no `Paths`; OU names fill `ou_path`.
 pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> {
     let (tx, rx) = mpsc::channel(256);
     let listed = resolved.listed.clone();
     let ou_paths = resolved.selector.ou_members.clone().unwrap_or_default();
     tokio::spawn(async move {
-        let mut names = OuNames::default();
         if let Some(accounts) = listed {
+            let mut names = OuNames::default();
             for a in accounts {
-                if tx
-                    .send(Feed::Account(names.fill(&aws, &ou_paths, a).await))
-                    .await
-                    .is_err()
-                {
+                let a = names.fill(&aws, &ou_paths, a).await;
+                if tx.send(Feed::Account(a)).await.is_err() {
                     return;
                 }
             }
             return;
         }
-        let mut token = None;
-        loop {
-            match aws.list_accounts_page(token).await {
-                Ok(page) => {
-                    for a in page.accounts {
-                        if tx
-                            .send(Feed::Account(names.fill(&aws, &ou_paths, a).await))
-                            .await
-                            .is_err()
-                        {
-                            return;
-                        }
-                    }
-                    match page.next_token {
-                        Some(next) => token = Some(next),
-                        None => return,
-                    }
+        let seen = Seen::default();
+        let walking = Arc::new(AtomicBool::new(false));
+        let chain = list_chain(&aws, &tx, &seen, &walking, &ou_paths);
+        tokio::pin!(chain);
+        let probe = shape(&aws);
+        tokio::pin!(probe);
+        let (shape, chain_failed) = tokio::select! {
+            shape = &mut probe => (shape, None),
+            done = &mut chain => match done {
+                // Every account was listed before the shape was known.
+                Ok(()) => return,
+                // The chain failed: the walk may still list everything.
+                Err(e) => ((&mut probe).await, Some(e)),
+            },
+        };
+        let trees = match shape {
+            Ok(roots) if roots.iter().any(|(_, first)| has_children(first)) => roots,
+            other => {
+                if let Err(e) = other {
+                    tracing::debug!(error = %e, "the OU tree cannot be read; listing accounts with ListAccounts alone");
                 }
-                Err(e) => {
+                let result = match chain_failed {
+                    Some(e) => Err(e),
+                    None => chain.await,
+                };
+                if let Err(e) = result {
                     let _ = tx.send(Feed::Failed(e)).await;
-                    return;
                 }
+                return;
             }
+        };
+        walking.store(true, Ordering::SeqCst);
+        let roots = trees
+            .into_iter()
+            .map(|(root, first)| (Parent::root(&root), first))
+            .collect();
+        let (walked, _) = tokio::join!(walk(aws.clone(), roots, tx.clone(), seen.clone()), async {
+            if chain_failed.is_none() {
+                // Stops after its page in flight; what it listed is already sent.
+                let _ = (&mut chain).await;
+            }
+        });
+        if let Err(Stop::Failed(e)) = walked {
+            let _ = tx.send(Feed::Failed(e)).await;
         }
     });
     rx
+}
+
+/// The organization's roots, each with the first page of its child OUs.
+async fn shape<D: Directory>(aws: &D) -> Result<Vec<(Node, OuPage)>, CallError> {
+    let mut roots = Vec::new();
+    for root in aws.roots().await? {
+        let first = aws.ous_for_parent_page(&root.id, None).await?;
+        roots.push((root, first));
+    }
+    Ok(roots)
+}
+
+fn has_children(page: &OuPage) -> bool {
+    !page.ous.is_empty() || page.next_token.is_some()
+}
+
+/// The ListAccounts chain: pages one after another, each new account sent. Stops without error
+/// once `walking` is set (the tree walk lists the rest), dropping what it has not sent yet.
+async fn list_chain<D: Directory>(
+    aws: &D,
+    tx: &mpsc::Sender<Feed>,
+    seen: &Seen,
+    walking: &AtomicBool,
+    ou_paths: &HashMap<String, String>,
+) -> Result<(), CallError> {
+    let mut names = OuNames::default();
+    let mut token = None;
+    loop {
+        let page = aws.list_accounts_page(token).await?;
+        for a in page.accounts {
+            if walking.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            let a = names.fill(aws, ou_paths, a).await;
+            if !seen.lock().expect("seen").insert(a.id.clone()) {
+                continue;
+            }
+            if tx.send(Feed::Account(a)).await.is_err() {
+                return Ok(());
+            }
+        }
+        match page.next_token {
+            Some(next) if !walking.load(Ordering::SeqCst) => token = Some(next),
+            _ => return Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -245,6 +317,23 @@ mod tests {
         }
         async fn child_accounts(&self, _: &str) -> Result<Vec<String>, CallError> {
             Ok(Vec::new())
+        }
+        async fn roots(&self) -> Result<Vec<Node>, CallError> {
+            Ok(Vec::new())
+        }
+        async fn accounts_for_parent_page(
+            &self,
+            _: &str,
+            _: Option<String>,
+        ) -> Result<AccountPage, CallError> {
+            Ok(AccountPage::default())
+        }
+        async fn ous_for_parent_page(
+            &self,
+            _: &str,
+            _: Option<String>,
+        ) -> Result<OuPage, CallError> {
+            Ok(OuPage::default())
         }
     }
 

@@ -20,7 +20,12 @@ pub(crate) struct Ratios {
     access_keys: f64,
     signing_certificates: f64,
     suspended: f64,
+    under_root: f64,
+    ou_depth: usize,
 }
+
+/// Deepest OU tree AWS allows below the root.
+const MAX_OU_DEPTH: usize = 5;
 
 impl Ratios {
     /// Validates the ratios (each between 0 and 1).
@@ -37,8 +42,47 @@ impl Ratios {
                 src,
             )?,
             suspended: ratio(g.suspended.as_ref(), "suspended", src)?,
+            under_root: ratio(g.under_root.as_ref(), "under_root", src)?,
+            ou_depth: match &g.ou_depth {
+                None => 1,
+                Some(d) if (1..=MAX_OU_DEPTH).contains(d.get_ref()) => *d.get_ref(),
+                Some(d) => {
+                    return Err(src.error(
+                        d.span(),
+                        "ou_depth",
+                        format!("must be between 1 and {MAX_OU_DEPTH}"),
+                    ))
+                }
+            },
         })
     }
+}
+
+/// `count` OUs: with `depth` 1 all under the root; deeper, the first `top` under the root and
+/// each later one under a random earlier OU less than `depth` levels deep. Its own random
+/// stream, so a flat tree leaves the accounts' draws as they were.
+fn ou_tree(org: &Organization, count: usize, depth: usize, top: usize, seed: u64) -> Vec<Ou> {
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x7EE5_0F0E);
+    let root_suffix = org.root_id.trim_start_matches("r-");
+    let mut levels: Vec<usize> = Vec::with_capacity(count);
+    let mut ous: Vec<Ou> = Vec::with_capacity(count);
+    for i in 0..count {
+        let id = format!("ou-{root_suffix}-gen{i:05}");
+        let open: Vec<usize> = (0..i).filter(|j| levels[*j] < depth).collect();
+        let (parent, level) = if depth == 1 || i < top.max(1) || open.is_empty() {
+            (org.root_id.clone(), 1)
+        } else {
+            let j = open[rng.gen_range(0..open.len())];
+            (ous[j].id.clone(), levels[j] + 1)
+        };
+        levels.push(level);
+        ous.push(Ou {
+            id,
+            name: format!("Generated {i}"),
+            parent,
+        });
+    }
+    ous
 }
 
 /// Generates `g.count` accounts spread over `g.ous` new OUs, avoiding existing ids.
@@ -49,14 +93,8 @@ pub(crate) fn organization(
     existing: &[Account],
 ) -> (Vec<Ou>, Vec<Account>) {
     let mut rng = SmallRng::seed_from_u64(g.seed);
-    let root_suffix = org.root_id.trim_start_matches("r-");
-    let ous: Vec<Ou> = (0..g.ous)
-        .map(|i| Ou {
-            id: format!("ou-{root_suffix}-gen{i:05}"),
-            name: format!("Generated {i}"),
-            parent: org.root_id.clone(),
-        })
-        .collect();
+    let ous = ou_tree(org, g.ous, r.ou_depth, g.top_ous.unwrap_or(g.ous), g.seed);
+    let mut placement = SmallRng::seed_from_u64(g.seed ^ 0x91AC_E0A0);
     let mut taken: HashSet<&str> = existing.iter().map(|a| a.id.as_str()).collect();
     let mut ids = Vec::with_capacity(g.count);
     let mut next: u64 = 500_000_000_000 + (g.seed % 1000) * 1_000_000;
@@ -134,11 +172,12 @@ pub(crate) fn organization(
             } else {
                 AccountState::Active
             };
-            let parent = if ous.is_empty() {
-                org.root_id.clone()
-            } else {
-                ous[n % ous.len()].id.clone()
-            };
+            let parent =
+                if ous.is_empty() || (r.under_root > 0.0 && placement.gen_bool(r.under_root)) {
+                    org.root_id.clone()
+                } else {
+                    ous[n % ous.len()].id.clone()
+                };
             Account {
                 name: format!("generated-{n:05}"),
                 email: format!("generated-{n:05}@example.com"),

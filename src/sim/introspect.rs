@@ -37,7 +37,12 @@ pub(crate) fn state(world: &World) -> Value {
             }),
         );
     }
-    json!({ "seed": world.dice.seed(), "organization": organization, "accounts": accounts })
+    let ous: Vec<Value> = world
+        .ous
+        .iter()
+        .map(|o| json!({ "id": o.id, "name": o.name, "parent": o.parent }))
+        .collect();
+    json!({ "seed": world.dice.seed(), "organization": organization, "ous": ous, "accounts": accounts })
 }
 
 fn root_json(r: &RootUser) -> Value {

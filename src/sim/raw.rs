@@ -170,6 +170,12 @@ pub(crate) struct RawGenerate {
     pub seed: u64,
     #[serde(default)]
     pub ous: usize,
+    /// Levels of the generated OU tree (1, the default: every OU under the root; at most 5).
+    pub ou_depth: Option<Spanned<usize>>,
+    /// OUs directly under the root when `ou_depth` > 1 (the rest hang below them).
+    pub top_ous: Option<usize>,
+    /// Share of generated accounts placed directly under the root instead of in an OU.
+    pub under_root: Option<Spanned<f64>>,
     pub login_profile: Option<Spanned<f64>>,
     pub mfa_virtual: Option<Spanned<f64>>,
     pub mfa_hardware: Option<Spanned<f64>>,

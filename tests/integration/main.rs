@@ -5,6 +5,7 @@ mod awscli;
 mod config;
 mod delete;
 mod demo;
+mod enumeration;
 mod environment;
 mod faults;
 mod filters;
