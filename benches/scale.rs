@@ -45,8 +45,9 @@ pub struct Measurement {
     pub efficiency: f64,
     /// Simulator call-log entries per generated account.
     pub calls_per_account: f64,
-    /// Call-log entries beyond paging (all but ListAccounts and the authorization-details pages
-    /// after an account's first) per account read.
+    /// Call-log entries beyond paging (all but the account listings' pages — ListAccounts,
+    /// ListAccountsForParent, ListOrganizationalUnitsForParent — and the authorization-details
+    /// pages after an account's first) per account read.
     pub calls_per_read_account: f64,
     /// rootsweep's peak RSS, MiB.
     pub rss_mb: f64,
@@ -211,7 +212,11 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let n = case.accounts as f64;
     let wall = usage.wall.as_secs_f64();
     let calls = CallSummary::of(&calls);
-    let paging = calls.count("ListAccounts") + ideal.extra_detail_pages;
+    let paging = ["ListAccounts", "ListAccountsForParent", "ListOrganizationalUnitsForParent"]
+        .iter()
+        .map(|op| calls.count(op))
+        .sum::<usize>()
+        + ideal.extra_detail_pages;
     let calls_per_read_account =
         calls.total.saturating_sub(paging) as f64 / ideal.audited.max(1) as f64;
     Ok(Measurement {
