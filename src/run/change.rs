@@ -24,6 +24,12 @@ pub struct Summary {
     pub error: String,
 }
 
+/// One entry and what the change stage did to it.
+type Done<'p, J> = (
+    &'p Entry<<J as Change>::Step>,
+    Applied<<J as Change>::Step, <J as Change>::Detail>,
+);
+
 /// Applies `plan`; returns each entry's result in completion order.
 pub async fn run<J, W>(
     job: &J,
@@ -53,7 +59,7 @@ where
             };
             (entry, untouched_or(entry, Outcome::NotStarted, why))
         },
-        |(entry, applied): (&Entry<J::Step>, Applied<J::Step, J::Detail>)| {
+        |(entry, applied): Done<'_, J>| {
             for row in job.change_rows(entry, &applied) {
                 recorder.record(row);
             }

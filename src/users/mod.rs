@@ -5,21 +5,30 @@
 
 pub mod api;
 pub mod audit;
+pub mod delete;
+pub mod delete_rows;
 #[cfg(test)]
 pub mod fake;
 pub mod model;
+pub mod plan;
 pub mod report;
+pub mod restore;
 pub mod rows;
 pub mod verdict;
 
+#[cfg(test)]
+mod delete_tests;
 #[cfg(test)]
 mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Job, Judgement, Read};
+use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
 use api::UsersSessions;
+use delete::UserResult;
 use model::{Finding, Verdict};
+use plan::{Select, Step};
+use restore::Restore;
 use rows::Row;
 use verdict::Rules;
 
@@ -113,5 +122,96 @@ impl<S: UsersSessions> Job for UsersJob<S> {
 
     fn halted(&self) -> Option<String> {
         self.sessions.halted().map(|e| e.to_string())
+    }
+}
+
+/// `users delete`: the users audit as its read stage, then the selected users deleted.
+pub struct DeleteJob<S> {
+    users: UsersJob<S>,
+    select: Select,
+    restore: Restore,
+}
+
+impl<S: UsersSessions> DeleteJob<S> {
+    /// Deletes the users `select` names after `users` reads them; `restore` is written before
+    /// the first change to each user.
+    pub fn new(users: UsersJob<S>, select: Select, restore: Restore) -> Self {
+        DeleteJob {
+            users,
+            select,
+            restore,
+        }
+    }
+
+    /// The restore record.
+    pub fn restore(&self) -> &Restore {
+        &self.restore
+    }
+}
+
+impl<S: UsersSessions> Job for DeleteJob<S> {
+    type Finding = Finding;
+    type ReadRow = Row;
+
+    const READ: &'static str = UsersJob::<S>::READ;
+    const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
+    const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
+    const ROWS: &'static str = UsersJob::<S>::ROWS;
+
+    async fn read(&self, account: &Account) -> Finding {
+        self.users.read(account).await
+    }
+    fn judge(&self, finding: &Finding) -> Judgement {
+        self.users.judge(finding)
+    }
+    fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
+        self.users.read_rows(read)
+    }
+    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
+        self.users.verdict(row)
+    }
+    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
+        self.users.attention(read)
+    }
+    fn attention_header(&self) -> &'static [&'static str] {
+        self.users.attention_header()
+    }
+    fn halted(&self) -> Option<String> {
+        self.users.halted()
+    }
+}
+
+impl<S: UsersSessions> Change for DeleteJob<S> {
+    type Step = Step;
+    type ChangeRow = delete_rows::Row;
+    type Detail = Vec<UserResult>;
+
+    const CHANGE: &'static str = "users-delete";
+    const DONE: &'static str = delete_rows::DELETED;
+
+    fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
+        plan::entry(account, finding, &self.select, &self.users.rules.caller_arn)
+    }
+
+    fn scope(&self) -> Vec<&'static str> {
+        vec!["iam-users"]
+    }
+
+    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step, Vec<UserResult>> {
+        let own = entry.account_id == self.users.caller_account;
+        let ctx = delete::Context {
+            caller_arn: &self.users.rules.caller_arn,
+            restore: &self.restore,
+            cancel: &self.users.cancel,
+        };
+        delete::apply(&self.users.sessions, entry, own, &ctx).await
+    }
+
+    fn change_rows(
+        &self,
+        entry: &Entry<Step>,
+        applied: &Applied<Step, Vec<UserResult>>,
+    ) -> Vec<delete_rows::Row> {
+        delete_rows::rows(entry, applied)
     }
 }
