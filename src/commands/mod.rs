@@ -20,8 +20,10 @@ use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
 use crate::run::{Env, Finished, Mode, Wording};
+use crate::users::plan::Select;
+use crate::users::restore::Restore;
 use crate::users::verdict::Rules;
-use crate::users::UsersJob;
+use crate::users::{DeleteJob, UsersJob};
 use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
@@ -199,4 +201,72 @@ pub async fn users_audit(
     let job = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
     let mut out = std::io::stdout().lock();
     crate::run::read(&job, &ctx.aws, &env, &mut out).await
+}
+
+/// What `users delete` asks of the pipeline.
+pub struct UsersDelete<'a> {
+    /// Which users.
+    pub select: Select,
+    /// The audit's stale period.
+    pub stale_days: u32,
+    /// `--external-id`.
+    pub external_id: Option<&'a str>,
+    /// Dry run or change.
+    pub mode: Mode,
+    /// `--yes`.
+    pub yes: bool,
+    /// This command line without `--dry-run`, for the plan's hint.
+    pub command_line: &'a str,
+}
+
+/// Runs `users delete` through the pipeline after a passed preflight: the users audit as the read
+/// stage, then the plan, the confirmation and the deletions; the restore record beside the
+/// reports.
+pub async fn users_delete(
+    ctx: &Ctx,
+    pre: &Preflight,
+    delete: UsersDelete<'_>,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
+    let rules = Rules {
+        now: aws_smithy_types::DateTime::from(ctx.started_at),
+        stale_days: delete.stale_days,
+        caller_arn: caller.arn.clone(),
+    };
+    let sessions =
+        ctx.aws
+            .users_sessions(&caller.partition, &ctx.config.role_name, delete.external_id);
+    let users = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
+    let restore = Restore::new(
+        env.config
+            .report_dir
+            .join(format!("users-deleted-{}.json", env.run.run_id)),
+    );
+    let job = DeleteJob::new(users, delete.select, restore);
+    let confirm = Terminal {
+        yes: delete.yes,
+        cancel: ctx.cancel.clone(),
+    };
+    let wording = Wording {
+        confirm: "delete IAM users in that many account(s)".into(),
+        skip_blocked_command: format!("{} --skip-blocked", delete.command_line),
+    };
+    let mut out = std::io::stdout().lock();
+    let finished = crate::run::run(
+        &job,
+        &ctx.aws,
+        &env,
+        delete.mode,
+        &confirm,
+        &wording,
+        &mut out,
+    )
+    .await?;
+    if !job.restore().is_empty() {
+        eprintln!(
+            "rootsweep: what each deleted user had is recorded in {}",
+            job.restore().path().display()
+        );
+    }
+    Ok(finished)
 }

@@ -9,6 +9,7 @@ pub mod delete;
 pub mod delete_rows;
 #[cfg(test)]
 pub mod fake;
+pub mod listed;
 pub mod model;
 pub mod plan;
 pub mod report;

@@ -19,3 +19,4 @@ mod sim_scenarios;
 mod sim_users;
 mod support;
 mod users;
+mod users_delete;
