@@ -1,7 +1,7 @@
-//! `rootsweep users audit` and `users delete`: the users preflight (caller and organization),
+//! `rootsweep users audit`, `users delete` and `users tidy`: the users preflight (caller and organization),
 //! then the users job through the pipeline (the read stage only, or every stage).
 
-use crate::cli::{UsersAuditArgs, UsersDeleteArgs};
+use crate::cli::{UsersAuditArgs, UsersDeleteArgs, UsersTidyArgs};
 use crate::exit::{Exit, UsageError};
 use crate::run::Mode;
 use crate::users::listed;
@@ -89,6 +89,40 @@ pub async fn delete(args: &UsersDeleteArgs) -> anyhow::Result<Exit> {
         "users delete dry run"
     } else {
         "users delete"
+    };
+    eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
+    Ok(finished.exit)
+}
+
+/// `rootsweep users tidy` (and `--dry-run`).
+pub async fn tidy(args: &UsersTidyArgs) -> anyhow::Result<Exit> {
+    let ctx = super::setup_with(&args.run, args.overrides()).await?;
+    let pre = match super::preflight::gate_users(&ctx).await? {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
+    let mode = if args.dry_run {
+        Mode::Plan {
+            skip_blocked: args.skip_blocked,
+        }
+    } else {
+        Mode::Change {
+            skip_blocked: args.skip_blocked,
+        }
+    };
+    let finished = super::users_tidy(
+        &ctx,
+        &pre,
+        mode,
+        args.yes,
+        args.external_id.as_deref(),
+        &super::delete::command_line(),
+    )
+    .await?;
+    let what = if args.dry_run {
+        "users tidy dry run"
+    } else {
+        "users tidy"
     };
     eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
     Ok(finished.exit)

@@ -94,6 +94,8 @@ struct State {
     used_on_change: Option<(String, String)>,
     /// Virtual MFA devices deleted.
     deleted_virtual_mfa: Vec<String>,
+    /// A group (account, group) that stops attaching its policies when a change session opens.
+    emptied_on_change: Option<(String, String)>,
 }
 
 /// An in-memory organization. Clones share state.
@@ -163,6 +165,23 @@ impl Fake {
     pub fn used_on_change(self, account: &str, user: &str) -> Self {
         self.lock().used_on_change = Some((account.into(), user.into()));
         self
+    }
+
+    /// `group` of `account` loses its attached policies when a change session opens: after the
+    /// audit, before the change.
+    pub fn group_emptied_on_change(self, account: &str, group: &str) -> Self {
+        self.lock().emptied_on_change = Some((account.into(), group.into()));
+        self
+    }
+
+    /// A user of an account now: (groups, directly attached policies).
+    pub fn attachments(&self, account: &str, user: &str) -> Option<(Vec<String>, Vec<String>)> {
+        self.lock().accounts.get(account).and_then(|a| {
+            a.users
+                .iter()
+                .find(|u| u.name == user)
+                .map(|u| (u.groups.clone(), u.policies.clone()))
+        })
     }
 
     /// The user names of an account now.
@@ -445,6 +464,17 @@ impl UsersSessions for Fake {
                         .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
                     if let Some(u) = found {
                         u.password = Some(Some(0));
+                    }
+                }
+            }
+            if let Some((account, group)) = state.emptied_on_change.clone() {
+                if account == account_id {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.groups.iter_mut().find(|g| g.name == group));
+                    if let Some(g) = found {
+                        g.attached_policies.clear();
                     }
                 }
             }

@@ -15,12 +15,15 @@ pub mod plan;
 pub mod report;
 pub mod restore;
 pub mod rows;
+pub mod tidy;
 pub mod verdict;
 
 #[cfg(test)]
 mod delete_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tidy_tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
@@ -150,37 +153,45 @@ impl<S: UsersSessions> DeleteJob<S> {
     }
 }
 
-impl<S: UsersSessions> Job for DeleteJob<S> {
-    type Finding = Finding;
-    type ReadRow = Row;
+/// A change job over the users audit: its read stage is exactly the audit's.
+macro_rules! reads_like_the_audit {
+    ($job:ident) => {
+        impl<S: UsersSessions> Job for $job<S> {
+            type Finding = Finding;
+            type ReadRow = Row;
 
-    const READ: &'static str = UsersJob::<S>::READ;
-    const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
-    const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
-    const ROWS: &'static str = UsersJob::<S>::ROWS;
+            const READ: &'static str = UsersJob::<S>::READ;
+            const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
+            const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
+            const ROWS: &'static str = UsersJob::<S>::ROWS;
 
-    async fn read(&self, account: &Account) -> Finding {
-        self.users.read(account).await
-    }
-    fn judge(&self, finding: &Finding) -> Judgement {
-        self.users.judge(finding)
-    }
-    fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
-        self.users.read_rows(read)
-    }
-    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
-        self.users.verdict(row)
-    }
-    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-        self.users.attention(read)
-    }
-    fn attention_header(&self) -> &'static [&'static str] {
-        self.users.attention_header()
-    }
-    fn halted(&self) -> Option<String> {
-        self.users.halted()
-    }
+            async fn read(&self, account: &Account) -> Finding {
+                self.users.read(account).await
+            }
+            fn judge(&self, finding: &Finding) -> Judgement {
+                self.users.judge(finding)
+            }
+            fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
+                self.users.read_rows(read)
+            }
+            fn verdict<'r>(&self, row: &'r Row) -> &'r str {
+                self.users.verdict(row)
+            }
+            fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
+                self.users.attention(read)
+            }
+            fn attention_header(&self) -> &'static [&'static str] {
+                self.users.attention_header()
+            }
+            fn halted(&self) -> Option<String> {
+                self.users.halted()
+            }
+        }
+    };
 }
+
+reads_like_the_audit!(DeleteJob);
+reads_like_the_audit!(TidyJob);
 
 impl<S: UsersSessions> Change for DeleteJob<S> {
     type Step = Step;
@@ -214,5 +225,47 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
         applied: &Applied<Step, Vec<UserResult>>,
     ) -> Vec<delete_rows::Row> {
         delete_rows::rows(entry, applied)
+    }
+}
+
+/// `users tidy`: the users audit as its read stage, then the redundant direct policies detached.
+pub struct TidyJob<S> {
+    users: UsersJob<S>,
+}
+
+impl<S: UsersSessions> TidyJob<S> {
+    /// Detaches the redundant direct policies `users` finds.
+    pub fn new(users: UsersJob<S>) -> Self {
+        TidyJob { users }
+    }
+}
+
+impl<S: UsersSessions> Change for TidyJob<S> {
+    type Step = tidy::Step;
+    type ChangeRow = tidy::Row;
+    type Detail = Vec<tidy::Detached>;
+
+    const CHANGE: &'static str = "users-tidy";
+    const DONE: &'static str = tidy::DONE;
+
+    fn plan(&self, account: &Account, finding: &Finding) -> Entry<tidy::Step> {
+        tidy::entry(account, finding)
+    }
+
+    fn scope(&self) -> Vec<&'static str> {
+        vec!["redundant-direct-policies"]
+    }
+
+    async fn apply(&self, entry: &Entry<tidy::Step>) -> Applied<tidy::Step, Vec<tidy::Detached>> {
+        let own = entry.account_id == self.users.caller_account;
+        tidy::apply(&self.users.sessions, entry, own, &self.users.cancel).await
+    }
+
+    fn change_rows(
+        &self,
+        entry: &Entry<tidy::Step>,
+        applied: &Applied<tidy::Step, Vec<tidy::Detached>>,
+    ) -> Vec<tidy::Row> {
+        tidy::rows(entry, applied)
     }
 }
