@@ -20,3 +20,4 @@ mod sim_users;
 mod support;
 mod users;
 mod users_delete;
+mod users_tidy;
