@@ -189,6 +189,44 @@ impl UsersChange for UsersSession {
         Ok(Some(h))
     }
 
+    async fn attachments(
+        &self,
+        user: &str,
+    ) -> Result<Option<(Vec<String>, Vec<String>)>, CallError> {
+        let groups = listing!(
+            self,
+            "ListGroupsForUser",
+            user,
+            list_groups_for_user,
+            |out| out
+                .groups()
+                .iter()
+                .map(|g| g.group_name().to_string())
+                .collect::<Vec<_>>()
+        );
+        let groups = match groups {
+            Ok(groups) => groups,
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let attached = listing!(
+            self,
+            "ListAttachedUserPolicies",
+            user,
+            list_attached_user_policies,
+            |out| out
+                .attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_string))
+                .collect::<Vec<_>>()
+        );
+        match attached {
+            Ok(attached) => Ok(Some((groups, attached))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {
         const OP: &str = "ListAttachedGroupPolicies";
         pages::collect(OP, |marker| async move {

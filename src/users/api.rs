@@ -27,6 +27,12 @@ pub trait UsersChange {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, CallError>>;
+    /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached
+    /// managed policy ARNs; `Ok(None)` when the user does not exist (NoSuchEntity).
+    fn attachments(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = Result<Option<(Vec<String>, Vec<String>)>, CallError>>;
     /// `ListAttachedGroupPolicies` of one group: its managed policy ARNs.
     fn group_policies(&self, group: &str) -> impl Future<Output = Result<Vec<String>, CallError>>;
     /// Makes one mutating call.

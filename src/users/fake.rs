@@ -357,6 +357,18 @@ impl UsersChange for Session {
         Ok(found.map(|u| self.holdings_of(u)))
     }
 
+    async fn attachments(
+        &self,
+        user: &str,
+    ) -> Result<Option<(Vec<String>, Vec<String>)>, CallError> {
+        let state = self.log("ListGroupsForUser");
+        Ok(state
+            .accounts
+            .get(&self.account)
+            .and_then(|a| a.users.iter().find(|u| u.name == user))
+            .map(|u| (u.groups.clone(), u.policies.clone())))
+    }
+
     async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {
         let state = self.log("ListAttachedGroupPolicies");
         state

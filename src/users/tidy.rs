@@ -175,13 +175,13 @@ async fn granting_group<C: UsersChange>(
     session: &C,
     step: &Step,
 ) -> Result<Result<String, String>, CallError> {
-    let Some(h) = session.holdings(&step.user).await? else {
+    let Some((groups, attached)) = session.attachments(&step.user).await? else {
         return Ok(Err("the user no longer exists".into()));
     };
-    if !h.attached_policies.contains(&step.policy_arn) {
+    if !attached.contains(&step.policy_arn) {
         return Ok(Err("no longer attached directly".into()));
     }
-    for group in &h.groups {
+    for group in &groups {
         match session.group_policies(group).await {
             Ok(arns) if arns.contains(&step.policy_arn) => return Ok(Ok(group.clone())),
             Ok(_) => {}
@@ -223,9 +223,9 @@ async fn detach<C: UsersChange>(session: &C, r: &mut Detached) {
         Err(e) if e.is_not_found() => {}
         Err(e) => return fail(r, &call.to_string(), &e),
     }
-    match session.holdings(&r.step.user).await {
-        Ok(Some(h))
-            if !h.attached_policies.contains(&r.step.policy_arn) && h.groups.contains(&r.group) =>
+    match session.attachments(&r.step.user).await {
+        Ok(Some((groups, attached)))
+            if !attached.contains(&r.step.policy_arn) && groups.contains(&r.group) =>
         {
             r.outcome = outcome::DETACHED;
         }
