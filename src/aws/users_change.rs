@@ -7,7 +7,7 @@ use super::users::{AwsUsersSessions, UsersSession};
 use super::{pages, CallError};
 use crate::report::rfc3339;
 use crate::users::api::UsersChange;
-use crate::users::model::{Call, Holdings, InlinePolicy, KeyHolding};
+use crate::users::model::{Attachments, Call, Holdings, InlinePolicy, KeyHolding};
 
 impl AwsUsersSessions {
     /// A change session: the caller's own credentials when `own`, else the role.
@@ -189,10 +189,7 @@ impl UsersChange for UsersSession {
         Ok(Some(h))
     }
 
-    async fn attachments(
-        &self,
-        user: &str,
-    ) -> Result<Option<(Vec<String>, Vec<String>)>, CallError> {
+    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
         let groups = listing!(
             self,
             "ListGroupsForUser",
@@ -221,7 +218,7 @@ impl UsersChange for UsersSession {
                 .collect::<Vec<_>>()
         );
         match attached {
-            Ok(attached) => Ok(Some((groups, attached))),
+            Ok(policies) => Ok(Some(Attachments { groups, policies })),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         }

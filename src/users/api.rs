@@ -4,7 +4,7 @@
 //! A [`UsersRead`] session can only read; the changes of `users delete` and `users tidy` are a
 //! [`UsersChange`], opened separately, so the audit cannot mutate.
 
-use super::model::{AuthorizationDetails, Call, Holdings, ReportState};
+use super::model::{Attachments, AuthorizationDetails, Call, Holdings, ReportState};
 use crate::call::CallError;
 use std::future::Future;
 
@@ -32,7 +32,7 @@ pub trait UsersChange {
     fn attachments(
         &self,
         user: &str,
-    ) -> impl Future<Output = Result<Option<(Vec<String>, Vec<String>)>, CallError>>;
+    ) -> impl Future<Output = Result<Option<Attachments>, CallError>>;
     /// `ListAttachedGroupPolicies` of one group: its managed policy ARNs.
     fn group_policies(&self, group: &str) -> impl Future<Output = Result<Vec<String>, CallError>>;
     /// Makes one mutating call.

@@ -5,8 +5,8 @@
 
 use super::api::{UsersChange, UsersRead, UsersSessions};
 use super::model::{
-    AuthorizationDetails, Call, GroupDetail, Holdings, InlinePolicy, KeyHolding, ReportState,
-    UserDetail,
+    Attachments, AuthorizationDetails, Call, GroupDetail, Holdings, InlinePolicy, KeyHolding,
+    ReportState, UserDetail,
 };
 use super::report::tests::HEADER;
 use super::verdict::tests::{days_ago, NOW};
@@ -357,16 +357,16 @@ impl UsersChange for Session {
         Ok(found.map(|u| self.holdings_of(u)))
     }
 
-    async fn attachments(
-        &self,
-        user: &str,
-    ) -> Result<Option<(Vec<String>, Vec<String>)>, CallError> {
+    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
         let state = self.log("ListGroupsForUser");
         Ok(state
             .accounts
             .get(&self.account)
             .and_then(|a| a.users.iter().find(|u| u.name == user))
-            .map(|u| (u.groups.clone(), u.policies.clone())))
+            .map(|u| Attachments {
+                groups: u.groups.clone(),
+                policies: u.policies.clone(),
+            }))
     }
 
     async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {

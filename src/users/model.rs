@@ -219,6 +219,15 @@ impl Holdings {
     }
 }
 
+/// A user's group memberships and directly attached managed policy ARNs, read fresh.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachments {
+    /// Group names.
+    pub groups: Vec<String>,
+    /// Directly attached managed policy ARNs.
+    pub policies: Vec<String>,
+}
+
 /// Whether an MFA serial is a virtual device (deleted with the user; others only deactivated).
 pub fn is_virtual_mfa(serial: &str) -> bool {
     serial.starts_with("arn:") && serial.contains(":mfa/")

@@ -175,13 +175,13 @@ async fn granting_group<C: UsersChange>(
     session: &C,
     step: &Step,
 ) -> Result<Result<String, String>, CallError> {
-    let Some((groups, attached)) = session.attachments(&step.user).await? else {
+    let Some(now) = session.attachments(&step.user).await? else {
         return Ok(Err("the user no longer exists".into()));
     };
-    if !attached.contains(&step.policy_arn) {
+    if !now.policies.contains(&step.policy_arn) {
         return Ok(Err("no longer attached directly".into()));
     }
-    for group in &groups {
+    for group in &now.groups {
         match session.group_policies(group).await {
             Ok(arns) if arns.contains(&step.policy_arn) => return Ok(Ok(group.clone())),
             Ok(_) => {}
@@ -224,8 +224,8 @@ async fn detach<C: UsersChange>(session: &C, r: &mut Detached) {
         Err(e) => return fail(r, &call.to_string(), &e),
     }
     match session.attachments(&r.step.user).await {
-        Ok(Some((groups, attached)))
-            if !attached.contains(&r.step.policy_arn) && groups.contains(&r.group) =>
+        Ok(Some(now))
+            if !now.policies.contains(&r.step.policy_arn) && now.groups.contains(&r.group) =>
         {
             r.outcome = outcome::DETACHED;
         }
