@@ -301,3 +301,73 @@ fn a_malformed_users_file_is_one_line_naming_file_and_line() {
         run.stderr
     );
 }
+
+#[test]
+fn sigint_mid_users_delete_leaves_every_planned_user_reported_once_and_the_truth_in_each_row() {
+    let sim = Sim::start_toml(
+        r#"[organization]
+id = "o-u5s1g2n3a4"
+management_account = "111111111111"
+trusted_access = ["iam.amazonaws.com"]
+iam_features = ["RootCredentialsManagement", "RootSessions"]
+report_generation_polls = 0
+
+[[callers]]
+access_key_id = "AKIAMANAGEMENT000001"
+secret_access_key = "signals-management-secret-not-verified-01"
+account = "111111111111"
+user = "admin"
+
+[generate]
+count = 60
+seed = 17
+suspended = 0.0
+users_per_account = 3
+users_stale = 1.0
+
+[latency]
+iam = 15
+sts = 15
+"#,
+    );
+    let dir = reports();
+    let child = crate::support::cli::spawn(
+        &sim,
+        dir.path(),
+        &[
+            "users",
+            "delete",
+            "--stale-days",
+            "90",
+            "--yes",
+            "--concurrency",
+            "4",
+        ],
+    );
+    crate::signals::wait_for_rows(dir.path(), "users-delete-", 6);
+    crate::signals::signal(child.id(), "INT");
+    crate::support::cli::finish(child).expect_code(130);
+
+    let audit = Csv::read(&report(dir.path(), "users-audit-", ".csv"));
+    let planned: std::collections::BTreeSet<(String, String)> = audit
+        .rows
+        .iter()
+        .filter(|r| r["verdict"] == "stale")
+        .map(|r| (r["account_id"].clone(), r["user_name"].clone()))
+        .collect();
+    let csv = Csv::read(&report(dir.path(), "users-delete-", ".csv"));
+    let mut reported = std::collections::BTreeSet::new();
+    for row in csv.rows.iter().filter(|r| !r["user_name"].is_empty()) {
+        let key = (row["account_id"].clone(), row["user_name"].clone());
+        assert!(reported.insert(key.clone()), "reported twice: {key:?}");
+        let exists = !sim.state()["accounts"][&key.0]["users"][&key.1].is_null();
+        match row["outcome"].as_str() {
+            "deleted" => assert!(!exists, "{key:?} reported deleted but exists"),
+            "not-started" => assert!(exists, "{key:?} not started but gone"),
+            "interrupted" => {}
+            other => panic!("{key:?}: unexpected outcome {other}"),
+        }
+    }
+    assert_eq!(reported, planned, "every planned user has exactly one row");
+    assert!(csv.rows.iter().any(|r| r["outcome"] == "not-started"));
+}
