@@ -371,3 +371,33 @@ sts = 15
     assert_eq!(reported, planned, "every planned user has exactly one row");
     assert!(csv.rows.iter().any(|r| r["outcome"] == "not-started"));
 }
+
+#[test]
+fn a_user_who_signed_in_since_the_audit_is_skipped_active_and_untouched() {
+    // The first GetUser in users-dev (keyold's re-check) lets olduser sign in first.
+    let sim = Sim::start_toml(&users_with(
+        r#"[[faults]]
+account = "222222222202"
+operation = "GetUser"
+action = "sign-in"
+times = 1
+"#,
+    ));
+    let dir = reports();
+    delete_stale(&sim, dir.path(), &["--yes"]).expect_code(0);
+    let csv = Csv::read(&report(dir.path(), "users-delete-", ".csv"));
+    let old = user_row(&csv, "222222222202", "olduser");
+    assert_eq!(old["outcome"], "skipped-active");
+    assert_eq!(old["steps_done"], "");
+    assert!(old["error"].contains("after the audit"), "{}", old["error"]);
+    assert_eq!(
+        user_row(&csv, "222222222202", "keyold")["outcome"],
+        "deleted"
+    );
+    let olduser = &sim.state()["accounts"]["222222222202"]["users"]["olduser"];
+    assert!(
+        olduser["password"].is_object(),
+        "olduser untouched: {olduser}"
+    );
+    assert_eq!(olduser["groups"], serde_json::json!(["developers"]));
+}
