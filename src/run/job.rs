@@ -262,6 +262,8 @@ pub trait Change: Job {
     const CHANGE: &'static str;
     /// The report word for [`Outcome::Done`] (e.g. `deleted`).
     const DONE: &'static str;
+    /// What a change row is, plural: the change JSON report's key for its rows.
+    const CHANGE_ROWS: &'static str = "accounts";
 
     /// Plans one account that was read.
     fn plan(&self, account: &Account, finding: &Self::Finding) -> Entry<Self::Step>;

@@ -122,7 +122,7 @@ const CHANGE: Mode = Mode::Change {
 };
 
 fn user_row(doc: &Value, user: &str) -> Value {
-    doc["accounts"]
+    doc["users"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["user_name"] == user).cloned())
         .unwrap_or_default()
@@ -257,7 +257,7 @@ async fn the_callers_own_user_is_never_deleted_even_when_listed_and_forced() {
     let run = run(&fake, CHANGE, select).await;
     assert_eq!(fake.user_names(MANAGEMENT), ["admin"]);
     assert!(!fake.user_names(MEMBER).contains(&"busy".to_string()));
-    let account_rows: Vec<&Value> = run.doc["accounts"]
+    let account_rows: Vec<&Value> = run.doc["users"]
         .as_array()
         .expect("rows")
         .iter()

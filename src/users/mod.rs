@@ -200,6 +200,7 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
 
     const CHANGE: &'static str = "users-delete";
     const DONE: &'static str = delete_rows::DELETED;
+    const CHANGE_ROWS: &'static str = "users";
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding, &self.select, &self.users.rules.caller_arn)
@@ -247,6 +248,7 @@ impl<S: UsersSessions> Change for TidyJob<S> {
 
     const CHANGE: &'static str = "users-tidy";
     const DONE: &'static str = tidy::DONE;
+    const CHANGE_ROWS: &'static str = "detaches";
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<tidy::Step> {
         tidy::entry(account, finding)

@@ -111,7 +111,7 @@ async fn only_the_redundant_direct_policy_is_detached_and_the_membership_stays()
         Some((vec![], vec![ADMIN.into()]))
     );
     assert_eq!(detaches(&fake), 1);
-    let row = &doc["accounts"][1];
+    let row = &doc["detaches"][1];
     assert_eq!(row["user_name"], "alice");
     assert_eq!(row["policy_arn"], ADMIN);
     assert_eq!(row["group"], "admins");
@@ -127,7 +127,7 @@ async fn a_group_that_stopped_granting_the_policy_skips_the_detach_with_the_reas
         fake.attachments(MEMBER, "alice"),
         Some((vec!["admins".into()], vec![ADMIN.into(), READ.into()]))
     );
-    let row = &doc["accounts"][1];
+    let row = &doc["detaches"][1];
     assert_eq!(row["outcome"], "skipped");
     assert!(
         row["error"]
@@ -142,7 +142,7 @@ async fn a_failing_detach_is_reported_and_the_policy_stays() {
     let fake = org().fail_change(1, "ServiceFailure");
     let (finished, doc) = run(&fake, CHANGE).await;
     assert_eq!(finished.exit, Exit::Partial);
-    let row = &doc["accounts"][1];
+    let row = &doc["detaches"][1];
     assert_eq!(row["outcome"], "failed");
     assert!(
         row["error"].as_str().is_some_and(|e| e.contains(
