@@ -10,6 +10,8 @@ use super::plan::Step;
 use super::restore::Restore;
 use crate::call::{CallError, ErrorKind};
 use crate::cancel::Cancel;
+// IAM's "busy" answers are retried exactly as the root delete does.
+use crate::root::delete::busy_retry;
 use crate::run::job::{Applied, Entry, Outcome, Verified};
 
 /// Per-user outcome spellings of the delete report.
@@ -272,7 +274,7 @@ async fn delete_user<C: UsersChange>(
             result.error = format!("interrupted before: {call}");
             return result;
         }
-        match session.make(&call).await {
+        match busy_retry(ctx.cancel, || session.make(&call)).await {
             Ok(()) => result.done.push(call.to_string()),
             // Gone already (a re-run, or someone else): this step is done.
             Err(e) if e.is_not_found() => {}

@@ -302,3 +302,18 @@ async fn a_dry_run_and_a_rerun_change_nothing() {
     );
     assert_eq!(rerun.finished.exit, Exit::Success);
 }
+
+#[tokio::test]
+async fn a_busy_answer_is_retried_and_the_user_still_deleted() {
+    // Call 1 is bare's DeleteUser.
+    let fake = org().fail_change(1, "ConcurrentModification");
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    assert_eq!(run.finished.exit, Exit::Success);
+    assert_eq!(user_row(&run.doc, "bare")["outcome"], "deleted");
+    let attempts = fake
+        .calls()
+        .iter()
+        .filter(|(op, _, _)| op == "DeleteUser")
+        .count();
+    assert_eq!(attempts, 3, "bare's twice (one busy), then old's");
+}

@@ -8,7 +8,9 @@ use super::api::{UsersChange, UsersSessions};
 use super::model::{Call, Finding, Verdict};
 use crate::call::{CallError, ErrorKind};
 use crate::cancel::Cancel;
+// IAM's "busy" answers are retried exactly as the root delete does.
 use crate::model::Account;
+use crate::root::delete::busy_retry;
 use crate::run::job::{Applied, Disposition, Entry, Outcome, Verified};
 use serde::Serialize;
 
@@ -129,7 +131,7 @@ pub async fn apply<S: UsersSessions>(
             r.outcome = outcome::INTERRUPTED;
             r.error = "interrupted before this detach".into();
         } else {
-            detach(&session, &mut r).await;
+            detach(&session, &mut r, cancel).await;
         }
         results.push(r);
     }
@@ -196,7 +198,7 @@ async fn granting_group<C: UsersChange>(
     ))
 }
 
-async fn detach<C: UsersChange>(session: &C, r: &mut Detached) {
+async fn detach<C: UsersChange>(session: &C, r: &mut Detached, cancel: &Cancel) {
     let fail = |r: &mut Detached, what: &str, e: &CallError| {
         r.outcome = if e.kind == ErrorKind::Interrupted {
             outcome::INTERRUPTED
@@ -218,7 +220,7 @@ async fn detach<C: UsersChange>(session: &C, r: &mut Detached) {
         user: r.step.user.clone(),
         arn: r.step.policy_arn.clone(),
     };
-    match session.make(&call).await {
+    match busy_retry(cancel, || session.make(&call)).await {
         Ok(()) => {}
         Err(e) if e.is_not_found() => {}
         Err(e) => return fail(r, &call.to_string(), &e),
