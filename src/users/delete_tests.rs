@@ -86,10 +86,20 @@ struct Run {
 }
 
 async fn run(fake: &Fake, mode: Mode, select: Select) -> Run {
+    run_recording(fake, mode, select, None).await
+}
+
+/// As [`run`], with the restore record at `restore` (default: beside the reports).
+async fn run_recording(
+    fake: &Fake,
+    mode: Mode,
+    select: Select,
+    restore: Option<std::path::PathBuf>,
+) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
     let users = UsersJob::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
-    let path = dir.path().join("users-deleted-test.json");
+    let path = restore.unwrap_or_else(|| dir.path().join("users-deleted-test.json"));
     let job = DeleteJob::new(users, select, Restore::new(path.clone()));
     let wording = Wording {
         confirm: "delete".into(),
@@ -316,4 +326,21 @@ async fn a_busy_answer_is_retried_and_the_user_still_deleted() {
         .filter(|(op, _, _)| op == "DeleteUser")
         .count();
     assert_eq!(attempts, 3, "bare's twice (one busy), then old's");
+}
+
+#[tokio::test]
+async fn a_restore_record_that_cannot_be_written_leaves_every_user_untouched() {
+    let fake = org();
+    let nowhere = std::path::PathBuf::from("/nonexistent/rootsweep-test/users-deleted.json");
+    let run = run_recording(&fake, CHANGE, Select::Stale, Some(nowhere)).await;
+    assert_eq!(run.finished.exit, Exit::Partial);
+    assert!(changes(&fake).is_empty(), "{:?}", changes(&fake));
+    let row = user_row(&run.doc, "old");
+    assert_eq!(row["outcome"], "failed");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the restore record could not be written")),
+        "{row}"
+    );
 }
