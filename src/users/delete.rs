@@ -1,6 +1,7 @@
-//! Applies one account's confirmed `users delete` entry, user by user: a fresh read of the user
-//! right before any change (gone → nothing to do; used since the audit → `skipped-active`;
-//! something the plan did not show → `changed-since-plan`), the restore record written and
+//! Reads what the chosen users hold (for the plan), and applies one account's confirmed
+//! `users delete` entry, user by user: a fresh read of the user right before any change (gone →
+//! nothing to do; used since the audit → `skipped-active`; a call needed that the plan did not
+//! show → `changed-since-plan`), the restore record written and
 //! flushed, then every dependent removed in the order `DeleteUser` requires, each call idempotent
 //! (NoSuchEntity = already done), and a final read proving the user gone.
 
@@ -13,6 +14,7 @@ use crate::cancel::Cancel;
 // IAM's "busy" answers are retried exactly as the root delete does.
 use crate::root::delete::busy_retry;
 use crate::run::job::{Applied, Entry, Outcome, Verified};
+use std::collections::BTreeMap;
 
 /// Per-user outcome spellings of the delete report.
 pub mod outcome {
@@ -114,27 +116,25 @@ pub fn calls(h: &Holdings) -> Vec<Call> {
     calls
 }
 
-/// What the fresh read shows that the plan did not (groups, managed or inline policies).
-fn appeared(step: &Step, h: &Holdings) -> Vec<String> {
-    let mut new = Vec::new();
-    for g in h.groups.iter().filter(|g| !step.groups.contains(g)) {
-        new.push(format!("group {g}"));
+/// Everything each of `names` holds, read in one session (a user gone is absent); no session
+/// is opened when there is no one to read.
+pub async fn holdings<S: UsersSessions>(
+    sessions: &S,
+    account_id: &str,
+    own: bool,
+    names: &[&str],
+) -> Result<BTreeMap<String, Holdings>, CallError> {
+    let mut found = BTreeMap::new();
+    if names.is_empty() {
+        return Ok(found);
     }
-    for p in h
-        .attached_policies
-        .iter()
-        .filter(|p| !step.attached_policies.contains(p))
-    {
-        new.push(format!("managed policy {p}"));
+    let session = sessions.open_change(account_id, own).await?;
+    for name in names {
+        if let Some(h) = session.holdings(name).await? {
+            found.insert(name.to_string(), h);
+        }
     }
-    for p in h
-        .inline_policies
-        .iter()
-        .filter(|p| !step.inline_policies.contains(&p.name))
-    {
-        new.push(format!("inline policy {}", p.name));
-    }
-    new
+    Ok(found)
 }
 
 /// The account-level context of one apply.
@@ -255,7 +255,12 @@ async fn delete_user<C: UsersChange>(
         result.error = format!("used at {used}, after the audit: left untouched");
         return result;
     }
-    let new = appeared(step, &h);
+    let now = calls(&h);
+    let new: Vec<String> = now
+        .iter()
+        .filter(|c| !step.calls.contains(c))
+        .map(Call::to_string)
+        .collect();
     if !new.is_empty() {
         result.outcome = outcome::CHANGED;
         result.error = format!(
@@ -268,7 +273,8 @@ async fn delete_user<C: UsersChange>(
         result.error = format!("the restore record could not be written ({e}); left untouched");
         return result;
     }
-    for call in calls(&h) {
+    // The planned calls still needed (a dependent gone since the plan is not removed again).
+    for call in now {
         if ctx.cancel.is_cancelled() {
             result.outcome = outcome::INTERRUPTED;
             result.error = format!("interrupted before: {call}");

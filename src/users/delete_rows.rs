@@ -73,9 +73,7 @@ mod tests {
         Step {
             user: user.into(),
             last_activity: String::new(),
-            inline_policies: vec![],
-            attached_policies: vec![],
-            groups: vec![],
+            calls: vec![],
         }
     }
 

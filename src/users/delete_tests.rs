@@ -344,3 +344,66 @@ async fn a_restore_record_that_cannot_be_written_leaves_every_user_untouched() {
         "{row}"
     );
 }
+
+#[tokio::test]
+async fn a_dependent_that_appears_after_the_plan_leaves_that_user_untouched() {
+    let fake = org().key_added_before_apply(MEMBER, "bare");
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    assert_eq!(run.finished.exit, Exit::Partial);
+    let row = user_row(&run.doc, "bare");
+    assert_eq!(row["outcome"], "changed-since-plan");
+    assert_eq!(
+        row["error"],
+        "re-check found what the plan did not show: DeleteAccessKey AKIABARE; left untouched"
+    );
+    assert!(fake.user_names(MEMBER).contains(&"bare".to_string()));
+    assert_eq!(user_row(&run.doc, "old")["outcome"], "deleted");
+}
+
+#[tokio::test]
+async fn the_dry_run_plan_lists_each_exact_call() {
+    let fake = org();
+    let dry = run(
+        &fake,
+        Mode::Plan {
+            skip_blocked: false,
+        },
+        Select::Stale,
+    )
+    .await;
+    let old = &dry.doc["plan"]["entries"][1]["steps"][1];
+    assert_eq!(old["user"], "old");
+    let calls: Vec<String> = old["calls"]
+        .as_array()
+        .expect("calls")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["operation"].as_str().unwrap_or(""),
+                c.get("id")
+                    .or(c.get("serial"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "DeleteLoginProfile ",
+            "DeleteAccessKey AKIAOLD",
+            "DeleteSigningCertificate CERT1",
+            "DeleteSSHPublicKey APKA1",
+            "DeleteServiceSpecificCredential ACCA1",
+            &format!("DeactivateMFADevice {VIRTUAL}"),
+            &format!("DeleteVirtualMFADevice {VIRTUAL}"),
+            &format!("DeactivateMFADevice {HARDWARE}"),
+            "DeleteUserPolicy ",
+            "DetachUserPolicy ",
+            "RemoveUserFromGroup ",
+            "DeleteUser ",
+        ]
+    );
+    assert!(changes(&fake).is_empty());
+}

@@ -96,6 +96,11 @@ struct State {
     deleted_virtual_mfa: Vec<String>,
     /// A group (account, group) that stops attaching its policies when a change session opens.
     emptied_on_change: Option<(String, String)>,
+    /// A user (account, user) that gets an access key when the second change session opens in
+    /// its account (the first reads for the plan, the second applies it).
+    key_before_apply: Option<(String, String)>,
+    /// Change sessions opened, per account.
+    change_sessions: BTreeMap<String, usize>,
 }
 
 /// An in-memory organization. Clones share state.
@@ -171,6 +176,12 @@ impl Fake {
     /// audit, before the change.
     pub fn group_emptied_on_change(self, account: &str, group: &str) -> Self {
         self.lock().emptied_on_change = Some((account.into(), group.into()));
+        self
+    }
+
+    /// `user` of `account` gets an access key after the plan, before the change.
+    pub fn key_added_before_apply(self, account: &str, user: &str) -> Self {
+        self.lock().key_before_apply = Some((account.into(), user.into()));
         self
     }
 
@@ -476,6 +487,22 @@ impl UsersSessions for Fake {
                         .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
                     if let Some(u) = found {
                         u.password = Some(Some(0));
+                    }
+                }
+            }
+            let opened = {
+                let n = state.change_sessions.entry(account_id.into()).or_default();
+                *n += 1;
+                *n
+            };
+            if let Some((account, user)) = state.key_before_apply.clone() {
+                if account == account_id && opened == 2 {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
+                    if let Some(u) = found {
+                        u.key = Some(None);
                     }
                 }
             }

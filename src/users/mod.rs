@@ -31,7 +31,7 @@ use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
 use api::UsersSessions;
 use delete::UserResult;
 use model::{Finding, Verdict};
-use plan::{Select, Step};
+use plan::{Found, Select, Step};
 use restore::Restore;
 use rows::Row;
 use verdict::Rules;
@@ -190,8 +190,83 @@ macro_rules! reads_like_the_audit {
     };
 }
 
-reads_like_the_audit!(DeleteJob);
 reads_like_the_audit!(TidyJob);
+
+impl<S: UsersSessions> DeleteJob<S> {
+    /// The audit part of a read, as the users audit reports it.
+    fn audit(read: &Read<Found>) -> Read<Finding> {
+        Read {
+            account: read.account.clone(),
+            finding: read
+                .finding
+                .as_ref()
+                .map(|f| f.audit.clone())
+                .map_err(Clone::clone),
+        }
+    }
+}
+
+/// The users audit, then a read of everything each chosen user holds, for an exact plan.
+impl<S: UsersSessions> Job for DeleteJob<S> {
+    type Finding = Found;
+    type ReadRow = Row;
+
+    const READ: &'static str = UsersJob::<S>::READ;
+    const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
+    const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
+    const ROWS: &'static str = UsersJob::<S>::ROWS;
+
+    async fn read(&self, account: &Account) -> Found {
+        let audit = self.users.read(account).await;
+        let holdings = match &audit {
+            Finding::Read(users) => {
+                let caller = &self.users.rules.caller_arn;
+                let names = plan::chosen(&account.id, users, &self.select, caller);
+                let own = account.id == self.users.caller_account;
+                delete::holdings(&self.users.sessions, &account.id, own, &names).await
+            }
+            Finding::Unreadable(_) => Ok(Default::default()),
+        };
+        Found { audit, holdings }
+    }
+    fn judge(&self, found: &Found) -> Judgement {
+        match &found.holdings {
+            Ok(_) => self.users.judge(&found.audit),
+            Err(_) => Judgement {
+                verdict: "unknown",
+                unknown: true,
+            },
+        }
+    }
+    fn read_rows(&self, read: &Read<Found>) -> Vec<Row> {
+        self.users.read_rows(&Self::audit(read))
+    }
+    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
+        self.users.verdict(row)
+    }
+    /// The audit's, and an account whose chosen users could not be read.
+    fn attention(&self, read: &Read<Found>) -> Vec<Vec<String>> {
+        let mut rows = self.users.attention(&Self::audit(read));
+        if let Ok(Found {
+            holdings: Err(e), ..
+        }) = &read.finding
+        {
+            rows.push(vec![
+                read.account.id.clone(),
+                read.account.name.clone(),
+                "unknown".into(),
+                format!("the users to delete could not be read: {e}"),
+            ]);
+        }
+        rows
+    }
+    fn attention_header(&self) -> &'static [&'static str] {
+        self.users.attention_header()
+    }
+    fn halted(&self) -> Option<String> {
+        self.users.halted()
+    }
+}
 
 impl<S: UsersSessions> Change for DeleteJob<S> {
     type Step = Step;
@@ -202,8 +277,8 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
     const DONE: &'static str = delete_rows::DELETED;
     const CHANGE_ROWS: &'static str = "users";
 
-    fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
-        plan::entry(account, finding, &self.select, &self.users.rules.caller_arn)
+    fn plan(&self, account: &Account, found: &Found) -> Entry<Step> {
+        plan::entry(account, found, &self.select, &self.users.rules.caller_arn)
     }
 
     fn scope(&self) -> Vec<&'static str> {

@@ -61,7 +61,16 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
         stdout.contains("DetachUserPolicy alice arn:aws:iam::aws:policy/AdministratorAccess"),
         "{stdout}"
     );
-    assert!(stdout.contains("delete IAM user olduser:"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "delete IAM user olduser (re-checked first): DeleteLoginProfile; DeleteAccessKey "
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("DeleteVirtualMFADevice arn:aws:iam::222222222202:mfa/olduser"),
+        "{stdout}"
+    );
     assert!(stdout.contains("  rootsweep users delete --stale-days 90 --skip-blocked\n"));
     let mut reports: Vec<String> = std::fs::read_dir(dir.path())
         .expect("reports")
