@@ -116,3 +116,17 @@ fn a_tidy_dry_run_prints_each_call_and_makes_no_mutating_call() {
         sim.non_read_calls()
     );
 }
+
+#[test]
+fn a_tidy_without_yes_and_no_terminal_exits_2_and_changes_nothing() {
+    let sim = Sim::start(shipped("users.toml"));
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["users", "tidy", "--exclude", EXCLUDE]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("re-run with --yes"), "{}", run.stderr);
+    assert!(
+        sim.non_read_calls().is_empty(),
+        "{:?}",
+        sim.non_read_calls()
+    );
+}
