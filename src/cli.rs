@@ -51,6 +51,88 @@ pub enum Command {
 pub enum UsersCommand {
     /// Audit every targeted account's IAM users (read-only): last use, verdict, findings.
     Audit(UsersAuditArgs),
+    /// Delete IAM users (the stale ones, or those a file lists) with every dependent, after an
+    /// audit and a confirmation.
+    Delete(UsersDeleteArgs),
+    /// Detach the managed policies attached to a user directly that a group of the user also
+    /// attaches (after an audit and a confirmation); nothing else.
+    Tidy(UsersTidyArgs),
+}
+
+/// `rootsweep users tidy`.
+#[derive(Debug, Clone, Args)]
+pub struct UsersTidyArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Audit and show the plan (each call it would make); change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the other accounts when some are unknown (those stay untouched).
+    #[arg(long)]
+    pub skip_blocked: bool,
+    /// The role assumed in member accounts [default: OrganizationAccountAccessRole].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The external id the role's trust policy requires, if any.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+}
+
+impl UsersTidyArgs {
+    /// The shared overrides plus `--role-name`.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            role_name: self.role_name.clone(),
+            ..self.run.overrides()
+        }
+    }
+}
+
+/// `rootsweep users delete`.
+#[derive(Debug, Clone, Args)]
+pub struct UsersDeleteArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Delete every user the fresh audit judges stale at this many days.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..),
+          required_unless_present = "users_file", conflicts_with = "users_file")]
+    pub stale_days: Option<u32>,
+    /// Delete the users a CSV lists (columns account_id,user_name; a users-audit CSV works as is).
+    #[arg(long, value_name = "FILE")]
+    pub users_file: Option<PathBuf>,
+    /// With --users-file: also delete listed users that are not stale.
+    #[arg(long, requires = "users_file")]
+    pub force_active: bool,
+    /// Audit and show the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the other accounts when some are blocked or unknown (those stay untouched).
+    #[arg(long)]
+    pub skip_blocked: bool,
+    /// The role assumed in member accounts [default: OrganizationAccountAccessRole].
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+    /// The external id the role's trust policy requires, if any.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+}
+
+impl UsersDeleteArgs {
+    /// The shared overrides plus `--role-name`.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            role_name: self.role_name.clone(),
+            ..self.run.overrides()
+        }
+    }
 }
 
 /// `rootsweep users audit`.

@@ -49,6 +49,12 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Users {
             command: UsersCommand::Audit(args),
         } => commands::users::audit(&args).await,
+        Command::Users {
+            command: UsersCommand::Delete(args),
+        } => commands::users::delete(&args).await,
+        Command::Users {
+            command: UsersCommand::Tidy(args),
+        } => commands::users::tidy(&args).await,
         Command::Policy(args) => commands::policy::run(&args).map(|()| Exit::Success),
         #[cfg(feature = "simulator")]
         Command::Demo(args) => commands::demo::run(&args).await,

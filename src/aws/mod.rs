@@ -12,6 +12,7 @@ pub mod root;
 mod stats;
 pub mod sts;
 pub mod users;
+pub mod users_change;
 
 pub use crate::call::{classify, CallError, ErrorKind};
 pub use rate::RateLimiter;

@@ -59,12 +59,17 @@ impl Aws {
 /// IAM reads in one account: a role session's credentials set per call, or none (the caller's
 /// own credentials).
 pub struct UsersSession {
-    aws: Aws,
+    pub(super) aws: Aws,
     credentials: Option<Credentials>,
 }
 
 impl UsersSessions for AwsUsersSessions {
     type Read = UsersSession;
+    type Change = UsersSession;
+
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, CallError> {
+        self.change_session(account_id, own).await
+    }
 
     async fn assume_role(&self, account_id: &str) -> Result<UsersSession, CallError> {
         self.aws.not_halted("AssumeRole")?;
@@ -103,7 +108,7 @@ impl UsersSessions for AwsUsersSessions {
 
 impl UsersSession {
     /// The per-call override: the session's credentials, or nothing for the caller's own.
-    fn config(&self) -> aws_sdk_iam::config::Builder {
+    pub(super) fn config(&self) -> aws_sdk_iam::config::Builder {
         match &self.credentials {
             Some(credentials) => session_config(credentials),
             None => aws_sdk_iam::config::Builder::default(),
@@ -111,7 +116,7 @@ impl UsersSession {
     }
 
     /// The caller's own credentials refused in its own account stop the run, as elsewhere.
-    fn checked<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
+    pub(super) fn checked<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
         if self.credentials.is_none() {
             if let Err(e) = &result {
                 self.aws.trip_on_credentials(e);

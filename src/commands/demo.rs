@@ -1,4 +1,5 @@
-//! `rootsweep demo`: the root audit and the dry-run plan, then a users audit, each against a
+//! `rootsweep demo`: the root audit and the dry-run plan, then a users audit and the dry runs of
+//! `users tidy` and `users delete`, each against a
 //! built-in simulated organization started in-process on a free loopback port and reached
 //! through the normal code path.
 
@@ -28,7 +29,9 @@ delegated administrator; `cargo run --release --` in place of `rootsweep` from a
   rootsweep preflight --profile YOUR_PROFILE     is centralized root access usable?
   rootsweep audit --profile YOUR_PROFILE         read-only audit; CSV and JSON reports
   rootsweep delete --dry-run --profile YOUR_PROFILE
-  rootsweep users audit --profile YOUR_PROFILE   IAM users of every account, read-only";
+  rootsweep users audit --profile YOUR_PROFILE   IAM users of every account, read-only
+  rootsweep users tidy --dry-run --profile YOUR_PROFILE
+  rootsweep users delete --stale-days 90 --dry-run --profile YOUR_PROFILE";
 
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
@@ -80,7 +83,9 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     };
     let finished = if pre.passed() {
         let stale_days = crate::users::DEFAULT_STALE_DAYS;
-        Some(super::users_audit(&ctx, &pre, stale_days, None).await)
+        let audit = super::users_audit(&ctx, &pre, stale_days, None).await;
+        users_dry_runs(&ctx, &pre).await?;
+        Some(audit)
     } else {
         println!("{}", super::preflight::render(&pre));
         None
@@ -94,6 +99,45 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         );
     }
     Ok(ctx.cancel.exit().unwrap_or(Exit::Success))
+}
+
+/// Step 4: what `users tidy` and `users delete --stale-days 90` would do (dry runs; each its own
+/// run, so its own report files).
+async fn users_dry_runs(ctx: &Ctx, pre: &crate::preflight::Preflight) -> anyhow::Result<()> {
+    let plan = Mode::Plan {
+        skip_blocked: false,
+    };
+    println!("\nStep 4: what `rootsweep users tidy` would do (dry run; nothing is changed)");
+    let tidy = again(ctx);
+    super::users_tidy(&tidy, pre, plan, false, None, "rootsweep users tidy").await?;
+    println!(
+        "\n        and `rootsweep users delete --stale-days 90` (dry run; nothing is changed)"
+    );
+    let delete = again(ctx);
+    let what = super::UsersDelete {
+        select: crate::users::plan::Select::Stale,
+        stale_days: crate::users::DEFAULT_STALE_DAYS,
+        external_id: None,
+        mode: plan,
+        yes: false,
+        command_line: "rootsweep users delete --stale-days 90",
+    };
+    super::users_delete(&delete, pre, what).await?;
+    Ok(())
+}
+
+/// The same context as a new run (its own start time, so its own report names).
+fn again(ctx: &Ctx) -> Ctx {
+    // Report names carry the start time to the millisecond.
+    std::thread::sleep(Duration::from_millis(2));
+    Ctx {
+        config: ctx.config.clone(),
+        aws: ctx.aws.clone(),
+        cancel: ctx.cancel.clone(),
+        output: ctx.output,
+        started: std::time::Instant::now(),
+        started_at: std::time::SystemTime::now(),
+    }
 }
 
 /// Starts a simulator for `scenario` and a run context pointed at it with its caller's keys.

@@ -9,6 +9,7 @@ pub mod preflight;
 pub mod users;
 
 use crate::aws::sts::Caller;
+use crate::aws::users::AwsUsersSessions;
 use crate::aws::Aws;
 use crate::cancel::Cancel;
 use crate::cli::{AwsArgs, Output, RunArgs};
@@ -20,8 +21,10 @@ use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
 use crate::run::{Env, Finished, Mode, Wording};
+use crate::users::plan::Select;
+use crate::users::restore::Restore;
 use crate::users::verdict::Rules;
-use crate::users::UsersJob;
+use crate::users::{DeleteJob, TidyJob, UsersJob};
 use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
@@ -179,14 +182,14 @@ pub async fn root(
     crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
 }
 
-/// Runs the users audit through the pipeline's read stage after a passed preflight: member
-/// accounts through the configured role, the caller's own account with its own credentials.
-pub async fn users_audit(
+/// The run environment and the users audit job after a passed preflight: member accounts
+/// through the configured role, the caller's own account with its own credentials.
+fn users_job(
     ctx: &Ctx,
     pre: &Preflight,
     stale_days: u32,
     external_id: Option<&str>,
-) -> anyhow::Result<Finished> {
+) -> anyhow::Result<(Env, UsersJob<AwsUsersSessions>)> {
     let (env, caller) = env(ctx, pre)?;
     let rules = Rules {
         now: aws_smithy_types::DateTime::from(ctx.started_at),
@@ -197,6 +200,100 @@ pub async fn users_audit(
         .aws
         .users_sessions(&caller.partition, &ctx.config.role_name, external_id);
     let job = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
+    Ok((env, job))
+}
+
+/// Runs the users audit through the pipeline's read stage after a passed preflight.
+pub async fn users_audit(
+    ctx: &Ctx,
+    pre: &Preflight,
+    stale_days: u32,
+    external_id: Option<&str>,
+) -> anyhow::Result<Finished> {
+    let (env, job) = users_job(ctx, pre, stale_days, external_id)?;
     let mut out = std::io::stdout().lock();
     crate::run::read(&job, &ctx.aws, &env, &mut out).await
+}
+
+/// Runs `users tidy` through the pipeline after a passed preflight: the users audit as the read
+/// stage, then the plan, the confirmation and the detaches.
+pub async fn users_tidy(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    yes: bool,
+    external_id: Option<&str>,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let (env, users) = users_job(ctx, pre, crate::users::DEFAULT_STALE_DAYS, external_id)?;
+    let job = TidyJob::new(users);
+    let confirm = Terminal {
+        yes,
+        cancel: ctx.cancel.clone(),
+    };
+    let wording = Wording {
+        confirm: "detach redundant direct policies in that many account(s)".into(),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    let mut out = std::io::stdout().lock();
+    crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
+}
+
+/// What `users delete` asks of the pipeline.
+pub struct UsersDelete<'a> {
+    /// Which users.
+    pub select: Select,
+    /// The audit's stale period.
+    pub stale_days: u32,
+    /// `--external-id`.
+    pub external_id: Option<&'a str>,
+    /// Dry run or change.
+    pub mode: Mode,
+    /// `--yes`.
+    pub yes: bool,
+    /// This command line without `--dry-run`, for the plan's hint.
+    pub command_line: &'a str,
+}
+
+/// Runs `users delete` through the pipeline after a passed preflight: the users audit as the read
+/// stage, then the plan, the confirmation and the deletions; the restore record beside the
+/// reports.
+pub async fn users_delete(
+    ctx: &Ctx,
+    pre: &Preflight,
+    delete: UsersDelete<'_>,
+) -> anyhow::Result<Finished> {
+    let (env, users) = users_job(ctx, pre, delete.stale_days, delete.external_id)?;
+    let restore = Restore::new(
+        env.config
+            .report_dir
+            .join(format!("users-deleted-{}.json", env.run.run_id)),
+    );
+    let job = DeleteJob::new(users, delete.select, restore);
+    let confirm = Terminal {
+        yes: delete.yes,
+        cancel: ctx.cancel.clone(),
+    };
+    let wording = Wording {
+        confirm: "delete IAM users in that many account(s)".into(),
+        skip_blocked_command: format!("{} --skip-blocked", delete.command_line),
+    };
+    let mut out = std::io::stdout().lock();
+    let finished = crate::run::run(
+        &job,
+        &ctx.aws,
+        &env,
+        delete.mode,
+        &confirm,
+        &wording,
+        &mut out,
+    )
+    .await?;
+    if !job.restore().is_empty() {
+        eprintln!(
+            "rootsweep: what each deleted user had is recorded in {}",
+            job.restore().path().display()
+        );
+    }
+    Ok(finished)
 }

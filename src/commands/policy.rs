@@ -69,7 +69,7 @@ pub const USERS_DELETE_ACTIONS: [&str; 23] = [
 ];
 
 /// The `users` commands' policies: `operator` for the identity running rootsweep (list the
-/// accounts, assume the role, read users in its own account) and `member_role` for the role in
+/// accounts, assume the role, read — and for tidy and delete, change — users in its own account) and `member_role` for the role in
 /// each member account (audit, tidy and delete, one statement each).
 pub fn users_documents(partition: &str, role_name: &str) -> Value {
     let organizations: Vec<&str> = ORGANIZATIONS_ACTIONS
@@ -88,7 +88,11 @@ pub fn users_documents(partition: &str, role_name: &str) -> Value {
                     "Action": ["sts:AssumeRole"],
                     "Resource": crate::aws::users::role_arn(partition, "*", role_name)
                 },
-                statement("ReadUsersInOwnAccount", &USERS_AUDIT_ACTIONS)
+                statement("ReadUsersInOwnAccount", &USERS_AUDIT_ACTIONS),
+                // The caller's own account is changed with the caller's own credentials: these
+                // two are needed only for `users tidy` and `users delete`.
+                statement("TidyUsersInOwnAccount", &USERS_TIDY_ACTIONS),
+                statement("DeleteUsersInOwnAccount", &USERS_DELETE_ACTIONS)
             ]
         },
         "member_role": {
@@ -165,6 +169,18 @@ mod tests {
         let role = &docs["member_role"]["Statement"];
         assert_eq!(role[0]["Action"], json!(USERS_AUDIT_ACTIONS));
         assert_eq!(role[2]["Action"].as_array().map(Vec::len), Some(23));
+    }
+
+    #[test]
+    fn the_operator_may_tidy_and_delete_in_its_own_account_as_the_role_does_elsewhere() {
+        let docs = users_documents("aws", "OrganizationAccountAccessRole");
+        let operator = &docs["operator"]["Statement"];
+        let role = &docs["member_role"]["Statement"];
+        assert_eq!(operator[3]["Sid"], "TidyUsersInOwnAccount");
+        assert_eq!(operator[3]["Action"], role[1]["Action"]);
+        assert_eq!(operator[4]["Sid"], "DeleteUsersInOwnAccount");
+        assert_eq!(operator[4]["Action"], role[2]["Action"]);
+        assert_eq!(role[1]["Action"], json!(USERS_TIDY_ACTIONS));
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub async fn apply<S: RootSessions>(
             done: Vec::new(),
             verified: Verified::Yes,
             error: "re-check: the planned credentials were already gone".into(),
+            detail: (),
         };
     }
     let mut done = Vec::new();
@@ -48,6 +49,7 @@ pub async fn apply<S: RootSessions>(
                 error: format!("interrupted before: {step}"),
                 verified: Verified::No,
                 done,
+                detail: (),
             };
         }
         let result = match &step {
@@ -177,12 +179,14 @@ async fn verify<S: RootSessions>(
             done,
             verified: Verified::Yes,
             error: String::new(),
+            detail: (),
         },
         Some(p) => Applied {
             outcome: Outcome::Failed,
             done,
             verified: Verified::No,
             error: format!("verify: {p}"),
+            detail: (),
         },
     }
 }
@@ -202,6 +206,7 @@ fn failed(done: Vec<Step>, step: &str, e: &CallError) -> Applied<Step> {
         },
         done,
         error: format!("{step}: {e}"),
+        detail: (),
     }
 }
 

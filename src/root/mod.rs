@@ -113,6 +113,7 @@ impl<S: RootSessions> Job for RootJob<S> {
 impl<S: RootSessions> Change for RootJob<S> {
     type Step = Step;
     type ChangeRow = DeleteRow;
+    type Detail = ();
 
     const CHANGE: &'static str = "delete";
     const DONE: &'static str = rows::DELETED;
@@ -129,7 +130,7 @@ impl<S: RootSessions> Change for RootJob<S> {
         delete::apply(&self.sessions, entry, self.scope, &self.cancel).await
     }
 
-    fn change_row(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> DeleteRow {
-        DeleteRow::new(entry, applied)
+    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<DeleteRow> {
+        vec![DeleteRow::new(entry, applied)]
     }
 }

@@ -300,6 +300,7 @@ mod tests {
             done: steps.clone(),
             verified: Verified::Yes,
             error: String::new(),
+            detail: (),
         };
         let row = DeleteRow::new(&entry(steps.clone()), &applied);
         assert_eq!(
@@ -311,6 +312,7 @@ mod tests {
             done: vec![],
             verified: Verified::NotApplicable,
             error: "x".into(),
+            detail: (),
         };
         let row = DeleteRow::new(&entry(steps), &failed);
         assert_eq!(row.login_profile_deleted, "no");

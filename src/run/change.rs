@@ -24,6 +24,12 @@ pub struct Summary {
     pub error: String,
 }
 
+/// One entry and what the change stage did to it.
+type Done<'p, J> = (
+    &'p Entry<<J as Change>::Step>,
+    Applied<<J as Change>::Step, <J as Change>::Detail>,
+);
+
 /// Applies `plan`; returns each entry's result in completion order.
 pub async fn run<J, W>(
     job: &J,
@@ -53,8 +59,10 @@ where
             };
             (entry, untouched_or(entry, Outcome::NotStarted, why))
         },
-        |(entry, applied): (&Entry<J::Step>, Applied<J::Step>)| {
-            recorder.record(job.change_row(entry, &applied));
+        |(entry, applied): Done<'_, J>| {
+            for row in job.change_rows(entry, &applied) {
+                recorder.record(row);
+            }
             write_failed.set(recorder.failure().is_some());
             progress.finish_one(&entry.account_id, applied.outcome.label(J::DONE));
             outcomes.push(Summary {
@@ -71,7 +79,7 @@ where
 }
 
 /// What happens to one entry: its steps applied, or the outcome its plan already decided.
-async fn decide<J: Change>(job: &J, entry: &Entry<J::Step>) -> Applied<J::Step> {
+async fn decide<J: Change>(job: &J, entry: &Entry<J::Step>) -> Applied<J::Step, J::Detail> {
     if let Some(decided) = planned(entry) {
         return decided;
     }
@@ -85,12 +93,12 @@ async fn decide<J: Change>(job: &J, entry: &Entry<J::Step>) -> Applied<J::Step> 
 }
 
 /// An entry never going to change keeps its planned outcome; the rest were not started.
-fn untouched_or<S>(entry: &Entry<S>, outcome: Outcome, why: &str) -> Applied<S> {
+fn untouched_or<S, D: Default>(entry: &Entry<S>, outcome: Outcome, why: &str) -> Applied<S, D> {
     planned(entry).unwrap_or_else(|| Applied::untouched(outcome, why))
 }
 
 /// The outcome the plan itself decided, for an entry with no steps to apply.
-fn planned<S>(entry: &Entry<S>) -> Option<Applied<S>> {
+fn planned<S, D: Default>(entry: &Entry<S>) -> Option<Applied<S, D>> {
     let outcome = match entry.disposition {
         Disposition::Change => return None,
         Disposition::AlreadyClean => Outcome::AlreadyClean,

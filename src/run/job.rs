@@ -180,9 +180,10 @@ impl Verified {
     }
 }
 
-/// What the change stage did to one account.
+/// What the change stage did to one account. `D` is what a job that changes many things per
+/// account (several users) keeps about each of them for its report rows; `()` otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied<S> {
+pub struct Applied<S, D = ()> {
     /// The outcome.
     pub outcome: Outcome,
     /// Planned steps applied by this run, in order.
@@ -191,9 +192,11 @@ pub struct Applied<S> {
     pub verified: Verified,
     /// The failed step and error, or why the account was not changed.
     pub error: String,
+    /// The job's per-item results (empty when nothing was attempted).
+    pub detail: D,
 }
 
-impl<S> Applied<S> {
+impl<S, D: Default> Applied<S, D> {
     /// An outcome with no change made.
     pub fn untouched(outcome: Outcome, error: impl Into<String>) -> Self {
         Applied {
@@ -201,6 +204,7 @@ impl<S> Applied<S> {
             done: Vec::new(),
             verified: Verified::NotApplicable,
             error: error.into(),
+            detail: D::default(),
         }
     }
 }
@@ -251,24 +255,31 @@ pub trait Change: Job {
     type Step: Clone + Serialize + std::fmt::Display;
     /// A row of the change stage's report.
     type ChangeRow: Serialize + Default;
+    /// What [`Change::apply`] keeps per item for the report rows (`()` when a row is an account).
+    type Detail: Default;
 
     /// File name stem of the change stage's reports (e.g. `delete`).
     const CHANGE: &'static str;
     /// The report word for [`Outcome::Done`] (e.g. `deleted`).
     const DONE: &'static str;
+    /// What a change row is, plural: the change JSON report's key for its rows.
+    const CHANGE_ROWS: &'static str = "accounts";
 
     /// Plans one account that was read.
     fn plan(&self, account: &Account, finding: &Self::Finding) -> Entry<Self::Step>;
     /// What the run may change, for the plan's header.
     fn scope(&self) -> Vec<&'static str>;
     /// Applies exactly `entry`'s steps (re-checking first) and verifies them.
-    fn apply(&self, entry: &Entry<Self::Step>) -> impl Future<Output = Applied<Self::Step>>;
-    /// The change report's row for an account.
-    fn change_row(
+    fn apply(
         &self,
         entry: &Entry<Self::Step>,
-        applied: &Applied<Self::Step>,
-    ) -> Self::ChangeRow;
+    ) -> impl Future<Output = Applied<Self::Step, Self::Detail>>;
+    /// The change report's rows for an account: one, or one per item the account holds.
+    fn change_rows(
+        &self,
+        entry: &Entry<Self::Step>,
+        applied: &Applied<Self::Step, Self::Detail>,
+    ) -> Vec<Self::ChangeRow>;
 }
 
 #[cfg(test)]

@@ -401,6 +401,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         }
         Some(FaultAction::Truncate) => truncate = true,
         Some(FaultAction::AddAccessKey) => add_access_key(world, record.account.as_deref()),
+        Some(FaultAction::SignIn) => sign_in(world, record.account.as_deref()),
         Some(FaultAction::TruncatedNoMarker) => truncated_without_marker = true,
     }
     let req = Request {
@@ -445,6 +446,20 @@ fn finish(
     record.error = err.map(|e| e.code.to_string());
     sim.calls.push(record);
     response
+}
+
+/// Every IAM user of the account with a login profile signs in now.
+fn sign_in(world: &World, account: Option<&str>) {
+    let Some(idx) = account.and_then(|a| world.account(a)) else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut state = world.lock();
+    for user in &mut state.iam[idx].users {
+        if let Some(profile) = &mut user.password {
+            profile.password_last_used = Some(now);
+        }
+    }
 }
 
 fn add_access_key(world: &World, account: Option<&str>) {

@@ -272,6 +272,8 @@ pub enum FaultAction {
     Truncate,
     /// Add an active access key to the account's root, then proceed.
     AddAccessKey,
+    /// Every IAM user of the account with a console password signs in now, then proceed.
+    SignIn,
     /// An IAM list page that says `IsTruncated=true` but carries no `Marker`.
     TruncatedNoMarker,
 }

@@ -539,6 +539,7 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "hang" => FaultAction::Hang,
         "truncate" => FaultAction::Truncate,
         "add-access-key" => FaultAction::AddAccessKey,
+        "sign-in" => FaultAction::SignIn,
         "truncated-no-marker" => {
             let list_op = f
                 .operation
@@ -564,7 +565,7 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, truncated-no-marker)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, truncated-no-marker)"
                 ),
             ))
         }

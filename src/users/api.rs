@@ -1,9 +1,10 @@
 //! The users job's seam at the AWS edge, as narrow traits: opening a session in an account (a
 //! role for members, the caller's own credentials in its own account) and the three reads an
 //! audit makes there. `src/aws/users.rs` implements them over the SDK; `users::fake` in memory.
-//! A [`UsersRead`] session can only read.
+//! A [`UsersRead`] session can only read; the changes of `users delete` and `users tidy` are a
+//! [`UsersChange`], opened separately, so the audit cannot mutate.
 
-use super::model::{AuthorizationDetails, ReportState};
+use super::model::{Attachments, AuthorizationDetails, Call, Holdings, ReportState};
 use crate::call::CallError;
 use std::future::Future;
 
@@ -20,10 +21,36 @@ pub trait UsersRead {
     ) -> impl Future<Output = Result<AuthorizationDetails, CallError>>;
 }
 
+/// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
+/// dependents, and one mutating IAM call at a time.
+pub trait UsersChange {
+    /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
+    /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
+    fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, CallError>>;
+    /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached
+    /// managed policy ARNs; `Ok(None)` when the user does not exist (NoSuchEntity).
+    fn attachments(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = Result<Option<Attachments>, CallError>>;
+    /// `ListAttachedGroupPolicies` of one group: its managed policy ARNs.
+    fn group_policies(&self, group: &str) -> impl Future<Output = Result<Vec<String>, CallError>>;
+    /// Makes one mutating call.
+    fn make(&self, call: &Call) -> impl Future<Output = Result<(), CallError>>;
+}
+
 /// Opens read sessions in accounts.
 pub trait UsersSessions {
     /// A session's reads.
     type Read: UsersRead;
+    /// A session that changes IAM users.
+    type Change: UsersChange;
+    /// A change session in `account_id`: the caller's own credentials when `own`, else the role.
+    fn open_change(
+        &self,
+        account_id: &str,
+        own: bool,
+    ) -> impl Future<Output = Result<Self::Change, CallError>>;
     /// `sts:AssumeRole` into the run's role in a member account.
     fn assume_role(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, CallError>>;
     /// The caller's own credentials, for the caller's own account.

@@ -3,8 +3,11 @@
 //! failing, and a call log naming how each account was reached. Accounts are listed through the
 //! root job's fake directory, so the pipeline runs unchanged.
 
-use super::api::{UsersRead, UsersSessions};
-use super::model::{AuthorizationDetails, GroupDetail, ReportState, UserDetail};
+use super::api::{UsersChange, UsersRead, UsersSessions};
+use super::model::{
+    Attachments, AuthorizationDetails, Call, GroupDetail, Holdings, InlinePolicy, KeyHolding,
+    ReportState, UserDetail,
+};
 use super::report::tests::HEADER;
 use super::verdict::tests::{days_ago, NOW};
 use crate::call::{classify, CallError};
@@ -28,6 +31,43 @@ pub struct User {
     pub groups: Vec<String>,
     /// Directly attached managed policy ARNs.
     pub policies: Vec<String>,
+    /// Inline policies: (name, document).
+    pub inline: Vec<(String, String)>,
+    /// Signing certificate, SSH public key and service-specific credential ids.
+    pub certificates: Vec<String>,
+    /// SSH public key ids.
+    pub ssh_keys: Vec<String>,
+    /// Service-specific credential ids.
+    pub service_credentials: Vec<String>,
+    /// MFA serials (virtual ones are `arn:…:mfa/…`).
+    pub mfa: Vec<String>,
+}
+
+impl User {
+    /// What `DeleteUser` would still refuse over.
+    fn remaining(&self) -> Vec<&'static str> {
+        let kinds = [
+            ("LoginProfile", self.password.is_some()),
+            ("AccessKeys", self.key.is_some()),
+            ("SigningCertificates", !self.certificates.is_empty()),
+            ("SSHPublicKeys", !self.ssh_keys.is_empty()),
+            (
+                "ServiceSpecificCredentials",
+                !self.service_credentials.is_empty(),
+            ),
+            ("MFADevices", !self.mfa.is_empty()),
+            (
+                "Policies",
+                !self.inline.is_empty() || !self.policies.is_empty(),
+            ),
+            ("Groups", !self.groups.is_empty()),
+        ];
+        kinds
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| *k)
+            .collect()
+    }
 }
 
 #[derive(Default)]
@@ -47,6 +87,20 @@ struct State {
     caller_account: String,
     accounts: BTreeMap<String, Account>,
     calls: Vec<(String, String, &'static str)>,
+    /// Mutating calls made so far, and the one (1-based) that fails with a code.
+    changes: usize,
+    fail_change: Option<(usize, &'static str)>,
+    /// A user whose password is used when a change session opens (after the audit).
+    used_on_change: Option<(String, String)>,
+    /// Virtual MFA devices deleted.
+    deleted_virtual_mfa: Vec<String>,
+    /// A group (account, group) that stops attaching its policies when a change session opens.
+    emptied_on_change: Option<(String, String)>,
+    /// A user (account, user) that gets an access key when the second change session opens in
+    /// its account (the first reads for the plan, the second applies it).
+    key_before_apply: Option<(String, String)>,
+    /// Change sessions opened, per account.
+    change_sessions: BTreeMap<String, usize>,
 }
 
 /// An in-memory organization. Clones share state.
@@ -103,6 +157,56 @@ impl Fake {
     /// Every `GenerateCredentialReport` fails with `code`.
     pub fn report_fails(self, id: &str, code: &'static str) -> Self {
         self.edit(id, |a| a.report_fails = Some(code))
+    }
+
+    /// The `k`-th mutating call (1-based) fails with `code`.
+    pub fn fail_change(self, k: usize, code: &'static str) -> Self {
+        self.lock().fail_change = Some((k, code));
+        self
+    }
+
+    /// `user` of `account` signs in when a change session opens: after the audit, before the
+    /// change.
+    pub fn used_on_change(self, account: &str, user: &str) -> Self {
+        self.lock().used_on_change = Some((account.into(), user.into()));
+        self
+    }
+
+    /// `group` of `account` loses its attached policies when a change session opens: after the
+    /// audit, before the change.
+    pub fn group_emptied_on_change(self, account: &str, group: &str) -> Self {
+        self.lock().emptied_on_change = Some((account.into(), group.into()));
+        self
+    }
+
+    /// `user` of `account` gets an access key after the plan, before the change.
+    pub fn key_added_before_apply(self, account: &str, user: &str) -> Self {
+        self.lock().key_before_apply = Some((account.into(), user.into()));
+        self
+    }
+
+    /// A user of an account now: (groups, directly attached policies).
+    pub fn attachments(&self, account: &str, user: &str) -> Option<(Vec<String>, Vec<String>)> {
+        self.lock().accounts.get(account).and_then(|a| {
+            a.users
+                .iter()
+                .find(|u| u.name == user)
+                .map(|u| (u.groups.clone(), u.policies.clone()))
+        })
+    }
+
+    /// The user names of an account now.
+    pub fn user_names(&self, account: &str) -> Vec<String> {
+        self.lock()
+            .accounts
+            .get(account)
+            .map(|a| a.users.iter().map(|u| u.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Virtual MFA devices deleted so far.
+    pub fn deleted_virtual_mfa(&self) -> Vec<String> {
+        self.lock().deleted_virtual_mfa.clone()
     }
 
     /// The organization's account listing.
@@ -208,7 +312,7 @@ impl UsersRead for Session {
                     created: Some(days_ago(u.created_days_ago)),
                     groups: u.groups.clone(),
                     attached_policies: u.policies.clone(),
-                    inline_policies: Vec::new(),
+                    inline_policies: u.inline.iter().map(|(n, _)| n.clone()).collect(),
                 })
                 .collect(),
             groups: account.map(|a| a.groups.clone()).unwrap_or_default(),
@@ -216,8 +320,210 @@ impl UsersRead for Session {
     }
 }
 
+impl Session {
+    fn holdings_of(&self, u: &User) -> Holdings {
+        let used = |slot: Option<Option<i64>>| match slot {
+            Some(Some(days)) => rfc3339(&days_ago(days)),
+            _ => String::new(),
+        };
+        Holdings {
+            user_name: u.name.clone(),
+            arn: format!("arn:aws:iam::{}:user/{}", self.account, u.name),
+            password_last_used: used(u.password),
+            login_profile: u.password.is_some(),
+            access_keys: u
+                .key
+                .iter()
+                .map(|k| KeyHolding {
+                    id: format!("AKIA{}", u.name.to_uppercase()),
+                    status: "Active".into(),
+                    last_used: used(Some(*k)),
+                })
+                .collect(),
+            signing_certificates: u.certificates.clone(),
+            ssh_public_keys: u.ssh_keys.clone(),
+            service_specific_credentials: u.service_credentials.clone(),
+            mfa_devices: u.mfa.clone(),
+            inline_policies: u
+                .inline
+                .iter()
+                .map(|(name, document)| InlinePolicy {
+                    name: name.clone(),
+                    document: document.clone(),
+                })
+                .collect(),
+            attached_policies: u.policies.clone(),
+            groups: u.groups.clone(),
+        }
+    }
+}
+
+impl UsersChange for Session {
+    async fn holdings(&self, user: &str) -> Result<Option<Holdings>, CallError> {
+        let state = self.log("GetUser");
+        let found = state
+            .accounts
+            .get(&self.account)
+            .and_then(|a| a.users.iter().find(|u| u.name == user));
+        Ok(found.map(|u| self.holdings_of(u)))
+    }
+
+    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
+        let state = self.log("ListGroupsForUser");
+        Ok(state
+            .accounts
+            .get(&self.account)
+            .and_then(|a| a.users.iter().find(|u| u.name == user))
+            .map(|u| Attachments {
+                groups: u.groups.clone(),
+                policies: u.policies.clone(),
+            }))
+    }
+
+    async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {
+        let state = self.log("ListAttachedGroupPolicies");
+        state
+            .accounts
+            .get(&self.account)
+            .and_then(|a| a.groups.iter().find(|g| g.name == group))
+            .map(|g| g.attached_policies.clone())
+            .ok_or_else(|| error("ListAttachedGroupPolicies", "NoSuchEntity"))
+    }
+
+    async fn make(&self, call: &Call) -> Result<(), CallError> {
+        let op = call.operation();
+        let mut state = self.log(op);
+        state.changes += 1;
+        if let Some((k, code)) = state.fail_change {
+            if k == state.changes {
+                return Err(error(op, code));
+            }
+        }
+        if let Call::DeleteVirtualMfaDevice { serial } = call {
+            state.deleted_virtual_mfa.push(serial.clone());
+            return Ok(());
+        }
+        let users = &mut state
+            .accounts
+            .entry(self.account.clone())
+            .or_default()
+            .users;
+        let user_name = match call {
+            Call::DeleteLoginProfile { user }
+            | Call::DeleteAccessKey { user, .. }
+            | Call::DeleteSigningCertificate { user, .. }
+            | Call::DeleteSshPublicKey { user, .. }
+            | Call::DeleteServiceSpecificCredential { user, .. }
+            | Call::DeactivateMfaDevice { user, .. }
+            | Call::DeleteUserPolicy { user, .. }
+            | Call::DetachUserPolicy { user, .. }
+            | Call::RemoveUserFromGroup { user, .. }
+            | Call::DeleteUser { user } => user.clone(),
+            Call::DeleteVirtualMfaDevice { .. } => unreachable!("handled above"),
+        };
+        let Some(pos) = users.iter().position(|u| u.name == user_name) else {
+            return Err(error(op, "NoSuchEntity"));
+        };
+        let u = &mut users[pos];
+        fn drop_item(list: &mut Vec<String>, item: &str) -> bool {
+            let before = list.len();
+            list.retain(|x| x != item);
+            list.len() < before
+        }
+        let found = match call {
+            Call::DeleteLoginProfile { .. } => u.password.take().is_some(),
+            Call::DeleteAccessKey { .. } => u.key.take().is_some(),
+            Call::DeleteSigningCertificate { id, .. } => drop_item(&mut u.certificates, id),
+            Call::DeleteSshPublicKey { id, .. } => drop_item(&mut u.ssh_keys, id),
+            Call::DeleteServiceSpecificCredential { id, .. } => {
+                drop_item(&mut u.service_credentials, id)
+            }
+            Call::DeactivateMfaDevice { serial, .. } => drop_item(&mut u.mfa, serial),
+            Call::DeleteUserPolicy { name, .. } => {
+                let before = u.inline.len();
+                u.inline.retain(|(n, _)| n != name);
+                u.inline.len() < before
+            }
+            Call::DetachUserPolicy { arn, .. } => drop_item(&mut u.policies, arn),
+            Call::RemoveUserFromGroup { group, .. } => drop_item(&mut u.groups, group),
+            Call::DeleteUser { .. } => {
+                let remaining = u.remaining();
+                if !remaining.is_empty() {
+                    return Err(CallError::new(
+                        "DeleteUser",
+                        "DeleteConflict",
+                        &format!(
+                            "Cannot delete entity, must first remove: {}.",
+                            remaining.join(", ")
+                        ),
+                        classify("DeleteConflict"),
+                    ));
+                }
+                users.remove(pos);
+                true
+            }
+            Call::DeleteVirtualMfaDevice { .. } => true,
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(error(op, "NoSuchEntity"))
+        }
+    }
+}
+
 impl UsersSessions for Fake {
     type Read = Session;
+    type Change = Session;
+
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<Session, CallError> {
+        {
+            let mut state = self.lock();
+            if let Some((account, user)) = state.used_on_change.clone() {
+                if account == account_id {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
+                    if let Some(u) = found {
+                        u.password = Some(Some(0));
+                    }
+                }
+            }
+            let opened = {
+                let n = state.change_sessions.entry(account_id.into()).or_default();
+                *n += 1;
+                *n
+            };
+            if let Some((account, user)) = state.key_before_apply.clone() {
+                if account == account_id && opened == 2 {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
+                    if let Some(u) = found {
+                        u.key = Some(None);
+                    }
+                }
+            }
+            if let Some((account, group)) = state.emptied_on_change.clone() {
+                if account == account_id {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.groups.iter_mut().find(|g| g.name == group));
+                    if let Some(g) = found {
+                        g.attached_policies.clear();
+                    }
+                }
+            }
+        }
+        if own {
+            Ok(self.own())
+        } else {
+            self.assume_role(account_id).await
+        }
+    }
 
     async fn assume_role(&self, account_id: &str) -> Result<Session, CallError> {
         let session = Session {

@@ -157,3 +157,155 @@ pub enum Finding {
     /// Every IAM user of the account, by name.
     Read(Vec<User>),
 }
+
+/// One access key of a user, as the restore record keeps it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyHolding {
+    /// Access key id.
+    pub id: String,
+    /// `Active` / `Inactive`.
+    pub status: String,
+    /// Last use (RFC 3339), empty when never used.
+    pub last_used: String,
+}
+
+/// One inline policy of a user, with its document (decoded JSON text).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InlinePolicy {
+    /// Policy name.
+    pub name: String,
+    /// The policy document.
+    pub document: String,
+}
+
+/// Everything an IAM user has that `DeleteUser` needs gone first, read right before a change: the
+/// restore record of `users delete` (what an admin needs to see, and recreate, what was removed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Holdings {
+    /// User name.
+    pub user_name: String,
+    /// User ARN.
+    pub arn: String,
+    /// `GetUser`'s `PasswordLastUsed` (RFC 3339), empty when never used or not reported.
+    pub password_last_used: String,
+    /// A console password (login profile) exists.
+    pub login_profile: bool,
+    /// Access keys with their last use.
+    pub access_keys: Vec<KeyHolding>,
+    /// Signing certificate ids.
+    pub signing_certificates: Vec<String>,
+    /// SSH public key ids.
+    pub ssh_public_keys: Vec<String>,
+    /// Service-specific credential ids.
+    pub service_specific_credentials: Vec<String>,
+    /// MFA device serial numbers (virtual devices are ARNs with `:mfa/`).
+    pub mfa_devices: Vec<String>,
+    /// Inline policies with their documents.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Directly attached managed policy ARNs.
+    pub attached_policies: Vec<String>,
+    /// Group names.
+    pub groups: Vec<String>,
+}
+
+impl Holdings {
+    /// The most recent use of the password or an access key (RFC 3339 strings compare in time
+    /// order: they are all UTC `Z`).
+    pub fn last_use(&self) -> Option<&str> {
+        std::iter::once(self.password_last_used.as_str())
+            .chain(self.access_keys.iter().map(|k| k.last_used.as_str()))
+            .filter(|t| !t.is_empty())
+            .max()
+    }
+}
+
+/// A user's group memberships and directly attached managed policy ARNs, read fresh.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachments {
+    /// Group names.
+    pub groups: Vec<String>,
+    /// Directly attached managed policy ARNs.
+    pub policies: Vec<String>,
+}
+
+/// Whether an MFA serial is a virtual device (deleted with the user; others only deactivated).
+pub fn is_virtual_mfa(serial: &str) -> bool {
+    serial.starts_with("arn:") && serial.contains(":mfa/")
+}
+
+/// One mutating IAM call of `users delete` / `users tidy`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "operation", rename_all = "PascalCase")]
+pub enum Call {
+    /// `DeleteLoginProfile`.
+    DeleteLoginProfile { user: String },
+    /// `DeleteAccessKey`.
+    DeleteAccessKey { user: String, id: String },
+    /// `DeleteSigningCertificate`.
+    DeleteSigningCertificate { user: String, id: String },
+    /// `DeleteSSHPublicKey`.
+    #[serde(rename = "DeleteSSHPublicKey")]
+    DeleteSshPublicKey { user: String, id: String },
+    /// `DeleteServiceSpecificCredential`.
+    DeleteServiceSpecificCredential { user: String, id: String },
+    /// `DeactivateMFADevice`.
+    #[serde(rename = "DeactivateMFADevice")]
+    DeactivateMfaDevice { user: String, serial: String },
+    /// `DeleteVirtualMFADevice`.
+    #[serde(rename = "DeleteVirtualMFADevice")]
+    DeleteVirtualMfaDevice { serial: String },
+    /// `DeleteUserPolicy`.
+    DeleteUserPolicy { user: String, name: String },
+    /// `DetachUserPolicy`.
+    DetachUserPolicy { user: String, arn: String },
+    /// `RemoveUserFromGroup`.
+    RemoveUserFromGroup { user: String, group: String },
+    /// `DeleteUser`.
+    DeleteUser { user: String },
+}
+
+impl Call {
+    /// The IAM operation's name.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::DeleteLoginProfile { .. } => "DeleteLoginProfile",
+            Call::DeleteAccessKey { .. } => "DeleteAccessKey",
+            Call::DeleteSigningCertificate { .. } => "DeleteSigningCertificate",
+            Call::DeleteSshPublicKey { .. } => "DeleteSSHPublicKey",
+            Call::DeleteServiceSpecificCredential { .. } => "DeleteServiceSpecificCredential",
+            Call::DeactivateMfaDevice { .. } => "DeactivateMFADevice",
+            Call::DeleteVirtualMfaDevice { .. } => "DeleteVirtualMFADevice",
+            Call::DeleteUserPolicy { .. } => "DeleteUserPolicy",
+            Call::DetachUserPolicy { .. } => "DetachUserPolicy",
+            Call::RemoveUserFromGroup { .. } => "RemoveUserFromGroup",
+            Call::DeleteUser { .. } => "DeleteUser",
+        }
+    }
+
+    /// What the call acts on, after the user (an id, serial, policy or group), if anything.
+    pub fn target(&self) -> Option<&str> {
+        match self {
+            Call::DeleteLoginProfile { .. } | Call::DeleteUser { .. } => None,
+            Call::DeleteAccessKey { id, .. }
+            | Call::DeleteSigningCertificate { id, .. }
+            | Call::DeleteSshPublicKey { id, .. }
+            | Call::DeleteServiceSpecificCredential { id, .. } => Some(id),
+            Call::DeactivateMfaDevice { serial, .. } | Call::DeleteVirtualMfaDevice { serial } => {
+                Some(serial)
+            }
+            Call::DeleteUserPolicy { name, .. } => Some(name),
+            Call::DetachUserPolicy { arn, .. } => Some(arn),
+            Call::RemoveUserFromGroup { group, .. } => Some(group),
+        }
+    }
+}
+
+impl std::fmt::Display for Call {
+    /// `Operation target`, e.g. `DeleteAccessKey AKIA…`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.target() {
+            Some(t) => write!(f, "{} {t}", self.operation()),
+            None => f.write_str(self.operation()),
+        }
+    }
+}

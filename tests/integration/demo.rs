@@ -3,7 +3,8 @@
 use std::process::Command;
 
 #[test]
-fn demo_runs_the_audit_the_dry_run_plan_and_a_users_audit_against_simulated_organizations() {
+fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_against_simulated_organizations(
+) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = Command::new(env!("CARGO_BIN_EXE_rootsweep"))
         .args(["demo", "--report-dir"])
@@ -45,7 +46,7 @@ fn demo_runs_the_audit_the_dry_run_plan_and_a_users_audit_against_simulated_orga
         "{stdout}"
     );
     // It ends with what to try against a real organization.
-    let tail: String = stdout.lines().rev().take(8).collect::<Vec<_>>().join("\n");
+    let tail: String = stdout.lines().rev().take(10).collect::<Vec<_>>().join("\n");
     assert!(tail.contains("rootsweep policy"), "{tail}");
     assert!(tail.contains("rootsweep preflight --profile"), "{tail}");
     assert!(
@@ -55,15 +56,46 @@ fn demo_runs_the_audit_the_dry_run_plan_and_a_users_audit_against_simulated_orga
     // The users organization's account without the role is shown with its reason.
     assert!(stdout.contains("222222222203"), "{stdout}");
     assert!(stdout.contains("AccessDenied"), "{stdout}");
+    // Step 4: the dry runs of users tidy and users delete show their plans.
+    assert!(
+        stdout.contains("DetachUserPolicy alice arn:aws:iam::aws:policy/AdministratorAccess"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "delete IAM user olduser (re-checked first): DeleteLoginProfile; DeleteAccessKey "
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("DeleteVirtualMFADevice arn:aws:iam::222222222202:mfa/olduser"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  rootsweep users delete --stale-days 90 --skip-blocked\n"));
     let mut reports: Vec<String> = std::fs::read_dir(dir.path())
         .expect("reports")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .map(|name| name.split('-').next().unwrap_or("").to_string())
+        .map(|name| {
+            name.rsplit_once('-')
+                .map(|(stem, _)| stem.to_string())
+                .unwrap_or(name)
+        })
         .collect();
     reports.sort();
+    // Each dry run re-audits (its read stage) and changes nothing: no tidy, delete or restore
+    // report.
     assert_eq!(
         reports,
-        ["audit", "audit", "users", "users"],
-        "the demo writes the audit's and the users audit's CSV and JSON"
+        [
+            "audit",
+            "audit",
+            "users-audit",
+            "users-audit",
+            "users-audit",
+            "users-audit",
+            "users-audit",
+            "users-audit"
+        ],
+        "the demo writes the audits' CSV and JSON only"
     );
 }

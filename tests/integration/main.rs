@@ -20,3 +20,5 @@ mod sim_scenarios;
 mod sim_users;
 mod support;
 mod users;
+mod users_delete;
+mod users_tidy;

@@ -114,7 +114,11 @@ fn the_users_policies_cover_every_call_of_users_audit() {
     ]
     .map(str::to_string)
     .into();
-    let unused: Vec<&String> = granted.difference(&used).collect();
+    // The own-account tidy and delete statements are for those commands (tested below).
+    let audit_grants: BTreeSet<String> = actions(&serde_json::json!({
+        "Statement": docs["operator"]["Statement"].as_array().expect("statements")[..3]
+    }));
+    let unused: Vec<&String> = audit_grants.difference(&used).collect();
     assert!(
         unused.iter().all(|a| ou_reads.contains(*a)),
         "granted but never used: {unused:?}"
@@ -139,4 +143,68 @@ fn the_users_policies_cover_every_call_of_users_audit() {
         .filter_map(|a| a.as_str().map(str::to_string))
         .collect();
     assert_eq!(in_sessions, audit);
+}
+
+/// The actions of one statement of a policy.
+fn statement(policy: &serde_json::Value, sid: &str) -> BTreeSet<String> {
+    let statements = policy["Statement"].as_array().expect("statements");
+    let found = statements
+        .iter()
+        .find(|s| s["Sid"] == sid)
+        .unwrap_or_else(|| panic!("no statement {sid}"));
+    actions(&serde_json::json!({ "Statement": [found] }))
+}
+
+/// IAM actions called in role sessions (not with the operator's own keys).
+fn used_in_sessions(sim: &Sim) -> BTreeSet<String> {
+    sim.calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| !k.starts_with("AKIA")))
+        .map(|c| format!("iam:{}", c["operation"].as_str().unwrap_or("")))
+        .collect()
+}
+
+#[test]
+fn the_users_policies_cover_every_call_of_users_tidy_and_users_delete() {
+    let docs = policy(&["--users"]);
+    let role = &docs["member_role"];
+    let audit = statement(role, "UsersAudit");
+    let exclude = ["--exclude", "222222222203,222222222205"];
+    for (command, sid, own_sid) in [
+        ("tidy", "UsersTidy", "TidyUsersInOwnAccount"),
+        ("delete", "UsersDelete", "DeleteUsersInOwnAccount"),
+    ] {
+        let sim = Sim::start(shipped("users.toml"));
+        let dir = reports();
+        let mut args = vec!["users", command, "--yes"];
+        if command == "delete" {
+            args.extend(["--stale-days", "90"]);
+        }
+        args.extend(exclude);
+        rootsweep(&sim, dir.path(), &args).expect_code(0);
+        let granted: BTreeSet<String> = audit.union(&statement(role, sid)).cloned().collect();
+        let sessions = used_in_sessions(&sim);
+        let missing: Vec<&String> = sessions.difference(&granted).collect();
+        assert!(
+            missing.is_empty(),
+            "{command}: used but not granted to the role: {missing:?}"
+        );
+        let change = statement(role, sid);
+        let unused: Vec<&String> = change.difference(&sessions).collect();
+        assert!(
+            unused.is_empty(),
+            "{command}: granted but never used: {unused:?}"
+        );
+        // The caller's own account is changed with the caller's keys: the operator's statement.
+        let operator = actions(&docs["operator"]);
+        let own: Vec<String> = used_by_caller(&sim)
+            .difference(&operator)
+            .cloned()
+            .collect();
+        assert!(
+            own.is_empty(),
+            "{command}: used but not granted to the operator: {own:?}"
+        );
+        assert_eq!(statement(&docs["operator"], own_sid), change);
+    }
 }

@@ -17,7 +17,7 @@ fn many_eligible(count: usize, latency_ms: u32) -> String {
     )
 }
 
-fn signal(pid: u32, name: &str) {
+pub(crate) fn signal(pid: u32, name: &str) {
     let status = std::process::Command::new("kill")
         .args([&format!("-{name}"), &pid.to_string()])
         .status()
@@ -26,7 +26,7 @@ fn signal(pid: u32, name: &str) {
 }
 
 /// Waits until the CSV with this prefix has at least `rows` data rows.
-fn wait_for_rows(dir: &Path, prefix: &str, rows: usize) {
+pub(crate) fn wait_for_rows(dir: &Path, prefix: &str, rows: usize) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let done = std::fs::read_dir(dir)

@@ -1,0 +1,311 @@
+//! Reads what the chosen users hold (for the plan), and applies one account's confirmed
+//! `users delete` entry, user by user: a fresh read of the user right before any change (gone →
+//! nothing to do; used since the audit → `skipped-active`; a call needed that the plan did not
+//! show → `changed-since-plan`), the restore record written and
+//! flushed, then every dependent removed in the order `DeleteUser` requires, each call idempotent
+//! (NoSuchEntity = already done), and a final read proving the user gone.
+
+use super::api::{UsersChange, UsersSessions};
+use super::model::{is_virtual_mfa, Call, Holdings};
+use super::plan::Step;
+use super::restore::Restore;
+use crate::call::{CallError, ErrorKind};
+use crate::cancel::Cancel;
+// IAM's "busy" answers are retried exactly as the root delete does.
+use crate::root::delete::busy_retry;
+use crate::run::job::{Applied, Entry, Outcome, Verified};
+use std::collections::BTreeMap;
+
+/// Per-user outcome spellings of the delete report.
+pub mod outcome {
+    /// Every dependent and the user removed, and a fresh read proved the user gone.
+    pub const DELETED: &str = "deleted";
+    /// The user was already gone.
+    pub const ALREADY_GONE: &str = "already-clean";
+    /// The password or a key was used since the audit: left untouched.
+    pub const SKIPPED_ACTIVE: &str = "skipped-active";
+    /// A group, policy or inline policy the plan did not show: left untouched.
+    pub const CHANGED: &str = "changed-since-plan";
+    /// Never deleted: the caller's own IAM user.
+    pub const REFUSED: &str = "refused";
+    /// A call failed, or the verification did not prove the user gone.
+    pub const FAILED: &str = "failed";
+    /// A signal arrived while the user was being changed.
+    pub const INTERRUPTED: &str = "interrupted";
+    /// The run stopped before this user started.
+    pub const NOT_STARTED: &str = "not-started";
+}
+
+/// What happened to one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserResult {
+    /// User name.
+    pub user: String,
+    /// One of [`outcome`]'s spellings.
+    pub outcome: &'static str,
+    /// The calls this run made, in order (`Operation target`).
+    pub done: Vec<String>,
+    /// The failed call and its error, or why the user was left alone.
+    pub error: String,
+}
+
+/// The calls that delete `h`'s user, in the order `DeleteUser` requires: login profile, access
+/// keys, signing certificates, SSH public keys, service-specific credentials, MFA devices
+/// (deactivated; the virtual ones then deleted), inline policies, managed policies, groups, the
+/// user.
+pub fn calls(h: &Holdings) -> Vec<Call> {
+    let user = || h.user_name.clone();
+    let mut calls = Vec::new();
+    if h.login_profile {
+        calls.push(Call::DeleteLoginProfile { user: user() });
+    }
+    for k in &h.access_keys {
+        calls.push(Call::DeleteAccessKey {
+            user: user(),
+            id: k.id.clone(),
+        });
+    }
+    for id in &h.signing_certificates {
+        calls.push(Call::DeleteSigningCertificate {
+            user: user(),
+            id: id.clone(),
+        });
+    }
+    for id in &h.ssh_public_keys {
+        calls.push(Call::DeleteSshPublicKey {
+            user: user(),
+            id: id.clone(),
+        });
+    }
+    for id in &h.service_specific_credentials {
+        calls.push(Call::DeleteServiceSpecificCredential {
+            user: user(),
+            id: id.clone(),
+        });
+    }
+    for serial in &h.mfa_devices {
+        calls.push(Call::DeactivateMfaDevice {
+            user: user(),
+            serial: serial.clone(),
+        });
+        if is_virtual_mfa(serial) {
+            calls.push(Call::DeleteVirtualMfaDevice {
+                serial: serial.clone(),
+            });
+        }
+    }
+    for p in &h.inline_policies {
+        calls.push(Call::DeleteUserPolicy {
+            user: user(),
+            name: p.name.clone(),
+        });
+    }
+    for arn in &h.attached_policies {
+        calls.push(Call::DetachUserPolicy {
+            user: user(),
+            arn: arn.clone(),
+        });
+    }
+    for group in &h.groups {
+        calls.push(Call::RemoveUserFromGroup {
+            user: user(),
+            group: group.clone(),
+        });
+    }
+    calls.push(Call::DeleteUser { user: user() });
+    calls
+}
+
+/// Everything each of `names` holds, read in one session (a user gone is absent); no session
+/// is opened when there is no one to read.
+pub async fn holdings<S: UsersSessions>(
+    sessions: &S,
+    account_id: &str,
+    own: bool,
+    names: &[&str],
+) -> Result<BTreeMap<String, Holdings>, CallError> {
+    let mut found = BTreeMap::new();
+    if names.is_empty() {
+        return Ok(found);
+    }
+    let session = sessions.open_change(account_id, own).await?;
+    for name in names {
+        if let Some(h) = session.holdings(name).await? {
+            found.insert(name.to_string(), h);
+        }
+    }
+    Ok(found)
+}
+
+/// The account-level context of one apply.
+pub struct Context<'a> {
+    /// The caller's ARN: its user is never deleted.
+    pub caller_arn: &'a str,
+    /// The restore record.
+    pub restore: &'a Restore,
+    /// The run's cancellation.
+    pub cancel: &'a Cancel,
+}
+
+/// Applies `entry` (a `Change` entry of the confirmed plan); `own` says the account is the
+/// caller's (its own credentials, no role).
+pub async fn apply<S: UsersSessions>(
+    sessions: &S,
+    entry: &Entry<Step>,
+    own: bool,
+    ctx: &Context<'_>,
+) -> Applied<Step, Vec<UserResult>> {
+    let session = match sessions.open_change(&entry.account_id, own).await {
+        Ok(s) => s,
+        Err(e) => {
+            let outcome = if e.kind == ErrorKind::Interrupted {
+                Outcome::Interrupted
+            } else {
+                Outcome::Failed
+            };
+            return Applied::untouched(outcome, format!("open session: {e}"));
+        }
+    };
+    let mut results = Vec::new();
+    let mut done = Vec::new();
+    for step in &entry.steps {
+        let result = if ctx.cancel.is_cancelled() {
+            UserResult {
+                user: step.user.clone(),
+                outcome: outcome::NOT_STARTED,
+                done: Vec::new(),
+                error: "the run was interrupted before this user started".into(),
+            }
+        } else {
+            delete_user(&session, &entry.account_id, step, ctx).await
+        };
+        if result.outcome == outcome::DELETED {
+            done.push(step.clone());
+        }
+        results.push(result);
+    }
+    summarise(done, results)
+}
+
+/// The account's outcome from its users': the worst one decides.
+fn summarise(done: Vec<Step>, results: Vec<UserResult>) -> Applied<Step, Vec<UserResult>> {
+    let has = |o: &str| results.iter().any(|r| r.outcome == o);
+    let outcome = if has(outcome::FAILED) {
+        Outcome::Failed
+    } else if has(outcome::INTERRUPTED) || has(outcome::NOT_STARTED) {
+        Outcome::Interrupted
+    } else if has(outcome::CHANGED) {
+        Outcome::ChangedSincePlan
+    } else if !done.is_empty() {
+        Outcome::Done
+    } else if has(outcome::SKIPPED_ACTIVE) || has(outcome::REFUSED) {
+        Outcome::NothingInScope
+    } else {
+        Outcome::AlreadyClean
+    };
+    let error = results
+        .iter()
+        .filter(|r| !r.error.is_empty())
+        .map(|r| format!("{}: {}", r.user, r.error))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Applied {
+        outcome,
+        verified: if done.is_empty() {
+            Verified::NotApplicable
+        } else if outcome == Outcome::Done {
+            Verified::Yes
+        } else {
+            Verified::No
+        },
+        done,
+        error,
+        detail: results,
+    }
+}
+
+/// Deletes one user, re-checking first.
+async fn delete_user<C: UsersChange>(
+    session: &C,
+    account_id: &str,
+    step: &Step,
+    ctx: &Context<'_>,
+) -> UserResult {
+    let mut result = UserResult {
+        user: step.user.clone(),
+        outcome: outcome::FAILED,
+        done: Vec::new(),
+        error: String::new(),
+    };
+    let h = match session.holdings(&step.user).await {
+        Ok(Some(h)) => h,
+        Ok(None) => {
+            result.outcome = outcome::ALREADY_GONE;
+            return result;
+        }
+        Err(e) => return failed(result, "re-check", &e),
+    };
+    if h.arn == ctx.caller_arn {
+        result.outcome = outcome::REFUSED;
+        result.error = "the caller's own IAM user is never deleted".into();
+        return result;
+    }
+    if let Some(used) = h.last_use().filter(|t| *t > step.last_activity.as_str()) {
+        result.outcome = outcome::SKIPPED_ACTIVE;
+        result.error = format!("used at {used}, after the audit: left untouched");
+        return result;
+    }
+    let now = calls(&h);
+    let new: Vec<String> = now
+        .iter()
+        .filter(|c| !step.calls.contains(c))
+        .map(Call::to_string)
+        .collect();
+    if !new.is_empty() {
+        result.outcome = outcome::CHANGED;
+        result.error = format!(
+            "re-check found what the plan did not show: {}; left untouched",
+            new.join(", ")
+        );
+        return result;
+    }
+    if let Err(e) = ctx.restore.record(account_id, &h) {
+        result.error = format!("the restore record could not be written ({e}); left untouched");
+        return result;
+    }
+    // The planned calls still needed (a dependent gone since the plan is not removed again).
+    for call in now {
+        if ctx.cancel.is_cancelled() {
+            result.outcome = outcome::INTERRUPTED;
+            result.error = format!("interrupted before: {call}");
+            return result;
+        }
+        match busy_retry(ctx.cancel, || session.make(&call)).await {
+            Ok(()) => result.done.push(call.to_string()),
+            // Gone already (a re-run, or someone else): this step is done.
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return failed(result, &call.to_string(), &e),
+        }
+    }
+    match session.holdings(&step.user).await {
+        Ok(None) => {
+            result.outcome = outcome::DELETED;
+            result
+        }
+        Ok(Some(_)) => {
+            result.error = "verify: the user still exists".into();
+            result
+        }
+        Err(e) => failed(result, "verify", &e),
+    }
+}
+
+fn failed(mut result: UserResult, what: &str, e: &CallError) -> UserResult {
+    result.outcome = if e.kind == ErrorKind::Interrupted {
+        outcome::INTERRUPTED
+    } else {
+        outcome::FAILED
+    };
+    result.error = format!("{what}: {e}");
+    result
+}

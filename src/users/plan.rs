@@ -1,0 +1,376 @@
+//! Pure: one account's users audit and its chosen users' holdings → its entry in the
+//! `users delete` plan: which users are deleted (the stale ones, or the ones a file lists), with
+//! the exact calls, which are refused and why. The caller's own
+//! IAM user is never planned, whatever the selection says.
+
+use super::model::{Call, Finding, Holdings, User, Verdict};
+use crate::call::CallError;
+use crate::model::Account;
+use crate::report::rfc3339;
+use crate::run::job::{Disposition, Entry};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which users a delete run selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Select {
+    /// Every `stale` user of the fresh audit (`--stale-days`).
+    Stale,
+    /// The `(account_id, user_name)` pairs of `--users-file`; a listed user the fresh audit does
+    /// not judge `stale` is refused unless `force_active`.
+    Listed {
+        /// The pairs.
+        users: BTreeSet<(String, String)>,
+        /// `--force-active`.
+        force_active: bool,
+    },
+}
+
+/// One user the delete removes: the exact calls, from a read of everything it holds, and what
+/// the audit saw of its use (the re-check right before the change compares against both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// User name.
+    pub user: String,
+    /// The audit's last use of the password or a key (RFC 3339), empty when never used.
+    pub last_activity: String,
+    /// The calls, in the order they are made.
+    pub calls: Vec<Call>,
+}
+
+impl std::fmt::Display for Step {
+    /// The user and each call.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "delete IAM user {} (re-checked first): ", self.user)?;
+        let calls: Vec<String> = self.calls.iter().map(Call::to_string).collect();
+        f.write_str(&calls.join("; "))
+    }
+}
+
+/// Why a selected user is not planned, or that it is.
+enum Choice<'u> {
+    Delete(&'u User),
+    Note(String),
+    Blocked(String),
+    Unknown(String),
+}
+
+/// What the selection makes of each user it names in one account.
+fn choose<'u>(
+    account_id: &str,
+    users: &'u [User],
+    select: &Select,
+    caller_arn: &str,
+) -> Vec<Choice<'u>> {
+    let wanted: Vec<&str> = match select {
+        Select::Stale => users
+            .iter()
+            .filter(|u| u.verdict == Verdict::Stale)
+            .map(|u| u.detail.name.as_str())
+            .collect(),
+        Select::Listed { users: listed, .. } => listed
+            .iter()
+            .filter(|(a, _)| a == account_id)
+            .map(|(_, u)| u.as_str())
+            .collect(),
+    };
+    let force_active = matches!(
+        select,
+        Select::Listed {
+            force_active: true,
+            ..
+        }
+    );
+    wanted
+        .into_iter()
+        .map(|name| {
+            let Some(user) = users.iter().find(|u| u.detail.name == name) else {
+                return Choice::Note(format!("{name}: no such user (already deleted?)"));
+            };
+            if user.detail.arn == caller_arn {
+                return Choice::Note(format!(
+                    "{name}: the caller's own IAM user is never deleted"
+                ));
+            }
+            match user.verdict {
+                Verdict::Stale => Choice::Delete(user),
+                Verdict::Unknown => {
+                    Choice::Unknown(format!("{name}: activity unknown ({})", user.error))
+                }
+                Verdict::Active | Verdict::New if force_active => Choice::Delete(user),
+                Verdict::Active | Verdict::New => Choice::Blocked(format!(
+                    "{name}: {}, not stale (pass --force-active to delete it anyway)",
+                    user.verdict.as_str()
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The users of one account the plan will delete (their holdings are read for the plan).
+pub fn chosen<'u>(
+    account_id: &str,
+    users: &'u [User],
+    select: &Select,
+    caller_arn: &str,
+) -> Vec<&'u str> {
+    choose(account_id, users, select, caller_arn)
+        .into_iter()
+        .filter_map(|c| match c {
+            Choice::Delete(u) => Some(u.detail.name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the delete's read stage learns about one account: the audit, and everything each chosen
+/// user holds (a user gone since the audit is absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The users audit.
+    pub audit: Finding,
+    /// The chosen users' holdings by name, or the read that failed.
+    pub holdings: Result<BTreeMap<String, Holdings>, CallError>,
+}
+
+/// The plan entry of one account that was read. `caller_arn` is never deleted.
+pub fn entry(account: &Account, found: &Found, select: &Select, caller_arn: &str) -> Entry<Step> {
+    let base = |verdict: &'static str, disposition, steps, reason: Vec<String>| Entry {
+        account_id: account.id.clone(),
+        account_name: account.name.clone(),
+        verdict,
+        disposition,
+        steps,
+        reason: (!reason.is_empty()).then(|| reason.join("; ")),
+    };
+    let unknown = |why: String| base("unknown", Disposition::Unknown, Vec::new(), vec![why]);
+    let users = match &found.audit {
+        Finding::Unreadable(e) => {
+            return unknown(format!("the account's users could not be read ({e})"))
+        }
+        Finding::Read(users) => users,
+    };
+    let holdings = match &found.holdings {
+        Ok(h) => h,
+        Err(e) => return unknown(format!("the users to delete could not be read ({e})")),
+    };
+    let mut steps = Vec::new();
+    let mut notes = Vec::new();
+    let mut blocked = Vec::new();
+    let mut unknowns = Vec::new();
+    for choice in choose(&account.id, users, select, caller_arn) {
+        match choice {
+            Choice::Delete(user) => match holdings.get(&user.detail.name) {
+                Some(h) => steps.push(Step {
+                    user: user.detail.name.clone(),
+                    last_activity: user.last_activity.as_ref().map(rfc3339).unwrap_or_default(),
+                    calls: super::delete::calls(h),
+                }),
+                None => notes.push(format!(
+                    "{}: no such user (deleted since the audit?)",
+                    user.detail.name
+                )),
+            },
+            Choice::Note(n) => notes.push(n),
+            Choice::Blocked(b) => blocked.push(b),
+            Choice::Unknown(u) => unknowns.push(u),
+        }
+    }
+    if !unknowns.is_empty() {
+        unknowns.extend(blocked);
+        return base("unknown", Disposition::Unknown, Vec::new(), unknowns);
+    }
+    if !blocked.is_empty() {
+        return base("blocked", Disposition::Blocked, Vec::new(), blocked);
+    }
+    if steps.is_empty() {
+        return base("clean", Disposition::AlreadyClean, steps, notes);
+    }
+    base("eligible", Disposition::Change, steps, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::users::verdict::judge;
+    use crate::users::verdict::tests::{detail, row, rules};
+
+    fn account() -> Account {
+        Account {
+            id: "111111111111".into(),
+            name: "prod".into(),
+            email: "p@example.com".into(),
+            state: "ACTIVE".into(),
+            ou_path: String::new(),
+            ou_ids: String::new(),
+        }
+    }
+
+    /// A user never used, created `days` ago (stale at 90 days and more, new before).
+    fn user(name: &str, days: i64) -> User {
+        let mut d = detail(name);
+        d.groups = vec!["devs".into()];
+        d.attached_policies = vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()];
+        d.inline_policies = vec!["legacy".into()];
+        judge(d, Some(row(name, days)), Vec::new(), &rules())
+    }
+
+    fn listed(pairs: &[(&str, &str)], force_active: bool) -> Select {
+        Select::Listed {
+            users: pairs
+                .iter()
+                .map(|(a, u)| (a.to_string(), u.to_string()))
+                .collect(),
+            force_active,
+        }
+    }
+
+    const CALLER: &str = "arn:aws:iam::111111111111:user/admin";
+
+    /// The audit, with every user holding what the audit saw plus a login profile.
+    fn found(users: Vec<User>) -> Found {
+        let holdings = users
+            .iter()
+            .map(|u| {
+                let h = Holdings {
+                    user_name: u.detail.name.clone(),
+                    arn: u.detail.arn.clone(),
+                    login_profile: true,
+                    inline_policies: u
+                        .detail
+                        .inline_policies
+                        .iter()
+                        .map(|n| crate::users::model::InlinePolicy {
+                            name: n.clone(),
+                            document: "{}".into(),
+                        })
+                        .collect(),
+                    attached_policies: u.detail.attached_policies.clone(),
+                    groups: u.detail.groups.clone(),
+                    ..Holdings::default()
+                };
+                (u.detail.name.clone(), h)
+            })
+            .collect();
+        Found {
+            audit: Finding::Read(users),
+            holdings: Ok(holdings),
+        }
+    }
+
+    #[test]
+    fn stale_selection_plans_only_stale_users_with_what_the_audit_saw() {
+        let f = found(vec![user("old", 400), user("fresh", 5)]);
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        assert_eq!(e.disposition, Disposition::Change);
+        assert_eq!(e.steps.len(), 1);
+        assert_eq!(e.steps[0].user, "old");
+        assert_eq!(
+            e.steps[0].to_string(),
+            "delete IAM user old (re-checked first): DeleteLoginProfile; DeleteUserPolicy legacy; \
+             DetachUserPolicy arn:aws:iam::aws:policy/ReadOnlyAccess; RemoveUserFromGroup devs; \
+             DeleteUser"
+        );
+    }
+
+    #[test]
+    fn the_callers_own_user_is_never_planned_even_when_listed_and_forced() {
+        let f = found(vec![user("admin", 400), user("old", 400)]);
+        let select = listed(&[("111111111111", "admin"), ("111111111111", "old")], true);
+        assert_eq!(
+            chosen("111111111111", users_of(&f), &select, CALLER),
+            ["old"]
+        );
+        let e = entry(&account(), &f, &select, CALLER);
+        let users: Vec<&str> = e.steps.iter().map(|s| s.user.as_str()).collect();
+        assert_eq!(users, ["old"]);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("admin: the caller's own IAM user is never deleted")
+        );
+    }
+
+    #[test]
+    fn a_listed_user_not_stale_blocks_the_account_unless_forced() {
+        let f = found(vec![user("fresh", 5)]);
+        let e = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "fresh")], false),
+            CALLER,
+        );
+        assert_eq!(e.disposition, Disposition::Blocked);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("fresh: new, not stale (pass --force-active to delete it anyway)")
+        );
+        let forced = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "fresh")], true),
+            CALLER,
+        );
+        assert_eq!(forced.disposition, Disposition::Change);
+    }
+
+    #[test]
+    fn a_listed_user_already_gone_plans_nothing_so_a_rerun_deletes_nothing() {
+        let f = found(vec![]);
+        let e = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "old"), ("222222222222", "x")], false),
+            CALLER,
+        );
+        assert_eq!(e.disposition, Disposition::AlreadyClean);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("old: no such user (already deleted?)")
+        );
+    }
+
+    #[test]
+    fn an_unreadable_account_is_unknown_never_clean() {
+        let err = crate::call::CallError::new(
+            "AssumeRole",
+            "AccessDenied",
+            "no role",
+            crate::call::ErrorKind::AccessDenied,
+        );
+        let f = Found {
+            audit: Finding::Unreadable(err.clone()),
+            holdings: Ok(BTreeMap::new()),
+        };
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        assert_eq!(e.disposition, Disposition::Unknown);
+        assert!(e.steps.is_empty());
+        // Holdings that could not be read make the account unknown too.
+        let f = Found {
+            holdings: Err(err),
+            ..found(vec![user("old", 400)])
+        };
+        assert_eq!(
+            entry(&account(), &f, &Select::Stale, CALLER).disposition,
+            Disposition::Unknown
+        );
+    }
+
+    #[test]
+    fn a_chosen_user_gone_before_its_holdings_were_read_is_a_note_not_a_step() {
+        let mut f = found(vec![user("old", 400)]);
+        f.holdings = Ok(BTreeMap::new());
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        assert_eq!(e.disposition, Disposition::AlreadyClean);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("old: no such user (deleted since the audit?)")
+        );
+    }
+
+    fn users_of(f: &Found) -> &[User] {
+        match &f.audit {
+            Finding::Read(users) => users,
+            Finding::Unreadable(_) => &[],
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! `users tidy`: detaches exactly the redundant direct policies (a managed policy attached to a
+//! user directly that one of the user's groups also attaches), never a group membership, a
+//! group's policy or another direct policy. Right before each detach a fresh read proves a group
+//! of the user still attaches the policy (else the detach is skipped with the reason); after it, a
+//! fresh read proves the policy detached and the membership intact. Plan and rows are pure.
+
+use super::api::{UsersChange, UsersSessions};
+use super::model::{Call, Finding, Verdict};
+use crate::call::{CallError, ErrorKind};
+use crate::cancel::Cancel;
+// IAM's "busy" answers are retried exactly as the root delete does.
+use crate::model::Account;
+use crate::root::delete::busy_retry;
+use crate::run::job::{Applied, Disposition, Entry, Outcome, Verified};
+use serde::Serialize;
+
+/// One detach the tidy makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// User name.
+    pub user: String,
+    /// The managed policy ARN attached both directly and through a group.
+    pub policy_arn: String,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "DetachUserPolicy {} {} (a group of the user attaches it too)",
+            self.user, self.policy_arn
+        )
+    }
+}
+
+/// The plan entry of one account that was read.
+pub fn entry(account: &Account, finding: &Finding) -> Entry<Step> {
+    let base = |verdict, disposition, steps, reason: Option<String>| Entry {
+        account_id: account.id.clone(),
+        account_name: account.name.clone(),
+        verdict,
+        disposition,
+        steps,
+        reason,
+    };
+    let users = match finding {
+        Finding::Unreadable(e) => {
+            return base(
+                "unknown",
+                Disposition::Unknown,
+                Vec::new(),
+                Some(format!("the account's users could not be read ({e})")),
+            )
+        }
+        Finding::Read(users) => users,
+    };
+    let unknown: Vec<String> = users
+        .iter()
+        .filter(|u| u.verdict == Verdict::Unknown)
+        .map(|u| format!("{}: {}", u.detail.name, u.error))
+        .collect();
+    if !unknown.is_empty() {
+        return base(
+            "unknown",
+            Disposition::Unknown,
+            Vec::new(),
+            Some(unknown.join("; ")),
+        );
+    }
+    let steps: Vec<Step> = users
+        .iter()
+        .flat_map(|u| {
+            u.redundant_direct_policies.iter().map(|arn| Step {
+                user: u.detail.name.clone(),
+                policy_arn: arn.clone(),
+            })
+        })
+        .collect();
+    if steps.is_empty() {
+        base("clean", Disposition::AlreadyClean, steps, None)
+    } else {
+        base("redundant", Disposition::Change, steps, None)
+    }
+}
+
+/// Per-detach outcome spellings.
+pub mod outcome {
+    /// Detached, and a fresh read proved it with the group membership intact.
+    pub const DETACHED: &str = "detached";
+    /// Left attached: the re-check did not prove a group still grants it, or it was gone.
+    pub const SKIPPED: &str = "skipped";
+    /// The call failed, or the verification did not prove the result.
+    pub const FAILED: &str = "failed";
+    /// A signal arrived before this detach.
+    pub const INTERRUPTED: &str = "interrupted";
+}
+
+/// What happened to one planned detach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detached {
+    /// The planned step.
+    pub step: Step,
+    /// The group the re-check found attaching the policy too.
+    pub group: String,
+    /// One of [`outcome`]'s spellings.
+    pub outcome: &'static str,
+    /// Why it was skipped, or the failed call and its error.
+    pub error: String,
+}
+
+/// Applies one account's entry, detach by detach.
+pub async fn apply<S: UsersSessions>(
+    sessions: &S,
+    entry: &Entry<Step>,
+    own: bool,
+    cancel: &Cancel,
+) -> Applied<Step, Vec<Detached>> {
+    let session = match sessions.open_change(&entry.account_id, own).await {
+        Ok(s) => s,
+        Err(e) => return Applied::untouched(Outcome::Failed, format!("open session: {e}")),
+    };
+    let mut results = Vec::new();
+    for step in &entry.steps {
+        let mut r = Detached {
+            step: step.clone(),
+            group: String::new(),
+            outcome: outcome::FAILED,
+            error: String::new(),
+        };
+        if cancel.is_cancelled() {
+            r.outcome = outcome::INTERRUPTED;
+            r.error = "interrupted before this detach".into();
+        } else {
+            detach(&session, &mut r, cancel).await;
+        }
+        results.push(r);
+    }
+    let has = |o: &str| results.iter().any(|r| r.outcome == o);
+    let done: Vec<Step> = results
+        .iter()
+        .filter(|r| r.outcome == outcome::DETACHED)
+        .map(|r| r.step.clone())
+        .collect();
+    let outcome = if has(outcome::FAILED) {
+        Outcome::Failed
+    } else if has(outcome::INTERRUPTED) {
+        Outcome::Interrupted
+    } else if done.is_empty() {
+        Outcome::NothingInScope
+    } else {
+        Outcome::Done
+    };
+    let error = results
+        .iter()
+        .filter(|r| !r.error.is_empty())
+        .map(|r| format!("{} {}: {}", r.step.user, r.step.policy_arn, r.error))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Applied {
+        outcome,
+        verified: if done.is_empty() {
+            Verified::NotApplicable
+        } else if outcome == Outcome::Done {
+            Verified::Yes
+        } else {
+            Verified::No
+        },
+        done,
+        error,
+        detail: results,
+    }
+}
+
+/// The group of `user` that attaches `arn` now, by a fresh read; `Ok(None)` when none does (or
+/// the user, or the direct attachment, is gone): the reason.
+async fn granting_group<C: UsersChange>(
+    session: &C,
+    step: &Step,
+) -> Result<Result<String, String>, CallError> {
+    let Some(now) = session.attachments(&step.user).await? else {
+        return Ok(Err("the user no longer exists".into()));
+    };
+    if !now.policies.contains(&step.policy_arn) {
+        return Ok(Err("no longer attached directly".into()));
+    }
+    for group in &now.groups {
+        match session.group_policies(group).await {
+            Ok(arns) if arns.contains(&step.policy_arn) => return Ok(Ok(group.clone())),
+            Ok(_) => {}
+            // The group was deleted since the user's groups were listed: it grants nothing.
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Err(
+        "no group of the user attaches it any more (or the user left the group): detaching would remove access"
+            .into(),
+    ))
+}
+
+async fn detach<C: UsersChange>(session: &C, r: &mut Detached, cancel: &Cancel) {
+    let fail = |r: &mut Detached, what: &str, e: &CallError| {
+        r.outcome = if e.kind == ErrorKind::Interrupted {
+            outcome::INTERRUPTED
+        } else {
+            outcome::FAILED
+        };
+        r.error = format!("{what}: {e}");
+    };
+    match granting_group(session, &r.step).await {
+        Ok(Ok(group)) => r.group = group,
+        Ok(Err(why)) => {
+            r.outcome = outcome::SKIPPED;
+            r.error = why;
+            return;
+        }
+        Err(e) => return fail(r, "re-check", &e),
+    }
+    let call = Call::DetachUserPolicy {
+        user: r.step.user.clone(),
+        arn: r.step.policy_arn.clone(),
+    };
+    match busy_retry(cancel, || session.make(&call)).await {
+        Ok(()) => {}
+        Err(e) if e.is_not_found() => {}
+        Err(e) => return fail(r, &call.to_string(), &e),
+    }
+    match session.attachments(&r.step.user).await {
+        Ok(Some(now))
+            if !now.policies.contains(&r.step.policy_arn) && now.groups.contains(&r.group) =>
+        {
+            r.outcome = outcome::DETACHED;
+        }
+        Ok(_) => r.error = "verify: the policy is still attached or the membership changed".into(),
+        Err(e) => fail(r, "verify", &e),
+    }
+}
+
+/// One row of `users-tidy-<UTC>.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub account_id: String,
+    pub account_name: String,
+    /// Empty on an account's own row.
+    pub user_name: String,
+    pub policy_arn: String,
+    /// The group the re-check found attaching the policy too.
+    pub group: String,
+    /// `detached`, `skipped`, `failed`, `interrupted`, or an account outcome on its own row.
+    pub outcome: String,
+    pub error: String,
+}
+
+/// The report word for a completed tidy.
+pub const DONE: &str = outcome::DETACHED;
+
+/// An account's rows: one per planned detach, or one for the account when nothing is planned.
+pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Detached>>) -> Vec<Row> {
+    let row = |step: Option<&Step>, group: &str, outcome: &str, error: &str| Row {
+        account_id: entry.account_id.clone(),
+        account_name: entry.account_name.clone(),
+        user_name: step.map(|s| s.user.clone()).unwrap_or_default(),
+        policy_arn: step.map(|s| s.policy_arn.clone()).unwrap_or_default(),
+        group: group.to_string(),
+        outcome: outcome.to_string(),
+        error: error.to_string(),
+    };
+    if !applied.detail.is_empty() {
+        return applied
+            .detail
+            .iter()
+            .map(|d| row(Some(&d.step), &d.group, d.outcome, &d.error))
+            .collect();
+    }
+    let label = applied.outcome.label(DONE);
+    if entry.steps.is_empty() {
+        return vec![row(None, "", label, &applied.error)];
+    }
+    entry
+        .steps
+        .iter()
+        .map(|s| row(Some(s), "", label, &applied.error))
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! `users tidy` through every stage of the pipeline over the in-memory fake: only redundant
+//! direct policies detached (never a membership or another direct policy), a detach skipped when
+//! the group no longer grants the policy, a failing call reported, a dry run changing nothing.
+
+use super::fake::{Fake, User};
+use super::verdict::tests::rules;
+use super::{TidyJob, UsersJob};
+use crate::cancel::Cancel;
+use crate::exit::Exit;
+use crate::root::tests::env;
+use crate::run::confirm::{Answer, Confirm};
+use crate::run::{Finished, Mode, Output, Wording};
+use serde_json::Value;
+
+const MANAGEMENT: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const READ: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+struct Yes;
+
+impl Confirm for Yes {
+    async fn ask(&self, _count: usize, _what: &str) -> Answer {
+        Answer::Yes
+    }
+}
+
+/// alice: ADMIN directly and through `admins` (redundant), READ directly only; bob: ADMIN
+/// directly, in no group.
+fn org() -> Fake {
+    Fake::default()
+        .caller(MANAGEMENT)
+        .account(MEMBER, true)
+        .group(MEMBER, "admins", &[ADMIN])
+        .user(
+            MEMBER,
+            User {
+                name: "alice".into(),
+                created_days_ago: 100,
+                password: Some(Some(1)),
+                groups: vec!["admins".into()],
+                policies: vec![ADMIN.into(), READ.into()],
+                ..User::default()
+            },
+        )
+        .user(
+            MEMBER,
+            User {
+                name: "bob".into(),
+                created_days_ago: 100,
+                password: Some(Some(1)),
+                policies: vec![ADMIN.into()],
+                ..User::default()
+            },
+        )
+}
+
+async fn run(fake: &Fake, mode: Mode) -> (Finished, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cancel = Cancel::default();
+    let job = TidyJob::new(UsersJob::new(
+        fake.clone(),
+        MANAGEMENT,
+        rules(),
+        cancel.clone(),
+    ));
+    let wording = Wording {
+        confirm: "tidy".into(),
+        skip_blocked_command: "rootsweep users tidy --skip-blocked".into(),
+    };
+    let mut out = Vec::new();
+    let finished = crate::run::run(
+        &job,
+        &fake.directory(),
+        &env(dir.path(), &cancel, Output::Json),
+        mode,
+        &Yes,
+        &wording,
+        &mut out,
+    )
+    .await
+    .expect("pipeline");
+    (
+        finished,
+        serde_json::from_slice(&out).expect("one JSON document"),
+    )
+}
+
+fn detaches(fake: &Fake) -> usize {
+    fake.calls()
+        .iter()
+        .filter(|(op, _, _)| op == "DetachUserPolicy")
+        .count()
+}
+
+const CHANGE: Mode = Mode::Change {
+    skip_blocked: false,
+};
+
+#[tokio::test]
+async fn only_the_redundant_direct_policy_is_detached_and_the_membership_stays() {
+    let fake = org();
+    let (finished, doc) = run(&fake, CHANGE).await;
+    assert_eq!(finished.exit, Exit::Success);
+    assert_eq!(
+        fake.attachments(MEMBER, "alice"),
+        Some((vec!["admins".into()], vec![READ.into()]))
+    );
+    assert_eq!(
+        fake.attachments(MEMBER, "bob"),
+        Some((vec![], vec![ADMIN.into()]))
+    );
+    assert_eq!(detaches(&fake), 1);
+    let row = &doc["detaches"][1];
+    assert_eq!(row["user_name"], "alice");
+    assert_eq!(row["policy_arn"], ADMIN);
+    assert_eq!(row["group"], "admins");
+    assert_eq!(row["outcome"], "detached");
+}
+
+#[tokio::test]
+async fn a_group_that_stopped_granting_the_policy_skips_the_detach_with_the_reason() {
+    let fake = org().group_emptied_on_change(MEMBER, "admins");
+    let (_, doc) = run(&fake, CHANGE).await;
+    assert_eq!(detaches(&fake), 0);
+    assert_eq!(
+        fake.attachments(MEMBER, "alice"),
+        Some((vec!["admins".into()], vec![ADMIN.into(), READ.into()]))
+    );
+    let row = &doc["detaches"][1];
+    assert_eq!(row["outcome"], "skipped");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("no group of the user attaches it any more")),
+        "{row}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_detach_is_reported_and_the_policy_stays() {
+    let fake = org().fail_change(1, "ServiceFailure");
+    let (finished, doc) = run(&fake, CHANGE).await;
+    assert_eq!(finished.exit, Exit::Partial);
+    let row = &doc["detaches"][1];
+    assert_eq!(row["outcome"], "failed");
+    assert!(
+        row["error"].as_str().is_some_and(|e| e.contains(
+            "DetachUserPolicy arn:aws:iam::aws:policy/AdministratorAccess: DetachUserPolicy: ServiceFailure"
+        )),
+        "{row}"
+    );
+    assert_eq!(
+        fake.attachments(MEMBER, "alice").map(|(_, p)| p.len()),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_plans_each_detach_and_changes_nothing() {
+    let fake = org();
+    let (finished, doc) = run(
+        &fake,
+        Mode::Plan {
+            skip_blocked: false,
+        },
+    )
+    .await;
+    assert_eq!(finished.exit, Exit::Success);
+    assert_eq!(detaches(&fake), 0);
+    let steps = &doc["plan"]["entries"][1]["steps"];
+    assert_eq!(
+        steps,
+        &serde_json::json!([{"user": "alice", "policy_arn": ADMIN}])
+    );
+}
