@@ -26,6 +26,9 @@ pub enum Command {
     Audit(RunArgs),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
     Delete(DeleteArgs),
+    /// Give root users a login profile back, without a password (the root email owner then uses
+    /// "Forgot password"), in the named member accounts only.
+    Recover(RecoverArgs),
     /// IAM users across the organization's accounts.
     Users {
         /// Users command.
@@ -234,6 +237,51 @@ pub struct DeleteArgs {
     /// Limit what is removed.
     #[arg(long, value_enum)]
     pub only: Option<Only>,
+}
+
+/// `rootsweep recover`.
+#[derive(Debug, Clone, Args)]
+pub struct RecoverArgs {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The member account ids to recover (comma-separated). Required: recovery is never
+    /// organization-wide.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", required = true)]
+    pub accounts: Vec<String>,
+    /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY))]
+    pub concurrency: Option<usize>,
+    /// Folder for the CSV and JSON reports [default: reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Check and show the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the recoverable accounts when others are unknown (those stay untouched).
+    #[arg(long)]
+    pub skip_blocked: bool,
+}
+
+impl RecoverArgs {
+    /// The shared run settings: only the named accounts are targeted.
+    pub fn run_args(&self) -> RunArgs {
+        RunArgs {
+            aws: self.aws.clone(),
+            targets: TargetArgs {
+                concurrency: self.concurrency,
+                report_dir: self.report_dir.clone(),
+                accounts: self.accounts.clone(),
+                accounts_file: None,
+                ou: Vec::new(),
+                exclude: Vec::new(),
+            },
+        }
+    }
 }
 
 /// `rootsweep policy`.

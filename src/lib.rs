@@ -13,6 +13,7 @@ pub mod config;
 pub mod exit;
 pub mod model;
 pub mod preflight;
+pub mod recover;
 pub mod report;
 pub mod root;
 pub mod run;

@@ -46,6 +46,7 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Preflight(args) => commands::preflight::run(&args).await,
         Command::Audit(args) => commands::audit::run(&args).await,
         Command::Delete(args) => commands::delete::run(&args).await,
+        Command::Recover(args) => commands::recover::run(&args).await,
         Command::Users {
             command: UsersCommand::Audit(args),
         } => commands::users::audit(&args).await,

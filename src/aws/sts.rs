@@ -21,6 +21,8 @@ pub enum TaskPolicy {
     Audit,
     /// Delete root credentials (plus the reads the re-check needs).
     Delete,
+    /// Create the root user's login profile (no password) and read it.
+    CreatePassword,
 }
 
 impl TaskPolicy {
@@ -29,6 +31,7 @@ impl TaskPolicy {
         match self {
             TaskPolicy::Audit => "IAMAuditRootUserCredentials",
             TaskPolicy::Delete => "IAMDeleteRootUserCredentials",
+            TaskPolicy::CreatePassword => "IAMCreateRootUserPassword",
         }
     }
 

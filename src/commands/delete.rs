@@ -40,7 +40,7 @@ pub async fn run(args: &DeleteArgs) -> anyhow::Result<Exit> {
 }
 
 /// This command line without `--dry-run` (shell-quoted where needed), for the plan's hint.
-fn command_line() -> String {
+pub(super) fn command_line() -> String {
     std::iter::once("rootsweep".to_string())
         .chain(
             std::env::args()

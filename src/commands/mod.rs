@@ -6,6 +6,7 @@ pub mod delete;
 pub mod demo;
 pub mod policy;
 pub mod preflight;
+pub mod recover;
 pub mod users;
 
 use crate::aws::sts::Caller;
@@ -16,6 +17,7 @@ use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
+use crate::recover::RecoverJob;
 use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
@@ -167,16 +169,48 @@ pub async fn root(
         scope,
         ctx.cancel.clone(),
     );
-    let confirm = Terminal {
-        yes,
-        cancel: ctx.cancel.clone(),
-    };
     let wording = Wording {
         confirm: "delete root credentials in that many account(s)".into(),
         skip_blocked_command: format!("{command_line} --skip-blocked"),
     };
+    change(ctx, &env, &job, mode, yes, &wording).await
+}
+
+/// Runs the recover job through the pipeline after a passed preflight.
+pub async fn recover(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    yes: bool,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
+    let job = RecoverJob::new(
+        ctx.aws.root_sessions(&caller.partition),
+        ctx.cancel.clone(),
+    );
+    let wording = Wording {
+        confirm: "create a root login profile (no password) in that many account(s)".into(),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    change(ctx, &env, &job, mode, yes, &wording).await
+}
+
+/// Any changing job through the pipeline, confirming on the terminal.
+async fn change<J: crate::run::job::Change>(
+    ctx: &Ctx,
+    env: &Env,
+    job: &J,
+    mode: Mode,
+    yes: bool,
+    wording: &Wording,
+) -> anyhow::Result<Finished> {
+    let confirm = Terminal {
+        yes,
+        cancel: ctx.cancel.clone(),
+    };
     let mut out = std::io::stdout().lock();
-    crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
+    crate::run::run(job, &ctx.aws, env, mode, &confirm, wording, &mut out).await
 }
 
 /// Runs the users audit through the pipeline's read stage after a passed preflight: member

@@ -56,7 +56,7 @@ where
         |(entry, applied): (&Entry<J::Step>, Applied<J::Step>)| {
             recorder.record(job.change_row(entry, &applied));
             write_failed.set(recorder.failure().is_some());
-            progress.finish_one(&entry.account_id, applied.outcome.label(J::DONE));
+            progress.finish_one(&entry.account_id, J::label(applied.outcome));
             outcomes.push(Summary {
                 account_id: entry.account_id.clone(),
                 account_name: entry.account_name.clone(),
