@@ -15,9 +15,9 @@ use crate::cancel::Cancel;
 use crate::cli::{AwsArgs, Output, RunArgs};
 use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
+use crate::recover::RecoverJob;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
-use crate::recover::RecoverJob;
 use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
@@ -185,10 +185,7 @@ pub async fn recover(
     command_line: &str,
 ) -> anyhow::Result<Finished> {
     let (env, caller) = env(ctx, pre)?;
-    let job = RecoverJob::new(
-        ctx.aws.root_sessions(&caller.partition),
-        ctx.cancel.clone(),
-    );
+    let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
     let wording = Wording {
         confirm: "create a root login profile (no password) in that many account(s)".into(),
         skip_blocked_command: format!("{command_line} --skip-blocked"),

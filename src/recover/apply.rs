@@ -71,8 +71,7 @@ async fn verify<S: PasswordSessions>(sessions: &S, entry: &Entry<Step>) -> Appli
             outcome: Outcome::Failed,
             done,
             verified: Verified::No,
-            error: "verify: GetLoginProfile found no login profile after CreateLoginProfile"
-                .into(),
+            error: "verify: GetLoginProfile found no login profile after CreateLoginProfile".into(),
         },
         Err(e) => failed(done, "verify", &e),
     }

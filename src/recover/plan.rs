@@ -94,10 +94,7 @@ pub fn entry(account: &Account, finding: &Finding) -> Entry<Step> {
             Vec::new(),
             Some(format!(
                 "unknown: the login profile check failed ({}); fix the cause and re-run",
-                finding
-                    .error()
-                    .map(ToString::to_string)
-                    .unwrap_or_default()
+                finding.error().map(ToString::to_string).unwrap_or_default()
             )),
         ),
     };
@@ -149,7 +146,12 @@ mod tests {
 
     #[test]
     fn a_failed_check_is_unknown_not_absent_and_names_the_error() {
-        let err = CallError::new("GetLoginProfile", "ServiceFailure", "boom", ErrorKind::Transient);
+        let err = CallError::new(
+            "GetLoginProfile",
+            "ServiceFailure",
+            "boom",
+            ErrorKind::Transient,
+        );
         for finding in [Finding::Checked(Err(err.clone())), Finding::NoSession(err)] {
             let e = entry(&account(), &finding);
             assert_eq!(e.verdict, "unknown");

@@ -147,7 +147,10 @@ mod tests {
             "222222222222,prod,prod@example.com,Root/Prod,ACTIVE,already-recoverable,present,2020-09-13T12:26:40Z,"
         );
         let absent = CheckRow::from(&read(Ok(Finding::Checked(Ok(None)))));
-        assert_eq!((absent.verdict.as_str(), absent.login_profile.as_str()), ("recoverable", "absent"));
+        assert_eq!(
+            (absent.verdict.as_str(), absent.login_profile.as_str()),
+            ("recoverable", "absent")
+        );
         let err = CallError::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
         let unknown = CheckRow::from(&read(Ok(Finding::NoSession(err))));
         assert_eq!(unknown.verdict, "unknown");

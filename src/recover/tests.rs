@@ -123,7 +123,10 @@ async fn a_second_run_finds_nothing_to_recover_and_makes_no_call_that_changes_an
     let again = run_with(fake.clone(), &fake, CHANGE).await;
     assert_eq!(again.finished.exit, Exit::Success);
     assert_eq!(fake.mutating_calls().len(), before);
-    assert_eq!(again.report("recover-check-")["counts"]["already-recoverable"], 2);
+    assert_eq!(
+        again.report("recover-check-")["counts"]["already-recoverable"],
+        2
+    );
 }
 
 #[tokio::test]
@@ -193,7 +196,12 @@ async fn the_kth_call_failing_is_never_reported_as_recovered() {
     // AssumeRoot, GetLoginProfile, CreateLoginProfile, AssumeRoot, GetLoginProfile (5).
     for k in 1..=9 {
         let fake = org();
-        let run = run_with(Failing::new(fake.clone(), k, "ServiceFailure"), &fake, CHANGE).await;
+        let run = run_with(
+            Failing::new(fake.clone(), k, "ServiceFailure"),
+            &fake,
+            CHANGE,
+        )
+        .await;
         if k <= 4 {
             // A failed check: unknown, the plan refuses the run, nothing is changed.
             assert_eq!(run.finished.exit, Exit::Refused, "k={k}");
@@ -211,7 +219,11 @@ async fn the_kth_call_failing_is_never_reported_as_recovered() {
                 "k={k}: {row}"
             );
             let created = fake.root(A).login_profile;
-            assert_eq!(row["login_profile_created"], if created { "yes" } else { "no" }, "k={k}");
+            assert_eq!(
+                row["login_profile_created"],
+                if created { "yes" } else { "no" },
+                "k={k}"
+            );
             assert_eq!(row["verified"], if created { "no" } else { "n/a" }, "k={k}");
         }
     }

@@ -4,10 +4,10 @@
 //! them without HTTP.
 
 use super::api::{RootChange, RootRead, RootSessions};
-use crate::recover::api::{PasswordSession, PasswordSessions};
 use super::model::{LoginProfile, MfaDevice, SigningCertificate};
 use crate::call::{classify, CallError};
 use crate::model::Account;
+use crate::recover::api::{PasswordSession, PasswordSessions};
 use crate::run::directory::{AccountPage, Directory};
 use aws_smithy_types::DateTime;
 use std::collections::BTreeMap;

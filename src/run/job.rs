@@ -307,7 +307,10 @@ mod tests {
     #[test]
     fn outcome_labels_are_the_documented_spellings() {
         let labels: Vec<&str> = Outcome::ALL.iter().map(|o| o.label("deleted")).collect();
-        assert_eq!(Outcome::AlreadyClean.spelled("x", "already-fine"), "already-fine");
+        assert_eq!(
+            Outcome::AlreadyClean.spelled("x", "already-fine"),
+            "already-fine"
+        );
         assert_eq!(
             labels,
             [

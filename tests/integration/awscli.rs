@@ -1282,3 +1282,49 @@ fn aws_cli_v1_understands_the_iam_user_operations_and_errors() {
         || op == "DetachUserPolicy"
         || op == "RemoveUserFromGroup"));
 }
+
+const CREATE_PASSWORD: &str = "arn=arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
+
+#[test]
+fn aws_cli_v1_creates_a_root_login_profile_without_a_password_and_reads_its_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&scenario());
+    // 222222222202 has no root login profile.
+    let s = assume_root(&sim, "222222222202", CREATE_PASSWORD);
+    aws(&sim, &s, &["iam", "get-login-profile"]).err("NoSuchEntity");
+    let created = aws(&sim, &s, &["iam", "create-login-profile"]).ok();
+    assert!(
+        created["LoginProfile"]["CreateDate"]
+            .as_str()
+            .is_some_and(|d| d.ends_with('Z')),
+        "{created}"
+    );
+    assert_eq!(created["LoginProfile"]["PasswordResetRequired"], false);
+    aws(&sim, &s, &["iam", "create-login-profile"]).err("EntityAlreadyExists");
+    let read = aws(&sim, &s, &["iam", "get-login-profile"]).ok();
+    assert_eq!(
+        read["LoginProfile"]["CreateDate"],
+        created["LoginProfile"]["CreateDate"]
+    );
+    aws(&sim, &s, &["iam", "delete-login-profile"]).err("AccessDenied");
+    aws(&sim, &s, &["iam", "list-mfa-devices"]).err("AccessDenied");
+    let audit = assume_root(&sim, "222222222204", AUDIT);
+    aws(&sim, &audit, &["iam", "create-login-profile"]).err("AccessDenied");
+    assert!(sim.root("222222222202")["login_profile"].is_object());
+    assert_eq!(sim.root("222222222204")["login_profile"], Value::Null);
+    let ok: Vec<_> = sim
+        .mutating_calls()
+        .into_iter()
+        .filter(|c| c["status"] == 200)
+        .map(|c| (c["operation"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        ok,
+        [(
+            json!("CreateLoginProfile"),
+            json!("IAMCreateRootUserPassword")
+        )]
+    );
+}

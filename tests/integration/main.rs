@@ -11,6 +11,7 @@ mod filters;
 mod pipeline;
 mod policy;
 mod preflight;
+mod recover;
 mod retries;
 mod security;
 mod signals;
