@@ -290,6 +290,9 @@ pub struct PolicyArgs {
     /// Also allow the delete task policy.
     #[arg(long, conflicts_with = "users")]
     pub delete: bool,
+    /// Also allow the password-creation task policy (`recover`).
+    #[arg(long, conflicts_with = "users")]
+    pub recover: bool,
     /// The policies of the `users` commands instead: the operator's, and the member role's.
     #[arg(long)]
     pub users: bool,

@@ -7,7 +7,10 @@ use crate::run::Mode;
 
 /// `rootsweep recover` (and `--dry-run`).
 pub async fn run(args: &RecoverArgs) -> anyhow::Result<Exit> {
-    let ctx = super::setup(&args.run_args()).await?;
+    let mut ctx = super::setup(&args.run_args()).await?;
+    // Explicit ids only: a config file's OU and exclusion filters do not widen or narrow them.
+    ctx.config.ous.clear();
+    ctx.config.exclude.clear();
     let pre = match super::preflight::gate(&ctx).await? {
         Ok(p) => p,
         Err(exit) => return Ok(exit),
