@@ -18,4 +18,5 @@ pub mod report;
 pub mod root;
 pub mod run;
 pub mod targets;
+pub mod unlock;
 pub mod users;

@@ -107,7 +107,7 @@ impl<S: PasswordSessions> Change for RecoverJob<S> {
         apply::apply(&self.sessions, entry, &self.cancel).await
     }
 
-    fn change_row(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> RecoverRow {
-        RecoverRow::new(entry, applied)
+    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<RecoverRow> {
+        vec![RecoverRow::new(entry, applied)]
     }
 }

@@ -129,7 +129,7 @@ impl<S: RootSessions> Change for RootJob<S> {
         delete::apply(&self.sessions, entry, self.scope, &self.cancel).await
     }
 
-    fn change_row(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> DeleteRow {
-        DeleteRow::new(entry, applied)
+    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<DeleteRow> {
+        vec![DeleteRow::new(entry, applied)]
     }
 }

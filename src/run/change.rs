@@ -54,7 +54,9 @@ where
             (entry, untouched_or(entry, Outcome::NotStarted, why))
         },
         |(entry, applied): (&Entry<J::Step>, Applied<J::Step>)| {
-            recorder.record(job.change_row(entry, &applied));
+            for row in job.change_rows(entry, &applied) {
+                recorder.record(row);
+            }
             write_failed.set(recorder.failure().is_some());
             progress.finish_one(&entry.account_id, J::label(applied.outcome));
             outcomes.push(Summary {

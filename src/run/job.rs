@@ -279,12 +279,12 @@ pub trait Change: Job {
     fn scope(&self) -> Vec<&'static str>;
     /// Applies exactly `entry`'s steps (re-checking first) and verifies them.
     fn apply(&self, entry: &Entry<Self::Step>) -> impl Future<Output = Applied<Self::Step>>;
-    /// The change report's row for an account.
-    fn change_row(
+    /// The change report's rows for an account: one per thing changed (an account, a bucket).
+    fn change_rows(
         &self,
         entry: &Entry<Self::Step>,
         applied: &Applied<Self::Step>,
-    ) -> Self::ChangeRow;
+    ) -> Vec<Self::ChangeRow>;
 }
 
 #[cfg(test)]

@@ -359,7 +359,7 @@ where
                 .then(|| "interrupted: accounts marked not-started were not touched".to_string())
         });
     let run = finish_run(&env.run, incomplete);
-    let doc = Document::new(&run, &counts, "accounts", recorder.rows())
+    let doc = Document::new(&run, &counts, J::ROWS, recorder.rows())
         .with("audit_counts", &read_counts)
         .with("plan", &plan);
     let json = env.report_path(J::CHANGE, "json");

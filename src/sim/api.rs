@@ -8,6 +8,7 @@ pub(crate) enum Service {
     Sts,
     Iam,
     Organizations,
+    S3,
 }
 
 impl Service {
@@ -17,6 +18,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Iam => "iam",
             Service::Organizations => "organizations",
+            Service::S3 => "s3",
         }
     }
 
@@ -28,6 +30,8 @@ impl Service {
             Some(Service::Iam)
         } else if ORGANIZATIONS_OPERATIONS.contains(&op) {
             Some(Service::Organizations)
+        } else if S3_OPERATIONS.contains(&op) {
+            Some(Service::S3)
         } else {
             None
         }
@@ -35,12 +39,15 @@ impl Service {
 
     /// Whether `name` is a service name accepted in scenarios.
     pub(crate) fn is_name(name: &str) -> bool {
-        matches!(name, "sts" | "iam" | "organizations")
+        matches!(name, "sts" | "iam" | "organizations" | "s3")
     }
 }
 
 /// STS operations the simulator implements.
 pub(crate) const STS_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRoot", "AssumeRole"];
+
+/// S3 operations the simulator implements (REST, path-style `/{bucket}?policy`).
+pub(crate) const S3_OPERATIONS: &[&str] = &["GetBucketPolicy", "DeleteBucketPolicy"];
 
 /// IAM operations the simulator implements.
 pub(crate) const IAM_OPERATIONS: &[&str] = &[
@@ -108,7 +115,8 @@ pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[
 
 /// Operations that change root credentials or IAM users.
 pub(crate) fn is_mutating(op: &str) -> bool {
-    op == "CreateLoginProfile" || super::user_delete::OPERATIONS.contains(&op)
+    matches!(op, "CreateLoginProfile" | "DeleteBucketPolicy")
+        || super::user_delete::OPERATIONS.contains(&op)
 }
 
 /// Default HTTP status of a known error code.

@@ -9,7 +9,7 @@ use super::model::{AccessKey, FaultAction};
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
 use super::state::World;
-use super::{assume_role, iam, organizations, sts};
+use super::{assume_role, iam, organizations, s3, sts};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -433,6 +433,99 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         Err(err) => (protocol.error(&err, &rid), Some(err)),
     };
     finish(sim, record, response, err.as_ref())
+}
+
+/// Handles an S3 bucket-policy request (path-style `/{bucket}?policy`); `None` when the
+/// request is not one.
+pub(crate) async fn handle_s3(
+    sim: &Sim,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let is_policy = uri
+        .query()
+        .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "policy"));
+    let bucket = uri.path().strip_prefix('/')?.trim_end_matches('/');
+    if !is_policy || bucket.is_empty() || bucket.contains('/') {
+        return None;
+    }
+    let op = s3::operation(method.as_str())?;
+    let rid = sim.world.dice.request_id();
+    let s3_error = |err: &ApiError| {
+        let mut r = respond(
+            err.status,
+            "application/xml",
+            s3::error(err, bucket, &rid),
+            &rid,
+        );
+        if let Ok(v) = HeaderValue::from_str(&rid) {
+            r.headers_mut().insert("x-amz-request-id", v);
+        }
+        r
+    };
+    let mut record = record(Service::S3.as_str().to_string(), op);
+    let who = match identify(sim, headers, Protocol::Query(STS_NS)) {
+        Ok(who) => who,
+        Err((key, err)) => {
+            record.caller = key;
+            let err = match err.code.as_ref() {
+                "ExpiredToken" => {
+                    ApiError::new(400, "ExpiredToken", "The provided token has expired.")
+                }
+                "InvalidClientTokenId" => ApiError::new(
+                    403,
+                    "InvalidAccessKeyId",
+                    "The AWS Access Key Id you provided does not exist in our records.",
+                ),
+                _ => ApiError::new(403, "AccessDenied", "Access Denied"),
+            };
+            return Some(finish(sim, record, s3_error(&err), Some(&err)));
+        }
+    };
+    let world = &sim.world;
+    record.caller_account = Some(who.account(world).to_string());
+    match &who {
+        Who::Caller(c) => record.caller = c.access_key_id.clone(),
+        Who::Session { key, session } => {
+            record.caller = key.clone();
+            record.account = Some(world.accounts[session.account].id.clone());
+            record.task_policy = session.task_policy().map(|p| p.name());
+        }
+    }
+    let key = CallKey {
+        service: Service::S3,
+        operation: op,
+        caller: None,
+        account: record.account.as_deref(),
+    };
+    if sim.shaping.throttled(&key) {
+        let err = ApiError::new(503, "SlowDown", "Please reduce your request rate.");
+        return Some(finish(sim, record, s3_error(&err), Some(&err)));
+    }
+    if let Some(delay) = sim.shaping.latency(&key) {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(FaultAction::Error {
+        code,
+        status,
+        message,
+    }) = sim.shaping.fault(&key)
+    {
+        let err = ApiError::new(status, code, message);
+        return Some(finish(sim, record, s3_error(&err), Some(&err)));
+    }
+    let (response, err) = match s3::handle(world, &who, op, bucket) {
+        Ok(answer) => {
+            let mut r = respond(answer.status, answer.content_type, answer.body, &rid);
+            if let Ok(v) = HeaderValue::from_str(&rid) {
+                r.headers_mut().insert("x-amz-request-id", v);
+            }
+            (r, None)
+        }
+        Err(err) => (s3_error(&err), Some(err)),
+    };
+    Some(finish(sim, record, response, err.as_ref()))
 }
 
 fn finish(

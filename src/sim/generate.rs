@@ -151,6 +151,7 @@ pub(crate) fn organization(
                 iam: Default::default(),
                 roles: vec![super::directory::DEFAULT_ROLE.to_string()],
                 external_id: None,
+                buckets: Vec::new(),
             }
         })
         .collect();

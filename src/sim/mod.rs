@@ -25,6 +25,7 @@ mod raw;
 mod raw_users;
 mod report;
 mod request;
+mod s3;
 mod scenario;
 mod server;
 mod source;

@@ -103,6 +103,9 @@ pub(crate) struct RawAccount {
     pub roles: Option<Vec<Spanned<String>>>,
     /// ExternalId every AssumeRole into this account must send.
     pub external_id: Option<String>,
+    /// S3 buckets the account owns.
+    #[serde(default)]
+    pub buckets: Vec<RawBucket>,
     #[serde(default)]
     pub users: Vec<RawUser>,
     #[serde(default)]
@@ -217,4 +220,12 @@ pub(crate) struct RawFault {
     pub after: u64,
     pub times: Option<u64>,
     pub probability: Option<Spanned<f64>>,
+}
+
+/// `[[accounts.buckets]]`: an S3 bucket and its policy document (JSON text).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBucket {
+    pub name: Spanned<String>,
+    pub policy: Option<Spanned<String>>,
 }

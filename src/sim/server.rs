@@ -2,7 +2,7 @@
 
 use super::calls::CallLog;
 use super::dice::Dice;
-use super::dispatch::{handle, refuse, Sim};
+use super::dispatch::{handle, handle_s3, refuse, Sim};
 use super::faults::Shaping;
 use super::introspect;
 use super::scenario::Scenario;
@@ -158,6 +158,9 @@ async fn aws(
     body: Bytes,
 ) -> Response {
     if method != Method::POST {
+        if let Some(response) = handle_s3(&sim, &method, &uri, &headers).await {
+            return response;
+        }
         return refuse(&sim, &method, &uri, &headers);
     }
     handle(&sim, &headers, &body).await

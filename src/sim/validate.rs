@@ -144,6 +144,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 iam: Default::default(),
                 roles: Vec::new(),
                 external_id: None,
+                buckets: Vec::new(),
             },
         );
     }
@@ -391,9 +392,15 @@ fn account(
     };
     let iam = users::directory(&a.users, &a.groups, &ctx)?;
     let roles = users::roles(a.roles.as_ref(), id == org.management_account, src)?;
+    let buckets = a
+        .buckets
+        .iter()
+        .map(|b| bucket(b, src))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Account {
         iam,
         roles,
+        buckets,
         external_id: a.external_id.clone(),
         name: a.name.clone().unwrap_or_else(|| format!("account-{id}")),
         email: a
@@ -677,4 +684,39 @@ fn date(s: Option<&Spanned<String>>, key: &str, src: &Source<'_>) -> Result<Offs
             )
         }),
     }
+}
+
+/// An S3 bucket: a DNS-compatible name and, if set, a policy that is a JSON object.
+fn bucket(b: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::Bucket> {
+    let name = b.name.get_ref();
+    let valid = (3..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !valid {
+        return Err(src.error(
+            b.name.span(),
+            "name",
+            format!("{name:?} is not a valid S3 bucket name (3-63 lower-case letters, digits, '-', '.')"),
+        ));
+    }
+    let policy = match &b.policy {
+        None => None,
+        Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
+            Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
+            _ => {
+                return Err(src.error(
+                    p.span(),
+                    "policy",
+                    "a bucket policy must be a JSON object".to_string(),
+                ))
+            }
+        },
+    };
+    Ok(super::model::Bucket {
+        name: name.clone(),
+        policy,
+    })
 }
