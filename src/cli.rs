@@ -29,6 +29,12 @@ pub enum Command {
     /// Give root users a login profile back, without a password (the root email owner then uses
     /// "Forgot password"), in the named member accounts only.
     Recover(RecoverArgs),
+    /// Remove a resource policy that locks everyone out, saving it first (root sessions).
+    Unlock {
+        /// Unlock command.
+        #[command(subcommand)]
+        command: UnlockCommand,
+    },
     /// IAM users across the organization's accounts.
     Users {
         /// Users command.
@@ -284,6 +290,51 @@ impl RecoverArgs {
     }
 }
 
+/// `rootsweep unlock` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UnlockCommand {
+    /// Remove S3 bucket policies through `S3UnlockBucketPolicy` root sessions.
+    S3(UnlockS3Args),
+}
+
+/// `rootsweep unlock s3`.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockS3Args {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The member account that owns the bucket.
+    #[arg(long, value_name = "ID", requires = "bucket", conflicts_with = "file")]
+    pub account: Option<String>,
+    /// The bucket whose policy is removed.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "account",
+        conflicts_with = "file"
+    )]
+    pub bucket: Option<String>,
+    /// Several buckets: a CSV of `account_id,resource` lines (`#` comments).
+    #[arg(long, value_name = "PATH", required_unless_present = "account")]
+    pub file: Option<PathBuf>,
+    /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY))]
+    pub concurrency: Option<usize>,
+    /// Folder for the CSV and JSON reports and the saved policies [default: reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Read and show each policy that would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the other accounts when a policy could not be read somewhere.
+    #[arg(long)]
+    pub skip_blocked: bool,
+}
+
 /// `rootsweep policy`.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
@@ -293,6 +344,9 @@ pub struct PolicyArgs {
     /// Also allow the password-creation task policy (`recover`).
     #[arg(long, conflicts_with = "users")]
     pub recover: bool,
+    /// Also allow the S3 unlock task policy (`unlock s3`).
+    #[arg(long, conflicts_with = "users")]
+    pub unlock: bool,
     /// The policies of the `users` commands instead: the operator's, and the member role's.
     #[arg(long)]
     pub users: bool,

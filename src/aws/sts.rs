@@ -23,6 +23,10 @@ pub enum TaskPolicy {
     Delete,
     /// Create the root user's login profile (no password) and read it.
     CreatePassword,
+    /// Read and remove an S3 bucket policy (needs the RootSessions feature).
+    S3Unlock,
+    /// Read and remove an SQS queue policy (needs the RootSessions feature).
+    SqsUnlock,
 }
 
 impl TaskPolicy {
@@ -32,6 +36,8 @@ impl TaskPolicy {
             TaskPolicy::Audit => "IAMAuditRootUserCredentials",
             TaskPolicy::Delete => "IAMDeleteRootUserCredentials",
             TaskPolicy::CreatePassword => "IAMCreateRootUserPassword",
+            TaskPolicy::S3Unlock => "S3UnlockBucketPolicy",
+            TaskPolicy::SqsUnlock => "SQSUnlockQueuePolicy",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod policy;
 pub mod preflight;
 pub mod recover;
+pub mod unlock;
 pub mod users;
 
 use crate::aws::sts::Caller;
@@ -188,6 +189,39 @@ pub async fn recover(
     let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
     let wording = Wording {
         confirm: "create a root login profile (no password) in that many account(s)".into(),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    change(ctx, &env, &job, mode, yes, &wording).await
+}
+
+/// Runs the S3 unlock job through the pipeline after a passed preflight; `resources` are the
+/// buckets by account. Policies are saved to `unlock-<UTC>.json` in the report folder.
+pub async fn unlock_s3(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    yes: bool,
+    resources: std::collections::BTreeMap<String, Vec<String>>,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
+    let kind = crate::unlock::api::Kind::S3;
+    let evidence = crate::unlock::evidence::Evidence::new(
+        env.config
+            .report_dir
+            .join(format!("unlock-{}.json", env.run.run_id)),
+        caller.arn.clone(),
+        kind.task_policy(),
+    );
+    let job = crate::unlock::UnlockJob::new(
+        ctx.aws.bucket_sessions(&caller.partition),
+        kind,
+        resources,
+        evidence,
+        ctx.cancel.clone(),
+    );
+    let wording = Wording {
+        confirm: "remove the bucket policies shown in that many account(s)".into(),
         skip_blocked_command: format!("{command_line} --skip-blocked"),
     };
     change(ctx, &env, &job, mode, yes, &wording).await

@@ -148,6 +148,9 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
         if args.recover {
             also.push(TaskPolicy::CreatePassword);
         }
+        if args.unlock {
+            also.push(TaskPolicy::S3Unlock);
+        }
         document(&args.partition, &also)
     };
     println!("{}", serde_json::to_string_pretty(&policy)?);

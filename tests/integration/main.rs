@@ -19,4 +19,5 @@ mod sim_log;
 mod sim_scenarios;
 mod sim_users;
 mod support;
+mod unlock;
 mod users;
