@@ -20,10 +20,13 @@ use std::sync::{Arc, Mutex};
 const A: &str = "222222222222";
 const DENY_ALL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}"#;
 
-/// Buckets by (account, name): `Some(policy)`, or `None` for a bucket without a policy.
+/// Each bucket's policy by (account, name): `None` for a bucket without a policy.
+type Policies = HashMap<(String, String), Option<String>>;
+
+/// An in-memory S3 of the unlock sessions, failing one chosen call.
 #[derive(Clone, Default)]
 struct Buckets {
-    state: Arc<Mutex<HashMap<(String, String), Option<String>>>>,
+    state: Arc<Mutex<Policies>>,
     calls: Arc<Mutex<Vec<String>>>,
     count: Arc<AtomicUsize>,
     /// The call number (1-based, sessions included) that fails, 0 for none.
