@@ -1328,3 +1328,79 @@ fn aws_cli_v1_creates_a_root_login_profile_without_a_password_and_reads_its_erro
         )]
     );
 }
+
+const S3_UNLOCK: &str = "arn=arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
+
+#[test]
+fn aws_cli_v1_reads_and_deletes_a_bucket_policy_in_an_unlock_session_and_reads_s3_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::locked-bucket"}]}"#;
+    let text = format!(
+        "{}\n[[accounts]]\nid = \"222222222220\"\nname = \"data\"\nbuckets = [{{ name = \"locked-bucket\", policy = '{policy}' }}, {{ name = \"open-bucket\" }}]\n",
+        scenario()
+    );
+    let sim = Sim::start_toml(&text);
+    let s = assume_root(&sim, "222222222220", S3_UNLOCK);
+    let got = aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "locked-bucket"],
+    )
+    .ok();
+    assert_eq!(got["Policy"], policy);
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("NoSuchBucketPolicy");
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "no-such-bucket"],
+    )
+    .err("NoSuchBucket");
+    let deleted = aws(
+        &sim,
+        &s,
+        &["s3api", "delete-bucket-policy", "--bucket", "locked-bucket"],
+    );
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "locked-bucket"],
+    )
+    .err("NoSuchBucketPolicy");
+    // Other task policies, and other accounts' unlock sessions, are denied.
+    let audit = assume_root(&sim, "222222222220", AUDIT);
+    aws(
+        &sim,
+        &audit,
+        &["s3api", "get-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("AccessDenied");
+    let other = assume_root(&sim, "222222222201", S3_UNLOCK);
+    aws(
+        &sim,
+        &other,
+        &["s3api", "delete-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("AccessDenied");
+    aws(&sim, &s, &["iam", "get-login-profile"]).err("AccessDenied");
+    let deletes: Vec<_> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["operation"] == "DeleteBucketPolicy")
+        .map(|c| (c["status"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            (json!(204), json!("S3UnlockBucketPolicy")),
+            (json!(403), json!("S3UnlockBucketPolicy"))
+        ]
+    );
+}

@@ -182,3 +182,51 @@ fn the_recover_policy_covers_every_call_of_recover_within_its_task_policy() {
             .into()
     );
 }
+
+#[test]
+fn the_unlock_policy_covers_every_call_of_unlock_s3_within_its_task_policy() {
+    let text = std::fs::read_to_string(shipped("demo.toml")).expect("demo")
+        + "\n[[accounts]]\nid = \"222222222230\"\nname = \"data\"\nbuckets = [{ name = \"locked-bucket\", policy = '{\"Statement\":[]}' }]\n";
+    let sim = Sim::start_toml(&text);
+    let dir = reports();
+    rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "s3",
+            "--account",
+            "222222222230",
+            "--bucket",
+            "locked-bucket",
+            "--yes",
+        ],
+    )
+    .expect_code(0);
+    let used = used_by_caller(&sim);
+    let granted = actions(&policy(&["--unlock"]));
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    let doc = policy(&["--unlock"]);
+    let arns = doc["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"]
+        .as_array()
+        .cloned()
+        .expect("arns");
+    assert!(arns.contains(&serde_json::json!(
+        "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"
+    )));
+    let in_sessions: BTreeSet<String> = sim
+        .calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| !k.starts_with("AKIA")))
+        .map(|c| format!("s3:{}", c["operation"].as_str().unwrap_or("")))
+        .collect();
+    // Within the S3UnlockBucketPolicy allow-list (which also has PutBucketPolicy and
+    // ListAllMyBuckets, unused here).
+    assert_eq!(
+        in_sessions,
+        ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy"]
+            .map(str::to_string)
+            .into()
+    );
+}
