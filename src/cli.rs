@@ -295,14 +295,13 @@ impl RecoverArgs {
 pub enum UnlockCommand {
     /// Remove S3 bucket policies through `S3UnlockBucketPolicy` root sessions.
     S3(UnlockS3Args),
+    /// Remove SQS queue policies through `SQSUnlockQueuePolicy` root sessions.
+    Sqs(UnlockSqsArgs),
 }
 
 /// `rootsweep unlock s3`.
 #[derive(Debug, Clone, Args)]
 pub struct UnlockS3Args {
-    /// How to reach AWS.
-    #[command(flatten)]
-    pub aws: AwsArgs,
     /// The member account that owns the bucket.
     #[arg(long, value_name = "ID", requires = "bucket", conflicts_with = "file")]
     pub account: Option<String>,
@@ -314,7 +313,42 @@ pub struct UnlockS3Args {
         conflicts_with = "file"
     )]
     pub bucket: Option<String>,
-    /// Several buckets: a CSV of `account_id,resource` lines (`#` comments).
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: UnlockArgs,
+}
+
+/// `rootsweep unlock sqs`.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockSqsArgs {
+    /// The member account that owns the queue (the account in its URL).
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "queue_url",
+        conflicts_with = "file"
+    )]
+    pub account: Option<String>,
+    /// The queue whose policy is removed (https://sqs.<region>.amazonaws.com/<account id>/<name>).
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "account",
+        conflicts_with = "file"
+    )]
+    pub queue_url: Option<String>,
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: UnlockArgs,
+}
+
+/// Settings of both `unlock` commands.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockArgs {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Several resources: a CSV of `account_id,resource` lines (`#` comments).
     #[arg(long, value_name = "PATH", required_unless_present = "account")]
     pub file: Option<PathBuf>,
     /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
@@ -344,7 +378,7 @@ pub struct PolicyArgs {
     /// Also allow the password-creation task policy (`recover`).
     #[arg(long, conflicts_with = "users")]
     pub recover: bool,
-    /// Also allow the S3 unlock task policy (`unlock s3`).
+    /// Also allow the S3 and SQS unlock task policies (`unlock s3`, `unlock sqs`).
     #[arg(long, conflicts_with = "users")]
     pub unlock: bool,
     /// The policies of the `users` commands instead: the operator's, and the member role's.

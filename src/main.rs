@@ -50,6 +50,9 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Unlock {
             command: rootsweep::cli::UnlockCommand::S3(args),
         } => commands::unlock::s3(&args).await,
+        Command::Unlock {
+            command: rootsweep::cli::UnlockCommand::Sqs(args),
+        } => commands::unlock::sqs(&args).await,
         Command::Users {
             command: UsersCommand::Audit(args),
         } => commands::users::audit(&args).await,

@@ -114,6 +114,8 @@ pub struct Aws {
     pub iam: aws_sdk_iam::Client,
     /// S3 client; only ever used with unlock-session credentials set per call.
     pub s3: aws_sdk_s3::Client,
+    /// SQS client; only ever used with unlock-session credentials set per call.
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl Aws {
@@ -190,6 +192,12 @@ impl Aws {
                 .interceptor(stats.clone())
                 .build(),
         );
+        let sqs = aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&sdk)
+                .retry_config(RetryConfig::disabled())
+                .interceptor(stats.clone())
+                .build(),
+        );
         let limiter = settings.max_rps.map(|rps| Arc::new(RateLimiter::new(rps)));
         Aws {
             sdk,
@@ -204,6 +212,7 @@ impl Aws {
             sts,
             iam,
             s3,
+            sqs,
         }
     }
 

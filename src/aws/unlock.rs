@@ -1,6 +1,6 @@
-//! The unlock job's AWS edge: `sts:AssumeRoot` under `S3UnlockBucketPolicy`, and the bucket
-//! policy calls made in that session (GetBucketPolicy, DeleteBucketPolicy) behind the
-//! `unlock::api` traits.
+//! The unlock job's AWS edge: `sts:AssumeRoot` under `S3UnlockBucketPolicy` or
+//! `SQSUnlockQueuePolicy`, and the policy calls made in those sessions (GetBucketPolicy and
+//! DeleteBucketPolicy; GetQueueAttributes and SetQueueAttributes) behind the `unlock::api` traits.
 
 use super::sts::TaskPolicy;
 use super::{Aws, CallError};
@@ -92,6 +92,119 @@ impl PolicySession for BucketSession {
                     .s3
                     .delete_bucket_policy()
                     .bucket(bucket)
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Opens unlock sessions for SQS queue policies in one partition.
+#[derive(Clone)]
+pub struct AwsQueueSessions {
+    aws: Aws,
+    partition: String,
+}
+
+impl Aws {
+    /// SQS unlock sessions for member accounts of `partition`.
+    pub fn queue_sessions(&self, partition: &str) -> AwsQueueSessions {
+        AwsQueueSessions {
+            aws: self.clone(),
+            partition: partition.to_string(),
+        }
+    }
+}
+
+/// A session under `SQSUnlockQueuePolicy`: the run's SQS client with the session's credentials
+/// set per call.
+pub struct QueueSession {
+    aws: Aws,
+    credentials: Credentials,
+}
+
+impl QueueSession {
+    fn config(&self) -> aws_sdk_sqs::config::Builder {
+        aws_sdk_sqs::config::Builder::default()
+            .credentials_provider(self.credentials.clone())
+            .identity_cache(aws_sdk_sqs::config::IdentityCache::no_cache())
+    }
+}
+
+impl PolicySessions for AwsQueueSessions {
+    type Session = QueueSession;
+
+    async fn open(&self, account_id: &str) -> Result<QueueSession, CallError> {
+        let credentials = self
+            .aws
+            .assume_root(account_id, TaskPolicy::SqsUnlock, &self.partition)
+            .await?;
+        Ok(QueueSession {
+            aws: self.aws.clone(),
+            credentials,
+        })
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        self.aws.halted().cloned()
+    }
+}
+
+/// A missing queue: the query-compatible code (which the SDK reads from `x-amzn-query-error`)
+/// or the modelled shape name.
+fn no_queue(code: &str) -> bool {
+    matches!(
+        code,
+        "AWS.SimpleQueueService.NonExistentQueue" | "QueueDoesNotExist"
+    )
+}
+
+impl PolicySession for QueueSession {
+    /// GetQueueAttributes(Policy): the document, or no policy (no `Policy` attribute), or no
+    /// queue.
+    async fn read_policy(&self, url: &str) -> Result<Current, CallError> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        let sent = self
+            .aws
+            .send("GetQueueAttributes", || {
+                self.aws
+                    .sqs
+                    .get_queue_attributes()
+                    .queue_url(url)
+                    .attribute_names(QueueAttributeName::Policy)
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await;
+        match sent {
+            Ok(out) => Ok(
+                match out
+                    .attributes()
+                    .and_then(|a| a.get(&QueueAttributeName::Policy))
+                    .filter(|p| !p.is_empty())
+                {
+                    Some(p) => Current::Policy(p.clone()),
+                    None => Current::NoPolicy,
+                },
+            ),
+            Err(e) if no_queue(&e.code) => Ok(Current::NoResource),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// SetQueueAttributes with an empty `Policy`, which removes it.
+    async fn remove_policy(&self, url: &str) -> Result<(), CallError> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        self.aws
+            .send_change("SetQueueAttributes", || {
+                self.aws
+                    .sqs
+                    .set_queue_attributes()
+                    .queue_url(url)
+                    .attributes(QueueAttributeName::Policy, "")
                     .customize()
                     .config_override(self.config())
                     .send()

@@ -194,18 +194,20 @@ pub async fn recover(
     change(ctx, &env, &job, mode, yes, &wording).await
 }
 
-/// Runs the S3 unlock job through the pipeline after a passed preflight; `resources` are the
-/// buckets by account. Policies are saved to `unlock-<UTC>.json` in the report folder.
-pub async fn unlock_s3(
+/// Runs an unlock job through the pipeline after a passed preflight; `resources` are the
+/// buckets or queue URLs by account. Policies are saved to `unlock-<UTC>.json` in the report
+/// folder before removal.
+pub async fn unlock(
     ctx: &Ctx,
     pre: &Preflight,
     mode: Mode,
     yes: bool,
+    kind: crate::unlock::api::Kind,
     resources: std::collections::BTreeMap<String, Vec<String>>,
     command_line: &str,
 ) -> anyhow::Result<Finished> {
+    use crate::unlock::api::Kind;
     let (env, caller) = env(ctx, pre)?;
-    let kind = crate::unlock::api::Kind::S3;
     let evidence = crate::unlock::evidence::Evidence::new(
         env.config
             .report_dir
@@ -213,18 +215,35 @@ pub async fn unlock_s3(
         caller.arn.clone(),
         kind.task_policy(),
     );
-    let job = crate::unlock::UnlockJob::new(
-        ctx.aws.bucket_sessions(&caller.partition),
-        kind,
-        resources,
-        evidence,
-        ctx.cancel.clone(),
-    );
     let wording = Wording {
-        confirm: "remove the bucket policies shown in that many account(s)".into(),
+        confirm: format!(
+            "remove the {} policies shown in that many account(s)",
+            kind.noun()
+        ),
         skip_blocked_command: format!("{command_line} --skip-blocked"),
     };
-    change(ctx, &env, &job, mode, yes, &wording).await
+    match kind {
+        Kind::S3 => {
+            let job = crate::unlock::UnlockJob::new(
+                ctx.aws.bucket_sessions(&caller.partition),
+                kind,
+                resources,
+                evidence,
+                ctx.cancel.clone(),
+            );
+            change(ctx, &env, &job, mode, yes, &wording).await
+        }
+        Kind::Sqs => {
+            let job = crate::unlock::UnlockJob::new(
+                ctx.aws.queue_sessions(&caller.partition),
+                kind,
+                resources,
+                evidence,
+                ctx.cancel.clone(),
+            );
+            change(ctx, &env, &job, mode, yes, &wording).await
+        }
+    }
 }
 
 /// Any changing job through the pipeline, confirming on the terminal.

@@ -149,7 +149,7 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
             also.push(TaskPolicy::CreatePassword);
         }
         if args.unlock {
-            also.push(TaskPolicy::S3Unlock);
+            also.extend([TaskPolicy::S3Unlock, TaskPolicy::SqsUnlock]);
         }
         document(&args.partition, &also)
     };

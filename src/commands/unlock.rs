@@ -1,7 +1,7 @@
-//! `rootsweep unlock s3`: the named buckets checked before any AWS call, preflight (which needs
-//! the RootSessions feature), then the unlock job through the pipeline.
+//! `rootsweep unlock s3|sqs`: the named resources checked before any AWS call, preflight (which
+//! needs the RootSessions feature), then the unlock job through the pipeline.
 
-use crate::cli::UnlockS3Args;
+use crate::cli::{UnlockArgs, UnlockS3Args, UnlockSqsArgs};
 use crate::exit::{Exit, UsageError};
 use crate::run::Mode;
 use crate::unlock::api::Kind;
@@ -9,14 +9,31 @@ use crate::unlock::targets;
 
 /// `rootsweep unlock s3` (and `--dry-run`).
 pub async fn s3(args: &UnlockS3Args) -> anyhow::Result<Exit> {
-    let named = match (&args.file, &args.account, &args.bucket) {
-        (Some(file), _, _) => targets::read_file(Kind::S3, file),
-        (None, Some(account), Some(bucket)) => {
-            targets::check(Kind::S3, "--bucket", account, bucket).map(|r| vec![r])
+    let one = args.account.as_deref().zip(args.bucket.as_deref());
+    run(Kind::S3, "--bucket", one, &args.run).await
+}
+
+/// `rootsweep unlock sqs` (and `--dry-run`).
+pub async fn sqs(args: &UnlockSqsArgs) -> anyhow::Result<Exit> {
+    let one = args.account.as_deref().zip(args.queue_url.as_deref());
+    run(Kind::Sqs, "--queue-url", one, &args.run).await
+}
+
+async fn run(
+    kind: Kind,
+    flag: &str,
+    one: Option<(&str, &str)>,
+    args: &UnlockArgs,
+) -> anyhow::Result<Exit> {
+    let named = match (&args.file, one) {
+        (Some(file), _) => targets::read_file(kind, file),
+        (None, Some((account, resource))) => {
+            targets::check(kind, flag, account, resource).map(|r| vec![r])
         }
-        _ => {
+        (None, None) => {
             return Err(UsageError(anyhow::anyhow!(
-                "name a bucket with --account ID --bucket NAME, or several with --file PATH"
+                "name a {} with --account ID {flag} ..., or several with --file PATH",
+                kind.noun()
             ))
             .into())
         }
@@ -52,7 +69,8 @@ pub async fn s3(args: &UnlockS3Args) -> anyhow::Result<Exit> {
         }
     };
     let command_line = super::delete::command_line();
-    let finished = super::unlock_s3(&ctx, &pre, mode, args.yes, resources, &command_line).await?;
+    let finished =
+        super::unlock(&ctx, &pre, mode, args.yes, kind, resources, &command_line).await?;
     let what = if args.dry_run { "dry run" } else { "unlock" };
     eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
     Ok(finished.exit)

@@ -9,6 +9,7 @@ pub(crate) enum Service {
     Iam,
     Organizations,
     S3,
+    Sqs,
 }
 
 impl Service {
@@ -19,6 +20,7 @@ impl Service {
             Service::Iam => "iam",
             Service::Organizations => "organizations",
             Service::S3 => "s3",
+            Service::Sqs => "sqs",
         }
     }
 
@@ -32,6 +34,8 @@ impl Service {
             Some(Service::Organizations)
         } else if S3_OPERATIONS.contains(&op) {
             Some(Service::S3)
+        } else if super::sqs::OPERATIONS.contains(&op) {
+            Some(Service::Sqs)
         } else {
             None
         }
@@ -39,7 +43,7 @@ impl Service {
 
     /// Whether `name` is a service name accepted in scenarios.
     pub(crate) fn is_name(name: &str) -> bool {
-        matches!(name, "sts" | "iam" | "organizations" | "s3")
+        matches!(name, "sts" | "iam" | "organizations" | "s3" | "sqs")
     }
 }
 
@@ -115,8 +119,10 @@ pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[
 
 /// Operations that change root credentials or IAM users.
 pub(crate) fn is_mutating(op: &str) -> bool {
-    matches!(op, "CreateLoginProfile" | "DeleteBucketPolicy")
-        || super::user_delete::OPERATIONS.contains(&op)
+    matches!(
+        op,
+        "CreateLoginProfile" | "DeleteBucketPolicy" | "SetQueueAttributes"
+    ) || super::user_delete::OPERATIONS.contains(&op)
 }
 
 /// Default HTTP status of a known error code.

@@ -9,7 +9,7 @@ use super::model::{AccessKey, FaultAction};
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
 use super::state::World;
-use super::{assume_role, iam, organizations, s3, sts};
+use super::{assume_role, iam, organizations, s3, sqs, sts};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -305,6 +305,14 @@ fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (
 
 /// Handles one AWS API request end to end.
 pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Response {
+    let sqs_op = headers
+        .get("x-amz-target")
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.strip_prefix(sqs::TARGET_PREFIX))
+        .map(str::to_string);
+    if let Some(op) = sqs_op {
+        return handle_sqs(sim, headers, &op, body).await;
+    }
     let rid = sim.world.dice.request_id();
     let (protocol, service, op, params) = match parse(headers, body) {
         Ok(parsed) => parsed,
@@ -526,6 +534,123 @@ pub(crate) async fn handle_s3(
         Err(err) => (s3_error(&err), Some(err)),
     };
     Some(finish(sim, record, response, err.as_ref()))
+}
+
+/// An SQS error response: JSON `__type` and `message`, the query-compatible code in
+/// `x-amzn-query-error`.
+fn sqs_error(err: &sqs::SqsError, rid: &str) -> Response {
+    let body = serde_json::json!({ "__type": err.shape, "message": err.api.message });
+    let mut r = respond(
+        err.api.status,
+        "application/x-amz-json-1.0",
+        body.to_string().into_bytes(),
+        rid,
+    );
+    let kind = if err.api.status >= 500 {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!("{};{kind}", err.api.code)) {
+        r.headers_mut().insert("x-amzn-query-error", v);
+    }
+    r
+}
+
+/// Handles an SQS JSON 1.0 request (`X-Amz-Target: AmazonSQS.<op>`).
+async fn handle_sqs(sim: &Sim, headers: &HeaderMap, op: &str, body: &[u8]) -> Response {
+    let rid = sim.world.dice.request_id();
+    let mut record = record(Service::Sqs.as_str().to_string(), op);
+    let fail = |status, code: &'static str, shape: &'static str, message: &str| sqs::SqsError {
+        api: ApiError::new(status, code, message),
+        shape,
+    };
+    if !sqs::OPERATIONS.contains(&op) {
+        let err = fail(
+            400,
+            "InvalidAction",
+            "com.amazonaws.sqs#UnsupportedOperation",
+            "The action is not valid for this endpoint.",
+        );
+        (record.caller, record.caller_account) = signer(sim, headers);
+        return finish(sim, record, sqs_error(&err, &rid), Some(&err.api));
+    }
+    let who = match identify(sim, headers, Protocol::Json) {
+        Ok(who) => who,
+        Err((key, err)) => {
+            record.caller = key;
+            let err = sqs::SqsError {
+                shape: "com.amazon.coral.service#UnrecognizedClientException",
+                api: err,
+            };
+            return finish(sim, record, sqs_error(&err, &rid), Some(&err.api));
+        }
+    };
+    let world = &sim.world;
+    record.caller_account = Some(who.account(world).to_string());
+    match &who {
+        Who::Caller(c) => record.caller = c.access_key_id.clone(),
+        Who::Session { key, session } => {
+            record.caller = key.clone();
+            record.account = Some(world.accounts[session.account].id.clone());
+            record.task_policy = session.task_policy().map(|p| p.name());
+        }
+    }
+    let key = CallKey {
+        service: Service::Sqs,
+        operation: op,
+        caller: None,
+        account: record.account.as_deref(),
+    };
+    if sim.shaping.throttled(&key) {
+        let err = fail(
+            400,
+            "RequestThrottled",
+            "com.amazonaws.sqs#RequestThrottled",
+            "Request is throttled.",
+        );
+        return finish(sim, record, sqs_error(&err, &rid), Some(&err.api));
+    }
+    if let Some(delay) = sim.shaping.latency(&key) {
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(FaultAction::Error {
+        code,
+        status,
+        message,
+    }) = sim.shaping.fault(&key)
+    {
+        let err = sqs::SqsError {
+            api: ApiError::new(status, code, message),
+            shape: "com.amazonaws.sqs#InternalError",
+        };
+        return finish(sim, record, sqs_error(&err, &rid), Some(&err.api));
+    }
+    let params: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            let err = fail(
+                400,
+                "SerializationException",
+                "com.amazon.coral.service#SerializationException",
+                &format!("Invalid JSON body: {e}"),
+            );
+            return finish(sim, record, sqs_error(&err, &rid), Some(&err.api));
+        }
+    };
+    let (response, err) = match sqs::handle(world, &who, op, &params) {
+        Ok(v) => (
+            respond(
+                200,
+                "application/x-amz-json-1.0",
+                v.to_string().into_bytes(),
+                &rid,
+            ),
+            None,
+        ),
+        Err(e) => (sqs_error(&e, &rid), Some(e.api)),
+    };
+    finish(sim, record, response, err.as_ref())
 }
 
 fn finish(

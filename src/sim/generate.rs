@@ -152,6 +152,7 @@ pub(crate) fn organization(
                 roles: vec![super::directory::DEFAULT_ROLE.to_string()],
                 external_id: None,
                 buckets: Vec::new(),
+                queues: Vec::new(),
             }
         })
         .collect();

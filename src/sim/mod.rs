@@ -29,6 +29,7 @@ mod s3;
 mod scenario;
 mod server;
 mod source;
+mod sqs;
 mod state;
 mod sts;
 mod user_credentials;

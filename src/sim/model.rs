@@ -182,6 +182,8 @@ pub struct Account {
     pub external_id: Option<String>,
     /// S3 buckets owned by this account.
     pub buckets: Vec<Bucket>,
+    /// SQS queues owned by this account (`Bucket`'s shape: a name and a policy).
+    pub queues: Vec<Bucket>,
 }
 
 /// An S3 bucket and its resource policy (the JSON document as stored).

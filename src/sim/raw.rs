@@ -106,6 +106,9 @@ pub(crate) struct RawAccount {
     /// S3 buckets the account owns.
     #[serde(default)]
     pub buckets: Vec<RawBucket>,
+    /// SQS queues the account owns (a name and an optional policy, as buckets).
+    #[serde(default)]
+    pub queues: Vec<RawBucket>,
     #[serde(default)]
     pub users: Vec<RawUser>,
     #[serde(default)]

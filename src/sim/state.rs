@@ -128,6 +128,8 @@ pub(crate) struct Mutable {
     pub sessions: HashMap<String, Session>,
     /// S3 buckets, by account index.
     pub buckets: Vec<Vec<Bucket>>,
+    /// SQS queues, by account index.
+    pub queues: Vec<Vec<Bucket>>,
 }
 
 /// The simulated organization.
@@ -160,6 +162,10 @@ impl World {
             .iter_mut()
             .map(|a| std::mem::take(&mut a.buckets))
             .collect();
+        let queues = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.queues))
+            .collect();
         let reports = accounts.iter().map(|_| Report::default()).collect();
         let org = scenario.org.clone();
         let ous = scenario.ous.clone();
@@ -189,6 +195,7 @@ impl World {
                 reports,
                 sessions: HashMap::new(),
                 buckets,
+                queues,
             }),
         }
     }

@@ -145,6 +145,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 roles: Vec::new(),
                 external_id: None,
                 buckets: Vec::new(),
+                queues: Vec::new(),
             },
         );
     }
@@ -397,10 +398,16 @@ fn account(
         .iter()
         .map(|b| bucket(b, src))
         .collect::<Result<Vec<_>>>()?;
+    let queues = a
+        .queues
+        .iter()
+        .map(|q| queue(q, src))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Account {
         iam,
         roles,
         buckets,
+        queues,
         external_id: a.external_id.clone(),
         name: a.name.clone().unwrap_or_else(|| format!("account-{id}")),
         email: a
@@ -711,6 +718,41 @@ fn bucket(b: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::B
                     p.span(),
                     "policy",
                     "a bucket policy must be a JSON object".to_string(),
+                ))
+            }
+        },
+    };
+    Ok(super::model::Bucket {
+        name: name.clone(),
+        policy,
+    })
+}
+
+/// An SQS queue: a name of 1-80 letters, digits, '-' or '_' ('.fifo' allowed at the end) and,
+/// if set, a policy that is a JSON object.
+fn queue(q: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::Bucket> {
+    let name = q.name.get_ref();
+    let base = name.strip_suffix(".fifo").unwrap_or(name);
+    if !(1..=80).contains(&name.len())
+        || !base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(src.error(
+            q.name.span(),
+            "name",
+            format!("{name:?} is not a valid SQS queue name (1-80 letters, digits, '-', '_')"),
+        ));
+    }
+    let policy = match &q.policy {
+        None => None,
+        Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
+            Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
+            _ => {
+                return Err(src.error(
+                    p.span(),
+                    "policy",
+                    "a queue policy must be a JSON object".to_string(),
                 ))
             }
         },

@@ -272,3 +272,127 @@ fn raw_s3(url: &str, method: &str, signer: &crate::support::sim::Signer) -> (u16
         Err(e) => panic!("{e}"),
     }
 }
+
+const QUEUE_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}]}"#;
+
+fn queue_scenario() -> String {
+    let rest = format!(
+        r#"[[accounts]]
+id = "{OWNER}"
+name = "data"
+email = "data@example.com"
+queues = [
+  {{ name = "jobs", policy = '{QUEUE_POLICY}' }},
+  {{ name = "open" }},
+]
+"#
+    );
+    org(ENABLED, &rest)
+}
+
+fn queue_policy(sim: &Sim, name: &str) -> Value {
+    sim.state()["accounts"][OWNER]["queues"]
+        .as_array()
+        .and_then(|qs| qs.iter().find(|q| q["name"] == name).cloned())
+        .map(|q| q["policy"].clone())
+        .unwrap_or_else(|| panic!("no queue {name}"))
+}
+
+fn queue_url(name: &str) -> String {
+    format!("https://sqs.us-east-1.amazonaws.com/{OWNER}/{name}")
+}
+
+#[test]
+fn unlock_sqs_saves_the_queue_policy_before_removing_it() {
+    let sim = Sim::start_toml(&queue_scenario());
+    let dir = reports();
+    let list = dir.path().join("queues.csv");
+    std::fs::write(
+        &list,
+        format!(
+            "{OWNER},{}\n{OWNER},{}\n{OWNER},{}\n",
+            queue_url("jobs"),
+            queue_url("open"),
+            queue_url("missing")
+        ),
+    )
+    .expect("write list");
+    let list = list.to_string_lossy().into_owned();
+    rootsweep(
+        &sim,
+        dir.path(),
+        &["unlock", "sqs", "--file", &list, "--yes"],
+    )
+    .expect_code(0);
+    assert_eq!(queue_policy(&sim, "jobs"), Value::Null);
+    let evidence: Value = serde_json::from_str(
+        &std::fs::read_to_string(report(dir.path(), "unlock-2", ".json")).expect("evidence"),
+    )
+    .expect("json");
+    assert_eq!(evidence["task_policy"], "SQSUnlockQueuePolicy");
+    assert_eq!(evidence["policies"][0]["resource"], queue_url("jobs"));
+    assert_eq!(evidence["policies"][0]["policy"], QUEUE_POLICY);
+    let sets = ops(&sim, "SetQueueAttributes");
+    assert_eq!(sets.len(), 1, "{sets:?}");
+    assert_eq!(sets[0]["service"], "sqs");
+    assert_eq!(sets[0]["status"], 200);
+    assert_eq!(sets[0]["task_policy"], "SQSUnlockQueuePolicy");
+    let csv = Csv::read(&report(dir.path(), "unlock-result-", ".csv"));
+    let outcome = |url: String| {
+        csv.rows
+            .iter()
+            .find(|r| r["resource"] == url)
+            .map(|r| r["outcome"].clone())
+            .unwrap_or_else(|| panic!("no row for {url}"))
+    };
+    assert_eq!(outcome(queue_url("jobs")), "unlocked");
+    assert_eq!(outcome(queue_url("open")), "no-policy");
+    assert_eq!(outcome(queue_url("missing")), "not-found");
+}
+
+#[test]
+fn unlock_sqs_dry_run_makes_no_mutating_call() {
+    let sim = Sim::start_toml(&queue_scenario());
+    let dir = reports();
+    let url = queue_url("jobs");
+    let run = rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "sqs",
+            "--account",
+            OWNER,
+            "--queue-url",
+            &url,
+            "--dry-run",
+        ],
+    );
+    run.expect_code(0);
+    assert!(run.stdout.contains("sqs:*"), "{}", run.stdout);
+    assert!(ops(&sim, "SetQueueAttributes").is_empty());
+    assert_eq!(queue_policy(&sim, "jobs"), QUEUE_POLICY);
+}
+
+#[test]
+fn a_queue_url_of_another_account_is_a_usage_error_before_any_call() {
+    let sim = Sim::start_toml(&queue_scenario());
+    let dir = reports();
+    let url = queue_url("jobs");
+    let run = rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "sqs",
+            "--account",
+            OTHER,
+            "--queue-url",
+            &url,
+            "--yes",
+        ],
+    );
+    run.expect_code(2);
+    assert!(run.stderr.contains("belongs to account"), "{}", run.stderr);
+    assert!(sim.calls().is_empty());
+}
