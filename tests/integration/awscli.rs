@@ -1404,3 +1404,123 @@ fn aws_cli_v1_reads_and_deletes_a_bucket_policy_in_an_unlock_session_and_reads_s
         ]
     );
 }
+
+const SQS_UNLOCK: &str = "arn=arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy";
+
+#[test]
+fn aws_cli_v1_reads_and_removes_a_queue_policy_in_an_unlock_session_and_reads_sqs_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}]}"#;
+    let text = format!(
+        "{}\n[[accounts]]\nid = \"222222222220\"\nname = \"data\"\nqueues = [{{ name = \"jobs\", policy = '{policy}' }}, {{ name = \"open\" }}]\n",
+        scenario()
+    );
+    let sim = Sim::start_toml(&text);
+    // The AWS CLI v1 ignores AWS_ENDPOINT_URL for sqs in us-east-1: pass it explicitly.
+    let sqs = |creds: &Creds, args: &[&str]| {
+        let mut all = vec!["sqs", "--endpoint-url", sim.url()];
+        all.extend_from_slice(args);
+        aws(&sim, creds, &all)
+    };
+    let jobs = "https://sqs.us-east-1.amazonaws.com/222222222220/jobs";
+    let open = "https://sqs.us-east-1.amazonaws.com/222222222220/open";
+    let missing = "https://sqs.us-east-1.amazonaws.com/222222222220/missing";
+    let s = assume_root(&sim, "222222222220", SQS_UNLOCK);
+    let got = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .ok();
+    assert_eq!(got["Attributes"]["Policy"], policy);
+    let none = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            open,
+            "--attribute-names",
+            "Policy",
+        ],
+    );
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.json.get("Attributes").is_none(), "{}", none.json);
+    sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            missing,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .err("AWS.SimpleQueueService.NonExistentQueue");
+    let set = sqs(
+        &s,
+        &[
+            "set-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attributes",
+            "Policy=",
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let after = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attribute-names",
+            "Policy",
+        ],
+    );
+    assert!(after.json.get("Attributes").is_none(), "{}", after.json);
+    // Other task policies, and other accounts' unlock sessions, are denied.
+    let audit = assume_root(&sim, "222222222220", AUDIT);
+    sqs(
+        &audit,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            open,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .err("AccessDenied");
+    let other = assume_root(&sim, "222222222201", SQS_UNLOCK);
+    sqs(
+        &other,
+        &[
+            "set-queue-attributes",
+            "--queue-url",
+            open,
+            "--attributes",
+            "Policy=",
+        ],
+    )
+    .err("AccessDenied");
+    let sets: Vec<_> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["operation"] == "SetQueueAttributes")
+        .map(|c| (c["status"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            (json!(200), json!("SQSUnlockQueuePolicy")),
+            (json!(403), json!("SQSUnlockQueuePolicy"))
+        ]
+    );
+}

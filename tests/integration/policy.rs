@@ -212,9 +212,14 @@ fn the_unlock_policy_covers_every_call_of_unlock_s3_within_its_task_policy() {
         .as_array()
         .cloned()
         .expect("arns");
-    assert!(arns.contains(&serde_json::json!(
-        "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"
-    )));
+    for name in ["S3UnlockBucketPolicy", "SQSUnlockQueuePolicy"] {
+        assert!(
+            arns.contains(&serde_json::json!(format!(
+                "arn:aws:iam::aws:policy/root-task/{name}"
+            ))),
+            "{arns:?}"
+        );
+    }
     let in_sessions: BTreeSet<String> = sim
         .calls()
         .iter()
