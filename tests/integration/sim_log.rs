@@ -126,6 +126,8 @@ fn read_only_allow_list_names_no_credential_change() {
         "DeleteVirtualMFADevice",
         "DeleteAccessKey",
         "DeleteSigningCertificate",
+        "DeleteBucketPolicy",
+        "SetQueueAttributes",
     ] {
         assert!(!READ_ONLY_OPERATIONS.contains(&op), "{op}");
     }
