@@ -207,7 +207,11 @@ pub async fn unlock(
     command_line: &str,
 ) -> anyhow::Result<Finished> {
     use crate::unlock::api::Kind;
-    let (env, caller) = env(ctx, pre)?;
+    let (mut env, caller) = env(ctx, pre)?;
+    // Exactly the accounts that own a named resource.
+    env.config.accounts = resources.keys().cloned().collect();
+    env.config.ous.clear();
+    env.config.exclude.clear();
     let evidence = crate::unlock::evidence::Evidence::new(
         env.config
             .report_dir

@@ -71,6 +71,10 @@ impl<S: PolicySessions> Job for UnlockJob<S> {
     const ROWS: &'static str = "resources";
 
     async fn read(&self, account: &Account) -> Finding {
+        if self.named(&account.id).is_empty() {
+            // Nothing named here: no session is opened.
+            return Finding::Read(Vec::new());
+        }
         let session = match self.sessions.open(&account.id).await {
             Ok(session) => session,
             Err(e) => return Finding::NoSession(e),

@@ -63,7 +63,9 @@ fn demo_runs_the_audit_the_dry_run_plan_and_a_users_audit_against_simulated_orga
     reports.sort();
     assert_eq!(
         reports,
-        ["audit", "audit", "users", "users"],
-        "the demo writes the audit's and the users audit's CSV and JSON"
+        ["audit", "audit", "unlock", "unlock", "users", "users"],
+        "the demo writes the audit's, the unlock check's and the users audit's CSV and JSON"
     );
+    assert!(stdout.contains("Step 2b"), "{stdout}");
+    assert!(stdout.contains("DenyEveryone"), "{stdout}");
 }
