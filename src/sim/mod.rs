@@ -32,6 +32,7 @@ mod source;
 mod sqs;
 mod state;
 mod sts;
+mod unlock_wire;
 mod user_credentials;
 mod user_delete;
 mod users;

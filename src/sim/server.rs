@@ -2,11 +2,12 @@
 
 use super::calls::CallLog;
 use super::dice::Dice;
-use super::dispatch::{handle, handle_s3, refuse, Sim};
+use super::dispatch::{handle, refuse, Sim};
 use super::faults::Shaping;
 use super::introspect;
 use super::scenario::Scenario;
 use super::state::World;
+use super::unlock_wire::handle_s3;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
