@@ -118,6 +118,8 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
 
     let mut accounts: Vec<Account> = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
+    // S3 bucket names are global across accounts.
+    let mut bucket_names: HashMap<String, ()> = HashMap::new();
     for a in &raw.accounts {
         let acct = account(a, &org, &ous, now, src)?;
         if seen.insert(acct.id.clone(), ()).is_some() {
@@ -126,6 +128,15 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
                 "id",
                 format!("duplicate account id {}", acct.id),
             ));
+        }
+        for (b, raw_b) in acct.buckets.iter().zip(&a.buckets) {
+            if bucket_names.insert(b.name.clone(), ()).is_some() {
+                return Err(src.error(
+                    raw_b.name.span(),
+                    "name",
+                    format!("bucket {} exists already (bucket names are global)", b.name),
+                ));
+            }
         }
         accounts.push(acct);
     }
@@ -761,4 +772,31 @@ fn queue(q: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::Bu
         name: name.clone(),
         policy,
     })
+}
+
+#[cfg(test)]
+mod bucket_tests {
+    use crate::sim::Scenario;
+
+    const HEAD: &str = "[organization]\nid = \"o-abcdefghij\"\nmanagement_account = \"111111111111\"\n\
+        [[callers]]\naccess_key_id = \"AKIAMANAGEMENT000001\"\nsecret_access_key = \"s\"\naccount = \"111111111111\"\n";
+
+    #[test]
+    fn a_bucket_name_used_twice_and_a_policy_that_is_not_json_are_scenario_errors() {
+        let twice = format!(
+            "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"same-name\" }}]\n\
+             [[accounts]]\nid = \"333333333333\"\nbuckets = [{{ name = \"same-name\" }}]\n"
+        );
+        let err = Scenario::from_toml_str(&twice, "s.toml").expect_err("duplicate bucket");
+        assert!(err.to_string().contains("bucket names are global"), "{err}");
+        let bad = format!(
+            "{HEAD}[[accounts]]\nid = \"222222222222\"\nqueues = [{{ name = \"q\", policy = \"deny\" }}]\n"
+        );
+        let err = Scenario::from_toml_str(&bad, "s.toml").expect_err("bad policy");
+        assert!(err.to_string().contains("JSON object"), "{err}");
+        let ok = format!(
+            "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"b-1\", policy = '{{}}' }}]\n"
+        );
+        assert!(Scenario::from_toml_str(&ok, "s.toml").is_ok());
+    }
 }
