@@ -212,10 +212,14 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let n = case.accounts as f64;
     let wall = usage.wall.as_secs_f64();
     let calls = CallSummary::of(&calls);
-    let paging = ["ListAccounts", "ListAccountsForParent", "ListOrganizationalUnitsForParent"]
-        .iter()
-        .map(|op| calls.count(op))
-        .sum::<usize>()
+    let paging = [
+        "ListAccounts",
+        "ListAccountsForParent",
+        "ListOrganizationalUnitsForParent",
+    ]
+    .iter()
+    .map(|op| calls.count(op))
+    .sum::<usize>()
         + ideal.extra_detail_pages;
     let calls_per_read_account =
         calls.total.saturating_sub(paging) as f64 / ideal.audited.max(1) as f64;

@@ -26,6 +26,15 @@ pub enum Command {
     Audit(RunArgs),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
     Delete(DeleteArgs),
+    /// Give root users a login profile back, without a password (the root email owner then uses
+    /// "Forgot password"), in the named member accounts only.
+    Recover(RecoverArgs),
+    /// Remove a resource policy that locks everyone out, saving it first (root sessions).
+    Unlock {
+        /// Unlock command.
+        #[command(subcommand)]
+        command: UnlockCommand,
+    },
     /// IAM users across the organization's accounts.
     Users {
         /// Users command.
@@ -318,12 +327,142 @@ pub struct DeleteArgs {
     pub only: Option<Only>,
 }
 
+/// `rootsweep recover`.
+#[derive(Debug, Clone, Args)]
+pub struct RecoverArgs {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// The member account ids to recover (comma-separated). Required: recovery is never
+    /// organization-wide.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", required = true)]
+    pub accounts: Vec<String>,
+    /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY))]
+    pub concurrency: Option<usize>,
+    /// Folder for the CSV and JSON reports [default: reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Check and show the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the recoverable accounts when others are unknown (those stay untouched).
+    #[arg(long)]
+    pub skip_blocked: bool,
+}
+
+impl RecoverArgs {
+    /// The shared run settings: only the named accounts are targeted.
+    pub fn run_args(&self) -> RunArgs {
+        RunArgs {
+            aws: self.aws.clone(),
+            targets: TargetArgs {
+                concurrency: self.concurrency,
+                report_dir: self.report_dir.clone(),
+                accounts: self.accounts.clone(),
+                accounts_file: None,
+                ou: Vec::new(),
+                exclude: Vec::new(),
+            },
+        }
+    }
+}
+
+/// `rootsweep unlock` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UnlockCommand {
+    /// Remove S3 bucket policies through `S3UnlockBucketPolicy` root sessions.
+    S3(UnlockS3Args),
+    /// Remove SQS queue policies through `SQSUnlockQueuePolicy` root sessions.
+    Sqs(UnlockSqsArgs),
+}
+
+/// `rootsweep unlock s3`.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockS3Args {
+    /// The member account that owns the bucket.
+    #[arg(long, value_name = "ID", requires = "bucket", conflicts_with = "file")]
+    pub account: Option<String>,
+    /// The bucket whose policy is removed.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "account",
+        conflicts_with = "file"
+    )]
+    pub bucket: Option<String>,
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: UnlockArgs,
+}
+
+/// `rootsweep unlock sqs`.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockSqsArgs {
+    /// The member account that owns the queue (the account in its URL).
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "queue_url",
+        conflicts_with = "file"
+    )]
+    pub account: Option<String>,
+    /// The queue whose policy is removed (https://sqs.<region>.amazonaws.com/<account id>/<name>).
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "account",
+        conflicts_with = "file"
+    )]
+    pub queue_url: Option<String>,
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: UnlockArgs,
+}
+
+/// Settings of both `unlock` commands.
+#[derive(Debug, Clone, Args)]
+pub struct UnlockArgs {
+    /// How to reach AWS.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Several resources: a CSV of `account_id,resource` lines (`#` comments).
+    #[arg(long, value_name = "PATH", required_unless_present = "account")]
+    pub file: Option<PathBuf>,
+    /// Accounts in flight at once, for the whole run (1-1024) [default: 16].
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          value_parser = clap::builder::RangedI64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY))]
+    pub concurrency: Option<usize>,
+    /// Folder for the CSV and JSON reports and the saved policies [default: reports].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Read and show each policy that would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm without a terminal prompt (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Proceed with the other accounts when a policy could not be read somewhere.
+    #[arg(long)]
+    pub skip_blocked: bool,
+}
+
 /// `rootsweep policy`.
 #[derive(Debug, Clone, Args)]
 pub struct PolicyArgs {
     /// Also allow the delete task policy.
     #[arg(long, conflicts_with = "users")]
     pub delete: bool,
+    /// Also allow the password-creation task policy (`recover`).
+    #[arg(long, conflicts_with = "users")]
+    pub recover: bool,
+    /// Also allow the S3 and SQS unlock task policies (`unlock s3`, `unlock sqs`).
+    #[arg(long, conflicts_with = "users")]
+    pub unlock: bool,
     /// The policies of the `users` commands instead: the operator's, and the member role's.
     #[arg(long)]
     pub users: bool,

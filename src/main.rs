@@ -46,6 +46,13 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Preflight(args) => commands::preflight::run(&args).await,
         Command::Audit(args) => commands::audit::run(&args).await,
         Command::Delete(args) => commands::delete::run(&args).await,
+        Command::Recover(args) => commands::recover::run(&args).await,
+        Command::Unlock {
+            command: rootsweep::cli::UnlockCommand::S3(args),
+        } => commands::unlock::s3(&args).await,
+        Command::Unlock {
+            command: rootsweep::cli::UnlockCommand::Sqs(args),
+        } => commands::unlock::sqs(&args).await,
         Command::Users {
             command: UsersCommand::Audit(args),
         } => commands::users::audit(&args).await,

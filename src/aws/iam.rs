@@ -217,6 +217,27 @@ impl RootSession {
         }
     }
 
+    /// CreateLoginProfile without a password (root sessions only: the owner of the root email
+    /// address then sets one through "Forgot password"). Returns `false` when a login profile
+    /// already exists (EntityAlreadyExists), which is not a failure.
+    pub async fn create_login_profile(&self) -> Result<bool, CallError> {
+        let sent = self
+            .aws
+            .send_change("CreateLoginProfile", || {
+                self.client
+                    .create_login_profile()
+                    .customize()
+                    .config_override(self.session())
+                    .send()
+            })
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(err) if err.code == "EntityAlreadyExists" => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
     /// DeactivateMFADevice for one serial (virtual, hardware or FIDO alike).
     pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
         self.aws

@@ -11,6 +11,7 @@ mod rate;
 pub mod root;
 mod stats;
 pub mod sts;
+pub mod unlock;
 pub mod users;
 pub mod users_change;
 
@@ -114,6 +115,10 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
     /// IAM client (management credentials).
     pub iam: aws_sdk_iam::Client,
+    /// S3 client; only ever used with unlock-session credentials set per call.
+    pub s3: aws_sdk_s3::Client,
+    /// SQS client; only ever used with unlock-session credentials set per call.
+    pub sqs: aws_sdk_sqs::Client,
 }
 
 impl Aws {
@@ -179,6 +184,23 @@ impl Aws {
                 .interceptor(stats.clone())
                 .build(),
         );
+        // A custom endpoint (the simulator, a local S3) is an address, not a domain: buckets go
+        // in the path there. Against AWS the SDK's default (virtual-hosted style) stays.
+        let custom_endpoint = sdk.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some_and(|v| !v.is_empty());
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .retry_config(RetryConfig::disabled())
+                .force_path_style(custom_endpoint)
+                .interceptor(stats.clone())
+                .build(),
+        );
+        let sqs = aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&sdk)
+                .retry_config(RetryConfig::disabled())
+                .interceptor(stats.clone())
+                .build(),
+        );
         let limiter = settings.max_rps.map(|rps| Arc::new(RateLimiter::new(rps)));
         Aws {
             sdk,
@@ -193,6 +215,8 @@ impl Aws {
             org,
             sts,
             iam,
+            s3,
+            sqs,
         }
     }
 

@@ -1,10 +1,12 @@
 //! The root job's AWS edge: opening root sessions with `sts:AssumeRoot` under the audit or the
-//! delete task policy, and the root-session IAM calls behind the `root::api` traits. An audit
+//! delete task policy (and `IAMCreateRootUserPassword` for `recover`), and the root-session IAM
+//! calls behind the `root::api` and `recover::api` traits. An audit
 //! session is a [`RootRead`] only.
 
 use super::iam::RootSession;
 use super::sts::TaskPolicy;
 use super::{Aws, CallError};
+use crate::recover::api::PasswordSessions;
 use crate::root::api::{RootChange, RootRead, RootSessions};
 use crate::root::model::{LoginProfile, MfaDevice, SigningCertificate};
 use aws_smithy_types::DateTime;
@@ -96,5 +98,34 @@ impl RootChange for DeleteSession {
 
     async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
         self.0.deactivate_mfa(serial).await
+    }
+}
+
+/// A session under `IAMCreateRootUserPassword`: GetLoginProfile and CreateLoginProfile only.
+pub struct PasswordSession(RootSession);
+
+impl PasswordSessions for AwsRootSessions {
+    type Session = PasswordSession;
+
+    async fn open(&self, account_id: &str) -> Result<PasswordSession, CallError> {
+        let creds = self
+            .aws
+            .assume_root(account_id, TaskPolicy::CreatePassword, &self.partition)
+            .await?;
+        Ok(PasswordSession(self.aws.session_iam(creds)))
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        self.aws.halted().cloned()
+    }
+}
+
+impl crate::recover::api::PasswordSession for PasswordSession {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+        self.0.login_profile().await
+    }
+
+    async fn create_login_profile(&self) -> Result<bool, CallError> {
+        self.0.create_login_profile().await
     }
 }

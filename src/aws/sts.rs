@@ -21,6 +21,12 @@ pub enum TaskPolicy {
     Audit,
     /// Delete root credentials (plus the reads the re-check needs).
     Delete,
+    /// Create the root user's login profile (no password) and read it.
+    CreatePassword,
+    /// Read and remove an S3 bucket policy (needs the RootSessions feature).
+    S3Unlock,
+    /// Read and remove an SQS queue policy (needs the RootSessions feature).
+    SqsUnlock,
 }
 
 impl TaskPolicy {
@@ -29,6 +35,9 @@ impl TaskPolicy {
         match self {
             TaskPolicy::Audit => "IAMAuditRootUserCredentials",
             TaskPolicy::Delete => "IAMDeleteRootUserCredentials",
+            TaskPolicy::CreatePassword => "IAMCreateRootUserPassword",
+            TaskPolicy::S3Unlock => "S3UnlockBucketPolicy",
+            TaskPolicy::SqsUnlock => "SQSUnlockQueuePolicy",
         }
     }
 

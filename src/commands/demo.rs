@@ -21,6 +21,10 @@ const BANNER: &str =
 /// has none).
 const USERS_TOML: &str = include_str!("../../tests/scenarios/users.toml");
 
+/// The demo organization's bucket with a deny-everyone policy, and its account.
+const DEMO_BUCKET: &str = "demo-locked-bucket";
+const DEMO_BUCKET_ACCOUNT: &str = "222222222206";
+
 /// The demo's last words: what to run against a real organization.
 const NEXT: &str = "\
 Next, against a real organization (credentials of the management account or of the IAM
@@ -29,6 +33,8 @@ delegated administrator; `cargo run --release --` in place of `rootsweep` from a
   rootsweep preflight --profile YOUR_PROFILE     is centralized root access usable?
   rootsweep audit --profile YOUR_PROFILE         read-only audit; CSV and JSON reports
   rootsweep delete --dry-run --profile YOUR_PROFILE
+  rootsweep recover --accounts ID --dry-run      give one root user a login profile back
+  rootsweep unlock s3 --account ID --bucket NAME --dry-run   a bucket policy that locks all out
   rootsweep users audit --profile YOUR_PROFILE   IAM users of every account, read-only
   rootsweep users tidy --dry-run --profile YOUR_PROFILE
   rootsweep users delete --stale-days 90 --dry-run --profile YOUR_PROFILE";
@@ -58,12 +64,39 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         skip_blocked: false,
     };
     let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
-    server.shutdown().await;
-    let finished = finished?;
+    let finished = match finished {
+        Ok(f) => f,
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e);
+        }
+    };
     eprintln!(
         "{}",
         super::timing_line(&ctx, "demo audit", finished.accounts)
     );
+    if let Some(exit) = ctx.cancel.exit() {
+        server.shutdown().await;
+        return Ok(exit);
+    }
+    println!("\nStep 2b: a bucket whose policy denies everyone: what `rootsweep unlock s3` would");
+    println!("         remove (S3UnlockBucketPolicy root session; dry run, nothing is changed)");
+    let buckets = std::collections::BTreeMap::from([(
+        DEMO_BUCKET_ACCOUNT.to_string(),
+        vec![DEMO_BUCKET.to_string()],
+    )]);
+    let unlocked = super::unlock(
+        &ctx,
+        &pre,
+        mode,
+        false,
+        crate::unlock::api::Kind::S3,
+        buckets,
+        "rootsweep unlock s3",
+    )
+    .await;
+    server.shutdown().await;
+    unlocked?;
     if let Some(exit) = ctx.cancel.exit() {
         return Ok(exit);
     }

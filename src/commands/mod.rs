@@ -6,6 +6,8 @@ pub mod delete;
 pub mod demo;
 pub mod policy;
 pub mod preflight;
+pub mod recover;
+pub mod unlock;
 pub mod users;
 
 use crate::aws::sts::Caller;
@@ -15,6 +17,7 @@ use crate::cancel::Cancel;
 use crate::cli::{AwsArgs, Output, RunArgs};
 use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
+use crate::recover::RecoverJob;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
 use crate::root::plan::Scope;
@@ -170,16 +173,101 @@ pub async fn root(
         scope,
         ctx.cancel.clone(),
     );
-    let confirm = Terminal {
-        yes,
-        cancel: ctx.cancel.clone(),
-    };
     let wording = Wording {
         confirm: "delete root credentials in that many account(s)".into(),
         skip_blocked_command: format!("{command_line} --skip-blocked"),
     };
+    change(ctx, &env, &job, mode, yes, &wording).await
+}
+
+/// Runs the recover job through the pipeline after a passed preflight.
+pub async fn recover(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    yes: bool,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = env(ctx, pre)?;
+    let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
+    let wording = Wording {
+        confirm: "create a root login profile (no password) in that many account(s)".into(),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    change(ctx, &env, &job, mode, yes, &wording).await
+}
+
+/// Runs an unlock job through the pipeline after a passed preflight; `resources` are the
+/// buckets or queue URLs by account. Policies are saved to `unlock-<UTC>.json` in the report
+/// folder before removal.
+pub async fn unlock(
+    ctx: &Ctx,
+    pre: &Preflight,
+    mode: Mode,
+    yes: bool,
+    kind: crate::unlock::api::Kind,
+    resources: std::collections::BTreeMap<String, Vec<String>>,
+    command_line: &str,
+) -> anyhow::Result<Finished> {
+    use crate::unlock::api::Kind;
+    let (mut env, caller) = env(ctx, pre)?;
+    // Exactly the accounts that own a named resource.
+    env.config.accounts = resources.keys().cloned().collect();
+    env.config.ous.clear();
+    env.config.exclude.clear();
+    let evidence = crate::unlock::evidence::Evidence::new(
+        env.config
+            .report_dir
+            .join(format!("unlock-{}.json", env.run.run_id)),
+        caller.arn.clone(),
+        kind.task_policy(),
+    );
+    let wording = Wording {
+        confirm: format!(
+            "remove the {} policies shown in that many account(s)",
+            kind.noun()
+        ),
+        skip_blocked_command: format!("{command_line} --skip-blocked"),
+    };
+    match kind {
+        Kind::S3 => {
+            let job = crate::unlock::UnlockJob::new(
+                ctx.aws.bucket_sessions(&caller.partition),
+                kind,
+                resources,
+                evidence,
+                ctx.cancel.clone(),
+            );
+            change(ctx, &env, &job, mode, yes, &wording).await
+        }
+        Kind::Sqs => {
+            let job = crate::unlock::UnlockJob::new(
+                ctx.aws.queue_sessions(&caller.partition),
+                kind,
+                resources,
+                evidence,
+                ctx.cancel.clone(),
+            );
+            change(ctx, &env, &job, mode, yes, &wording).await
+        }
+    }
+}
+
+/// Any changing job through the pipeline, confirming on the terminal.
+async fn change<J: crate::run::job::Change>(
+    ctx: &Ctx,
+    env: &Env,
+    job: &J,
+    mode: Mode,
+    yes: bool,
+    wording: &Wording,
+) -> anyhow::Result<Finished> {
+    let confirm = Terminal {
+        yes,
+        cancel: ctx.cancel.clone(),
+    };
     let mut out = std::io::stdout().lock();
-    crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
+    crate::run::run(job, &ctx.aws, env, mode, &confirm, wording, &mut out).await
 }
 
 /// The run environment and the users audit job after a passed preflight: member accounts

@@ -106,12 +106,14 @@ pub fn users_documents(partition: &str, role_name: &str) -> Value {
     })
 }
 
-/// The policy document. `sts:GetCallerIdentity` needs no permission, so it is not listed.
-pub fn document(partition: &str, delete: bool) -> Value {
-    let mut task_policies = vec![TaskPolicy::Audit.arn(partition)];
-    if delete {
-        task_policies.push(TaskPolicy::Delete.arn(partition));
-    }
+/// The policy document: the audit task policy plus `also` (e.g. the delete or the
+/// password-creation task policy). `sts:GetCallerIdentity` needs no permission, so it is not
+/// listed.
+pub fn document(partition: &str, also: &[TaskPolicy]) -> Value {
+    let task_policies: Vec<String> = std::iter::once(TaskPolicy::Audit)
+        .chain(also.iter().copied())
+        .map(|p| p.arn(partition))
+        .collect();
     json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -143,7 +145,17 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
     let policy = if args.users {
         users_documents(&args.partition, &args.role_name)
     } else {
-        document(&args.partition, args.delete)
+        let mut also = Vec::new();
+        if args.delete {
+            also.push(TaskPolicy::Delete);
+        }
+        if args.recover {
+            also.push(TaskPolicy::CreatePassword);
+        }
+        if args.unlock {
+            also.extend([TaskPolicy::S3Unlock, TaskPolicy::SqsUnlock]);
+        }
+        document(&args.partition, &also)
     };
     println!("{}", serde_json::to_string_pretty(&policy)?);
     Ok(())
@@ -185,17 +197,30 @@ mod tests {
 
     #[test]
     fn assume_root_is_limited_to_the_audit_policy_unless_delete() {
-        let audit = document("aws", false);
+        let audit = document("aws", &[]);
         let arns = &audit["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"];
         assert_eq!(
             arns,
             &json!(["arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"])
         );
-        let delete = document("aws-us-gov", true);
+        let delete = document("aws-us-gov", &[TaskPolicy::Delete]);
         let arns = &delete["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"];
         assert_eq!(arns.as_array().map(Vec::len), Some(2));
         assert!(arns[1]
             .as_str()
             .is_some_and(|a| a.starts_with("arn:aws-us-gov:")));
+    }
+
+    #[test]
+    fn recover_adds_only_the_password_creation_task_policy() {
+        let doc = document("aws", &[TaskPolicy::CreatePassword]);
+        let arns = &doc["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"];
+        assert_eq!(
+            arns,
+            &json!([
+                "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword"
+            ])
+        );
     }
 }

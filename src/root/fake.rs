@@ -7,6 +7,7 @@ use super::api::{RootChange, RootRead, RootSessions};
 use super::model::{LoginProfile, MfaDevice, SigningCertificate};
 use crate::call::{classify, CallError};
 use crate::model::Account;
+use crate::recover::api::{PasswordSession, PasswordSessions};
 use crate::run::directory::{AccountPage, Directory, Node, OuPage};
 use aws_smithy_types::DateTime;
 use std::collections::BTreeMap;
@@ -41,7 +42,11 @@ pub struct Fake {
 }
 
 /// Operations that change something.
-pub const MUTATING: [&str; 2] = ["DeleteLoginProfile", "DeactivateMFADevice"];
+pub const MUTATING: [&str; 3] = [
+    "DeleteLoginProfile",
+    "DeactivateMFADevice",
+    "CreateLoginProfile",
+];
 
 impl Fake {
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -246,6 +251,27 @@ impl RootChange for Session {
     }
 }
 
+impl PasswordSession for Session {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+        RootRead::login_profile(self).await
+    }
+    async fn create_login_profile(&self) -> Result<bool, CallError> {
+        let had = self.root("CreateLoginProfile").await.login_profile;
+        self.fake.edit(&self.account, |r| r.login_profile = true);
+        Ok(!had)
+    }
+}
+
+impl PasswordSessions for Fake {
+    type Session = Session;
+    async fn open(&self, account_id: &str) -> Result<Session, CallError> {
+        self.open_audit(account_id).await
+    }
+    fn halted(&self) -> Option<CallError> {
+        None
+    }
+}
+
 impl RootSessions for Fake {
     type Read = Session;
     type Change = Session;
@@ -386,5 +412,30 @@ impl<R: RootChange> RootChange for FailingSession<R> {
     async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
         self.gate.check("DeactivateMFADevice")?;
         self.inner.deactivate_mfa(serial).await
+    }
+}
+
+impl<S: PasswordSessions> PasswordSessions for Failing<S> {
+    type Session = FailingSession<S::Session>;
+    async fn open(&self, account_id: &str) -> Result<Self::Session, CallError> {
+        self.check("AssumeRoot")?;
+        Ok(FailingSession {
+            inner: self.inner.open(account_id).await?,
+            gate: self.gate(),
+        })
+    }
+    fn halted(&self) -> Option<CallError> {
+        self.inner.halted()
+    }
+}
+
+impl<R: PasswordSession> PasswordSession for FailingSession<R> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+        self.gate.check("GetLoginProfile")?;
+        self.inner.login_profile().await
+    }
+    async fn create_login_profile(&self) -> Result<bool, CallError> {
+        self.gate.check("CreateLoginProfile")?;
+        self.inner.create_login_profile().await
     }
 }

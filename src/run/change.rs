@@ -64,7 +64,7 @@ where
                 recorder.record(row);
             }
             write_failed.set(recorder.failure().is_some());
-            progress.finish_one(&entry.account_id, applied.outcome.label(J::DONE));
+            progress.finish_one(&entry.account_id, J::label(applied.outcome));
             outcomes.push(Summary {
                 account_id: entry.account_id.clone(),
                 account_name: entry.account_name.clone(),

@@ -130,9 +130,15 @@ impl Outcome {
 
     /// The report spelling; `done` is the job's word for [`Outcome::Done`] (e.g. `deleted`).
     pub fn label(self, done: &'static str) -> &'static str {
+        self.spelled(done, ALREADY_CLEAN)
+    }
+
+    /// The report spelling in a job's words: `done` for [`Outcome::Done`], `already` for
+    /// [`Outcome::AlreadyClean`] (e.g. `recovered`, `already-recoverable`).
+    pub fn spelled(self, done: &'static str, already: &'static str) -> &'static str {
         match self {
             Outcome::Done => done,
-            Outcome::AlreadyClean => "already-clean",
+            Outcome::AlreadyClean => already,
             Outcome::NothingInScope => "nothing-in-scope",
             Outcome::SkippedBlocked => "skipped-blocked",
             Outcome::SkippedUnknown => "skipped-unknown",
@@ -157,6 +163,9 @@ impl Outcome {
         }
     }
 }
+
+/// The default spelling of [`Outcome::AlreadyClean`].
+pub const ALREADY_CLEAN: &str = "already-clean";
 
 /// Whether a verification proved an account's final state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +273,13 @@ pub trait Change: Job {
     const DONE: &'static str;
     /// What a change row is, plural: the change JSON report's key for its rows.
     const CHANGE_ROWS: &'static str = "accounts";
+    /// The report word for [`Outcome::AlreadyClean`]: nothing needed changing.
+    const ALREADY: &'static str = ALREADY_CLEAN;
+
+    /// An outcome in this job's words.
+    fn label(outcome: Outcome) -> &'static str {
+        outcome.spelled(Self::DONE, Self::ALREADY)
+    }
 
     /// Plans one account that was read.
     fn plan(&self, account: &Account, finding: &Self::Finding) -> Entry<Self::Step>;
@@ -302,6 +318,10 @@ mod tests {
     #[test]
     fn outcome_labels_are_the_documented_spellings() {
         let labels: Vec<&str> = Outcome::ALL.iter().map(|o| o.label("deleted")).collect();
+        assert_eq!(
+            Outcome::AlreadyClean.spelled("x", "already-fine"),
+            "already-fine"
+        );
         assert_eq!(
             labels,
             [

@@ -349,8 +349,8 @@ where
     let mut recorder: Recorder<_, J::ChangeRow> =
         Recorder::create(change_csv).context("cannot create the report; nothing was changed")?;
     let outcomes = change::run(job, env, &plan, &mut recorder).await;
-    let labels: Vec<&str> = Outcome::ALL.iter().map(|o| o.label(J::DONE)).collect();
-    let counts = count(outcomes.iter().map(|o| o.outcome.label(J::DONE)));
+    let labels: Vec<&str> = Outcome::ALL.iter().map(|o| J::label(*o)).collect();
+    let counts = count(outcomes.iter().map(|o| J::label(o.outcome)));
     let incomplete = recorder
         .failure()
         .map(|e| format!("the report could not be written: {e}"))
@@ -384,7 +384,7 @@ where
             vec![
                 o.account_id.clone(),
                 o.account_name.clone(),
-                o.outcome.label(J::DONE).to_string(),
+                J::label(o.outcome).to_string(),
                 o.error.clone(),
             ]
         })

@@ -8,6 +8,8 @@ pub(crate) enum Service {
     Sts,
     Iam,
     Organizations,
+    S3,
+    Sqs,
 }
 
 impl Service {
@@ -17,6 +19,8 @@ impl Service {
             Service::Sts => "sts",
             Service::Iam => "iam",
             Service::Organizations => "organizations",
+            Service::S3 => "s3",
+            Service::Sqs => "sqs",
         }
     }
 
@@ -28,6 +32,10 @@ impl Service {
             Some(Service::Iam)
         } else if ORGANIZATIONS_OPERATIONS.contains(&op) {
             Some(Service::Organizations)
+        } else if S3_OPERATIONS.contains(&op) {
+            Some(Service::S3)
+        } else if super::sqs::OPERATIONS.contains(&op) {
+            Some(Service::Sqs)
         } else {
             None
         }
@@ -35,12 +43,15 @@ impl Service {
 
     /// Whether `name` is a service name accepted in scenarios.
     pub(crate) fn is_name(name: &str) -> bool {
-        matches!(name, "sts" | "iam" | "organizations")
+        matches!(name, "sts" | "iam" | "organizations" | "s3" | "sqs")
     }
 }
 
 /// STS operations the simulator implements.
 pub(crate) const STS_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRoot", "AssumeRole"];
+
+/// S3 operations the simulator implements (REST, path-style `/{bucket}?policy`).
+pub(crate) const S3_OPERATIONS: &[&str] = &["GetBucketPolicy", "DeleteBucketPolicy"];
 
 /// IAM operations the simulator implements.
 pub(crate) const IAM_OPERATIONS: &[&str] = &[
@@ -108,7 +119,10 @@ pub(crate) const ORGANIZATIONS_OPERATIONS: &[&str] = &[
 
 /// Operations that change root credentials or IAM users.
 pub(crate) fn is_mutating(op: &str) -> bool {
-    op == "CreateLoginProfile" || super::user_delete::OPERATIONS.contains(&op)
+    matches!(
+        op,
+        "CreateLoginProfile" | "DeleteBucketPolicy" | "SetQueueAttributes"
+    ) || super::user_delete::OPERATIONS.contains(&op)
 }
 
 /// Default HTTP status of a known error code.

@@ -9,7 +9,7 @@ use super::model::{AccessKey, FaultAction};
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
 use super::state::World;
-use super::{assume_role, iam, organizations, sts};
+use super::{assume_role, iam, organizations, sqs, sts};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -31,7 +31,7 @@ pub(crate) struct Sim {
 
 /// Wire protocol of a request, which decides how responses and errors are rendered.
 #[derive(Clone, Copy)]
-enum Protocol {
+pub(super) enum Protocol {
     Json,
     Query(&'static str),
 }
@@ -96,7 +96,12 @@ enum AuthFailure {
     Expired,
 }
 
-fn respond(status: u16, content_type: &'static str, body: Vec<u8>, rid: &str) -> Response {
+pub(super) fn respond(
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    rid: &str,
+) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut()
@@ -219,7 +224,7 @@ fn parse(
 }
 
 /// A call-log record for `op` with nothing known yet about the caller or the outcome.
-fn record(service: String, op: &str) -> CallRecord {
+pub(super) fn record(service: String, op: &str) -> CallRecord {
     CallRecord {
         seq: 0,
         service,
@@ -237,7 +242,7 @@ fn record(service: String, op: &str) -> CallRecord {
 
 /// The access key id a request is signed with and that key's account, read without checking
 /// the signature, for logging requests that fail before identification.
-fn signer(sim: &Sim, headers: &HeaderMap) -> (String, Option<String>) {
+pub(super) fn signer(sim: &Sim, headers: &HeaderMap) -> (String, Option<String>) {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let Ok(key) = access_key_id(auth) else {
         return (String::new(), None);
@@ -273,7 +278,11 @@ pub(crate) fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap)
     finish(sim, rec, response, Some(&err))
 }
 
-fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (String, ApiError)> {
+pub(super) fn identify(
+    sim: &Sim,
+    headers: &HeaderMap,
+    protocol: Protocol,
+) -> Result<Who, (String, ApiError)> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let key = match access_key_id(auth) {
         Ok(k) => k.to_string(),
@@ -305,6 +314,14 @@ fn identify(sim: &Sim, headers: &HeaderMap, protocol: Protocol) -> Result<Who, (
 
 /// Handles one AWS API request end to end.
 pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Response {
+    let sqs_op = headers
+        .get("x-amz-target")
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.strip_prefix(sqs::TARGET_PREFIX))
+        .map(str::to_string);
+    if let Some(op) = sqs_op {
+        return super::unlock_wire::handle_sqs(sim, headers, &op, body).await;
+    }
     let rid = sim.world.dice.request_id();
     let (protocol, service, op, params) = match parse(headers, body) {
         Ok(parsed) => parsed,
@@ -436,7 +453,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
     finish(sim, record, response, err.as_ref())
 }
 
-fn finish(
+pub(super) fn finish(
     sim: &Sim,
     mut record: CallRecord,
     response: Response,

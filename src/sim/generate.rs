@@ -190,6 +190,8 @@ pub(crate) fn organization(
                 iam: Default::default(),
                 roles: vec![super::directory::DEFAULT_ROLE.to_string()],
                 external_id: None,
+                buckets: Vec::new(),
+                queues: Vec::new(),
             }
         })
         .collect();

@@ -123,8 +123,9 @@ fn root_operation(
                 ))
             })?;
         }
+        // In a root session the password is omitted: the login profile is created without
+        // one, and the owner of the root email address sets it with "Forgot password".
         "CreateLoginProfile" => {
-            required(params, "Password")?;
             if root.login_profile.is_some() {
                 return Err(ApiError::coded(
                     "EntityAlreadyExists",

@@ -22,18 +22,37 @@ pub(crate) fn state(world: &World) -> Value {
         "delegated_administrators": o.delegated_administrators.iter()
             .map(|(a, s)| json!({ "account": a, "service_principal": s })).collect::<Vec<_>>(),
     });
-    let (roots, dirs): (Vec<RootUser>, Vec<Directory>) = {
+    let (roots, dirs, buckets, queues) = {
         let guard = world.lock();
-        (guard.roots.clone(), guard.iam.clone())
+        (
+            guard.roots.clone(),
+            guard.iam.clone(),
+            guard.buckets.clone(),
+            guard.queues.clone(),
+        )
+    };
+    let named = |list: &[super::model::Bucket]| -> Vec<Value> {
+        list.iter()
+            .map(|b| json!({ "name": b.name, "policy": b.policy }))
+            .collect()
     };
     let mut accounts = Map::new();
-    for ((a, root), dir) in world.accounts.iter().zip(&roots).zip(&dirs) {
+    for ((((a, root), dir), buckets), queues) in world
+        .accounts
+        .iter()
+        .zip(&roots)
+        .zip(&dirs)
+        .zip(&buckets)
+        .zip(&queues)
+    {
+        let (buckets, queues) = (named(buckets), named(queues));
         accounts.insert(
             a.id.clone(),
             json!({
                 "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": a.parent,
                 "root": root_json(root), "roles": a.roles, "users": users_json(dir),
                 "groups": groups_json(dir), "unassigned_virtual_mfa": dir.unassigned_virtual_mfa,
+                "buckets": buckets, "queues": queues,
             }),
         );
     }

@@ -180,6 +180,19 @@ pub struct Account {
     pub roles: Vec<String>,
     /// ExternalId every AssumeRole into this account must send.
     pub external_id: Option<String>,
+    /// S3 buckets owned by this account.
+    pub buckets: Vec<Bucket>,
+    /// SQS queues owned by this account (`Bucket`'s shape: a name and a policy).
+    pub queues: Vec<Bucket>,
+}
+
+/// An S3 bucket and its resource policy (the JSON document as stored).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bucket {
+    /// Bucket name (global across accounts).
+    pub name: String,
+    /// The bucket policy, if one is set.
+    pub policy: Option<String>,
 }
 
 /// Credentials of one root user.

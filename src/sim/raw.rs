@@ -103,6 +103,12 @@ pub(crate) struct RawAccount {
     pub roles: Option<Vec<Spanned<String>>>,
     /// ExternalId every AssumeRole into this account must send.
     pub external_id: Option<String>,
+    /// S3 buckets the account owns.
+    #[serde(default)]
+    pub buckets: Vec<RawBucket>,
+    /// SQS queues the account owns (a name and an optional policy, as buckets).
+    #[serde(default)]
+    pub queues: Vec<RawBucket>,
     #[serde(default)]
     pub users: Vec<RawUser>,
     #[serde(default)]
@@ -223,4 +229,12 @@ pub(crate) struct RawFault {
     pub after: u64,
     pub times: Option<u64>,
     pub probability: Option<Spanned<f64>>,
+}
+
+/// `[[accounts.buckets]]`: an S3 bucket and its policy document (JSON text).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBucket {
+    pub name: Spanned<String>,
+    pub policy: Option<Spanned<String>>,
 }

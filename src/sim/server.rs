@@ -7,6 +7,7 @@ use super::faults::Shaping;
 use super::introspect;
 use super::scenario::Scenario;
 use super::state::World;
+use super::unlock_wire::handle_s3;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
@@ -158,6 +159,9 @@ async fn aws(
     body: Bytes,
 ) -> Response {
     if method != Method::POST {
+        if let Some(response) = handle_s3(&sim, &method, &uri, &headers).await {
+            return response;
+        }
         return refuse(&sim, &method, &uri, &headers);
     }
     handle(&sim, &headers, &body).await

@@ -4,7 +4,7 @@
 
 use super::dice::Dice;
 use super::directory::Directory;
-use super::model::{Account, Caller, Organization, Ou, RootUser};
+use super::model::{Account, Bucket, Caller, Organization, Ou, RootUser};
 use super::report::Report;
 use super::scenario::Scenario;
 use std::collections::HashMap;
@@ -126,6 +126,10 @@ pub(crate) struct Mutable {
     /// Credential report generation, by account index.
     pub reports: Vec<Report>,
     pub sessions: HashMap<String, Session>,
+    /// S3 buckets, by account index.
+    pub buckets: Vec<Vec<Bucket>>,
+    /// SQS queues, by account index.
+    pub queues: Vec<Vec<Bucket>>,
 }
 
 /// The simulated organization.
@@ -153,6 +157,14 @@ impl World {
         let iam = accounts
             .iter_mut()
             .map(|a| std::mem::take(&mut a.iam))
+            .collect();
+        let buckets = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.buckets))
+            .collect();
+        let queues = accounts
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.queues))
             .collect();
         let reports = accounts.iter().map(|_| Report::default()).collect();
         let org = scenario.org.clone();
@@ -182,6 +194,8 @@ impl World {
                 iam,
                 reports,
                 sessions: HashMap::new(),
+                buckets,
+                queues,
             }),
         }
     }

@@ -1282,3 +1282,245 @@ fn aws_cli_v1_understands_the_iam_user_operations_and_errors() {
         || op == "DetachUserPolicy"
         || op == "RemoveUserFromGroup"));
 }
+
+const CREATE_PASSWORD: &str = "arn=arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword";
+
+#[test]
+fn aws_cli_v1_creates_a_root_login_profile_without_a_password_and_reads_its_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&scenario());
+    // 222222222202 has no root login profile.
+    let s = assume_root(&sim, "222222222202", CREATE_PASSWORD);
+    aws(&sim, &s, &["iam", "get-login-profile"]).err("NoSuchEntity");
+    let created = aws(&sim, &s, &["iam", "create-login-profile"]).ok();
+    assert!(
+        created["LoginProfile"]["CreateDate"]
+            .as_str()
+            .is_some_and(|d| d.ends_with('Z')),
+        "{created}"
+    );
+    assert_eq!(created["LoginProfile"]["PasswordResetRequired"], false);
+    aws(&sim, &s, &["iam", "create-login-profile"]).err("EntityAlreadyExists");
+    let read = aws(&sim, &s, &["iam", "get-login-profile"]).ok();
+    assert_eq!(
+        read["LoginProfile"]["CreateDate"],
+        created["LoginProfile"]["CreateDate"]
+    );
+    aws(&sim, &s, &["iam", "delete-login-profile"]).err("AccessDenied");
+    aws(&sim, &s, &["iam", "list-mfa-devices"]).err("AccessDenied");
+    let audit = assume_root(&sim, "222222222204", AUDIT);
+    aws(&sim, &audit, &["iam", "create-login-profile"]).err("AccessDenied");
+    assert!(sim.root("222222222202")["login_profile"].is_object());
+    assert_eq!(sim.root("222222222204")["login_profile"], Value::Null);
+    let ok: Vec<_> = sim
+        .mutating_calls()
+        .into_iter()
+        .filter(|c| c["status"] == 200)
+        .map(|c| (c["operation"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        ok,
+        [(
+            json!("CreateLoginProfile"),
+            json!("IAMCreateRootUserPassword")
+        )]
+    );
+}
+
+const S3_UNLOCK: &str = "arn=arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy";
+
+#[test]
+fn aws_cli_v1_reads_and_deletes_a_bucket_policy_in_an_unlock_session_and_reads_s3_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::locked-bucket"}]}"#;
+    let text = format!(
+        "{}\n[[accounts]]\nid = \"222222222220\"\nname = \"data\"\nbuckets = [{{ name = \"locked-bucket\", policy = '{policy}' }}, {{ name = \"open-bucket\" }}]\n",
+        scenario()
+    );
+    let sim = Sim::start_toml(&text);
+    let s = assume_root(&sim, "222222222220", S3_UNLOCK);
+    let got = aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "locked-bucket"],
+    )
+    .ok();
+    assert_eq!(got["Policy"], policy);
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("NoSuchBucketPolicy");
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "no-such-bucket"],
+    )
+    .err("NoSuchBucket");
+    let deleted = aws(
+        &sim,
+        &s,
+        &["s3api", "delete-bucket-policy", "--bucket", "locked-bucket"],
+    );
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    aws(
+        &sim,
+        &s,
+        &["s3api", "get-bucket-policy", "--bucket", "locked-bucket"],
+    )
+    .err("NoSuchBucketPolicy");
+    // Other task policies, and other accounts' unlock sessions, are denied.
+    let audit = assume_root(&sim, "222222222220", AUDIT);
+    aws(
+        &sim,
+        &audit,
+        &["s3api", "get-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("AccessDenied");
+    let other = assume_root(&sim, "222222222201", S3_UNLOCK);
+    aws(
+        &sim,
+        &other,
+        &["s3api", "delete-bucket-policy", "--bucket", "open-bucket"],
+    )
+    .err("AccessDenied");
+    aws(&sim, &s, &["iam", "get-login-profile"]).err("AccessDenied");
+    let deletes: Vec<_> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["operation"] == "DeleteBucketPolicy")
+        .map(|c| (c["status"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        deletes,
+        [
+            (json!(204), json!("S3UnlockBucketPolicy")),
+            (json!(403), json!("S3UnlockBucketPolicy"))
+        ]
+    );
+}
+
+const SQS_UNLOCK: &str = "arn=arn:aws:iam::aws:policy/root-task/SQSUnlockQueuePolicy";
+
+#[test]
+fn aws_cli_v1_reads_and_removes_a_queue_policy_in_an_unlock_session_and_reads_sqs_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"}]}"#;
+    let text = format!(
+        "{}\n[[accounts]]\nid = \"222222222220\"\nname = \"data\"\nqueues = [{{ name = \"jobs\", policy = '{policy}' }}, {{ name = \"open\" }}]\n",
+        scenario()
+    );
+    let sim = Sim::start_toml(&text);
+    // The AWS CLI v1 ignores AWS_ENDPOINT_URL for sqs in us-east-1: pass it explicitly.
+    let sqs = |creds: &Creds, args: &[&str]| {
+        let mut all = vec!["sqs", "--endpoint-url", sim.url()];
+        all.extend_from_slice(args);
+        aws(&sim, creds, &all)
+    };
+    let jobs = "https://sqs.us-east-1.amazonaws.com/222222222220/jobs";
+    let open = "https://sqs.us-east-1.amazonaws.com/222222222220/open";
+    let missing = "https://sqs.us-east-1.amazonaws.com/222222222220/missing";
+    let s = assume_root(&sim, "222222222220", SQS_UNLOCK);
+    let got = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .ok();
+    assert_eq!(got["Attributes"]["Policy"], policy);
+    let none = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            open,
+            "--attribute-names",
+            "Policy",
+        ],
+    );
+    assert_eq!(none.code, 0, "{}", none.stderr);
+    assert!(none.json.get("Attributes").is_none(), "{}", none.json);
+    sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            missing,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .err("AWS.SimpleQueueService.NonExistentQueue");
+    let set = sqs(
+        &s,
+        &[
+            "set-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attributes",
+            "Policy=",
+        ],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let after = sqs(
+        &s,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            jobs,
+            "--attribute-names",
+            "Policy",
+        ],
+    );
+    assert!(after.json.get("Attributes").is_none(), "{}", after.json);
+    // Other task policies, and other accounts' unlock sessions, are denied.
+    let audit = assume_root(&sim, "222222222220", AUDIT);
+    sqs(
+        &audit,
+        &[
+            "get-queue-attributes",
+            "--queue-url",
+            open,
+            "--attribute-names",
+            "Policy",
+        ],
+    )
+    .err("AccessDenied");
+    let other = assume_root(&sim, "222222222201", SQS_UNLOCK);
+    sqs(
+        &other,
+        &[
+            "set-queue-attributes",
+            "--queue-url",
+            open,
+            "--attributes",
+            "Policy=",
+        ],
+    )
+    .err("AccessDenied");
+    let sets: Vec<_> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["operation"] == "SetQueueAttributes")
+        .map(|c| (c["status"].clone(), c["task_policy"].clone()))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            (json!(200), json!("SQSUnlockQueuePolicy")),
+            (json!(403), json!("SQSUnlockQueuePolicy"))
+        ]
+    );
+}

@@ -89,6 +89,8 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
         [
             "audit",
             "audit",
+            "unlock-check",
+            "unlock-check",
             "users-audit",
             "users-audit",
             "users-audit",
@@ -96,6 +98,8 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
             "users-audit",
             "users-audit"
         ],
-        "the demo writes the audits' CSV and JSON only"
+        "the demo writes the audits' and the unlock check's CSV and JSON only"
     );
+    assert!(stdout.contains("Step 2b"), "{stdout}");
+    assert!(stdout.contains("DenyEveryone"), "{stdout}");
 }

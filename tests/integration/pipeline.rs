@@ -62,6 +62,48 @@ fn every_command_prints_exactly_one_json_document() {
 }
 
 #[test]
+fn recover_and_unlock_print_exactly_one_json_document() {
+    let accounts =
+        "[[accounts]]\nid = \"222222220001\"\nbuckets = [{ name = \"b-1\", policy = '{}' }]\n";
+    for (args, key, count) in [
+        (
+            vec!["recover", "--accounts", "222222220001", "--yes"],
+            "accounts",
+            "recovered",
+        ),
+        (
+            vec![
+                "unlock",
+                "s3",
+                "--account",
+                "222222220001",
+                "--bucket",
+                "b-1",
+                "--yes",
+            ],
+            "resources",
+            "unlocked",
+        ),
+    ] {
+        let sim = Sim::start_toml(&org(ENABLED, accounts));
+        let dir = reports();
+        let mut args = args.clone();
+        args.extend(["--output", "json"]);
+        let run = rootsweep(&sim, dir.path(), &args);
+        run.expect_code(0);
+        let doc: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{}", run.stdout));
+        assert_eq!(
+            doc[key].as_array().map(Vec::len),
+            Some(1),
+            "{args:?}: {doc}"
+        );
+        assert_eq!(doc["counts"][count], 1, "{args:?}: {doc}");
+        assert!(doc["plan"]["entries"].is_array(), "{doc}");
+    }
+}
+
+#[test]
 fn skip_blocked_with_an_unknown_account_exits_4_even_when_nothing_is_left_to_change() {
     // An already clean organization plus one account whose state cannot be read.
     let sim = Sim::start_toml(&org(ENABLED, &unknown("222222220009")));

@@ -208,3 +208,98 @@ fn the_users_policies_cover_every_call_of_users_tidy_and_users_delete() {
         assert_eq!(statement(&docs["operator"], own_sid), change);
     }
 }
+
+#[test]
+fn the_recover_policy_covers_every_call_of_recover_within_its_task_policy() {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    // 222222222202 has no root login profile, 222222222201 has one.
+    rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "recover",
+            "--accounts",
+            "222222222201,222222222202",
+            "--yes",
+        ],
+    )
+    .expect_code(0);
+    let used = used_by_caller(&sim);
+    assert!(used.contains("sts:AssumeRoot"), "{used:?}");
+    let granted = actions(&policy(&["--recover"]));
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    let arns = policy(&["--recover"])["Statement"][2]["Condition"]["StringEquals"]
+        ["sts:TaskPolicyArn"]
+        .clone();
+    assert!(arns.as_array().expect("arns").contains(&serde_json::json!(
+        "arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword"
+    )));
+    // Inside the sessions: only the two actions IAMCreateRootUserPassword allows.
+    let in_sessions: BTreeSet<String> = sim
+        .calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| !k.starts_with("AKIA")))
+        .map(|c| c["operation"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        in_sessions,
+        ["CreateLoginProfile", "GetLoginProfile"]
+            .map(str::to_string)
+            .into()
+    );
+}
+
+#[test]
+fn the_unlock_policy_covers_every_call_of_unlock_s3_within_its_task_policy() {
+    let text = std::fs::read_to_string(shipped("demo.toml")).expect("demo")
+        + "\n[[accounts]]\nid = \"222222222230\"\nname = \"data\"\nbuckets = [{ name = \"locked-bucket\", policy = '{\"Statement\":[]}' }]\n";
+    let sim = Sim::start_toml(&text);
+    let dir = reports();
+    rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "s3",
+            "--account",
+            "222222222230",
+            "--bucket",
+            "locked-bucket",
+            "--yes",
+        ],
+    )
+    .expect_code(0);
+    let used = used_by_caller(&sim);
+    let granted = actions(&policy(&["--unlock"]));
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    let doc = policy(&["--unlock"]);
+    let arns = doc["Statement"][2]["Condition"]["StringEquals"]["sts:TaskPolicyArn"]
+        .as_array()
+        .cloned()
+        .expect("arns");
+    for name in ["S3UnlockBucketPolicy", "SQSUnlockQueuePolicy"] {
+        assert!(
+            arns.contains(&serde_json::json!(format!(
+                "arn:aws:iam::aws:policy/root-task/{name}"
+            ))),
+            "{arns:?}"
+        );
+    }
+    let in_sessions: BTreeSet<String> = sim
+        .calls()
+        .iter()
+        .filter(|c| c["caller"].as_str().is_some_and(|k| !k.starts_with("AKIA")))
+        .map(|c| format!("s3:{}", c["operation"].as_str().unwrap_or("")))
+        .collect();
+    // Within the S3UnlockBucketPolicy allow-list (which also has PutBucketPolicy and
+    // ListAllMyBuckets, unused here).
+    assert_eq!(
+        in_sessions,
+        ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy"]
+            .map(str::to_string)
+            .into()
+    );
+}

@@ -69,11 +69,17 @@ fn malformed_foreign_and_non_post_requests_are_logged_with_what_they_sent() {
     );
     let (status, _) = sim.query(&m, STS, "GetSessionToken", &[]);
     assert_eq!(status, 400);
-    let status = match ureq::get(&format!("{}/bucket?policy", sim.url())).call() {
+    let status = match ureq::get(&format!("{}/bucket", sim.url())).call() {
         Err(ureq::Error::Status(code, _)) => code,
-        other => panic!("GET must be refused: {other:?}"),
+        other => panic!("a GET that is no bucket-policy request must be refused: {other:?}"),
     };
     assert_eq!(status, 405);
+    // An unsigned S3 bucket-policy request is S3's AccessDenied.
+    let status = match ureq::get(&format!("{}/bucket?policy", sim.url())).call() {
+        Err(ureq::Error::Status(code, _)) => code,
+        other => panic!("an unsigned GetBucketPolicy must be denied: {other:?}"),
+    };
+    assert_eq!(status, 403);
 
     let calls = sim.calls();
     let summary: Vec<(String, String, String)> = calls
@@ -86,10 +92,11 @@ fn malformed_foreign_and_non_post_requests_are_logged_with_what_they_sent() {
     let expected = [
         ("organizations", "CloseAccount", "UnknownOperationException"),
         ("organizations", "ListAccounts", "SerializationException"),
-        ("AmazonSQS", "ListQueues", "UnknownOperationException"),
+        ("sqs", "ListQueues", "InvalidAction"),
         ("unknown", "GetCallerIdentity", "MissingAction"),
         ("sts", "GetSessionToken", "InvalidAction"),
         ("unknown", "GET /bucket", "MethodNotAllowed"),
+        ("s3", "GetBucketPolicy", "AccessDenied"),
     ];
     let expected: Vec<(String, String, String)> = expected
         .iter()
@@ -126,6 +133,8 @@ fn read_only_allow_list_names_no_credential_change() {
         "DeleteVirtualMFADevice",
         "DeleteAccessKey",
         "DeleteSigningCertificate",
+        "DeleteBucketPolicy",
+        "SetQueueAttributes",
     ] {
         assert!(!READ_ONLY_OPERATIONS.contains(&op), "{op}");
     }

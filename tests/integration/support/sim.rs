@@ -52,6 +52,9 @@ pub const READ_ONLY_OPERATIONS: &[&str] = &[
     "ListAttachedGroupPolicies",
     "ListSSHPublicKeys",
     "ListServiceSpecificCredentials",
+    // Policy reads of the unlock sessions.
+    "GetBucketPolicy",
+    "GetQueueAttributes",
 ];
 
 /// A running simulator process, killed on drop.

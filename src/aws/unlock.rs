@@ -1,0 +1,215 @@
+//! The unlock job's AWS edge: `sts:AssumeRoot` under `S3UnlockBucketPolicy` or
+//! `SQSUnlockQueuePolicy`, and the policy calls made in those sessions (GetBucketPolicy and
+//! DeleteBucketPolicy; GetQueueAttributes and SetQueueAttributes) behind the `unlock::api` traits.
+
+use super::sts::TaskPolicy;
+use super::{Aws, CallError};
+use crate::unlock::api::{Current, PolicySession, PolicySessions};
+use aws_credential_types::Credentials;
+
+/// Opens unlock sessions for S3 bucket policies in one partition.
+#[derive(Clone)]
+pub struct AwsBucketSessions {
+    aws: Aws,
+    partition: String,
+}
+
+impl Aws {
+    /// S3 unlock sessions for member accounts of `partition`.
+    pub fn bucket_sessions(&self, partition: &str) -> AwsBucketSessions {
+        AwsBucketSessions {
+            aws: self.clone(),
+            partition: partition.to_string(),
+        }
+    }
+}
+
+/// A session under `S3UnlockBucketPolicy`: the run's S3 client with the session's credentials
+/// set per call.
+pub struct BucketSession {
+    aws: Aws,
+    credentials: Credentials,
+}
+
+impl BucketSession {
+    fn config(&self) -> aws_sdk_s3::config::Builder {
+        aws_sdk_s3::config::Builder::default()
+            .credentials_provider(self.credentials.clone())
+            .identity_cache(aws_sdk_s3::config::IdentityCache::no_cache())
+    }
+}
+
+impl PolicySessions for AwsBucketSessions {
+    type Session = BucketSession;
+
+    async fn open(&self, account_id: &str) -> Result<BucketSession, CallError> {
+        let credentials = self
+            .aws
+            .assume_root(account_id, TaskPolicy::S3Unlock, &self.partition)
+            .await?;
+        Ok(BucketSession {
+            aws: self.aws.clone(),
+            credentials,
+        })
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        self.aws.halted().cloned()
+    }
+}
+
+impl PolicySession for BucketSession {
+    /// GetBucketPolicy: the document, or no policy (`NoSuchBucketPolicy`), or no bucket
+    /// (`NoSuchBucket`).
+    async fn read_policy(&self, bucket: &str) -> Result<Current, CallError> {
+        let sent = self
+            .aws
+            .send("GetBucketPolicy", || {
+                self.aws
+                    .s3
+                    .get_bucket_policy()
+                    .bucket(bucket)
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await;
+        match sent {
+            Ok(out) => Ok(Current::Policy(
+                out.policy().unwrap_or_default().to_string(),
+            )),
+            Err(e) if e.code == "NoSuchBucketPolicy" => Ok(Current::NoPolicy),
+            Err(e) if e.code == "NoSuchBucket" => Ok(Current::NoResource),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// DeleteBucketPolicy.
+    async fn remove_policy(&self, bucket: &str) -> Result<(), CallError> {
+        self.aws
+            .send_change("DeleteBucketPolicy", || {
+                self.aws
+                    .s3
+                    .delete_bucket_policy()
+                    .bucket(bucket)
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Opens unlock sessions for SQS queue policies in one partition.
+#[derive(Clone)]
+pub struct AwsQueueSessions {
+    aws: Aws,
+    partition: String,
+}
+
+impl Aws {
+    /// SQS unlock sessions for member accounts of `partition`.
+    pub fn queue_sessions(&self, partition: &str) -> AwsQueueSessions {
+        AwsQueueSessions {
+            aws: self.clone(),
+            partition: partition.to_string(),
+        }
+    }
+}
+
+/// A session under `SQSUnlockQueuePolicy`: the run's SQS client with the session's credentials
+/// set per call.
+pub struct QueueSession {
+    aws: Aws,
+    credentials: Credentials,
+}
+
+impl QueueSession {
+    fn config(&self) -> aws_sdk_sqs::config::Builder {
+        aws_sdk_sqs::config::Builder::default()
+            .credentials_provider(self.credentials.clone())
+            .identity_cache(aws_sdk_sqs::config::IdentityCache::no_cache())
+    }
+}
+
+impl PolicySessions for AwsQueueSessions {
+    type Session = QueueSession;
+
+    async fn open(&self, account_id: &str) -> Result<QueueSession, CallError> {
+        let credentials = self
+            .aws
+            .assume_root(account_id, TaskPolicy::SqsUnlock, &self.partition)
+            .await?;
+        Ok(QueueSession {
+            aws: self.aws.clone(),
+            credentials,
+        })
+    }
+
+    fn halted(&self) -> Option<CallError> {
+        self.aws.halted().cloned()
+    }
+}
+
+/// A missing queue: the query-compatible code (which the SDK reads from `x-amzn-query-error`)
+/// or the modelled shape name.
+fn no_queue(code: &str) -> bool {
+    matches!(
+        code,
+        "AWS.SimpleQueueService.NonExistentQueue" | "QueueDoesNotExist"
+    )
+}
+
+impl PolicySession for QueueSession {
+    /// GetQueueAttributes(Policy): the document, or no policy (no `Policy` attribute), or no
+    /// queue.
+    async fn read_policy(&self, url: &str) -> Result<Current, CallError> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        let sent = self
+            .aws
+            .send("GetQueueAttributes", || {
+                self.aws
+                    .sqs
+                    .get_queue_attributes()
+                    .queue_url(url)
+                    .attribute_names(QueueAttributeName::Policy)
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await;
+        match sent {
+            Ok(out) => Ok(
+                match out
+                    .attributes()
+                    .and_then(|a| a.get(&QueueAttributeName::Policy))
+                    .filter(|p| !p.is_empty())
+                {
+                    Some(p) => Current::Policy(p.clone()),
+                    None => Current::NoPolicy,
+                },
+            ),
+            Err(e) if no_queue(&e.code) => Ok(Current::NoResource),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// SetQueueAttributes with an empty `Policy`, which removes it.
+    async fn remove_policy(&self, url: &str) -> Result<(), CallError> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        self.aws
+            .send_change("SetQueueAttributes", || {
+                self.aws
+                    .sqs
+                    .set_queue_attributes()
+                    .queue_url(url)
+                    .attributes(QueueAttributeName::Policy, "")
+                    .customize()
+                    .config_override(self.config())
+                    .send()
+            })
+            .await
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,198 @@
+//! The unlock job's report rows, one per named resource: the check report (`unlock-check-<UTC>`)
+//! and the change report (`unlock-result-<UTC>`). Pure.
+
+use super::api::Current;
+use super::plan::{verdict, Finding, Step};
+use crate::run::job::{Applied, Disposition, Entry, Outcome, Read};
+use serde::Serialize;
+
+/// The report word for a verified removal.
+pub const UNLOCKED: &str = "unlocked";
+/// The report word for an account whose named resources had no policy left.
+pub const ALREADY_UNLOCKED: &str = "already-unlocked";
+
+/// One row of the check report: a resource and its policy as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CheckRow {
+    pub account_id: String,
+    pub account_name: String,
+    /// The bucket name or queue URL.
+    pub resource: String,
+    /// `policy-present`, `no-policy`, `not-found`, `unknown` or `skipped`.
+    pub verdict: String,
+    /// The policy document as read (what a change run would remove).
+    pub policy: String,
+    pub error: String,
+}
+
+/// The check rows of one account: one per named resource.
+pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<CheckRow> {
+    let row = |resource: &str| CheckRow {
+        account_id: read.account.id.clone(),
+        account_name: read.account.name.clone(),
+        resource: resource.to_string(),
+        ..CheckRow::default()
+    };
+    match &read.finding {
+        Err(reason) => resources
+            .iter()
+            .map(|r| CheckRow {
+                verdict: "skipped".into(),
+                error: format!("skipped: {reason}"),
+                ..row(r)
+            })
+            .collect(),
+        Ok(Finding::NoSession(e)) => resources
+            .iter()
+            .map(|r| CheckRow {
+                verdict: "unknown".into(),
+                error: e.to_string(),
+                ..row(r)
+            })
+            .collect(),
+        Ok(Finding::Read(reads)) => reads
+            .iter()
+            .map(|(r, result)| CheckRow {
+                verdict: verdict(result).into(),
+                policy: match result {
+                    Ok(Current::Policy(p)) => p.clone(),
+                    _ => String::new(),
+                },
+                error: result
+                    .as_ref()
+                    .err()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                ..row(r)
+            })
+            .collect(),
+    }
+}
+
+/// One row of the change report: what happened to one resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnlockRow {
+    pub account_id: String,
+    pub account_name: String,
+    pub resource: String,
+    /// `unlocked`, `already-unlocked`, `no-policy`, `not-found`, `skipped-unknown`,
+    /// `changed-since-plan`, `failed`, `interrupted` or `not-started`.
+    pub outcome: String,
+    /// `yes` (removed by this run, after being saved), `no` (planned, not removed), `n/a`.
+    pub policy_removed: String,
+    /// `yes` when a fresh read proved the account's result, `no` when not, `n/a` when nothing
+    /// was changed.
+    pub verified: String,
+    pub error: String,
+}
+
+/// The change rows of one account: one per named resource (`reads`: each resource's read
+/// verdict, in the order named).
+pub fn unlock_rows(
+    entry: &Entry<Step>,
+    applied: &Applied<Step>,
+    reads: &[(String, &'static str)],
+) -> Vec<UnlockRow> {
+    let label = applied.outcome.spelled(UNLOCKED, ALREADY_UNLOCKED);
+    reads
+        .iter()
+        .map(|(resource, read)| {
+            let planned = entry.steps.iter().any(|s| &s.resource == resource);
+            let removed = applied.done.iter().any(|s| &s.resource == resource);
+            let (outcome, policy_removed) = match (planned, removed) {
+                (_, true) => (label, "yes"),
+                (true, false)
+                    if matches!(applied.outcome, Outcome::Failed | Outcome::Interrupted) =>
+                {
+                    (label, "no")
+                }
+                (true, false) => (label, "n/a"),
+                (false, _) if entry.disposition == Disposition::Unknown => (label, "n/a"),
+                (false, _) => (*read, "n/a"),
+            };
+            UnlockRow {
+                account_id: entry.account_id.clone(),
+                account_name: entry.account_name.clone(),
+                resource: resource.clone(),
+                outcome: outcome.into(),
+                policy_removed: policy_removed.into(),
+                verified: if planned {
+                    applied.verified.as_str().into()
+                } else {
+                    "n/a".into()
+                },
+                error: if planned || entry.disposition == Disposition::Unknown {
+                    applied.error.clone()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::Verified;
+
+    #[test]
+    fn headers_are_exactly_the_documented_columns() {
+        assert_eq!(
+            crate::report::csv::header::<CheckRow>().join(","),
+            "account_id,account_name,resource,verdict,policy,error"
+        );
+        assert_eq!(
+            crate::report::csv::header::<UnlockRow>().join(","),
+            "account_id,account_name,resource,outcome,policy_removed,verified,error"
+        );
+    }
+
+    #[test]
+    fn each_named_resource_gets_its_own_outcome() {
+        let step = Step {
+            resource: "locked".into(),
+            policy: "{}".into(),
+            call: "DeleteBucketPolicy",
+        };
+        let entry = Entry {
+            account_id: "222222222222".into(),
+            account_name: "prod".into(),
+            verdict: "policy-present",
+            disposition: Disposition::Change,
+            steps: vec![step.clone()],
+            reason: None,
+        };
+        let applied = Applied {
+            detail: (),
+            outcome: Outcome::Done,
+            done: vec![step],
+            verified: Verified::Yes,
+            error: String::new(),
+        };
+        let reads = [
+            ("locked".to_string(), "policy-present"),
+            ("open".to_string(), "no-policy"),
+            ("gone".to_string(), "not-found"),
+        ];
+        let rows = unlock_rows(&entry, &applied, &reads);
+        let outcomes: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.outcome.as_str(),
+                    r.policy_removed.as_str(),
+                    r.verified.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("unlocked", "yes", "yes"),
+                ("no-policy", "n/a", "n/a"),
+                ("not-found", "n/a", "n/a")
+            ]
+        );
+    }
+}
