@@ -175,7 +175,7 @@ where
             job.halted()
                 .map(|e| format!("the management credentials were refused: {e}"))
         });
-    let counts = count(recorder.rows().iter().map(|r| job.verdict(r)));
+    let counts = recorder.counts().clone();
     let read_run = finish_run(&env.run, incomplete.clone());
     let doc = Document::new(&read_run, &counts, J::ROWS, recorder.rows());
     let read_json = env.report_path(J::READ, "json");

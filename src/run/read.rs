@@ -87,7 +87,8 @@ where
         },
         |read: Read<J::Finding>| {
             for row in job.read_rows(&read) {
-                recorder.record(row);
+                let verdict = job.verdict(&row).to_string();
+                recorder.record_counted(row, &verdict);
             }
             write_failed.set(recorder.failure().is_some());
             let verdict = match &read.finding {

@@ -1,20 +1,26 @@
-//! Recording before changing: each account's row is kept in memory and written to the CSV (and
-//! flushed) the moment the account finishes. A write that fails is remembered, so the pipeline
+//! Recording before changing: each account's row is written to the CSV (and flushed) the moment
+//! the account finishes, and kept in memory as its rendered JSON (for the JSON report; far smaller
+//! than the row's own strings at 10,000 accounts). A write that fails is remembered, so the pipeline
 //! starts no further account and says where the record of the run went instead.
 
 use crate::report::csv;
 use crate::report::file::{self, ReportFileError};
 use serde::Serialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 /// One stage's CSV report and every row given to it.
 pub struct Recorder<W: Write, R: Serialize + Default> {
     path: PathBuf,
     csv: csv::Writer<W, R>,
-    rows: Vec<R>,
+    rows: Vec<Box<RawValue>>,
+    counts: BTreeMap<String, usize>,
     error: Option<io::Error>,
+    row: PhantomData<R>,
 }
 
 impl<R: Serialize + Default> Recorder<BufWriter<File>, R> {
@@ -32,7 +38,9 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
             path,
             csv: csv::Writer::new(out)?,
             rows: Vec::new(),
+            counts: BTreeMap::new(),
             error: None,
+            row: PhantomData,
         })
     }
 
@@ -44,7 +52,21 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
                 self.error = Some(e);
             }
         }
-        self.rows.push(row);
+        // A row of strings always renders; `null` would mark one that did not.
+        let json =
+            serde_json::value::to_raw_value(&row).unwrap_or_else(|_| RawValue::NULL.to_owned());
+        self.rows.push(json);
+    }
+
+    /// Records `row`, counted under `label` (its verdict).
+    pub fn record_counted(&mut self, row: R, label: &str) {
+        *self.counts.entry(label.to_string()).or_insert(0) += 1;
+        self.record(row);
+    }
+
+    /// Rows recorded with [`Recorder::record_counted`], by label.
+    pub fn counts(&self) -> &BTreeMap<String, usize> {
+        &self.counts
     }
 
     /// The write error, once one happened.
@@ -57,8 +79,8 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
         &self.path
     }
 
-    /// Every row recorded, written or not.
-    pub fn rows(&self) -> &[R] {
+    /// Every row recorded, written or not, as its JSON object.
+    pub fn rows(&self) -> &[Box<RawValue>] {
         &self.rows
     }
 }
