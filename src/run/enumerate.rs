@@ -117,7 +117,14 @@ async fn walk_subtree<D: Directory>(
 
 /// OU names by id, each looked up once per run (one call per distinct OU, never per account).
 #[derive(Default)]
-struct OuNames(HashMap<String, String>);
+struct OuNames {
+    names: HashMap<String, String>,
+    /// `ListRoots`, read once per run and shared with the shape probe of [`spawn`].
+    roots: Roots,
+}
+
+/// The organization's roots, read at most once.
+type Roots = Arc<tokio::sync::OnceCell<Vec<Node>>>;
 
 impl OuNames {
     /// `r-x/ou-a/ou-b` → `Root/Prod/Dev`. A name that cannot be read is shown as its id (and
@@ -125,19 +132,38 @@ impl OuNames {
     async fn path<D: Directory>(&mut self, dir: &D, ids: &str) -> String {
         let mut names = Vec::new();
         for id in ids.split('/').filter(|p| !p.is_empty()) {
-            if !self.0.contains_key(id) {
-                let name = match dir.ou_name(id).await {
+            if !self.names.contains_key(id) {
+                let name = match self.name(dir, id).await {
                     Ok(name) => name,
                     Err(e) => {
                         tracing::warn!(ou = id, error = %e, "cannot read the OU's name; its id is shown");
                         id.to_string()
                     }
                 };
-                self.0.insert(id.to_string(), name);
+                self.names.insert(id.to_string(), name);
             }
-            names.push(self.0[id].clone());
+            names.push(self.names[id].clone());
         }
         names.join("/")
+    }
+
+    /// A root's name from the shared `ListRoots`; an OU's from `DescribeOrganizationalUnit`.
+    async fn name<D: Directory>(&self, dir: &D, id: &str) -> Result<String, CallError> {
+        if !id.starts_with("r-") {
+            return dir.ou_name(id).await;
+        }
+        let roots = self.roots.get_or_try_init(|| dir.roots()).await?;
+        Ok(roots
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.name.clone()))
+    }
+
+    fn new(roots: &Roots) -> OuNames {
+        OuNames {
+            names: HashMap::new(),
+            roots: roots.clone(),
+        }
     }
 }
 
@@ -172,8 +198,9 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
     let listed = resolved.listed.clone();
     let ou_paths = resolved.selector.ou_members.clone().unwrap_or_default();
     tokio::spawn(async move {
+        let roots = Roots::default();
         if let Some(accounts) = listed {
-            let mut names = OuNames::default();
+            let mut names = OuNames::new(&roots);
             for a in accounts {
                 let a = names.fill(&aws, &ou_paths, a).await;
                 if tx.send(Feed::Account(a)).await.is_err() {
@@ -184,9 +211,9 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
         }
         let seen = Seen::default();
         let walking = Arc::new(AtomicBool::new(false));
-        let chain = list_chain(&aws, &tx, &seen, &walking, &ou_paths);
+        let chain = list_chain(&aws, &tx, &seen, &walking, &ou_paths, &roots);
         tokio::pin!(chain);
-        let probe = shape(&aws);
+        let probe = shape(&aws, &roots);
         tokio::pin!(probe);
         let (shape, chain_failed) = tokio::select! {
             shape = &mut probe => (shape, None),
@@ -232,13 +259,13 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
 }
 
 /// The organization's roots, each with the first page of its child OUs.
-async fn shape<D: Directory>(aws: &D) -> Result<Vec<(Node, OuPage)>, CallError> {
-    let mut roots = Vec::new();
-    for root in aws.roots().await? {
+async fn shape<D: Directory>(aws: &D, roots: &Roots) -> Result<Vec<(Node, OuPage)>, CallError> {
+    let mut shaped = Vec::new();
+    for root in roots.get_or_try_init(|| aws.roots()).await? {
         let first = aws.ous_for_parent_page(&root.id, None).await?;
-        roots.push((root, first));
+        shaped.push((root.clone(), first));
     }
-    Ok(roots)
+    Ok(shaped)
 }
 
 fn has_children(page: &OuPage) -> bool {
@@ -253,8 +280,9 @@ async fn list_chain<D: Directory>(
     seen: &Seen,
     walking: &AtomicBool,
     ou_paths: &HashMap<String, String>,
+    roots: &Roots,
 ) -> Result<(), CallError> {
-    let mut names = OuNames::default();
+    let mut names = OuNames::new(roots);
     let mut token = None;
     loop {
         let page = aws.list_accounts_page(token).await?;
@@ -319,7 +347,14 @@ mod tests {
             Ok(Vec::new())
         }
         async fn roots(&self) -> Result<Vec<Node>, CallError> {
-            Ok(Vec::new())
+            self.0
+                .lock()
+                .expect("lookups")
+                .push("ListRoots".to_string());
+            Ok(vec![Node {
+                id: "r-ab12".into(),
+                name: "Root".into(),
+            }])
         }
         async fn accounts_for_parent_page(
             &self,
@@ -340,7 +375,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn ou_names_are_looked_up_once_per_ou_and_an_unreadable_one_shows_its_id() {
         let dir = Names::default();
-        let mut names = OuNames::default();
+        let mut names = OuNames::new(&Roots::default());
         assert_eq!(
             names
                 .path(&dir, "r-ab12/ou-ab12-prod0001/ou-ab12-dev00001")
@@ -363,12 +398,12 @@ mod tests {
         assert_eq!(
             *dir.0.lock().expect("lookups"),
             vec![
-                "r-ab12",
+                "ListRoots",
                 "ou-ab12-prod0001",
                 "ou-ab12-dev00001",
                 "ou-x-denied000"
             ],
-            "one lookup per distinct OU, failures included"
+            "one lookup per distinct OU, failures included; the root's name from ListRoots"
         );
     }
 }
