@@ -259,7 +259,7 @@ impl UsersChange for UsersSession {
         let sent = match call {
             Call::DeleteLoginProfile { user } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_login_profile()
                         .user_name(user)
                         .customize()
@@ -270,7 +270,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteAccessKey { user, id } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_access_key()
                         .user_name(user)
                         .access_key_id(id)
@@ -282,7 +282,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteSigningCertificate { user, id } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_signing_certificate()
                         .user_name(user)
                         .certificate_id(id)
@@ -294,7 +294,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteSshPublicKey { user, id } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_ssh_public_key()
                         .user_name(user)
                         .ssh_public_key_id(id)
@@ -306,7 +306,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteServiceSpecificCredential { user, id } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_service_specific_credential()
                         .user_name(user)
                         .service_specific_credential_id(id)
@@ -318,7 +318,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeactivateMfaDevice { user, serial } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.deactivate_mfa_device()
                         .user_name(user)
                         .serial_number(serial)
@@ -330,7 +330,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteVirtualMfaDevice { serial } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_virtual_mfa_device()
                         .serial_number(serial)
                         .customize()
@@ -341,7 +341,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteUserPolicy { user, name } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_user_policy()
                         .user_name(user)
                         .policy_name(name)
@@ -353,7 +353,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DetachUserPolicy { user, arn } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.detach_user_policy()
                         .user_name(user)
                         .policy_arn(arn)
@@ -365,7 +365,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::RemoveUserFromGroup { user, group } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.remove_user_from_group()
                         .user_name(user)
                         .group_name(group)
@@ -377,7 +377,7 @@ impl UsersChange for UsersSession {
                 .map(drop),
             Call::DeleteUser { user } => self
                 .aws
-                .send(op, || {
+                .send_change(op, || {
                     iam.delete_user()
                         .user_name(user)
                         .customize()
