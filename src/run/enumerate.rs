@@ -272,8 +272,9 @@ fn has_children(page: &OuPage) -> bool {
     !page.ous.is_empty() || page.next_token.is_some()
 }
 
-/// The ListAccounts chain: pages one after another, each new account sent. Stops without error
-/// once `walking` is set (the tree walk lists the rest), dropping what it has not sent yet.
+/// The ListAccounts chain: pages one after another, each new account sent. Once `walking` is
+/// set (the tree walk lists the rest) it asks for no further page, but the page it holds is
+/// still sent: the walk reaches those accounts only later, and `seen` keeps each one to one send.
 async fn list_chain<D: Directory>(
     aws: &D,
     tx: &mpsc::Sender<Feed>,
@@ -287,8 +288,8 @@ async fn list_chain<D: Directory>(
     loop {
         let page = aws.list_accounts_page(token).await?;
         for a in page.accounts {
-            if walking.load(Ordering::SeqCst) {
-                return Ok(());
+            if seen.lock().expect("seen").contains(&a.id) {
+                continue;
             }
             let a = names.fill(aws, ou_paths, a).await;
             if !seen.lock().expect("seen").insert(a.id.clone()) {

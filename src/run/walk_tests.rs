@@ -27,6 +27,8 @@ struct State {
     calls: Vec<String>,
     failing: Option<&'static str>,
     latency: Duration,
+    /// ListAccounts' latency when it differs from the others'.
+    list_accounts_latency: Option<Duration>,
     in_flight: usize,
     max_in_flight: usize,
 }
@@ -104,7 +106,10 @@ impl Tree {
             s.calls.push(op.to_string());
             s.in_flight += 1;
             s.max_in_flight = s.max_in_flight.max(s.in_flight);
-            s.latency
+            match s.list_accounts_latency {
+                Some(latency) if op == "ListAccounts" => latency,
+                _ => s.latency,
+            }
         };
         tokio::time::sleep(latency).await;
         let mut s = self.0.lock().expect("tree");
@@ -267,6 +272,42 @@ async fn a_tree_is_walked_and_every_account_arrives_once_with_its_ancestry() {
         (2..=WALK_PARALLELISM + 1).contains(&max),
         "walk calls side by side, bounded: {max} in flight"
     );
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+async fn the_list_accounts_page_in_flight_when_the_walk_starts_is_still_sent() {
+    // ListAccounts pages take 200 ms (landing at 200 and 400 ms), every other call 150 ms: the
+    // shape (ListRoots, then the root's first OU page) is known at 300 ms, while the chain's
+    // second page is in flight, and the walk's first account pages land at 450 ms. That second
+    // page still feeds the fan-out at 400 ms instead of being dropped for the walk to list again.
+    let tree = Tree::new(3, 0, 20, 0);
+    {
+        let mut s = tree.0.lock().expect("tree");
+        s.latency = Duration::from_millis(150);
+        s.list_accounts_latency = Some(Duration::from_millis(200));
+    }
+    let start = tokio::time::Instant::now();
+    let mut rx = spawn(tree.clone(), &resolved());
+    let mut arrivals = Vec::new();
+    while let Some(feed) = rx.recv().await {
+        match feed {
+            Feed::Account(a) => arrivals.push((start.elapsed(), a.id)),
+            Feed::Failed(e) => panic!("{e}"),
+        }
+    }
+    let before_the_walk = arrivals
+        .iter()
+        .filter(|(at, _)| *at < Duration::from_millis(450))
+        .count();
+    assert_eq!(before_the_walk, 2 * PAGE, "{arrivals:?}");
+    assert_eq!(
+        tree.calls("ListAccounts"),
+        2,
+        "no page after the walk starts"
+    );
+    let unique: BTreeSet<&String> = arrivals.iter().map(|(_, id)| id).collect();
+    assert_eq!(unique.len(), arrivals.len(), "an account arrived twice");
+    assert_eq!(unique.len(), 60);
 }
 
 #[tokio::test(flavor = "current_thread", start_paused = true)]
