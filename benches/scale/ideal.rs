@@ -76,7 +76,9 @@ pub struct Bound {
     /// Enumeration plus the shortest single-account audit path (the last page's accounts
     /// cannot start before it arrives).
     pub serial: f64,
-    /// Sum of the audit paths divided by the concurrency.
+    /// The first listing page: no account is known before one answers.
+    pub first_listing: f64,
+    /// The first listing page, then the sum of the audit paths divided by the concurrency.
     pub parallel: f64,
     /// AssumeRoot calls needed divided by the throttle's rate (0 when unthrottled).
     pub throttle: f64,
@@ -118,11 +120,12 @@ pub fn audit(
     let enumeration = enumeration(state, latency);
     let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
     let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
-    let parallel = paths.iter().sum::<f64>() / c;
+    let parallel = first_listing(latency) + paths.iter().sum::<f64>() / c;
     let throttle = assume_root_rps.map_or(0.0, |rps| paths.len() as f64 / rps);
     Bound {
         audited: paths.len(),
         enumeration,
+        first_listing: first_listing(latency),
         serial,
         parallel,
         throttle,
@@ -143,15 +146,19 @@ pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &s
     let ms = |n: u64| n as f64 / 1000.0;
     let c = concurrency.max(1) as f64;
     let management = state.organization.management_account.as_str();
-    let (mut unreadable, mut extra_detail_pages) = (0, 0);
+    let (mut unreadable, mut extra_detail_pages, mut own) = (0, 0, 0.0);
     let paths: Vec<f64> = state
         .accounts
         .iter()
         .filter(|(_, a)| a.state == "ACTIVE")
         .map(|(id, a)| {
-            let own = id.as_str() == management;
-            let assume = if own { 0.0 } else { ms(latency.assume_role_ms) };
-            if !own && !a.roles.iter().any(|r| r == role) {
+            let own_account = id.as_str() == management;
+            let assume = if own_account {
+                0.0
+            } else {
+                ms(latency.assume_role_ms)
+            };
+            if !own_account && !a.roles.iter().any(|r| r == role) {
                 unreadable += 1;
                 return assume;
             }
@@ -159,16 +166,23 @@ pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &s
                 .div_ceil(DETAILS_PAGE_SIZE)
                 .max(1);
             extra_detail_pages += pages - 1;
-            assume + pages.max(2) as f64 * ms(latency.iam_ms)
+            let path = assume + pages.max(2) as f64 * ms(latency.iam_ms);
+            if own_account {
+                own = path;
+            }
+            path
         })
         .collect();
     let enumeration = enumeration(state, latency);
     let shortest = paths.iter().copied().fold(f64::INFINITY, f64::min);
     let serial = enumeration + if shortest.is_finite() { shortest } else { 0.0 };
-    let parallel = paths.iter().sum::<f64>() / c;
+    // The caller's own account needs no listing: it may be read before the first page.
+    let total = paths.iter().sum::<f64>();
+    let parallel = (total / c).max(first_listing(latency) + (total - own) / c);
     Bound {
         audited: paths.len(),
         enumeration,
+        first_listing: first_listing(latency),
         serial,
         parallel,
         throttle: 0.0,
@@ -201,6 +215,14 @@ pub fn delete(state: &State, latency: Latency, concurrency: usize) -> Bound {
     bound.delete = longest.max(paths.iter().sum::<f64>() / concurrency.max(1) as f64);
     bound.eligible = paths.len();
     bound
+}
+
+/// When the first account can be known at the earliest: every listing (ListAccounts, or the walk's
+/// ListRoots) is an Organizations page, and no account id is known before one answers. Every
+/// audit that needs a listed account therefore runs after it; with concurrency C the audits then
+/// need at least the sum of their paths / C more.
+fn first_listing(latency: Latency) -> f64 {
+    latency.list_accounts_ms as f64 / 1000.0
 }
 
 /// The shortest enumeration the latencies allow: the ListAccounts chain, or the OU-tree walk
@@ -248,12 +270,23 @@ fn depth<'a>(parent_of: &BTreeMap<&'a str, &'a str>, mut id: &'a str) -> usize {
     d
 }
 
+impl State {
+    /// The ids of the accounts a root audit reads (ACTIVE members).
+    pub fn audited_ids(&self) -> Vec<String> {
+        audited_accounts(self).map(|(id, _)| id.clone()).collect()
+    }
+}
+
 /// Root users of the accounts rootsweep audits.
 fn audited(state: &State) -> impl Iterator<Item = &StateRoot> {
+    audited_accounts(state).map(|(_, a)| &a.root)
+}
+
+/// The accounts rootsweep audits: ACTIVE members (not the management account).
+fn audited_accounts(state: &State) -> impl Iterator<Item = (&String, &StateAccount)> {
     let management = state.organization.management_account.as_str();
     state
         .accounts
         .iter()
         .filter(move |(id, a)| id.as_str() != management && a.state == "ACTIVE")
-        .map(|(_, a)| &a.root)
 }

@@ -11,9 +11,10 @@ pub fn details(case: &Case, m: &Measurement) -> String {
     let b = &m.ideal;
     let mut out = String::new();
     let mut parts = format!(
-        "max(enumeration {:.2} s + one account {:.2} s, {} audits / {} = {:.2} s",
+        "max(enumeration {:.2} s + one account {:.2} s, first page {:.2} s + {} audits / {} = {:.2} s",
         b.enumeration,
         b.serial - b.enumeration,
+        b.first_listing,
         b.audited,
         case.concurrency,
         b.parallel
@@ -45,6 +46,14 @@ pub fn details(case: &Case, m: &Measurement) -> String {
         m.exit_code
             .map_or_else(|| "none (signal)".to_string(), |c| c.to_string())
     );
+    if let Some(floor) = m.sdk_floor_ms {
+        let _ = writeln!(
+            out,
+            "  CPU: rootsweep {:.3} ms/account; the AWS SDK alone, making an audit's six calls per account the same way: {floor:.3} ms/account ({:.2}x)",
+            m.cpu_ms_per_account,
+            m.cpu_ms_per_account / floor
+        );
+    }
     let _ = writeln!(
         out,
         "  {}",
