@@ -7,6 +7,7 @@ use super::walk::{walk, Parent, Seen, Stop};
 use crate::call::CallError;
 use crate::model::Account;
 use crate::targets::{Selector, TargetError};
+use futures::StreamExt;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -123,6 +124,9 @@ struct OuNames {
     roots: Roots,
 }
 
+/// OU name lookups (DescribeOrganizationalUnit) in flight at most, for one page of accounts.
+const NAME_LOOKUPS: usize = 8;
+
 /// The organization's roots, read at most once.
 type Roots = Arc<tokio::sync::OnceCell<Vec<Node>>>;
 
@@ -133,18 +137,56 @@ impl OuNames {
         let mut names = Vec::new();
         for id in ids.split('/').filter(|p| !p.is_empty()) {
             if !self.names.contains_key(id) {
-                let name = match self.name(dir, id).await {
-                    Ok(name) => name,
-                    Err(e) => {
-                        tracing::warn!(ou = id, error = %e, "cannot read the OU's name; its id is shown");
-                        id.to_string()
-                    }
-                };
+                let name = self.name_or_id(dir, id).await;
                 self.names.insert(id.to_string(), name);
             }
             names.push(self.names[id].clone());
         }
         names.join("/")
+    }
+
+    /// Looks up the names of every OU in the ancestry of `accounts` that has none yet, side by
+    /// side (at most [`NAME_LOOKUPS`] at a time): a page of accounts spread over many OUs waits
+    /// for about one lookup instead of one per OU.
+    async fn learn<D: Directory>(
+        &mut self,
+        dir: &D,
+        walked: &HashMap<String, String>,
+        accounts: &[Account],
+    ) {
+        let mut missing = BTreeSet::new();
+        for a in accounts {
+            let ids = match walked.get(&a.id) {
+                Some(path) if a.ou_ids.is_empty() => path.as_str(),
+                _ => a.ou_ids.as_str(),
+            };
+            for id in ids.split('/').filter(|p| !p.is_empty()) {
+                if !self.names.contains_key(id) {
+                    missing.insert(id.to_string());
+                }
+            }
+        }
+        let this = &*self;
+        let found: Vec<(String, String)> = futures::stream::iter(missing)
+            .map(|id| async move {
+                let name = this.name_or_id(dir, &id).await;
+                (id, name)
+            })
+            .buffer_unordered(NAME_LOOKUPS)
+            .collect()
+            .await;
+        self.names.extend(found);
+    }
+
+    /// An OU's (or root's) name; its id when the name cannot be read.
+    async fn name_or_id<D: Directory>(&self, dir: &D, id: &str) -> String {
+        match self.name(dir, id).await {
+            Ok(name) => name,
+            Err(e) => {
+                tracing::warn!(ou = id, error = %e, "cannot read the OU's name; its id is shown");
+                id.to_string()
+            }
+        }
     }
 
     /// A root's name from the shared `ListRoots`; an OU's from `DescribeOrganizationalUnit`.
@@ -201,6 +243,7 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
         let roots = Roots::default();
         if let Some(accounts) = listed {
             let mut names = OuNames::new(&roots);
+            names.learn(&aws, &ou_paths, &accounts).await;
             for a in accounts {
                 let a = names.fill(&aws, &ou_paths, a).await;
                 if tx.send(Feed::Account(a)).await.is_err() {
@@ -287,10 +330,15 @@ async fn list_chain<D: Directory>(
     let mut token = None;
     loop {
         let page = aws.list_accounts_page(token).await?;
-        for a in page.accounts {
-            if seen.lock().expect("seen").contains(&a.id) {
-                continue;
-            }
+        let fresh: Vec<Account> = {
+            let seen = seen.lock().expect("seen");
+            page.accounts
+                .into_iter()
+                .filter(|a| !seen.contains(&a.id))
+                .collect()
+        };
+        names.learn(aws, ou_paths, &fresh).await;
+        for a in fresh {
             let a = names.fill(aws, ou_paths, a).await;
             if !seen.lock().expect("seen").insert(a.id.clone()) {
                 continue;
@@ -326,6 +374,7 @@ mod tests {
         }
         async fn ou_name(&self, id: &str) -> Result<String, CallError> {
             self.0.lock().expect("lookups").push(id.to_string());
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             match id {
                 "r-ab12" => Ok("Root".into()),
                 "ou-ab12-prod0001" => Ok("Prod".into()),
@@ -373,7 +422,7 @@ mod tests {
         }
     }
 
-    #[tokio::test(flavor = "current_thread")]
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
     async fn ou_names_are_looked_up_once_per_ou_and_an_unreadable_one_shows_its_id() {
         let dir = Names::default();
         let mut names = OuNames::new(&Roots::default());
@@ -405,6 +454,67 @@ mod tests {
                 "ou-x-denied000"
             ],
             "one lookup per distinct OU, failures included; the root's name from ListRoots"
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_pages_ou_names_are_looked_up_side_by_side_and_once() {
+        let dir = Names::default();
+        let mut names = OuNames::new(&Roots::default());
+        let in_ou = |id: &str, ou_ids: &str| Account {
+            id: id.into(),
+            name: format!("name-{id}"),
+            email: format!("{id}@example.com"),
+            state: "ACTIVE".into(),
+            ou_ids: ou_ids.into(),
+            ou_path: String::new(),
+        };
+        let page = vec![
+            in_ou("100000000001", "r-ab12/ou-ab12-prod0001"),
+            in_ou("100000000002", "r-ab12/ou-ab12-prod0001/ou-ab12-dev00001"),
+            in_ou("100000000003", "r-ab12/ou-x-denied000"),
+            in_ou("100000000004", ""),
+        ];
+        // The fourth account's ancestry comes from the subtree walk of `--ou`.
+        let walked = HashMap::from([(
+            "100000000004".to_string(),
+            "r-ab12/ou-ab12-dev00001".to_string(),
+        )]);
+        let start = tokio::time::Instant::now();
+        names.learn(&dir, &walked, &page).await;
+        assert_eq!(
+            start.elapsed(),
+            std::time::Duration::from_millis(100),
+            "three OUs named in one lookup's time"
+        );
+        let mut lookups = dir.0.lock().expect("lookups").clone();
+        lookups.sort();
+        assert_eq!(
+            lookups,
+            vec![
+                "ListRoots",
+                "ou-ab12-dev00001",
+                "ou-ab12-prod0001",
+                "ou-x-denied000"
+            ]
+        );
+        let mut filled = Vec::new();
+        for a in page {
+            filled.push(names.fill(&dir, &walked, a).await.ou_path);
+        }
+        assert_eq!(
+            filled,
+            vec![
+                "Root/Prod",
+                "Root/Prod/Dev",
+                "Root/ou-x-denied000",
+                "Root/Dev"
+            ]
+        );
+        assert_eq!(
+            dir.0.lock().expect("lookups").len(),
+            4,
+            "filling the page asks for no name again"
         );
     }
 }
