@@ -29,6 +29,8 @@ struct State {
     latency: Duration,
     /// ListAccounts' latency when it differs from the others'.
     list_accounts_latency: Option<Duration>,
+    /// ListAccountsForParent panics (a bug in a walk task).
+    panics: bool,
     in_flight: usize,
     max_in_flight: usize,
 }
@@ -180,6 +182,7 @@ impl Directory for Tree {
         token: Option<String>,
     ) -> Result<AccountPage, CallError> {
         self.call("ListAccountsForParent").await?;
+        assert!(!self.0.lock().expect("tree").panics, "directory bug");
         let ids = self.0.lock().expect("tree").accounts.get(parent).cloned();
         let (ids, next_token) = page(&ids.unwrap_or_default(), token);
         Ok(AccountPage {
@@ -308,6 +311,32 @@ async fn the_list_accounts_page_in_flight_when_the_walk_starts_is_still_sent() {
     let unique: BTreeSet<&String> = arrivals.iter().map(|(_, id)| id).collect();
     assert_eq!(unique.len(), arrivals.len(), "an account arrived twice");
     assert_eq!(unique.len(), 60);
+}
+
+#[tokio::test(flavor = "current_thread", start_paused = true)]
+#[should_panic(expected = "directory bug")]
+async fn a_walk_task_that_panics_is_not_taken_for_a_finished_parent() {
+    // A panic in a walk task is a bug: it must surface, never end the walk as if the parent had
+    // no accounts (which would leave them out of the report).
+    let tree = Tree::new(2, 0, 3, 1);
+    tree.0.lock().expect("tree").panics = true;
+    let first = tree
+        .ous_for_parent_page("r-root", None)
+        .await
+        .expect("the root's OUs");
+    let root = Node {
+        id: "r-root".into(),
+        name: "Root".into(),
+    };
+    let (tx, _rx) = tokio::sync::mpsc::channel(100);
+    let walked = super::walk(
+        tree.clone(),
+        vec![(super::Parent::root(&root), first)],
+        tx,
+        super::Seen::default(),
+    )
+    .await;
+    panic!("the walk ended without the panic: {:?}", walked.is_ok());
 }
 
 #[tokio::test(flavor = "current_thread", start_paused = true)]
