@@ -3,7 +3,8 @@
 //! Against the same running simulator, this process makes the calls of one root audit per account
 //! — AssumeRoot, then GetLoginProfile, ListMFADevices, ListAccessKeys, GetUser and
 //! ListSigningCertificates side by side — through rootsweep's own SDK clients (`Aws::connect`: the
-//! same configuration, HTTP client and allocator), the same number of accounts at a time, and
+//! same configuration, HTTP client and allocator) with its own session credentials and per-call
+//! override (`session_credentials`, `session_config`), the same number of accounts at a time, and
 //! nothing else: no retry loop, no enumeration, no report. Its CPU per account is what the SDK
 //! needs on this machine for what an audit must ask; rootsweep cannot go below it while it makes
 //! those calls.
@@ -13,11 +14,10 @@ use anyhow::Context;
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::result::SdkError;
 use futures::stream::{self, StreamExt};
+use rootsweep::aws::iam::session_config;
+use rootsweep::aws::sts::{session_credentials, TaskPolicy};
 use rootsweep::aws::{Aws, Settings};
 use std::time::Duration;
-
-/// The task policy of an audit session.
-const AUDIT_POLICY: &str = "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials";
 
 /// CPU milliseconds per account for `accounts` audits' calls, `concurrency` at a time.
 pub fn ms_per_account(
@@ -60,7 +60,7 @@ pub fn ms_per_account(
 /// One account's calls; whether each was answered (an IAM error answer counts: it is a call).
 async fn audit_calls(aws: &Aws, account: &str) -> bool {
     let policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
-        .arn(AUDIT_POLICY)
+        .arn(TaskPolicy::Audit.arn("aws"))
         .build();
     let Ok(out) = aws
         .sts
@@ -73,21 +73,10 @@ async fn audit_calls(aws: &Aws, account: &str) -> bool {
     else {
         return false;
     };
-    let Some(c) = out.credentials() else {
+    let Ok(creds) = session_credentials("AssumeRoot", out.credentials()) else {
         return false;
     };
-    let creds = Credentials::new(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token().to_string()),
-        None,
-        "AssumeRoot",
-    );
-    let session = || {
-        aws_sdk_iam::config::Builder::default()
-            .credentials_provider(creds.clone())
-            .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())
-    };
+    let session = || session_config(&creds);
     let iam = &aws.iam;
     let (a, b, c, d, e) = tokio::join!(
         iam.get_login_profile()

@@ -31,7 +31,7 @@ impl Aws {
 }
 
 /// A per-call configuration override that signs with a session's credentials (nothing cached).
-pub(super) fn session_config(credentials: &Credentials) -> aws_sdk_iam::config::Builder {
+pub fn session_config(credentials: &Credentials) -> aws_sdk_iam::config::Builder {
     aws_sdk_iam::config::Builder::default()
         .credentials_provider(credentials.clone())
         .identity_cache(aws_sdk_iam::config::IdentityCache::no_cache())

@@ -124,7 +124,7 @@ impl Aws {
 
 /// A session's credentials from an STS answer (`AssumeRoot`, `AssumeRole`); an answer without
 /// them is malformed.
-pub(super) fn session_credentials(
+pub fn session_credentials(
     operation: &'static str,
     creds: Option<&aws_sdk_sts::types::Credentials>,
 ) -> Result<Credentials, CallError> {

@@ -124,6 +124,19 @@ struct OuNames {
     roots: Roots,
 }
 
+/// An account's OU ancestry ids (`r-x/ou-a/ou-b`): its listing's, else the subtree walk's.
+fn ancestry<'a>(walked: &'a HashMap<String, String>, a: &'a Account) -> &'a str {
+    match walked.get(&a.id) {
+        Some(path) if a.ou_ids.is_empty() => path,
+        _ => &a.ou_ids,
+    }
+}
+
+/// The ids of an ancestry, root first.
+fn ancestry_ids(ids: &str) -> impl Iterator<Item = &str> {
+    ids.split('/').filter(|p| !p.is_empty())
+}
+
 /// OU name lookups (DescribeOrganizationalUnit) in flight at most, for one page of accounts.
 const NAME_LOOKUPS: usize = 8;
 
@@ -135,7 +148,7 @@ impl OuNames {
     /// not asked for again): the ids column keeps the exact ancestry either way.
     async fn path<D: Directory>(&mut self, dir: &D, ids: &str) -> String {
         let mut names = Vec::new();
-        for id in ids.split('/').filter(|p| !p.is_empty()) {
+        for id in ancestry_ids(ids) {
             if !self.names.contains_key(id) {
                 let name = self.name_or_id(dir, id).await;
                 self.names.insert(id.to_string(), name);
@@ -156,11 +169,7 @@ impl OuNames {
     ) {
         let mut missing = BTreeSet::new();
         for a in accounts {
-            let ids = match walked.get(&a.id) {
-                Some(path) if a.ou_ids.is_empty() => path.as_str(),
-                _ => a.ou_ids.as_str(),
-            };
-            for id in ids.split('/').filter(|p| !p.is_empty()) {
+            for id in ancestry_ids(ancestry(walked, a)) {
                 if !self.names.contains_key(id) {
                     missing.insert(id.to_string());
                 }
@@ -218,11 +227,7 @@ impl OuNames {
         walked: &HashMap<String, String>,
         mut a: Account,
     ) -> Account {
-        if a.ou_ids.is_empty() {
-            if let Some(path) = walked.get(&a.id) {
-                a.ou_ids = path.clone();
-            }
-        }
+        a.ou_ids = ancestry(walked, &a).to_string();
         a.ou_path = self.path(dir, &a.ou_ids).await;
         a
     }
