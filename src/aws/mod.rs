@@ -14,6 +14,8 @@ pub mod sts;
 pub mod unlock;
 pub mod users;
 pub mod users_change;
+mod users_holdings;
+mod users_session;
 
 pub use crate::call::{classify, CallError, ErrorKind};
 pub use rate::RateLimiter;

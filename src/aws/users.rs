@@ -1,14 +1,18 @@
 //! The users job's AWS edge: `sts:AssumeRole` into the run's role in member accounts, the
-//! caller's own credentials in its own account, and the three IAM reads of a users audit
-//! (GenerateCredentialReport, GetCredentialReport, GetAccountAuthorizationDetails), every call
-//! through [`Aws::send`] so retries, throttling, cancellation and counters apply.
+//! caller's own credentials in its own account, and the IAM reads of a users audit
+//! (GenerateCredentialReport, GetCredentialReport, GetAccountAuthorizationDetails, and the
+//! listings of the credentials IAM records no use for), every call through [`Aws::send`] so
+//! retries, throttling, cancellation and counters apply.
 
-use super::iam::session_config;
 use super::sts::session_credentials;
+use super::users_session::Lease;
+pub use super::users_session::UsersSession;
 use super::{pages, Aws, CallError};
 use crate::users::api::{UsersRead, UsersSessions};
-use crate::users::model::{AuthorizationDetails, GroupDetail, ReportState, UserDetail};
-use aws_credential_types::Credentials;
+use crate::users::model::{
+    AuthorizationDetails, Credential, GroupDetail, ReportState, Unrecorded, UserDetail,
+};
+use crate::users::report::parse_time;
 use aws_sdk_iam::types::{EntityType, ReportStateType};
 
 /// `RoleSessionName` of every session (CloudTrail shows it).
@@ -56,22 +60,14 @@ impl Aws {
     }
 }
 
-/// IAM reads in one account: a role session's credentials set per call, or none (the caller's
-/// own credentials).
-pub struct UsersSession {
-    pub(super) aws: Aws,
-    credentials: Option<Credentials>,
-}
-
-impl UsersSessions for AwsUsersSessions {
-    type Read = UsersSession;
-    type Change = UsersSession;
-
-    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, CallError> {
-        self.change_session(account_id, own).await
+impl AwsUsersSessions {
+    /// The run's shared AWS access.
+    pub(super) fn aws(&self) -> &Aws {
+        &self.aws
     }
 
-    async fn assume_role(&self, account_id: &str) -> Result<UsersSession, CallError> {
+    /// `sts:AssumeRole` into the run's role in `account_id`: a new lease of credentials.
+    pub(super) async fn lease(&self, account_id: &str) -> Result<Lease, CallError> {
         self.aws.not_halted("AssumeRole")?;
         let arn = role_arn(&self.partition, account_id, &self.role_name);
         let out = self
@@ -88,17 +84,28 @@ impl UsersSessions for AwsUsersSessions {
             })
             .await
             .inspect_err(|e| self.aws.trip_on_credentials(e))?;
-        Ok(UsersSession {
-            aws: self.aws.clone(),
-            credentials: Some(session_credentials("AssumeRole", out.credentials())?),
-        })
+        Ok(Lease::new(session_credentials(
+            "AssumeRole",
+            out.credentials(),
+        )?))
+    }
+}
+
+impl UsersSessions for AwsUsersSessions {
+    type Read = UsersSession;
+    type Change = UsersSession;
+
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, CallError> {
+        self.change_session(account_id, own).await
+    }
+
+    async fn assume_role(&self, account_id: &str) -> Result<UsersSession, CallError> {
+        let lease = self.lease(account_id).await?;
+        Ok(UsersSession::role(self, account_id, lease))
     }
 
     fn own(&self) -> UsersSession {
-        UsersSession {
-            aws: self.aws.clone(),
-            credentials: None,
-        }
+        UsersSession::own(self.aws.clone())
     }
 
     fn halted(&self) -> Option<CallError> {
@@ -106,40 +113,18 @@ impl UsersSessions for AwsUsersSessions {
     }
 }
 
-impl UsersSession {
-    /// The per-call override: the session's credentials, or nothing for the caller's own.
-    pub(super) fn config(&self) -> aws_sdk_iam::config::Builder {
-        match &self.credentials {
-            Some(credentials) => session_config(credentials),
-            None => aws_sdk_iam::config::Builder::default(),
-        }
-    }
-
-    /// The caller's own credentials refused in its own account stop the run, as elsewhere.
-    pub(super) fn checked<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
-        if self.credentials.is_none() {
-            if let Err(e) = &result {
-                self.aws.trip_on_credentials(e);
-            }
-        }
-        result
-    }
-}
-
 impl UsersRead for UsersSession {
     async fn generate_credential_report(&self) -> Result<ReportState, CallError> {
+        let iam = &self.aws.iam;
         let out = self
-            .aws
-            .send("GenerateCredentialReport", || {
-                self.aws
-                    .iam
-                    .generate_credential_report()
+            .read("GenerateCredentialReport", |cfg| {
+                iam.generate_credential_report()
                     .customize()
-                    .config_override(self.config())
+                    .config_override(cfg)
                     .send()
             })
-            .await;
-        Ok(match self.checked(out)?.state() {
+            .await?;
+        Ok(match out.state() {
             Some(ReportStateType::Complete) => ReportState::Complete,
             Some(ReportStateType::Started) => ReportState::Started,
             _ => ReportState::InProgress,
@@ -148,18 +133,15 @@ impl UsersRead for UsersSession {
 
     async fn credential_report(&self) -> Result<String, CallError> {
         const OP: &str = "GetCredentialReport";
+        let iam = &self.aws.iam;
         let out = self
-            .aws
-            .send(OP, || {
-                self.aws
-                    .iam
-                    .get_credential_report()
+            .read(OP, |cfg| {
+                iam.get_credential_report()
                     .customize()
-                    .config_override(self.config())
+                    .config_override(cfg)
                     .send()
             })
-            .await;
-        let out = self.checked(out)?;
+            .await?;
         let bytes = out
             .content()
             .map(|c| c.as_ref().to_vec())
@@ -176,22 +158,19 @@ impl UsersRead for UsersSession {
 
     async fn authorization_details(&self) -> Result<AuthorizationDetails, CallError> {
         const OP: &str = "GetAccountAuthorizationDetails";
+        let iam = &self.aws.iam;
         let pages = pages::collect(OP, |marker| async move {
             let out = self
-                .aws
-                .send(OP, || {
-                    self.aws
-                        .iam
-                        .get_account_authorization_details()
+                .read(OP, |cfg| {
+                    iam.get_account_authorization_details()
                         .filter(EntityType::User)
                         .filter(EntityType::Group)
                         .set_marker(marker.clone())
                         .customize()
-                        .config_override(self.config())
+                        .config_override(cfg)
                         .send()
                 })
-                .await;
-            let out = self.checked(out)?;
+                .await?;
             let next = pages::iam_next(OP, out.is_truncated(), out.marker())?;
             let users = out.user_detail_list().iter().map(|u| UserDetail {
                 name: u.user_name().unwrap_or_default().to_string(),
@@ -224,6 +203,66 @@ impl UsersRead for UsersSession {
             }
         }
         Ok(details)
+    }
+
+    async fn credentials(
+        &self,
+        user: &str,
+        certificates: bool,
+    ) -> Result<Vec<Credential>, CallError> {
+        let mut all = self.ssh_public_keys(user).await?;
+        all.extend(self.service_credentials(user).await?);
+        if certificates {
+            all.extend(self.signing_certificates(user).await?);
+        }
+        Ok(all)
+    }
+}
+
+impl UsersSession {
+    /// `ListSSHPublicKeys` of `user`, every page.
+    async fn ssh_public_keys(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+        Ok(self
+            .ssh_key_list(user)
+            .await?
+            .into_iter()
+            .map(|(id, status, uploaded)| Credential {
+                kind: Unrecorded::SshPublicKey,
+                active: status == "Active",
+                issued: uploaded,
+                id,
+            })
+            .collect())
+    }
+
+    /// `ListServiceSpecificCredentials` of `user`, every page.
+    async fn service_credentials(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+        Ok(self
+            .service_credential_list(user)
+            .await?
+            .into_iter()
+            .map(|c| Credential {
+                kind: Unrecorded::ServiceSpecificCredential,
+                active: c.status == "Active",
+                issued: parse_time(&c.created),
+                id: c.id,
+            })
+            .collect())
+    }
+
+    /// `ListSigningCertificates` of `user`, every page.
+    async fn signing_certificates(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+        Ok(self
+            .certificate_list(user)
+            .await?
+            .into_iter()
+            .map(|c| Credential {
+                kind: Unrecorded::SigningCertificate,
+                active: c.status == "Active",
+                issued: parse_time(&c.uploaded),
+                id: c.id,
+            })
+            .collect())
     }
 }
 

@@ -356,6 +356,7 @@ pub async fn users_delete(
         env.config
             .report_dir
             .join(format!("users-deleted-{}.json", env.run.run_id)),
+        &users.rules().caller_arn,
     );
     let job = DeleteJob::new(users, delete.select, restore);
     let confirm = Terminal {
@@ -377,11 +378,8 @@ pub async fn users_delete(
         &mut out,
     )
     .await?;
-    if !job.restore().is_empty() {
-        eprintln!(
-            "rootsweep: what each deleted user had is recorded in {}",
-            job.restore().path().display()
-        );
+    if let Some(summary) = job.restore().summary() {
+        eprintln!("rootsweep: {summary}");
     }
     Ok(finished)
 }

@@ -52,6 +52,33 @@ pub fn create(path: &Path) -> Result<File, ReportFileError> {
     })
 }
 
+/// Replaces the file at `path` whole and durably with `bytes`: written to a new temporary file
+/// beside it (mode 0600), synced, renamed over `path`, then the folder synced — so the file is
+/// one complete document at every moment, and never truncated in place. On failure the
+/// temporary file is removed and `path` is as it was.
+pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = create(&tmp).map_err(|e| e.source)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    // The rename is durable once the folder is synced.
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
+}
+
 /// A run's timestamp for file names: `20261122T214500.123Z`.
 pub fn stamp(t: std::time::SystemTime) -> String {
     let t = time::OffsetDateTime::from(t);
@@ -70,6 +97,41 @@ pub fn stamp(t: std::time::SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replace_writes_the_whole_file_private_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("record.json");
+        replace(&path, b"{\"a\":1}\n").expect("first");
+        replace(&path, b"{\"a\":2}\n").expect("second");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "{\"a\":2}\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["record.json"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn a_failed_replace_keeps_the_old_file_and_removes_the_temporary_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("record.json");
+        replace(&path, b"old").expect("first");
+        // A temporary file that cannot be created (a folder is in its way) fails the write.
+        let tmp = dir
+            .path()
+            .join(format!(".record.json.{}.tmp", std::process::id()));
+        std::fs::create_dir(&tmp).expect("block");
+        assert!(replace(&path, b"new").is_err());
+        assert_eq!(std::fs::read(&path).expect("read"), b"old");
+        std::fs::remove_dir(&tmp).expect("unblock");
+    }
 
     #[test]
     fn report_files_are_private_and_never_overwrite() {

@@ -106,6 +106,9 @@ pub enum Outcome {
     SkippedUnknown,
     /// The re-check found credentials the confirmed plan did not show: left untouched.
     ChangedSincePlan,
+    /// The re-check found a planned change no longer safe (in use since the audit, a grant
+    /// gone): that part was left undone, with the reason.
+    Skipped,
     /// A step failed, or the verification did not prove the change.
     Failed,
     /// A signal arrived while the account was being changed.
@@ -116,13 +119,14 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Done,
         Outcome::AlreadyClean,
         Outcome::NothingInScope,
         Outcome::SkippedBlocked,
         Outcome::SkippedUnknown,
         Outcome::ChangedSincePlan,
+        Outcome::Skipped,
         Outcome::Failed,
         Outcome::Interrupted,
         Outcome::NotStarted,
@@ -143,17 +147,21 @@ impl Outcome {
             Outcome::SkippedBlocked => "skipped-blocked",
             Outcome::SkippedUnknown => "skipped-unknown",
             Outcome::ChangedSincePlan => "changed-since-plan",
+            Outcome::Skipped => "skipped",
             Outcome::Failed => "failed",
             Outcome::Interrupted => "interrupted",
             Outcome::NotStarted => "not-started",
         }
     }
 
-    /// What this outcome says about the run's exit code. A signal's own code covers
-    /// `interrupted` and `not-started`.
+    /// What this outcome says about the run's exit code: a planned change not made is never a
+    /// success. A signal's own code covers `interrupted` and `not-started`.
     pub fn exit(self) -> Exit {
         match self {
-            Outcome::SkippedUnknown | Outcome::ChangedSincePlan | Outcome::Failed => Exit::Partial,
+            Outcome::SkippedUnknown
+            | Outcome::ChangedSincePlan
+            | Outcome::Skipped
+            | Outcome::Failed => Exit::Partial,
             Outcome::Done
             | Outcome::AlreadyClean
             | Outcome::NothingInScope
@@ -306,9 +314,10 @@ mod tests {
     fn outcomes_that_leave_a_door_unproven_exit_4() {
         for outcome in Outcome::ALL {
             let expected = match outcome {
-                Outcome::SkippedUnknown | Outcome::ChangedSincePlan | Outcome::Failed => {
-                    Exit::Partial
-                }
+                Outcome::SkippedUnknown
+                | Outcome::ChangedSincePlan
+                | Outcome::Skipped
+                | Outcome::Failed => Exit::Partial,
                 _ => Exit::Success,
             };
             assert_eq!(outcome.exit(), expected, "{outcome:?}");
@@ -331,6 +340,7 @@ mod tests {
                 "skipped-blocked",
                 "skipped-unknown",
                 "changed-since-plan",
+                "skipped",
                 "failed",
                 "interrupted",
                 "not-started"

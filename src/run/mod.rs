@@ -14,6 +14,7 @@ pub mod present;
 pub mod progress;
 pub mod read;
 pub mod record;
+pub mod settle;
 pub mod walk;
 
 use crate::cancel::Cancel;

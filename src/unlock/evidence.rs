@@ -3,7 +3,6 @@
 //! A policy that cannot be saved is never removed.
 
 use serde::Serialize;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -70,14 +69,9 @@ impl Evidence {
             task_policy: self.task_policy,
             policies: all,
         };
-        let tmp = self.path.with_extension(format!("json.tmp{}", all.len()));
-        let file = crate::report::file::create(&tmp).map_err(|e| e.source)?;
-        let mut out = std::io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut out, &doc)?;
-        out.write_all(b"\n")?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &self.path)
+        let mut text = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;
+        text.push(b'\n');
+        crate::report::file::replace(&self.path, &text)
     }
 }
 

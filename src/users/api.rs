@@ -4,7 +4,7 @@
 //! A [`UsersRead`] session can only read; the changes of `users delete` and `users tidy` are a
 //! [`UsersChange`], opened separately, so the audit cannot mutate.
 
-use super::model::{Attachments, AuthorizationDetails, Call, Holdings, ReportState};
+use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState};
 use crate::call::CallError;
 use std::future::Future;
 
@@ -19,6 +19,13 @@ pub trait UsersRead {
     fn authorization_details(
         &self,
     ) -> impl Future<Output = Result<AuthorizationDetails, CallError>>;
+    /// The credentials of `user` whose use IAM never records, every page: `ListSSHPublicKeys`,
+    /// `ListServiceSpecificCredentials` and, when `certificates`, `ListSigningCertificates`.
+    fn credentials(
+        &self,
+        user: &str,
+        certificates: bool,
+    ) -> impl Future<Output = Result<Vec<Credential>, CallError>>;
 }
 
 /// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
@@ -27,6 +34,8 @@ pub trait UsersChange {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, CallError>>;
+    /// `GetUser` alone: whether `user` exists (NoSuchEntity: it does not).
+    fn exists(&self, user: &str) -> impl Future<Output = Result<bool, CallError>>;
     /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached
     /// managed policy ARNs; `Ok(None)` when the user does not exist (NoSuchEntity).
     fn attachments(

@@ -3,10 +3,11 @@
 //! cancellable polling — and the authorization details, read concurrently, then judged.
 
 use super::api::{UsersRead, UsersSessions};
-use super::model::{AuthorizationDetails, Finding, ReportState};
-use super::verdict::{judge_all, Rules};
+use super::model::{AuthorizationDetails, Finding, ReportState, User};
+use super::verdict::{judge_all, needs_credentials, settle, Rules};
 use crate::call::{CallError, ErrorKind};
 use crate::cancel::Cancel;
+use futures::StreamExt;
 use std::time::Duration;
 
 /// `GenerateCredentialReport` calls before a report still not ready makes the account unknown
@@ -16,6 +17,9 @@ pub const REPORT_POLLS: u32 = 20;
 const FIRST_POLL_WAIT: Duration = Duration::from_millis(100);
 /// The longest wait between polls.
 const MAX_POLL_WAIT: Duration = Duration::from_secs(2);
+
+/// Users of one account whose credentials are listed at the same time.
+const CREDENTIAL_READS: usize = 4;
 
 /// Codes of `GetCredentialReport` that mean "no report ready yet": generate (again) and wait.
 const NOT_READY: [&str; 3] = ["ReportInProgress", "ReportNotPresent", "ReportExpired"];
@@ -38,10 +42,32 @@ pub async fn audit_account<S: UsersSessions>(
     };
     match read(&session, cancel).await {
         Ok((report, details)) => match super::report::parse(&report) {
-            Ok(rows) => Finding::Read(judge_all(rows, &details, rules)),
+            Ok(rows) => {
+                let mut users = judge_all(rows, &details, rules);
+                settle_unrecorded(&session, &mut users, rules).await;
+                Finding::Read(users)
+            }
             Err(e) => Finding::Unreadable(e.into_call_error()),
         },
         Err(e) => Finding::Unreadable(e),
+    }
+}
+
+/// Lists the credentials IAM records no use for of every user the report alone would make
+/// stale (a few users at a time), and settles their verdicts; no call for any other user.
+async fn settle_unrecorded<R: UsersRead>(session: &R, users: &mut [User], rules: &Rules) {
+    let wanted: Vec<(usize, String, bool)> = users
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| needs_credentials(u).map(|certs| (i, u.detail.name.clone(), certs)))
+        .collect();
+    let listed: Vec<_> = futures::stream::iter(wanted)
+        .map(|(i, name, certs)| async move { (i, session.credentials(&name, certs).await) })
+        .buffer_unordered(CREDENTIAL_READS)
+        .collect()
+        .await;
+    for (i, result) in listed {
+        settle(&mut users[i], result, rules);
     }
 }
 

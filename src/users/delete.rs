@@ -1,9 +1,11 @@
 //! Reads what the chosen users hold (for the plan), and applies one account's confirmed
 //! `users delete` entry, user by user: a fresh read of the user right before any change (gone →
-//! nothing to do; used since the audit → `skipped-active`; a call needed that the plan did not
-//! show → `changed-since-plan`), the restore record written and
-//! flushed, then every dependent removed in the order `DeleteUser` requires, each call idempotent
-//! (NoSuchEntity = already done), and a final read proving the user gone.
+//! nothing to do; used since the audit, or — when it must be stale — used or issued a credential
+//! within the stale period, or holding an active credential whose use IAM never records →
+//! `skipped-active`; another user of the same name, or a call needed that the plan did not show →
+//! `changed-since-plan`), the restore record written atomically, then every dependent removed in
+//! the order `DeleteUser` requires, each call idempotent (NoSuchEntity = already done), and fresh
+//! reads — repeated for a few seconds, as IAM is eventually consistent — proving the user gone.
 
 use super::api::{UsersChange, UsersSessions};
 use super::model::{is_virtual_mfa, Call, Holdings};
@@ -14,6 +16,7 @@ use crate::cancel::Cancel;
 // IAM's "busy" answers are retried exactly as the root delete does.
 use crate::root::delete::busy_retry;
 use crate::run::job::{Applied, Entry, Outcome, Verified};
+use crate::run::settle::{settled, Settled};
 use std::collections::BTreeMap;
 
 /// Per-user outcome spellings of the delete report.
@@ -22,9 +25,10 @@ pub mod outcome {
     pub const DELETED: &str = "deleted";
     /// The user was already gone.
     pub const ALREADY_GONE: &str = "already-clean";
-    /// The password or a key was used since the audit: left untouched.
+    /// In use since the audit, or — when it must be stale — used or issued a credential within
+    /// the stale period, or holding an active credential IAM records no use for: left untouched.
     pub const SKIPPED_ACTIVE: &str = "skipped-active";
-    /// A group, policy or inline policy the plan did not show: left untouched.
+    /// A dependent the plan did not show, or another user of the same name: left untouched.
     pub const CHANGED: &str = "changed-since-plan";
     /// Never deleted: the caller's own IAM user.
     pub const REFUSED: &str = "refused";
@@ -65,32 +69,32 @@ pub fn calls(h: &Holdings) -> Vec<Call> {
             id: k.id.clone(),
         });
     }
-    for id in &h.signing_certificates {
+    for c in &h.signing_certificates {
         calls.push(Call::DeleteSigningCertificate {
             user: user(),
-            id: id.clone(),
+            id: c.id.clone(),
         });
     }
-    for id in &h.ssh_public_keys {
+    for k in &h.ssh_public_keys {
         calls.push(Call::DeleteSshPublicKey {
             user: user(),
-            id: id.clone(),
+            id: k.id.clone(),
         });
     }
-    for id in &h.service_specific_credentials {
+    for c in &h.service_specific_credentials {
         calls.push(Call::DeleteServiceSpecificCredential {
             user: user(),
-            id: id.clone(),
+            id: c.id.clone(),
         });
     }
-    for serial in &h.mfa_devices {
+    for device in &h.mfa_devices {
         calls.push(Call::DeactivateMfaDevice {
             user: user(),
-            serial: serial.clone(),
+            serial: device.serial.clone(),
         });
-        if is_virtual_mfa(serial) {
+        if is_virtual_mfa(&device.serial) {
             calls.push(Call::DeleteVirtualMfaDevice {
-                serial: serial.clone(),
+                serial: device.serial.clone(),
             });
         }
     }
@@ -190,16 +194,17 @@ pub async fn apply<S: UsersSessions>(
 /// The account's outcome from its users': the worst one decides.
 fn summarise(done: Vec<Step>, results: Vec<UserResult>) -> Applied<Step, Vec<UserResult>> {
     let has = |o: &str| results.iter().any(|r| r.outcome == o);
+    // A planned user left undone outranks the users deleted: the run must not read as done.
     let outcome = if has(outcome::FAILED) {
         Outcome::Failed
     } else if has(outcome::INTERRUPTED) || has(outcome::NOT_STARTED) {
         Outcome::Interrupted
     } else if has(outcome::CHANGED) {
         Outcome::ChangedSincePlan
+    } else if has(outcome::SKIPPED_ACTIVE) || has(outcome::REFUSED) {
+        Outcome::Skipped
     } else if !done.is_empty() {
         Outcome::Done
-    } else if has(outcome::SKIPPED_ACTIVE) || has(outcome::REFUSED) {
-        Outcome::NothingInScope
     } else {
         Outcome::AlreadyClean
     };
@@ -224,6 +229,64 @@ fn summarise(done: Vec<Step>, results: Vec<UserResult>) -> Applied<Step, Vec<Use
     }
 }
 
+/// Why the re-check leaves a user alone: the outcome and the reason, or `None` to go on.
+pub fn recheck(step: &Step, h: &Holdings, caller_arn: &str) -> Option<(&'static str, String)> {
+    if h.arn == caller_arn {
+        return Some((
+            outcome::REFUSED,
+            "the caller's own IAM user is never deleted".into(),
+        ));
+    }
+    if !step.created.is_empty() && !h.created.is_empty() && h.created != step.created {
+        return Some((
+            outcome::CHANGED,
+            format!(
+                "another user of this name exists now (created {}; the audit saw one created {}); left untouched",
+                h.created, step.created
+            ),
+        ));
+    }
+    if let Some(used) = h.last_use().filter(|t| *t > step.last_activity.as_str()) {
+        return Some((
+            outcome::SKIPPED_ACTIVE,
+            format!("used at {used}, after the audit: left untouched"),
+        ));
+    }
+    if let Some(since) = step.stale_since.as_deref() {
+        if let Some((what, when)) = h.issued().into_iter().find(|(_, t)| *t > since) {
+            return Some((
+                outcome::SKIPPED_ACTIVE,
+                format!("{what} was issued at {when}, within the stale period: left untouched"),
+            ));
+        }
+        let unrecorded = h.unrecorded_active();
+        if !unrecorded.is_empty() {
+            return Some((
+                outcome::SKIPPED_ACTIVE,
+                format!(
+                    "holds {} whose use IAM never records, so it cannot be proven stale: left untouched",
+                    unrecorded.join(", ")
+                ),
+            ));
+        }
+    }
+    let new: Vec<String> = calls(h)
+        .iter()
+        .filter(|c| !step.calls.contains(c))
+        .map(Call::to_string)
+        .collect();
+    if !new.is_empty() {
+        return Some((
+            outcome::CHANGED,
+            format!(
+                "re-check found what the plan did not show: {}; left untouched",
+                new.join(", ")
+            ),
+        ));
+    }
+    None
+}
+
 /// Deletes one user, re-checking first.
 async fn delete_user<C: UsersChange>(
     session: &C,
@@ -245,28 +308,9 @@ async fn delete_user<C: UsersChange>(
         }
         Err(e) => return failed(result, "re-check", &e),
     };
-    if h.arn == ctx.caller_arn {
-        result.outcome = outcome::REFUSED;
-        result.error = "the caller's own IAM user is never deleted".into();
-        return result;
-    }
-    if let Some(used) = h.last_use().filter(|t| *t > step.last_activity.as_str()) {
-        result.outcome = outcome::SKIPPED_ACTIVE;
-        result.error = format!("used at {used}, after the audit: left untouched");
-        return result;
-    }
-    let now = calls(&h);
-    let new: Vec<String> = now
-        .iter()
-        .filter(|c| !step.calls.contains(c))
-        .map(Call::to_string)
-        .collect();
-    if !new.is_empty() {
-        result.outcome = outcome::CHANGED;
-        result.error = format!(
-            "re-check found what the plan did not show: {}; left untouched",
-            new.join(", ")
-        );
+    if let Some((outcome, why)) = recheck(step, &h, ctx.caller_arn) {
+        result.outcome = outcome;
+        result.error = why;
         return result;
     }
     if let Err(e) = ctx.restore.record(account_id, &h) {
@@ -274,7 +318,7 @@ async fn delete_user<C: UsersChange>(
         return result;
     }
     // The planned calls still needed (a dependent gone since the plan is not removed again).
-    for call in now {
+    for call in calls(&h) {
         if ctx.cancel.is_cancelled() {
             result.outcome = outcome::INTERRUPTED;
             result.error = format!("interrupted before: {call}");
@@ -287,17 +331,21 @@ async fn delete_user<C: UsersChange>(
             Err(e) => return failed(result, &call.to_string(), &e),
         }
     }
-    match session.holdings(&step.user).await {
-        Ok(None) => {
-            result.outcome = outcome::DELETED;
-            result
+    let gone = settled(ctx.cancel, || async {
+        Ok(!session.exists(&step.user).await?)
+    })
+    .await;
+    match gone {
+        Ok(Settled::Yes) => result.outcome = outcome::DELETED,
+        Ok(Settled::No(waited)) => {
+            result.error = format!(
+                "verify: GetUser still finds the user {:.0} s after DeleteUser succeeded",
+                waited.as_secs_f64()
+            )
         }
-        Ok(Some(_)) => {
-            result.error = "verify: the user still exists".into();
-            result
-        }
-        Err(e) => failed(result, "verify", &e),
+        Err(e) => return failed(result, "verify", &e),
     }
+    result
 }
 
 fn failed(mut result: UserResult, what: &str, e: &CallError) -> UserResult {

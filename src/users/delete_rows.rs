@@ -72,7 +72,9 @@ mod tests {
     fn step(user: &str) -> Step {
         Step {
             user: user.into(),
+            created: String::new(),
             last_activity: String::new(),
+            stale_since: None,
             calls: vec![],
         }
     }

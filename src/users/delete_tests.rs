@@ -3,7 +3,7 @@
 //! failing k-th change reported with the call, a user used since the audit left alone, the
 //! caller's own user never deleted, a dry run and a re-run that change nothing.
 
-use super::fake::{Fake, User};
+use super::fake::{Cred, Fake, User};
 use super::plan::Select;
 use super::restore::Restore;
 use super::verdict::tests::rules;
@@ -54,10 +54,12 @@ fn org() -> Fake {
                 groups: vec!["devs".into()],
                 policies: vec!["arn:aws:iam::222222222222:policy/deploy".into()],
                 inline: vec![("legacy".into(), r#"{"Version":"2012-10-17"}"#.into())],
-                certificates: vec!["CERT1".into()],
-                ssh_keys: vec!["APKA1".into()],
-                service_credentials: vec!["ACCA1".into()],
+                // Inactive: they cannot be in use, so they do not keep the user from stale.
+                certificates: vec![Cred::inactive("CERT1", 400)],
+                ssh_keys: vec![Cred::inactive("APKA1", 400)],
+                service_credentials: vec![Cred::inactive("ACCA1", 400)],
                 mfa: vec![VIRTUAL.into(), HARDWARE.into()],
+                ..User::default()
             },
         )
         .user(
@@ -100,7 +102,11 @@ async fn run_recording(
     let cancel = Cancel::default();
     let users = UsersJob::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
     let path = restore.unwrap_or_else(|| dir.path().join("users-deleted-test.json"));
-    let job = DeleteJob::new(users, select, Restore::new(path.clone()));
+    let job = DeleteJob::new(
+        users,
+        select,
+        Restore::new(path.clone(), "arn:aws:iam::111111111111:user/admin"),
+    );
     let wording = Wording {
         confirm: "delete".into(),
         skip_blocked_command: "rootsweep users delete --skip-blocked".into(),
@@ -200,7 +206,13 @@ async fn every_dependent_is_removed_in_order_and_only_stale_users_are_gone() {
         old["inline_policies"][0]["document"],
         r#"{"Version":"2012-10-17"}"#
     );
-    assert_eq!(old["mfa_devices"], serde_json::json!([VIRTUAL, HARDWARE]));
+    let serials: Vec<&Value> = old["mfa_devices"]
+        .as_array()
+        .map(|d| d.iter().map(|d| &d["serial"]).collect())
+        .unwrap_or_default();
+    assert_eq!(serials, [VIRTUAL, HARDWARE]);
+    assert_eq!(old["mfa_devices"][0]["kind"], "virtual");
+    assert_eq!(old["mfa_devices"][1]["kind"], "hardware");
 }
 
 #[tokio::test]

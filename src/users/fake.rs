@@ -5,8 +5,9 @@
 
 use super::api::{UsersChange, UsersRead, UsersSessions};
 use super::model::{
-    Attachments, AuthorizationDetails, Call, GroupDetail, Holdings, InlinePolicy, KeyHolding,
-    ReportState, UserDetail,
+    mfa_kind, Attachments, AuthorizationDetails, Call, Credential, GroupDetail, Holdings,
+    InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding, ReportState, ServiceCredentialHolding,
+    Unrecorded, UserDetail,
 };
 use super::report::tests::HEADER;
 use super::verdict::tests::{days_ago, NOW};
@@ -15,6 +16,36 @@ use crate::report::rfc3339;
 use crate::root::fake::{Fake as Directory, Root};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A credential IAM records no use for (certificate, SSH key, service-specific credential).
+#[derive(Debug, Clone, Default)]
+pub struct Cred {
+    /// Its id.
+    pub id: String,
+    /// `Active`.
+    pub active: bool,
+    /// Uploaded or created this many days ago.
+    pub issued_days_ago: i64,
+}
+
+impl Cred {
+    /// An active credential issued `days` ago.
+    pub fn active(id: &str, days: i64) -> Self {
+        Cred {
+            id: id.into(),
+            active: true,
+            issued_days_ago: days,
+        }
+    }
+
+    /// An inactive credential issued `days` ago.
+    pub fn inactive(id: &str, days: i64) -> Self {
+        Cred {
+            active: false,
+            ..Cred::active(id, days)
+        }
+    }
+}
 
 /// One IAM user, with days counted back from the tests' `NOW`.
 #[derive(Debug, Clone, Default)]
@@ -25,20 +56,24 @@ pub struct User {
     pub created_days_ago: i64,
     /// A password, last used this many days ago (`Some(None)`: never used).
     pub password: Option<Option<i64>>,
+    /// When the password was set, days ago (default: when the user was created).
+    pub password_set_days_ago: Option<i64>,
     /// An access key in slot 1, last used this many days ago (`Some(None)`: never used).
     pub key: Option<Option<i64>>,
+    /// When the key was created, days ago (default: when the user was created).
+    pub key_created_days_ago: Option<i64>,
     /// Groups.
     pub groups: Vec<String>,
     /// Directly attached managed policy ARNs.
     pub policies: Vec<String>,
     /// Inline policies: (name, document).
     pub inline: Vec<(String, String)>,
-    /// Signing certificate, SSH public key and service-specific credential ids.
-    pub certificates: Vec<String>,
-    /// SSH public key ids.
-    pub ssh_keys: Vec<String>,
-    /// Service-specific credential ids.
-    pub service_credentials: Vec<String>,
+    /// Signing certificates (at most two fit the credential report).
+    pub certificates: Vec<Cred>,
+    /// SSH public keys.
+    pub ssh_keys: Vec<Cred>,
+    /// Service-specific credentials.
+    pub service_credentials: Vec<Cred>,
     /// MFA serials (virtual ones are `arn:…:mfa/…`).
     pub mfa: Vec<String>,
 }
@@ -80,6 +115,11 @@ struct Account {
     generated: u32,
     /// `GenerateCredentialReport` fails with this code every time.
     report_fails: Option<&'static str>,
+    /// Listing the credentials IAM records no use for fails.
+    credentials_fail: bool,
+    /// Users deleted so far, and how many `exists` reads still see them (eventual consistency).
+    deleted: Vec<String>,
+    lagging_reads: u32,
 }
 
 #[derive(Default)]
@@ -152,6 +192,16 @@ impl Fake {
     /// The report needs `polls` generate calls before it is complete.
     pub fn report_polls(self, id: &str, polls: u32) -> Self {
         self.edit(id, |a| a.polls = polls)
+    }
+
+    /// Listing a user's SSH keys and service-specific credentials fails.
+    pub fn credentials_fail(self, id: &str) -> Self {
+        self.edit(id, |a| a.credentials_fail = true)
+    }
+
+    /// The next `reads` existence checks after a `DeleteUser` still see the deleted user.
+    pub fn lagging_reads(self, id: &str, reads: u32) -> Self {
+        self.edit(id, |a| a.lagging_reads = reads)
     }
 
     /// Every `GenerateCredentialReport` fails with `code`.
@@ -253,19 +303,33 @@ fn last_use(slot: Option<Option<i64>>, never: &str) -> String {
 
 fn report_line(account: &str, u: &User) -> String {
     let created = rfc3339(&days_ago(u.created_days_ago));
-    let key_rotated = if u.key.is_some() {
-        created.as_str()
-    } else {
-        "N/A"
+    let ago = |days: Option<i64>| rfc3339(&days_ago(days.unwrap_or(u.created_days_ago)));
+    let (pw_changed, key_rotated) = (
+        u.password
+            .map_or("N/A".to_string(), |_| ago(u.password_set_days_ago)),
+        u.key
+            .map_or("N/A".to_string(), |_| ago(u.key_created_days_ago)),
+    );
+    let cert = |i: usize| {
+        u.certificates.get(i).map_or("false,N/A".to_string(), |c| {
+            format!("{},{}", c.active, rfc3339(&days_ago(c.issued_days_ago)))
+        })
     };
     format!(
-        "{name},arn:aws:iam::{account}:user/{name},{created},{pw},{pw_used},N/A,N/A,false,{key_active},{key_rotated},{key_used},N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        "{name},arn:aws:iam::{account}:user/{name},{created},{pw},{pw_used},{pw_changed},N/A,false,{key_active},{key_rotated},{key_used},N/A,N/A,false,N/A,N/A,N/A,N/A,{cert1},{cert2}",
         name = u.name,
         pw = u.password.is_some(),
         pw_used = last_use(u.password, "no_information"),
         key_active = u.key.is_some(),
         key_used = last_use(u.key, "N/A"),
+        cert1 = cert(0),
+        cert2 = cert(1),
     )
+}
+
+/// The fake's spelling of a status.
+fn status(active: bool) -> String {
+    if active { "Active" } else { "Inactive" }.to_string()
 }
 
 impl UsersRead for Session {
@@ -318,6 +382,53 @@ impl UsersRead for Session {
             groups: account.map(|a| a.groups.clone()).unwrap_or_default(),
         })
     }
+
+    async fn credentials(
+        &self,
+        user: &str,
+        certificates: bool,
+    ) -> Result<Vec<Credential>, CallError> {
+        let mut state = self.log("ListSSHPublicKeys");
+        state.calls.push((
+            "ListServiceSpecificCredentials".into(),
+            self.account.clone(),
+            self.via,
+        ));
+        if certificates {
+            state.calls.push((
+                "ListSigningCertificates".into(),
+                self.account.clone(),
+                self.via,
+            ));
+        }
+        let account = state.accounts.get(&self.account);
+        if account.is_some_and(|a| a.credentials_fail) {
+            return Err(error("ListSSHPublicKeys", "ServiceFailure"));
+        }
+        let Some(u) = account.and_then(|a| a.users.iter().find(|u| u.name == user)) else {
+            return Err(error("ListSSHPublicKeys", "NoSuchEntity"));
+        };
+        let listed = |kind, creds: &[Cred]| -> Vec<Credential> {
+            creds
+                .iter()
+                .map(|c| Credential {
+                    kind,
+                    id: c.id.clone(),
+                    active: c.active,
+                    issued: Some(days_ago(c.issued_days_ago)),
+                })
+                .collect()
+        };
+        let mut all = listed(Unrecorded::SshPublicKey, &u.ssh_keys);
+        all.extend(listed(
+            Unrecorded::ServiceSpecificCredential,
+            &u.service_credentials,
+        ));
+        if certificates {
+            all.extend(listed(Unrecorded::SigningCertificate, &u.certificates));
+        }
+        Ok(all)
+    }
 }
 
 impl Session {
@@ -326,24 +437,56 @@ impl Session {
             Some(Some(days)) => rfc3339(&days_ago(days)),
             _ => String::new(),
         };
+        let ago = |days: Option<i64>| rfc3339(&days_ago(days.unwrap_or(u.created_days_ago)));
+        let public = |c: &Cred| PublicKeyHolding {
+            id: c.id.clone(),
+            status: status(c.active),
+            uploaded: rfc3339(&days_ago(c.issued_days_ago)),
+            body: format!("public body of {}", c.id),
+        };
         Holdings {
             user_name: u.name.clone(),
             arn: format!("arn:aws:iam::{}:user/{}", self.account, u.name),
+            path: "/".into(),
+            created: rfc3339(&days_ago(u.created_days_ago)),
             password_last_used: used(u.password),
             login_profile: u.password.is_some(),
+            login_profile_created: u
+                .password
+                .map(|_| ago(u.password_set_days_ago))
+                .unwrap_or_default(),
             access_keys: u
                 .key
                 .iter()
                 .map(|k| KeyHolding {
                     id: format!("AKIA{}", u.name.to_uppercase()),
                     status: "Active".into(),
+                    created: ago(u.key_created_days_ago),
                     last_used: used(Some(*k)),
                 })
                 .collect(),
-            signing_certificates: u.certificates.clone(),
-            ssh_public_keys: u.ssh_keys.clone(),
-            service_specific_credentials: u.service_credentials.clone(),
-            mfa_devices: u.mfa.clone(),
+            signing_certificates: u.certificates.iter().map(public).collect(),
+            ssh_public_keys: u.ssh_keys.iter().map(public).collect(),
+            service_specific_credentials: u
+                .service_credentials
+                .iter()
+                .map(|c| ServiceCredentialHolding {
+                    id: c.id.clone(),
+                    service_name: "codecommit.amazonaws.com".into(),
+                    service_user_name: format!("{}-at-{}", u.name, self.account),
+                    status: status(c.active),
+                    created: rfc3339(&days_ago(c.issued_days_ago)),
+                })
+                .collect(),
+            mfa_devices: u
+                .mfa
+                .iter()
+                .map(|serial| MfaHolding {
+                    serial: serial.clone(),
+                    kind: mfa_kind(serial).into(),
+                    enabled: ago(None),
+                })
+                .collect(),
             inline_policies: u
                 .inline
                 .iter()
@@ -354,6 +497,7 @@ impl Session {
                 .collect(),
             attached_policies: u.policies.clone(),
             groups: u.groups.clone(),
+            ..Holdings::default()
         }
     }
 }
@@ -366,6 +510,17 @@ impl UsersChange for Session {
             .get(&self.account)
             .and_then(|a| a.users.iter().find(|u| u.name == user));
         Ok(found.map(|u| self.holdings_of(u)))
+    }
+
+    async fn exists(&self, user: &str) -> Result<bool, CallError> {
+        let mut state = self.log("GetUser");
+        let account = state.accounts.entry(self.account.clone()).or_default();
+        if account.lagging_reads > 0 && account.deleted.iter().any(|d| d == user) {
+            // IAM's eventual consistency: a deleted user still shows for a few reads.
+            account.lagging_reads -= 1;
+            return Ok(true);
+        }
+        Ok(account.users.iter().any(|u| u.name == user))
     }
 
     async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
@@ -430,13 +585,18 @@ impl UsersChange for Session {
             list.retain(|x| x != item);
             list.len() < before
         }
+        fn drop_cred(list: &mut Vec<Cred>, id: &str) -> bool {
+            let before = list.len();
+            list.retain(|c| c.id != id);
+            list.len() < before
+        }
         let found = match call {
             Call::DeleteLoginProfile { .. } => u.password.take().is_some(),
             Call::DeleteAccessKey { .. } => u.key.take().is_some(),
-            Call::DeleteSigningCertificate { id, .. } => drop_item(&mut u.certificates, id),
-            Call::DeleteSshPublicKey { id, .. } => drop_item(&mut u.ssh_keys, id),
+            Call::DeleteSigningCertificate { id, .. } => drop_cred(&mut u.certificates, id),
+            Call::DeleteSshPublicKey { id, .. } => drop_cred(&mut u.ssh_keys, id),
             Call::DeleteServiceSpecificCredential { id, .. } => {
-                drop_item(&mut u.service_credentials, id)
+                drop_cred(&mut u.service_credentials, id)
             }
             Call::DeactivateMfaDevice { serial, .. } => drop_item(&mut u.mfa, serial),
             Call::DeleteUserPolicy { name, .. } => {
@@ -459,7 +619,9 @@ impl UsersChange for Session {
                         classify("DeleteConflict"),
                     ));
                 }
-                users.remove(pos);
+                let gone = users.remove(pos);
+                let account = state.accounts.entry(self.account.clone()).or_default();
+                account.deleted.push(gone.name);
                 true
             }
             Call::DeleteVirtualMfaDevice { .. } => true,

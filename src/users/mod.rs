@@ -9,6 +9,7 @@ pub mod delete;
 pub mod delete_rows;
 #[cfg(test)]
 pub mod fake;
+pub mod holdings;
 pub mod listed;
 pub mod model;
 pub mod plan;
@@ -42,7 +43,14 @@ pub const DEFAULT_STALE_DAYS: u32 = 90;
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 
 /// Verdict spellings in the counts table's order.
-const VERDICTS: [&str; 5] = ["active", "stale", "new", "unknown", "skipped"];
+const VERDICTS: [&str; 6] = [
+    "active",
+    "stale",
+    "new",
+    "unverifiable",
+    "unknown",
+    "skipped",
+];
 
 /// The users audit over some way of opening sessions (AWS, or a fake in tests).
 pub struct UsersJob<S> {
@@ -62,6 +70,13 @@ impl<S: UsersSessions> UsersJob<S> {
             rules,
             cancel,
         }
+    }
+}
+
+impl<S> UsersJob<S> {
+    /// The rules the audit judges by.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
     }
 }
 
@@ -278,7 +293,7 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
     const CHANGE_ROWS: &'static str = "users";
 
     fn plan(&self, account: &Account, found: &Found) -> Entry<Step> {
-        plan::entry(account, found, &self.select, &self.users.rules.caller_arn)
+        plan::entry(account, found, &self.select, &self.users.rules)
     }
 
     fn scope(&self) -> Vec<&'static str> {

@@ -4,6 +4,11 @@
 use crate::call::CallError;
 use aws_smithy_types::DateTime;
 
+pub use super::holdings::{
+    is_virtual_mfa, mfa_kind, Holdings, InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding,
+    ServiceCredentialHolding, Tag,
+};
+
 /// A last-use column of the credential report.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LastUse {
@@ -37,6 +42,16 @@ pub struct KeyColumns {
     pub last_used: LastUse,
 }
 
+/// One signing certificate slot of the credential report (`cert_1_*` or `cert_2_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CertColumns {
+    /// `cert_N_active`.
+    pub active: bool,
+    /// `cert_N_last_rotated`: when the certificate was uploaded or rotated; `None` when there is
+    /// no certificate in this slot.
+    pub last_rotated: Option<DateTime>,
+}
+
 /// One IAM user's row of the credential report (the root user's row is never one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportUser {
@@ -50,10 +65,56 @@ pub struct ReportUser {
     pub password_enabled: bool,
     /// `password_last_used`.
     pub password_last_used: LastUse,
+    /// `password_last_changed`: when the password was set; `None` without a password.
+    pub password_last_changed: Option<DateTime>,
     /// `mfa_active`.
     pub mfa_active: bool,
     /// The two access key slots.
     pub access_keys: [KeyColumns; 2],
+    /// The two signing certificate slots (IAM allows at most two per user).
+    pub certificates: [CertColumns; 2],
+}
+
+/// A kind of credential whose use IAM never records: an active one may be in daily use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unrecorded {
+    /// An SSH public key (CodeCommit over SSH).
+    SshPublicKey,
+    /// A service-specific credential (CodeCommit Git, Amazon Keyspaces, Bedrock API keys).
+    ServiceSpecificCredential,
+    /// An X.509 signing certificate.
+    SigningCertificate,
+}
+
+impl Unrecorded {
+    /// The report spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unrecorded::SshPublicKey => "ssh_public_key",
+            Unrecorded::ServiceSpecificCredential => "service_specific_credential",
+            Unrecorded::SigningCertificate => "signing_certificate",
+        }
+    }
+}
+
+/// One credential of a kind IAM records no use for, as listed for one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credential {
+    /// Its kind.
+    pub kind: Unrecorded,
+    /// Its id (`APKA…`, `ACCA…`, a certificate id).
+    pub id: String,
+    /// `Status` is `Active`.
+    pub active: bool,
+    /// `UploadDate` / `CreateDate`, when IAM gives one.
+    pub issued: Option<DateTime>,
+}
+
+impl std::fmt::Display for Credential {
+    /// `kind:id`, e.g. `ssh_public_key:APKAEXAMPLE`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.kind.as_str(), self.id)
+    }
 }
 
 /// The state of a credential report's generation (`GenerateCredentialReport`'s `State`).
@@ -111,7 +172,12 @@ pub enum Verdict {
     Stale,
     /// Never used, created less than the stale period ago.
     New,
-    /// The user's activity is not known (it is missing from the credential report).
+    /// Would be stale by every record IAM keeps, but holds an active credential whose use IAM
+    /// never records (an SSH public key, a service-specific credential, a signing certificate):
+    /// it may be in daily use, so it can never be proven stale.
+    Unverifiable,
+    /// The user's activity is not known (missing from the credential report, a report row of
+    /// an earlier user of the same name, or a credential listing that failed).
     Unknown,
 }
 
@@ -122,6 +188,7 @@ impl Verdict {
             Verdict::Active => "active",
             Verdict::Stale => "stale",
             Verdict::New => "new",
+            Verdict::Unverifiable => "unverifiable",
             Verdict::Unknown => "unknown",
         }
     }
@@ -136,12 +203,21 @@ pub struct User {
     pub report: Option<ReportUser>,
     /// Most recent use of the password or an access key.
     pub last_activity: Option<DateTime>,
-    /// Whole days since the last activity, or since creation when never used.
+    /// Most recent issuance of any credential the audit saw (a password set, a key, certificate,
+    /// SSH key or service-specific credential created): issuing a credential is activity too.
+    pub last_issued: Option<DateTime>,
+    /// Whole days since the latest of creation, every use and every issuance.
     pub days_inactive: Option<i64>,
     /// The verdict.
     pub verdict: Verdict,
     /// Directly attached managed policies that a group of the user also attaches.
     pub redundant_direct_policies: Vec<String>,
+    /// The active credentials whose use IAM never records, as listed for this user (they are
+    /// listed only for users every recorded use and issuance would make stale).
+    pub unrecorded: Vec<Credential>,
+    /// Whether those credentials were listed (else only the report's certificate slots are
+    /// known).
+    pub credentials_listed: bool,
     /// Finding names (see [`super::verdict`]).
     pub findings: Vec<&'static str>,
     /// Why the verdict is unknown, if it is.
@@ -158,67 +234,6 @@ pub enum Finding {
     Read(Vec<User>),
 }
 
-/// One access key of a user, as the restore record keeps it (never the secret).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct KeyHolding {
-    /// Access key id.
-    pub id: String,
-    /// `Active` / `Inactive`.
-    pub status: String,
-    /// Last use (RFC 3339), empty when never used.
-    pub last_used: String,
-}
-
-/// One inline policy of a user, with its document (decoded JSON text).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct InlinePolicy {
-    /// Policy name.
-    pub name: String,
-    /// The policy document.
-    pub document: String,
-}
-
-/// Everything an IAM user has that `DeleteUser` needs gone first, read right before a change: the
-/// restore record of `users delete` (what an admin needs to see, and recreate, what was removed).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Holdings {
-    /// User name.
-    pub user_name: String,
-    /// User ARN.
-    pub arn: String,
-    /// `GetUser`'s `PasswordLastUsed` (RFC 3339), empty when never used or not reported.
-    pub password_last_used: String,
-    /// A console password (login profile) exists.
-    pub login_profile: bool,
-    /// Access keys with their last use.
-    pub access_keys: Vec<KeyHolding>,
-    /// Signing certificate ids.
-    pub signing_certificates: Vec<String>,
-    /// SSH public key ids.
-    pub ssh_public_keys: Vec<String>,
-    /// Service-specific credential ids.
-    pub service_specific_credentials: Vec<String>,
-    /// MFA device serial numbers (virtual devices are ARNs with `:mfa/`).
-    pub mfa_devices: Vec<String>,
-    /// Inline policies with their documents.
-    pub inline_policies: Vec<InlinePolicy>,
-    /// Directly attached managed policy ARNs.
-    pub attached_policies: Vec<String>,
-    /// Group names.
-    pub groups: Vec<String>,
-}
-
-impl Holdings {
-    /// The most recent use of the password or an access key (RFC 3339 strings compare in time
-    /// order: they are all UTC `Z`).
-    pub fn last_use(&self) -> Option<&str> {
-        std::iter::once(self.password_last_used.as_str())
-            .chain(self.access_keys.iter().map(|k| k.last_used.as_str()))
-            .filter(|t| !t.is_empty())
-            .max()
-    }
-}
-
 /// A user's group memberships and directly attached managed policy ARNs, read fresh.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attachments {
@@ -226,11 +241,6 @@ pub struct Attachments {
     pub groups: Vec<String>,
     /// Directly attached managed policy ARNs.
     pub policies: Vec<String>,
-}
-
-/// Whether an MFA serial is a virtual device (deleted with the user; others only deactivated).
-pub fn is_virtual_mfa(serial: &str) -> bool {
-    serial.starts_with("arn:") && serial.contains(":mfa/")
 }
 
 /// One mutating IAM call of `users delete` / `users tidy`.

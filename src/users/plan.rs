@@ -1,9 +1,11 @@
 //! Pure: one account's users audit and its chosen users' holdings → its entry in the
-//! `users delete` plan: which users are deleted (the stale ones, or the ones a file lists), with
-//! the exact calls, which are refused and why. The caller's own
-//! IAM user is never planned, whatever the selection says.
+//! `users delete` plan: which users are deleted (the stale ones, or the ones a file lists, found
+//! as IAM finds names: regardless of case), with the exact calls, which are refused and why. The
+//! caller's own IAM user is never planned, whatever the selection says; with `--stale-days`, a
+//! user whose activity is unknown refuses its whole account.
 
 use super::model::{Call, Finding, Holdings, User, Verdict};
+use super::verdict::Rules;
 use crate::call::CallError;
 use crate::model::Account;
 use crate::report::rfc3339;
@@ -27,13 +29,20 @@ pub enum Select {
 }
 
 /// One user the delete removes: the exact calls, from a read of everything it holds, and what
-/// the audit saw of its use (the re-check right before the change compares against both).
+/// the audit saw of it (the re-check right before the change compares against all of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
-    /// User name.
+    /// User name, as IAM spells it.
     pub user: String,
+    /// The user's creation time (RFC 3339): a user of the same name created since is another.
+    pub created: String,
     /// The audit's last use of the password or a key (RFC 3339), empty when never used.
     pub last_activity: String,
+    /// When the user must be stale (not `--force-active`): the start of the stale period (RFC
+    /// 3339). The re-check then refuses any use or issuance after it, and any active credential
+    /// whose use IAM never records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_since: Option<String>,
     /// The calls, in the order they are made.
     pub calls: Vec<Call>,
 }
@@ -84,7 +93,10 @@ fn choose<'u>(
     wanted
         .into_iter()
         .map(|name| {
-            let Some(user) = users.iter().find(|u| u.detail.name == name) else {
+            let Some(user) = users
+                .iter()
+                .find(|u| u.detail.name.eq_ignore_ascii_case(name))
+            else {
                 return Choice::Note(format!("{name}: no such user (already deleted?)"));
             };
             if user.detail.arn == caller_arn {
@@ -92,18 +104,48 @@ fn choose<'u>(
                     "{name}: the caller's own IAM user is never deleted"
                 ));
             }
+            let name = &user.detail.name;
             match user.verdict {
                 Verdict::Stale => Choice::Delete(user),
                 Verdict::Unknown => {
                     Choice::Unknown(format!("{name}: activity unknown ({})", user.error))
                 }
-                Verdict::Active | Verdict::New if force_active => Choice::Delete(user),
+                Verdict::Active | Verdict::New | Verdict::Unverifiable if force_active => {
+                    Choice::Delete(user)
+                }
+                Verdict::Unverifiable => Choice::Blocked(format!(
+                    "{name}: unverifiable, not stale: holds {} whose use IAM never records \
+                     (pass --force-active to delete it anyway)",
+                    unrecorded(user)
+                )),
                 Verdict::Active | Verdict::New => Choice::Blocked(format!(
                     "{name}: {}, not stale (pass --force-active to delete it anyway)",
                     user.verdict.as_str()
                 )),
             }
         })
+        .collect()
+}
+
+/// The active unrecorded credentials of a user, named.
+fn unrecorded(user: &User) -> String {
+    if user.unrecorded.is_empty() {
+        return "an active signing certificate".into();
+    }
+    let named: Vec<String> = user.unrecorded.iter().map(|c| c.to_string()).collect();
+    named.join(", ")
+}
+
+/// With `--stale-days`, the users whose activity is unknown: each refuses its account, since
+/// one of them may be stale and another not.
+fn unknown_users(users: &[User], select: &Select) -> Vec<String> {
+    if *select != Select::Stale {
+        return Vec::new();
+    }
+    users
+        .iter()
+        .filter(|u| u.verdict == Verdict::Unknown)
+        .map(|u| format!("{}: activity unknown ({})", u.detail.name, u.error))
         .collect()
 }
 
@@ -114,6 +156,10 @@ pub fn chosen<'u>(
     select: &Select,
     caller_arn: &str,
 ) -> Vec<&'u str> {
+    if !unknown_users(users, select).is_empty() {
+        // The account is refused: nothing to read for a plan.
+        return Vec::new();
+    }
     choose(account_id, users, select, caller_arn)
         .into_iter()
         .filter_map(|c| match c {
@@ -133,8 +179,9 @@ pub struct Found {
     pub holdings: Result<BTreeMap<String, Holdings>, CallError>,
 }
 
-/// The plan entry of one account that was read. `caller_arn` is never deleted.
-pub fn entry(account: &Account, found: &Found, select: &Select, caller_arn: &str) -> Entry<Step> {
+/// The plan entry of one account that was read. The caller's own user is never deleted.
+pub fn entry(account: &Account, found: &Found, select: &Select, rules: &Rules) -> Entry<Step> {
+    let caller_arn = rules.caller_arn.as_str();
     let base = |verdict: &'static str, disposition, steps, reason: Vec<String>| Entry {
         account_id: account.id.clone(),
         account_name: account.name.clone(),
@@ -154,16 +201,39 @@ pub fn entry(account: &Account, found: &Found, select: &Select, caller_arn: &str
         Ok(h) => h,
         Err(e) => return unknown(format!("the users to delete could not be read ({e})")),
     };
+    let mut unknowns = unknown_users(users, select);
+    if !unknowns.is_empty() {
+        unknowns.push(
+            "with --stale-days a user whose activity is unknown refuses its account; \
+                       run again later, or name the users with --users-file"
+                .into(),
+        );
+        return base("unknown", Disposition::Unknown, Vec::new(), unknowns);
+    }
+    let forced = matches!(
+        select,
+        Select::Listed {
+            force_active: true,
+            ..
+        }
+    );
+    let stale_since = (!forced).then(|| rfc3339(&rules.stale_before()));
     let mut steps = Vec::new();
     let mut notes = Vec::new();
     let mut blocked = Vec::new();
-    let mut unknowns = Vec::new();
     for choice in choose(&account.id, users, select, caller_arn) {
         match choice {
             Choice::Delete(user) => match holdings.get(&user.detail.name) {
                 Some(h) => steps.push(Step {
                     user: user.detail.name.clone(),
+                    created: user
+                        .detail
+                        .created
+                        .as_ref()
+                        .map(rfc3339)
+                        .unwrap_or_default(),
                     last_activity: user.last_activity.as_ref().map(rfc3339).unwrap_or_default(),
+                    stale_since: stale_since.clone(),
                     calls: super::delete::calls(h),
                 }),
                 None => notes.push(format!(
@@ -226,6 +296,12 @@ mod tests {
     }
 
     const CALLER: &str = "arn:aws:iam::111111111111:user/admin";
+
+    /// The plan entry under the tests' rules (whose caller is `caller`).
+    fn entry(account: &Account, found: &Found, select: &Select, caller: &str) -> Entry<Step> {
+        assert_eq!(caller, rules().caller_arn);
+        super::entry(account, found, select, &rules())
+    }
 
     /// The audit, with every user holding what the audit saw plus a login profile.
     fn found(users: Vec<User>) -> Found {

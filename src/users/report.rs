@@ -3,7 +3,7 @@
 //! AWS never writes is an error, never a guess. The `<root_account>` row is the root user, not
 //! an IAM user: it is dropped here.
 
-use super::model::{KeyColumns, LastUse, ReportUser};
+use super::model::{CertColumns, KeyColumns, LastUse, ReportUser};
 use crate::call::{CallError, ErrorKind};
 use aws_smithy_types::DateTime;
 use std::collections::HashMap;
@@ -44,12 +44,13 @@ impl ReportError {
     }
 }
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 17] = [
     "user",
     "arn",
     "user_creation_time",
     "password_enabled",
     "password_last_used",
+    "password_last_changed",
     "mfa_active",
     "access_key_1_active",
     "access_key_1_last_rotated",
@@ -57,8 +58,11 @@ const COLUMNS: [&str; 13] = [
     "access_key_2_active",
     "access_key_2_last_rotated",
     "access_key_2_last_used_date",
-    // Certificates are not judged, but their presence proves the report's shape.
+    // Issuing a certificate is activity, and an active one may be in use unrecorded.
     "cert_1_active",
+    "cert_1_last_rotated",
+    "cert_2_active",
+    "cert_2_last_rotated",
 ];
 
 /// The IAM users of a credential report, in report order, without the `<root_account>` row.
@@ -115,13 +119,24 @@ pub fn parse(text: &str) -> Result<Vec<ReportUser>, ReportError> {
                 last_used,
             })
         };
+        let cert = |active: &'static str, rotated: &'static str| -> Result<_, ReportError> {
+            Ok(CertColumns {
+                active: row.flag(active)?,
+                last_rotated: row.last_use(rotated)?.time(),
+            })
+        };
         users.push(ReportUser {
             arn: cell("arn").to_string(),
             created: row.time("user_creation_time")?,
             password_enabled: row.flag("password_enabled")?,
             password_last_used: row.last_use("password_last_used")?,
+            password_last_changed: row.last_use("password_last_changed")?.time(),
             mfa_active: row.flag("mfa_active")?,
             access_keys: [key(1)?, key(2)?],
+            certificates: [
+                cert("cert_1_active", "cert_1_last_rotated")?,
+                cert("cert_2_active", "cert_2_last_rotated")?,
+            ],
             name,
         });
     }
@@ -168,7 +183,7 @@ impl<'a, F: Fn(&'static str) -> &'a str> Row<'a, F> {
 }
 
 /// The report's times: ISO 8601 with an offset (`2024-01-02T03:04:05+00:00`) or `Z`.
-fn parse_time(text: &str) -> Option<DateTime> {
+pub fn parse_time(text: &str) -> Option<DateTime> {
     let t =
         time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     Some(DateTime::from_secs(t.unix_timestamp()))
@@ -227,6 +242,34 @@ pub(crate) mod tests {
         assert_eq!(bob.password_last_used, LastUse::NotApplicable);
         assert_eq!(bob.access_keys[0].last_rotated, None);
         assert_eq!(bob.access_keys[0].last_used, LastUse::NotApplicable);
+        assert_eq!(bob.password_last_changed, None);
+        assert_eq!(bob.certificates, [CertColumns::default(); 2]);
+        assert_eq!(
+            alice.password_last_changed,
+            Some(at("2021-02-03T04:05:06Z"))
+        );
+    }
+
+    #[test]
+    fn certificate_slots_and_their_upload_dates_are_read() {
+        let carol = BOB.replace("bob", "carol").replace(
+            "false,N/A,false,N/A",
+            "true,2024-03-04T05:06:07+00:00,false,2023-01-01T00:00:00+00:00",
+        );
+        let users = parse(&format!("{HEADER}\n{carol}\n")).expect("parses");
+        assert_eq!(
+            users[0].certificates,
+            [
+                CertColumns {
+                    active: true,
+                    last_rotated: Some(at("2024-03-04T05:06:07Z")),
+                },
+                CertColumns {
+                    active: false,
+                    last_rotated: Some(at("2023-01-01T00:00:00Z")),
+                },
+            ]
+        );
     }
 
     #[test]

@@ -28,14 +28,20 @@ pub struct Row {
     pub mfa_active: String,
     /// The most recent of the three uses above; empty when none.
     pub last_activity: String,
-    /// Whole days since `last_activity`, or since `created` when never used.
+    /// The most recent credential issuance seen (a password set; a key, certificate, SSH key or
+    /// service-specific credential created); empty when none.
+    pub last_issued: String,
+    /// Whole days since the latest of `created`, `last_activity` and `last_issued`.
     pub days_inactive: String,
-    /// `active`, `stale`, `new`, `unknown` or `skipped`.
+    /// `active`, `stale`, `new`, `unverifiable`, `unknown` or `skipped`.
     pub verdict: String,
     pub groups: Vec<String>,
     /// Directly attached managed policy ARNs, then `inline:<name>` for each inline policy.
     pub direct_policies: Vec<String>,
     pub redundant_direct_policies: Vec<String>,
+    /// Active credentials whose use IAM never records, `kind:id` (listed only for users the
+    /// report alone would make stale).
+    pub unrecorded_credentials: Vec<String>,
     pub findings: Vec<String>,
     pub error: String,
 }
@@ -71,6 +77,7 @@ fn user_row(account: Row, user: &User) -> Row {
         user_arn: d.arn.clone(),
         created: d.created.as_ref().map(rfc3339).unwrap_or_default(),
         last_activity: user.last_activity.as_ref().map(rfc3339).unwrap_or_default(),
+        last_issued: user.last_issued.as_ref().map(rfc3339).unwrap_or_default(),
         days_inactive: user
             .days_inactive
             .map(|d| d.to_string())
@@ -84,6 +91,7 @@ fn user_row(account: Row, user: &User) -> Row {
             .chain(d.inline_policies.iter().map(|p| format!("inline:{p}")))
             .collect(),
         redundant_direct_policies: user.redundant_direct_policies.clone(),
+        unrecorded_credentials: user.unrecorded.iter().map(|c| c.to_string()).collect(),
         findings: user.findings.iter().map(|f| f.to_string()).collect(),
         error: user.error.clone(),
         ..account
@@ -153,7 +161,7 @@ mod tests {
     fn header_is_exactly_the_documented_columns() {
         assert_eq!(
             crate::report::csv::header::<Row>().join(","),
-            "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,findings,error"
+            "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error"
         );
     }
 
@@ -167,7 +175,7 @@ mod tests {
         };
         r.access_keys[1] = KeyColumns {
             active: false,
-            last_rotated: Some(days_ago(10)),
+            last_rotated: Some(days_ago(150)),
             last_used: LastUse::Never,
         };
         let mut d = detail("ci");
@@ -183,7 +191,7 @@ mod tests {
         let rows = rows(&read(Ok(Finding::Read(vec![user]))));
         assert_eq!(
             crate::report::csv::cells(&rows[0]).join(","),
-            "222222222222,prod,ci,arn:aws:iam::111111111111:user/ci,2026-06-29T08:00:00Z,no,,2026-10-07T08:00:00Z,never,no,2026-10-07T08:00:00Z,100,stale,deploy;readers,arn:aws:iam::aws:policy/ReadOnlyAccess;inline:s3-put,arn:aws:iam::aws:policy/ReadOnlyAccess,access_key_1_older_than_90_days;redundant_direct_policies,"
+            "222222222222,prod,ci,arn:aws:iam::111111111111:user/ci,2026-06-29T08:00:00Z,no,,2026-10-07T08:00:00Z,never,no,2026-10-07T08:00:00Z,2026-08-18T08:00:00Z,100,stale,deploy;readers,arn:aws:iam::aws:policy/ReadOnlyAccess;inline:s3-put,arn:aws:iam::aws:policy/ReadOnlyAccess,,access_key_1_older_than_90_days;access_key_2_older_than_90_days;redundant_direct_policies,"
         );
     }
 

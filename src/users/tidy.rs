@@ -12,6 +12,7 @@ use crate::cancel::Cancel;
 use crate::model::Account;
 use crate::root::delete::busy_retry;
 use crate::run::job::{Applied, Disposition, Entry, Outcome, Verified};
+use crate::run::settle::{settled, Settled};
 use serde::Serialize;
 
 /// One detach the tidy makes.
@@ -145,6 +146,8 @@ pub async fn apply<S: UsersSessions>(
         Outcome::Failed
     } else if has(outcome::INTERRUPTED) {
         Outcome::Interrupted
+    } else if has(outcome::SKIPPED) {
+        Outcome::Skipped
     } else if done.is_empty() {
         Outcome::NothingInScope
     } else {
@@ -225,13 +228,36 @@ async fn detach<C: UsersChange>(session: &C, r: &mut Detached, cancel: &Cancel) 
         Err(e) if e.is_not_found() => {}
         Err(e) => return fail(r, &call.to_string(), &e),
     }
-    match session.attachments(&r.step.user).await {
-        Ok(Some(now))
-            if !now.policies.contains(&r.step.policy_arn) && now.groups.contains(&r.group) =>
-        {
-            r.outcome = outcome::DETACHED;
+    let group = r.group.clone();
+    let verified = settled(cancel, || async {
+        let Some(now) = session.attachments(&r.step.user).await? else {
+            return Ok(false);
+        };
+        Ok(!now.policies.contains(&r.step.policy_arn) && now.groups.contains(&group))
+    })
+    .await;
+    match verified {
+        Ok(Settled::Yes) => {}
+        Ok(Settled::No(waited)) => {
+            r.error = format!(
+                "verify: {:.0} s after the detach, the policy is still attached directly or the \
+                 user is no longer in {group}",
+                waited.as_secs_f64()
+            );
+            return;
         }
-        Ok(_) => r.error = "verify: the policy is still attached or the membership changed".into(),
+        Err(e) => return fail(r, "verify", &e),
+    }
+    // The grant, not only the detach: the group must still attach the policy.
+    match session.group_policies(&group).await {
+        Ok(arns) if arns.contains(&r.step.policy_arn) => r.outcome = outcome::DETACHED,
+        Ok(_) => {
+            r.error = format!(
+                "verify: {group} no longer attaches the policy, so the user may have lost it: \
+                 aws iam attach-user-policy --user-name {} --policy-arn {}",
+                r.step.user, r.step.policy_arn
+            )
+        }
         Err(e) => fail(r, "verify", &e),
     }
 }

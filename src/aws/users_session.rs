@@ -1,0 +1,238 @@
+//! One IAM session of the users job in one account: the caller's own credentials, or an
+//! `sts:AssumeRole` session that is renewed before it runs out (a large account's deletions can
+//! outlast the 900-second minimum session) and once more when IAM says it expired anyway. Every
+//! call goes through [`Aws::send`] / [`Aws::send_change`], so retries, throttling, cancellation
+//! and counters apply.
+
+use super::iam::session_config;
+use super::users::AwsUsersSessions;
+use super::{Aws, CallError, ErrorKind};
+use aws_credential_types::Credentials;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+/// A role session is renewed when less than this, or a third of its lifetime, is left.
+const RENEW_MARGIN: Duration = Duration::from_secs(60);
+
+/// A role session's credentials and how long they were issued for.
+pub(super) struct Lease {
+    pub credentials: Credentials,
+    pub lifetime: Duration,
+}
+
+impl Lease {
+    /// Credentials from AssumeRole, issued now.
+    pub fn new(credentials: Credentials) -> Self {
+        let lifetime = credentials
+            .expiry()
+            .and_then(|e| e.duration_since(SystemTime::now()).ok())
+            .unwrap_or(Duration::MAX);
+        Lease {
+            credentials,
+            lifetime,
+        }
+    }
+
+    /// Whether the credentials should be renewed before the next call.
+    fn expiring(&self, now: SystemTime) -> bool {
+        let margin = RENEW_MARGIN.min(self.lifetime / 3);
+        match self.credentials.expiry() {
+            Some(expiry) => expiry
+                .duration_since(now)
+                .map_or(true, |left| left < margin),
+            None => false,
+        }
+    }
+}
+
+/// The role a session renews itself through.
+struct Role {
+    sessions: AwsUsersSessions,
+    account_id: String,
+    lease: tokio::sync::Mutex<Lease>,
+}
+
+/// IAM calls in one account.
+pub struct UsersSession {
+    pub(super) aws: Aws,
+    role: Option<Role>,
+}
+
+impl UsersSession {
+    /// A session with the caller's own credentials.
+    pub(super) fn own(aws: Aws) -> Self {
+        UsersSession { aws, role: None }
+    }
+
+    /// A role session in `account_id`, renewed through `sessions`.
+    pub(super) fn role(sessions: &AwsUsersSessions, account_id: &str, lease: Lease) -> Self {
+        UsersSession {
+            aws: sessions.aws().clone(),
+            role: Some(Role {
+                sessions: sessions.clone(),
+                account_id: account_id.to_string(),
+                lease: tokio::sync::Mutex::new(lease),
+            }),
+        }
+    }
+
+    /// The per-call override with fresh credentials (renewed first when they run out soon), and
+    /// their access key id; nothing for the caller's own.
+    async fn config(&self) -> Result<(aws_sdk_iam::config::Builder, String), CallError> {
+        let Some(role) = &self.role else {
+            return Ok((aws_sdk_iam::config::Builder::default(), String::new()));
+        };
+        let mut lease = role.lease.lock().await;
+        if lease.expiring(SystemTime::now()) {
+            *lease = role.sessions.lease(&role.account_id).await?;
+        }
+        let key = lease.credentials.access_key_id().to_string();
+        Ok((session_config(&lease.credentials), key))
+    }
+
+    /// Renews the role session unless another call already replaced the credentials `used`.
+    async fn renew(&self, used: &str) -> Result<(), CallError> {
+        if let Some(role) = &self.role {
+            let mut lease = role.lease.lock().await;
+            if lease.credentials.access_key_id() == used {
+                *lease = role.sessions.lease(&role.account_id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends one IAM read: `build(config)` makes the request with this session's per-call
+    /// configuration.
+    pub(super) async fn read<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        build: F,
+    ) -> Result<T, CallError>
+    where
+        F: Fn(aws_sdk_iam::config::Builder) -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.call(operation, false, build).await
+    }
+
+    /// Sends one mutating IAM call, as [`UsersSession::read`] (an attempt on the wire always
+    /// completes).
+    pub(super) async fn change<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        build: F,
+    ) -> Result<T, CallError>
+    where
+        F: Fn(aws_sdk_iam::config::Builder) -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        self.call(operation, true, build).await
+    }
+
+    /// Every page of one IAM listing: `build(config, marker)` makes a page's request; `page(out)`
+    /// gives its items, its `IsTruncated` and its `Marker`.
+    pub(super) async fn list<T, O, E, F, Fut, P>(
+        &self,
+        operation: &'static str,
+        build: F,
+        page: P,
+    ) -> Result<Vec<T>, CallError>
+    where
+        F: Fn(aws_sdk_iam::config::Builder, Option<String>) -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        P: Fn(&O) -> (Vec<T>, bool, Option<String>),
+    {
+        let (build, page) = (&build, &page);
+        super::pages::collect(operation, |marker| async move {
+            let out = self
+                .read(operation, |cfg| build(cfg, marker.clone()))
+                .await?;
+            let (items, truncated, next) = page(&out);
+            let next = super::pages::iam_next(operation, truncated, next.as_deref())?;
+            Ok((items, next))
+        })
+        .await
+    }
+
+    async fn call<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        change: bool,
+        build: F,
+    ) -> Result<T, CallError>
+    where
+        F: Fn(aws_sdk_iam::config::Builder) -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut renewed = false;
+        loop {
+            let (config, key) = self.config().await?;
+            let send = || build(config.clone());
+            let result = if change {
+                self.aws.send_change(operation, send).await
+            } else {
+                self.aws.send(operation, send).await
+            };
+            match result {
+                // A session that ended before its stated expiry: a request refused for it was
+                // never applied, so it is sent once more with new credentials.
+                Err(e) if e.kind == ErrorKind::Credentials && self.role.is_some() && !renewed => {
+                    renewed = true;
+                    self.renew(&key).await?;
+                }
+                other => return self.checked(other),
+            }
+        }
+    }
+
+    /// The caller's own credentials refused in its own account stop the run, as elsewhere.
+    fn checked<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
+        if self.role.is_none() {
+            if let Err(e) = &result {
+                self.aws.trip_on_credentials(e);
+            }
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lease(lifetime_secs: u64, left_secs: u64, now: SystemTime) -> Lease {
+        Lease {
+            credentials: Credentials::new(
+                "ASIA",
+                "s",
+                None,
+                Some(now + Duration::from_secs(left_secs)),
+                "t",
+            ),
+            lifetime: Duration::from_secs(lifetime_secs),
+        }
+    }
+
+    #[test]
+    fn a_session_is_renewed_a_minute_before_it_ends_or_at_two_thirds_of_a_short_one() {
+        let now = SystemTime::now();
+        assert!(!lease(900, 61, now).expiring(now));
+        assert!(lease(900, 59, now).expiring(now));
+        // A 3-second session: renewed with less than 1 s left.
+        assert!(!lease(3, 2, now).expiring(now));
+        assert!(lease(3, 0, now).expiring(now));
+        // Credentials without an expiry never need renewing.
+        let forever = Lease {
+            credentials: Credentials::new("A", "s", None, None, "t"),
+            lifetime: Duration::MAX,
+        };
+        assert!(!forever.expiring(now));
+    }
+}

@@ -1,0 +1,204 @@
+//! What `users delete` reads of one IAM user right before changing it, and what its restore
+//! record keeps: everything `DeleteUser` needs gone first and everything needed to recreate the
+//! user except its secrets (passwords, secret access keys, service credential passwords and
+//! virtual MFA seeds cannot be read, so they cannot come back). Plain data, no I/O.
+
+/// One access key of a user, as the restore record keeps it (never the secret).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct KeyHolding {
+    /// Access key id.
+    pub id: String,
+    /// `Active` / `Inactive`.
+    pub status: String,
+    /// `CreateDate` (RFC 3339).
+    pub created: String,
+    /// Last use (RFC 3339), empty when never used.
+    pub last_used: String,
+}
+
+/// A signing certificate or an SSH public key of a user: public material, kept whole so it can
+/// be uploaded again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PublicKeyHolding {
+    /// `CertificateId` / `SSHPublicKeyId`.
+    pub id: String,
+    /// `Active` / `Inactive`.
+    pub status: String,
+    /// `UploadDate` (RFC 3339).
+    pub uploaded: String,
+    /// `CertificateBody` / `SSHPublicKeyBody` (SSH encoding).
+    pub body: String,
+}
+
+/// A service-specific credential of a user (its password is never readable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ServiceCredentialHolding {
+    /// `ServiceSpecificCredentialId`.
+    pub id: String,
+    /// `ServiceName`, e.g. `codecommit.amazonaws.com`.
+    pub service_name: String,
+    /// `ServiceUserName` (empty for services that issue API keys).
+    pub service_user_name: String,
+    /// `Active` / `Inactive`.
+    pub status: String,
+    /// `CreateDate` (RFC 3339).
+    pub created: String,
+}
+
+/// An MFA device of a user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MfaHolding {
+    /// `SerialNumber` (virtual devices are ARNs with `:mfa/`, FIDO keys `:u2f/`).
+    pub serial: String,
+    /// `virtual`, `fido` or `hardware`.
+    pub kind: String,
+    /// `EnableDate` (RFC 3339).
+    pub enabled: String,
+}
+
+/// One tag of a user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tag {
+    /// `Key`.
+    pub key: String,
+    /// `Value`.
+    pub value: String,
+}
+
+/// One inline policy of a user, with its document (decoded JSON text).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InlinePolicy {
+    /// Policy name.
+    pub name: String,
+    /// The policy document.
+    pub document: String,
+}
+
+/// Everything an IAM user has that `DeleteUser` needs gone first, and everything needed to
+/// recreate the user but its secrets, read right before a change: the restore record of
+/// `users delete` (what an admin needs to see, and rebuild, what was removed).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Holdings {
+    /// User name, as IAM spells it.
+    pub user_name: String,
+    /// User ARN.
+    pub arn: String,
+    /// `Path`.
+    pub path: String,
+    /// `CreateDate` (RFC 3339): tells this user from a later one of the same name.
+    pub created: String,
+    /// `PermissionsBoundary`'s policy ARN; empty when the user has none. A user recreated without
+    /// it has more privilege than it had.
+    pub permissions_boundary: String,
+    /// Every tag (`ListUserTags`).
+    pub tags: Vec<Tag>,
+    /// `GetUser`'s `PasswordLastUsed` (RFC 3339), empty when never used or not reported.
+    pub password_last_used: String,
+    /// A console password (login profile) exists.
+    pub login_profile: bool,
+    /// When the password was set (`GetLoginProfile`'s `CreateDate`); empty without one.
+    pub login_profile_created: String,
+    /// Access keys with their creation and last use.
+    pub access_keys: Vec<KeyHolding>,
+    /// Signing certificates, with their bodies.
+    pub signing_certificates: Vec<PublicKeyHolding>,
+    /// SSH public keys, with their bodies.
+    pub ssh_public_keys: Vec<PublicKeyHolding>,
+    /// Service-specific credentials.
+    pub service_specific_credentials: Vec<ServiceCredentialHolding>,
+    /// MFA devices with their kinds.
+    pub mfa_devices: Vec<MfaHolding>,
+    /// Inline policies with their documents.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Directly attached managed policy ARNs.
+    pub attached_policies: Vec<String>,
+    /// Group names.
+    pub groups: Vec<String>,
+}
+
+impl Holdings {
+    /// The most recent use of the password or an access key (RFC 3339 strings compare in time
+    /// order: they are all UTC `Z`).
+    pub fn last_use(&self) -> Option<&str> {
+        std::iter::once(self.password_last_used.as_str())
+            .chain(self.access_keys.iter().map(|k| k.last_used.as_str()))
+            .filter(|t| !t.is_empty())
+            .max()
+    }
+
+    /// Every credential issuance (what, when), in holding order: the password set, each access
+    /// key, certificate, SSH key and service-specific credential created or uploaded.
+    pub fn issued(&self) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        if self.login_profile && !self.login_profile_created.is_empty() {
+            out.push((
+                "the console password".to_string(),
+                self.login_profile_created.as_str(),
+            ));
+        }
+        out.extend(
+            self.access_keys
+                .iter()
+                .map(|k| (format!("access key {}", k.id), k.created.as_str())),
+        );
+        out.extend(
+            self.signing_certificates
+                .iter()
+                .map(|c| (format!("signing certificate {}", c.id), c.uploaded.as_str())),
+        );
+        out.extend(
+            self.ssh_public_keys
+                .iter()
+                .map(|k| (format!("SSH public key {}", k.id), k.uploaded.as_str())),
+        );
+        out.extend(self.service_specific_credentials.iter().map(|c| {
+            (
+                format!("service-specific credential {}", c.id),
+                c.created.as_str(),
+            )
+        }));
+        out.retain(|(_, t)| !t.is_empty());
+        out
+    }
+
+    /// The active credentials whose use IAM never records, named (`SSH public key APKA…`).
+    pub fn unrecorded_active(&self) -> Vec<String> {
+        let active = |s: &str| s == "Active";
+        let mut out: Vec<String> = self
+            .ssh_public_keys
+            .iter()
+            .filter(|k| active(&k.status))
+            .map(|k| format!("SSH public key {}", k.id))
+            .collect();
+        out.extend(
+            self.service_specific_credentials
+                .iter()
+                .filter(|c| active(&c.status))
+                .map(|c| format!("service-specific credential {} ({})", c.id, c.service_name)),
+        );
+        out.extend(
+            self.signing_certificates
+                .iter()
+                .filter(|c| active(&c.status))
+                .map(|c| format!("signing certificate {}", c.id)),
+        );
+        out
+    }
+}
+
+/// The kind of an MFA device from its serial: `virtual` (`arn:…:mfa/…`), `fido`
+/// (`arn:…:u2f/…`) or `hardware` (a plain serial).
+pub fn mfa_kind(serial: &str) -> &'static str {
+    if is_virtual_mfa(serial) {
+        "virtual"
+    } else if serial.starts_with("arn:") && serial.contains(":u2f/") {
+        "fido"
+    } else {
+        "hardware"
+    }
+}
+
+/// Whether an MFA serial is a virtual device (deleted with the user; others only deactivated).
+pub fn is_virtual_mfa(serial: &str) -> bool {
+    serial.starts_with("arn:") && serial.contains(":mfa/")
+}
