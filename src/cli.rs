@@ -107,9 +107,10 @@ pub struct UsersDeleteArgs {
     /// Shared settings.
     #[command(flatten)]
     pub run: RunArgs,
-    /// Delete every user the fresh audit judges stale at this many days.
+    /// Delete every user the fresh audit judges stale at this many days; with --users-file, the
+    /// stale period the listed users are judged by (default 90).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..),
-          required_unless_present = "users_file", conflicts_with = "users_file")]
+          required_unless_present = "users_file")]
     pub stale_days: Option<u32>,
     /// Delete the users a CSV lists (columns account_id,user_name; a users-audit CSV works as is).
     #[arg(long, value_name = "FILE")]
@@ -516,6 +517,29 @@ mod tests {
         assert_eq!(args.run.targets.concurrency, Some(4));
         assert_eq!(args.overrides().role_name.as_deref(), Some("Auditor"));
         assert!(Cli::try_parse_from(["rootsweep", "users", "audit", "--stale-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn users_delete_takes_a_users_file_with_the_stale_period_it_was_made_at() {
+        let cli = Cli::parse_from([
+            "rootsweep",
+            "users",
+            "delete",
+            "--users-file",
+            "u.csv",
+            "--stale-days",
+            "30",
+        ]);
+        let Command::Users {
+            command: UsersCommand::Delete(args),
+        } = cli.command
+        else {
+            panic!("users delete expected");
+        };
+        assert_eq!(args.stale_days, Some(30));
+        assert!(args.users_file.is_some());
+        // One of the two is needed.
+        assert!(Cli::try_parse_from(["rootsweep", "users", "delete", "--dry-run"]).is_err());
     }
 
     #[test]

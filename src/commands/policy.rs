@@ -24,11 +24,15 @@ const ROOT_PREFLIGHT_ONLY: [&str; 2] = [
 ];
 
 /// The IAM reads of `users audit` in one account (the member role's, and the operator's in its
-/// own account).
-pub const USERS_AUDIT_ACTIONS: [&str; 3] = [
+/// own account): the report and the details for every user, and — for the users those alone would
+/// make stale — the credentials IAM records no use for.
+pub const USERS_AUDIT_ACTIONS: [&str; 6] = [
     "iam:GenerateCredentialReport",
     "iam:GetCredentialReport",
     "iam:GetAccountAuthorizationDetails",
+    "iam:ListSSHPublicKeys",
+    "iam:ListServiceSpecificCredentials",
+    "iam:ListSigningCertificates",
 ];
 
 /// What `users tidy` needs in a member account: re-read the user's groups and their policies,
@@ -40,10 +44,12 @@ pub const USERS_TIDY_ACTIONS: [&str; 4] = [
     "iam:DetachUserPolicy",
 ];
 
-/// What `users delete` needs in a member account: re-check last use, record what the user had,
-/// remove its nine kinds of dependents, delete it.
-pub const USERS_DELETE_ACTIONS: [&str; 23] = [
+/// What `users delete` needs in a member account: re-check last use, record what the user had
+/// (tags and SSH key bodies too), remove its nine kinds of dependents, delete it.
+pub const USERS_DELETE_ACTIONS: [&str; 25] = [
     "iam:GetUser",
+    "iam:ListUserTags",
+    "iam:GetSSHPublicKey",
     "iam:GetLoginProfile",
     "iam:DeleteLoginProfile",
     "iam:ListAccessKeys",

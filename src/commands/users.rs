@@ -48,7 +48,8 @@ pub async fn delete(args: &UsersDeleteArgs) -> anyhow::Result<Exit> {
                 users,
                 force_active: args.force_active,
             };
-            (select, crate::users::DEFAULT_STALE_DAYS, overrides)
+            let stale_days = args.stale_days.unwrap_or(crate::users::DEFAULT_STALE_DAYS);
+            (select, stale_days, overrides)
         }
         None => (
             Select::Stale,

@@ -8,6 +8,7 @@
 //! reads — repeated for a few seconds, as IAM is eventually consistent — proving the user gone.
 
 use super::api::{UsersChange, UsersSessions};
+use super::holdings::later;
 use super::model::{is_virtual_mfa, Call, Holdings};
 use super::plan::Step;
 use super::restore::Restore;
@@ -246,14 +247,14 @@ pub fn recheck(step: &Step, h: &Holdings, caller_arn: &str) -> Option<(&'static 
             ),
         ));
     }
-    if let Some(used) = h.last_use().filter(|t| *t > step.last_activity.as_str()) {
+    if let Some(used) = h.last_use().filter(|t| later(t, &step.last_activity)) {
         return Some((
             outcome::SKIPPED_ACTIVE,
             format!("used at {used}, after the audit: left untouched"),
         ));
     }
     if let Some(since) = step.stale_since.as_deref() {
-        if let Some((what, when)) = h.issued().into_iter().find(|(_, t)| *t > since) {
+        if let Some((what, when)) = h.issued().into_iter().find(|(_, t)| later(t, since)) {
             return Some((
                 outcome::SKIPPED_ACTIVE,
                 format!("{what} was issued at {when}, within the stale period: left untouched"),

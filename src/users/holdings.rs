@@ -116,14 +116,27 @@ pub struct Holdings {
     pub groups: Vec<String>,
 }
 
+/// Whether the RFC 3339 time `a` is later than `b`, to the second (an empty `b` is the
+/// beginning of time; an empty or unreadable `a` is never later).
+pub fn later(a: &str, b: &str) -> bool {
+    let secs = |t: &str| crate::users::report::parse_time(t).map(|t| t.secs());
+    match (secs(a), secs(b)) {
+        (Some(a), Some(b)) => a > b,
+        (Some(_), None) => b.is_empty(),
+        (None, _) => false,
+    }
+}
+
 impl Holdings {
-    /// The most recent use of the password or an access key (RFC 3339 strings compare in time
-    /// order: they are all UTC `Z`).
+    /// The most recent use of the password or an access key.
     pub fn last_use(&self) -> Option<&str> {
         std::iter::once(self.password_last_used.as_str())
             .chain(self.access_keys.iter().map(|k| k.last_used.as_str()))
             .filter(|t| !t.is_empty())
-            .max()
+            .fold(None, |best, t| match best {
+                Some(b) if !later(t, b) => Some(b),
+                _ => Some(t),
+            })
     }
 
     /// Every credential issuance (what, when), in holding order: the password set, each access
@@ -201,4 +214,87 @@ pub fn mfa_kind(serial: &str) -> &'static str {
 /// Whether an MFA serial is a virtual device (deleted with the user; others only deactivated).
 pub fn is_virtual_mfa(serial: &str) -> bool {
     serial.starts_with("arn:") && serial.contains(":mfa/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_compare_as_times_not_as_text() {
+        assert!(later("2026-01-01T00:00:01Z", "2026-01-01T00:00:00.900Z"));
+        assert!(!later("2026-01-01T00:00:00.900Z", "2026-01-01T00:00:00Z"));
+        assert!(later("2026-01-01T00:00:00Z", ""));
+        assert!(!later("", "2026-01-01T00:00:00Z"));
+        assert!(!later("", ""));
+    }
+
+    #[test]
+    fn the_last_use_is_the_latest_of_the_password_and_the_keys() {
+        let key = |used: &str| KeyHolding {
+            last_used: used.into(),
+            ..KeyHolding::default()
+        };
+        let h = Holdings {
+            password_last_used: "2026-03-01T00:00:00Z".into(),
+            access_keys: vec![key("2026-05-01T00:00:00.5Z"), key(""), key("2026-04-01T00:00:00Z")],
+            ..Holdings::default()
+        };
+        assert_eq!(h.last_use(), Some("2026-05-01T00:00:00.5Z"));
+        assert_eq!(Holdings::default().last_use(), None);
+    }
+
+    #[test]
+    fn issuances_and_active_unrecorded_credentials_are_named() {
+        let public = |id: &str, status: &str| PublicKeyHolding {
+            id: id.into(),
+            status: status.into(),
+            uploaded: "2026-02-01T00:00:00Z".into(),
+            body: String::new(),
+        };
+        let h = Holdings {
+            login_profile: true,
+            login_profile_created: "2026-01-01T00:00:00Z".into(),
+            access_keys: vec![KeyHolding {
+                id: "AKIA1".into(),
+                created: "2026-01-02T00:00:00Z".into(),
+                ..KeyHolding::default()
+            }],
+            signing_certificates: vec![public("CERT1", "Inactive")],
+            ssh_public_keys: vec![public("APKA1", "Active")],
+            service_specific_credentials: vec![ServiceCredentialHolding {
+                id: "ACCA1".into(),
+                service_name: "codecommit.amazonaws.com".into(),
+                status: "Active".into(),
+                created: "2026-03-01T00:00:00Z".into(),
+                ..ServiceCredentialHolding::default()
+            }],
+            ..Holdings::default()
+        };
+        let issued: Vec<String> = h.issued().iter().map(|(w, t)| format!("{w} {t}")).collect();
+        assert_eq!(
+            issued,
+            [
+                "the console password 2026-01-01T00:00:00Z",
+                "access key AKIA1 2026-01-02T00:00:00Z",
+                "signing certificate CERT1 2026-02-01T00:00:00Z",
+                "SSH public key APKA1 2026-02-01T00:00:00Z",
+                "service-specific credential ACCA1 2026-03-01T00:00:00Z",
+            ]
+        );
+        assert_eq!(
+            h.unrecorded_active(),
+            [
+                "SSH public key APKA1",
+                "service-specific credential ACCA1 (codecommit.amazonaws.com)"
+            ]
+        );
+    }
+
+    #[test]
+    fn mfa_kinds_come_from_the_serial() {
+        assert_eq!(mfa_kind("arn:aws:iam::1:mfa/alice"), "virtual");
+        assert_eq!(mfa_kind("arn:aws:iam::1:u2f/user/alice/key-ABC"), "fido");
+        assert_eq!(mfa_kind("GAHT12345678"), "hardware");
+    }
 }

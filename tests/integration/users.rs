@@ -8,7 +8,7 @@ use crate::support::scenario::shipped;
 use crate::support::sim::Sim;
 use std::collections::HashMap;
 
-const HEADER: &str = "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,findings,error";
+const HEADER: &str = "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error";
 
 /// The shipped users scenario with `extra` appended (faults, throttles).
 fn users_with(extra: &str) -> String {
@@ -70,6 +70,36 @@ fn users_audit_judges_every_user_and_changes_nothing() {
     assert_eq!(verdict(&csv, "222222222202", "newbie"), "new");
     assert_eq!(verdict(&csv, "222222222202", "keyold"), "stale");
     assert_eq!(verdict(&csv, "222222222204", ""), "skipped");
+    // An active SSH public key has no use record: never provably stale, and named.
+    let git = row(&csv, "222222222202", "git-user");
+    assert_eq!(git["verdict"], "unverifiable");
+    assert!(
+        git["unrecorded_credentials"].starts_with("ssh_public_key:APKA"),
+        "{git:?}"
+    );
+    assert!(git["findings"].contains("active_credentials_without_use_record"));
+    // A key created yesterday is activity, whatever the user's age.
+    let rekeyed = row(&csv, "222222222202", "rekeyed");
+    assert_eq!(rekeyed["verdict"], "active");
+    assert_eq!(rekeyed["days_inactive"], "1");
+    // Only the users the report alone makes stale have their unrecorded credentials listed:
+    // breakglass; =cmd+1; olduser, keyold and git-user (not newbie, rekeyed, admin, alice…).
+    for operation in ["ListSSHPublicKeys", "ListServiceSpecificCredentials"] {
+        let per_account = |account: &str| {
+            calls_of(&sim, operation)
+                .iter()
+                .filter(|c| c["account"] == account)
+                .count()
+        };
+        let counts = [
+            per_account("111111111111"),
+            per_account("222222222201"),
+            per_account("222222222202"),
+        ];
+        assert_eq!(counts, [1, 1, 3], "{operation}");
+    }
+    // No report row shows an active certificate: none is listed.
+    assert!(calls_of(&sim, "ListSigningCertificates").is_empty());
 
     // Never "no users": the account whose role cannot be assumed is one unknown row, with the code.
     let denied = row(&csv, "222222222203", "");
