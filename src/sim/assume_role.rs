@@ -3,14 +3,14 @@
 //! Only the management account's long-term callers may assume (the role trusts the management
 //! account, as OrganizationAccountAccessRole does); the role must be one of the account's
 //! `roles`, the account ACTIVE and not the management account, and a required ExternalId must
-//! match. Every refusal is `AccessDenied` (403), as AWS answers it.
+//! match. Every refusal is `AccessDenied` (403), as AWS answers it. With `role_session_seconds`
+//! every session lasts that long instead of `DurationSeconds`, and `Expiration` says so.
 
 use super::api::ApiError;
 use super::model::AccountState;
 use super::query::Xml;
 use super::request::{Request, Who};
-use super::state::{Grant, World};
-use time::{Duration, OffsetDateTime};
+use super::state::{session_end, Grant, World};
 
 /// Longest session a role allows by default (`MaxSessionDuration`).
 const MAX_SESSION_SECONDS: i64 = 3600;
@@ -122,7 +122,10 @@ pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError>
             return Err(denied(world, req, arn, "the ExternalId does not match"));
         }
     }
-    let expires = OffsetDateTime::now_utc() + Duration::seconds(duration);
+    // `role_session_seconds` stands for a role whose sessions end sooner than asked (and says
+    // so in `Expiration`), to test work that outlives its session.
+    let seconds = world.org.role_session_seconds.map_or(duration, i64::from);
+    let expires = session_end(seconds);
     let grant = Grant::Role {
         role: role.to_string(),
         session_name: session_name.to_string(),

@@ -1,5 +1,6 @@
-//! `GetAccountAuthorizationDetails`: users (groups, attached and inline policies), groups and
-//! the assumable roles of one account, filtered by `Filter` and paged with `Marker`.
+//! `GetAccountAuthorizationDetails`: users (groups, attached and inline policies, permissions
+//! boundary, tags), groups and the assumable roles of one account, filtered by `Filter` and
+//! paged with `Marker`.
 //! Managed-policy details (`LocalManagedPolicy`, `AWSManagedPolicy`) come back as an empty list.
 
 use super::api::ApiError;
@@ -8,7 +9,7 @@ use super::iam_list::encode_document;
 use super::model::DEFAULT_DATE;
 use super::page::page;
 use super::query::Xml;
-use super::users::{attached_xml, Scope};
+use super::users::{attached_xml, user_extras_xml, Scope};
 
 /// The entity types `Filter` accepts.
 const ENTITY_TYPES: [&str; 5] = [
@@ -126,6 +127,7 @@ fn user_detail(x: &mut Xml, scope: &Scope<'_>, dir: &Directory, i: usize) {
     }
     x.end("GroupList");
     attached_list(x, &u.attached_policies);
+    user_extras_xml(x, u);
     x.end("member");
 }
 
@@ -175,4 +177,47 @@ fn role_detail(x: &mut Xml, scope: &Scope<'_>, role: &str) {
         )],
     );
     x.end("member");
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::test_world::{iam, scenario, texts, world};
+
+    #[test]
+    fn user_details_carry_the_permissions_boundary_and_tags() {
+        let w = world(&scenario(
+            "",
+            r#"
+[[accounts]]
+id = "222222222222"
+[[accounts.users]]
+name = "alice"
+permissions_boundary = "arn:aws:iam::222222222222:policy/boundary"
+tags = [{ key = "team", value = "data" }]
+[[accounts.users]]
+name = "bob"
+"#,
+        ));
+        let xml = iam(
+            &w,
+            "222222222222",
+            "GetAccountAuthorizationDetails",
+            &[("Filter.member.1", "User")],
+        )
+        .expect("details");
+        assert_eq!(
+            texts(&xml, "PermissionsBoundaryArn"),
+            ["arn:aws:iam::222222222222:policy/boundary"]
+        );
+        assert_eq!(
+            texts(&xml, "PermissionsBoundaryType"),
+            ["PermissionsBoundaryPolicy"]
+        );
+        assert_eq!(
+            (texts(&xml, "Key"), texts(&xml, "Value")),
+            (vec!["team"], vec!["data"])
+        );
+        let alice = &xml[..xml.find("<UserName>bob</UserName>").expect("bob")];
+        assert!(alice.contains("<Tags>"), "the tags belong to alice: {xml}");
+    }
 }

@@ -1,6 +1,10 @@
 //! The IAM directory of one account: its users, groups, their credentials and policies, and the
 //! roles that can be assumed into it. Plain data, no I/O, no wire formats.
+//!
+//! IAM user and group names are unique regardless of case, and a lookup by name finds the entity
+//! whatever the case of the request (ASCII; names are ASCII): every lookup goes through here.
 
+use super::consistency::Recent;
 use super::model::{AccessKey, Certificate, LoginProfile, MfaDevice};
 use time::OffsetDateTime;
 
@@ -18,23 +22,41 @@ pub struct Directory {
     pub unassigned_virtual_mfa: Vec<String>,
     /// Next number handed to an id the simulator makes up at run time.
     pub next_serial: u32,
+    /// Changes some reads may not see yet (`iam_consistency_ms`).
+    pub recent: Recent,
 }
 
 impl Directory {
-    /// The user called `name`.
+    /// The user called `name`, whatever its case.
     pub fn user(&self, name: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.name == name)
+        self.users.iter().find(|u| same_name(&u.name, name))
     }
 
-    /// The user called `name`, for changes.
+    /// The user called `name`, whatever its case, for changes.
     pub fn user_mut(&mut self, name: &str) -> Option<&mut User> {
-        self.users.iter_mut().find(|u| u.name == name)
+        self.users.iter_mut().find(|u| same_name(&u.name, name))
     }
 
-    /// The group called `name`.
-    pub fn group(&self, name: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.name == name)
+    /// Position of the user called `name` in [`Directory::users`], whatever its case.
+    pub fn user_position(&self, name: &str) -> Option<usize> {
+        self.users.iter().position(|u| same_name(&u.name, name))
     }
+
+    /// The group called `name`, whatever its case.
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| same_name(&g.name, name))
+    }
+
+    /// A fresh number for an id the simulator makes up (never handed out twice).
+    pub fn serial(&mut self) -> u32 {
+        self.next_serial += 1;
+        self.next_serial
+    }
+}
+
+/// Whether two IAM names are the same name (IAM compares them without regard to case).
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
 }
 
 /// An IAM user.
@@ -66,9 +88,38 @@ pub struct User {
     pub attached_policies: Vec<String>,
     /// Inline policies.
     pub inline_policies: Vec<InlinePolicy>,
+    /// ARN of the managed policy set as the permissions boundary.
+    pub permissions_boundary: Option<String>,
+    /// Tags, in the order given.
+    pub tags: Vec<Tag>,
+    /// The earlier user of this name, deleted before this one was created, as a credential
+    /// report generated before the recreation (IAM serves one up to four hours old) shows it.
+    pub earlier: Option<Box<User>>,
 }
 
 impl User {
+    /// A user with nothing but its name, path, id and creation date.
+    pub fn new(name: String, path: String, id: String, created: OffsetDateTime) -> User {
+        User {
+            name,
+            path,
+            id,
+            created,
+            password: None,
+            mfa: Vec::new(),
+            access_keys: Vec::new(),
+            signing_certificates: Vec::new(),
+            ssh_keys: Vec::new(),
+            service_credentials: Vec::new(),
+            groups: Vec::new(),
+            attached_policies: Vec::new(),
+            inline_policies: Vec::new(),
+            permissions_boundary: None,
+            tags: Vec::new(),
+            earlier: None,
+        }
+    }
+
     /// What still stands in the way of `DeleteUser`, in the order AWS's runbook removes it.
     pub fn dependents(&self) -> Vec<&'static str> {
         let checks = [
@@ -94,6 +145,15 @@ impl User {
             .map(|(_, what)| what)
             .collect()
     }
+}
+
+/// A tag of an IAM user: a key (unique regardless of case) and a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// `Key`.
+    pub key: String,
+    /// `Value` (may be empty).
+    pub value: String,
 }
 
 /// An IAM group.

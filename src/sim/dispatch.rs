@@ -4,8 +4,9 @@
 use super::api::{is_mutating, ApiError, Service, ORGANIZATIONS_OPERATIONS};
 use super::auth::{access_key_id, AuthError};
 use super::calls::{CallLog, CallRecord};
+use super::fault_effects as effects;
 use super::faults::{CallKey, Shaping};
-use super::model::{AccessKey, FaultAction};
+use super::model::FaultAction;
 use super::query::{self, Xml, IAM_NS, STS_NS};
 use super::request::{Params, Request, Who};
 use super::state::World;
@@ -396,6 +397,8 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
     }
     let mut truncate = false;
     let mut truncated_without_marker = false;
+    let acting = record.account.clone();
+    let acting = acting.as_deref();
     match sim.shaping.fault(&key) {
         None => {}
         Some(FaultAction::Error {
@@ -417,9 +420,19 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
             return reset();
         }
         Some(FaultAction::Truncate) => truncate = true,
-        Some(FaultAction::AddAccessKey) => add_access_key(world, record.account.as_deref()),
-        Some(FaultAction::SignIn) => sign_in(world, record.account.as_deref()),
+        Some(FaultAction::AddAccessKey) => effects::add_access_key(world, acting),
+        Some(FaultAction::SignIn) => effects::sign_in(world, acting),
+        Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
+        Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
         Some(FaultAction::TruncatedNoMarker) => truncated_without_marker = true,
+        Some(FaultAction::ExpireSession) => {
+            // Only session calls match this action (see `faults::matches`).
+            if let Who::Session { key, .. } = &who {
+                effects::expire_session(world, key);
+            }
+            let err = protocol.auth_error(AuthFailure::Expired);
+            return finish(sim, record, protocol.error(&err, &rid), Some(&err));
+        }
     }
     let req = Request {
         op,
@@ -463,33 +476,4 @@ pub(super) fn finish(
     record.error = err.map(|e| e.code.to_string());
     sim.calls.push(record);
     response
-}
-
-/// Every IAM user of the account with a login profile signs in now.
-fn sign_in(world: &World, account: Option<&str>) {
-    let Some(idx) = account.and_then(|a| world.account(a)) else {
-        return;
-    };
-    let now = OffsetDateTime::now_utc();
-    let mut state = world.lock();
-    for user in &mut state.iam[idx].users {
-        if let Some(profile) = &mut user.password {
-            profile.password_last_used = Some(now);
-        }
-    }
-}
-
-fn add_access_key(world: &World, account: Option<&str>) {
-    let Some(idx) = account.and_then(|a| world.account(a)) else {
-        return;
-    };
-    let mut state = world.lock();
-    let keys = &mut state.roots[idx].access_keys;
-    let id = format!("AKIAF{}{:03}", world.accounts[idx].id, keys.len());
-    keys.push(AccessKey {
-        id,
-        active: true,
-        created: OffsetDateTime::now_utc(),
-        last_used: None,
-    });
 }

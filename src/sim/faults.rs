@@ -125,11 +125,13 @@ impl Shaping {
     }
 }
 
-/// Whether every matcher the rule sets agrees with the call.
+/// Whether every matcher the rule sets agrees with the call. `expire-session` matches session
+/// calls only: long-term keys do not expire.
 fn matches(rule: &Fault, key: &CallKey<'_>) -> bool {
     let eq =
         |want: &Option<String>, got: Option<&str>| want.as_deref().is_none_or(|w| Some(w) == got);
-    eq(&rule.operation, Some(key.operation))
+    (rule.action != FaultAction::ExpireSession || key.caller.is_none())
+        && eq(&rule.operation, Some(key.operation))
         && eq(&rule.account, key.account)
         && eq(&rule.caller, key.caller)
 }
@@ -180,6 +182,23 @@ mod tests {
         by_caller.account = None;
         by_caller.caller = Some("AKIAMANAGEMENT000001".into());
         assert!(!matches(&by_caller, &key("333333333333")));
+    }
+
+    #[test]
+    fn session_expiry_faults_pass_over_long_term_callers() {
+        let mut expire = rule(0, Some(1));
+        expire.action = FaultAction::ExpireSession;
+        let s = shaping(Latency::new(), vec![], vec![expire]);
+        let long_term = CallKey {
+            caller: Some("AKIAMANAGEMENT000001"),
+            ..key("333333333333")
+        };
+        assert_eq!(s.fault(&long_term), None);
+        assert_eq!(
+            s.fault(&key("333333333333")),
+            Some(FaultAction::ExpireSession),
+            "the first session call is the one affected"
+        );
     }
 
     #[test]

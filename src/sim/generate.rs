@@ -165,6 +165,7 @@ pub(crate) fn organization(
                     id: format!("CERTG{id}{:015}", 0),
                     active: true,
                     uploaded: days(&mut rng),
+                    body: None,
                 });
             }
             let state = if rng.gen_bool(r.suspended) {

@@ -98,21 +98,13 @@ pub(crate) fn users(
             };
             let (group, group_policy) = GROUPS[n % GROUPS.len()];
             let by_password = rng.gen_bool(0.5);
-            let mut user = User {
-                name: format!("user-{n:03}"),
-                path: "/".into(),
-                id: format!("AIDA{id}{n:05}"),
+            let mut user = User::new(
+                format!("user-{n:03}"),
+                "/".into(),
+                format!("AIDA{id}{n:05}"),
                 created,
-                password: None,
-                mfa: Vec::new(),
-                access_keys: Vec::new(),
-                signing_certificates: Vec::new(),
-                ssh_keys: Vec::new(),
-                service_credentials: Vec::new(),
-                groups: vec![group.to_string()],
-                attached_policies: Vec::new(),
-                inline_policies: Vec::new(),
-            };
+            );
+            user.groups.push(group.to_string());
             if by_password {
                 user.password = Some(LoginProfile {
                     created,

@@ -2,7 +2,9 @@
 //! of every other principal to the account-level handlers in `users`.
 
 use super::api::ApiError;
-use super::iam_list::{delete_unassigned_virtual_mfa, list, no_such, required, status, Paging};
+use super::iam_list::{
+    certificate_body, delete_unassigned_virtual_mfa, list, no_such, required, status, Paging,
+};
 use super::model::{LoginProfile, MfaKind, RootUser};
 use super::query::Xml;
 use super::request::{Params, Request, Who};
@@ -211,13 +213,9 @@ fn root_operation(
             "Certificates",
             &root.signing_certificates,
             |x, c| {
-                let body = format!(
-                    "-----BEGIN CERTIFICATE-----\nMIIBsimulated{}\n-----END CERTIFICATE-----\n",
-                    c.id
-                );
                 x.text("UserName", ROOT_NAME)
                     .text("CertificateId", &c.id)
-                    .text("CertificateBody", &body)
+                    .text("CertificateBody", &certificate_body(c))
                     .text("Status", status(c.active))
                     .date("UploadDate", c.uploaded);
             },

@@ -2,6 +2,7 @@
 //! `IsTruncated` list pages cut to `iam_page_size`.
 
 use super::api::ApiError;
+use super::model::Certificate;
 use super::page::page;
 use super::query::Xml;
 use super::request::Params;
@@ -56,6 +57,16 @@ pub(crate) fn list<T>(
         x.text("Marker", &marker);
     }
     Ok(())
+}
+
+/// A signing certificate's `CertificateBody`: the scenario's, else one made from its id.
+pub(crate) fn certificate_body(c: &Certificate) -> String {
+    c.body.clone().unwrap_or_else(|| {
+        format!(
+            "-----BEGIN CERTIFICATE-----\nMIIBsimulated{}\n-----END CERTIFICATE-----\n",
+            c.id
+        )
+    })
 }
 
 pub(crate) fn status(active: bool) -> &'static str {

@@ -121,6 +121,15 @@ fn users_json(dir: &Directory) -> Value {
             "inline_policies": u.inline_policies.iter().map(|p| json!({
                 "name": p.name, "document": p.document,
             })).collect::<Vec<_>>(),
+            "permissions_boundary": u.permissions_boundary,
+            "tags": u.tags.iter().map(|t| json!({ "key": t.key, "value": t.value })).collect::<Vec<_>>(),
+            "earlier": u.earlier.as_ref().map(|e| json!({
+                "path": e.path,
+                "created": iso8601(e.created),
+                "password": e.password.is_some(),
+                "access_keys": e.access_keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+                "signing_certificates": e.signing_certificates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            })),
         }));
     }
     Value::Object(users)

@@ -126,6 +126,11 @@ pub struct Organization {
     pub empty_first_page: bool,
     /// GenerateCredentialReport calls after the first before the report is COMPLETE (0 = at once).
     pub report_generation_polls: u32,
+    /// How long, in milliseconds, some IAM reads still show a user after DeleteUser or a policy
+    /// after DetachUserPolicy (0 = every read sees every change at once).
+    pub iam_consistency_ms: u64,
+    /// How long AssumeRole sessions last, whatever `DurationSeconds` asks (None = as asked).
+    pub role_session_seconds: Option<u32>,
 }
 
 /// Long-term credentials the simulator recognises.
@@ -252,6 +257,9 @@ pub struct Certificate {
     pub active: bool,
     /// Upload date.
     pub uploaded: OffsetDateTime,
+    /// The body as the scenario gives it (a signing certificate's PEM, an SSH public key's
+    /// `ssh-rsa …` line); None = one generated from the id.
+    pub body: Option<String>,
 }
 
 /// What a throttle rule applies to.
@@ -287,6 +295,13 @@ pub enum FaultAction {
     AddAccessKey,
     /// Every IAM user of the account with a console password signs in now, then proceed.
     SignIn,
+    /// Every IAM user of the account gets an active SSH public key uploaded now, then proceed.
+    UploadSshKey,
+    /// Every IAM user of the account gets an active CodeCommit credential created now, then
+    /// proceed.
+    AddServiceCredential,
+    /// The calling session expires now and the call answers `ExpiredToken` (session calls only).
+    ExpireSession,
     /// An IAM list page that says `IsTruncated=true` but carries no `Marker`.
     TruncatedNoMarker,
 }

@@ -53,6 +53,11 @@ pub(crate) struct RawOrganization {
     pub empty_first_page: Option<bool>,
     /// GenerateCredentialReport calls after the first (STARTED) before it answers COMPLETE.
     pub report_generation_polls: Option<u32>,
+    /// Milliseconds GetUser still answers a deleted user and ListAttachedUserPolicies a
+    /// detached policy.
+    pub iam_consistency_ms: Option<u64>,
+    /// Seconds every AssumeRole session lasts, whatever DurationSeconds asks.
+    pub role_session_seconds: Option<Spanned<u32>>,
 }
 
 /// One entry of `delegated_administrators`.

@@ -30,6 +30,35 @@ pub(crate) struct RawUser {
     pub attached_policies: Vec<Spanned<String>>,
     #[serde(default)]
     pub inline_policies: Vec<RawInlinePolicy>,
+    /// ARN of the managed policy set as the permissions boundary.
+    pub permissions_boundary: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<RawTag>,
+    /// The earlier user of this name, which the credential report still shows.
+    pub earlier: Option<RawEarlier>,
+}
+
+/// One entry of a user's `tags`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTag {
+    pub key: Spanned<String>,
+    pub value: Spanned<String>,
+}
+
+/// `earlier = { ... }`: the deleted predecessor of a user, as an old credential report shows it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEarlier {
+    /// Absent = a year before the current user was created.
+    pub created_days_ago: Option<Spanned<i64>>,
+    /// Absent = the current user's path.
+    pub path: Option<Spanned<String>>,
+    pub password: Option<RawPassword>,
+    #[serde(default)]
+    pub access_keys: Vec<RawUserKey>,
+    #[serde(default)]
+    pub signing_certificates: Vec<RawUserCredential>,
 }
 
 /// `password = { ... }`.
@@ -73,6 +102,8 @@ pub(crate) struct RawUserCredential {
     #[serde(default = "yes")]
     pub active: bool,
     pub uploaded_days_ago: Option<i64>,
+    /// The certificate's PEM or the SSH key's `ssh-rsa …` line; absent = generated.
+    pub body: Option<Spanned<String>>,
 }
 
 /// One entry of a user's `service_credentials`.

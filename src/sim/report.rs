@@ -2,7 +2,9 @@
 //! progression and `GetCredentialReport`'s base64 CSV in AWS's format.
 //!
 //! The report is a snapshot taken by the call that completes it; later generate calls answer
-//! COMPLETE and the same snapshot is served, as AWS serves a report for four hours.
+//! COMPLETE and the same snapshot is served, as AWS serves a report for four hours. A user with
+//! an `earlier` predecessor (deleted and recreated under the same name within those hours) has
+//! the predecessor's row: its creation time, ARN, password and key columns.
 
 use super::api::ApiError;
 use super::directory::{Directory, User};
@@ -216,7 +218,10 @@ fn render(arn: &dyn Fn(&str) -> String, root: &RootUser, dir: &Directory) -> Str
     let _ = w.write_record(COLUMNS);
     let _ = w.write_record(root_row(&arn("root"), root));
     for u in &dir.users {
-        let _ = w.write_record(user_row(&arn(&format!("user{}{}", u.path, u.name)), u));
+        // A user recreated since the report's data was gathered still has its predecessor's row.
+        let shown = u.earlier.as_deref().unwrap_or(u);
+        let resource = format!("user{}{}", shown.path, shown.name);
+        let _ = w.write_record(user_row(&arn(&resource), shown));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
@@ -229,21 +234,12 @@ mod tests {
     use time::macros::datetime;
 
     fn user(name: &str) -> User {
-        User {
-            name: name.into(),
-            path: "/".into(),
-            id: "AIDA".into(),
-            created: datetime!(2023-05-06 07:08:09 UTC),
-            password: None,
-            mfa: Vec::new(),
-            access_keys: Vec::new(),
-            signing_certificates: Vec::new(),
-            ssh_keys: Vec::new(),
-            service_credentials: Vec::new(),
-            groups: Vec::new(),
-            attached_policies: Vec::new(),
-            inline_policies: Vec::new(),
-        }
+        User::new(
+            name.into(),
+            "/".into(),
+            "AIDA".into(),
+            datetime!(2023-05-06 07:08:09 UTC),
+        )
     }
 
     fn arn(resource: &str) -> String {
@@ -301,5 +297,36 @@ mod tests {
             rows[3]
         );
         assert_eq!(rows.iter().map(|r| r.split(',').count()).max(), Some(22));
+    }
+
+    #[test]
+    fn a_recreated_user_has_its_predecessors_row() {
+        let mut current = user("bob");
+        current.created = datetime!(2024-06-01 00:00:00 UTC);
+        let mut earlier = user("bob");
+        earlier.path = "/old/".into();
+        earlier.password = Some(LoginProfile {
+            created: datetime!(2022-01-01 00:00:00 UTC),
+            password_last_used: Some(datetime!(2023-01-01 00:00:00 UTC)),
+        });
+        earlier.access_keys.push(AccessKey {
+            id: "AKIAOLD".into(),
+            active: true,
+            created: datetime!(2022-02-01 00:00:00 UTC),
+            last_used: None,
+        });
+        current.earlier = Some(Box::new(earlier));
+        let dir = Directory {
+            users: vec![current],
+            ..Directory::default()
+        };
+        let csv = render(&arn, &RootUser::default(), &dir);
+        let row = csv.lines().nth(2).expect("bob's row");
+        assert_eq!(
+            row,
+            "bob,arn:aws:iam::222222222222:user/old/bob,2023-05-06T07:08:09+00:00,true,\
+             2023-01-01T00:00:00+00:00,2022-01-01T00:00:00+00:00,N/A,false,true,\
+             2022-02-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A"
+        );
     }
 }

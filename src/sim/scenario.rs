@@ -260,6 +260,40 @@ name = "a"
     }
 
     #[test]
+    fn credential_and_session_fault_actions_and_iam_timing_keys_are_read() {
+        let org = "management_account = \"111111111111\"\n";
+        let text = MINIMAL.replace(
+            org,
+            &format!("{org}iam_consistency_ms = 250\nrole_session_seconds = 5\n"),
+        );
+        let faults: String = ["upload-ssh-key", "add-service-credential", "expire-session"]
+            .iter()
+            .map(|a| format!("[[faults]]\naction = \"{a}\"\n"))
+            .collect();
+        let s = Scenario::from_toml_str(&format!("{text}{faults}"), "t.toml").expect("valid");
+        assert_eq!(
+            (s.org.iam_consistency_ms, s.org.role_session_seconds),
+            (250, Some(5))
+        );
+        let actions: Vec<&FaultAction> = s.faults.iter().map(|f| &f.action).collect();
+        assert_eq!(
+            actions,
+            [
+                &FaultAction::UploadSshKey,
+                &FaultAction::AddServiceCredential,
+                &FaultAction::ExpireSession
+            ]
+        );
+        let plain = Scenario::from_toml_str(MINIMAL, "t.toml").expect("valid");
+        assert_eq!(
+            (plain.org.iam_consistency_ms, plain.org.role_session_seconds),
+            (0, None)
+        );
+        let zero = MINIMAL.replace(org, &format!("{org}role_session_seconds = 0\n"));
+        assert_eq!(invalid(&zero).1, "role_session_seconds");
+    }
+
+    #[test]
     fn seed_and_empty_first_page_are_read_and_the_seed_can_be_overridden() {
         let text = format!(
             "seed = 42\n{}",

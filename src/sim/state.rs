@@ -271,6 +271,17 @@ impl World {
     }
 }
 
+/// When a session issued now for `seconds` ends: rounded up to a whole second, so the
+/// `Expiration` on the wire (second precision) is exactly when calls start to answer
+/// `ExpiredToken`.
+pub(crate) fn session_end(seconds: i64) -> OffsetDateTime {
+    let end = OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    match end.replace_nanosecond(0) {
+        Ok(whole) if whole != end => whole + time::Duration::SECOND,
+        _ => end,
+    }
+}
+
 /// `o-x/r-y/ou-a/ou-b/` for a root or OU.
 fn container_path(org: &Organization, ous: &[Ou], parent: &str) -> String {
     let mut chain = Vec::new();

@@ -4,8 +4,7 @@ use super::api::ApiError;
 use super::model::AccountState;
 use super::query::Xml;
 use super::request::{Request, Who};
-use super::state::{Grant, TaskPolicy, World};
-use time::{Duration, OffsetDateTime};
+use super::state::{session_end, Grant, TaskPolicy, World};
 
 /// Handles one STS operation.
 pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
@@ -152,7 +151,7 @@ fn assume_root(world: &World, req: &Request) -> Result<Xml, ApiError> {
                 "target is not an active member account of the organization",
             )
         })?;
-    let expires = OffsetDateTime::now_utc() + Duration::seconds(duration);
+    let expires = session_end(duration);
     let (key, secret, session) = world.new_session(idx, Grant::Root(policy), expires);
     let mut x = Xml::new();
     x.start("Credentials")

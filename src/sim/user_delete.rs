@@ -1,13 +1,15 @@
 //! The changes `users tidy` and `users delete` make: removing each of the nine kinds of
 //! dependents of an IAM user, and `DeleteUser`, which answers `DeleteConflict` (409) naming
-//! every kind that remains.
+//! every kind that remains. DeleteUser and DetachUserPolicy are remembered for the stale reads
+//! of `iam_consistency_ms` (see `consistency`).
 
 use super::api::ApiError;
-use super::directory::Directory;
+use super::directory::{same_name, Directory, User};
 use super::iam_list::{delete_unassigned_virtual_mfa, no_such, required};
 use super::model::MfaKind;
 use super::query::Xml;
 use super::users::Scope;
+use std::time::Instant;
 
 /// Operations handled here (all of them change the account).
 pub(crate) const OPERATIONS: &[&str] = &[
@@ -42,7 +44,9 @@ pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
         _ => required(p, "UserName")?,
     };
     if op == "DeleteUser" {
-        delete_user(dir, name)?;
+        let deleted = delete_user(dir, name)?;
+        let window = scope.consistency();
+        dir.recent.user_deleted(Instant::now(), deleted, window);
         return Ok(Xml::new());
     }
     if op == "RemoveUserFromGroup" {
@@ -66,14 +70,17 @@ pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
         Ok(list.remove(pos))
     }
     let mut unassigned = None;
+    let mut detached = None;
     match op {
         "DetachUserPolicy" => {
             let arn = required(p, "PolicyArn")?;
-            take(
-                &mut user.attached_policies,
-                |a| a == arn,
-                format!("Policy {arn} was not found."),
-            )?;
+            let position = user
+                .attached_policies
+                .iter()
+                .position(|a| a == arn)
+                .ok_or_else(|| no_such(format!("Policy {arn} was not found.")))?;
+            user.attached_policies.remove(position);
+            detached = Some((user.name.clone(), position, arn));
         }
         "DeleteLoginProfile" => {
             user.password.take().ok_or_else(|| {
@@ -135,7 +142,7 @@ pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
             let group = required(p, "GroupName")?;
             take(
                 &mut user.groups,
-                |g| g == group,
+                |g| same_name(g, group),
                 format!("User {name} is not in group {group}."),
             )?;
         }
@@ -148,6 +155,11 @@ pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
         }
     }
     dir.unassigned_virtual_mfa.extend(unassigned);
+    if let Some((user, position, arn)) = detached {
+        let window = scope.consistency();
+        dir.recent
+            .policy_detached(Instant::now(), &user, position, arn, window);
+    }
     Ok(Xml::new())
 }
 
@@ -160,11 +172,10 @@ fn delete_virtual_mfa(dir: &mut Directory, serial: &str) -> Result<(), ApiError>
     delete_unassigned_virtual_mfa(&mut dir.unassigned_virtual_mfa, in_use, serial)
 }
 
-fn delete_user(dir: &mut Directory, name: &str) -> Result<(), ApiError> {
+/// Removes the user called `name` and returns it; `DeleteConflict` while dependents remain.
+fn delete_user(dir: &mut Directory, name: &str) -> Result<User, ApiError> {
     let pos = dir
-        .users
-        .iter()
-        .position(|u| u.name == name)
+        .user_position(name)
         .ok_or_else(|| no_such(format!("The user with name {name} cannot be found.")))?;
     let remaining = dir.users[pos].dependents();
     if !remaining.is_empty() {
@@ -176,6 +187,40 @@ fn delete_user(dir: &mut Directory, name: &str) -> Result<(), ApiError> {
             ),
         ));
     }
-    dir.users.remove(pos);
-    Ok(())
+    Ok(dir.users.remove(pos))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::test_world::{iam, scenario, texts, world};
+
+    const ACCOUNT: &str = r#"
+[[accounts]]
+id = "222222222222"
+[[accounts.groups]]
+name = "Developers"
+[[accounts.users]]
+name = "Bob"
+groups = ["Developers"]
+password = {}
+"#;
+
+    #[test]
+    fn changes_find_users_and_groups_whatever_the_case_of_the_request() {
+        let w = world(&scenario("", ACCOUNT));
+        let m = "222222222222";
+        let conflict = iam(&w, m, "DeleteUser", &[("UserName", "bob")]).expect_err("dependents");
+        assert_eq!(conflict.code, "DeleteConflict");
+        iam(&w, m, "DeleteLoginProfile", &[("UserName", "BOB")]).expect("DeleteLoginProfile");
+        iam(
+            &w,
+            m,
+            "RemoveUserFromGroup",
+            &[("UserName", "bOB"), ("GroupName", "developers")],
+        )
+        .expect("RemoveUserFromGroup");
+        iam(&w, m, "DeleteUser", &[("UserName", "bob")]).expect("DeleteUser");
+        let users = iam(&w, m, "ListUsers", &[]).expect("ListUsers");
+        assert!(texts(&users, "UserName").is_empty(), "{users}");
+    }
 }

@@ -5,12 +5,13 @@
 //! caller without one, must name the user (`ValidationError`, as AWS answers non-user callers).
 
 use super::api::ApiError;
-use super::directory::{policy_name, Directory, Group, User};
+use super::directory::{policy_name, Directory, Group, Tag, User};
 use super::iam_list::{encode_document, list, no_such, required, Paging};
 use super::query::Xml;
 use super::request::{Params, Request};
 use super::state::World;
 use super::{details, report, user_credentials, user_delete};
+use std::time::{Duration, Instant};
 
 /// An operation's view of the account it acts in.
 pub(crate) struct Scope<'a> {
@@ -40,6 +41,11 @@ impl Scope<'_> {
     /// `arn:<partition>:iam::<account>:group<path><name>`.
     pub(crate) fn group_arn(&self, g: &Group) -> String {
         self.arn("group", &g.path, &g.name)
+    }
+
+    /// How long some reads still miss a DeleteUser or DetachUserPolicy (`iam_consistency_ms`).
+    pub(crate) fn consistency(&self) -> Duration {
+        Duration::from_millis(self.world.org.iam_consistency_ms)
     }
 
     /// The `UserName` parameter, else the caller's own user.
@@ -112,6 +118,30 @@ pub(crate) fn user_xml(x: &mut Xml, scope: &Scope<'_>, u: &User) {
     }
 }
 
+/// Writes the members of `GetUser`'s `User` beyond the listing's: `PermissionsBoundary` and
+/// `Tags` (ListUsers leaves both out, as IAM's listings do).
+pub(crate) fn user_extras_xml(x: &mut Xml, u: &User) {
+    if let Some(arn) = &u.permissions_boundary {
+        x.start("PermissionsBoundary")
+            .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+            .text("PermissionsBoundaryArn", arn)
+            .end("PermissionsBoundary");
+    }
+    if !u.tags.is_empty() {
+        x.start("Tags");
+        for t in &u.tags {
+            tag_xml(x.start("member"), t);
+            x.end("member");
+        }
+        x.end("Tags");
+    }
+}
+
+/// Writes the members of a `Tag` shape.
+fn tag_xml(x: &mut Xml, t: &Tag) {
+    x.text("Key", &t.key).text("Value", &t.value);
+}
+
 /// Writes the members of a `Group` shape.
 pub(crate) fn group_xml(x: &mut Xml, scope: &Scope<'_>, g: &Group) {
     x.text("Path", &g.path)
@@ -143,11 +173,24 @@ fn read(scope: &Scope<'_>, op: &str, dir: &Directory) -> Option<Result<Xml, ApiE
                 user_xml(x, scope, u)
             })
         }
-        "GetUser" => scope.user_name().and_then(|n| find(dir, n)).map(|u| {
-            x.start("User");
-            user_xml(&mut x, scope, u);
-            x.end("User");
-        }),
+        // Right after DeleteUser, GetUser may still answer the deleted user.
+        "GetUser" => scope
+            .user_name()
+            .and_then(|n| {
+                find(dir, n).or_else(|err| {
+                    let (now, window) = (Instant::now(), scope.consistency());
+                    dir.recent.deleted_user(n, now, window).ok_or(err)
+                })
+            })
+            .map(|u| {
+                x.start("User");
+                user_xml(&mut x, scope, u);
+                user_extras_xml(&mut x, u);
+                x.end("User");
+            }),
+        "ListUserTags" => required(p, "UserName")
+            .and_then(|n| find(dir, n))
+            .and_then(|u| list(&mut x, p, scope.paging, "Tags", &u.tags, tag_xml)),
         "GetLoginProfile" => scope.user_name().and_then(|n| find(dir, n)).and_then(|u| {
             let lp = u.password.as_ref().ok_or_else(|| {
                 no_such(format!(
@@ -174,12 +217,15 @@ fn read(scope: &Scope<'_>, op: &str, dir: &Directory) -> Option<Result<Xml, ApiE
             required(p, "UserName")
                 .and_then(|n| find(dir, n))
                 .and_then(|u| {
+                    // Right after DetachUserPolicy, the policy may still be listed.
+                    let (now, window) = (Instant::now(), scope.consistency());
+                    let arns = dir.recent.attached_policies(u, now, window);
                     list(
                         &mut x,
                         p,
                         scope.paging,
                         "AttachedPolicies",
-                        &u.attached_policies,
+                        &arns,
                         |x, a| attached_xml(x, a),
                     )
                 })
@@ -226,4 +272,171 @@ fn read(scope: &Scope<'_>, op: &str, dir: &Directory) -> Option<Result<Xml, ApiE
         _ => return None,
     };
     Some(result.map(|()| x))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::test_world::{iam, scenario, texts, world};
+
+    const ACCOUNT: &str = r#"
+[[accounts]]
+id = "222222222222"
+[[accounts.groups]]
+name = "Admins"
+[[accounts.users]]
+name = "Alice"
+groups = ["admins"]
+permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+tags = [{ key = "team", value = "data" }, { key = "owner", value = "" }]
+attached_policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/Billing"]
+[[accounts.users]]
+name = "bob"
+"#;
+
+    const M: &str = "222222222222";
+
+    #[test]
+    fn get_user_carries_the_boundary_and_tags_that_list_users_leaves_out() {
+        let w = world(&scenario("", ACCOUNT));
+        let user = iam(&w, M, "GetUser", &[("UserName", "Alice")]).expect("GetUser");
+        assert!(user.contains(
+            "<PermissionsBoundary><PermissionsBoundaryType>PermissionsBoundaryPolicy</PermissionsBoundaryType>\
+             <PermissionsBoundaryArn>arn:aws:iam::aws:policy/PowerUserAccess</PermissionsBoundaryArn></PermissionsBoundary>"
+        ), "{user}");
+        assert!(user.contains(
+            "<Tags><member><Key>team</Key><Value>data</Value></member><member><Key>owner</Key><Value></Value></member></Tags>"
+        ), "{user}");
+        let bob = iam(&w, M, "GetUser", &[("UserName", "bob")]).expect("GetUser");
+        assert!(
+            !bob.contains("PermissionsBoundary") && !bob.contains("<Tags>"),
+            "{bob}"
+        );
+        let users = iam(&w, M, "ListUsers", &[]).expect("ListUsers");
+        assert!(
+            !users.contains("PermissionsBoundary") && !users.contains("<Tags>"),
+            "{users}"
+        );
+    }
+
+    #[test]
+    fn list_user_tags_pages_at_iam_page_size_and_needs_a_user() {
+        let w = world(&scenario("iam_page_size = 1", ACCOUNT));
+        let first = iam(&w, M, "ListUserTags", &[("UserName", "alice")]).expect("page 1");
+        assert_eq!(texts(&first, "Key"), ["team"]);
+        assert_eq!(texts(&first, "IsTruncated"), ["true"]);
+        let marker = texts(&first, "Marker")[0];
+        let second = iam(
+            &w,
+            M,
+            "ListUserTags",
+            &[("UserName", "alice"), ("Marker", marker)],
+        )
+        .expect("page 2");
+        assert_eq!(texts(&second, "Key"), ["owner"]);
+        assert_eq!(texts(&second, "IsTruncated"), ["false"]);
+        let none = iam(&w, M, "ListUserTags", &[("UserName", "bob")]).expect("no tags");
+        assert!(
+            none.starts_with("<Tags></Tags><IsTruncated>false"),
+            "{none}"
+        );
+        assert_eq!(
+            iam(&w, M, "ListUserTags", &[]).map_err(|e| e.code),
+            Err("ValidationError".into())
+        );
+        let missing = iam(&w, M, "ListUserTags", &[("UserName", "carol")]).expect_err("no carol");
+        assert_eq!(
+            (missing.status, missing.code.as_ref()),
+            (404, "NoSuchEntity")
+        );
+    }
+
+    #[test]
+    fn names_are_found_whatever_their_case_and_answered_as_stored() {
+        let w = world(&scenario("", ACCOUNT));
+        let user = iam(&w, M, "GetUser", &[("UserName", "ALICE")]).expect("GetUser");
+        assert_eq!(texts(&user, "UserName"), ["Alice"]);
+        let keys = iam(&w, M, "ListAccessKeys", &[("UserName", "BoB")]).expect("ListAccessKeys");
+        assert!(
+            keys.contains("<AccessKeyMetadata></AccessKeyMetadata>"),
+            "{keys}"
+        );
+        let groups = iam(&w, M, "ListGroupsForUser", &[("UserName", "alice")]).expect("groups");
+        assert_eq!(texts(&groups, "GroupName"), ["Admins"]);
+        let group = iam(
+            &w,
+            M,
+            "ListAttachedGroupPolicies",
+            &[("GroupName", "ADMINS")],
+        );
+        assert!(group.is_ok(), "{group:?}");
+    }
+
+    #[test]
+    fn get_user_answers_a_deleted_user_only_within_the_consistency_window() {
+        let delete = |w: &crate::sim::state::World| {
+            iam(w, M, "DeleteUser", &[("UserName", "BOB")]).expect("DeleteUser");
+        };
+        let lagging = world(&scenario("iam_consistency_ms = 60000", ACCOUNT));
+        delete(&lagging);
+        let stale = iam(&lagging, M, "GetUser", &[("UserName", "bob")]).expect("still visible");
+        assert_eq!(texts(&stale, "UserName"), ["bob"]);
+        for op in [
+            "ListAccessKeys",
+            "ListGroupsForUser",
+            "ListAttachedUserPolicies",
+            "ListSSHPublicKeys",
+            "GetLoginProfile",
+            "ListUserTags",
+        ] {
+            let err = iam(&lagging, M, op, &[("UserName", "bob")]).expect_err(op);
+            assert_eq!(err.code, "NoSuchEntity", "{op}");
+        }
+        let users = iam(&lagging, M, "ListUsers", &[]).expect("ListUsers");
+        assert_eq!(texts(&users, "UserName"), ["Alice"]);
+        let consistent = world(&scenario("", ACCOUNT));
+        delete(&consistent);
+        let err = iam(&consistent, M, "GetUser", &[("UserName", "bob")]).expect_err("gone");
+        assert_eq!(err.code, "NoSuchEntity");
+    }
+
+    #[test]
+    fn a_detached_policy_is_still_listed_only_within_the_consistency_window() {
+        let readonly = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+        let listed = |w: &crate::sim::state::World| {
+            let xml =
+                iam(w, M, "ListAttachedUserPolicies", &[("UserName", "alice")]).expect("list");
+            texts(&xml, "PolicyArn")
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
+        for (extra, expected) in [("iam_consistency_ms = 60000", 2), ("", 1)] {
+            let w = world(&scenario(extra, ACCOUNT));
+            iam(
+                &w,
+                M,
+                "DetachUserPolicy",
+                &[("UserName", "alice"), ("PolicyArn", readonly)],
+            )
+            .expect("DetachUserPolicy");
+            let arns = listed(&w);
+            assert_eq!(arns.len(), expected, "{extra}: {arns:?}");
+            assert_eq!(
+                arns[0] == readonly,
+                expected == 2,
+                "the stale list is as it was: {arns:?}"
+            );
+            let again = iam(
+                &w,
+                M,
+                "DetachUserPolicy",
+                &[("UserName", "alice"), ("PolicyArn", readonly)],
+            );
+            assert_eq!(
+                again.map_err(|e| e.code),
+                Err("NoSuchEntity".into()),
+                "the change itself is done"
+            );
+        }
+    }
 }

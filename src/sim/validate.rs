@@ -314,6 +314,13 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         Some(p) => *p.get_ref(),
         None => 100,
     };
+    if let Some(s) = o
+        .role_session_seconds
+        .as_ref()
+        .filter(|s| *s.get_ref() == 0)
+    {
+        return Err(src.error(s.span(), "role_session_seconds", "must be at least 1"));
+    }
     Ok(Organization {
         id: id.clone(),
         partition,
@@ -330,6 +337,8 @@ fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
         iam_page_size,
         empty_first_page,
         report_generation_polls,
+        iam_consistency_ms: o.iam_consistency_ms.unwrap_or(0),
+        role_session_seconds: o.role_session_seconds.as_ref().map(|s| *s.get_ref()),
     })
 }
 
@@ -492,6 +501,7 @@ fn root_user(r: &RawRoot, id: &str, partition: Partition, src: &Source<'_>) -> R
             id: c.id.clone().unwrap_or_else(|| format!("CERT{id}{i:016}")),
             active: status(c.status.as_ref(), src)?,
             uploaded: date(c.uploaded.as_ref(), "uploaded", src)?,
+            body: None,
         });
     }
     Ok(RootUser {
@@ -565,6 +575,9 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "truncate" => FaultAction::Truncate,
         "add-access-key" => FaultAction::AddAccessKey,
         "sign-in" => FaultAction::SignIn,
+        "upload-ssh-key" => FaultAction::UploadSshKey,
+        "add-service-credential" => FaultAction::AddServiceCredential,
+        "expire-session" => FaultAction::ExpireSession,
         "truncated-no-marker" => {
             let list_op = f
                 .operation
@@ -590,7 +603,7 @@ fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, truncated-no-marker)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, truncated-no-marker)"
                 ),
             ))
         }

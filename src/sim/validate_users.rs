@@ -2,12 +2,14 @@
 //! [`Directory`], rejecting bad values with file/line/key. Relative days count back from `now`,
 //! the simulator's clock when the scenario is loaded.
 //!
-//! Imports `raw_users`, `directory`, `model` and `source`; never `validate`, which calls it.
+//! Imports `raw_users`, `directory`, `model`, `source` and its helpers `validate_credentials` and
+//! `validate_tags`; never `validate`, which calls it.
 
-use super::directory::{base36, Directory, Group, InlinePolicy, ServiceCredential, User};
-use super::model::{AccessKey, Caller, Certificate, LoginProfile, MfaDevice, MfaKind, Partition};
+use super::directory::{same_name, Directory, Group, InlinePolicy, User};
+use super::model::{AccessKey, Caller, Partition};
 use super::raw_users::{RawGroup, RawInlinePolicy, RawUser};
 use super::source::{ScenarioError, Source};
+use super::{validate_credentials as credentials, validate_tags as tags};
 use std::collections::HashSet;
 use time::{Duration, OffsetDateTime};
 use toml::Spanned;
@@ -26,11 +28,13 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn ago(&self, days: Option<i64>, default: i64) -> OffsetDateTime {
+    /// `days` (else `default`) days before now.
+    pub(crate) fn ago(&self, days: Option<i64>, default: i64) -> OffsetDateTime {
         self.now - Duration::days(days.unwrap_or(default))
     }
 
-    fn arn(&self, resource: &str) -> String {
+    /// `arn:<partition>:iam::<account>:<resource>`.
+    pub(crate) fn arn(&self, resource: &str) -> String {
         format!(
             "arn:{}:iam::{}:{resource}",
             self.partition.as_str(),
@@ -100,7 +104,7 @@ fn name(
     Ok(v.clone())
 }
 
-fn path(p: Option<&Spanned<String>>, ctx: &Ctx<'_>) -> Result<String> {
+pub(crate) fn path(p: Option<&Spanned<String>>, ctx: &Ctx<'_>) -> Result<String> {
     match p {
         None => Ok("/".into()),
         Some(p) if p.get_ref().starts_with('/') && p.get_ref().ends_with('/') => {
@@ -112,28 +116,32 @@ fn path(p: Option<&Spanned<String>>, ctx: &Ctx<'_>) -> Result<String> {
     }
 }
 
-fn policies(arns: &[Spanned<String>], ctx: &Ctx<'_>) -> Result<Vec<String>> {
+/// A managed policy ARN, AWS-managed (`arn:<partition>:iam::aws:policy/…`) or of an account.
+pub(crate) fn managed_policy_arn(a: &Spanned<String>, key: &str, ctx: &Ctx<'_>) -> Result<String> {
     let prefix = format!("arn:{}:iam::", ctx.partition.as_str());
+    let v = a.get_ref();
+    if !v.starts_with(&prefix) || !v.contains(":policy/") || v.ends_with('/') {
+        return Err(ctx.src.error(
+            a.span(),
+            key,
+            format!("{v:?} is not a managed policy ARN ({prefix}<aws or account>:policy/<name>)"),
+        ));
+    }
+    Ok(v.clone())
+}
+
+fn policies(arns: &[Spanned<String>], ctx: &Ctx<'_>) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for a in arns {
-        let v = a.get_ref();
-        if !v.starts_with(&prefix) || !v.contains(":policy/") || v.ends_with('/') {
-            return Err(ctx.src.error(
-                a.span(),
-                "attached_policies",
-                format!(
-                    "{v:?} is not a managed policy ARN ({prefix}<aws or account>:policy/<name>)"
-                ),
-            ));
-        }
-        if out.contains(v) {
+        let v = managed_policy_arn(a, "attached_policies", ctx)?;
+        if out.contains(&v) {
             return Err(ctx.src.error(
                 a.span(),
                 "attached_policies",
                 format!("{v} is attached twice"),
             ));
         }
-        out.push(v.clone());
+        out.push(v);
     }
     Ok(out)
 }
@@ -167,106 +175,23 @@ fn user(
     let name = name(&u.name, 64, seen, "user", ctx)?;
     let acct = ctx.account;
     let created = ctx.ago(u.created_days_ago, DEFAULT_AGE_DAYS);
-    let password = u.password.as_ref().map(|p| LoginProfile {
-        created: p.created_days_ago.map_or(created, |d| ctx.ago(Some(d), 0)),
-        password_last_used: p.last_used_days_ago.map(|d| ctx.ago(Some(d), 0)),
-    });
-    let mut mfa = Vec::new();
-    for (i, m) in u.mfa.iter().enumerate() {
-        let device = m.name.clone().unwrap_or_else(|| name.clone());
-        let (kind, serial) = match m.kind.get_ref().as_str() {
-            "virtual" => (MfaKind::Virtual, ctx.arn(&format!("mfa/{device}"))),
-            "fido" => (MfaKind::Fido, ctx.arn(&format!("u2f/user/{name}/{device}"))),
-            "hardware" => (
-                MfaKind::Hardware,
-                format!("GAHT{}{index:03}{i}", &acct[8..]),
-            ),
-            other => {
-                return Err(ctx.src.error(
-                    m.kind.span(),
-                    "kind",
-                    format!("unknown MFA kind {other:?} (virtual, hardware, fido)"),
-                ))
-            }
-        };
-        mfa.push(MfaDevice {
-            serial: m.serial.clone().unwrap_or(serial),
-            kind,
-            enabled: ctx.ago(m.enabled_days_ago, 100),
-        });
-    }
-    let mut access_keys = Vec::new();
-    for k in &u.access_keys {
-        let key_created = ctx.ago(k.created_days_ago, 100);
-        access_keys.push(AccessKey {
-            id: given_id(k.id.as_ref(), || {
-                format!("AKIA{acct}{}", base36(u64::from(serial(dir)), 4))
-            }),
-            active: k.active,
-            created: key_created,
-            last_used: k.last_used_days_ago.map(|d| {
-                (
-                    ctx.ago(Some(d), 0),
-                    k.service.clone().unwrap_or_else(|| "s3".into()),
-                    k.region.clone().unwrap_or_else(|| "us-east-1".into()),
-                )
-            }),
-        });
-    }
-    at_most_two(
-        &u.access_keys,
-        |k| k.id.as_ref(),
-        "access_keys",
-        &u.name,
-        ctx,
-    )?;
-    let mut signing_certificates = Vec::new();
-    for c in &u.signing_certificates {
-        signing_certificates.push(Certificate {
-            id: given_id(c.id.as_ref(), || format!("CERTU{acct}{:015}", serial(dir))),
-            active: c.active,
-            uploaded: ctx.ago(c.uploaded_days_ago, 100),
-        });
-    }
-    at_most_two(
-        &u.signing_certificates,
-        |c| c.id.as_ref(),
-        "signing_certificates",
-        &u.name,
-        ctx,
-    )?;
-    let mut ssh_keys = Vec::new();
-    for c in &u.ssh_keys {
-        ssh_keys.push(Certificate {
-            id: given_id(c.id.as_ref(), || {
-                format!("APKA{acct}{}", base36(u64::from(serial(dir)), 4))
-            }),
-            active: c.active,
-            uploaded: ctx.ago(c.uploaded_days_ago, 100),
-        });
-    }
-    let mut service_credentials = Vec::new();
-    for c in &u.service_credentials {
-        if !c.service.get_ref().ends_with(".amazonaws.com") {
-            return Err(ctx.src.error(
-                c.service.span(),
-                "service",
-                "a service name such as codecommit.amazonaws.com",
-            ));
-        }
-        service_credentials.push(ServiceCredential {
-            id: given_id(c.id.as_ref(), || {
-                format!("ACCA{acct}{}", base36(u64::from(serial(dir)), 4))
-            }),
-            service: c.service.get_ref().clone(),
-            service_user_name: format!("{name}-at-{acct}"),
-            active: c.active,
-            created: ctx.ago(c.created_days_ago, 100),
-        });
-    }
-    let mut groups: Vec<String> = Vec::new();
+    let mut user = User::new(
+        name,
+        path(u.path.as_ref(), ctx)?,
+        format!("AIDA{acct}{index:05}"),
+        created,
+    );
+    user.password = credentials::password(u.password.as_ref(), created, ctx);
+    user.mfa = credentials::mfa(&u.mfa, &user.name, index, ctx)?;
+    user.access_keys = credentials::access_keys(&u.access_keys, &u.name, dir, ctx)?;
+    user.signing_certificates =
+        credentials::signing_certificates(&u.signing_certificates, &u.name, dir, ctx)?;
+    user.ssh_keys = credentials::ssh_keys(&u.ssh_keys, dir, ctx)?;
+    user.service_credentials =
+        credentials::service_credentials(&u.service_credentials, &user.name, dir, ctx)?;
     for g in &u.groups {
-        if dir.group(g.get_ref()).is_none() || groups.contains(g.get_ref()) {
+        let group = dir.group(g.get_ref()).map(|g| g.name.clone());
+        let Some(group) = group.filter(|n| !user.groups.iter().any(|m| same_name(m, n))) else {
             return Err(ctx.src.error(
                 g.span(),
                 "groups",
@@ -275,49 +200,18 @@ fn user(
                     g.get_ref()
                 ),
             ));
-        }
-        groups.push(g.get_ref().clone());
+        };
+        user.groups.push(group);
     }
-    Ok(User {
-        path: path(u.path.as_ref(), ctx)?,
-        id: format!("AIDA{acct}{index:05}"),
-        created,
-        password,
-        mfa,
-        access_keys,
-        signing_certificates,
-        ssh_keys,
-        service_credentials,
-        groups,
-        attached_policies: policies(&u.attached_policies, ctx)?,
-        inline_policies: inline(&u.inline_policies, ctx)?,
-        name,
-    })
-}
-
-fn serial(dir: &mut Directory) -> u32 {
-    dir.next_serial += 1;
-    dir.next_serial
-}
-
-fn given_id(id: Option<&Spanned<String>>, make: impl FnOnce() -> String) -> String {
-    id.map_or_else(make, |i| i.get_ref().clone())
-}
-
-/// AWS allows two access keys and two signing certificates per user (and the credential
-/// report has columns for two).
-fn at_most_two<T>(
-    list: &[T],
-    id: impl Fn(&T) -> Option<&Spanned<String>>,
-    key: &str,
-    user: &Spanned<String>,
-    ctx: &Ctx<'_>,
-) -> Result<()> {
-    if list.len() <= 2 {
-        return Ok(());
+    user.attached_policies = policies(&u.attached_policies, ctx)?;
+    user.inline_policies = inline(&u.inline_policies, ctx)?;
+    user.permissions_boundary = tags::boundary(u.permissions_boundary.as_ref(), ctx)?;
+    user.tags = tags::tags(&u.tags, ctx)?;
+    if let Some(e) = &u.earlier {
+        let earlier = credentials::earlier(e, &user, &u.name, dir, ctx)?;
+        user.earlier = Some(Box::new(earlier));
     }
-    let span = id(&list[2]).map_or_else(|| user.span(), |s| s.span());
-    Err(ctx.src.error(span, key, "AWS allows at most two per user"))
+    Ok(user)
 }
 
 /// A caller's own user: the declared one, or one made up holding the caller's access key
@@ -327,29 +221,23 @@ pub(crate) fn caller_user(caller: &Caller, name: &str, dir: &mut Directory, ctx:
         return;
     }
     let index = dir.users.len();
-    dir.users.push(User {
-        name: name.to_string(),
-        path: "/".into(),
-        id: format!("AIDA{}{index:05}", ctx.account),
-        created: ctx.ago(None, DEFAULT_AGE_DAYS),
-        password: None,
-        mfa: Vec::new(),
-        access_keys: vec![AccessKey {
-            id: caller.access_key_id.clone(),
-            active: true,
-            created: ctx.ago(Some(30), 0),
-            last_used: Some((ctx.now, "sts".into(), "us-east-1".into())),
-        }],
-        signing_certificates: Vec::new(),
-        ssh_keys: Vec::new(),
-        service_credentials: Vec::new(),
-        groups: Vec::new(),
-        attached_policies: vec![format!(
-            "arn:{}:iam::aws:policy/AdministratorAccess",
-            ctx.partition.as_str()
-        )],
-        inline_policies: Vec::new(),
+    let mut user = User::new(
+        name.to_string(),
+        "/".into(),
+        format!("AIDA{}{index:05}", ctx.account),
+        ctx.ago(None, DEFAULT_AGE_DAYS),
+    );
+    user.access_keys.push(AccessKey {
+        id: caller.access_key_id.clone(),
+        active: true,
+        created: ctx.ago(Some(30), 0),
+        last_used: Some((ctx.now, "sts".into(), "us-east-1".into())),
     });
+    user.attached_policies.push(format!(
+        "arn:{}:iam::aws:policy/AdministratorAccess",
+        ctx.partition.as_str()
+    ));
+    dir.users.push(user);
 }
 
 /// The account's assumable roles: `roles` as written, else the Organizations default.
