@@ -1524,3 +1524,552 @@ fn aws_cli_v1_reads_and_removes_a_queue_policy_in_an_unlock_session_and_reads_sq
         ]
     );
 }
+
+// The IAM failure modes the users commands must handle: boundaries and tags, SSH key bodies,
+// a credential report older than a recreated user, stale reads, sessions that end early,
+// paged service-specific credentials, names in any case, credentials issued mid-run.
+
+/// A throwaway key made with `ssh-keygen -t rsa -b 2048`; `ssh-keygen -E md5 -lf` printed
+/// `FINGERPRINT` for it.
+const SSH_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDXefP67oP145ufWUe0P7o98bSI8SjaAZwb7Ar+eqi7OnHkFarasbZZzDUuXIyrV/ltmL77rp5nR0b/8BqqlyVXJBuuqlofLsD8xMTY2Gg/jMvzkaTz+QT+gYAVmp6GACRGOs6a5t6wx5aYhs8fBheDBFIco9Yo8D1c5caG5DG0wqOE/jNxOeGQbnDQ2enKJ9c46IBdZ1DlOAhR6U4IbW1ZKuQPtA92oGiYKZKclhzO16c1iaE9dLyc4dLxEPqkYGx/2zH5bhP+2TA0dkGFvU1zLnKnDcaczQqWoq/BKGjAmVdtTVDRbWt8ge+BA5RJXHEkq3qnILr6LGtXNZjSNTtn test@example";
+const FINGERPRINT: &str = "2f:8e:2c:b6:5e:16:21:8a:6e:0f:cc:6e:96:ed:16:0a";
+
+/// One member account with a recreated user `Alice` (boundary, tags, two SSH keys, two service
+/// credentials, an `earlier` predecessor) and `bob`; IAM pages of one item; `organization`
+/// lines and `rest` added.
+fn failure_modes_scenario(organization: &str, rest: &str) -> String {
+    format!(
+        r#"
+[organization]
+id = "o-f4i1u2r3e5"
+management_account = "111111111111"
+iam_page_size = 1
+{organization}
+
+[[callers]]
+access_key_id = "AKIAMANAGEMENT000001"
+secret_access_key = "failure-modes-secret"
+account = "111111111111"
+
+[[accounts]]
+id = "222222222201"
+
+[[accounts.groups]]
+name = "Developers"
+
+[[accounts.users]]
+name = "Alice"
+created_days_ago = 0
+groups = ["developers"]
+permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+tags = [{{ key = "team", value = "data" }}, {{ key = "cost-centre", value = "42" }}, {{ key = "owner", value = "" }}]
+attached_policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/Billing"]
+ssh_keys = [{{ id = "APKAGIVENKEY00000001", body = "{SSH_KEY}" }}, {{ id = "APKAMADEKEY000000001", active = false }}]
+service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCAALICE00000000001" }}, {{ service = "cassandra.amazonaws.com", id = "ACCAALICE00000000002" }}]
+earlier = {{ created_days_ago = 400, password = {{ last_used_days_ago = 200 }}, access_keys = [{{ id = "AKIAEARLIERALICE0001", created_days_ago = 390, last_used_days_ago = 300 }}] }}
+
+[[accounts.users]]
+name = "bob"
+service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCABOB0000000000001" }}]
+
+[[accounts.users]]
+name = "carol"
+
+{rest}
+"#
+    )
+}
+
+fn iam_run<'a>(sim: &'a Sim, creds: &'a Creds) -> impl Fn(&[&str]) -> Out + 'a {
+    move |args: &[&str]| {
+        let mut all = vec!["iam"];
+        all.extend_from_slice(args);
+        aws(sim, creds, &all)
+    }
+}
+
+#[test]
+fn aws_cli_v1_reads_boundaries_and_tags_of_users_found_in_any_case() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&failure_modes_scenario("", ""));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    let user = iam(&["get-user", "--user-name", "ALICE"]).ok();
+    let u = &user["User"];
+    assert_eq!(u["UserName"], "Alice", "answered with the stored spelling");
+    assert_eq!(
+        u["PermissionsBoundary"],
+        json!({ "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+                "PermissionsBoundaryArn": "arn:aws:iam::aws:policy/PowerUserAccess" })
+    );
+    assert_eq!(
+        u["Tags"],
+        json!([{ "Key": "team", "Value": "data" }, { "Key": "cost-centre", "Value": "42" },
+               { "Key": "owner", "Value": "" }])
+    );
+    let bob = iam(&["get-user", "--user-name", "bob"]).ok();
+    assert!(bob["User"].get("Tags").is_none() && bob["User"].get("PermissionsBoundary").is_none());
+    let users = iam(&["list-users"]).ok();
+    assert!(users["Users"]
+        .as_array()
+        .is_some_and(|u| u.len() == 3 && u.iter().all(|u| u.get("Tags").is_none())));
+    // The CLI follows the one-tag pages itself, or stops where --max-items says.
+    let tags = iam(&["list-user-tags", "--user-name", "alice"]).ok();
+    assert_eq!(tags["Tags"], u["Tags"], "{tags}");
+    let first = iam(&["list-user-tags", "--user-name", "alice", "--max-items", "1"]).ok();
+    assert_eq!(first["Tags"], json!([{ "Key": "team", "Value": "data" }]));
+    assert!(first["NextToken"].is_string(), "{first}");
+    assert_eq!(
+        iam(&["list-user-tags", "--user-name", "bob"]).ok()["Tags"],
+        json!([])
+    );
+    iam(&["list-user-tags", "--user-name", "dave"]).err("NoSuchEntity");
+    let details = iam(&["get-account-authorization-details", "--filter", "User"]).ok();
+    let alice = &details["UserDetailList"][0];
+    assert_eq!(alice["UserName"], "Alice");
+    assert_eq!(alice["PermissionsBoundary"], u["PermissionsBoundary"]);
+    assert_eq!(alice["Tags"], u["Tags"]);
+    assert_eq!(alice["GroupList"], json!(["Developers"]));
+    let keys = iam(&["list-access-keys", "--user-name", "BOB"]).ok();
+    assert_eq!(keys["AccessKeyMetadata"], json!([]));
+    let groups = iam(&["list-groups-for-user", "--user-name", "alice"]).ok();
+    assert_eq!(names(&groups, "Groups", "GroupName"), ["Developers"]);
+    let state = sim.state();
+    let stored = &state["accounts"]["222222222201"]["users"]["Alice"];
+    assert_eq!(
+        stored["permissions_boundary"],
+        "arn:aws:iam::aws:policy/PowerUserAccess"
+    );
+    assert_eq!(stored["tags"][2], json!({ "key": "owner", "value": "" }));
+}
+
+#[test]
+fn aws_cli_v1_reads_ssh_public_key_bodies_in_both_encodings_and_their_errors() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&failure_modes_scenario("", ""));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    let get = |id: &str, encoding: &str| {
+        iam(&[
+            "get-ssh-public-key",
+            "--user-name",
+            "alice",
+            "--ssh-public-key-id",
+            id,
+            "--encoding",
+            encoding,
+        ])
+    };
+    let ssh = get("APKAGIVENKEY00000001", "SSH").ok();
+    let key = &ssh["SSHPublicKey"];
+    assert_eq!(key["UserName"], "Alice");
+    assert_eq!(key["SSHPublicKeyBody"], SSH_KEY);
+    assert_eq!(key["Fingerprint"], FINGERPRINT);
+    assert_eq!(key["Status"], "Active");
+    assert!(key["UploadDate"].is_string(), "{ssh}");
+    let pem = get("APKAGIVENKEY00000001", "PEM").ok();
+    let body = pem["SSHPublicKey"]["SSHPublicKeyBody"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        body.starts_with("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA13nz+u6D9eObn1lHtD+6\n")
+            && body.ends_with("ZwIDAQAB\n-----END PUBLIC KEY-----\n"),
+        "the PEM form ssh-keygen -e -m PKCS8 prints: {body}"
+    );
+    let made = get("APKAMADEKEY000000001", "SSH").ok();
+    let made = &made["SSHPublicKey"];
+    assert!(made["SSHPublicKeyBody"].as_str().is_some_and(|b| b
+        .starts_with("ssh-rsa AAAAB3NzaC1yc2E")
+        && b.ends_with(" APKAMADEKEY000000001")));
+    assert_eq!(made["Status"], "Inactive");
+    assert_eq!(made["Fingerprint"].as_str().map(str::len), Some(47));
+    get("APKANOSUCHKEY0000001", "SSH").err("NoSuchEntity");
+    get("APKAGIVENKEY00000001", "RSA").err("ValidationError");
+    let listed = iam(&["list-ssh-public-keys", "--user-name", "alice"]).ok();
+    assert_eq!(
+        names(&listed, "SSHPublicKeys", "SSHPublicKeyId"),
+        ["APKAGIVENKEY00000001", "APKAMADEKEY000000001"]
+    );
+}
+
+#[test]
+fn aws_cli_v1_reads_the_predecessors_row_in_the_credential_report_of_a_recreated_user() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&failure_modes_scenario("", ""));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    assert_eq!(
+        iam(&["generate-credential-report"]).ok()["State"],
+        "STARTED"
+    );
+    assert_eq!(
+        iam(&["generate-credential-report"]).ok()["State"],
+        "COMPLETE"
+    );
+    let report = iam(&["get-credential-report"]).ok();
+    let content = report["Content"].as_str().expect("Content");
+    let csv = String::from_utf8(aws_smithy_types::base64::decode(content).expect("base64"))
+        .expect("utf-8");
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("Alice,"))
+        .unwrap_or_else(|| panic!("no Alice row: {csv}"))
+        .split(',')
+        .collect();
+    let state = sim.state();
+    let stored = &state["accounts"]["222222222201"]["users"]["Alice"];
+    let report_time = |iso: &Value| iso.as_str().unwrap_or_default().replace('Z', "+00:00");
+    assert_eq!(row[1], "arn:aws:iam::222222222201:user/Alice");
+    assert_eq!(
+        row[2],
+        report_time(&stored["earlier"]["created"]),
+        "the earlier user's creation"
+    );
+    assert_eq!(&row[3..4], ["true"], "the earlier user had a password");
+    assert_eq!(row[8], "true", "and an access key");
+    assert_ne!(row[10], "N/A", "used 300 days ago");
+    let user = iam(&["get-user", "--user-name", "Alice"]).ok();
+    assert_eq!(
+        user["User"]["CreateDate"], stored["created"],
+        "GetUser shows the current user"
+    );
+    assert_ne!(
+        user["User"]["CreateDate"]
+            .as_str()
+            .map(|d| d.replace('Z', "+00:00")),
+        Some(row[2].to_string())
+    );
+    assert_eq!(
+        iam(&["list-access-keys", "--user-name", "Alice"]).ok()["AccessKeyMetadata"],
+        json!([])
+    );
+    iam(&["get-login-profile", "--user-name", "Alice"]).err("NoSuchEntity");
+    let used = iam(&[
+        "get-access-key-last-used",
+        "--access-key-id",
+        "AKIAEARLIERALICE0001",
+    ]);
+    used.err("NoSuchEntity");
+}
+
+#[test]
+fn aws_cli_v1_sees_a_deleted_user_and_a_detached_policy_until_iam_is_consistent() {
+    if !aws_cli_available() {
+        return;
+    }
+    use std::time::{Duration, Instant};
+    const WINDOW: Duration = Duration::from_secs(10);
+    let sim = Sim::start_toml(&failure_modes_scenario("iam_consistency_ms = 10000", ""));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    // Each stale read comes right after its change, and is checked against the clock: a
+    // machine so loaded that two CLI calls take the whole window says so instead of failing
+    // obscurely.
+    let in_window = |since: Instant, what: &str| {
+        assert!(
+            since.elapsed() < WINDOW,
+            "{what} took longer than iam_consistency_ms; the machine is too slow for this test"
+        );
+    };
+    let readonly = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    let detach = [
+        "detach-user-policy",
+        "--user-name",
+        "alice",
+        "--policy-arn",
+        readonly,
+    ];
+    let detached = Instant::now();
+    iam(&detach).ok();
+    let attached = iam(&["list-attached-user-policies", "--user-name", "alice"]).ok();
+    in_window(detached, "DetachUserPolicy and the read after it");
+    assert_eq!(
+        names(&attached, "AttachedPolicies", "PolicyArn"),
+        [readonly, "arn:aws:iam::aws:policy/job-function/Billing"],
+        "the detached policy is still listed where it stood"
+    );
+    let deleted = Instant::now();
+    iam(&["delete-user", "--user-name", "CAROL"]).ok();
+    let user = iam(&["get-user", "--user-name", "carol"]).ok();
+    in_window(deleted, "DeleteUser and the read after it");
+    assert_eq!(
+        user["User"]["UserName"], "carol",
+        "GetUser still answers the deleted user"
+    );
+    iam(&["list-access-keys", "--user-name", "carol"]).err("NoSuchEntity");
+    iam(&["list-groups-for-user", "--user-name", "carol"]).err("NoSuchEntity");
+    iam(&detach).err("NoSuchEntity");
+    let state = sim.state();
+    assert!(state["accounts"]["222222222201"]["users"]
+        .get("carol")
+        .is_none());
+    std::thread::sleep(WINDOW.saturating_sub(deleted.elapsed()) + Duration::from_millis(300));
+    iam(&["get-user", "--user-name", "carol"]).err("NoSuchEntity");
+    let attached = iam(&["list-attached-user-policies", "--user-name", "alice"]).ok();
+    assert_eq!(
+        names(&attached, "AttachedPolicies", "PolicyArn"),
+        ["arn:aws:iam::aws:policy/job-function/Billing"]
+    );
+}
+
+#[test]
+fn aws_cli_v1_reads_expired_token_when_a_role_session_ends_sooner_than_asked() {
+    if !aws_cli_available() {
+        return;
+    }
+    use time::format_description::well_known::Rfc3339;
+    use time::{Duration, OffsetDateTime};
+    let sim = Sim::start_toml(&failure_modes_scenario("role_session_seconds = 3", ""));
+    let arn = "arn:aws:iam::222222222201:role/OrganizationAccountAccessRole";
+    let started = OffsetDateTime::now_utc();
+    let out = aws(
+        &sim,
+        &management(&sim),
+        &[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            arn,
+            "--role-session-name",
+            "long-job",
+            "--duration-seconds",
+            "3600",
+        ],
+    )
+    .ok();
+    let answered = OffsetDateTime::now_utc();
+    let expiration = out["Credentials"]["Expiration"]
+        .as_str()
+        .unwrap_or_default();
+    let ends = OffsetDateTime::parse(expiration, &Rfc3339).expect("RFC 3339 Expiration");
+    // Issued between `started` and `answered`, for 3 s rounded up to a whole second.
+    assert!(
+        ends >= started + Duration::seconds(3) - Duration::milliseconds(1)
+            && ends <= answered + Duration::seconds(4),
+        "Expiration says 3 s, not the hour asked for: {expiration}"
+    );
+    let c = &out["Credentials"];
+    let s = Creds {
+        key: c["AccessKeyId"].as_str().unwrap_or_default().into(),
+        secret: c["SecretAccessKey"].as_str().unwrap_or_default().into(),
+        token: c["SessionToken"].as_str().map(String::from),
+    };
+    let wait = (ends - OffsetDateTime::now_utc()).as_seconds_f64() + 0.3;
+    std::thread::sleep(std::time::Duration::from_secs_f64(wait.max(0.0)));
+    aws(&sim, &s, &["iam", "get-user", "--user-name", "alice"]).err("ExpiredToken");
+    aws(&sim, &s, &["iam", "list-users"]).err("ExpiredToken");
+    let expired: Vec<Value> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["error"] == "ExpiredToken")
+        .map(|c| c["status"].clone())
+        .collect();
+    assert_eq!(expired, [json!(403), json!(403)]);
+}
+
+#[test]
+fn aws_cli_v1_reads_expired_token_when_a_session_is_cut_short_by_expire_session() {
+    if !aws_cli_available() {
+        return;
+    }
+    let fault =
+        "[[faults]]\naction = \"expire-session\"\noperation = \"ListSSHPublicKeys\"\ntimes = 1\n";
+    let sim = Sim::start_toml(&failure_modes_scenario("", fault));
+    let m = management(&sim);
+    aws(
+        &sim,
+        &m,
+        &["iam", "list-ssh-public-keys", "--user-name", "nobody"],
+    )
+    .err("NoSuchEntity");
+    let cut = assume_role(&sim, "222222222201");
+    let ssh = ["iam", "list-ssh-public-keys", "--user-name", "alice"];
+    let first = aws(&sim, &cut, &ssh);
+    assert!(
+        first
+            .stderr
+            .contains("The security token included in the request is expired"),
+        "{}",
+        first.stderr
+    );
+    first.err("ExpiredToken");
+    aws(&sim, &cut, &["iam", "list-users"]).err("ExpiredToken");
+    let fresh = assume_role(&sim, "222222222201");
+    aws(&sim, &fresh, &ssh).ok();
+    let sessions = sim.sessions();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+}
+
+#[test]
+fn aws_cli_v1_pages_service_specific_credentials_of_one_user_and_of_all_users() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&failure_modes_scenario("", ""));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    // No CLI paginator for this operation: every call is one page, followed by hand.
+    let pages = |args: &[&str]| {
+        let mut seen = Vec::new();
+        let mut marker: Option<String> = None;
+        for _ in 0..10 {
+            let mut all = vec!["list-service-specific-credentials"];
+            all.extend_from_slice(args);
+            if let Some(m) = &marker {
+                all.extend(["--marker", m.as_str()]);
+            }
+            let page = iam(&all).ok();
+            let creds = page["ServiceSpecificCredentials"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert!(creds.len() <= 1, "iam_page_size = 1: {page}");
+            seen.extend(creds.iter().map(|c| {
+                format!(
+                    "{}:{}",
+                    c["UserName"].as_str().unwrap_or_default(),
+                    c["ServiceSpecificCredentialId"]
+                        .as_str()
+                        .unwrap_or_default()
+                )
+            }));
+            match (&page["IsTruncated"], page["Marker"].as_str()) {
+                (Value::Bool(true), Some(m)) => marker = Some(m.to_string()),
+                (Value::Bool(false), None) => return seen,
+                other => panic!("a page is truncated with a marker or complete without: {other:?}"),
+            }
+        }
+        panic!("more pages than credentials");
+    };
+    assert_eq!(
+        pages(&["--user-name", "alice"]),
+        ["Alice:ACCAALICE00000000001", "Alice:ACCAALICE00000000002"]
+    );
+    assert_eq!(
+        pages(&["--all-users"]),
+        [
+            "Alice:ACCAALICE00000000001",
+            "Alice:ACCAALICE00000000002",
+            "bob:ACCABOB0000000000001"
+        ]
+    );
+    assert_eq!(
+        pages(&["--all-users", "--service-name", "codecommit.amazonaws.com"]),
+        ["Alice:ACCAALICE00000000001", "bob:ACCABOB0000000000001"]
+    );
+    let two = iam(&[
+        "list-service-specific-credentials",
+        "--all-users",
+        "--max-items",
+        "2",
+    ])
+    .ok();
+    assert_eq!(
+        two["ServiceSpecificCredentials"].as_array().map(Vec::len),
+        Some(1),
+        "iam_page_size wins: {two}"
+    );
+    iam(&[
+        "list-service-specific-credentials",
+        "--all-users",
+        "--user-name",
+        "bob",
+    ])
+    .err("ValidationError");
+    iam(&["list-service-specific-credentials"]).err("ValidationError");
+}
+
+#[test]
+fn aws_cli_v1_meets_credentials_issued_between_the_audit_and_the_change() {
+    if !aws_cli_available() {
+        return;
+    }
+    let faults = "[[faults]]\naction = \"upload-ssh-key\"\noperation = \"DeleteUser\"\ntimes = 1\n\
+                  [[faults]]\naction = \"add-service-credential\"\noperation = \"DeleteUser\"\ntimes = 1\n";
+    let sim = Sim::start_toml(&failure_modes_scenario("", faults));
+    let s = assume_role(&sim, "222222222201");
+    let iam = iam_run(&sim, &s);
+    assert_eq!(
+        iam(&["list-ssh-public-keys", "--user-name", "carol"]).ok()["SSHPublicKeys"],
+        json!([])
+    );
+    let first = iam(&["delete-user", "--user-name", "carol"]);
+    assert!(first.stderr.contains("SSH public keys"), "{}", first.stderr);
+    first.err("DeleteConflict");
+    let keys = iam(&["list-ssh-public-keys", "--user-name", "carol"]).ok();
+    let key = &keys["SSHPublicKeys"][0];
+    assert_eq!(key["Status"], "Active");
+    let id = key["SSHPublicKeyId"]
+        .as_str()
+        .expect("a new key")
+        .to_string();
+    let uploaded = time::OffsetDateTime::parse(
+        key["UploadDate"].as_str().unwrap_or_default(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("UploadDate");
+    assert!(
+        (time::OffsetDateTime::now_utc() - uploaded).whole_seconds() < 60,
+        "uploaded now"
+    );
+    let body = iam(&[
+        "get-ssh-public-key",
+        "--user-name",
+        "carol",
+        "--ssh-public-key-id",
+        &id,
+        "--encoding",
+        "SSH",
+    ])
+    .ok();
+    assert!(body["SSHPublicKey"]["SSHPublicKeyBody"]
+        .as_str()
+        .is_some_and(|b| b.starts_with("ssh-rsa ")));
+    iam(&[
+        "delete-ssh-public-key",
+        "--user-name",
+        "carol",
+        "--ssh-public-key-id",
+        &id,
+    ])
+    .ok();
+    let second = iam(&["delete-user", "--user-name", "carol"]);
+    assert!(
+        second.stderr.contains("service-specific credentials"),
+        "{}",
+        second.stderr
+    );
+    second.err("DeleteConflict");
+    let creds = iam(&["list-service-specific-credentials", "--user-name", "carol"]).ok();
+    let cred = &creds["ServiceSpecificCredentials"][0];
+    assert_eq!(
+        (&cred["ServiceName"], &cred["Status"]),
+        (&json!("codecommit.amazonaws.com"), &json!("Active"))
+    );
+    assert_eq!(cred["ServiceUserName"], "carol-at-222222222201");
+    let cred_id = cred["ServiceSpecificCredentialId"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    iam(&[
+        "delete-service-specific-credential",
+        "--user-name",
+        "carol",
+        "--service-specific-credential-id",
+        &cred_id,
+    ])
+    .ok();
+    iam(&["delete-user", "--user-name", "carol"]).ok();
+    let bob = iam(&["list-ssh-public-keys", "--user-name", "bob"]).ok();
+    assert_eq!(
+        bob["SSHPublicKeys"].as_array().map(Vec::len),
+        Some(1),
+        "every user of the account got one"
+    );
+}

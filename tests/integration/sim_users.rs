@@ -598,6 +598,8 @@ fn every_user_read_is_on_the_read_only_allow_list() {
         ("ListSigningCertificates", &[("UserName", "alice")]),
         ("ListSSHPublicKeys", &[("UserName", "alice")]),
         ("ListServiceSpecificCredentials", &[("UserName", "alice")]),
+        ("ListServiceSpecificCredentials", &[("AllUsers", "true")]),
+        ("ListUserTags", &[("UserName", "alice")]),
         ("ListGroupsForUser", &[("UserName", "alice")]),
         ("ListAttachedUserPolicies", &[("UserName", "alice")]),
         ("ListUserPolicies", &[("UserName", "alice")]),
@@ -624,6 +626,17 @@ fn every_user_read_is_on_the_read_only_allow_list() {
         &[("UserName", "alice"), ("PolicyName", "s3-read")],
     );
     assert!(decode(xml_text(&doc, "PolicyDocument").unwrap_or_default()).contains("s3:Get*"));
+    let dev = assume(&sim, "222222222202");
+    let keys = iam_ok(&sim, &dev, "ListSSHPublicKeys", &[("UserName", "olduser")]);
+    let key = xml_text(&keys, "SSHPublicKeyId").expect("olduser's key");
+    for encoding in ["SSH", "PEM"] {
+        let params = [
+            ("UserName", "olduser"),
+            ("SSHPublicKeyId", key),
+            ("Encoding", encoding),
+        ];
+        iam_ok(&sim, &dev, "GetSSHPublicKey", &params);
+    }
     iam_ok(&sim, &m, "ListUsers", &[]);
     assert_eq!(sim.non_read_calls(), Vec::<Value>::new());
     for op in ["AssumeRole", "GetCredentialReport"] {

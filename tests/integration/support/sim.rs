@@ -51,7 +51,9 @@ pub const READ_ONLY_OPERATIONS: &[&str] = &[
     "GetUserPolicy",
     "ListAttachedGroupPolicies",
     "ListSSHPublicKeys",
+    "GetSSHPublicKey",
     "ListServiceSpecificCredentials",
+    "ListUserTags",
     // Policy reads of the unlock sessions.
     "GetBucketPolicy",
     "GetQueueAttributes",
