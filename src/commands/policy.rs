@@ -186,7 +186,7 @@ mod tests {
         assert!(!text.contains("AssumeRoot"), "{text}");
         let role = &docs["member_role"]["Statement"];
         assert_eq!(role[0]["Action"], json!(USERS_AUDIT_ACTIONS));
-        assert_eq!(role[2]["Action"].as_array().map(Vec::len), Some(23));
+        assert_eq!(role[2]["Action"].as_array().map(Vec::len), Some(25));
     }
 
     #[test]

@@ -264,6 +264,97 @@ async fn a_user_used_since_the_audit_is_skipped_active_and_untouched() {
     assert_eq!(row["outcome"], "skipped-active");
     assert!(fake.user_names(MEMBER).contains(&"bare".to_string()));
     assert_eq!(user_row(&run.doc, "old")["outcome"], "deleted");
+    // A planned deletion not made is never a success, though another user was deleted.
+    assert_eq!(run.finished.exit, Exit::Partial);
+    assert_eq!(run.doc["counts"]["skipped"], 1);
+    assert!(run.doc["counts"].get("deleted").is_none());
+}
+
+#[tokio::test]
+async fn a_credential_issued_within_the_stale_period_since_the_audit_leaves_the_user_alone() {
+    // The password is set again after the plan: the user is in use.
+    let fake = org().edited_before_apply(MEMBER, "old", |u| u.password_set_days_ago = Some(0));
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    let row = user_row(&run.doc, "old");
+    assert_eq!(row["outcome"], "skipped-active");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the console password was issued at ")
+                && e.contains("within the stale period")),
+        "{row}"
+    );
+    assert!(fake.user_names(MEMBER).contains(&"old".to_string()));
+    assert_eq!(run.finished.exit, Exit::Partial);
+}
+
+#[tokio::test]
+async fn an_unrecorded_credential_switched_on_since_the_audit_leaves_the_user_alone() {
+    let fake = org().edited_before_apply(MEMBER, "old", |u| u.ssh_keys[0].active = true);
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    let row = user_row(&run.doc, "old");
+    assert_eq!(row["outcome"], "skipped-active");
+    assert_eq!(
+        row["error"],
+        "holds SSH public key APKA1 whose use IAM never records, so it cannot be proven stale: left untouched"
+    );
+    assert!(fake.user_names(MEMBER).contains(&"old".to_string()));
+    assert!(!changes(&fake).contains(&"DeleteSSHPublicKey".to_string()));
+}
+
+#[tokio::test]
+async fn a_user_recreated_under_the_same_name_since_the_audit_is_never_deleted() {
+    let fake = org().edited_before_apply(MEMBER, "bare", |u| u.created_days_ago = 0);
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    let row = user_row(&run.doc, "bare");
+    assert_eq!(row["outcome"], "changed-since-plan");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("another user of this name exists now")),
+        "{row}"
+    );
+    assert!(fake.user_names(MEMBER).contains(&"bare".to_string()));
+}
+
+#[tokio::test]
+async fn with_force_active_a_listed_unverifiable_user_is_deleted_as_asked() {
+    let fake = org().edited_before_apply(MEMBER, "old", |u| u.ssh_keys[0].active = true);
+    let select = Select::Listed {
+        users: [(MEMBER, "OLD")]
+            .iter()
+            .map(|(a, u)| (a.to_string(), u.to_string()))
+            .collect(),
+        force_active: true,
+    };
+    let run = run(&fake, CHANGE, select).await;
+    assert_eq!(user_row(&run.doc, "old")["outcome"], "deleted");
+    assert_eq!(run.finished.exit, Exit::Success);
+}
+
+#[tokio::test]
+async fn a_deleted_user_still_visible_for_a_moment_is_read_again_and_reported_deleted() {
+    // IAM is eventually consistent: two reads after DeleteUser still find the user.
+    let fake = org().lagging_reads(MEMBER, 2);
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    assert_eq!(user_row(&run.doc, "bare")["outcome"], "deleted");
+    assert_eq!(user_row(&run.doc, "old")["outcome"], "deleted");
+    assert_eq!(run.finished.exit, Exit::Success);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deleted_user_still_visible_after_the_bound_is_failed_as_unproven() {
+    let fake = org().lagging_reads(MEMBER, 1000);
+    let run = run(&fake, CHANGE, Select::Stale).await;
+    let row = user_row(&run.doc, "bare");
+    assert_eq!(row["outcome"], "failed");
+    assert!(
+        row["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("verify: GetUser still finds the user 8 s after")),
+        "{row}"
+    );
+    assert_eq!(run.finished.exit, Exit::Partial);
 }
 
 #[tokio::test]

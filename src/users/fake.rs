@@ -141,6 +141,13 @@ struct State {
     key_before_apply: Option<(String, String)>,
     /// Change sessions opened, per account.
     change_sessions: BTreeMap<String, usize>,
+    /// A group (account, group) that stops attaching its policies when a user policy is detached.
+    emptied_on_detach: Option<(String, String)>,
+    /// An account whose detaches succeed but whose reads keep showing the policy attached.
+    detach_never_shows: Option<String>,
+    /// A user (account, user) changed by `edit` when the second change session opens in its
+    /// account: after the plan's read, before the apply.
+    edit_before_apply: Option<(String, String, fn(&mut User))>,
 }
 
 /// An in-memory organization. Clones share state.
@@ -232,6 +239,24 @@ impl Fake {
     /// `user` of `account` gets an access key after the plan, before the change.
     pub fn key_added_before_apply(self, account: &str, user: &str) -> Self {
         self.lock().key_before_apply = Some((account.into(), user.into()));
+        self
+    }
+
+    /// `group` of `account` stops attaching its policies as a user policy is detached.
+    pub fn group_emptied_on_detach(self, account: &str, group: &str) -> Self {
+        self.lock().emptied_on_detach = Some((account.into(), group.into()));
+        self
+    }
+
+    /// In `account`, a detach succeeds but the policy never leaves the user's listings.
+    pub fn detach_never_shows(self, account: &str) -> Self {
+        self.lock().detach_never_shows = Some(account.into());
+        self
+    }
+
+    /// `user` of `account` is changed by `edit` after the plan, before the change.
+    pub fn edited_before_apply(self, account: &str, user: &str, edit: fn(&mut User)) -> Self {
+        self.lock().edit_before_apply = Some((account.into(), user.into(), edit));
         self
     }
 
@@ -558,6 +583,22 @@ impl UsersChange for Session {
             state.deleted_virtual_mfa.push(serial.clone());
             return Ok(());
         }
+        if let Call::DetachUserPolicy { .. } = call {
+            if state.detach_never_shows.as_deref() == Some(self.account.as_str()) {
+                return Ok(());
+            }
+            if let Some((account, group)) = state.emptied_on_detach.clone() {
+                if account == self.account {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.groups.iter_mut().find(|g| g.name == group));
+                    if let Some(g) = found {
+                        g.attached_policies.clear();
+                    }
+                }
+            }
+        }
         let users = &mut state
             .accounts
             .entry(self.account.clone())
@@ -665,6 +706,17 @@ impl UsersSessions for Fake {
                         .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
                     if let Some(u) = found {
                         u.key = Some(None);
+                    }
+                }
+            }
+            if let Some((account, user, edit)) = state.edit_before_apply.clone() {
+                if account == account_id && opened == 2 {
+                    let found = state
+                        .accounts
+                        .get_mut(&account)
+                        .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
+                    if let Some(u) = found {
+                        edit(u);
                     }
                 }
             }

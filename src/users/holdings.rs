@@ -237,7 +237,11 @@ mod tests {
         };
         let h = Holdings {
             password_last_used: "2026-03-01T00:00:00Z".into(),
-            access_keys: vec![key("2026-05-01T00:00:00.5Z"), key(""), key("2026-04-01T00:00:00Z")],
+            access_keys: vec![
+                key("2026-05-01T00:00:00.5Z"),
+                key(""),
+                key("2026-04-01T00:00:00Z"),
+            ],
             ..Holdings::default()
         };
         assert_eq!(h.last_use(), Some("2026-05-01T00:00:00.5Z"));

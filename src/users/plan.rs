@@ -449,4 +449,109 @@ mod tests {
             Finding::Unreadable(_) => &[],
         }
     }
+
+    /// A stale-by-records user holding an active SSH key: unverifiable.
+    fn unverifiable(name: &str) -> User {
+        let mut u = user(name, 400);
+        u.verdict = Verdict::Unverifiable;
+        u.unrecorded = vec![crate::users::model::Credential {
+            kind: crate::users::model::Unrecorded::SshPublicKey,
+            id: "APKA1".into(),
+            active: true,
+            issued: None,
+        }];
+        u
+    }
+
+    fn unknown_user(name: &str) -> User {
+        judge(detail(name), None, Vec::new(), &rules())
+    }
+
+    #[test]
+    fn with_stale_days_a_user_whose_activity_is_unknown_refuses_its_whole_account() {
+        let f = found(vec![user("old", 400), unknown_user("late")]);
+        assert!(chosen("111111111111", users_of(&f), &Select::Stale, CALLER).is_empty());
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        assert_eq!(e.disposition, Disposition::Unknown);
+        assert!(e.steps.is_empty());
+        let reason = e.reason.unwrap_or_default();
+        assert!(
+            reason.starts_with("late: activity unknown (not in the credential report"),
+            "{reason}"
+        );
+        assert!(reason.contains("refuses its account"), "{reason}");
+        // A users file that does not name the unknown user is not refused for it.
+        let listed = listed(&[("111111111111", "old")], false);
+        assert_eq!(
+            entry(&account(), &f, &listed, CALLER).disposition,
+            Disposition::Change
+        );
+    }
+
+    #[test]
+    fn listed_names_match_users_as_iam_does_regardless_of_case() {
+        let f = found(vec![user("olduser", 400)]);
+        let select = listed(&[("111111111111", "OldUser")], false);
+        assert_eq!(
+            chosen("111111111111", users_of(&f), &select, CALLER),
+            ["olduser"]
+        );
+        let e = entry(&account(), &f, &select, CALLER);
+        assert_eq!(e.disposition, Disposition::Change);
+        assert_eq!(e.steps[0].user, "olduser");
+    }
+
+    #[test]
+    fn an_unverifiable_user_is_never_selected_by_age_and_a_listed_one_only_with_force_active() {
+        let f = found(vec![unverifiable("git")]);
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        assert_eq!(e.disposition, Disposition::AlreadyClean);
+        assert!(e.steps.is_empty());
+        let e = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "git")], false),
+            CALLER,
+        );
+        assert_eq!(e.disposition, Disposition::Blocked);
+        assert_eq!(
+            e.reason.as_deref(),
+            Some(
+                "git: unverifiable, not stale: holds ssh_public_key:APKA1 whose use IAM never \
+                 records (pass --force-active to delete it anyway)"
+            )
+        );
+        let e = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "git")], true),
+            CALLER,
+        );
+        assert_eq!(e.disposition, Disposition::Change);
+        assert_eq!(e.steps[0].stale_since, None, "forced: no stale re-check");
+    }
+
+    #[test]
+    fn a_step_carries_the_users_creation_and_the_start_of_the_stale_period_for_the_recheck() {
+        let mut u = user("old", 400);
+        u.detail.created = Some(crate::users::verdict::tests::days_ago(400));
+        let f = found(vec![u]);
+        let e = entry(&account(), &f, &Select::Stale, CALLER);
+        let step = &e.steps[0];
+        assert_eq!(
+            step.created,
+            rfc3339(&crate::users::verdict::tests::days_ago(400))
+        );
+        assert_eq!(step.stale_since, Some(rfc3339(&rules().stale_before())));
+        let e = entry(
+            &account(),
+            &f,
+            &listed(&[("111111111111", "old")], false),
+            CALLER,
+        );
+        assert_eq!(
+            e.steps[0].stale_since,
+            Some(rfc3339(&rules().stale_before()))
+        );
+    }
 }

@@ -121,8 +121,11 @@ async fn only_the_redundant_direct_policy_is_detached_and_the_membership_stays()
 #[tokio::test]
 async fn a_group_that_stopped_granting_the_policy_skips_the_detach_with_the_reason() {
     let fake = org().group_emptied_on_change(MEMBER, "admins");
-    let (_, doc) = run(&fake, CHANGE).await;
+    let (finished, doc) = run(&fake, CHANGE).await;
     assert_eq!(detaches(&fake), 0);
+    // A planned detach not made is never a success.
+    assert_eq!(finished.exit, Exit::Partial);
+    assert_eq!(doc["counts"]["skipped"], 1);
     assert_eq!(
         fake.attachments(MEMBER, "alice"),
         Some((vec!["admins".into()], vec![ADMIN.into(), READ.into()]))
@@ -133,6 +136,37 @@ async fn a_group_that_stopped_granting_the_policy_skips_the_detach_with_the_reas
         row["error"]
             .as_str()
             .is_some_and(|e| e.starts_with("no group of the user attaches it any more")),
+        "{row}"
+    );
+}
+
+#[tokio::test]
+async fn a_group_that_stops_granting_the_policy_as_it_is_detached_is_a_failure_with_the_fix() {
+    let fake = org().group_emptied_on_detach(MEMBER, "admins");
+    let (finished, doc) = run(&fake, CHANGE).await;
+    assert_eq!(finished.exit, Exit::Partial);
+    let row = &doc["detaches"][1];
+    assert_eq!(row["outcome"], "failed");
+    assert_eq!(
+        row["error"],
+        format!(
+            "verify: admins no longer attaches the policy, so the user may have lost it: \
+             aws iam attach-user-policy --user-name alice --policy-arn {ADMIN}"
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_detach_that_never_shows_is_failed_as_unproven_after_the_bound() {
+    let fake = org().detach_never_shows(MEMBER);
+    let (finished, doc) = run(&fake, CHANGE).await;
+    assert_eq!(finished.exit, Exit::Partial);
+    let row = &doc["detaches"][1];
+    assert_eq!(row["outcome"], "failed");
+    assert!(
+        row["error"].as_str().is_some_and(
+            |e| e.starts_with("verify: 8 s after the detach, the policy is still attached")
+        ),
         "{row}"
     );
 }

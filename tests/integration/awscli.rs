@@ -1257,7 +1257,7 @@ fn user_deletes(sim: &Sim) {
     run(&["delete-user", user[0], user[1]]).ok();
     run(&["delete-user", user[0], user[1]]).err("NoSuchEntity");
     let left = names(&run(&["list-users"]).ok(), "Users", "UserName");
-    assert_eq!(left, ["newbie", "keyold"]);
+    assert_eq!(left, ["newbie", "keyold", "git-user", "rekeyed"]);
 }
 
 #[test]

@@ -23,4 +23,5 @@ mod support;
 mod unlock;
 mod users;
 mod users_delete;
+mod users_in_use;
 mod users_tidy;

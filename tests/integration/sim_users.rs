@@ -249,7 +249,7 @@ fn credential_report_is_absent_then_in_progress_then_a_csv_in_aws_format() {
         ("true", "N/A"),
         "a key never used"
     );
-    assert_eq!(olduser[18], "true", "its signing certificate");
+    assert_eq!(olduser[18], "false", "its signing certificate, inactive");
 }
 
 #[test]
@@ -292,7 +292,10 @@ fn the_caller_acts_on_its_own_user_and_account_with_its_own_credentials() {
     let keys = iam_ok(&sim, &m, "ListAccessKeys", &[]);
     assert_eq!(all_texts(&keys, "AccessKeyId"), ["AKIAMANAGEMENT000001"]);
     let users = iam_ok(&sim, &m, "ListUsers", &[]);
-    assert_eq!(all_texts(&users, "UserName"), ["admin", "breakglass"]);
+    assert_eq!(
+        all_texts(&users, "UserName"),
+        ["admin", "breakglass", "signer"]
+    );
     let profile = iam_ok(&sim, &m, "GetLoginProfile", &[("UserName", "breakglass")]);
     assert_eq!(xml_text(&profile, "UserName"), Some("breakglass"));
     let mfa = iam_ok(&sim, &m, "ListMFADevices", &[("UserName", "breakglass")]);

@@ -77,13 +77,18 @@ fn users_audit_judges_every_user_and_changes_nothing() {
         git["unrecorded_credentials"].starts_with("ssh_public_key:APKA"),
         "{git:?}"
     );
+    assert!(
+        git["unrecorded_credentials"].contains(";signing_certificate:"),
+        "{git:?}"
+    );
     assert!(git["findings"].contains("active_credentials_without_use_record"));
     // A key created yesterday is activity, whatever the user's age.
     let rekeyed = row(&csv, "222222222202", "rekeyed");
     assert_eq!(rekeyed["verdict"], "active");
     assert_eq!(rekeyed["days_inactive"], "1");
     // Only the users the report alone makes stale have their unrecorded credentials listed:
-    // breakglass; =cmd+1; olduser, keyold and git-user (not newbie, rekeyed, admin, alice…).
+    // breakglass and signer; =cmd+1; olduser, keyold and git-user (not newbie, rekeyed, admin,
+    // alice…).
     for operation in ["ListSSHPublicKeys", "ListServiceSpecificCredentials"] {
         let per_account = |account: &str| {
             calls_of(&sim, operation)
@@ -96,10 +101,15 @@ fn users_audit_judges_every_user_and_changes_nothing() {
             per_account("222222222201"),
             per_account("222222222202"),
         ];
-        assert_eq!(counts, [1, 1, 3], "{operation}");
+        assert_eq!(counts, [2, 1, 3], "{operation}");
     }
-    // No report row shows an active certificate: none is listed.
-    assert!(calls_of(&sim, "ListSigningCertificates").is_empty());
+    // Certificates are listed only where the report shows an active one: signer, git-user.
+    let certificates: Vec<String> = calls_of(&sim, "ListSigningCertificates")
+        .iter()
+        .map(|c| c["account"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(certificates.len(), 2, "{certificates:?}");
+    assert_eq!(verdict(&csv, "111111111111", "signer"), "unverifiable");
 
     // Never "no users": the account whose role cannot be assumed is one unknown row, with the code.
     let denied = row(&csv, "222222222203", "");

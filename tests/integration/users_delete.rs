@@ -59,9 +59,14 @@ fn users_delete_removes_every_dependent_in_order_and_only_the_stale_users() {
     run.expect_code(0);
 
     // The stale users are gone; active, new and the caller's own user remain.
-    assert_eq!(users_of(&sim, "222222222202"), ["newbie"]);
+    // git-user holds an active SSH key (unverifiable); rekeyed's key is a day old (active).
+    assert_eq!(
+        users_of(&sim, "222222222202"),
+        ["git-user", "newbie", "rekeyed"]
+    );
     assert_eq!(users_of(&sim, "222222222201"), ["alice", "ci-bot"]);
-    assert_eq!(users_of(&sim, "111111111111"), ["admin"]);
+    // signer's signing certificate is active: unverifiable, never selected by age.
+    assert_eq!(users_of(&sim, "111111111111"), ["admin", "signer"]);
 
     let csv = Csv::read(&report(dir.path(), "users-delete-", ".csv"));
     assert_eq!(csv.header, HEADER);
@@ -269,7 +274,10 @@ fn the_callers_own_user_is_never_deleted_even_when_listed_with_force_active() {
         ],
     )
     .expect_code(0);
-    assert_eq!(users_of(&sim, "111111111111"), ["admin", "breakglass"]);
+    assert_eq!(
+        users_of(&sim, "111111111111"),
+        ["admin", "breakglass", "signer"]
+    );
     assert!(!users_of(&sim, "222222222201").contains(&"alice".to_string()));
     let csv = Csv::read(&report(dir.path(), "users-delete-", ".csv"));
     assert_eq!(
@@ -384,7 +392,10 @@ times = 1
 "#,
     ));
     let dir = reports();
-    delete_stale(&sim, dir.path(), &["--yes"]).expect_code(0);
+    // A planned deletion left undone is never a success: exit 4, and the reason on screen.
+    let run = delete_stale(&sim, dir.path(), &["--yes"]);
+    run.expect_code(4);
+    assert!(run.stdout.contains("olduser: used at "), "{}", run.stdout);
     let csv = Csv::read(&report(dir.path(), "users-delete-", ".csv"));
     let old = user_row(&csv, "222222222202", "olduser");
     assert_eq!(old["outcome"], "skipped-active");
