@@ -122,6 +122,9 @@ struct Account {
     lagging_reads: u32,
 }
 
+/// A change the fake makes to a user between the plan and the apply.
+type Edit = fn(&mut User);
+
 #[derive(Default)]
 struct State {
     caller_account: String,
@@ -147,7 +150,7 @@ struct State {
     detach_never_shows: Option<String>,
     /// A user (account, user) changed by `edit` when the second change session opens in its
     /// account: after the plan's read, before the apply.
-    edit_before_apply: Option<(String, String, fn(&mut User))>,
+    edit_before_apply: Option<(String, String, Edit)>,
 }
 
 /// An in-memory organization. Clones share state.
