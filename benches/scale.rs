@@ -168,9 +168,13 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let ideal = match case.command {
         Command::Audit => ideal::audit(&state, LATENCY, case.concurrency, case.assume_root_rps),
         Command::Delete => ideal::delete(&state, LATENCY, case.concurrency),
-        Command::UsersAudit => {
-            ideal::users_audit(&state, LATENCY, case.concurrency, case::MEMBER_ROLE)
-        }
+        Command::UsersAudit => ideal::users_audit(
+            &state,
+            LATENCY,
+            case.concurrency,
+            case::MEMBER_ROLE,
+            time::OffsetDateTime::now_utc(),
+        ),
     };
 
     let report_dir = dir.path().join("reports");
@@ -247,7 +251,9 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     .iter()
     .map(|op| calls.count(op))
     .sum::<usize>()
-        + ideal.extra_detail_pages;
+        + ideal.extra_detail_pages
+        // Two listings (SSH public keys, service-specific credentials) per stale-looking user.
+        + 2 * ideal.credential_listings;
     let calls_per_read_account =
         calls.total.saturating_sub(paging) as f64 / ideal.audited.max(1) as f64;
     Ok(Measurement {
@@ -313,7 +319,13 @@ fn self_check(cases: &[Case]) -> anyhow::Result<()> {
         bail!("unexpected bound: audit {audit:?}, delete {delete:?}");
     }
     let users: ideal::State = serde_json::from_str(SMALL_USERS_STATE).context("the users state")?;
-    let bound = ideal::users_audit(&users, LATENCY, 2, case::MEMBER_ROLE);
+    let bound = ideal::users_audit(
+        &users,
+        LATENCY,
+        2,
+        case::MEMBER_ROLE,
+        time::OffsetDateTime::now_utc(),
+    );
     // Management (own credentials, 20 users + 1 group: 2 report calls = 0.08 s), a member with
     // the role (0.1 + 0.08), one without (0.1), one suspended (not read); one ListAccounts page.
     // The members wait for that page (0.15 s), the management account does not: 0.15 + 0.28 / 2.

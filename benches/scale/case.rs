@@ -274,7 +274,7 @@ impl Target {
                 min,
                 max_calls_per_account,
             } => format!(
-                "efficiency >= {min:.2}; <= {max_calls_per_account} API calls per read account beyond paging; unknown = the accounts without the role"
+                "efficiency >= {min:.2}; <= {max_calls_per_account} API calls per read account beyond paging and 2 per stale-looking user; unknown = the accounts without the role"
             ),
         }
     }
@@ -421,8 +421,8 @@ impl Target {
                 efficiency(min);
                 if m.calls_per_read_account > max_calls_per_account {
                     misses.push(format!(
-                        "{:.2} API calls per read account beyond paging > {max_calls_per_account}",
-                        m.calls_per_read_account
+                        "{:.2} API calls per read account beyond paging and the {} stale-looking users' listings > {max_calls_per_account}",
+                        m.calls_per_read_account, m.ideal.credential_listings
                     ));
                 }
                 if m.failed != m.ideal.unreadable {

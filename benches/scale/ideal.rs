@@ -9,6 +9,10 @@ use std::collections::BTreeMap;
 const PAGE_SIZE: usize = 20;
 /// Entities per GetAccountAuthorizationDetails page (the API's default `MaxItems`).
 const DETAILS_PAGE_SIZE: usize = 100;
+/// `users audit`'s default stale period, days.
+const STALE_DAYS: i64 = 90;
+/// Users of one account whose unrecorded credentials rootsweep lists at the same time.
+const CREDENTIAL_READS: usize = 4;
 
 /// Added latency per call, milliseconds (the scenario's `[latency]`).
 #[derive(Debug, Clone, Copy)]
@@ -52,9 +56,51 @@ struct StateAccount {
     #[serde(default)]
     roles: Vec<String>,
     #[serde(default)]
-    users: BTreeMap<String, IgnoredAny>,
+    users: BTreeMap<String, StateUser>,
     #[serde(default)]
     groups: BTreeMap<String, IgnoredAny>,
+}
+
+/// An IAM user: what its credential report row says of its use and issuance.
+#[derive(Debug, Default, Deserialize)]
+struct StateUser {
+    #[serde(default)]
+    created: String,
+    #[serde(default)]
+    password: Option<StateCredential>,
+    #[serde(default)]
+    access_keys: Vec<StateCredential>,
+}
+
+/// A password or access key: when it was set or created, and last used.
+#[derive(Debug, Default, Deserialize)]
+struct StateCredential {
+    #[serde(default)]
+    created: String,
+    #[serde(default)]
+    last_used: Option<String>,
+}
+
+impl StateUser {
+    /// Whether every recorded use and issuance is at least the stale period before `now`: the
+    /// users whose SSH keys and service-specific credentials `users audit` must list.
+    fn stale_by_records(&self, now: time::OffsetDateTime) -> bool {
+        let parse = |t: &str| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        };
+        let Some(created) = parse(&self.created) else {
+            return false;
+        };
+        let times = self
+            .password
+            .iter()
+            .chain(&self.access_keys)
+            .flat_map(|c| [Some(c.created.as_str()), c.last_used.as_deref()])
+            .flatten()
+            .filter_map(parse);
+        let latest = times.fold(created, |a, b| a.max(b));
+        now - latest >= time::Duration::days(STALE_DAYS)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +138,9 @@ pub struct Bound {
     pub unreadable: usize,
     /// GetAccountAuthorizationDetails pages after each read account's first (users audit).
     pub extra_detail_pages: usize,
+    /// Users whose unrecorded credentials a users audit lists (two calls each, side by side):
+    /// those every recorded use and issuance makes stale.
+    pub credential_listings: usize,
 }
 
 impl Bound {
@@ -134,19 +183,29 @@ pub fn audit(
         eligible: 0,
         unreadable: 0,
         extra_detail_pages: 0,
+        credential_listings: 0,
     }
 }
 
 /// The `users audit` bound: every ACTIVE account, the management account included (read with the
 /// caller's own credentials, no AssumeRole). Per member: AssumeRole, then beside each other the
 /// credential report (GenerateCredentialReport answering COMPLETE, GetCredentialReport: two IAM
-/// calls) and the authorization details (one IAM call per page). A member without `role` costs
-/// its failed AssumeRole only.
-pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &str) -> Bound {
+/// calls) and the authorization details (one IAM call per page); then, for the users every
+/// recorded use and issuance makes stale (at `now`), their SSH keys and service-specific
+/// credentials, listed side by side, [`CREDENTIAL_READS`] users at a time. A member without
+/// `role` costs its failed AssumeRole only.
+pub fn users_audit(
+    state: &State,
+    latency: Latency,
+    concurrency: usize,
+    role: &str,
+    now: time::OffsetDateTime,
+) -> Bound {
     let ms = |n: u64| n as f64 / 1000.0;
     let c = concurrency.max(1) as f64;
     let management = state.organization.management_account.as_str();
     let (mut unreadable, mut extra_detail_pages, mut own) = (0, 0, 0.0);
+    let mut credential_listings = 0;
     let paths: Vec<f64> = state
         .accounts
         .iter()
@@ -166,7 +225,10 @@ pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &s
                 .div_ceil(DETAILS_PAGE_SIZE)
                 .max(1);
             extra_detail_pages += pages - 1;
-            let path = assume + pages.max(2) as f64 * ms(latency.iam_ms);
+            let listed = a.users.values().filter(|u| u.stale_by_records(now)).count();
+            credential_listings += listed;
+            let rounds = listed.div_ceil(CREDENTIAL_READS);
+            let path = assume + (pages.max(2) + rounds) as f64 * ms(latency.iam_ms);
             if own_account {
                 own = path;
             }
@@ -191,6 +253,7 @@ pub fn users_audit(state: &State, latency: Latency, concurrency: usize, role: &s
         eligible: 0,
         unreadable,
         extra_detail_pages,
+        credential_listings,
     }
 }
 

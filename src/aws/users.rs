@@ -210,11 +210,21 @@ impl UsersRead for UsersSession {
         user: &str,
         certificates: bool,
     ) -> Result<Vec<Credential>, CallError> {
-        let mut all = self.ssh_public_keys(user).await?;
-        all.extend(self.service_credentials(user).await?);
-        if certificates {
-            all.extend(self.signing_certificates(user).await?);
-        }
+        // Side by side: a user costs one IAM round trip, not two or three.
+        let certs = async {
+            if certificates {
+                self.signing_certificates(user).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (mut all, services, certs) = tokio::try_join!(
+            self.ssh_public_keys(user),
+            self.service_credentials(user),
+            certs
+        )?;
+        all.extend(services);
+        all.extend(certs);
         Ok(all)
     }
 }
