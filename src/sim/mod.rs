@@ -46,8 +46,12 @@ mod user_delete;
 mod users;
 mod validate;
 mod validate_credentials;
+mod validate_resources;
+mod validate_root;
+mod validate_shaping;
 mod validate_tags;
 mod validate_users;
+mod validate_values;
 
 pub use cli::ServeArgs;
 pub use scenario::Scenario;
