@@ -25,6 +25,7 @@ mod md5;
 mod model;
 mod organizations;
 mod page;
+mod protocol;
 mod query;
 mod raw;
 mod raw_users;
