@@ -45,6 +45,8 @@ mod unlock_wire;
 mod user_credentials;
 mod user_delete;
 mod users;
+#[cfg(test)]
+mod users_tests;
 mod validate;
 mod validate_credentials;
 mod validate_resources;
