@@ -168,6 +168,7 @@ pub(crate) fn sessions(world: &World) -> Value {
                 "task_policy": s.task_policy().map(|p| p.name()),
                 "role": match &s.grant { Grant::Role { role, .. } => Some(role.as_str()), Grant::Root(_) => None },
                 "session_name": match &s.grant { Grant::Role { session_name, .. } => Some(session_name.as_str()), Grant::Root(_) => None },
+                "expires": iso8601(s.expires),
             })
         })
         .collect();

@@ -25,6 +25,7 @@ mod md5;
 mod model;
 mod organizations;
 mod page;
+mod protocol;
 mod query;
 mod raw;
 mod raw_users;
@@ -44,10 +45,16 @@ mod unlock_wire;
 mod user_credentials;
 mod user_delete;
 mod users;
+#[cfg(test)]
+mod users_tests;
 mod validate;
 mod validate_credentials;
+mod validate_resources;
+mod validate_root;
+mod validate_shaping;
 mod validate_tags;
 mod validate_users;
+mod validate_values;
 
 pub use cli::ServeArgs;
 pub use scenario::Scenario;

@@ -3,9 +3,10 @@
 //! call log are the dispatcher's; only the wire framing is here.
 
 use super::api::{ApiError, Service};
-use super::dispatch::{finish, identify, record, respond, signer, Protocol, Sim};
+use super::dispatch::{finish, identify, record, signer, Sim};
 use super::faults::CallKey;
 use super::model::FaultAction;
+use super::protocol::{respond, Protocol};
 use super::query::STS_NS;
 use super::request::Who;
 use super::{s3, sqs};

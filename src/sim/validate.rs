@@ -1,16 +1,18 @@
 //! Turns the raw scenario file into the validated model, rejecting bad values with file/line/key.
 //!
-//! Imports `raw`, `model`, `source` and `generate`; never `scenario`, which wraps the result.
+//! Imports `raw`, `model`, `source`, `generate` and the `validate_*` helpers; never `scenario`,
+//! which wraps the result.
 
-use super::api::{default_status, Service, IAM_LIST_OPERATIONS};
 use super::model::*;
 use super::raw::*;
 use super::source::{ScenarioError, Source};
+use super::validate_resources as resources;
+use super::validate_root;
+use super::validate_shaping as shaping;
 use super::validate_users::{self as users, Ctx};
+use super::validate_values::account_id;
 use std::collections::{HashMap, HashSet};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -204,20 +206,16 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
         a.iam = dir;
     }
 
-    let mut latency = HashMap::new();
-    for (key, ms) in &raw.latency {
-        operation_or_service(key, "latency", src)?;
-        latency.insert(key.get_ref().clone(), *ms);
-    }
+    let latency = shaping::latency(&raw.latency, src)?;
     let throttles = raw
         .throttle
         .iter()
-        .map(|t| throttle(t, src))
+        .map(|t| shaping::throttle(t, src))
         .collect::<Result<Vec<_>>>()?;
     let faults = raw
         .faults
         .iter()
-        .map(|f| fault(f, src))
+        .map(|f| shaping::fault(f, src))
         .collect::<Result<Vec<_>>>()?;
     org.iam_page_size = org.iam_page_size.max(1);
     Ok(Validated {
@@ -404,7 +402,7 @@ fn account(
             return Err(src.error(ou.span(), "ou", format!("unknown OU {:?}", ou.get_ref())))
         }
     };
-    let root = root_user(&a.root, &id, org.partition, src)?;
+    let root = validate_root::root_user(&a.root, &id, org.partition, src)?;
     let ctx = Ctx {
         account: &id,
         partition: org.partition,
@@ -416,12 +414,12 @@ fn account(
     let buckets = a
         .buckets
         .iter()
-        .map(|b| bucket(b, src))
+        .map(|b| resources::bucket(b, src))
         .collect::<Result<Vec<_>>>()?;
     let queues = a
         .queues
         .iter()
-        .map(|q| queue(q, src))
+        .map(|q| resources::queue(q, src))
         .collect::<Result<Vec<_>>>()?;
     Ok(Account {
         iam,
@@ -441,210 +439,6 @@ fn account(
         parent,
         root,
     })
-}
-
-fn root_user(r: &RawRoot, id: &str, partition: Partition, src: &Source<'_>) -> Result<RootUser> {
-    let p = partition.as_str();
-    let login_profile = match &r.login_profile {
-        None => None,
-        Some(lp) => Some(LoginProfile {
-            created: date(lp.created.as_ref(), "created", src)?,
-            password_last_used: lp
-                .password_last_used
-                .as_ref()
-                .map(|d| date(Some(d), "password_last_used", src))
-                .transpose()?,
-        }),
-    };
-    let mut mfa = Vec::new();
-    for (i, m) in r.mfa.iter().enumerate() {
-        let name = m.name.clone().unwrap_or_else(|| format!("root-mfa-{i}"));
-        let (kind, serial) = match m.kind.get_ref().as_str() {
-            "virtual" => (MfaKind::Virtual, format!("arn:{p}:iam::{id}:mfa/{name}")),
-            "fido" => (MfaKind::Fido, format!("arn:{p}:iam::{id}:u2f/root/{name}")),
-            "hardware" => (MfaKind::Hardware, format!("GAHT{}{i:02}", &id[6..])),
-            other => {
-                return Err(src.error(
-                    m.kind.span(),
-                    "kind",
-                    format!("unknown MFA kind {other:?} (virtual, hardware, fido)"),
-                ))
-            }
-        };
-        let serial = m.serial.clone().unwrap_or(serial);
-        mfa.push(MfaDevice {
-            serial,
-            kind,
-            enabled: date(m.enabled.as_ref(), "enabled", src)?,
-        });
-    }
-    let mut access_keys = Vec::new();
-    for (i, k) in r.access_keys.iter().enumerate() {
-        let last_used = match &k.last_used {
-            None => None,
-            Some(d) => Some((
-                date(Some(d), "last_used", src)?,
-                k.service.clone().unwrap_or_else(|| "sts".into()),
-                k.region.clone().unwrap_or_else(|| "us-east-1".into()),
-            )),
-        };
-        access_keys.push(AccessKey {
-            id: k.id.clone().unwrap_or_else(|| format!("AKIAR{id}{i:03}")),
-            active: status(k.status.as_ref(), src)?,
-            created: date(k.created.as_ref(), "created", src)?,
-            last_used,
-        });
-    }
-    let mut signing_certificates = Vec::new();
-    for (i, c) in r.signing_certificates.iter().enumerate() {
-        signing_certificates.push(Certificate {
-            id: c.id.clone().unwrap_or_else(|| format!("CERT{id}{i:016}")),
-            active: status(c.status.as_ref(), src)?,
-            uploaded: date(c.uploaded.as_ref(), "uploaded", src)?,
-            body: None,
-        });
-    }
-    Ok(RootUser {
-        login_profile,
-        mfa,
-        unassigned_virtual_mfa: Vec::new(),
-        access_keys,
-        signing_certificates,
-    })
-}
-
-fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
-    let target = match (&t.operation, &t.service) {
-        (Some(op), None) => operation_or_service(op, "operation", src)?,
-        (None, Some(svc)) => operation_or_service(svc, "service", src)?,
-        _ => {
-            return Err(src.error(
-                t.rps
-                    .as_ref()
-                    .or(t.probability.as_ref())
-                    .map_or(0..0, |s| s.span()),
-                "operation",
-                "a [[throttle]] needs exactly one of operation or service",
-            ))
-        }
-    };
-    if let Some(rps) = &t.rps {
-        if rps.get_ref().is_nan() || *rps.get_ref() <= 0.0 {
-            return Err(src.error(rps.span(), "rps", "must be greater than 0"));
-        }
-    }
-    Ok(Throttle {
-        target,
-        rps: t.rps.as_ref().map(|r| *r.get_ref()),
-        probability: probability(t.probability.as_ref(), src)?,
-    })
-}
-
-fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
-    let action_name = f.action.as_ref().map_or("error", |a| a.get_ref().as_str());
-    let action = match action_name {
-        "error" => {
-            let code = f.code.clone().unwrap_or_else(|| "ServiceFailure".into());
-            let status = f
-                .status
-                .as_ref()
-                .map_or_else(|| default_status(&code), |s| *s.get_ref());
-            if let Some(s) = f
-                .status
-                .as_ref()
-                .filter(|s| !(400..=599).contains(s.get_ref()))
-            {
-                return Err(src.error(
-                    s.span(),
-                    "status",
-                    "must be an HTTP error status (400-599)",
-                ));
-            }
-            let message = f
-                .message
-                .clone()
-                .unwrap_or_else(|| format!("Simulated {code}"));
-            FaultAction::Error {
-                code,
-                status,
-                message,
-            }
-        }
-        "reset" => FaultAction::Reset,
-        "hang" => FaultAction::Hang,
-        "truncate" => FaultAction::Truncate,
-        "add-access-key" => FaultAction::AddAccessKey,
-        "sign-in" => FaultAction::SignIn,
-        "upload-ssh-key" => FaultAction::UploadSshKey,
-        "add-service-credential" => FaultAction::AddServiceCredential,
-        "expire-session" => FaultAction::ExpireSession,
-        "truncated-no-marker" => {
-            let list_op = f
-                .operation
-                .as_ref()
-                .filter(|op| IAM_LIST_OPERATIONS.contains(&op.get_ref().as_str()));
-            if list_op.is_none() {
-                return Err(src.error(
-                    f.operation
-                        .as_ref()
-                        .or(f.action.as_ref())
-                        .map_or(0..0, |s| s.span()),
-                    "operation",
-                    format!(
-                        "action \"truncated-no-marker\" needs operation = one of {}",
-                        IAM_LIST_OPERATIONS.join(", ")
-                    ),
-                ));
-            }
-            FaultAction::TruncatedNoMarker
-        }
-        other => {
-            return Err(src.error(
-                f.action.as_ref().map_or(0..0, |a| a.span()),
-                "action",
-                format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, truncated-no-marker)"
-                ),
-            ))
-        }
-    };
-    let operation = match &f.operation {
-        Some(op) if Service::of_operation(op.get_ref()).is_some() => Some(op.get_ref().clone()),
-        Some(op) => {
-            return Err(src.error(
-                op.span(),
-                "operation",
-                format!("unknown operation {:?}", op.get_ref()),
-            ))
-        }
-        None => None,
-    };
-    Ok(Fault {
-        account: f
-            .account
-            .as_ref()
-            .map(|a| account_id(a, "account", src))
-            .transpose()?,
-        caller: f.caller.clone(),
-        operation,
-        action,
-        after: f.after,
-        times: f.times,
-        probability: probability(f.probability.as_ref(), src)?.unwrap_or(1.0),
-    })
-}
-
-fn account_id(s: &Spanned<String>, key: &str, src: &Source<'_>) -> Result<String> {
-    let v = s.get_ref();
-    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(v.clone())
-    } else {
-        Err(src.error(
-            s.span(),
-            key,
-            format!("invalid account id {v:?} (12 digits)"),
-        ))
-    }
 }
 
 fn valid_ou_id(id: &str) -> bool {
@@ -668,149 +462,4 @@ fn depth(ous: &[Ou], id: &str, root: &str) -> Option<usize> {
         current = &ous.iter().find(|o| o.id == current)?.parent;
     }
     None
-}
-
-fn operation_or_service(s: &Spanned<String>, key: &str, src: &Source<'_>) -> Result<String> {
-    let v = s.get_ref();
-    if Service::is_name(v) || Service::of_operation(v).is_some() {
-        Ok(v.clone())
-    } else {
-        Err(src.error(
-            s.span(),
-            key,
-            format!("{v:?} is neither a simulated operation nor sts/iam/organizations"),
-        ))
-    }
-}
-
-fn probability(p: Option<&Spanned<f64>>, src: &Source<'_>) -> Result<Option<f64>> {
-    match p {
-        Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
-            Err(src.error(p.span(), "probability", "must be between 0 and 1"))
-        }
-        Some(p) => Ok(Some(*p.get_ref())),
-        None => Ok(None),
-    }
-}
-
-fn status(s: Option<&Spanned<String>>, src: &Source<'_>) -> Result<bool> {
-    match s.map(|s| (s.get_ref().as_str(), s.span())) {
-        None | Some(("Active", _)) => Ok(true),
-        Some(("Inactive", _)) => Ok(false),
-        Some((other, span)) => Err(src.error(
-            span,
-            "status",
-            format!("unknown status {other:?} (Active, Inactive)"),
-        )),
-    }
-}
-
-fn date(s: Option<&Spanned<String>>, key: &str, src: &Source<'_>) -> Result<OffsetDateTime> {
-    match s {
-        None => Ok(DEFAULT_DATE),
-        Some(s) => OffsetDateTime::parse(s.get_ref(), &Rfc3339).map_err(|e| {
-            src.error(
-                s.span(),
-                key,
-                format!("invalid timestamp {:?}: {e}", s.get_ref()),
-            )
-        }),
-    }
-}
-
-/// An S3 bucket: a DNS-compatible name and, if set, a policy that is a JSON object.
-fn bucket(b: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::Bucket> {
-    let name = b.name.get_ref();
-    let valid = (3..=63).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !valid {
-        return Err(src.error(
-            b.name.span(),
-            "name",
-            format!("{name:?} is not a valid S3 bucket name (3-63 lower-case letters, digits, '-', '.')"),
-        ));
-    }
-    let policy = match &b.policy {
-        None => None,
-        Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
-            Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
-            _ => {
-                return Err(src.error(
-                    p.span(),
-                    "policy",
-                    "a bucket policy must be a JSON object".to_string(),
-                ))
-            }
-        },
-    };
-    Ok(super::model::Bucket {
-        name: name.clone(),
-        policy,
-    })
-}
-
-/// An SQS queue: a name of 1-80 letters, digits, '-' or '_' ('.fifo' allowed at the end) and,
-/// if set, a policy that is a JSON object.
-fn queue(q: &super::raw::RawBucket, src: &Source<'_>) -> Result<super::model::Bucket> {
-    let name = q.name.get_ref();
-    let base = name.strip_suffix(".fifo").unwrap_or(name);
-    if !(1..=80).contains(&name.len())
-        || !base
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(src.error(
-            q.name.span(),
-            "name",
-            format!("{name:?} is not a valid SQS queue name (1-80 letters, digits, '-', '_')"),
-        ));
-    }
-    let policy = match &q.policy {
-        None => None,
-        Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
-            Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
-            _ => {
-                return Err(src.error(
-                    p.span(),
-                    "policy",
-                    "a queue policy must be a JSON object".to_string(),
-                ))
-            }
-        },
-    };
-    Ok(super::model::Bucket {
-        name: name.clone(),
-        policy,
-    })
-}
-
-#[cfg(test)]
-mod bucket_tests {
-    use crate::sim::Scenario;
-
-    const HEAD: &str = "[organization]\nid = \"o-abcdefghij\"\nmanagement_account = \"111111111111\"\n\
-        [[callers]]\naccess_key_id = \"AKIAMANAGEMENT000001\"\nsecret_access_key = \"s\"\naccount = \"111111111111\"\n";
-
-    #[test]
-    fn a_bucket_name_used_twice_and_a_policy_that_is_not_json_are_scenario_errors() {
-        let twice = format!(
-            "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"same-name\" }}]\n\
-             [[accounts]]\nid = \"333333333333\"\nbuckets = [{{ name = \"same-name\" }}]\n"
-        );
-        let err = Scenario::from_toml_str(&twice, "s.toml").expect_err("duplicate bucket");
-        assert!(err.to_string().contains("bucket names are global"), "{err}");
-        let bad = format!(
-            "{HEAD}[[accounts]]\nid = \"222222222222\"\nqueues = [{{ name = \"q\", policy = \"deny\" }}]\n"
-        );
-        let err = Scenario::from_toml_str(&bad, "s.toml").expect_err("bad policy");
-        assert!(err.to_string().contains("JSON object"), "{err}");
-        let ok = format!(
-            "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"b-1\", policy = '{{}}' }}]\n"
-        );
-        assert!(Scenario::from_toml_str(&ok, "s.toml").is_ok());
-    }
 }

@@ -1904,6 +1904,23 @@ fn aws_cli_v1_reads_expired_token_when_a_session_is_cut_short_by_expire_session(
     aws(&sim, &fresh, &ssh).ok();
     let sessions = sim.sessions();
     assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let now = time::OffsetDateTime::now_utc();
+    let ends = |s: &Value| {
+        let at = s["expires"].as_str().unwrap_or_default();
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+            .expect("expires")
+    };
+    let cut_session = sessions
+        .iter()
+        .find(|s| s["access_key_id"] == cut.key.as_str())
+        .expect("the cut session");
+    assert!(
+        ends(cut_session) <= now,
+        "expired when the fault fired: {cut_session}"
+    );
+    assert!(sessions
+        .iter()
+        .any(|s| ends(s) > now + time::Duration::minutes(50)));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use crate::support::scenario::{org, shipped};
 use crate::support::sim::{xml_text, Signer, Sim, READ_ONLY_OPERATIONS};
 use serde_json::Value;
+use std::process::Command;
 
 const STS: &str = "2011-06-15";
 const IAM: &str = "2010-05-08";
@@ -644,5 +645,33 @@ fn every_user_read_is_on_the_read_only_allow_list() {
     assert_eq!(sim.non_read_calls(), Vec::<Value>::new());
     for op in ["AssumeRole", "GetCredentialReport"] {
         assert!(READ_ONLY_OPERATIONS.contains(&op), "{op}");
+    }
+}
+
+#[test]
+fn malformed_user_tags_and_predecessors_stop_serve_naming_file_line_and_key() {
+    for (name, location, key) in [
+        (
+            "duplicate_tag_key.toml",
+            "duplicate_tag_key.toml:16",
+            "`key`",
+        ),
+        (
+            "earlier_not_older.toml",
+            "earlier_not_older.toml:16",
+            "`created_days_ago`",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_rootsweep"))
+            .args(["sim", "serve", "--scenario"])
+            .arg(shipped(&format!("bad/{name}")))
+            .output()
+            .expect("run rootsweep");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} must be rejected");
+        assert!(
+            stderr.contains(location) && stderr.contains(key),
+            "{name}: expected {location} and {key} in {stderr}"
+        );
     }
 }
