@@ -896,7 +896,10 @@ fn user_reads(sim: &Sim) {
     let me = aws(sim, &m, &["sts", "get-caller-identity"]).ok();
     assert_eq!(me["Arn"], "arn:aws:iam::111111111111:user/admin");
     let users = aws(sim, &m, &["iam", "list-users"]).ok();
-    assert_eq!(names(&users, "Users", "UserName"), ["admin", "breakglass"]);
+    assert_eq!(
+        names(&users, "Users", "UserName"),
+        ["admin", "breakglass", "signer"]
+    );
     let arn = |account: &str| format!("arn:aws:iam::{account}:role/OrganizationAccountAccessRole");
     for denied in ["222222222203", "111111111111", "222222222204"] {
         aws(
@@ -1764,8 +1767,9 @@ fn aws_cli_v1_sees_a_deleted_user_and_a_detached_policy_until_iam_is_consistent(
         return;
     }
     use std::time::{Duration, Instant};
-    const WINDOW: Duration = Duration::from_secs(10);
-    let sim = Sim::start_toml(&failure_modes_scenario("iam_consistency_ms = 10000", ""));
+    // Long enough for two AWS CLI calls (a Python start each) on a loaded 2-core machine.
+    const WINDOW: Duration = Duration::from_secs(30);
+    let sim = Sim::start_toml(&failure_modes_scenario("iam_consistency_ms = 30000", ""));
     let s = assume_role(&sim, "222222222201");
     let iam = iam_run(&sim, &s);
     // Each stale read comes right after its change, and is checked against the clock: a
@@ -1796,6 +1800,8 @@ fn aws_cli_v1_sees_a_deleted_user_and_a_detached_policy_until_iam_is_consistent(
     );
     let deleted = Instant::now();
     iam(&["delete-user", "--user-name", "CAROL"]).ok();
+    // The simulator's window opened before the call returned: it has closed a window later.
+    let consistent_at = Instant::now() + WINDOW + Duration::from_millis(300);
     let user = iam(&["get-user", "--user-name", "carol"]).ok();
     in_window(deleted, "DeleteUser and the read after it");
     assert_eq!(
@@ -1809,7 +1815,7 @@ fn aws_cli_v1_sees_a_deleted_user_and_a_detached_policy_until_iam_is_consistent(
     assert!(state["accounts"]["222222222201"]["users"]
         .get("carol")
         .is_none());
-    std::thread::sleep(WINDOW.saturating_sub(deleted.elapsed()) + Duration::from_millis(300));
+    std::thread::sleep(consistent_at.saturating_duration_since(Instant::now()));
     iam(&["get-user", "--user-name", "carol"]).err("NoSuchEntity");
     let attached = iam(&["list-attached-user-policies", "--user-name", "alice"]).ok();
     assert_eq!(
