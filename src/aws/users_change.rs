@@ -5,6 +5,7 @@
 //! throttling, cancellation and counters apply.
 
 use super::users::{AwsUsersSessions, UsersSession};
+use super::users_session::user_listing;
 use super::CallError;
 use crate::users::api::UsersChange;
 use crate::users::model::{Attachments, Call, Holdings};
@@ -247,54 +248,31 @@ impl UsersChange for UsersSession {
 impl UsersSession {
     /// `ListAttachedUserPolicies`, every page: the policy ARNs.
     pub(super) async fn attached_list(&self, user: &str) -> Result<Vec<String>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
+        user_listing!(
+            self,
             "ListAttachedUserPolicies",
-            |cfg, marker| {
-                iam.list_attached_user_policies()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let arns = out
-                    .attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_string));
-                (
-                    arns.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
+            list_attached_user_policies,
+            user,
+            |out| out
+                .attached_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_string))
+                .collect()
         )
-        .await
     }
 
     /// `ListGroupsForUser`, every page: the group names.
     pub(super) async fn group_list(&self, user: &str) -> Result<Vec<String>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
+        user_listing!(
+            self,
             "ListGroupsForUser",
-            |cfg, marker| {
-                iam.list_groups_for_user()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let names = out.groups().iter().map(|g| g.group_name().to_string());
-                (
-                    names.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
+            list_groups_for_user,
+            user,
+            |out| out
+                .groups()
+                .iter()
+                .map(|g| g.group_name().to_string())
+                .collect()
         )
-        .await
     }
 }

@@ -5,6 +5,7 @@
 //! that vanishes part-way (a NoSuchEntity on any of its listings) is gone, not a failure.
 
 use super::users::UsersSession;
+use super::users_session::user_listing;
 use super::CallError;
 use crate::report::rfc3339;
 use crate::users::model::{
@@ -110,30 +111,13 @@ impl UsersSession {
 
     /// `ListUserTags`, every page.
     async fn tags(&self, user: &str) -> Result<Vec<Tag>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
-            "ListUserTags",
-            |cfg, marker| {
-                iam.list_user_tags()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let tags = out.tags().iter().map(|t| Tag {
-                    key: t.key().to_string(),
-                    value: t.value().to_string(),
-                });
-                (
-                    tags.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
-        )
-        .await
+        user_listing!(self, "ListUserTags", list_user_tags, user, |out| {
+            let tags = out.tags().iter().map(|t| Tag {
+                key: t.key().to_string(),
+                value: t.value().to_string(),
+            });
+            tags.collect()
+        })
     }
 
     /// `GetLoginProfile`: when the password was set, or `None` without one. A user that does
@@ -161,33 +145,16 @@ impl UsersSession {
 
     /// `ListAccessKeys`, every page: (id, status, created).
     async fn key_list(&self, user: &str) -> Result<Vec<(String, String, String)>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
-            "ListAccessKeys",
-            |cfg, marker| {
-                iam.list_access_keys()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let keys = out.access_key_metadata().iter().map(|k| {
-                    (
-                        k.access_key_id().unwrap_or_default().to_string(),
-                        k.status().map(status).unwrap_or_default(),
-                        k.create_date().map(rfc3339).unwrap_or_default(),
-                    )
-                });
+        user_listing!(self, "ListAccessKeys", list_access_keys, user, |out| {
+            let keys = out.access_key_metadata().iter().map(|k| {
                 (
-                    keys.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
+                    k.access_key_id().unwrap_or_default().to_string(),
+                    k.status().map(status).unwrap_or_default(),
+                    k.create_date().map(rfc3339).unwrap_or_default(),
                 )
-            },
-        )
-        .await
+            });
+            keys.collect()
+        })
     }
 
     /// `GetAccessKeyLastUsed`: RFC 3339, empty when never used.
@@ -214,17 +181,11 @@ impl UsersSession {
         &self,
         user: &str,
     ) -> Result<Vec<PublicKeyHolding>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
+        user_listing!(
+            self,
             "ListSigningCertificates",
-            |cfg, marker| {
-                iam.list_signing_certificates()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
+            list_signing_certificates,
+            user,
             |out| {
                 let certs = out.certificates().iter().map(|c| PublicKeyHolding {
                     id: c.certificate_id().to_string(),
@@ -232,14 +193,9 @@ impl UsersSession {
                     uploaded: c.upload_date().map(rfc3339).unwrap_or_default(),
                     body: c.certificate_body().to_string(),
                 });
-                (
-                    certs.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
+                certs.collect()
+            }
         )
-        .await
     }
 
     /// `ListSSHPublicKeys`, every page: (id, status, uploaded).
@@ -247,17 +203,11 @@ impl UsersSession {
         &self,
         user: &str,
     ) -> Result<Vec<(String, String, Option<DateTime>)>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
+        user_listing!(
+            self,
             "ListSSHPublicKeys",
-            |cfg, marker| {
-                iam.list_ssh_public_keys()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
+            list_ssh_public_keys,
+            user,
             |out| {
                 let keys = out.ssh_public_keys().iter().map(|k| {
                     (
@@ -266,14 +216,9 @@ impl UsersSession {
                         Some(*k.upload_date()),
                     )
                 });
-                (
-                    keys.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
+                keys.collect()
+            }
         )
-        .await
     }
 
     /// `GetSSHPublicKey` in SSH encoding: the key's public body.
@@ -301,17 +246,11 @@ impl UsersSession {
         &self,
         user: &str,
     ) -> Result<Vec<ServiceCredentialHolding>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
+        user_listing!(
+            self,
             "ListServiceSpecificCredentials",
-            |cfg, marker| {
-                iam.list_service_specific_credentials()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
+            list_service_specific_credentials,
+            user,
             |out| {
                 let creds =
                     out.service_specific_credentials()
@@ -323,64 +262,28 @@ impl UsersSession {
                             status: status(c.status()),
                             created: rfc3339(c.create_date()),
                         });
-                (
-                    creds.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
+                creds.collect()
+            }
         )
-        .await
     }
 
     /// `ListMFADevices`, every page, with each device's kind.
     async fn mfa_list(&self, user: &str) -> Result<Vec<MfaHolding>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
-            "ListMFADevices",
-            |cfg, marker| {
-                iam.list_mfa_devices()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let devices = out.mfa_devices().iter().map(|d| MfaHolding {
-                    serial: d.serial_number().to_string(),
-                    kind: mfa_kind(d.serial_number()).to_string(),
-                    enabled: rfc3339(d.enable_date()),
-                });
-                (
-                    devices.collect(),
-                    out.is_truncated(),
-                    out.marker().map(str::to_string),
-                )
-            },
-        )
-        .await
+        user_listing!(self, "ListMFADevices", list_mfa_devices, user, |out| {
+            let devices = out.mfa_devices().iter().map(|d| MfaHolding {
+                serial: d.serial_number().to_string(),
+                kind: mfa_kind(d.serial_number()).to_string(),
+                enabled: rfc3339(d.enable_date()),
+            });
+            devices.collect()
+        })
     }
 
     /// `ListUserPolicies`, every page: the inline policy names.
     async fn inline_names(&self, user: &str) -> Result<Vec<String>, CallError> {
-        let iam = &self.aws.iam;
-        self.list(
-            "ListUserPolicies",
-            |cfg, marker| {
-                iam.list_user_policies()
-                    .user_name(user)
-                    .set_marker(marker)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            },
-            |out| {
-                let names = out.policy_names().to_vec();
-                (names, out.is_truncated(), out.marker().map(str::to_string))
-            },
-        )
-        .await
+        user_listing!(self, "ListUserPolicies", list_user_policies, user, |out| {
+            out.policy_names().to_vec()
+        })
     }
 
     /// `GetUserPolicy`: the decoded document (`None`: deleted since it was listed).

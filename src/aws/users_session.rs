@@ -14,6 +14,36 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
+/// Every page of an IAM listing of one user (`$method` of the SDK's IAM client, with `UserName`
+/// and `Marker`): `|out| items` gives one page's items; `IsTruncated` and `Marker` are read
+/// from `out`.
+macro_rules! user_listing {
+    ($session:expr, $op:literal, $method:ident, $user:expr, |$out:ident| $items:expr) => {{
+        let iam = &$session.aws.iam;
+        $session
+            .list(
+                $op,
+                |cfg, marker| {
+                    iam.$method()
+                        .user_name($user)
+                        .set_marker(marker)
+                        .customize()
+                        .config_override(cfg)
+                        .send()
+                },
+                |$out| {
+                    (
+                        $items,
+                        $out.is_truncated(),
+                        $out.marker().map(str::to_string),
+                    )
+                },
+            )
+            .await
+    }};
+}
+pub(super) use user_listing;
+
 /// A role session is renewed when less than this, or a third of its lifetime, is left.
 const RENEW_MARGIN: Duration = Duration::from_secs(60);
 
