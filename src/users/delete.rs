@@ -8,7 +8,7 @@
 //! reads — repeated for a few seconds, as IAM is eventually consistent — proving the user gone.
 
 use super::api::{UsersChange, UsersSessions};
-use super::holdings::later;
+use super::holdings::{later, same_time};
 use super::model::{is_virtual_mfa, Call, Holdings};
 use super::plan::Step;
 use super::restore::Restore;
@@ -238,7 +238,7 @@ pub fn recheck(step: &Step, h: &Holdings, caller_arn: &str) -> Option<(&'static 
             "the caller's own IAM user is never deleted".into(),
         ));
     }
-    if !step.created.is_empty() && !h.created.is_empty() && h.created != step.created {
+    if !step.created.is_empty() && !h.created.is_empty() && !same_time(&h.created, &step.created) {
         return Some((
             outcome::CHANGED,
             format!(

@@ -127,6 +127,16 @@ pub fn later(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether two RFC 3339 times name the same second, give or take one (two reads of one
+/// `CreateDate` may be written with and without fractions).
+pub fn same_time(a: &str, b: &str) -> bool {
+    let secs = |t: &str| crate::users::report::parse_time(t).map(|t| t.secs());
+    match (secs(a), secs(b)) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1,
+        _ => a == b,
+    }
+}
+
 impl Holdings {
     /// The most recent use of the password or an access key.
     pub fn last_use(&self) -> Option<&str> {
@@ -142,13 +152,11 @@ impl Holdings {
     /// Every credential issuance (what, when), in holding order: the password set, each access
     /// key, certificate, SSH key and service-specific credential created or uploaded.
     pub fn issued(&self) -> Vec<(String, &str)> {
-        let mut out = Vec::new();
-        if self.login_profile && !self.login_profile_created.is_empty() {
-            out.push((
-                "the console password".to_string(),
-                self.login_profile_created.as_str(),
-            ));
-        }
+        // Empty times (no password, a date IAM did not give) are dropped below.
+        let mut out = vec![(
+            "the console password".to_string(),
+            self.login_profile_created.as_str(),
+        )];
         out.extend(
             self.access_keys
                 .iter()
@@ -227,6 +235,22 @@ mod tests {
         assert!(later("2026-01-01T00:00:00Z", ""));
         assert!(!later("", "2026-01-01T00:00:00Z"));
         assert!(!later("", ""));
+    }
+
+    #[test]
+    fn one_creation_time_written_two_ways_is_the_same_and_a_later_one_is_not() {
+        assert!(same_time(
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00.000Z"
+        ));
+        assert!(same_time(
+            "2026-01-01T00:00:01Z",
+            "2026-01-01T00:00:00.900Z"
+        ));
+        assert!(!same_time("2026-01-01T00:00:02Z", "2026-01-01T00:00:00Z"));
+        assert!(!same_time("2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"));
+        assert!(same_time("", ""));
+        assert!(!same_time("x", ""));
     }
 
     #[test]
