@@ -324,5 +324,8 @@ mod tests {
         assert_eq!(mfa_kind("arn:aws:iam::1:mfa/alice"), "virtual");
         assert_eq!(mfa_kind("arn:aws:iam::1:u2f/user/alice/key-ABC"), "fido");
         assert_eq!(mfa_kind("GAHT12345678"), "hardware");
+        // Only an ARN is a FIDO key's serial, and only one naming `u2f`.
+        assert_eq!(mfa_kind("GAHT:u2f/12345678"), "hardware");
+        assert_eq!(mfa_kind("arn:aws:iam::1:sms-mfa/alice"), "hardware");
     }
 }
