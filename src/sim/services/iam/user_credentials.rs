@@ -1,0 +1,377 @@
+//! The credential reads of an IAM user: access keys and their last use, MFA devices, signing
+//! certificates, SSH public keys (listed, and one key's body) and service-specific credentials
+//! (one user's, or with `AllUsers=true` every user's of the account).
+
+use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status};
+use crate::sim::services::iam::users::{find, Scope};
+use crate::sim::wire::api::ApiError;
+use crate::sim::wire::query::Xml;
+use crate::sim::wire::request::Params;
+use crate::sim::world::directory::{Directory, ServiceCredential, User};
+use crate::sim::world::model::{AccessKey, Certificate, MfaDevice};
+use crate::sim::world::ssh_key;
+
+/// Operations handled here.
+pub(crate) const OPERATIONS: &[&str] = &[
+    "ListAccessKeys",
+    "GetAccessKeyLastUsed",
+    "ListMFADevices",
+    "ListSigningCertificates",
+    "ListSSHPublicKeys",
+    "GetSSHPublicKey",
+    "ListServiceSpecificCredentials",
+];
+
+/// Handles one of [`OPERATIONS`].
+pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
+    let state = scope.world.lock();
+    let dir = &state.iam[scope.index];
+    let p = scope.params;
+    let mut x = Xml::new();
+    match op {
+        "GetAccessKeyLastUsed" => access_key_last_used(&mut x, dir, p)?,
+        "GetSSHPublicKey" => ssh_public_key(&mut x, dir, p)?,
+        "ListServiceSpecificCredentials" => service_credentials(&mut x, scope, dir)?,
+        _ => user_list(&mut x, scope, find(dir, scope.user_name()?)?, op)?,
+    }
+    Ok(x)
+}
+
+fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiError> {
+    let id = required(p, "AccessKeyId")?;
+    let (user, key) = dir
+        .users
+        .iter()
+        .find_map(|u| u.access_keys.iter().find(|k| k.id == id).map(|k| (u, k)))
+        .ok_or_else(|| no_such(format!("The Access Key with id {id} cannot be found.")))?;
+    x.text("UserName", &user.name).start("AccessKeyLastUsed");
+    match &key.last_used {
+        Some((date, service, region)) => x
+            .date("LastUsedDate", *date)
+            .text("ServiceName", service)
+            .text("Region", region),
+        None => x.text("ServiceName", "N/A").text("Region", "N/A"),
+    };
+    x.end("AccessKeyLastUsed");
+    Ok(())
+}
+
+/// `GetSSHPublicKey`: one key with its body in the requested `Encoding` (SSH or PEM).
+fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiError> {
+    let name = required(p, "UserName")?;
+    let id = required(p, "SSHPublicKeyId")?;
+    let encoding = required(p, "Encoding")?;
+    if !matches!(encoding, "SSH" | "PEM") {
+        return Err(ApiError::new(
+            400,
+            "ValidationError",
+            format!("1 validation error detected: Value '{encoding}' at 'encoding' failed to satisfy constraint: Member must satisfy enum value set: [SSH, PEM]"),
+        ));
+    }
+    let user = find(dir, name)?;
+    let key = user
+        .ssh_keys
+        .iter()
+        .find(|k| k.id == id)
+        .ok_or_else(|| no_such(format!("The Public Key with id {id} cannot be found.")))?;
+    let line = key
+        .body
+        .clone()
+        .unwrap_or_else(|| ssh_key::generated(&key.id));
+    let body = if encoding == "PEM" {
+        ssh_key::pem(&line)
+    } else {
+        line.clone()
+    };
+    x.start("SSHPublicKey")
+        .text("UserName", &user.name)
+        .text("SSHPublicKeyId", &key.id)
+        .text("Fingerprint", &ssh_key::fingerprint(&line))
+        .text("SSHPublicKeyBody", &body)
+        .text("Status", status(key.active))
+        .date("UploadDate", key.uploaded)
+        .end("SSHPublicKey");
+    Ok(())
+}
+
+/// `ListServiceSpecificCredentials`: one user's (`UserName`, else the caller's own), or every
+/// user's of the account with `AllUsers=true` (which IAM refuses together with `UserName`);
+/// `ServiceName` filters either.
+fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Result<(), ApiError> {
+    let p = scope.params;
+    let all = match p.str("AllUsers") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                400,
+                "ValidationError",
+                format!("1 validation error detected: Value '{other}' at 'allUsers' failed to satisfy constraint: Member must be a boolean"),
+            ))
+        }
+    };
+    if all && p.str("UserName").is_some() {
+        return Err(ApiError::new(
+            400,
+            "ValidationError",
+            "AllUsers cannot be specified together with UserName.",
+        ));
+    }
+    let users: Vec<&User> = if all {
+        dir.users.iter().collect()
+    } else {
+        vec![find(dir, scope.user_name()?)?]
+    };
+    let service = p.str("ServiceName");
+    let creds: Vec<(&str, &ServiceCredential)> = users
+        .iter()
+        .flat_map(|u| u.service_credentials.iter().map(|c| (u.name.as_str(), c)))
+        .filter(|(_, c)| service.is_none_or(|s| s == c.service))
+        .collect();
+    list(
+        x,
+        p,
+        scope.paging,
+        "ServiceSpecificCredentials",
+        &creds,
+        |x, (name, c)| {
+            x.text("UserName", name)
+                .text("Status", status(c.active))
+                .text("ServiceUserName", &c.service_user_name)
+                .date("CreateDate", c.created)
+                .text("ServiceSpecificCredentialId", &c.id)
+                .text("ServiceName", &c.service);
+        },
+    )
+}
+
+/// The per-user lists: access keys, MFA devices, signing certificates, SSH public keys.
+fn user_list(x: &mut Xml, scope: &Scope<'_>, user: &User, op: &str) -> Result<(), ApiError> {
+    let (p, paging, name) = (scope.params, scope.paging, user.name.as_str());
+    match op {
+        "ListAccessKeys" => list(
+            x,
+            p,
+            paging,
+            "AccessKeyMetadata",
+            &user.access_keys,
+            |x, k: &AccessKey| {
+                x.text("UserName", name)
+                    .text("AccessKeyId", &k.id)
+                    .text("Status", status(k.active))
+                    .date("CreateDate", k.created);
+            },
+        ),
+        "ListMFADevices" => list(x, p, paging, "MFADevices", &user.mfa, |x, d: &MfaDevice| {
+            x.text("UserName", name)
+                .text("SerialNumber", &d.serial)
+                .date("EnableDate", d.enabled);
+        }),
+        "ListSigningCertificates" => list(
+            x,
+            p,
+            paging,
+            "Certificates",
+            &user.signing_certificates,
+            |x, c: &Certificate| {
+                x.text("UserName", name)
+                    .text("CertificateId", &c.id)
+                    .text("CertificateBody", &certificate_body(c))
+                    .text("Status", status(c.active))
+                    .date("UploadDate", c.uploaded);
+            },
+        ),
+        _ => list(
+            x,
+            p,
+            paging,
+            "SSHPublicKeys",
+            &user.ssh_keys,
+            |x, k: &Certificate| {
+                x.text("UserName", name)
+                    .text("SSHPublicKeyId", &k.id)
+                    .text("Status", status(k.active))
+                    .date("UploadDate", k.uploaded);
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::test_world::{iam, scenario, texts, world};
+    use crate::sim::world::ssh_key;
+
+    const KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDBwaDtSRNONc3Pr3p4cTgtAiC0JMCdbk02DzDYSr1xw8hwlO8Ylt4WdhGAYJgWGV/ee4l3xCqxgh3ErIA4zlsWNxsiSqsHp8L61rx0XgHqiSL+v/ePzq8EJOTnp+tljIAVEDrwHV/cRWPFUXV2T0PW/5u2cD7NbHUy0ZzTp6c3Gw== given";
+
+    fn account() -> String {
+        format!(
+            r#"
+[[accounts]]
+id = "222222222222"
+[[accounts.users]]
+name = "alice"
+ssh_keys = [{{ id = "APKAGIVEN", body = "{KEY}" }}, {{ id = "APKAMADE", active = false }}]
+signing_certificates = [{{ body = "-----BEGIN CERTIFICATE-----\nMIIBgiven\n-----END CERTIFICATE-----\n" }}]
+service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCA1" }}, {{ service = "cassandra.amazonaws.com", id = "ACCA2" }}]
+[[accounts.users]]
+name = "bob"
+[[accounts.users]]
+name = "carol"
+service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCA3" }}]
+"#
+        )
+    }
+
+    const M: &str = "222222222222";
+
+    fn get(key: &str, encoding: &str) -> Result<String, crate::sim::wire::api::ApiError> {
+        let w = world(&scenario("", &account()));
+        let p = [
+            ("UserName", "Alice"),
+            ("SSHPublicKeyId", key),
+            ("Encoding", encoding),
+        ];
+        iam(&w, M, "GetSSHPublicKey", &p)
+    }
+
+    #[test]
+    fn get_ssh_public_key_answers_the_given_or_generated_body_in_either_encoding() {
+        let ssh = get("APKAGIVEN", "SSH").expect("SSH");
+        assert_eq!(texts(&ssh, "UserName"), ["alice"]);
+        assert_eq!(texts(&ssh, "SSHPublicKeyBody"), [KEY]);
+        assert_eq!(
+            texts(&ssh, "Fingerprint"),
+            [ssh_key::fingerprint(KEY).as_str()]
+        );
+        assert_eq!(texts(&ssh, "Status"), ["Active"]);
+        assert_eq!(texts(&ssh, "UploadDate").len(), 1);
+        let pem = get("APKAGIVEN", "PEM").expect("PEM");
+        assert_eq!(
+            texts(&pem, "SSHPublicKeyBody"),
+            [ssh_key::pem(KEY).as_str()]
+        );
+        assert_eq!(texts(&pem, "Fingerprint"), texts(&ssh, "Fingerprint"));
+        let made = get("APKAMADE", "SSH").expect("generated");
+        assert_eq!(
+            texts(&made, "SSHPublicKeyBody"),
+            [ssh_key::generated("APKAMADE").as_str()]
+        );
+        assert_eq!(texts(&made, "Status"), ["Inactive"]);
+    }
+
+    #[test]
+    fn get_ssh_public_key_refuses_unknown_keys_users_and_encodings() {
+        let code = |r: Result<String, crate::sim::wire::api::ApiError>| {
+            r.map_err(|e| (e.status, e.code.to_string()))
+        };
+        assert_eq!(
+            code(get("APKANONE", "SSH")),
+            Err((404, "NoSuchEntity".into()))
+        );
+        assert_eq!(
+            code(get("APKAGIVEN", "RSA")),
+            Err((400, "ValidationError".into()))
+        );
+        let w = world(&scenario("", &account()));
+        let no_encoding = iam(
+            &w,
+            M,
+            "GetSSHPublicKey",
+            &[("UserName", "alice"), ("SSHPublicKeyId", "APKAGIVEN")],
+        );
+        assert_eq!(code(no_encoding), Err((400, "ValidationError".into())));
+        let p = [
+            ("UserName", "dave"),
+            ("SSHPublicKeyId", "APKAGIVEN"),
+            ("Encoding", "SSH"),
+        ];
+        assert_eq!(
+            code(iam(&w, M, "GetSSHPublicKey", &p)),
+            Err((404, "NoSuchEntity".into()))
+        );
+    }
+
+    #[test]
+    fn a_given_certificate_body_is_listed_as_given() {
+        let w = world(&scenario("", &account()));
+        let certs = iam(&w, M, "ListSigningCertificates", &[("UserName", "alice")]).expect("list");
+        assert_eq!(
+            texts(&certs, "CertificateBody"),
+            ["-----BEGIN CERTIFICATE-----\nMIIBgiven\n-----END CERTIFICATE-----\n"]
+        );
+    }
+
+    /// Every page of ListServiceSpecificCredentials with `params`, as (user, id) pairs.
+    fn all_pages(
+        w: &crate::sim::world::state::World,
+        params: &[(&str, &str)],
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut marker: Option<String> = None;
+        for _ in 0..10 {
+            let mut p = params.to_vec();
+            if let Some(m) = &marker {
+                p.push(("Marker", m));
+            }
+            let xml = iam(w, M, "ListServiceSpecificCredentials", &p).expect("page");
+            let (users, ids) = (
+                texts(&xml, "UserName"),
+                texts(&xml, "ServiceSpecificCredentialId"),
+            );
+            assert!(ids.len() <= 1, "iam_page_size = 1: {xml}");
+            out.extend(
+                users
+                    .iter()
+                    .zip(&ids)
+                    .map(|(u, i)| (u.to_string(), i.to_string())),
+            );
+            match texts(&xml, "Marker").first() {
+                Some(m) => marker = Some(m.to_string()),
+                None => return out,
+            }
+        }
+        panic!("more pages than credentials")
+    }
+
+    #[test]
+    fn service_credentials_of_every_user_are_paged_with_all_users() {
+        let w = world(&scenario("iam_page_size = 1", &account()));
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            all_pages(&w, &[("AllUsers", "true")]),
+            pairs(&[("alice", "ACCA1"), ("alice", "ACCA2"), ("carol", "ACCA3")])
+        );
+        assert_eq!(
+            all_pages(
+                &w,
+                &[
+                    ("AllUsers", "true"),
+                    ("ServiceName", "codecommit.amazonaws.com")
+                ]
+            ),
+            pairs(&[("alice", "ACCA1"), ("carol", "ACCA3")])
+        );
+        assert_eq!(
+            all_pages(&w, &[("UserName", "alice"), ("AllUsers", "false")]),
+            pairs(&[("alice", "ACCA1"), ("alice", "ACCA2")])
+        );
+        let both = iam(
+            &w,
+            M,
+            "ListServiceSpecificCredentials",
+            &[("AllUsers", "true"), ("UserName", "alice")],
+        );
+        assert_eq!(both.map_err(|e| e.code), Err("ValidationError".into()));
+        let neither = iam(&w, M, "ListServiceSpecificCredentials", &[]);
+        assert_eq!(
+            neither.map_err(|e| e.code),
+            Err("ValidationError".into()),
+            "a role session names the user"
+        );
+    }
+}
