@@ -1,6 +1,10 @@
-//! The local AWS organization simulator (Organizations, STS and IAM wire protocols on loopback).
+//! The local AWS organization simulator (STS, IAM, Organizations, S3 and SQS wire protocols on
+//! loopback). `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve`
+//! command.
 //!
-//! `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve` command.
+//! Layers, imports pointing down only: `scenario` (the file, validated) produces `world` data
+//! (the organization and what calls change); `services` (one operation table each) act on the
+//! world; `wire` speaks the protocols and runs each call through the services' tables.
 
 mod cli;
 mod scenario;

@@ -2,7 +2,7 @@
 //! same handler the wire uses (no HTTP), as a role session in a member account.
 
 use crate::sim::scenario::Scenario;
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
 use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::dice::Dice;
 use crate::sim::world::state::{Grant, World};
@@ -31,7 +31,7 @@ account = "111111111111"
 /// The world a scenario describes.
 pub(crate) fn world(text: &str) -> World {
     let scenario = Scenario::from_toml_str(text, "t.toml").expect("test scenario is valid");
-    World::new(&scenario, Arc::new(Dice::new(7)))
+    scenario.world(Arc::new(Dice::new(7)))
 }
 
 /// An IAM call as an hour-long role session in `account`: the result document, or the error.

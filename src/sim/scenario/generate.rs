@@ -4,6 +4,7 @@
 
 use crate::sim::scenario::raw::RawGenerate;
 use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::world::credentials::*;
 use crate::sim::world::model::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};

@@ -7,10 +7,10 @@
 use crate::sim::scenario::generate::ratio;
 use crate::sim::scenario::raw::RawGenerate;
 use crate::sim::scenario::source::{ScenarioError, Source};
-use crate::sim::world::directory::{base36, Directory, Group, User};
-use crate::sim::world::model::{
-    AccessKey, Account, LoginProfile, MfaDevice, MfaKind, Organization,
-};
+use crate::sim::world::credentials::{AccessKey, LoginProfile, MfaDevice, MfaKind};
+use crate::sim::world::directory::{base36, Directory, Group};
+use crate::sim::world::model::{Account, Organization};
+use crate::sim::world::user::User;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use time::{Duration, OffsetDateTime};

@@ -12,8 +12,11 @@ pub(crate) mod validate;
 
 use crate::sim::scenario::raw::RawScenario;
 use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::world::dice::Dice;
 use crate::sim::world::model::{Account, Caller, Fault, Latency, Organization, Ou, Throttle};
+use crate::sim::world::state::World;
 use std::path::Path;
+use std::sync::Arc;
 use validate::Validated;
 
 /// The built-in demo scenario (also shipped as `tests/scenarios/demo.toml`).
@@ -35,6 +38,11 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The world this scenario describes; random values draw from `dice`.
+    pub(crate) fn world(&self, dice: Arc<Dice>) -> World {
+        World::new(&self.org, &self.ous, &self.callers, &self.accounts, dice)
+    }
+
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();

@@ -1,6 +1,7 @@
-//! Organizations (awsJson1.1): the read-only operations an auditor needs.
+//! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
 
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
+use crate::sim::services::table::{find, Operation};
 use crate::sim::wire::page::{first_page_token, page};
 use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::state::World;
@@ -8,6 +9,50 @@ use serde_json::{json, Value};
 
 /// When trusted access and delegations are reported as enabled (epoch seconds).
 const ENABLED_AT: i64 = 1_731_542_400; // 2024-11-14T00:00:00Z
+
+/// What runs an Organizations operation, and who may call it.
+pub(crate) enum Handler {
+    /// Any account of the organization.
+    Member(fn(&World, &Params) -> Result<Value, ApiError>),
+    /// The management account or a delegated administrator.
+    Admin(fn(&World, &Params) -> Result<Value, ApiError>),
+}
+
+/// The Organizations operations the simulator implements.
+pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
+    Operation::new(
+        "DescribeOrganization",
+        Handler::Member(describe_organization),
+    ),
+    Operation::new("ListAccounts", Handler::Admin(list_accounts)).paged(),
+    Operation::new(
+        "ListAWSServiceAccessForOrganization",
+        Handler::Admin(list_service_access),
+    )
+    .paged(),
+    Operation::new(
+        "ListDelegatedAdministrators",
+        Handler::Admin(list_delegated_administrators),
+    )
+    .paged(),
+    Operation::new("ListRoots", Handler::Admin(list_roots)).paged(),
+    Operation::new(
+        "DescribeOrganizationalUnit",
+        Handler::Admin(describe_organizational_unit),
+    ),
+    Operation::new(
+        "ListOrganizationalUnitsForParent",
+        Handler::Admin(list_organizational_units_for_parent),
+    )
+    .paged(),
+    Operation::new(
+        "ListAccountsForParent",
+        Handler::Admin(list_accounts_for_parent),
+    )
+    .paged(),
+    Operation::new("ListParents", Handler::Admin(list_parents)),
+    Operation::new("DescribeAccount", Handler::Admin(describe_account)),
+];
 
 /// Handles one Organizations operation.
 pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
@@ -22,115 +67,132 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
             "Your account is not a member of an organization.",
         ));
     }
-    if req.op == "DescribeOrganization" {
-        return Ok(describe_organization(world));
+    let handler = find(OPERATIONS, &req.op).map(|o| &o.handler);
+    if let Some(Handler::Member(run)) = handler {
+        return run(world, &req.params);
     }
     if !world.is_admin(account) {
         return Err(denied());
     }
-    let p = &req.params;
-    let starts_empty = world.org.empty_first_page && p.str("NextToken").is_none();
-    match req.op.as_str() {
-        "ListAccounts" | "ListAccountsForParent" if starts_empty => {
-            if req.op == "ListAccountsForParent" {
-                parent_param(world, p, "ParentId")?;
-            }
-            max_results(p)?;
-            Ok(json!({ "Accounts": [], "NextToken": first_page_token() }))
-        }
-        "ListAccounts" => {
-            let all: Vec<usize> = (0..world.accounts.len()).collect();
-            paged(p, "Accounts", &all, |i| account_json(world, *i))
-        }
-        "ListAccountsForParent" => {
-            let parent = parent_param(world, p, "ParentId")?;
-            let ids: Vec<usize> = (0..world.accounts.len())
-                .filter(|i| world.accounts[*i].parent == parent)
-                .collect();
-            paged(p, "Accounts", &ids, |i| account_json(world, *i))
-        }
-        "DescribeAccount" => {
-            let id = required(p, "AccountId")?;
-            let idx = world.account(id).ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "AccountNotFoundException",
-                    "You specified an account that doesn't exist.",
-                )
-            })?;
-            Ok(json!({ "Account": account_json(world, idx) }))
-        }
-        "ListAWSServiceAccessForOrganization" => paged(
-            p,
-            "EnabledServicePrincipals",
-            &world.org.trusted_access,
-            |s| json!({ "ServicePrincipal": s, "DateEnabled": ENABLED_AT }),
-        ),
-        "ListDelegatedAdministrators" => {
-            let filter = p.str("ServicePrincipal");
-            let mut ids: Vec<&str> = world
-                .org
-                .delegated_administrators
-                .iter()
-                .filter(|(_, sp)| filter.is_none_or(|f| f == sp))
-                .map(|(a, _)| a.as_str())
-                .collect();
-            ids.dedup();
-            paged(p, "DelegatedAdministrators", &ids, |id| {
-                let mut v = world
-                    .account(id)
-                    .map(|i| account_json(world, i))
-                    .unwrap_or_else(|| json!({}));
-                if let Some(obj) = v.as_object_mut() {
-                    obj.remove("Paths");
-                    obj.insert("DelegationEnabledDate".into(), json!(ENABLED_AT));
-                }
-                v
-            })
-        }
-        "ListRoots" => {
-            let roots = [world.org.root_id.as_str()];
-            paged(
-                p,
-                "Roots",
-                &roots,
-                |id| json!({ "Id": id, "Arn": world.org_arn("root", id), "Name": "Root", "PolicyTypes": [] }),
-            )
-        }
-        "DescribeOrganizationalUnit" => {
-            let id = required(p, "OrganizationalUnitId")?;
-            let ou = world.ous.iter().find(|o| o.id == id).ok_or_else(|| {
-                ApiError::new(400, "OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
-            })?;
-            Ok(json!({ "OrganizationalUnit": ou_json(world, &ou.id, &ou.name) }))
-        }
-        "ListOrganizationalUnitsForParent" => {
-            let parent = parent_param(world, p, "ParentId")?;
-            let ous: Vec<_> = world.ous.iter().filter(|o| o.parent == parent).collect();
-            paged(p, "OrganizationalUnits", &ous, |o| {
-                ou_json(world, &o.id, &o.name)
-            })
-        }
-        "ListParents" => {
-            let child = required(p, "ChildId")?;
-            let parent = world
-                .account(child)
-                .map(|i| world.accounts[i].parent.as_str())
-                .or_else(|| world.ous.iter().find(|o| o.id == child).map(|o| o.parent.as_str()))
-                .ok_or_else(|| ApiError::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
-            let kind = if parent == world.org.root_id {
-                "ROOT"
-            } else {
-                "ORGANIZATIONAL_UNIT"
-            };
-            Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
-        }
-        other => Err(ApiError::new(
+    match handler {
+        Some(Handler::Admin(run) | Handler::Member(run)) => run(world, &req.params),
+        None => Err(ApiError::new(
             400,
             "UnknownOperationException",
-            format!("Unknown operation {other}"),
+            format!("Unknown operation {}", req.op),
         )),
     }
+}
+
+/// Whether this is the first page of an account listing and the scenario wants it empty.
+fn starts_empty(world: &World, p: &Params) -> bool {
+    world.org.empty_first_page && p.str("NextToken").is_none()
+}
+
+fn list_accounts(world: &World, p: &Params) -> Result<Value, ApiError> {
+    if starts_empty(world, p) {
+        max_results(p)?;
+        return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
+    }
+    let all: Vec<usize> = (0..world.accounts.len()).collect();
+    paged(p, "Accounts", &all, |i| account_json(world, *i))
+}
+
+fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let parent = parent_param(world, p, "ParentId")?;
+    if starts_empty(world, p) {
+        max_results(p)?;
+        return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
+    }
+    let ids: Vec<usize> = (0..world.accounts.len())
+        .filter(|i| world.accounts[*i].parent == parent)
+        .collect();
+    paged(p, "Accounts", &ids, |i| account_json(world, *i))
+}
+
+fn describe_account(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let id = required(p, "AccountId")?;
+    let idx = world.account(id).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "AccountNotFoundException",
+            "You specified an account that doesn't exist.",
+        )
+    })?;
+    Ok(json!({ "Account": account_json(world, idx) }))
+}
+
+fn list_service_access(world: &World, p: &Params) -> Result<Value, ApiError> {
+    paged(
+        p,
+        "EnabledServicePrincipals",
+        &world.org.trusted_access,
+        |s| json!({ "ServicePrincipal": s, "DateEnabled": ENABLED_AT }),
+    )
+}
+
+fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let filter = p.str("ServicePrincipal");
+    let mut ids: Vec<&str> = world
+        .org
+        .delegated_administrators
+        .iter()
+        .filter(|(_, sp)| filter.is_none_or(|f| f == sp))
+        .map(|(a, _)| a.as_str())
+        .collect();
+    ids.dedup();
+    paged(p, "DelegatedAdministrators", &ids, |id| {
+        let mut v = world
+            .account(id)
+            .map(|i| account_json(world, i))
+            .unwrap_or_else(|| json!({}));
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("Paths");
+            obj.insert("DelegationEnabledDate".into(), json!(ENABLED_AT));
+        }
+        v
+    })
+}
+
+fn list_roots(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let roots = [world.org.root_id.as_str()];
+    paged(
+        p,
+        "Roots",
+        &roots,
+        |id| json!({ "Id": id, "Arn": world.org_arn("root", id), "Name": "Root", "PolicyTypes": [] }),
+    )
+}
+
+fn describe_organizational_unit(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let id = required(p, "OrganizationalUnitId")?;
+    let ou = world.ous.iter().find(|o| o.id == id).ok_or_else(|| {
+        ApiError::new(400, "OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
+    })?;
+    Ok(json!({ "OrganizationalUnit": ou_json(world, &ou.id, &ou.name) }))
+}
+
+fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let parent = parent_param(world, p, "ParentId")?;
+    let ous: Vec<_> = world.ous.iter().filter(|o| o.parent == parent).collect();
+    paged(p, "OrganizationalUnits", &ous, |o| {
+        ou_json(world, &o.id, &o.name)
+    })
+}
+
+fn list_parents(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let child = required(p, "ChildId")?;
+    let parent = world
+        .account(child)
+        .map(|i| world.accounts[i].parent.as_str())
+        .or_else(|| world.ous.iter().find(|o| o.id == child).map(|o| o.parent.as_str()))
+        .ok_or_else(|| ApiError::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
+    let kind = if parent == world.org.root_id {
+        "ROOT"
+    } else {
+        "ORGANIZATIONAL_UNIT"
+    };
+    Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
 }
 
 fn denied() -> ApiError {
@@ -196,7 +258,7 @@ fn paged<T>(
     Ok(Value::Object(out))
 }
 
-fn describe_organization(world: &World) -> Value {
+fn describe_organization(world: &World, _: &Params) -> Result<Value, ApiError> {
     let o = &world.org;
     let arn_mgmt = world.org_arn("account", &o.management_account);
     let policies = if o.all_features {
@@ -204,7 +266,7 @@ fn describe_organization(world: &World) -> Value {
     } else {
         json!([])
     };
-    json!({ "Organization": {
+    Ok(json!({ "Organization": {
         "Id": o.id,
         "Arn": format!("arn:{}:organizations::{}:organization/{}", o.partition.as_str(), o.management_account, o.id),
         "FeatureSet": if o.all_features { "ALL" } else { "CONSOLIDATED_BILLING" },
@@ -212,7 +274,7 @@ fn describe_organization(world: &World) -> Value {
         "MasterAccountId": o.management_account,
         "MasterAccountEmail": o.management_email,
         "AvailablePolicyTypes": policies,
-    }})
+    }}))
 }
 
 fn account_json(world: &World, idx: usize) -> Value {

@@ -1,9 +1,11 @@
-//! S3 (REST-XML, path-style `/{bucket}?policy`): GetBucketPolicy and DeleteBucketPolicy, the
-//! two bucket-policy operations an `S3UnlockBucketPolicy` root session uses. Bucket names are
-//! global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket.
+//! S3 (REST-XML, path-style `/{bucket}?policy`): its operation table, GetBucketPolicy and
+//! DeleteBucketPolicy, the bucket-policy operations an `S3UnlockBucketPolicy` root session
+//! uses. Bucket names are global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket.
 
-use crate::sim::wire::api::ApiError;
-use crate::sim::wire::request::Who;
+use crate::sim::services::error::ApiError;
+use crate::sim::services::table::{find, Operation};
+use crate::sim::wire::request::{Request, Who};
+use crate::sim::world::model::Bucket;
 use crate::sim::world::state::{TaskPolicy, World};
 
 /// What an S3 operation answers: status, content type and body.
@@ -13,22 +15,60 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
 }
 
-/// The operation a path-style bucket-policy request names, if it is one the simulator speaks.
-pub(crate) fn operation(method: &str) -> Option<&'static str> {
-    match method {
-        "GET" => Some("GetBucketPolicy"),
-        "DELETE" => Some("DeleteBucketPolicy"),
-        _ => None,
-    }
+/// What runs an S3 operation: the HTTP method of its path-style request, and the change or
+/// read on the bucket.
+pub(crate) struct Handler {
+    pub method: &'static str,
+    pub run: fn(&mut Bucket) -> Result<Answer, ApiError>,
 }
 
-/// Runs `op` on `bucket` for the caller `who`.
-pub(crate) fn handle(world: &World, who: &Who, op: &str, bucket: &str) -> Result<Answer, ApiError> {
-    let session = match who {
+/// The S3 operations the simulator implements (REST, path-style `/{bucket}?policy`).
+pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
+    Operation::new(
+        "GetBucketPolicy",
+        Handler {
+            method: "GET",
+            run: get_bucket_policy,
+        },
+    )
+    .allowed_by(&[TaskPolicy::S3Unlock]),
+    Operation::new(
+        "DeleteBucketPolicy",
+        Handler {
+            method: "DELETE",
+            run: delete_bucket_policy,
+        },
+    )
+    .mutating()
+    .allowed_by(&[TaskPolicy::S3Unlock]),
+];
+
+/// The operation a path-style bucket-policy request names, if it is one the simulator speaks.
+pub(crate) fn operation(method: &str) -> Option<&'static str> {
+    OPERATIONS
+        .iter()
+        .find(|o| o.handler.method == method)
+        .map(|o| o.name)
+}
+
+/// Runs the request's operation on its `Bucket`.
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, ApiError> {
+    let (op, bucket) = (
+        req.op.as_str(),
+        req.params.str("Bucket").unwrap_or_default(),
+    );
+    let session = match &req.who {
         Who::Session { session, .. } => session,
         Who::Caller(_) => return Err(access_denied()),
     };
-    if session.task_policy() != Some(TaskPolicy::S3Unlock) {
+    let Some(row) = find(OPERATIONS, op) else {
+        return Err(ApiError::new(
+            405,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        ));
+    };
+    if !session.task_policy().is_some_and(|p| row.allows(p)) {
         return Err(access_denied());
     }
     let mut state = world.lock();
@@ -49,30 +89,28 @@ pub(crate) fn handle(world: &World, who: &Who, op: &str, bucket: &str) -> Result
     let Some(b) = state.buckets[owner].iter_mut().find(|b| b.name == bucket) else {
         return Err(ApiError::new(500, "InternalError", "bucket vanished"));
     };
-    match op {
-        "GetBucketPolicy" => match &b.policy {
-            Some(policy) => Ok(Answer {
-                status: 200,
-                content_type: "application/json",
-                body: policy.clone().into_bytes(),
-            }),
-            None => Err(no_policy()),
-        },
-        "DeleteBucketPolicy" => {
-            // S3 answers 204 whether or not a policy was set.
-            b.policy = None;
-            Ok(Answer {
-                status: 204,
-                content_type: "application/xml",
-                body: Vec::new(),
-            })
-        }
-        _ => Err(ApiError::new(
-            405,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-        )),
+    (row.handler.run)(b)
+}
+
+fn get_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
+    match &b.policy {
+        Some(policy) => Ok(Answer {
+            status: 200,
+            content_type: "application/json",
+            body: policy.clone().into_bytes(),
+        }),
+        None => Err(no_policy()),
     }
+}
+
+/// S3 answers 204 whether or not a policy was set.
+fn delete_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
+    b.policy = None;
+    Ok(Answer {
+        status: 204,
+        content_type: "application/xml",
+        body: Vec::new(),
+    })
 }
 
 fn access_denied() -> ApiError {
@@ -85,22 +123,4 @@ fn no_policy() -> ApiError {
         "NoSuchBucketPolicy",
         "The bucket policy does not exist",
     )
-}
-
-/// S3's error document.
-pub(crate) fn error(err: &ApiError, bucket: &str, request_id: &str) -> Vec<u8> {
-    let mut x = crate::sim::wire::query::Xml::new();
-    x.start("Error")
-        .text("Code", &err.code)
-        .text("Message", &err.message);
-    if !bucket.is_empty() && err.code.starts_with("NoSuchBucket") {
-        x.text("BucketName", bucket);
-    }
-    x.text("RequestId", request_id)
-        .text("HostId", request_id)
-        .end("Error");
-    let mut out = br#"<?xml version="1.0" encoding="UTF-8"?>"#.to_vec();
-    out.push(b'\n');
-    out.extend(x.into_bytes());
-    out
 }

@@ -1,14 +1,16 @@
-//! The request pipeline: parse the wire protocol, identify the caller, apply throttles, latency
-//! and faults, run the operation, render the response and log the call.
+//! The request pipeline, one flow for every protocol: read the request, identify the caller,
+//! apply throttles, latency and faults, run the operation through its service's table, render
+//! the response and log the call.
 
-use crate::sim::services::sts::assume_role;
-use crate::sim::services::{iam, organizations, sqs, sts};
-use crate::sim::wire::api::{is_mutating, ApiError, Service, ORGANIZATIONS_OPERATIONS};
+use crate::sim::services::error::ApiError;
+use crate::sim::services::sts::{self, assume_role};
+use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
 use crate::sim::wire::auth::{access_key_id, AuthError};
 use crate::sim::wire::calls::{CallLog, CallRecord};
 use crate::sim::wire::faults::{CallKey, Shaping};
-use crate::sim::wire::protocol::{reset, respond, AuthFailure, Protocol};
-use crate::sim::wire::query::{self, Xml, IAM_NS, STS_NS};
+use crate::sim::wire::parse::{self, Call, UNKNOWN_SERVICE};
+use crate::sim::wire::protocol::{reset, AuthFailure, Protocol};
+use crate::sim::wire::query;
 use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::effects;
 use crate::sim::world::model::FaultAction;
@@ -19,120 +21,12 @@ use axum::response::Response;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-const JSON_TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
-
-/// Service name logged for requests that name no service the simulator knows.
-const UNKNOWN_SERVICE: &str = "unknown";
-
 /// Everything a request handler needs.
 pub(crate) struct Sim {
     pub world: World,
     pub shaping: Shaping,
     pub calls: CallLog,
     pub shutdown: watch::Receiver<bool>,
-}
-
-/// A POST the simulator cannot run, with what it said about itself for the call log.
-struct Rejected {
-    protocol: Protocol,
-    /// Service as sent: a simulated service's name, a foreign target prefix, or `unknown`.
-    service: String,
-    /// Operation as sent (empty when the request names none).
-    op: String,
-    err: ApiError,
-}
-
-/// Parses the protocol, service, operation and parameters of a POST.
-fn parse(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<(Protocol, Service, String, Params), Rejected> {
-    if let Some(target) = headers.get("x-amz-target") {
-        let target = String::from_utf8_lossy(target.as_bytes()).into_owned();
-        let (service, op) = match target.strip_prefix(JSON_TARGET_PREFIX) {
-            Some(op) => (Service::Organizations.as_str().to_string(), op.to_string()),
-            None => match target.split_once('.') {
-                Some((prefix, op)) => (prefix.to_string(), op.to_string()),
-                None => (UNKNOWN_SERVICE.to_string(), target.clone()),
-            },
-        };
-        let reject = |err| Rejected {
-            protocol: Protocol::Json,
-            service: service.clone(),
-            op: op.clone(),
-            err,
-        };
-        if !target.starts_with(JSON_TARGET_PREFIX)
-            || !ORGANIZATIONS_OPERATIONS.contains(&op.as_str())
-        {
-            return Err(reject(ApiError::new(
-                400,
-                "UnknownOperationException",
-                format!("Unknown operation {target}"),
-            )));
-        }
-        let params = if body.iter().all(u8::is_ascii_whitespace) {
-            serde_json::Value::Object(Default::default())
-        } else {
-            serde_json::from_slice(body).map_err(|e| {
-                reject(ApiError::new(
-                    400,
-                    "SerializationException",
-                    format!("Invalid JSON body: {e}"),
-                ))
-            })?
-        };
-        return Ok((
-            Protocol::Json,
-            Service::Organizations,
-            op,
-            Params::Json(params),
-        ));
-    }
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let (action, version) = (field("Action"), field("Version"));
-    let (service, ns) = match version.as_deref() {
-        Some("2011-06-15") => (Service::Sts, STS_NS),
-        Some("2010-05-08") => (Service::Iam, IAM_NS),
-        _ => {
-            let msg = "Not an AWS request this simulator understands: expected an X-Amz-Target header \
-                       (Organizations awsJson1.1) or a form body with Action and Version 2011-06-15 (STS) or 2010-05-08 (IAM)";
-            return Err(Rejected {
-                protocol: Protocol::Query(STS_NS),
-                service: UNKNOWN_SERVICE.to_string(),
-                op: action.unwrap_or_default(),
-                err: ApiError::new(400, "MissingAction", msg),
-            });
-        }
-    };
-    let protocol = Protocol::Query(ns);
-    let Some(action) = action else {
-        return Err(Rejected {
-            protocol,
-            service: service.as_str().to_string(),
-            op: String::new(),
-            err: ApiError::new(400, "MissingAction", "Missing Action"),
-        });
-    };
-    if Service::of_operation(&action) != Some(service) {
-        let msg = format!(
-            "Could not find operation {action} for version {}",
-            version.unwrap_or_default()
-        );
-        return Err(Rejected {
-            protocol,
-            service: service.as_str().to_string(),
-            op: action,
-            err: ApiError::new(400, "InvalidAction", msg),
-        });
-    }
-    Ok((protocol, service, action, Params::Query(pairs)))
 }
 
 /// A call-log record for `op` with nothing known yet about the caller or the outcome.
@@ -172,9 +66,9 @@ pub(crate) fn signer(sim: &Sim, headers: &HeaderMap) -> (String, Option<String>)
     (key.to_string(), account)
 }
 
-/// Answers a request that is not a POST (the simulator speaks no REST protocol), logging it as
-/// `<METHOD> <path>` unless the query string names an `Action`.
-pub(crate) fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+/// Answers a request of no protocol the simulator speaks, logging it as `<METHOD> <path>`
+/// unless the query string names an `Action`.
+fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
     let action = uri.query().and_then(|q| {
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "Action")
@@ -190,10 +84,11 @@ pub(crate) fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap)
     finish(sim, rec, response, Some(&err))
 }
 
+/// The caller of a request: a long-term caller of the scenario or a live session.
 pub(crate) fn identify(
     sim: &Sim,
     headers: &HeaderMap,
-    protocol: Protocol,
+    protocol: &Protocol,
 ) -> Result<Who, (String, ApiError)> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let key = match access_key_id(auth) {
@@ -224,28 +119,44 @@ pub(crate) fn identify(
     }
 }
 
-/// Handles one AWS API request end to end.
+/// Handles a POSTed AWS API request end to end.
 pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Response {
-    let sqs_op = headers
-        .get("x-amz-target")
-        .and_then(|t| t.to_str().ok())
-        .and_then(|t| t.strip_prefix(sqs::TARGET_PREFIX))
-        .map(str::to_string);
-    if let Some(op) = sqs_op {
-        return crate::sim::wire::unlock_wire::handle_sqs(sim, headers, &op, body).await;
-    }
-    let rid = sim.world.dice.request_id();
-    let (protocol, service, op, params) = match parse(headers, body) {
-        Ok(parsed) => parsed,
+    match parse::post(headers, body) {
+        Ok(call) => run(sim, headers, call).await,
         Err(rejected) => {
+            let rid = sim.world.dice.request_id();
             let mut rec = record(rejected.service, &rejected.op);
             (rec.caller, rec.caller_account) = signer(sim, headers);
             let response = rejected.protocol.error(&rejected.err, &rid);
-            return finish(sim, rec, response, Some(&rejected.err));
+            finish(sim, rec, response, Some(&rejected.err))
         }
-    };
+    }
+}
+
+/// Handles any other request: an S3 bucket-policy request, else a refusal.
+pub(crate) async fn handle_other(
+    sim: &Sim,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
+    match parse::rest(method, uri) {
+        Some(call) => run(sim, headers, call).await,
+        None => refuse(sim, method, uri, headers),
+    }
+}
+
+/// Identifies, shapes, runs and logs one call.
+async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
+    let rid = sim.world.dice.request_id();
+    let Call {
+        protocol,
+        service,
+        op,
+        params,
+    } = call;
     let mut record = record(service.as_str().to_string(), &op);
-    let who = match identify(sim, headers, protocol) {
+    let who = match identify(sim, headers, &protocol) {
         Ok(who) => who,
         Err((key, err)) => {
             record.caller = key;
@@ -253,42 +164,10 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         }
     };
     let world = &sim.world;
-    record.caller_account = Some(who.account(world).to_string());
-    match &who {
-        Who::Caller(c) => record.caller = c.access_key_id.clone(),
-        Who::Session { key, session } => {
-            record.caller = key.clone();
-            record.account = Some(world.accounts[session.account].id.clone());
-            record.task_policy = session.task_policy().map(|p| p.name());
-        }
-    }
-    // A long-term caller's IAM calls act in its own account (ListOrganizationsFeatures is about
-    // the organization, not an account).
-    if let (Who::Caller(c), Service::Iam) = (&who, service) {
-        if op != "ListOrganizationsFeatures" && world.account(&c.account).is_some() {
-            record.account = Some(c.account.clone());
-        }
-    }
-    if op == "AssumeRoot" {
-        record.account = params
-            .str("TargetPrincipal")
-            .and_then(sts::target_account)
-            .map(str::to_string);
-        record.task_policy = params
-            .str("TaskPolicyArn.arn")
-            .and_then(|a| sts::task_policy(world, a))
-            .map(|p| p.name());
-    }
-    if op == "AssumeRole" {
-        record.account = params
-            .str("RoleArn")
-            .and_then(|a| assume_role::role_arn(world, a))
-            .map(|(account, _)| account.to_string());
-        record.task_policy = None;
-    }
+    attribute(world, &mut record, &who, service, &op, &params);
     let caller = match &who {
-        Who::Caller(c) => Some(c.access_key_id.as_str()),
-        Who::Session { .. } => None,
+        Who::Caller(c) if protocol.shaped_by_caller() => Some(c.access_key_id.as_str()),
+        _ => None,
     };
     let key = CallKey {
         service,
@@ -297,10 +176,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         account: record.account.as_deref(),
     };
     if sim.shaping.throttled(&key) {
-        let err = match protocol {
-            Protocol::Json => ApiError::new(400, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
-            Protocol::Query(_) => ApiError::new(400, "Throttling", "Rate exceeded"),
-        };
+        let err = protocol.throttled();
         return finish(sim, record, protocol.error(&err, &rid), Some(&err));
     }
     if let Some(delay) = sim.shaping.latency(&key) {
@@ -310,7 +186,7 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
     let mut truncated_without_marker = false;
     let acting = record.account.clone();
     let acting = acting.as_deref();
-    match sim.shaping.fault(&key) {
+    match sim.shaping.fault(&key).filter(|a| protocol.speaks(a)) {
         None => {}
         Some(FaultAction::Error {
             code,
@@ -351,32 +227,91 @@ pub(crate) async fn handle(sim: &Sim, headers: &HeaderMap, body: &[u8]) -> Respo
         who,
         truncated_without_marker,
     };
-    let outcome = match (protocol, service) {
-        (Protocol::Json, _) => {
-            organizations::handle(world, &req).map(|v| v.to_string().into_bytes())
-        }
-        (Protocol::Query(ns), Service::Sts) => {
-            sts::handle(world, &req).map(|x| query::success(&req.op, ns, x, &rid))
-        }
-        (Protocol::Query(ns), _) => {
-            iam::handle(world, &req).map(|x: Xml| query::success(&req.op, ns, x, &rid))
-        }
-    };
-    let content_type = match protocol {
-        Protocol::Json => "application/x-amz-json-1.1",
-        Protocol::Query(_) => "text/xml",
-    };
-    let (response, err) = match outcome {
-        Ok(body) if truncate => (
-            respond(200, content_type, body[..body.len() / 2].to_vec(), &rid),
+    let (response, err) = match answer(world, &protocol, service, &req, &rid) {
+        Ok((status, content_type, body)) if truncate => (
+            protocol.answer(status, content_type, body[..body.len() / 2].to_vec(), &rid),
             None,
         ),
-        Ok(body) => (respond(200, content_type, body, &rid), None),
+        Ok((status, content_type, body)) => {
+            (protocol.answer(status, content_type, body, &rid), None)
+        }
         Err(err) => (protocol.error(&err, &rid), Some(err)),
     };
     finish(sim, record, response, err.as_ref())
 }
 
+/// Fills in who is calling and for which account: a session's account and task policy, a
+/// long-term caller's own account for IAM, the target of AssumeRoot and AssumeRole.
+fn attribute(
+    world: &World,
+    record: &mut CallRecord,
+    who: &Who,
+    service: Service,
+    op: &str,
+    params: &Params,
+) {
+    record.caller_account = Some(who.account(world).to_string());
+    match who {
+        Who::Caller(c) => record.caller = c.access_key_id.clone(),
+        Who::Session { key, session } => {
+            record.caller = key.clone();
+            record.account = Some(world.accounts[session.account].id.clone());
+            record.task_policy = session.task_policy().map(|p| p.name());
+        }
+    }
+    // A long-term caller's IAM calls act in its own account (ListOrganizationsFeatures is about
+    // the organization, not an account).
+    if let (Who::Caller(c), Service::Iam) = (who, service) {
+        if op != "ListOrganizationsFeatures" && world.account(&c.account).is_some() {
+            record.account = Some(c.account.clone());
+        }
+    }
+    if op == "AssumeRoot" {
+        record.account = params
+            .str("TargetPrincipal")
+            .and_then(sts::target_account)
+            .map(str::to_string);
+        record.task_policy = params
+            .str("TaskPolicyArn.arn")
+            .and_then(|a| sts::task_policy(world, a))
+            .map(|p| p.name());
+    }
+    if op == "AssumeRole" {
+        record.account = params
+            .str("RoleArn")
+            .and_then(|a| assume_role::role_arn(world, a))
+            .map(|(account, _)| account.to_string());
+        record.task_policy = None;
+    }
+}
+
+/// Runs the operation in its service; the status, content type and body of a success.
+fn answer(
+    world: &World,
+    protocol: &Protocol,
+    service: Service,
+    req: &Request,
+    rid: &str,
+) -> Result<(u16, &'static str, Vec<u8>), ApiError> {
+    let ok = |body: Vec<u8>| (200, protocol.content_type(), body);
+    match (protocol, service) {
+        (Protocol::Query(ns), Service::Sts) => {
+            sts::handle(world, req).map(|x| ok(query::success(&req.op, ns, x, rid)))
+        }
+        (Protocol::Query(ns), _) => {
+            iam::handle(world, req).map(|x| ok(query::success(&req.op, ns, x, rid)))
+        }
+        (Protocol::Json, _) => {
+            organizations::handle(world, req).map(|v| ok(v.to_string().into_bytes()))
+        }
+        (Protocol::RestXml { .. }, _) => {
+            s3::handle(world, req).map(|a| (a.status, a.content_type, a.body))
+        }
+        (Protocol::Json10, _) => sqs::handle(world, req).map(|v| ok(v.to_string().into_bytes())),
+    }
+}
+
+/// Logs the call with the response's status and the error code, and hands the response back.
 pub(crate) fn finish(
     sim: &Sim,
     mut record: CallRecord,

@@ -5,9 +5,8 @@ use crate::sim::test_world::{scenario, texts};
 use crate::sim::wire::calls::CallLog;
 use crate::sim::wire::dispatch::{handle, Sim};
 use crate::sim::wire::faults::Shaping;
-use crate::sim::wire::query::iso8601;
 use crate::sim::world::dice::Dice;
-use crate::sim::world::state::World;
+use crate::sim::world::model::iso8601;
 use axum::http::{HeaderMap, HeaderValue};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -31,7 +30,7 @@ fn sim(organization_extra: &str, rest: &str) -> Sim {
     let dice = Arc::new(Dice::new(3));
     let (_stop, shutdown) = watch::channel(false);
     Sim {
-        world: World::new(&s, dice.clone()),
+        world: s.world(dice.clone()),
         shaping: Shaping::new(
             s.latency.clone(),
             s.throttles.clone(),

@@ -1,6 +1,6 @@
 //! Latency, throttling and fault injection: decides, per call, what the scenario does to it.
 
-use crate::sim::wire::api::Service;
+use crate::sim::services::Service;
 use crate::sim::world::dice::Dice;
 use crate::sim::world::model::{Fault, FaultAction, Latency, Throttle};
 use std::sync::{Arc, Mutex};

@@ -1,9 +1,9 @@
 //! `/_sim/state`: the organization, every root user's credentials, IAM users and groups and the
 //! run's seed as JSON, for tests; `/_sim/sessions`: the sessions issued.
 
-use crate::sim::wire::query::iso8601;
+use crate::sim::world::credentials::RootUser;
 use crate::sim::world::directory::Directory;
-use crate::sim::world::model::RootUser;
+use crate::sim::world::model::iso8601;
 use crate::sim::world::state::Grant;
 use crate::sim::world::state::World;
 use serde_json::{json, Map, Value};

@@ -1,6 +1,7 @@
 //! awsQuery (STS, IAM) XML responses, written with quick-xml's writer.
 
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
+use crate::sim::world::model::iso8601;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use time::OffsetDateTime;
@@ -82,20 +83,6 @@ impl Xml {
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.w.into_inner()
     }
-}
-
-/// ISO-8601 UTC with second precision, e.g. `2024-11-14T10:00:00Z`.
-pub(crate) fn iso8601(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// A success document: `<{op}Response>` with the result (omitted when empty) and metadata.

@@ -9,6 +9,10 @@ pub(crate) enum Params {
     Json(serde_json::Value),
     /// awsQuery form fields.
     Query(Vec<(String, String)>),
+    /// REST path labels (S3's `Bucket`).
+    Rest(Vec<(String, String)>),
+    /// A JSON body read only when the operation runs (SQS).
+    Body(Vec<u8>),
 }
 
 impl Params {
@@ -16,10 +20,11 @@ impl Params {
     pub(crate) fn str(&self, name: &str) -> Option<&str> {
         match self {
             Params::Json(v) => v.get(name).and_then(|v| v.as_str()),
-            Params::Query(pairs) => pairs
+            Params::Query(pairs) | Params::Rest(pairs) => pairs
                 .iter()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str()),
+            Params::Body(_) => None,
         }
     }
 
@@ -47,7 +52,7 @@ impl Params {
                 None | Some(serde_json::Value::Null) => Ok(None),
                 Some(n) => n.as_i64().map(Some).ok_or(()),
             },
-            Params::Query(_) => self
+            _ => self
                 .str(name)
                 .map(|s| s.parse().map_err(|_| ()))
                 .transpose(),

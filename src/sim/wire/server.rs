@@ -2,12 +2,10 @@
 
 use crate::sim::scenario::Scenario;
 use crate::sim::wire::calls::CallLog;
-use crate::sim::wire::dispatch::{handle, refuse, Sim};
+use crate::sim::wire::dispatch::{handle, handle_other, Sim};
 use crate::sim::wire::faults::Shaping;
 use crate::sim::wire::introspect;
-use crate::sim::wire::unlock_wire::handle_s3;
 use crate::sim::world::dice::Dice;
-use crate::sim::world::state::World;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
@@ -42,7 +40,7 @@ impl Server {
         let seed = scenario.seed.unwrap_or_else(Dice::fresh_seed);
         let dice = Arc::new(Dice::new(seed));
         let sim = Arc::new(Sim {
-            world: World::new(&scenario, dice.clone()),
+            world: scenario.world(dice.clone()),
             shaping: Shaping::new(
                 scenario.latency.clone(),
                 scenario.throttles.clone(),
@@ -159,10 +157,7 @@ async fn aws(
     body: Bytes,
 ) -> Response {
     if method != Method::POST {
-        if let Some(response) = handle_s3(&sim, &method, &uri, &headers).await {
-            return response;
-        }
-        return refuse(&sim, &method, &uri, &headers);
+        return handle_other(&sim, &method, &uri, &headers).await;
     }
     handle(&sim, &headers, &body).await
 }

@@ -5,7 +5,7 @@
 //!
 //! Plain data over the simulator's monotonic clock; callers pass `now` so tests can move it.
 
-use crate::sim::world::directory::{same_name, User};
+use crate::sim::world::user::{same_name, User};
 use std::time::{Duration, Instant};
 
 /// Recent changes one account's reads may not see yet.

@@ -2,9 +2,10 @@
 //! a root access key appears, IAM users sign in, receive an SSH public key or a service-specific
 //! credential, or the calling session expires. Each acts in the account the call acts in.
 
-use crate::sim::world::directory::{base36, ServiceCredential};
-use crate::sim::world::model::{AccessKey, Certificate};
+use crate::sim::world::credentials::{AccessKey, Certificate};
+use crate::sim::world::directory::base36;
 use crate::sim::world::state::World;
+use crate::sim::world::user::ServiceCredential;
 use time::OffsetDateTime;
 
 /// The service of the credentials `add-service-credential` issues.
@@ -120,7 +121,7 @@ name = "bob"
 
     fn world() -> World {
         let scenario = Scenario::from_toml_str(SCENARIO, "t.toml").expect("valid");
-        World::new(&scenario, Arc::new(Dice::new(1)))
+        scenario.world(Arc::new(Dice::new(1)))
     }
 
     #[test]

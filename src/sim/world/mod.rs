@@ -2,6 +2,7 @@
 //! Imports nothing above it (no scenario, wire or services).
 
 pub(crate) mod consistency;
+pub(crate) mod credentials;
 pub(crate) mod dice;
 pub(crate) mod directory;
 pub(crate) mod effects;
@@ -10,3 +11,4 @@ pub(crate) mod model;
 pub(crate) mod report;
 pub(crate) mod ssh_key;
 pub(crate) mod state;
+pub(crate) mod user;

@@ -1,5 +1,6 @@
 //! The validated organization model a scenario describes: plain data, no I/O, no wire formats.
 
+use crate::sim::world::credentials::RootUser;
 use crate::sim::world::directory::Directory;
 use std::collections::HashMap;
 use time::macros::datetime;
@@ -7,6 +8,20 @@ use time::OffsetDateTime;
 
 /// Date used when a scenario leaves a timestamp out.
 pub(crate) const DEFAULT_DATE: OffsetDateTime = datetime!(2020-01-01 0:00 UTC);
+
+/// ISO-8601 UTC with second precision, e.g. `2024-11-14T10:00:00Z`.
+pub(crate) fn iso8601(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
 
 /// AWS partition of the simulated organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,28 +88,6 @@ impl AccountState {
             AccountState::Suspended => Some("SUSPENDED"),
             AccountState::PendingClosure => Some("PENDING_CLOSURE"),
             AccountState::PendingActivation | AccountState::Closed => None,
-        }
-    }
-}
-
-/// Kind of MFA device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MfaKind {
-    /// Virtual (TOTP app) device; survives deactivation as an unassigned device.
-    Virtual,
-    /// Hardware TOTP token.
-    Hardware,
-    /// FIDO security key.
-    Fido,
-}
-
-impl MfaKind {
-    /// Lower-case name as used in scenarios and `/_sim/state`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MfaKind::Virtual => "virtual",
-            MfaKind::Hardware => "hardware",
-            MfaKind::Fido => "fido",
         }
     }
 }
@@ -198,68 +191,6 @@ pub struct Bucket {
     pub name: String,
     /// The bucket policy, if one is set.
     pub policy: Option<String>,
-}
-
-/// Credentials of one root user.
-#[derive(Debug, Clone, Default)]
-pub struct RootUser {
-    /// Console password, if any.
-    pub login_profile: Option<LoginProfile>,
-    /// Assigned MFA devices.
-    pub mfa: Vec<MfaDevice>,
-    /// Virtual MFA devices left behind after deactivation (serials).
-    pub unassigned_virtual_mfa: Vec<String>,
-    /// Access keys.
-    pub access_keys: Vec<AccessKey>,
-    /// X.509 signing certificates.
-    pub signing_certificates: Vec<Certificate>,
-}
-
-/// A root password.
-#[derive(Debug, Clone)]
-pub struct LoginProfile {
-    /// When it was created.
-    pub created: OffsetDateTime,
-    /// Last console sign-in.
-    pub password_last_used: Option<OffsetDateTime>,
-}
-
-/// An assigned MFA device.
-#[derive(Debug, Clone)]
-pub struct MfaDevice {
-    /// Serial number or ARN.
-    pub serial: String,
-    /// Kind of device.
-    pub kind: MfaKind,
-    /// When it was enabled.
-    pub enabled: OffsetDateTime,
-}
-
-/// A root access key.
-#[derive(Debug, Clone)]
-pub struct AccessKey {
-    /// `AKIA...`
-    pub id: String,
-    /// `Active` or `Inactive`.
-    pub active: bool,
-    /// Creation date.
-    pub created: OffsetDateTime,
-    /// Last use, if ever used: (date, service, region).
-    pub last_used: Option<(OffsetDateTime, String, String)>,
-}
-
-/// A signing certificate.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    /// Certificate id.
-    pub id: String,
-    /// `Active` or `Inactive`.
-    pub active: bool,
-    /// Upload date.
-    pub uploaded: OffsetDateTime,
-    /// The body as the scenario gives it (a signing certificate's PEM, an SSH public key's
-    /// `ssh-rsa …` line); None = one generated from the id.
-    pub body: Option<String>,
 }
 
 /// What a throttle rule applies to.

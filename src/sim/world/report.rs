@@ -1,16 +1,15 @@
-//! The IAM credential report: `GenerateCredentialReport`'s STARTED → INPROGRESS → COMPLETE
-//! progression and `GetCredentialReport`'s base64 CSV in AWS's format.
+//! The IAM credential report of one account as data: how far its generation got, its snapshot,
+//! and the CSV in AWS's format (the calls that answer it are in `services::iam::report`).
 //!
 //! The report is a snapshot taken by the call that completes it; later generate calls answer
 //! COMPLETE and the same snapshot is served, as AWS serves a report for four hours. A user with
 //! an `earlier` predecessor (deleted and recreated under the same name within those hours) has
 //! the predecessor's row: its creation time, ARN, password and key columns.
 
-use crate::sim::wire::api::ApiError;
-use crate::sim::wire::query::Xml;
-use crate::sim::world::directory::{Directory, User};
-use crate::sim::world::model::{AccessKey, Certificate, RootUser, DEFAULT_DATE};
-use crate::sim::world::state::World;
+use crate::sim::world::credentials::{AccessKey, Certificate, RootUser};
+use crate::sim::world::directory::Directory;
+use crate::sim::world::model::{iso8601, DEFAULT_DATE};
+use crate::sim::world::user::User;
 use time::OffsetDateTime;
 
 /// The report's columns, in AWS's order.
@@ -50,75 +49,14 @@ const NOT_SUPPORTED: &str = "not_supported";
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Report {
     /// GenerateCredentialReport calls so far.
-    calls: u32,
+    pub calls: u32,
     /// When the report was completed and its CSV.
-    snapshot: Option<(OffsetDateTime, String)>,
-}
-
-/// `GenerateCredentialReport`: STARTED on the first call, INPROGRESS until
-/// `report_generation_polls` more calls were made, then COMPLETE.
-pub(crate) fn generate(world: &World, index: usize) -> Xml {
-    let polls = world.org.report_generation_polls;
-    let mut guard = world.lock();
-    let state = &mut *guard;
-    let report = &mut state.reports[index];
-    report.calls = report.calls.saturating_add(1);
-    let calls = report.calls;
-    let complete = report.snapshot.is_some() || calls > polls;
-    if complete && report.snapshot.is_none() {
-        let now = OffsetDateTime::now_utc();
-        let account = &world.accounts[index];
-        let arn = |resource: &str| {
-            format!(
-                "arn:{}:iam::{}:{resource}",
-                world.org.partition.as_str(),
-                account.id
-            )
-        };
-        let csv = render(&arn, &state.roots[index], &state.iam[index]);
-        state.reports[index].snapshot = Some((now, csv));
-    }
-    let mut x = Xml::new();
-    match (complete, calls) {
-        (true, _) => x.text("State", "COMPLETE"),
-        (false, 1) => x.text("State", "STARTED").text(
-            "Description",
-            "No report exists. Starting a new report generation task",
-        ),
-        (false, _) => x.text("State", "INPROGRESS"),
-    };
-    x
-}
-
-/// `GetCredentialReport`: the snapshot, `ReportInProgress` (404) while generating, or
-/// `ReportNotPresent` (410) when generation was never asked for.
-pub(crate) fn get(world: &World, index: usize) -> Result<Xml, ApiError> {
-    let state = world.lock();
-    let report = &state.reports[index];
-    match &report.snapshot {
-        Some((generated, csv)) => {
-            let mut x = Xml::new();
-            x.text("Content", &aws_smithy_types::base64::encode(csv))
-                .text("ReportFormat", "text/csv")
-                .date("GeneratedTime", *generated);
-            Ok(x)
-        }
-        None if report.calls > 0 => Err(ApiError::new(
-            404,
-            "ReportInProgress",
-            "Report generation in progress. Try again later.",
-        )),
-        None => Err(ApiError::new(
-            410,
-            "ReportNotPresent",
-            "Credential report not present. Call GenerateCredentialReport first.",
-        )),
-    }
+    pub snapshot: Option<(OffsetDateTime, String)>,
 }
 
 /// `2024-01-01T00:00:00+00:00`, the report's timestamp format.
 fn stamp(t: OffsetDateTime) -> String {
-    let iso = crate::sim::wire::query::iso8601(t);
+    let iso = iso8601(t);
     format!("{}+00:00", iso.trim_end_matches('Z'))
 }
 
@@ -210,7 +148,7 @@ fn user_row(arn: &str, u: &User) -> Vec<String> {
 
 /// The report's CSV: header, the `<root_account>` row, then one row per user. `arn` makes an
 /// ARN of this account from a resource (`root`, `user/<path>name`).
-fn render(arn: &dyn Fn(&str) -> String, root: &RootUser, dir: &Directory) -> String {
+pub(crate) fn render(arn: &dyn Fn(&str) -> String, root: &RootUser, dir: &Directory) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -230,7 +168,7 @@ fn render(arn: &dyn Fn(&str) -> String, root: &RootUser, dir: &Directory) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::world::model::LoginProfile;
+    use crate::sim::world::credentials::LoginProfile;
     use time::macros::datetime;
 
     fn user(name: &str) -> User {

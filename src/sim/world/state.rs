@@ -2,10 +2,10 @@
 //! credential reports and sessions that calls change. The mutex is held only for the duration
 //! of one operation's bookkeeping.
 
-use crate::sim::scenario::Scenario;
+use crate::sim::world::credentials::RootUser;
 use crate::sim::world::dice::Dice;
 use crate::sim::world::directory::Directory;
-use crate::sim::world::model::{Account, Bucket, Caller, Organization, Ou, RootUser};
+use crate::sim::world::model::{Account, Bucket, Caller, Organization, Ou};
 use crate::sim::world::report::Report;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -48,37 +48,6 @@ impl TaskPolicy {
         match self {
             TaskPolicy::S3Unlock | TaskPolicy::SqsUnlock => "RootSessions",
             _ => "RootCredentialsManagement",
-        }
-    }
-
-    /// Whether the policy allows this IAM action.
-    pub(crate) fn allows(self, op: &str) -> bool {
-        const AUDIT: &[&str] = &[
-            "ListAccessKeys",
-            "ListSigningCertificates",
-            "GetLoginProfile",
-            "ListMFADevices",
-            "GetAccountSummary",
-            "GetUser",
-            "GetAccessKeyLastUsed",
-        ];
-        const DELETE: &[&str] = &[
-            "DeleteAccessKey",
-            "DeleteSigningCertificate",
-            "DeleteLoginProfile",
-            "DeactivateMFADevice",
-            "ListAccessKeys",
-            "ListSigningCertificates",
-            "GetLoginProfile",
-            "ListMFADevices",
-            "GetUser",
-            "GetAccessKeyLastUsed",
-        ];
-        match self {
-            TaskPolicy::Audit => AUDIT.contains(&op),
-            TaskPolicy::Delete => DELETE.contains(&op),
-            TaskPolicy::CreatePassword => matches!(op, "CreateLoginProfile" | "GetLoginProfile"),
-            TaskPolicy::S3Unlock | TaskPolicy::SqsUnlock => false,
         }
     }
 }
@@ -147,9 +116,15 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// Builds the world from a scenario; random values draw from `dice`.
-    pub(crate) fn new(scenario: &Scenario, dice: Arc<Dice>) -> World {
-        let mut accounts = scenario.accounts.clone();
+    /// Builds the world a scenario describes; random values draw from `dice`.
+    pub(crate) fn new(
+        org: &Organization,
+        ous: &[Ou],
+        callers: &[Caller],
+        accounts: &[Account],
+        dice: Arc<Dice>,
+    ) -> World {
+        let mut accounts = accounts.to_vec();
         let roots = accounts
             .iter_mut()
             .map(|a| std::mem::take(&mut a.root))
@@ -167,8 +142,8 @@ impl World {
             .map(|a| std::mem::take(&mut a.queues))
             .collect();
         let reports = accounts.iter().map(|_| Report::default()).collect();
-        let org = scenario.org.clone();
-        let ous = scenario.ous.clone();
+        let org = org.clone();
+        let ous = ous.to_vec();
         let paths = accounts
             .iter()
             .map(|a| format!("{}{}/", container_path(&org, &ous, &a.parent), a.id))
@@ -179,8 +154,7 @@ impl World {
                 .enumerate()
                 .map(|(i, a)| (a.id.clone(), i))
                 .collect(),
-            callers: scenario
-                .callers
+            callers: callers
                 .iter()
                 .map(|c| (c.access_key_id.clone(), c.clone()))
                 .collect(),

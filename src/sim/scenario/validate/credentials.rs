@@ -6,9 +6,10 @@ use crate::sim::scenario::raw_users::{
     RawEarlier, RawPassword, RawServiceCredential, RawUserCredential, RawUserKey, RawUserMfa,
 };
 use crate::sim::scenario::source::ScenarioError;
-use crate::sim::scenario::validate::users::{path, Ctx};
-use crate::sim::world::directory::{base36, Directory, ServiceCredential, User};
-use crate::sim::world::model::{AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind};
+use crate::sim::scenario::validate::ctx::{path, Ctx};
+use crate::sim::world::credentials::{AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind};
+use crate::sim::world::directory::{base36, Directory};
+use crate::sim::world::user::{ServiceCredential, User};
 use time::{Duration, OffsetDateTime};
 use toml::Spanned;
 

@@ -4,9 +4,10 @@
 use crate::sim::scenario::raw::RawRoot;
 use crate::sim::scenario::source::{ScenarioError, Source};
 use crate::sim::scenario::validate::values::{date, status};
-use crate::sim::world::model::{
-    AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind, Partition, RootUser,
+use crate::sim::world::credentials::{
+    AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind, RootUser,
 };
+use crate::sim::world::model::Partition;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 

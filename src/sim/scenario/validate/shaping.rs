@@ -4,7 +4,8 @@
 use crate::sim::scenario::raw::{RawFault, RawThrottle};
 use crate::sim::scenario::source::{ScenarioError, Source};
 use crate::sim::scenario::validate::values::{account_id, probability};
-use crate::sim::wire::api::{default_status, Service, IAM_LIST_OPERATIONS};
+use crate::sim::services::error::default_status;
+use crate::sim::services::{self, Service};
 use crate::sim::world::model::{Fault, FaultAction, Latency, Throttle};
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -87,10 +88,11 @@ pub(crate) fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
         "add-service-credential" => FaultAction::AddServiceCredential,
         "expire-session" => FaultAction::ExpireSession,
         "truncated-no-marker" => {
+            let lists = services::paged(Service::Iam);
             let list_op = f
                 .operation
                 .as_ref()
-                .filter(|op| IAM_LIST_OPERATIONS.contains(&op.get_ref().as_str()));
+                .filter(|op| lists.contains(&op.get_ref().as_str()));
             if list_op.is_none() {
                 return Err(src.error(
                     f.operation
@@ -100,7 +102,7 @@ pub(crate) fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
                     "operation",
                     format!(
                         "action \"truncated-no-marker\" needs operation = one of {}",
-                        IAM_LIST_OPERATIONS.join(", ")
+                        lists.join(", ")
                     ),
                 ));
             }

@@ -4,8 +4,8 @@
 
 use crate::sim::scenario::raw_users::RawTag;
 use crate::sim::scenario::source::ScenarioError;
-use crate::sim::scenario::validate::users::{managed_policy_arn, Ctx};
-use crate::sim::world::directory::Tag;
+use crate::sim::scenario::validate::ctx::{managed_policy_arn, Ctx};
+use crate::sim::world::user::Tag;
 use std::collections::HashSet;
 use toml::Spanned;
 

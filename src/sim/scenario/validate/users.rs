@@ -2,46 +2,24 @@
 //! [`Directory`], rejecting bad values with file/line/key. Relative days count back from `now`,
 //! the simulator's clock when the scenario is loaded.
 //!
-//! Imports `raw_users`, `directory`, `model`, `source` and its helpers `validate_credentials` and
-//! `validate_tags`; never `validate`, which calls it.
+//! Imports `raw_users`, `directory`, `model`, `source`, `ctx` and its helpers `credentials` and
+//! `tags`; never `validate`, which calls it.
 
 use crate::sim::scenario::raw_users::{RawGroup, RawInlinePolicy, RawUser};
 use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::validate::ctx::{managed_policy_arn, path, Ctx};
 use crate::sim::scenario::validate::{credentials, tags};
-use crate::sim::world::directory::{same_name, Directory, Group, InlinePolicy, User};
-use crate::sim::world::model::{AccessKey, Caller, Partition};
+use crate::sim::world::credentials::AccessKey;
+use crate::sim::world::directory::{Directory, Group};
+use crate::sim::world::model::Caller;
+use crate::sim::world::user::{same_name, InlinePolicy, User};
 use std::collections::HashSet;
-use time::{Duration, OffsetDateTime};
 use toml::Spanned;
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
 /// Days a user or group was created before now when the scenario does not say.
 const DEFAULT_AGE_DAYS: i64 = 365;
-
-/// What every conversion of one account needs.
-pub(crate) struct Ctx<'a> {
-    pub account: &'a str,
-    pub partition: Partition,
-    pub now: OffsetDateTime,
-    pub src: &'a Source<'a>,
-}
-
-impl Ctx<'_> {
-    /// `days` (else `default`) days before now.
-    pub(crate) fn ago(&self, days: Option<i64>, default: i64) -> OffsetDateTime {
-        self.now - Duration::days(days.unwrap_or(default))
-    }
-
-    /// `arn:<partition>:iam::<account>:<resource>`.
-    pub(crate) fn arn(&self, resource: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:{resource}",
-            self.partition.as_str(),
-            self.account
-        )
-    }
-}
 
 /// Whether `name` is a valid IAM user, group or role name (1–64 of `[A-Za-z0-9+=,.@_-]`).
 pub(crate) fn valid_name(name: &str, max: usize) -> bool {
@@ -99,32 +77,6 @@ fn name(
             n.span(),
             "name",
             format!("duplicate {what} name {v:?} in account {}", ctx.account),
-        ));
-    }
-    Ok(v.clone())
-}
-
-pub(crate) fn path(p: Option<&Spanned<String>>, ctx: &Ctx<'_>) -> Result<String> {
-    match p {
-        None => Ok("/".into()),
-        Some(p) if p.get_ref().starts_with('/') && p.get_ref().ends_with('/') => {
-            Ok(p.get_ref().clone())
-        }
-        Some(p) => Err(ctx
-            .src
-            .error(p.span(), "path", "a path starts and ends with /")),
-    }
-}
-
-/// A managed policy ARN, AWS-managed (`arn:<partition>:iam::aws:policy/…`) or of an account.
-pub(crate) fn managed_policy_arn(a: &Spanned<String>, key: &str, ctx: &Ctx<'_>) -> Result<String> {
-    let prefix = format!("arn:{}:iam::", ctx.partition.as_str());
-    let v = a.get_ref();
-    if !v.starts_with(&prefix) || !v.contains(":policy/") || v.ends_with('/') {
-        return Err(ctx.src.error(
-            a.span(),
-            key,
-            format!("{v:?} is not a managed policy ARN ({prefix}<aws or account>:policy/<name>)"),
         ));
     }
     Ok(v.clone())

@@ -3,13 +3,14 @@
 //! paged with `Marker`.
 //! Managed-policy details (`LocalManagedPolicy`, `AWSManagedPolicy`) come back as an empty list.
 
+use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::encode_document;
 use crate::sim::services::iam::users::{attached_xml, user_extras_xml, Scope};
-use crate::sim::wire::api::ApiError;
 use crate::sim::wire::page::page;
 use crate::sim::wire::query::Xml;
-use crate::sim::world::directory::{Directory, InlinePolicy};
+use crate::sim::world::directory::Directory;
 use crate::sim::world::model::DEFAULT_DATE;
+use crate::sim::world::user::InlinePolicy;
 
 /// The entity types `Filter` accepts.
 const ENTITY_TYPES: [&str; 5] = [

@@ -1,11 +1,11 @@
 //! Shared pieces of the IAM handlers: required parameters, `NoSuchEntity`, and `Marker`/
 //! `IsTruncated` list pages cut to `iam_page_size`.
 
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
 use crate::sim::wire::page::page;
 use crate::sim::wire::query::Xml;
 use crate::sim::wire::request::Params;
-use crate::sim::world::model::Certificate;
+use crate::sim::world::credentials::Certificate;
 
 pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
     params.str(name).ok_or_else(|| {

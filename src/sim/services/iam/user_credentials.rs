@@ -2,39 +2,52 @@
 //! certificates, SSH public keys (listed, and one key's body) and service-specific credentials
 //! (one user's, or with `AllUsers=true` every user's of the account).
 
+use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status};
-use crate::sim::services::iam::users::{find, Scope};
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::iam::users::{find, reading, Scope};
 use crate::sim::wire::query::Xml;
 use crate::sim::wire::request::Params;
-use crate::sim::world::directory::{Directory, ServiceCredential, User};
-use crate::sim::world::model::{AccessKey, Certificate, MfaDevice};
+use crate::sim::world::credentials::{AccessKey, Certificate, MfaDevice};
+use crate::sim::world::directory::Directory;
 use crate::sim::world::ssh_key;
+use crate::sim::world::user::{ServiceCredential, User};
 
-/// Operations handled here.
-pub(crate) const OPERATIONS: &[&str] = &[
-    "ListAccessKeys",
-    "GetAccessKeyLastUsed",
-    "ListMFADevices",
-    "ListSigningCertificates",
-    "ListSSHPublicKeys",
-    "GetSSHPublicKey",
-    "ListServiceSpecificCredentials",
-];
+pub(crate) fn get_access_key_last_used(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| access_key_last_used(x, dir, scope.params))
+}
 
-/// Handles one of [`OPERATIONS`].
-pub(crate) fn handle(scope: &Scope<'_>, op: &str) -> Result<Xml, ApiError> {
-    let state = scope.world.lock();
-    let dir = &state.iam[scope.index];
-    let p = scope.params;
-    let mut x = Xml::new();
-    match op {
-        "GetAccessKeyLastUsed" => access_key_last_used(&mut x, dir, p)?,
-        "GetSSHPublicKey" => ssh_public_key(&mut x, dir, p)?,
-        "ListServiceSpecificCredentials" => service_credentials(&mut x, scope, dir)?,
-        _ => user_list(&mut x, scope, find(dir, scope.user_name()?)?, op)?,
-    }
-    Ok(x)
+pub(crate) fn get_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| ssh_public_key(x, dir, scope.params))
+}
+
+pub(crate) fn list_service_specific_credentials(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| service_credentials(x, scope, dir))
+}
+
+pub(crate) fn list_access_keys(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    of_user(scope, access_keys)
+}
+
+pub(crate) fn list_mfa_devices(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    of_user(scope, mfa_devices)
+}
+
+pub(crate) fn list_signing_certificates(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    of_user(scope, signing_certificates)
+}
+
+pub(crate) fn list_ssh_public_keys(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    of_user(scope, ssh_public_keys)
+}
+
+/// One of the per-user lists, of the user the request names (else the caller's own).
+fn of_user(
+    scope: &Scope<'_>,
+    write: fn(&mut Xml, &Scope<'_>, &User) -> Result<(), ApiError>,
+) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        write(x, scope, find(dir, scope.user_name()?)?)
+    })
 }
 
 fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiError> {
@@ -145,56 +158,72 @@ fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Resul
     )
 }
 
-/// The per-user lists: access keys, MFA devices, signing certificates, SSH public keys.
-fn user_list(x: &mut Xml, scope: &Scope<'_>, user: &User, op: &str) -> Result<(), ApiError> {
-    let (p, paging, name) = (scope.params, scope.paging, user.name.as_str());
-    match op {
-        "ListAccessKeys" => list(
-            x,
-            p,
-            paging,
-            "AccessKeyMetadata",
-            &user.access_keys,
-            |x, k: &AccessKey| {
-                x.text("UserName", name)
-                    .text("AccessKeyId", &k.id)
-                    .text("Status", status(k.active))
-                    .date("CreateDate", k.created);
-            },
-        ),
-        "ListMFADevices" => list(x, p, paging, "MFADevices", &user.mfa, |x, d: &MfaDevice| {
+fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+    let name = user.name.as_str();
+    list(
+        x,
+        scope.params,
+        scope.paging,
+        "AccessKeyMetadata",
+        &user.access_keys,
+        |x, k: &AccessKey| {
+            x.text("UserName", name)
+                .text("AccessKeyId", &k.id)
+                .text("Status", status(k.active))
+                .date("CreateDate", k.created);
+        },
+    )
+}
+
+fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+    let name = user.name.as_str();
+    list(
+        x,
+        scope.params,
+        scope.paging,
+        "MFADevices",
+        &user.mfa,
+        |x, d: &MfaDevice| {
             x.text("UserName", name)
                 .text("SerialNumber", &d.serial)
                 .date("EnableDate", d.enabled);
-        }),
-        "ListSigningCertificates" => list(
-            x,
-            p,
-            paging,
-            "Certificates",
-            &user.signing_certificates,
-            |x, c: &Certificate| {
-                x.text("UserName", name)
-                    .text("CertificateId", &c.id)
-                    .text("CertificateBody", &certificate_body(c))
-                    .text("Status", status(c.active))
-                    .date("UploadDate", c.uploaded);
-            },
-        ),
-        _ => list(
-            x,
-            p,
-            paging,
-            "SSHPublicKeys",
-            &user.ssh_keys,
-            |x, k: &Certificate| {
-                x.text("UserName", name)
-                    .text("SSHPublicKeyId", &k.id)
-                    .text("Status", status(k.active))
-                    .date("UploadDate", k.uploaded);
-            },
-        ),
-    }
+        },
+    )
+}
+
+fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+    let name = user.name.as_str();
+    list(
+        x,
+        scope.params,
+        scope.paging,
+        "Certificates",
+        &user.signing_certificates,
+        |x, c: &Certificate| {
+            x.text("UserName", name)
+                .text("CertificateId", &c.id)
+                .text("CertificateBody", &certificate_body(c))
+                .text("Status", status(c.active))
+                .date("UploadDate", c.uploaded);
+        },
+    )
+}
+
+fn ssh_public_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+    let name = user.name.as_str();
+    list(
+        x,
+        scope.params,
+        scope.paging,
+        "SSHPublicKeys",
+        &user.ssh_keys,
+        |x, k: &Certificate| {
+            x.text("UserName", name)
+                .text("SSHPublicKeyId", &k.id)
+                .text("Status", status(k.active))
+                .date("UploadDate", k.uploaded);
+        },
+    )
 }
 
 #[cfg(test)]
@@ -225,7 +254,7 @@ service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCA3" }}]
 
     const M: &str = "222222222222";
 
-    fn get(key: &str, encoding: &str) -> Result<String, crate::sim::wire::api::ApiError> {
+    fn get(key: &str, encoding: &str) -> Result<String, crate::sim::services::error::ApiError> {
         let w = world(&scenario("", &account()));
         let p = [
             ("UserName", "Alice"),
@@ -262,7 +291,7 @@ service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCA3" }}]
 
     #[test]
     fn get_ssh_public_key_refuses_unknown_keys_users_and_encodings() {
-        let code = |r: Result<String, crate::sim::wire::api::ApiError>| {
+        let code = |r: Result<String, crate::sim::services::error::ApiError>| {
             r.map_err(|e| (e.status, e.code.to_string()))
         };
         assert_eq!(

@@ -1,17 +1,17 @@
 //! IAM inside one account for principals with full IAM access there (a long-term caller in its
-//! own account, a role session from AssumeRole): routing, and the user, group and policy reads.
+//! own account, a role session from AssumeRole): the scope they act in, and the user, group and
+//! policy reads.
 //!
 //! Without `UserName`, user operations act on the caller's own IAM user; a role session, or a
 //! caller without one, must name the user (`ValidationError`, as AWS answers non-user callers).
 
+use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{encode_document, list, no_such, required, Paging};
-use crate::sim::services::iam::{details, user_credentials, user_delete};
-use crate::sim::wire::api::ApiError;
 use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::{Params, Request};
-use crate::sim::world::directory::{policy_name, Directory, Group, Tag, User};
-use crate::sim::world::report;
+use crate::sim::wire::request::Params;
+use crate::sim::world::directory::{policy_name, Directory, Group};
 use crate::sim::world::state::World;
+use crate::sim::world::user::{Tag, User};
 use std::time::{Duration, Instant};
 
 /// An operation's view of the account it acts in.
@@ -67,44 +67,18 @@ pub(crate) fn find<'d>(dir: &'d Directory, name: &str) -> Result<&'d User, ApiEr
         .ok_or_else(|| no_such(format!("The user with name {name} cannot be found.")))
 }
 
-/// Handles one IAM operation in the account at `index`.
-pub(crate) fn handle(
-    world: &World,
-    req: &Request,
-    index: usize,
-    own: Option<&str>,
+/// What runs an IAM operation in one account for a principal with IAM access there.
+pub(crate) type Handler = fn(&Scope<'_>) -> Result<Xml, ApiError>;
+
+/// Runs `read` on the account's directory, with the state locked, into a fresh document.
+pub(crate) fn reading(
+    scope: &Scope<'_>,
+    read: impl FnOnce(&mut Xml, &Directory) -> Result<(), ApiError>,
 ) -> Result<Xml, ApiError> {
-    let scope = Scope {
-        world,
-        index,
-        own,
-        params: &req.params,
-        paging: Paging {
-            size: world.org.iam_page_size,
-            drop_marker: req.truncated_without_marker,
-        },
-    };
-    let op = req.op.as_str();
-    match op {
-        "GenerateCredentialReport" => return Ok(report::generate(world, index)),
-        "GetCredentialReport" => return report::get(world, index),
-        "GetAccountAuthorizationDetails" => return details::handle(&scope),
-        _ => {}
-    }
-    if user_delete::OPERATIONS.contains(&op) {
-        return user_delete::handle(&scope, op);
-    }
-    if user_credentials::OPERATIONS.contains(&op) {
-        return user_credentials::handle(&scope, op);
-    }
-    let state = world.lock();
-    read(&scope, op, &state.iam[index]).unwrap_or_else(|| {
-        Err(crate::sim::services::iam::denied(
-            world,
-            req,
-            "the simulator offers this action to root sessions only",
-        ))
-    })
+    let state = scope.world.lock();
+    let mut x = Xml::new();
+    read(&mut x, &state.iam[scope.index])?;
+    Ok(x)
 }
 
 /// Writes the members of a `User` shape.
@@ -158,119 +132,129 @@ pub(crate) fn attached_xml(x: &mut Xml, arn: &str) {
         .text("PolicyArn", arn);
 }
 
-/// The read operations on users and groups; None for an operation not handled here.
-fn read(scope: &Scope<'_>, op: &str, dir: &Directory) -> Option<Result<Xml, ApiError>> {
-    let mut x = Xml::new();
-    let p = scope.params;
-    let result = match op {
-        "ListUsers" => {
-            let prefix = p.str("PathPrefix").unwrap_or("/");
-            let users: Vec<&User> = dir
-                .users
-                .iter()
-                .filter(|u| u.path.starts_with(prefix))
-                .collect();
-            list(&mut x, p, scope.paging, "Users", &users, |x, u| {
-                user_xml(x, scope, u)
-            })
-        }
-        // Right after DeleteUser, GetUser may still answer the deleted user.
-        "GetUser" => scope
-            .user_name()
-            .and_then(|n| {
-                find(dir, n).or_else(|err| {
-                    let (now, window) = (Instant::now(), scope.consistency());
-                    dir.recent.deleted_user(n, now, window).ok_or(err)
-                })
-            })
-            .map(|u| {
-                x.start("User");
-                user_xml(&mut x, scope, u);
-                user_extras_xml(&mut x, u);
-                x.end("User");
-            }),
-        "ListUserTags" => required(p, "UserName")
-            .and_then(|n| find(dir, n))
-            .and_then(|u| list(&mut x, p, scope.paging, "Tags", &u.tags, tag_xml)),
-        "GetLoginProfile" => scope.user_name().and_then(|n| find(dir, n)).and_then(|u| {
-            let lp = u.password.as_ref().ok_or_else(|| {
-                no_such(format!(
-                    "Login Profile for User {} cannot be found.",
-                    u.name
-                ))
-            })?;
-            x.start("LoginProfile")
-                .text("UserName", &u.name)
-                .date("CreateDate", lp.created)
-                .bool("PasswordResetRequired", false)
-                .end("LoginProfile");
-            Ok(())
-        }),
-        "ListGroupsForUser" => required(p, "UserName")
-            .and_then(|n| find(dir, n))
-            .and_then(|u| {
-                let groups: Vec<&Group> = u.groups.iter().filter_map(|g| dir.group(g)).collect();
-                list(&mut x, p, scope.paging, "Groups", &groups, |x, g| {
-                    group_xml(x, scope, g)
-                })
-            }),
-        "ListAttachedUserPolicies" => {
-            required(p, "UserName")
-                .and_then(|n| find(dir, n))
-                .and_then(|u| {
-                    // Right after DetachUserPolicy, the policy may still be listed.
-                    let (now, window) = (Instant::now(), scope.consistency());
-                    let arns = dir.recent.attached_policies(u, now, window);
-                    list(
-                        &mut x,
-                        p,
-                        scope.paging,
-                        "AttachedPolicies",
-                        &arns,
-                        |x, a| attached_xml(x, a),
-                    )
-                })
-        }
-        "ListAttachedGroupPolicies" => required(p, "GroupName")
-            .and_then(|n| {
-                dir.group(n)
-                    .ok_or_else(|| no_such(format!("The group with name {n} cannot be found.")))
-            })
-            .and_then(|g| {
-                list(
-                    &mut x,
-                    p,
-                    scope.paging,
-                    "AttachedPolicies",
-                    &g.attached_policies,
-                    |x, a| attached_xml(x, a),
-                )
-            }),
-        "ListUserPolicies" => required(p, "UserName")
-            .and_then(|n| find(dir, n))
-            .and_then(|u| {
-                let names: Vec<&str> = u.inline_policies.iter().map(|i| i.name.as_str()).collect();
-                list(&mut x, p, scope.paging, "PolicyNames", &names, |x, n| {
-                    x.plain(n);
-                })
-            }),
-        "GetUserPolicy" => required(p, "UserName")
-            .and_then(|n| find(dir, n))
-            .and_then(|u| {
-                let name = required(p, "PolicyName")?;
-                let policy = u
-                    .inline_policies
-                    .iter()
-                    .find(|i| i.name == name)
-                    .ok_or_else(|| {
-                        no_such(format!("The user policy with name {name} cannot be found."))
-                    })?;
-                x.text("UserName", &u.name)
-                    .text("PolicyName", &policy.name)
-                    .text("PolicyDocument", &encode_document(&policy.document));
-                Ok(())
-            }),
-        _ => return None,
-    };
-    Some(result.map(|()| x))
+pub(crate) fn list_users(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let prefix = p.str("PathPrefix").unwrap_or("/");
+        let users: Vec<&User> = dir
+            .users
+            .iter()
+            .filter(|u| u.path.starts_with(prefix))
+            .collect();
+        list(x, p, scope.paging, "Users", &users, |x, u| {
+            user_xml(x, scope, u)
+        })
+    })
+}
+
+/// Right after DeleteUser, GetUser may still answer the deleted user.
+pub(crate) fn get_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let n = scope.user_name()?;
+        let u = find(dir, n).or_else(|err| {
+            let (now, window) = (Instant::now(), scope.consistency());
+            dir.recent.deleted_user(n, now, window).ok_or(err)
+        })?;
+        x.start("User");
+        user_xml(x, scope, u);
+        user_extras_xml(x, u);
+        x.end("User");
+        Ok(())
+    })
+}
+
+pub(crate) fn list_user_tags(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let u = find(dir, required(p, "UserName")?)?;
+        list(x, p, scope.paging, "Tags", &u.tags, tag_xml)
+    })
+}
+
+pub(crate) fn get_login_profile(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let u = find(dir, scope.user_name()?)?;
+        let lp = u.password.as_ref().ok_or_else(|| {
+            no_such(format!(
+                "Login Profile for User {} cannot be found.",
+                u.name
+            ))
+        })?;
+        x.start("LoginProfile")
+            .text("UserName", &u.name)
+            .date("CreateDate", lp.created)
+            .bool("PasswordResetRequired", false)
+            .end("LoginProfile");
+        Ok(())
+    })
+}
+
+pub(crate) fn list_groups_for_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let u = find(dir, required(p, "UserName")?)?;
+        let groups: Vec<&Group> = u.groups.iter().filter_map(|g| dir.group(g)).collect();
+        list(x, p, scope.paging, "Groups", &groups, |x, g| {
+            group_xml(x, scope, g)
+        })
+    })
+}
+
+/// Right after DetachUserPolicy, the policy may still be listed.
+pub(crate) fn list_attached_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let u = find(dir, required(p, "UserName")?)?;
+        let (now, window) = (Instant::now(), scope.consistency());
+        let arns = dir.recent.attached_policies(u, now, window);
+        list(x, p, scope.paging, "AttachedPolicies", &arns, |x, a| {
+            attached_xml(x, a)
+        })
+    })
+}
+
+pub(crate) fn list_attached_group_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let n = required(p, "GroupName")?;
+        let g = dir
+            .group(n)
+            .ok_or_else(|| no_such(format!("The group with name {n} cannot be found.")))?;
+        list(
+            x,
+            p,
+            scope.paging,
+            "AttachedPolicies",
+            &g.attached_policies,
+            |x, a| attached_xml(x, a),
+        )
+    })
+}
+
+pub(crate) fn list_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let u = find(dir, required(p, "UserName")?)?;
+        let names: Vec<&str> = u.inline_policies.iter().map(|i| i.name.as_str()).collect();
+        list(x, p, scope.paging, "PolicyNames", &names, |x, n| {
+            x.plain(n);
+        })
+    })
+}
+
+pub(crate) fn get_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+    reading(scope, |x, dir| {
+        let p = scope.params;
+        let u = find(dir, required(p, "UserName")?)?;
+        let name = required(p, "PolicyName")?;
+        let policy = u
+            .inline_policies
+            .iter()
+            .find(|i| i.name == name)
+            .ok_or_else(|| no_such(format!("The user policy with name {name} cannot be found.")))?;
+        x.text("UserName", &u.name)
+            .text("PolicyName", &policy.name)
+            .text("PolicyDocument", &encode_document(&policy.document));
+        Ok(())
+    })
 }

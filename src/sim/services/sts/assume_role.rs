@@ -6,7 +6,7 @@
 //! match. Every refusal is `AccessDenied` (403), as AWS answers it. With `role_session_seconds`
 //! every session lasts that long instead of `DurationSeconds`, and `Expiration` says so.
 
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
 use crate::sim::wire::query::Xml;
 use crate::sim::wire::request::{Request, Who};
 use crate::sim::world::model::AccountState;

@@ -1,23 +1,33 @@
-//! STS: GetCallerIdentity and AssumeRoot (AssumeRole lives in `assume_role`).
+//! STS: its operation table, GetCallerIdentity and AssumeRoot (AssumeRole lives in
+//! `assume_role`).
 
 pub(crate) mod assume_role;
 
-use crate::sim::wire::api::ApiError;
+use crate::sim::services::error::ApiError;
+use crate::sim::services::table::{find, Operation};
 use crate::sim::wire::query::Xml;
 use crate::sim::wire::request::{Request, Who};
 use crate::sim::world::model::AccountState;
 use crate::sim::world::state::{session_end, Grant, TaskPolicy, World};
 
+/// What runs an STS operation.
+pub(crate) type Handler = fn(&World, &Request) -> Result<Xml, ApiError>;
+
+/// The STS operations the simulator implements.
+pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
+    Operation::<Handler>::new("GetCallerIdentity", |w, r| Ok(caller_identity(w, &r.who))),
+    Operation::<Handler>::new("AssumeRoot", assume_root),
+    Operation::<Handler>::new("AssumeRole", assume_role::assume_role),
+];
+
 /// Handles one STS operation.
 pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
-    match req.op.as_str() {
-        "GetCallerIdentity" => Ok(caller_identity(world, &req.who)),
-        "AssumeRoot" => assume_root(world, req),
-        "AssumeRole" => crate::sim::services::sts::assume_role::assume_role(world, req),
-        other => Err(ApiError::new(
+    match find(OPERATIONS, &req.op) {
+        Some(op) => (op.handler)(world, req),
+        None => Err(ApiError::new(
             400,
             "InvalidAction",
-            format!("Could not find operation {other} for version 2011-06-15"),
+            format!("Could not find operation {} for version 2011-06-15", req.op),
         )),
     }
 }
@@ -30,7 +40,7 @@ fn caller_identity(world: &World, who: &Who) -> Xml {
             Grant::Root(_) => account.to_string(),
             Grant::Role { role, session_name } => format!(
                 "{}:{session_name}",
-                crate::sim::services::sts::assume_role::role_id(world, session.account, role)
+                assume_role::role_id(world, session.account, role)
             ),
         },
     };
