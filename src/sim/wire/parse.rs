@@ -26,7 +26,8 @@ pub(crate) struct Rejected {
     pub service: String,
     /// Operation as sent (empty when the request names none).
     pub op: String,
-    pub err: ApiError,
+    /// Boxed: a rejection is the rare path.
+    pub err: Box<ApiError>,
 }
 
 /// Reads a non-POST request: an S3 bucket-policy request (path-style `/{bucket}?policy`), or
@@ -71,12 +72,14 @@ fn sqs_call(op: &str, body: &[u8]) -> Result<Call, Rejected> {
             protocol: Protocol::Json10,
             service: Service::Sqs.as_str().to_string(),
             op: op.to_string(),
-            err: ApiError::new(
-                400,
-                "InvalidAction",
-                "The action is not valid for this endpoint.",
-            )
-            .with_shape("com.amazonaws.sqs#UnsupportedOperation"),
+            err: Box::new(
+                ApiError::new(
+                    400,
+                    "InvalidAction",
+                    "The action is not valid for this endpoint.",
+                )
+                .with_shape("com.amazonaws.sqs#UnsupportedOperation"),
+            ),
         });
     }
     Ok(Call {
@@ -100,7 +103,7 @@ fn json(target: &str, body: &[u8]) -> Result<Call, Rejected> {
         protocol: Protocol::Json,
         service: service.clone(),
         op: op.clone(),
-        err,
+        err: Box::new(err),
     };
     if !target.starts_with(JSON_TARGET_PREFIX)
         || Service::of_operation(&op) != Some(Service::Organizations)
@@ -150,7 +153,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
                 protocol: Protocol::Query(STS_NS),
                 service: UNKNOWN_SERVICE.to_string(),
                 op: action.unwrap_or_default(),
-                err: ApiError::new(400, "MissingAction", msg),
+                err: Box::new(ApiError::new(400, "MissingAction", msg)),
             });
         }
     };
@@ -160,7 +163,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
             protocol,
             service: service.as_str().to_string(),
             op: String::new(),
-            err: ApiError::new(400, "MissingAction", "Missing Action"),
+            err: Box::new(ApiError::new(400, "MissingAction", "Missing Action")),
         });
     };
     if Service::of_operation(&action) != Some(service) {
@@ -172,7 +175,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
             protocol,
             service: service.as_str().to_string(),
             op: action,
-            err: ApiError::new(400, "InvalidAction", msg),
+            err: Box::new(ApiError::new(400, "InvalidAction", msg)),
         });
     }
     Ok(Call {
