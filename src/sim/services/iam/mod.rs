@@ -9,6 +9,8 @@ pub(crate) mod list;
 pub(crate) mod report;
 pub(crate) mod root;
 pub(crate) mod user_credentials;
+#[cfg(test)]
+mod user_credentials_tests;
 pub(crate) mod user_delete;
 pub(crate) mod users;
 #[cfg(test)]
