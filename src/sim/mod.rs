@@ -1,65 +1,23 @@
-//! The local AWS organization simulator (Organizations, STS and IAM wire protocols on loopback).
+//! The local AWS organization simulator (STS, IAM, Organizations, S3 and SQS wire protocols on
+//! loopback). `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve`
+//! command.
 //!
-//! `Server::start` serves a [`Scenario`]; [`serve`] is the `rootsweep sim serve` command.
+//! Layers, imports pointing down only: `scenario` (the file, validated) produces `world` data
+//! (the organization and what calls change); `services` (one operation table each) act on the
+//! world; `wire` speaks the protocols and runs each call through the services' tables.
 
-mod api;
-mod assume_role;
-mod auth;
-mod calls;
 mod cli;
-mod consistency;
-mod details;
-mod dice;
-mod directory;
-mod dispatch;
-#[cfg(test)]
-mod dispatch_tests;
-mod fault_effects;
-mod faults;
-mod generate;
-mod generate_users;
-mod iam;
-mod iam_list;
-mod introspect;
-mod md5;
-mod model;
-mod organizations;
-mod page;
-mod protocol;
-mod query;
-mod raw;
-mod raw_users;
-mod report;
-mod request;
-mod s3;
 mod scenario;
-mod server;
-mod source;
-mod sqs;
-mod ssh_key;
-mod state;
-mod sts;
+mod services;
 #[cfg(test)]
 mod test_world;
-mod unlock_wire;
-mod user_credentials;
-mod user_delete;
-mod users;
-#[cfg(test)]
-mod users_tests;
-mod validate;
-mod validate_credentials;
-mod validate_resources;
-mod validate_root;
-mod validate_shaping;
-mod validate_tags;
-mod validate_users;
-mod validate_values;
+mod wire;
+mod world;
 
 pub use cli::ServeArgs;
+pub use scenario::source::ScenarioError;
 pub use scenario::Scenario;
-pub use server::{RunningServer, Server};
-pub use source::ScenarioError;
+pub use wire::server::{RunningServer, Server};
 
 use std::path::Path;
 

@@ -1,11 +1,11 @@
 //! Unit-test helpers: a world built from scenario text, and IAM calls against it through the
 //! same handler the wire uses (no HTTP), as a role session in a member account.
 
-use super::api::ApiError;
-use super::dice::Dice;
-use super::request::{Params, Request, Who};
-use super::scenario::Scenario;
-use super::state::{Grant, World};
+use crate::sim::scenario::Scenario;
+use crate::sim::services::error::ApiError;
+use crate::sim::wire::request::{Params, Request, Who};
+use crate::sim::world::dice::Dice;
+use crate::sim::world::state::{Grant, World};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -31,7 +31,7 @@ account = "111111111111"
 /// The world a scenario describes.
 pub(crate) fn world(text: &str) -> World {
     let scenario = Scenario::from_toml_str(text, "t.toml").expect("test scenario is valid");
-    World::new(&scenario, Arc::new(Dice::new(7)))
+    scenario.world(Arc::new(Dice::new(7)))
 }
 
 /// An IAM call as an hour-long role session in `account`: the result document, or the error.
@@ -59,7 +59,7 @@ pub(crate) fn iam(
         who: Who::Session { key, session },
         truncated_without_marker: false,
     };
-    let xml = super::iam::handle(world, &req)?;
+    let xml = crate::sim::services::iam::handle(world, &req)?;
     Ok(String::from_utf8(xml.into_bytes()).expect("XML is UTF-8"))
 }
 

@@ -1,0 +1,304 @@
+//! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
+
+use crate::sim::services::error::ApiError;
+use crate::sim::services::table::{find, Operation};
+use crate::sim::wire::page::{first_page_token, page};
+use crate::sim::wire::request::{Params, Request, Who};
+use crate::sim::world::state::World;
+use serde_json::{json, Value};
+
+/// When trusted access and delegations are reported as enabled (epoch seconds).
+const ENABLED_AT: i64 = 1_731_542_400; // 2024-11-14T00:00:00Z
+
+/// What runs an Organizations operation, and who may call it.
+pub(crate) enum Handler {
+    /// Any account of the organization.
+    Member(fn(&World, &Params) -> Result<Value, ApiError>),
+    /// The management account or a delegated administrator.
+    Admin(fn(&World, &Params) -> Result<Value, ApiError>),
+}
+
+/// The Organizations operations the simulator implements.
+pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
+    Operation::new(
+        "DescribeOrganization",
+        Handler::Member(describe_organization),
+    ),
+    Operation::new("ListAccounts", Handler::Admin(list_accounts)).paged(),
+    Operation::new(
+        "ListAWSServiceAccessForOrganization",
+        Handler::Admin(list_service_access),
+    )
+    .paged(),
+    Operation::new(
+        "ListDelegatedAdministrators",
+        Handler::Admin(list_delegated_administrators),
+    )
+    .paged(),
+    Operation::new("ListRoots", Handler::Admin(list_roots)).paged(),
+    Operation::new(
+        "DescribeOrganizationalUnit",
+        Handler::Admin(describe_organizational_unit),
+    ),
+    Operation::new(
+        "ListOrganizationalUnitsForParent",
+        Handler::Admin(list_organizational_units_for_parent),
+    )
+    .paged(),
+    Operation::new(
+        "ListAccountsForParent",
+        Handler::Admin(list_accounts_for_parent),
+    )
+    .paged(),
+    Operation::new("ListParents", Handler::Admin(list_parents)),
+    Operation::new("DescribeAccount", Handler::Admin(describe_account)),
+];
+
+/// Handles one Organizations operation.
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
+    let account = match &req.who {
+        Who::Caller(c) => c.account.as_str(),
+        Who::Session { .. } => return Err(denied()),
+    };
+    if world.account(account).is_none() {
+        return Err(ApiError::new(
+            400,
+            "AWSOrganizationsNotInUseException",
+            "Your account is not a member of an organization.",
+        ));
+    }
+    let handler = find(OPERATIONS, &req.op).map(|o| &o.handler);
+    if let Some(Handler::Member(run)) = handler {
+        return run(world, &req.params);
+    }
+    if !world.is_admin(account) {
+        return Err(denied());
+    }
+    match handler {
+        Some(Handler::Admin(run) | Handler::Member(run)) => run(world, &req.params),
+        None => Err(ApiError::new(
+            400,
+            "UnknownOperationException",
+            format!("Unknown operation {}", req.op),
+        )),
+    }
+}
+
+/// Whether this is the first page of an account listing and the scenario wants it empty.
+fn starts_empty(world: &World, p: &Params) -> bool {
+    world.org.empty_first_page && p.str("NextToken").is_none()
+}
+
+fn list_accounts(world: &World, p: &Params) -> Result<Value, ApiError> {
+    if starts_empty(world, p) {
+        max_results(p)?;
+        return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
+    }
+    let all: Vec<usize> = (0..world.accounts.len()).collect();
+    paged(p, "Accounts", &all, |i| account_json(world, *i))
+}
+
+fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let parent = parent_param(world, p, "ParentId")?;
+    if starts_empty(world, p) {
+        max_results(p)?;
+        return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
+    }
+    let ids: Vec<usize> = (0..world.accounts.len())
+        .filter(|i| world.accounts[*i].parent == parent)
+        .collect();
+    paged(p, "Accounts", &ids, |i| account_json(world, *i))
+}
+
+fn describe_account(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let id = required(p, "AccountId")?;
+    let idx = world.account(id).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "AccountNotFoundException",
+            "You specified an account that doesn't exist.",
+        )
+    })?;
+    Ok(json!({ "Account": account_json(world, idx) }))
+}
+
+fn list_service_access(world: &World, p: &Params) -> Result<Value, ApiError> {
+    paged(
+        p,
+        "EnabledServicePrincipals",
+        &world.org.trusted_access,
+        |s| json!({ "ServicePrincipal": s, "DateEnabled": ENABLED_AT }),
+    )
+}
+
+fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let filter = p.str("ServicePrincipal");
+    let mut ids: Vec<&str> = world
+        .org
+        .delegated_administrators
+        .iter()
+        .filter(|(_, sp)| filter.is_none_or(|f| f == sp))
+        .map(|(a, _)| a.as_str())
+        .collect();
+    ids.dedup();
+    paged(p, "DelegatedAdministrators", &ids, |id| {
+        let mut v = world
+            .account(id)
+            .map(|i| account_json(world, i))
+            .unwrap_or_else(|| json!({}));
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("Paths");
+            obj.insert("DelegationEnabledDate".into(), json!(ENABLED_AT));
+        }
+        v
+    })
+}
+
+fn list_roots(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let roots = [world.org.root_id.as_str()];
+    paged(
+        p,
+        "Roots",
+        &roots,
+        |id| json!({ "Id": id, "Arn": world.org_arn("root", id), "Name": "Root", "PolicyTypes": [] }),
+    )
+}
+
+fn describe_organizational_unit(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let id = required(p, "OrganizationalUnitId")?;
+    let ou = world.ous.iter().find(|o| o.id == id).ok_or_else(|| {
+        ApiError::new(400, "OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
+    })?;
+    Ok(json!({ "OrganizationalUnit": ou_json(world, &ou.id, &ou.name) }))
+}
+
+fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let parent = parent_param(world, p, "ParentId")?;
+    let ous: Vec<_> = world.ous.iter().filter(|o| o.parent == parent).collect();
+    paged(p, "OrganizationalUnits", &ous, |o| {
+        ou_json(world, &o.id, &o.name)
+    })
+}
+
+fn list_parents(world: &World, p: &Params) -> Result<Value, ApiError> {
+    let child = required(p, "ChildId")?;
+    let parent = world
+        .account(child)
+        .map(|i| world.accounts[i].parent.as_str())
+        .or_else(|| world.ous.iter().find(|o| o.id == child).map(|o| o.parent.as_str()))
+        .ok_or_else(|| ApiError::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
+    let kind = if parent == world.org.root_id {
+        "ROOT"
+    } else {
+        "ORGANIZATIONAL_UNIT"
+    };
+    Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
+}
+
+fn denied() -> ApiError {
+    ApiError::new(
+        400,
+        "AccessDeniedException",
+        "You don't have permissions to access this resource.",
+    )
+}
+
+fn required<'a>(p: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+    p.str(name).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "InvalidInputException",
+            format!("You must specify {name}."),
+        )
+    })
+}
+
+fn parent_param<'a>(world: &World, p: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+    let parent = required(p, name)?;
+    if parent == world.org.root_id || world.ous.iter().any(|o| o.id == parent) {
+        Ok(parent)
+    } else {
+        Err(ApiError::new(
+            400,
+            "ParentNotFoundException",
+            "We can't find a root or OU with the ParentId that you specified.",
+        ))
+    }
+}
+
+/// `MaxResults` (1-20, default 20).
+fn max_results(p: &Params) -> Result<usize, ApiError> {
+    match p.int("MaxResults") {
+        Ok(None) => Ok(20),
+        Ok(Some(n)) if (1..=20).contains(&n) => Ok(n as usize),
+        _ => Err(ApiError::new(400, "InvalidInputException", "You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.")),
+    }
+}
+
+/// One page of `items` under `key`, with `NextToken` when more remain.
+fn paged<T>(
+    p: &Params,
+    key: &str,
+    items: &[T],
+    render: impl Fn(&T) -> Value,
+) -> Result<Value, ApiError> {
+    let max = max_results(p)?;
+    let (chunk, next) = page(items, p.str("NextToken"), max).ok_or_else(|| {
+        ApiError::new(
+            400,
+            "InvalidInputException",
+            "The provided pagination token is invalid.",
+        )
+    })?;
+    let mut out = serde_json::Map::new();
+    out.insert(key.into(), Value::Array(chunk.iter().map(render).collect()));
+    if let Some(token) = next {
+        out.insert("NextToken".into(), Value::String(token));
+    }
+    Ok(Value::Object(out))
+}
+
+fn describe_organization(world: &World, _: &Params) -> Result<Value, ApiError> {
+    let o = &world.org;
+    let arn_mgmt = world.org_arn("account", &o.management_account);
+    let policies = if o.all_features {
+        json!([{ "Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED" }])
+    } else {
+        json!([])
+    };
+    Ok(json!({ "Organization": {
+        "Id": o.id,
+        "Arn": format!("arn:{}:organizations::{}:organization/{}", o.partition.as_str(), o.management_account, o.id),
+        "FeatureSet": if o.all_features { "ALL" } else { "CONSOLIDATED_BILLING" },
+        "MasterAccountArn": arn_mgmt,
+        "MasterAccountId": o.management_account,
+        "MasterAccountEmail": o.management_email,
+        "AvailablePolicyTypes": policies,
+    }}))
+}
+
+fn account_json(world: &World, idx: usize) -> Value {
+    let a = &world.accounts[idx];
+    let mut v = json!({
+        "Id": a.id,
+        "Arn": world.org_arn("account", &a.id),
+        "Email": a.email,
+        "Name": a.name,
+        "JoinedMethod": if a.id == world.org.management_account { "INVITED" } else { "CREATED" },
+        "JoinedTimestamp": 1_577_836_800,
+        "Paths": [world.paths[idx]],
+    });
+    if let Some(obj) = v.as_object_mut() {
+        if a.state_listed {
+            obj.insert("State".into(), json!(a.state.as_str()));
+        }
+        if let Some(status) = a.status {
+            obj.insert("Status".into(), json!(status));
+        }
+    }
+    v
+}
+
+fn ou_json(world: &World, id: &str, name: &str) -> Value {
+    json!({ "Id": id, "Arn": world.org_arn("ou", id), "Name": name })
+}
