@@ -232,11 +232,8 @@ fn decide(user: &mut User, rules: &Rules) {
     let inactive_secs = rules.now.secs() - since.secs();
     user.days_inactive = Some(inactive_secs.div_euclid(DAY).max(0));
     let recent = |t: DateTime| t.secs() > rules.stale_before().secs();
-    let caller = user.detail.arn == rules.caller_arn
-        || user
-            .report
-            .as_ref()
-            .is_some_and(|r| r.arn == rules.caller_arn);
+    // The report row's ARN is the user's: `judge_all` matched them.
+    let caller = user.detail.arn == rules.caller_arn;
     user.verdict = if caller || user.last_activity.is_some_and(recent) {
         Verdict::Active
     } else if recent(created) {
