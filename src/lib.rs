@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod guardrails;
 pub mod model;
 pub mod preflight;
 pub mod recover;
