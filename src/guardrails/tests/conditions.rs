@@ -161,6 +161,19 @@ fn an_operator_it_does_not_know_depends_on_its_key_never_a_guess() {
 }
 
 #[test]
+fn null_takes_neither_a_set_operator_nor_if_exists_so_those_forms_depend() {
+    // Were these read as plain Null, the absent key would make them true.
+    let key = "aws:AssumedRoot";
+    for op in ["NullIfExists", "ForAllValues:Null", "ForAnyValue:Null"] {
+        assert_eq!(
+            truth(op, key, &["true"], &long_term()),
+            depends(key),
+            "{op}"
+        );
+    }
+}
+
+#[test]
 fn numeric_operators_compare_the_request_value_with_the_policy_value() {
     let c = Context::new().with("s3:max-keys", ["10"]);
     let t = |op: &str, v: &str| truth(op, "s3:max-keys", &[v], &c);

@@ -99,6 +99,10 @@ fn principals_are_everyone_named_or_negated() {
         p(r#""Principal": {"AWS": "arn:aws:iam::1:root"}"#),
         Principal::Named
     );
+    assert_eq!(
+        p(r#""Principal": {"AWS": ["arn:aws:iam::1:root", "arn:aws:iam::2:root"]}"#),
+        Principal::Named
+    );
     assert_eq!(p(r#""Principal": {"Service": "*"}"#), Principal::Named);
     assert_eq!(p(r#""Principal": {"AWS": 5}"#), Principal::Named);
     assert_eq!(p(r#""NotPrincipal": "*""#), Principal::NoOne);
@@ -183,6 +187,10 @@ fn a_malformed_statement_is_an_error_naming_the_statement_and_the_problem() {
         (
             format!(r#"{{{ok}, "NotPrincipal": ["*"]}}"#),
             "statement 1: `NotPrincipal` must be \"*\" or an object of principals",
+        ),
+        (
+            format!(r#"{{{ok}, "Principal": "111122223333"}}"#),
+            "statement 1: `Principal` must be \"*\" or an object of principals",
         ),
         (
             format!(r#"{{{ok}, "Principal": {{}}}}"#),
