@@ -96,17 +96,12 @@ impl Restore {
     }
 
     /// How many users were recorded.
-    pub fn len(&self) -> usize {
+    pub fn recorded(&self) -> usize {
         self.state
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .records
             .len()
-    }
-
-    /// Whether no user was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// How many records could not be written (each user left untouched).
@@ -116,7 +111,7 @@ impl Restore {
 
     /// The closing line about the record, when anything was recorded or failed to be.
     pub fn summary(&self) -> Option<String> {
-        let (recorded, failed) = (self.len(), self.failed());
+        let (recorded, failed) = (self.recorded(), self.failed());
         let path = self.path.display();
         match (recorded, failed) {
             (0, 0) => None,
@@ -209,7 +204,7 @@ mod tests {
             !text.contains("secretaccesskey") && !text.contains("\"secret"),
             "{text}"
         );
-        assert_eq!(restore.len(), 2);
+        assert_eq!(restore.recorded(), 2);
         assert!(restore
             .summary()
             .is_some_and(|s| s.starts_with("what each of the 2 user(s)")));
@@ -230,7 +225,7 @@ mod tests {
         std::fs::create_dir(&tmp).expect("block");
         assert!(restore.record("222222222222", &holdings("second")).is_err());
         assert_eq!(read(&path)["users"].as_array().map(Vec::len), Some(1));
-        assert_eq!((restore.len(), restore.failed()), (1, 1));
+        assert_eq!((restore.recorded(), restore.failed()), (1, 1));
         std::fs::remove_dir(&tmp).expect("unblock");
         // The failed user is not written later with another user's record.
         restore
@@ -261,7 +256,7 @@ mod tests {
         let path = dir.path().join("missing").join("users-deleted-x.json");
         let restore = Restore::new(path.clone(), "caller");
         assert!(restore.record("222222222222", &holdings("a")).is_err());
-        assert!(restore.is_empty());
+        assert_eq!(restore.recorded(), 0);
         assert_eq!(
             restore.summary(),
             Some(format!(
