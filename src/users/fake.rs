@@ -139,9 +139,6 @@ struct State {
     deleted_virtual_mfa: Vec<String>,
     /// A group (account, group) that stops attaching its policies when a change session opens.
     emptied_on_change: Option<(String, String)>,
-    /// A user (account, user) that gets an access key when the second change session opens in
-    /// its account (the first reads for the plan, the second applies it).
-    key_before_apply: Option<(String, String)>,
     /// Change sessions opened, per account.
     change_sessions: BTreeMap<String, usize>,
     /// A group (account, group) that stops attaching its policies when a user policy is detached.
@@ -241,8 +238,7 @@ impl Fake {
 
     /// `user` of `account` gets an access key after the plan, before the change.
     pub fn key_added_before_apply(self, account: &str, user: &str) -> Self {
-        self.lock().key_before_apply = Some((account.into(), user.into()));
-        self
+        self.edited_before_apply(account, user, |u| u.key = Some(None))
     }
 
     /// `group` of `account` stops attaching its policies as a user policy is detached.
@@ -701,17 +697,6 @@ impl UsersSessions for Fake {
                 *n += 1;
                 *n
             };
-            if let Some((account, user)) = state.key_before_apply.clone() {
-                if account == account_id && opened == 2 {
-                    let found = state
-                        .accounts
-                        .get_mut(&account)
-                        .and_then(|a| a.users.iter_mut().find(|u| u.name == user));
-                    if let Some(u) = found {
-                        u.key = Some(None);
-                    }
-                }
-            }
             if let Some((account, user, edit)) = state.edit_before_apply.clone() {
                 if account == account_id && opened == 2 {
                     let found = state

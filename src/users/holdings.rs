@@ -116,10 +116,14 @@ pub struct Holdings {
     pub groups: Vec<String>,
 }
 
+/// An RFC 3339 time in whole seconds, when it is one.
+fn secs(t: &str) -> Option<i64> {
+    crate::users::report::parse_time(t).map(|t| t.secs())
+}
+
 /// Whether the RFC 3339 time `a` is later than `b`, to the second (an empty `b` is the
 /// beginning of time; an empty or unreadable `a` is never later).
 pub fn later(a: &str, b: &str) -> bool {
-    let secs = |t: &str| crate::users::report::parse_time(t).map(|t| t.secs());
     match (secs(a), secs(b)) {
         (Some(a), Some(b)) => a > b,
         (Some(_), None) => b.is_empty(),
@@ -130,7 +134,6 @@ pub fn later(a: &str, b: &str) -> bool {
 /// Whether two RFC 3339 times name the same second, give or take one (two reads of one
 /// `CreateDate` may be written with and without fractions).
 pub fn same_time(a: &str, b: &str) -> bool {
-    let secs = |t: &str| crate::users::report::parse_time(t).map(|t| t.secs());
     match (secs(a), secs(b)) {
         (Some(a), Some(b)) => (a - b).abs() <= 1,
         _ => a == b,

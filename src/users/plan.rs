@@ -28,6 +28,19 @@ pub enum Select {
     },
 }
 
+impl Select {
+    /// `--force-active`: listed users are deleted whatever their verdict but `unknown`.
+    pub fn forces_active(&self) -> bool {
+        matches!(
+            self,
+            Select::Listed {
+                force_active: true,
+                ..
+            }
+        )
+    }
+}
+
 /// One user the delete removes: the exact calls, from a read of everything it holds, and what
 /// the audit saw of it (the re-check right before the change compares against all of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,13 +96,7 @@ fn choose<'u>(
             .map(|(_, u)| u.as_str())
             .collect(),
     };
-    let force_active = matches!(
-        select,
-        Select::Listed {
-            force_active: true,
-            ..
-        }
-    );
+    let force_active = select.forces_active();
     wanted
         .into_iter()
         .map(|name| {
@@ -210,13 +217,7 @@ pub fn entry(account: &Account, found: &Found, select: &Select, rules: &Rules) -
         );
         return base("unknown", Disposition::Unknown, Vec::new(), unknowns);
     }
-    let forced = matches!(
-        select,
-        Select::Listed {
-            force_active: true,
-            ..
-        }
-    );
+    let forced = select.forces_active();
     let stale_since = (!forced).then(|| rfc3339(&rules.stale_before()));
     let mut steps = Vec::new();
     let mut notes = Vec::new();
