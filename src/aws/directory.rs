@@ -8,6 +8,10 @@ impl Directory for Aws {
         Aws::list_accounts_page(self, token).await
     }
 
+    fn halted(&self) -> Option<String> {
+        Aws::halted(self).map(|e| e.to_string())
+    }
+
     async fn describe_ou(&self, ou: &str) -> Result<(), CallError> {
         Aws::describe_ou(self, ou).await
     }

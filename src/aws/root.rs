@@ -53,10 +53,6 @@ impl RootSessions for AwsRootSessions {
             .await?;
         Ok(DeleteSession(self.aws.session_iam(creds)))
     }
-
-    fn halted(&self) -> Option<CallError> {
-        self.aws.halted().cloned()
-    }
 }
 
 /// Both session kinds read through the same root-session calls.
@@ -113,10 +109,6 @@ impl PasswordSessions for AwsRootSessions {
             .assume_root(account_id, TaskPolicy::CreatePassword, &self.partition)
             .await?;
         Ok(PasswordSession(self.aws.session_iam(creds)))
-    }
-
-    fn halted(&self) -> Option<CallError> {
-        self.aws.halted().cloned()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::sts::TaskPolicy;
 use super::{Aws, CallError};
-use crate::unlock::api::{Current, PolicySession, PolicySessions};
+use crate::unlock::api::{Current, Kind, PolicySession, PolicySessions};
 use aws_credential_types::Credentials;
 
 /// Opens unlock sessions for S3 bucket policies in one partition.
@@ -40,6 +40,7 @@ impl BucketSession {
 }
 
 impl PolicySessions for AwsBucketSessions {
+    const KIND: Kind = Kind::S3;
     type Session = BucketSession;
 
     async fn open(&self, account_id: &str) -> Result<BucketSession, CallError> {
@@ -51,10 +52,6 @@ impl PolicySessions for AwsBucketSessions {
             aws: self.aws.clone(),
             credentials,
         })
-    }
-
-    fn halted(&self) -> Option<CallError> {
-        self.aws.halted().cloned()
     }
 }
 
@@ -134,6 +131,7 @@ impl QueueSession {
 }
 
 impl PolicySessions for AwsQueueSessions {
+    const KIND: Kind = Kind::Sqs;
     type Session = QueueSession;
 
     async fn open(&self, account_id: &str) -> Result<QueueSession, CallError> {
@@ -145,10 +143,6 @@ impl PolicySessions for AwsQueueSessions {
             aws: self.aws.clone(),
             credentials,
         })
-    }
-
-    fn halted(&self) -> Option<CallError> {
-        self.aws.halted().cloned()
     }
 }
 

@@ -107,10 +107,6 @@ impl UsersSessions for AwsUsersSessions {
     fn own(&self) -> UsersSession {
         UsersSession::own(self.aws.clone())
     }
-
-    fn halted(&self) -> Option<CallError> {
-        self.aws.halted().cloned()
-    }
 }
 
 impl UsersRead for UsersSession {

@@ -23,7 +23,7 @@ use crate::report::rfc3339_system;
 use crate::root::plan::Scope;
 use crate::root::RootJob;
 use crate::run::confirm::Terminal;
-use crate::run::{Env, Finished, Mode, Wording};
+use crate::run::{Env, Finished, Mode};
 use crate::users::plan::Select;
 use crate::users::restore::Restore;
 use crate::users::verdict::Rules;
@@ -173,11 +173,8 @@ pub async fn root(
         scope,
         ctx.cancel.clone(),
     );
-    let wording = Wording {
-        confirm: "delete root credentials in that many account(s)".into(),
-        skip_blocked_command: format!("{command_line} --skip-blocked"),
-    };
-    change(ctx, &env, &job, mode, yes, &wording).await
+    let skip_blocked = format!("{command_line} --skip-blocked");
+    change(ctx, &env, &job, mode, yes, &skip_blocked).await
 }
 
 /// Runs the recover job through the pipeline after a passed preflight.
@@ -190,11 +187,8 @@ pub async fn recover(
 ) -> anyhow::Result<Finished> {
     let (env, caller) = env(ctx, pre)?;
     let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
-    let wording = Wording {
-        confirm: "create a root login profile (no password) in that many account(s)".into(),
-        skip_blocked_command: format!("{command_line} --skip-blocked"),
-    };
-    change(ctx, &env, &job, mode, yes, &wording).await
+    let skip_blocked = format!("{command_line} --skip-blocked");
+    change(ctx, &env, &job, mode, yes, &skip_blocked).await
 }
 
 /// Runs an unlock job through the pipeline after a passed preflight; `resources` are the
@@ -222,33 +216,25 @@ pub async fn unlock(
         caller.arn.clone(),
         kind.task_policy(),
     );
-    let wording = Wording {
-        confirm: format!(
-            "remove the {} policies shown in that many account(s)",
-            kind.noun()
-        ),
-        skip_blocked_command: format!("{command_line} --skip-blocked"),
-    };
+    let skip_blocked = format!("{command_line} --skip-blocked");
     match kind {
         Kind::S3 => {
             let job = crate::unlock::UnlockJob::new(
                 ctx.aws.bucket_sessions(&caller.partition),
-                kind,
                 resources,
                 evidence,
                 ctx.cancel.clone(),
             );
-            change(ctx, &env, &job, mode, yes, &wording).await
+            change(ctx, &env, &job, mode, yes, &skip_blocked).await
         }
         Kind::Sqs => {
             let job = crate::unlock::UnlockJob::new(
                 ctx.aws.queue_sessions(&caller.partition),
-                kind,
                 resources,
                 evidence,
                 ctx.cancel.clone(),
             );
-            change(ctx, &env, &job, mode, yes, &wording).await
+            change(ctx, &env, &job, mode, yes, &skip_blocked).await
         }
     }
 }
@@ -260,14 +246,23 @@ async fn change<J: crate::run::job::Change>(
     job: &J,
     mode: Mode,
     yes: bool,
-    wording: &Wording,
+    skip_blocked_command: &str,
 ) -> anyhow::Result<Finished> {
     let confirm = Terminal {
         yes,
         cancel: ctx.cancel.clone(),
     };
     let mut out = std::io::stdout().lock();
-    crate::run::run(job, &ctx.aws, env, mode, &confirm, wording, &mut out).await
+    crate::run::run(
+        job,
+        &ctx.aws,
+        env,
+        mode,
+        &confirm,
+        skip_blocked_command,
+        &mut out,
+    )
+    .await
 }
 
 /// The run environment and the users audit job after a passed preflight: member accounts
@@ -319,12 +314,18 @@ pub async fn users_tidy(
         yes,
         cancel: ctx.cancel.clone(),
     };
-    let wording = Wording {
-        confirm: "detach redundant direct policies in that many account(s)".into(),
-        skip_blocked_command: format!("{command_line} --skip-blocked"),
-    };
+    let skip_blocked = format!("{command_line} --skip-blocked");
     let mut out = std::io::stdout().lock();
-    crate::run::run(&job, &ctx.aws, &env, mode, &confirm, &wording, &mut out).await
+    crate::run::run(
+        &job,
+        &ctx.aws,
+        &env,
+        mode,
+        &confirm,
+        &skip_blocked,
+        &mut out,
+    )
+    .await
 }
 
 /// What `users delete` asks of the pipeline.
@@ -363,10 +364,7 @@ pub async fn users_delete(
         yes: delete.yes,
         cancel: ctx.cancel.clone(),
     };
-    let wording = Wording {
-        confirm: "delete IAM users in that many account(s)".into(),
-        skip_blocked_command: format!("{} --skip-blocked", delete.command_line),
-    };
+    let skip_blocked = format!("{} --skip-blocked", delete.command_line);
     let mut out = std::io::stdout().lock();
     let finished = crate::run::run(
         &job,
@@ -374,7 +372,7 @@ pub async fn users_delete(
         &env,
         delete.mode,
         &confirm,
-        &wording,
+        &skip_blocked,
         &mut out,
     )
     .await?;

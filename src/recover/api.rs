@@ -21,6 +21,4 @@ pub trait PasswordSessions {
     type Session: PasswordSession;
     /// AssumeRoot with the `IAMCreateRootUserPassword` task policy.
     fn open(&self, account_id: &str) -> impl Future<Output = Result<Self::Session, CallError>>;
-    /// Set once the caller's own credentials were refused: nothing more should start.
-    fn halted(&self) -> Option<CallError>;
 }

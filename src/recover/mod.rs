@@ -13,7 +13,7 @@ mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
+use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::{PasswordSession, PasswordSessions};
 use plan::{Finding, Step, Verdict, VERDICTS};
 use rows::{CheckRow, RecoverRow};
@@ -31,15 +31,36 @@ impl<S: PasswordSessions> RecoverJob<S> {
     }
 }
 
+/// The recover job's words.
+pub const SPEC: Spec = Spec {
+    read: "recover-check",
+    rows: "accounts",
+    verdicts: &VERDICTS,
+    attention: &["account", "name", "verdict", "login profile", "error"],
+    // AssumeRoot targets member accounts only.
+    reads_management_account: false,
+    change: "recover",
+    change_rows: "accounts",
+    done: rows::RECOVERED,
+    already: rows::ALREADY_RECOVERABLE,
+    confirm: "create a root login profile (no password) in that many account(s)",
+    scope: &["login-profile"],
+};
+
+impl job::Finding for Finding {
+    fn judge(&self) -> Judgement {
+        let verdict = self.verdict();
+        Judgement {
+            verdict: verdict.as_str(),
+            unknown: verdict == Verdict::Unknown,
+        }
+    }
+}
+
 impl<S: PasswordSessions> Job for RecoverJob<S> {
     type Finding = Finding;
-    type ReadRow = CheckRow;
-
-    const READ: &'static str = "recover-check";
-    const VERDICTS: &'static [&'static str] = &VERDICTS;
-    // AssumeRoot targets member accounts only.
-    const READS_MANAGEMENT_ACCOUNT: bool = false;
-    const ROWS: &'static str = "accounts";
+    type Row = CheckRow;
+    const SPEC: Spec = SPEC;
 
     async fn read(&self, account: &Account) -> Finding {
         match self.sessions.open(&account.id).await {
@@ -48,67 +69,35 @@ impl<S: PasswordSessions> Job for RecoverJob<S> {
         }
     }
 
-    fn judge(&self, finding: &Finding) -> Judgement {
-        let verdict = finding.verdict();
-        Judgement {
-            verdict: verdict.as_str(),
-            unknown: verdict == Verdict::Unknown,
-        }
-    }
-
-    fn read_rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
+    fn rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
         vec![CheckRow::from(read)]
-    }
-
-    fn verdict<'r>(&self, row: &'r CheckRow) -> &'r str {
-        &row.verdict
-    }
-
-    fn attention_header(&self) -> &'static [&'static str] {
-        &["account", "name", "verdict", "login profile", "error"]
-    }
-
-    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-        let row = CheckRow::from(read);
-        if !matches!(row.verdict.as_str(), "recoverable" | "unknown") {
-            return Vec::new();
-        }
-        vec![vec![
-            row.account_id,
-            row.account_name,
-            row.verdict,
-            row.login_profile,
-            row.error,
-        ]]
-    }
-
-    fn halted(&self) -> Option<String> {
-        self.sessions.halted().map(|e| e.to_string())
     }
 }
 
 impl<S: PasswordSessions> Change for RecoverJob<S> {
-    type Detail = ();
     type Step = Step;
+    type Detail = ();
     type ChangeRow = RecoverRow;
-
-    const CHANGE: &'static str = "recover";
-    const DONE: &'static str = rows::RECOVERED;
-    const ALREADY: &'static str = rows::ALREADY_RECOVERABLE;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding)
     }
 
-    fn scope(&self) -> Vec<&'static str> {
-        vec!["login-profile"]
-    }
-
     async fn apply(&self, entry: &Entry<Step>) -> Applied<Step> {
-        apply::apply(&self.sessions, entry, &self.cancel).await
+        let unit = apply::Recover {
+            sessions: &self.sessions,
+            entry,
+        };
+        let open = self.sessions.open(&entry.account_id);
+        crate::run::apply::account(open, "open session", &unit, &self.cancel).await
     }
 
-    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<RecoverRow> {
+    fn change_rows(
+        &self,
+        _: &Finding,
+        entry: &Entry<Step>,
+        applied: &Applied<Step>,
+    ) -> Vec<RecoverRow> {
         vec![RecoverRow::new(entry, applied)]
     }
 }

@@ -3,7 +3,7 @@
 
 use super::plan::{Finding, Step};
 use crate::report::rfc3339;
-use crate::run::job::{Applied, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Entry, Outcome, Read};
 use serde::Serialize;
 
 /// The report word for a completed recovery.
@@ -25,6 +25,24 @@ pub struct CheckRow {
     pub login_profile: String,
     pub login_profile_created: String,
     pub error: String,
+}
+
+impl job::Row for CheckRow {
+    fn verdict(&self) -> &str {
+        &self.verdict
+    }
+
+    fn attention(&self) -> Option<Vec<String>> {
+        matches!(self.verdict.as_str(), "recoverable" | "unknown").then(|| {
+            vec![
+                self.account_id.clone(),
+                self.account_name.clone(),
+                self.verdict.clone(),
+                self.login_profile.clone(),
+                self.error.clone(),
+            ]
+        })
+    }
 }
 
 impl From<&Read<Finding>> for CheckRow {

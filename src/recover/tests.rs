@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::root::fake::{Failing, Fake, Root};
 use crate::root::tests::env;
 use crate::run::confirm::{Answer, Confirm};
-use crate::run::{Finished, Mode, Output, Wording};
+use crate::run::{Finished, Mode, Output};
 use serde_json::Value;
 
 const A: &str = "222222222222";
@@ -70,10 +70,7 @@ async fn run_with<S: PasswordSessions>(sessions: S, fake: &Fake, mode: Mode) -> 
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
     let job = RecoverJob::new(sessions, cancel.clone());
-    let wording = Wording {
-        confirm: "recover".into(),
-        skip_blocked_command: "rootsweep recover --skip-blocked".into(),
-    };
+    let skip_blocked = "rootsweep recover --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -81,7 +78,7 @@ async fn run_with<S: PasswordSessions>(sessions: S, fake: &Fake, mode: Mode) -> 
         &env(dir.path(), &cancel, Output::Json),
         mode,
         &Yes,
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await
@@ -168,10 +165,7 @@ async fn a_re_check_that_finds_a_login_profile_changes_nothing() {
             Answer::Yes
         }
     }
-    let wording = Wording {
-        confirm: "recover".into(),
-        skip_blocked_command: String::new(),
-    };
+    let skip_blocked = "";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -179,7 +173,7 @@ async fn a_re_check_that_finds_a_login_profile_changes_nothing() {
         &env,
         CHANGE,
         &EditThenYes(fake.clone()),
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await

@@ -51,6 +51,4 @@ pub trait RootSessions {
         &self,
         account_id: &str,
     ) -> impl Future<Output = Result<Self::Change, CallError>>;
-    /// Set once the caller's own credentials were refused: nothing more should start.
-    fn halted(&self) -> Option<CallError>;
 }

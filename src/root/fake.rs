@@ -267,9 +267,6 @@ impl PasswordSessions for Fake {
     async fn open(&self, account_id: &str) -> Result<Session, CallError> {
         self.open_audit(account_id).await
     }
-    fn halted(&self) -> Option<CallError> {
-        None
-    }
 }
 
 impl RootSessions for Fake {
@@ -284,9 +281,6 @@ impl RootSessions for Fake {
     }
     async fn open_delete(&self, account_id: &str) -> Result<Session, CallError> {
         self.open_audit(account_id).await
-    }
-    fn halted(&self) -> Option<CallError> {
-        None
     }
 }
 
@@ -360,9 +354,6 @@ impl<S: RootSessions> RootSessions for Failing<S> {
             gate: self.gate(),
         })
     }
-    fn halted(&self) -> Option<CallError> {
-        self.inner.halted()
-    }
 }
 
 impl<S> Failing<S> {
@@ -423,9 +414,6 @@ impl<S: PasswordSessions> PasswordSessions for Failing<S> {
             inner: self.inner.open(account_id).await?,
             gate: self.gate(),
         })
-    }
-    fn halted(&self) -> Option<CallError> {
-        self.inner.halted()
     }
 }
 

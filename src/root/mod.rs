@@ -18,7 +18,8 @@ pub(crate) mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
+use crate::run::apply;
+use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::RootSessions;
 use model::{Finding, Verdict};
 use plan::{Scope, Step};
@@ -42,95 +43,84 @@ impl<S: RootSessions> RootJob<S> {
     }
 }
 
-/// Verdict spellings in the counts table's order.
-const VERDICTS: [&str; 5] = ["eligible", "blocked", "unknown", "clean", "skipped"];
-
-impl<S: RootSessions> Job for RootJob<S> {
-    type Finding = Finding;
-    type ReadRow = AuditRow;
-
-    const READ: &'static str = "audit";
-    const VERDICTS: &'static [&'static str] = &VERDICTS;
+/// The root job's words.
+pub const SPEC: Spec = Spec {
+    read: "audit",
+    rows: "accounts",
+    verdicts: &["eligible", "blocked", "unknown", "clean", "skipped"],
+    attention: &[
+        "account",
+        "name",
+        "verdict",
+        "login profile",
+        "mfa",
+        "access keys",
+        "certificates",
+        "error",
+    ],
     // AssumeRoot targets member accounts only.
-    const READS_MANAGEMENT_ACCOUNT: bool = false;
-    const ROWS: &'static str = "accounts";
+    reads_management_account: false,
+    change: "delete",
+    change_rows: "accounts",
+    done: rows::DELETED,
+    already: job::ALREADY_CLEAN,
+    confirm: "delete root credentials in that many account(s)",
+    scope: &["login-profile", "mfa"],
+};
 
-    async fn read(&self, account: &Account) -> Finding {
-        audit::audit_account(&self.sessions, &account.id).await
-    }
-
-    fn judge(&self, finding: &Finding) -> Judgement {
-        let verdict = finding.verdict();
+impl job::Finding for Finding {
+    fn judge(&self) -> Judgement {
+        let verdict = self.verdict();
         Judgement {
             verdict: verdict.as_str(),
             unknown: verdict == Verdict::Unknown,
         }
     }
+}
 
-    fn read_rows(&self, read: &Read<Finding>) -> Vec<AuditRow> {
+impl<S: RootSessions> Job for RootJob<S> {
+    type Finding = Finding;
+    type Row = AuditRow;
+    const SPEC: Spec = SPEC;
+
+    async fn read(&self, account: &Account) -> Finding {
+        audit::audit_account(&self.sessions, &account.id).await
+    }
+
+    fn rows(&self, read: &Read<Finding>) -> Vec<AuditRow> {
         vec![AuditRow::from(read)]
-    }
-
-    fn verdict<'r>(&self, row: &'r AuditRow) -> &'r str {
-        &row.verdict
-    }
-
-    fn attention_header(&self) -> &'static [&'static str] {
-        &[
-            "account",
-            "name",
-            "verdict",
-            "login profile",
-            "mfa",
-            "access keys",
-            "certificates",
-            "error",
-        ]
-    }
-
-    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-        let row = AuditRow::from(read);
-        if !matches!(row.verdict.as_str(), "eligible" | "blocked" | "unknown") {
-            return Vec::new();
-        }
-        vec![vec![
-            row.account_id,
-            row.account_name,
-            row.verdict,
-            row.login_profile,
-            row.mfa_devices,
-            row.access_keys,
-            row.signing_certificates,
-            row.error,
-        ]]
-    }
-
-    fn halted(&self) -> Option<String> {
-        self.sessions.halted().map(|e| e.to_string())
     }
 }
 
 impl<S: RootSessions> Change for RootJob<S> {
     type Step = Step;
-    type ChangeRow = DeleteRow;
     type Detail = ();
-
-    const CHANGE: &'static str = "delete";
-    const DONE: &'static str = rows::DELETED;
+    type ChangeRow = DeleteRow;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding, self.scope)
     }
 
+    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step> {
+        let unit = delete::Delete {
+            sessions: &self.sessions,
+            entry,
+            scope: self.scope,
+        };
+        let open = self.sessions.open_delete(&entry.account_id);
+        apply::account(open, "open delete session", &unit, &self.cancel).await
+    }
+
+    fn change_rows(
+        &self,
+        _: &Finding,
+        entry: &Entry<Step>,
+        applied: &Applied<Step>,
+    ) -> Vec<DeleteRow> {
+        vec![DeleteRow::new(entry, applied)]
+    }
+
     fn scope(&self) -> Vec<&'static str> {
         self.scope.names()
-    }
-
-    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step> {
-        delete::apply(&self.sessions, entry, self.scope, &self.cancel).await
-    }
-
-    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<DeleteRow> {
-        vec![DeleteRow::new(entry, applied)]
     }
 }

@@ -4,7 +4,7 @@
 use super::model::{Finding, RootCredentials};
 use super::plan::{join_errors, Step};
 use crate::report::rfc3339;
-use crate::run::job::{Applied, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Entry, Outcome, Read};
 use serde::Serialize;
 
 /// One audit report row. Counts are integers or `unknown`; lists are `;`-joined; times are
@@ -31,6 +31,27 @@ pub struct AuditRow {
 }
 
 const UNKNOWN: &str = "unknown";
+
+impl job::Row for AuditRow {
+    fn verdict(&self) -> &str {
+        &self.verdict
+    }
+
+    fn attention(&self) -> Option<Vec<String>> {
+        matches!(self.verdict.as_str(), "eligible" | "blocked" | "unknown").then(|| {
+            vec![
+                self.account_id.clone(),
+                self.account_name.clone(),
+                self.verdict.clone(),
+                self.login_profile.clone(),
+                self.mfa_devices.clone(),
+                self.access_keys.clone(),
+                self.signing_certificates.clone(),
+                self.error.clone(),
+            ]
+        })
+    }
+}
 
 impl From<&Read<Finding>> for AuditRow {
     fn from(read: &Read<Finding>) -> AuditRow {

@@ -11,7 +11,7 @@ use crate::report::json::RunInfo;
 use crate::root::api::RootSessions;
 use crate::run::confirm::{Answer, Confirm};
 use crate::run::Output;
-use crate::run::{Env, Finished, Mode, Wording};
+use crate::run::{Env, Finished, Mode};
 use serde_json::Value;
 use std::cell::Cell;
 
@@ -132,10 +132,7 @@ async fn run_with<S: RootSessions>(
 ) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let job = RootJob::new(sessions, scope, cancel.clone());
-    let wording = Wording {
-        confirm: "delete".into(),
-        skip_blocked_command: "rootsweep delete --skip-blocked".into(),
-    };
+    let skip_blocked = "rootsweep delete --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -143,7 +140,7 @@ async fn run_with<S: RootSessions>(
         &env(dir.path(), cancel, output),
         mode,
         confirm,
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await
@@ -416,17 +413,14 @@ async fn a_change_report_that_cannot_be_created_stops_before_any_change() {
     std::fs::write(dir.path().join("delete-20261125T000000.000Z.csv"), "x").expect("plant");
     let cancel = Cancel::default();
     let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
-    let wording = Wording {
-        confirm: "delete".into(),
-        skip_blocked_command: String::new(),
-    };
+    let skip_blocked = "";
     let result = crate::run::run(
         &job,
         &fake,
         &env(dir.path(), &cancel, Output::Text),
         CHANGE,
         &yes(),
-        &wording,
+        skip_blocked,
         &mut Vec::new(),
     )
     .await;
@@ -473,7 +467,7 @@ async fn change_stage_write_failing_starts_no_further_account() {
         Full { room: 200 },
     )
     .expect("header fits");
-    let results = crate::run::change::run(&job, &env, &plan, &mut recorder).await;
+    let results = crate::run::change::run(&job, &fake, &env, &plan, &reads, &mut recorder).await;
     assert!(recorder.failure().is_some());
     assert_eq!(results.len(), 10, "every account is still in the record");
     let deleted = results
@@ -561,7 +555,7 @@ async fn read_stage_write_failing_starts_no_further_account() {
         Full { room: 400 },
     )
     .expect("header fits");
-    let stage = crate::run::read::run(&job, &fake, &env, &resolved, &mut recorder).await;
+    let stage = crate::run::read::read_all(&job, &fake, &env, &resolved, &mut recorder).await;
     assert!(recorder.failure().is_some());
     assert_eq!(
         stage.reads.len(),

@@ -69,6 +69,11 @@ pub trait Directory: Clone + Send + Sync + 'static {
         parent: &str,
         token: Option<String>,
     ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
+    /// Why nothing more may start — the caller's own credentials were refused (expired,
+    /// invalid) — if so. Without an implementation they never are.
+    fn halted(&self) -> Option<String> {
+        None
+    }
     /// One page of `ListOrganizationalUnitsForParent`.
     fn ous_for_parent_page(
         &self,

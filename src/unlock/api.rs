@@ -61,10 +61,10 @@ pub trait PolicySession {
 
 /// Opens unlock sessions (`sts:AssumeRoot` with the kind's task policy) in member accounts.
 pub trait PolicySessions {
+    /// Which resource policy these sessions unlock.
+    const KIND: Kind;
     /// The session.
     type Session: PolicySession;
     /// AssumeRoot with the unlock task policy.
     fn open(&self, account_id: &str) -> impl Future<Output = Result<Self::Session, CallError>>;
-    /// Set once the caller's own credentials were refused: nothing more should start.
-    fn halted(&self) -> Option<CallError>;
 }

@@ -1,173 +1,118 @@
-//! Applies one account's confirmed unlock: a fresh unlock session; for each planned resource a
-//! re-read (left alone when its policy is no longer the one the plan showed), the policy saved
-//! to the evidence file, the removal; then a second fresh session to verify.
+//! The unlock job's unit of change: one account's confirmed unlock. In a fresh unlock session
+//! it re-reads every planned resource (one whose policy is no longer the one the plan showed is
+//! left alone), saves each policy to the evidence file right before removing it, and verifies
+//! in a second fresh session. The flow is `crate::run::apply`'s.
 
 use super::api::{Current, PolicySession, PolicySessions};
 use super::evidence::{Evidence, Saved};
 use super::plan::Step;
-use crate::call::{CallError, ErrorKind};
-use crate::cancel::Cancel;
-use crate::run::job::{Applied, Entry, Outcome, Verified};
+use crate::call::CallError;
+use crate::run::apply::{Made, Stop, Todo, Unit};
+use crate::run::job::{Entry, Outcome};
 
-/// Applies `entry` (a `Change` entry of the confirmed plan).
-pub async fn apply<S: PolicySessions>(
-    sessions: &S,
-    entry: &Entry<Step>,
-    evidence: &Evidence,
-    cancel: &Cancel,
-) -> Applied<Step> {
-    let session = match sessions.open(&entry.account_id).await {
-        Ok(session) => session,
-        Err(e) => return failed(Vec::new(), "open session", &e),
-    };
-    let mut done = Vec::new();
-    let mut changed = Vec::new();
-    for step in &entry.steps {
-        if cancel.is_cancelled() {
-            return Applied {
-                detail: (),
-                outcome: Outcome::Interrupted,
-                verified: if done.is_empty() {
-                    Verified::NotApplicable
-                } else {
-                    Verified::No
-                },
-                error: format!("interrupted before: {step}"),
-                done,
-            };
-        }
-        match session.read_policy(&step.resource).await {
-            Err(e) => return failed(done, &format!("re-check {}", step.resource), &e),
-            // Gone since the plan: nothing left to remove.
-            Ok(Current::NoPolicy | Current::NoResource) => continue,
-            Ok(Current::Policy(p)) if p != step.policy => {
-                changed.push(step.resource.clone());
-                continue;
+/// One account's confirmed unlock.
+pub struct Unlock<'a, S> {
+    /// Opens the verification session.
+    pub sessions: &'a S,
+    /// The confirmed entry.
+    pub entry: &'a Entry<Step>,
+    /// Where each policy is saved before its removal.
+    pub evidence: &'a Evidence,
+}
+
+impl<S: PolicySessions> Unit for Unlock<'_, S> {
+    type Session = S::Session;
+    type Call = Step;
+
+    async fn recheck(&self, session: &S::Session) -> Result<Todo<Step>, Stop> {
+        let mut calls = Vec::new();
+        let mut changed = Vec::new();
+        for step in &self.entry.steps {
+            match session.read_policy(&step.resource).await {
+                Err(e) => return Err(Stop::call(format!("re-check {}", step.resource), &e)),
+                // Gone since the plan: nothing left to remove.
+                Ok(Current::NoPolicy | Current::NoResource) => {}
+                Ok(Current::Policy(p)) if p != step.policy => changed.push(step.resource.clone()),
+                Ok(Current::Policy(_)) => calls.push(step.clone()),
             }
-            Ok(Current::Policy(_)) => {}
         }
+        let not_planned = || {
+            format!(
+                "re-check: the policy of {} is not the one in the confirmed plan",
+                changed.join(", ")
+            )
+        };
+        match (calls.is_empty(), changed.is_empty()) {
+            (true, true) => Err(Stop::new(
+                Outcome::AlreadyClean,
+                "re-check: the planned policies were already gone",
+            )),
+            (true, false) => Err(Stop::new(
+                Outcome::ChangedSincePlan,
+                format!("{}; nothing changed (run the plan again)", not_planned()),
+            )),
+            (false, true) => Ok(Todo::all(calls)),
+            (false, false) => Ok(Todo {
+                calls,
+                left_alone: Some(format!("{}; left alone", not_planned())),
+            }),
+        }
+    }
+
+    /// The policy saved to the evidence file: a policy that could not be saved is not removed.
+    fn before(&self, step: &Step) -> Result<(), Stop> {
         let saved = Saved {
-            account_id: entry.account_id.clone(),
+            account_id: self.entry.account_id.clone(),
             resource: step.resource.clone(),
             policy: step.policy.clone(),
             saved_at: crate::report::rfc3339_system(std::time::SystemTime::now()),
         };
-        if let Err(e) = evidence.save(saved) {
-            return Applied {
-                detail: (),
-                outcome: Outcome::Failed,
-                verified: if done.is_empty() {
-                    Verified::NotApplicable
-                } else {
-                    Verified::No
-                },
-                error: format!(
+        self.evidence.save(saved).map_err(|e| {
+            Stop::new(
+                Outcome::Failed,
+                format!(
                     "{}: the policy could not be saved to {} ({e}); it was not removed",
                     step.resource,
-                    evidence.path().display()
+                    self.evidence.path().display()
                 ),
-                done,
-            };
-        }
-        match session.remove_policy(&step.resource).await {
-            Ok(()) => done.push(step.clone()),
-            Err(e) => return failed(done, &format!("{} {}", step.call, step.resource), &e),
-        }
+            )
+        })
     }
-    if !changed.is_empty() && done.is_empty() {
-        return Applied::untouched(
-            Outcome::ChangedSincePlan,
-            format!(
-                "re-check: the policy of {} is not the one in the confirmed plan; nothing changed (run the plan again)",
-                changed.join(", ")
-            ),
-        );
-    }
-    let mut applied = verify(sessions, entry, done).await;
-    if !changed.is_empty() {
-        applied.outcome = Outcome::ChangedSincePlan;
-        applied.error = format!(
-            "re-check: the policy of {} is not the one in the confirmed plan; left alone{}",
-            changed.join(", "),
-            if applied.error.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", applied.error)
-            }
-        );
-    }
-    applied
-}
 
-/// Proves the removals with a fresh session: no removed resource has a policy any more.
-async fn verify<S: PolicySessions>(
-    sessions: &S,
-    entry: &Entry<Step>,
-    done: Vec<Step>,
-) -> Applied<Step> {
-    if done.is_empty() {
-        // Every planned policy was already gone at the re-check.
-        return Applied {
-            detail: (),
-            outcome: Outcome::AlreadyClean,
-            done,
-            verified: Verified::Yes,
-            error: "re-check: the planned policies were already gone".into(),
-        };
+    fn what(&self, step: &Step) -> String {
+        format!("{} {}", step.call, step.resource)
     }
-    let session = match sessions.open(&entry.account_id).await {
-        Ok(session) => session,
-        Err(e) => return failed(done, "verify", &e),
-    };
-    let mut left = Vec::new();
-    let mut error = None;
-    for step in &done {
-        match session.read_policy(&step.resource).await {
-            Ok(Current::NoPolicy | Current::NoResource) => {}
-            Ok(Current::Policy(_)) => left.push(step.resource.clone()),
-            Err(e) => {
-                error = Some((format!("verify {}", step.resource), e));
-                break;
+
+    async fn call(&self, session: &S::Session, step: &Step) -> Result<Made, CallError> {
+        session.remove_policy(&step.resource).await?;
+        Ok(Made::Changed)
+    }
+
+    /// Proves the removals with a fresh session: no removed resource has a policy any more.
+    async fn verify(&self, _: &S::Session, done: &[Step]) -> Result<(), Stop> {
+        if done.is_empty() {
+            return Ok(());
+        }
+        let session = self
+            .sessions
+            .open(&self.entry.account_id)
+            .await
+            .map_err(|e| Stop::call("verify", &e))?;
+        let mut left = Vec::new();
+        for step in done {
+            match session.read_policy(&step.resource).await {
+                Ok(Current::NoPolicy | Current::NoResource) => {}
+                Ok(Current::Policy(_)) => left.push(step.resource.clone()),
+                Err(e) => return Err(Stop::call(format!("verify {}", step.resource), &e)),
             }
         }
-    }
-    if let Some((step, e)) = error {
-        return failed(done, &step, &e);
-    }
-    if left.is_empty() {
-        Applied {
-            detail: (),
-            outcome: Outcome::Done,
-            done,
-            verified: Verified::Yes,
-            error: String::new(),
-        }
-    } else {
-        Applied {
-            detail: (),
-            outcome: Outcome::Failed,
-            done,
-            verified: Verified::No,
-            error: format!("verify: {} still has a policy", left.join(", ")),
-        }
-    }
-}
-
-/// A call that ended the account: `interrupted` when a signal ended it, else `failed`.
-fn failed(done: Vec<Step>, step: &str, e: &CallError) -> Applied<Step> {
-    Applied {
-        detail: (),
-        outcome: if e.kind == ErrorKind::Interrupted {
-            Outcome::Interrupted
+        if left.is_empty() {
+            Ok(())
         } else {
-            Outcome::Failed
-        },
-        verified: if done.is_empty() {
-            Verified::NotApplicable
-        } else {
-            Verified::No
-        },
-        done,
-        error: format!("{step}: {e}"),
+            Err(Stop::new(
+                Outcome::Failed,
+                format!("verify: {} still has a policy", left.join(", ")),
+            ))
+        }
     }
 }

@@ -15,24 +15,20 @@ mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
+use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::{Kind, PolicySession, PolicySessions};
 use evidence::Evidence;
 use plan::{Finding, Step, VERDICTS};
 use rows::{CheckRow, UnlockRow};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::collections::BTreeMap;
 
 /// The unlock job over some way of opening unlock sessions.
 pub struct UnlockJob<S> {
     sessions: S,
-    kind: Kind,
     /// The named resources, by account id, in the order given.
     resources: BTreeMap<String, Vec<String>>,
     evidence: Evidence,
     cancel: Cancel,
-    /// Each resource's read verdict, by account id (for the per-resource change rows).
-    reads: Mutex<HashMap<String, Vec<(String, &'static str)>>>,
 }
 
 impl<S: PolicySessions> UnlockJob<S> {
@@ -40,18 +36,15 @@ impl<S: PolicySessions> UnlockJob<S> {
     /// `evidence` before their removal.
     pub fn new(
         sessions: S,
-        kind: Kind,
         resources: BTreeMap<String, Vec<String>>,
         evidence: Evidence,
         cancel: Cancel,
     ) -> Self {
         UnlockJob {
             sessions,
-            kind,
             resources,
             evidence,
             cancel,
-            reads: Mutex::default(),
         }
     }
 
@@ -60,15 +53,48 @@ impl<S: PolicySessions> UnlockJob<S> {
     }
 }
 
+/// The unlock job's words for one kind of resource policy.
+pub const fn spec(kind: Kind) -> Spec {
+    let (confirm, scope): (&str, &[&str]) = match kind {
+        Kind::S3 => (
+            "remove the bucket policies shown in that many account(s)",
+            &["bucket-policy"],
+        ),
+        Kind::Sqs => (
+            "remove the queue policies shown in that many account(s)",
+            &["queue-policy"],
+        ),
+    };
+    Spec {
+        read: "unlock-check",
+        rows: "resources",
+        verdicts: &VERDICTS,
+        attention: &["account", "name", "verdict", "resource", "error"],
+        // AssumeRoot targets member accounts only.
+        reads_management_account: false,
+        change: "unlock-result",
+        change_rows: "resources",
+        done: rows::UNLOCKED,
+        already: rows::ALREADY_UNLOCKED,
+        confirm,
+        scope,
+    }
+}
+
+impl job::Finding for Finding {
+    fn judge(&self) -> Judgement {
+        let verdict = self.verdict();
+        Judgement {
+            verdict,
+            unknown: verdict == "unknown",
+        }
+    }
+}
+
 impl<S: PolicySessions> Job for UnlockJob<S> {
     type Finding = Finding;
-    type ReadRow = CheckRow;
-
-    const READ: &'static str = "unlock-check";
-    const VERDICTS: &'static [&'static str] = &VERDICTS;
-    // AssumeRoot targets member accounts only.
-    const READS_MANAGEMENT_ACCOUNT: bool = false;
-    const ROWS: &'static str = "resources";
+    type Row = CheckRow;
+    const SPEC: Spec = spec(S::KIND);
 
     async fn read(&self, account: &Account) -> Finding {
         if self.named(&account.id).is_empty() {
@@ -83,83 +109,47 @@ impl<S: PolicySessions> Job for UnlockJob<S> {
         for resource in self.named(&account.id) {
             reads.push((resource.clone(), session.read_policy(resource).await));
         }
-        let verdicts = reads
-            .iter()
-            .map(|(r, read)| (r.clone(), plan::verdict(read)))
-            .collect();
-        self.reads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(account.id.clone(), verdicts);
         Finding::Read(reads)
     }
 
-    fn judge(&self, finding: &Finding) -> Judgement {
-        let verdict = finding.verdict();
-        Judgement {
-            verdict,
-            unknown: verdict == "unknown",
-        }
-    }
-
-    fn read_rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
+    fn rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
         rows::check_rows(read, self.named(&read.account.id))
-    }
-
-    fn verdict<'r>(&self, row: &'r CheckRow) -> &'r str {
-        &row.verdict
-    }
-
-    fn attention_header(&self) -> &'static [&'static str] {
-        &["account", "name", "verdict", "resource", "error"]
-    }
-
-    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-        rows::check_rows(read, self.named(&read.account.id))
-            .into_iter()
-            .filter(|r| r.verdict != "no-policy")
-            .map(|r| vec![r.account_id, r.account_name, r.verdict, r.resource, r.error])
-            .collect()
-    }
-
-    fn halted(&self) -> Option<String> {
-        self.sessions.halted().map(|e| e.to_string())
     }
 }
 
 impl<S: PolicySessions> Change for UnlockJob<S> {
-    type Detail = ();
-    const CHANGE_ROWS: &'static str = "resources";
     type Step = Step;
+    type Detail = ();
     type ChangeRow = UnlockRow;
 
-    const CHANGE: &'static str = "unlock-result";
-    const DONE: &'static str = rows::UNLOCKED;
-    const ALREADY: &'static str = rows::ALREADY_UNLOCKED;
-
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
-        plan::entry(account, finding, self.kind)
-    }
-
-    fn scope(&self) -> Vec<&'static str> {
-        vec![match self.kind {
-            Kind::S3 => "bucket-policy",
-            Kind::Sqs => "queue-policy",
-        }]
+        plan::entry(account, finding, S::KIND)
     }
 
     async fn apply(&self, entry: &Entry<Step>) -> Applied<Step> {
-        apply::apply(&self.sessions, entry, &self.evidence, &self.cancel).await
+        let unit = apply::Unlock {
+            sessions: &self.sessions,
+            entry,
+            evidence: &self.evidence,
+        };
+        let open = self.sessions.open(&entry.account_id);
+        crate::run::apply::account(open, "open session", &unit, &self.cancel).await
     }
 
-    fn change_rows(&self, entry: &Entry<Step>, applied: &Applied<Step>) -> Vec<UnlockRow> {
-        let reads = self
-            .reads
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&entry.account_id)
-            .cloned()
-            .unwrap_or_default();
+    /// One row per named resource, with each resource's read verdict.
+    fn change_rows(
+        &self,
+        finding: &Finding,
+        entry: &Entry<Step>,
+        applied: &Applied<Step>,
+    ) -> Vec<UnlockRow> {
+        let reads: Vec<(String, &'static str)> = match finding {
+            Finding::Read(reads) => reads
+                .iter()
+                .map(|(r, read)| (r.clone(), plan::verdict(read)))
+                .collect(),
+            Finding::NoSession(_) => Vec::new(),
+        };
         rows::unlock_rows(entry, applied, &reads)
     }
 }

@@ -3,7 +3,7 @@
 
 use super::api::Current;
 use super::plan::{verdict, Finding, Step};
-use crate::run::job::{Applied, Disposition, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Disposition, Entry, Outcome, Read};
 use serde::Serialize;
 
 /// The report word for a verified removal.
@@ -23,6 +23,24 @@ pub struct CheckRow {
     /// The policy document as read (what a change run would remove).
     pub policy: String,
     pub error: String,
+}
+
+impl job::Row for CheckRow {
+    fn verdict(&self) -> &str {
+        &self.verdict
+    }
+
+    fn attention(&self) -> Option<Vec<String>> {
+        (self.verdict != "no-policy").then(|| {
+            vec![
+                self.account_id.clone(),
+                self.account_name.clone(),
+                self.verdict.clone(),
+                self.resource.clone(),
+                self.error.clone(),
+            ]
+        })
+    }
 }
 
 /// The check rows of one account: one per named resource.

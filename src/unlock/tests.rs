@@ -11,7 +11,7 @@ use crate::exit::Exit;
 use crate::root::fake::{Fake, Root};
 use crate::root::tests::env;
 use crate::run::confirm::{Answer, Confirm};
-use crate::run::{Finished, Mode, Output, Wording};
+use crate::run::{Finished, Mode, Output};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -105,6 +105,7 @@ impl PolicySession for Session {
 }
 
 impl PolicySessions for Buckets {
+    const KIND: Kind = Kind::S3;
     type Session = Session;
     async fn open(&self, account_id: &str) -> Result<Session, CallError> {
         self.call("AssumeRoot")?;
@@ -112,9 +113,6 @@ impl PolicySessions for Buckets {
             buckets: self.clone(),
             account: account_id.into(),
         })
-    }
-    fn halted(&self) -> Option<CallError> {
-        None
     }
 }
 
@@ -164,11 +162,8 @@ async fn run(buckets: Buckets, names: &[&str], mode: Mode) -> Run {
         "arn:aws:iam::111111111111:user/admin".into(),
         Kind::S3.task_policy(),
     );
-    let job = UnlockJob::new(buckets, Kind::S3, resources, evidence, cancel.clone());
-    let wording = Wording {
-        confirm: "unlock".into(),
-        skip_blocked_command: String::new(),
-    };
+    let job = UnlockJob::new(buckets, resources, evidence, cancel.clone());
+    let skip_blocked = "";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -176,7 +171,7 @@ async fn run(buckets: Buckets, names: &[&str], mode: Mode) -> Run {
         &env(dir.path(), &cancel, Output::Json),
         mode,
         &Yes,
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await
@@ -264,7 +259,6 @@ async fn a_policy_changed_after_the_plan_is_left_alone() {
     let fake = Fake::default().account(A, Root::default());
     let job = UnlockJob::new(
         buckets.clone(),
-        Kind::S3,
         BTreeMap::from([(A.to_string(), vec!["locked".to_string()])]),
         Evidence::new(
             dir.path().join("unlock-x.json"),
@@ -273,10 +267,7 @@ async fn a_policy_changed_after_the_plan_is_left_alone() {
         ),
         cancel.clone(),
     );
-    let wording = Wording {
-        confirm: "unlock".into(),
-        skip_blocked_command: String::new(),
-    };
+    let skip_blocked = "";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -284,7 +275,7 @@ async fn a_policy_changed_after_the_plan_is_left_alone() {
         &env(dir.path(), &cancel, Output::Json),
         CHANGE,
         &EditThenYes(buckets.clone()),
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await

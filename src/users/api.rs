@@ -64,6 +64,4 @@ pub trait UsersSessions {
     fn assume_role(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, CallError>>;
     /// The caller's own credentials, for the caller's own account.
     fn own(&self) -> Self::Read;
-    /// Set once the caller's own credentials were refused: nothing more should start.
-    fn halted(&self) -> Option<CallError>;
 }

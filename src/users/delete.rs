@@ -12,13 +12,13 @@ use super::holdings::{later, same_time};
 use super::model::{is_virtual_mfa, Call, Holdings};
 use super::plan::Step;
 use super::restore::Restore;
-use crate::call::{CallError, ErrorKind};
+use crate::call::CallError;
 use crate::cancel::Cancel;
-// IAM's "busy" answers are retried exactly as the root delete does.
-use crate::root::delete::busy_retry;
-use crate::run::job::{Applied, Entry, Outcome, Verified};
+use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 /// Per-user outcome spellings of the delete report.
 pub mod outcome {
@@ -152,8 +152,8 @@ pub struct Context<'a> {
     pub cancel: &'a Cancel,
 }
 
-/// Applies `entry` (a `Change` entry of the confirmed plan); `own` says the account is the
-/// caller's (its own credentials, no role).
+/// Applies `entry` (a `Change` entry of the confirmed plan) user by user in one session; `own`
+/// says the account is the caller's (its own credentials, no role).
 pub async fn apply<S: UsersSessions>(
     sessions: &S,
     entry: &Entry<Step>,
@@ -162,14 +162,7 @@ pub async fn apply<S: UsersSessions>(
 ) -> Applied<Step, Vec<UserResult>> {
     let session = match sessions.open_change(&entry.account_id, own).await {
         Ok(s) => s,
-        Err(e) => {
-            let outcome = if e.kind == ErrorKind::Interrupted {
-                Outcome::Interrupted
-            } else {
-                Outcome::Failed
-            };
-            return Applied::untouched(outcome, format!("open session: {e}"));
-        }
+        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
     };
     let mut results = Vec::new();
     let mut done = Vec::new();
@@ -182,7 +175,19 @@ pub async fn apply<S: UsersSessions>(
                 error: "the run was interrupted before this user started".into(),
             }
         } else {
-            delete_user(&session, &entry.account_id, step, ctx).await
+            let unit = Delete {
+                account_id: &entry.account_id,
+                step,
+                ctx,
+                session: PhantomData,
+            };
+            let applied = apply::unit(&unit, &session, ctx.cancel).await;
+            UserResult {
+                user: step.user.clone(),
+                outcome: applied.detail.unwrap_or_else(|| word(applied.outcome)),
+                done: applied.done.iter().map(Call::to_string).collect(),
+                error: applied.error,
+            }
         };
         if result.outcome == outcome::DELETED {
             done.push(step.clone());
@@ -192,42 +197,41 @@ pub async fn apply<S: UsersSessions>(
     summarise(done, results)
 }
 
+/// A user's outcome in the delete report's words.
+fn word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Done => outcome::DELETED,
+        Outcome::AlreadyClean | Outcome::NothingInScope => outcome::ALREADY_GONE,
+        Outcome::ChangedSincePlan => outcome::CHANGED,
+        Outcome::Skipped | Outcome::SkippedBlocked | Outcome::SkippedUnknown => {
+            outcome::SKIPPED_ACTIVE
+        }
+        Outcome::Interrupted => outcome::INTERRUPTED,
+        Outcome::NotStarted => outcome::NOT_STARTED,
+        Outcome::Failed => outcome::FAILED,
+    }
+}
+
 /// The account's outcome from its users': the worst one decides.
 fn summarise(done: Vec<Step>, results: Vec<UserResult>) -> Applied<Step, Vec<UserResult>> {
-    let has = |o: &str| results.iter().any(|r| r.outcome == o);
-    // A planned user left undone outranks the users deleted: the run must not read as done.
-    let outcome = if has(outcome::FAILED) {
-        Outcome::Failed
-    } else if has(outcome::INTERRUPTED) || has(outcome::NOT_STARTED) {
-        Outcome::Interrupted
-    } else if has(outcome::CHANGED) {
-        Outcome::ChangedSincePlan
-    } else if has(outcome::SKIPPED_ACTIVE) || has(outcome::REFUSED) {
-        Outcome::Skipped
-    } else if !done.is_empty() {
-        Outcome::Done
-    } else {
-        Outcome::AlreadyClean
-    };
+    let outcomes: Vec<Outcome> = results
+        .iter()
+        .map(|r| match r.outcome {
+            outcome::FAILED => Outcome::Failed,
+            outcome::INTERRUPTED | outcome::NOT_STARTED => Outcome::Interrupted,
+            outcome::CHANGED => Outcome::ChangedSincePlan,
+            outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
+            _ => Outcome::Done,
+        })
+        .collect();
+    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::AlreadyClean);
     let error = results
         .iter()
         .filter(|r| !r.error.is_empty())
         .map(|r| format!("{}: {}", r.user, r.error))
         .collect::<Vec<_>>()
         .join("; ");
-    Applied {
-        outcome,
-        verified: if done.is_empty() {
-            Verified::NotApplicable
-        } else if outcome == Outcome::Done {
-            Verified::Yes
-        } else {
-            Verified::No
-        },
-        done,
-        error,
-        detail: results,
-    }
+    apply::summary(done, outcome, error, results)
 }
 
 /// Why the re-check leaves a user alone: the outcome and the reason, or `None` to go on.
@@ -288,73 +292,62 @@ pub fn recheck(step: &Step, h: &Holdings, caller_arn: &str) -> Option<(&'static 
     None
 }
 
-/// Deletes one user, re-checking first.
-async fn delete_user<C: UsersChange>(
-    session: &C,
-    account_id: &str,
-    step: &Step,
-    ctx: &Context<'_>,
-) -> UserResult {
-    let mut result = UserResult {
-        user: step.user.clone(),
-        outcome: outcome::FAILED,
-        done: Vec::new(),
-        error: String::new(),
-    };
-    let h = match session.holdings(&step.user).await {
-        Ok(Some(h)) => h,
-        Ok(None) => {
-            result.outcome = outcome::ALREADY_GONE;
-            return result;
-        }
-        Err(e) => return failed(result, "re-check", &e),
-    };
-    if let Some((outcome, why)) = recheck(step, &h, ctx.caller_arn) {
-        result.outcome = outcome;
-        result.error = why;
-        return result;
-    }
-    if let Err(e) = ctx.restore.record(account_id, &h) {
-        result.error = format!("the restore record could not be written ({e}); left untouched");
-        return result;
-    }
-    // The planned calls still needed (a dependent gone since the plan is not removed again).
-    for call in calls(&h) {
-        if ctx.cancel.is_cancelled() {
-            result.outcome = outcome::INTERRUPTED;
-            result.error = format!("interrupted before: {call}");
-            return result;
-        }
-        match busy_retry(ctx.cancel, || session.make(&call)).await {
-            Ok(()) => result.done.push(call.to_string()),
-            // Gone already (a re-run, or someone else): this step is done.
-            Err(e) if e.is_not_found() => {}
-            Err(e) => return failed(result, &call.to_string(), &e),
-        }
-    }
-    let gone = settled(ctx.cancel, || async {
-        Ok(!session.exists(&step.user).await?)
-    })
-    .await;
-    match gone {
-        Ok(Settled::Yes) => result.outcome = outcome::DELETED,
-        Ok(Settled::No(waited)) => {
-            result.error = format!(
-                "verify: GetUser still finds the user {:.0} s after DeleteUser succeeded",
-                waited.as_secs_f64()
-            )
-        }
-        Err(e) => return failed(result, "verify", &e),
-    }
-    result
+/// One user of a confirmed entry: the unit the apply flow re-checks, deletes and verifies.
+struct Delete<'a, C> {
+    account_id: &'a str,
+    step: &'a Step,
+    ctx: &'a Context<'a>,
+    session: PhantomData<fn(&C)>,
 }
 
-fn failed(mut result: UserResult, what: &str, e: &CallError) -> UserResult {
-    result.outcome = if e.kind == ErrorKind::Interrupted {
-        outcome::INTERRUPTED
-    } else {
-        outcome::FAILED
-    };
-    result.error = format!("{what}: {e}");
-    result
+impl<C: UsersChange> Unit for Delete<'_, C> {
+    type Session = C;
+    type Call = Call;
+
+    /// A fresh read of the user ([`recheck`]), then the restore record written: the calls that
+    /// delete what the user holds now (a dependent gone since the plan is not removed again).
+    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
+        let h = match session.holdings(&self.step.user).await {
+            Ok(Some(h)) => h,
+            Ok(None) => return Err(Stop::new(Outcome::AlreadyClean, "")),
+            Err(e) => return Err(Stop::call("re-check", &e)),
+        };
+        if let Some((word, why)) = recheck(self.step, &h, self.ctx.caller_arn) {
+            let outcome = match word {
+                outcome::CHANGED => Outcome::ChangedSincePlan,
+                _ => Outcome::Skipped,
+            };
+            return Err(Stop::new(outcome, why).worded(word));
+        }
+        if let Err(e) = self.ctx.restore.record(self.account_id, &h) {
+            return Err(Stop::new(
+                Outcome::Failed,
+                format!("the restore record could not be written ({e}); left untouched"),
+            ));
+        }
+        Ok(Todo::all(calls(&h)))
+    }
+
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, CallError> {
+        session.make(call).await.map(|()| Made::Changed)
+    }
+
+    /// Fresh reads, repeated while IAM settles, proving the user gone.
+    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
+        let gone = settled(self.ctx.cancel, || async {
+            Ok(!session.exists(&self.step.user).await?)
+        })
+        .await;
+        match gone {
+            Ok(Settled::Yes) => Ok(()),
+            Ok(Settled::No(waited)) => Err(Stop::new(
+                Outcome::Failed,
+                format!(
+                    "verify: GetUser still finds the user {:.0} s after DeleteUser succeeded",
+                    waited.as_secs_f64()
+                ),
+            )),
+            Err(e) => Err(Stop::call("verify", &e)),
+        }
+    }
 }

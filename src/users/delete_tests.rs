@@ -12,7 +12,7 @@ use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::tests::env;
 use crate::run::confirm::{Answer, Confirm};
-use crate::run::{Finished, Mode, Output, Wording};
+use crate::run::{Finished, Mode, Output};
 use serde_json::Value;
 
 const MANAGEMENT: &str = "111111111111";
@@ -107,10 +107,7 @@ async fn run_recording(
         select,
         Restore::new(path.clone(), "arn:aws:iam::111111111111:user/admin"),
     );
-    let wording = Wording {
-        confirm: "delete".into(),
-        skip_blocked_command: "rootsweep users delete --skip-blocked".into(),
-    };
+    let skip_blocked = "rootsweep users delete --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -118,7 +115,7 @@ async fn run_recording(
         &env(dir.path(), &cancel, Output::Json),
         mode,
         &Yes,
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await

@@ -752,8 +752,4 @@ impl UsersSessions for Fake {
             via: "own",
         }
     }
-
-    fn halted(&self) -> Option<CallError> {
-        None
-    }
 }

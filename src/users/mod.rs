@@ -28,7 +28,7 @@ mod tidy_tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{Applied, Change, Entry, Job, Judgement, Read};
+use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::UsersSessions;
 use delete::UserResult;
 use model::{Finding, Verdict};
@@ -42,15 +42,43 @@ pub const DEFAULT_STALE_DAYS: u32 = 90;
 /// Default `--role-name`: the role Organizations creates in the accounts it creates.
 pub const DEFAULT_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 
-/// Verdict spellings in the counts table's order.
-const VERDICTS: [&str; 6] = [
-    "active",
-    "stale",
-    "new",
-    "unverifiable",
-    "unknown",
-    "skipped",
-];
+/// The users audit's words (the read stage of every users command).
+pub const AUDIT: Spec = Spec {
+    read: "users-audit",
+    rows: "users",
+    verdicts: &[
+        "active",
+        "stale",
+        "new",
+        "unverifiable",
+        "unknown",
+        "skipped",
+    ],
+    attention: &["account", "name", "verdict", "error"],
+    // The management account is where the most dangerous users tend to live.
+    reads_management_account: true,
+    ..Spec::READ_ONLY
+};
+
+/// `users delete`'s words.
+pub const DELETE: Spec = Spec {
+    change: "users-delete",
+    change_rows: "users",
+    done: delete_rows::DELETED,
+    confirm: "delete IAM users in that many account(s)",
+    scope: &["iam-users"],
+    ..AUDIT
+};
+
+/// `users tidy`'s words.
+pub const TIDY: Spec = Spec {
+    change: "users-tidy",
+    change_rows: "detaches",
+    done: tidy::DONE,
+    confirm: "detach redundant direct policies in that many account(s)",
+    scope: &["redundant-direct-policies"],
+    ..AUDIT
+};
 
 /// The users audit over some way of opening sessions (AWS, or a fake in tests).
 pub struct UsersJob<S> {
@@ -80,23 +108,9 @@ impl<S> UsersJob<S> {
     }
 }
 
-impl<S: UsersSessions> Job for UsersJob<S> {
-    type Finding = Finding;
-    type ReadRow = Row;
-
-    const READ: &'static str = "users-audit";
-    const VERDICTS: &'static [&'static str] = &VERDICTS;
-    // The management account is where the most dangerous users tend to live.
-    const READS_MANAGEMENT_ACCOUNT: bool = true;
-    const ROWS: &'static str = "users";
-
-    async fn read(&self, account: &Account) -> Finding {
-        let own = account.id == self.caller_account;
-        audit::audit_account(&self.sessions, &account.id, own, &self.rules, &self.cancel).await
-    }
-
-    fn judge(&self, finding: &Finding) -> Judgement {
-        let unknown = match finding {
+impl job::Finding for Finding {
+    fn judge(&self) -> Judgement {
+        let unknown = match self {
             Finding::Unreadable(_) => true,
             Finding::Read(users) => users.iter().any(|u| u.verdict == Verdict::Unknown),
         };
@@ -105,42 +119,20 @@ impl<S: UsersSessions> Job for UsersJob<S> {
             unknown,
         }
     }
+}
 
-    fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
+impl<S: UsersSessions> Job for UsersJob<S> {
+    type Finding = Finding;
+    type Row = Row;
+    const SPEC: Spec = AUDIT;
+
+    async fn read(&self, account: &Account) -> Finding {
+        let own = account.id == self.caller_account;
+        audit::audit_account(&self.sessions, &account.id, own, &self.rules, &self.cancel).await
+    }
+
+    fn rows(&self, read: &Read<Finding>) -> Vec<Row> {
         rows::rows(read)
-    }
-
-    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
-        &row.verdict
-    }
-
-    fn attention_header(&self) -> &'static [&'static str] {
-        &["account", "name", "verdict", "error"]
-    }
-
-    /// The accounts that could not be read, and the users whose activity is not known: why.
-    fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-        let row = |error: String| {
-            vec![
-                read.account.id.clone(),
-                read.account.name.clone(),
-                "unknown".to_string(),
-                error,
-            ]
-        };
-        match &read.finding {
-            Ok(Finding::Unreadable(e)) => vec![row(e.to_string())],
-            Ok(Finding::Read(users)) => users
-                .iter()
-                .filter(|u| u.verdict == Verdict::Unknown)
-                .map(|u| row(format!("user {}: {}", u.detail.name, u.error)))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    }
-
-    fn halted(&self) -> Option<String> {
-        self.sessions.halted().map(|e| e.to_string())
     }
 }
 
@@ -168,55 +160,27 @@ impl<S: UsersSessions> DeleteJob<S> {
     }
 }
 
-/// A change job over the users audit: its read stage is exactly the audit's.
-macro_rules! reads_like_the_audit {
-    ($job:ident) => {
-        impl<S: UsersSessions> Job for $job<S> {
-            type Finding = Finding;
-            type ReadRow = Row;
-
-            const READ: &'static str = UsersJob::<S>::READ;
-            const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
-            const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
-            const ROWS: &'static str = UsersJob::<S>::ROWS;
-
-            async fn read(&self, account: &Account) -> Finding {
-                self.users.read(account).await
-            }
-            fn judge(&self, finding: &Finding) -> Judgement {
-                self.users.judge(finding)
-            }
-            fn read_rows(&self, read: &Read<Finding>) -> Vec<Row> {
-                self.users.read_rows(read)
-            }
-            fn verdict<'r>(&self, row: &'r Row) -> &'r str {
-                self.users.verdict(row)
-            }
-            fn attention(&self, read: &Read<Finding>) -> Vec<Vec<String>> {
-                self.users.attention(read)
-            }
-            fn attention_header(&self) -> &'static [&'static str] {
-                self.users.attention_header()
-            }
-            fn halted(&self) -> Option<String> {
-                self.users.halted()
-            }
-        }
-    };
+/// The audit part of a read, as the users audit reports it.
+fn audit_of(read: &Read<Found>) -> Read<Finding> {
+    Read {
+        account: read.account.clone(),
+        finding: read
+            .finding
+            .as_ref()
+            .map(|f| f.audit.clone())
+            .map_err(Clone::clone),
+    }
 }
 
-reads_like_the_audit!(TidyJob);
-
-impl<S: UsersSessions> DeleteJob<S> {
-    /// The audit part of a read, as the users audit reports it.
-    fn audit(read: &Read<Found>) -> Read<Finding> {
-        Read {
-            account: read.account.clone(),
-            finding: read
-                .finding
-                .as_ref()
-                .map(|f| f.audit.clone())
-                .map_err(Clone::clone),
+impl job::Finding for Found {
+    /// The audit's judgement, unless what the chosen users hold could not be read.
+    fn judge(&self) -> Judgement {
+        match &self.holdings {
+            Ok(_) => self.audit.judge(),
+            Err(_) => Judgement {
+                verdict: "unknown",
+                unknown: true,
+            },
         }
     }
 }
@@ -224,12 +188,8 @@ impl<S: UsersSessions> DeleteJob<S> {
 /// The users audit, then a read of everything each chosen user holds, for an exact plan.
 impl<S: UsersSessions> Job for DeleteJob<S> {
     type Finding = Found;
-    type ReadRow = Row;
-
-    const READ: &'static str = UsersJob::<S>::READ;
-    const VERDICTS: &'static [&'static str] = UsersJob::<S>::VERDICTS;
-    const READS_MANAGEMENT_ACCOUNT: bool = UsersJob::<S>::READS_MANAGEMENT_ACCOUNT;
-    const ROWS: &'static str = UsersJob::<S>::ROWS;
+    type Row = Row;
+    const SPEC: Spec = DELETE;
 
     async fn read(&self, account: &Account) -> Found {
         let audit = self.users.read(account).await;
@@ -244,24 +204,14 @@ impl<S: UsersSessions> Job for DeleteJob<S> {
         };
         Found { audit, holdings }
     }
-    fn judge(&self, found: &Found) -> Judgement {
-        match &found.holdings {
-            Ok(_) => self.users.judge(&found.audit),
-            Err(_) => Judgement {
-                verdict: "unknown",
-                unknown: true,
-            },
-        }
+
+    fn rows(&self, read: &Read<Found>) -> Vec<Row> {
+        rows::rows(&audit_of(read))
     }
-    fn read_rows(&self, read: &Read<Found>) -> Vec<Row> {
-        self.users.read_rows(&Self::audit(read))
-    }
-    fn verdict<'r>(&self, row: &'r Row) -> &'r str {
-        self.users.verdict(row)
-    }
+
     /// The audit's, and an account whose chosen users could not be read.
     fn attention(&self, read: &Read<Found>) -> Vec<Vec<String>> {
-        let mut rows = self.users.attention(&Self::audit(read));
+        let mut rows = self.users.attention(&audit_of(read));
         if let Ok(Found {
             holdings: Err(e), ..
         }) = &read.finding
@@ -275,29 +225,15 @@ impl<S: UsersSessions> Job for DeleteJob<S> {
         }
         rows
     }
-    fn attention_header(&self) -> &'static [&'static str] {
-        self.users.attention_header()
-    }
-    fn halted(&self) -> Option<String> {
-        self.users.halted()
-    }
 }
 
 impl<S: UsersSessions> Change for DeleteJob<S> {
     type Step = Step;
-    type ChangeRow = delete_rows::Row;
     type Detail = Vec<UserResult>;
-
-    const CHANGE: &'static str = "users-delete";
-    const DONE: &'static str = delete_rows::DELETED;
-    const CHANGE_ROWS: &'static str = "users";
+    type ChangeRow = delete_rows::Row;
 
     fn plan(&self, account: &Account, found: &Found) -> Entry<Step> {
         plan::entry(account, found, &self.select, &self.users.rules)
-    }
-
-    fn scope(&self) -> Vec<&'static str> {
-        vec!["iam-users"]
     }
 
     async fn apply(&self, entry: &Entry<Step>) -> Applied<Step, Vec<UserResult>> {
@@ -312,6 +248,7 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
 
     fn change_rows(
         &self,
+        _: &Found,
         entry: &Entry<Step>,
         applied: &Applied<Step, Vec<UserResult>>,
     ) -> Vec<delete_rows::Row> {
@@ -331,21 +268,28 @@ impl<S: UsersSessions> TidyJob<S> {
     }
 }
 
+/// Exactly the users audit as its read stage.
+impl<S: UsersSessions> Job for TidyJob<S> {
+    type Finding = Finding;
+    type Row = Row;
+    const SPEC: Spec = TIDY;
+
+    async fn read(&self, account: &Account) -> Finding {
+        self.users.read(account).await
+    }
+
+    fn rows(&self, read: &Read<Finding>) -> Vec<Row> {
+        rows::rows(read)
+    }
+}
+
 impl<S: UsersSessions> Change for TidyJob<S> {
     type Step = tidy::Step;
-    type ChangeRow = tidy::Row;
     type Detail = Vec<tidy::Detached>;
-
-    const CHANGE: &'static str = "users-tidy";
-    const DONE: &'static str = tidy::DONE;
-    const CHANGE_ROWS: &'static str = "detaches";
+    type ChangeRow = tidy::Row;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<tidy::Step> {
         tidy::entry(account, finding)
-    }
-
-    fn scope(&self) -> Vec<&'static str> {
-        vec!["redundant-direct-policies"]
     }
 
     async fn apply(&self, entry: &Entry<tidy::Step>) -> Applied<tidy::Step, Vec<tidy::Detached>> {
@@ -355,6 +299,7 @@ impl<S: UsersSessions> Change for TidyJob<S> {
 
     fn change_rows(
         &self,
+        _: &Finding,
         entry: &Entry<tidy::Step>,
         applied: &Applied<tidy::Step, Vec<tidy::Detached>>,
     ) -> Vec<tidy::Row> {

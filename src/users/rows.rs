@@ -4,7 +4,7 @@
 
 use super::model::{Finding, LastUse, User};
 use crate::report::rfc3339;
-use crate::run::job::Read;
+use crate::run::job::{self, Read};
 use serde::Serialize;
 
 /// One row of `users-audit-<UTC>.csv`. Times are RFC 3339 UTC; lists are `;`-joined in the CSV
@@ -47,6 +47,29 @@ pub struct Row {
 }
 
 const UNKNOWN: &str = "unknown";
+
+impl job::Row for Row {
+    fn verdict(&self) -> &str {
+        &self.verdict
+    }
+
+    /// An account that could not be read, or a user whose activity is not known: why.
+    fn attention(&self) -> Option<Vec<String>> {
+        (self.verdict == UNKNOWN).then(|| {
+            let error = if self.user_name.is_empty() {
+                self.error.clone()
+            } else {
+                format!("user {}: {}", self.user_name, self.error)
+            };
+            vec![
+                self.account_id.clone(),
+                self.account_name.clone(),
+                UNKNOWN.to_string(),
+                error,
+            ]
+        })
+    }
+}
 
 /// The rows of one account.
 pub fn rows(read: &Read<Finding>) -> Vec<Row> {

@@ -6,14 +6,15 @@
 
 use super::api::{UsersChange, UsersSessions};
 use super::model::{Call, Finding, Verdict};
-use crate::call::{CallError, ErrorKind};
+use crate::call::CallError;
 use crate::cancel::Cancel;
-// IAM's "busy" answers are retried exactly as the root delete does.
 use crate::model::Account;
-use crate::root::delete::busy_retry;
-use crate::run::job::{Applied, Disposition, Entry, Outcome, Verified};
+use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::job::{Applied, Disposition, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
 use serde::Serialize;
+use std::cell::RefCell;
+use std::marker::PhantomData;
 
 /// One detach the tidy makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,7 +110,7 @@ pub struct Detached {
     pub error: String,
 }
 
-/// Applies one account's entry, detach by detach.
+/// Applies one account's entry, detach by detach, in one session.
 pub async fn apply<S: UsersSessions>(
     sessions: &S,
     entry: &Entry<Step>,
@@ -118,59 +119,134 @@ pub async fn apply<S: UsersSessions>(
 ) -> Applied<Step, Vec<Detached>> {
     let session = match sessions.open_change(&entry.account_id, own).await {
         Ok(s) => s,
-        Err(e) => return Applied::untouched(Outcome::Failed, format!("open session: {e}")),
+        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
     };
     let mut results = Vec::new();
     for step in &entry.steps {
         let mut r = Detached {
             step: step.clone(),
             group: String::new(),
-            outcome: outcome::FAILED,
-            error: String::new(),
+            outcome: outcome::INTERRUPTED,
+            error: "interrupted before this detach".into(),
         };
-        if cancel.is_cancelled() {
-            r.outcome = outcome::INTERRUPTED;
-            r.error = "interrupted before this detach".into();
-        } else {
-            detach(&session, &mut r, cancel).await;
+        if !cancel.is_cancelled() {
+            let unit = Detach {
+                step,
+                group: RefCell::default(),
+                cancel,
+                session: PhantomData,
+            };
+            let applied = apply::unit(&unit, &session, cancel).await;
+            r.outcome = word(applied.outcome);
+            r.error = applied.error;
+            r.group = unit.group.into_inner();
         }
         results.push(r);
     }
-    let has = |o: &str| results.iter().any(|r| r.outcome == o);
     let done: Vec<Step> = results
         .iter()
         .filter(|r| r.outcome == outcome::DETACHED)
         .map(|r| r.step.clone())
         .collect();
-    let outcome = if has(outcome::FAILED) {
-        Outcome::Failed
-    } else if has(outcome::INTERRUPTED) {
-        Outcome::Interrupted
-    } else if has(outcome::SKIPPED) {
-        Outcome::Skipped
-    } else if done.is_empty() {
-        Outcome::NothingInScope
-    } else {
-        Outcome::Done
-    };
+    let outcomes: Vec<Outcome> = results
+        .iter()
+        .map(|r| match r.outcome {
+            outcome::FAILED => Outcome::Failed,
+            outcome::INTERRUPTED => Outcome::Interrupted,
+            outcome::SKIPPED => Outcome::Skipped,
+            _ => Outcome::Done,
+        })
+        .collect();
+    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::NothingInScope);
     let error = results
         .iter()
         .filter(|r| !r.error.is_empty())
         .map(|r| format!("{} {}: {}", r.step.user, r.step.policy_arn, r.error))
         .collect::<Vec<_>>()
         .join("; ");
-    Applied {
-        outcome,
-        verified: if done.is_empty() {
-            Verified::NotApplicable
-        } else if outcome == Outcome::Done {
-            Verified::Yes
-        } else {
-            Verified::No
-        },
-        done,
-        error,
-        detail: results,
+    apply::summary(done, outcome, error, results)
+}
+
+/// A detach's outcome in the tidy report's words: a detach found already made is `detached`
+/// once the verification proved it.
+fn word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Done | Outcome::AlreadyClean => outcome::DETACHED,
+        Outcome::Skipped => outcome::SKIPPED,
+        Outcome::Interrupted | Outcome::NotStarted => outcome::INTERRUPTED,
+        _ => outcome::FAILED,
+    }
+}
+
+/// One planned detach: the unit the apply flow re-checks, makes and verifies.
+struct Detach<'a, C> {
+    step: &'a Step,
+    /// The group the re-check found attaching the policy too.
+    group: RefCell<String>,
+    cancel: &'a Cancel,
+    session: PhantomData<fn(&C)>,
+}
+
+impl<C: UsersChange> Unit for Detach<'_, C> {
+    type Session = C;
+    type Call = Call;
+
+    /// A group of the user must still attach the policy, else the detach is skipped.
+    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
+        match granting_group(session, self.step).await {
+            Ok(Ok(group)) => *self.group.borrow_mut() = group,
+            Ok(Err(why)) => return Err(Stop::new(Outcome::Skipped, why)),
+            Err(e) => return Err(Stop::call("re-check", &e)),
+        }
+        Ok(Todo::all(vec![Call::DetachUserPolicy {
+            user: self.step.user.clone(),
+            arn: self.step.policy_arn.clone(),
+        }]))
+    }
+
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, CallError> {
+        session.make(call).await.map(|()| Made::Changed)
+    }
+
+    /// Fresh reads, repeated while IAM settles: the policy no longer attached directly, the user
+    /// still in the group — and the group still attaching the policy.
+    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
+        let group = self.group.borrow().clone();
+        let step = self.step;
+        let verified = settled(self.cancel, || async {
+            let Some(now) = session.attachments(&step.user).await? else {
+                return Ok(false);
+            };
+            Ok(!now.policies.contains(&step.policy_arn) && now.groups.contains(&group))
+        })
+        .await;
+        match verified {
+            Ok(Settled::Yes) => {}
+            Ok(Settled::No(waited)) => {
+                return Err(Stop::new(
+                    Outcome::Failed,
+                    format!(
+                        "verify: {:.0} s after the detach, the policy is still attached directly or the \
+                         user is no longer in {group}",
+                        waited.as_secs_f64()
+                    ),
+                ))
+            }
+            Err(e) => return Err(Stop::call("verify", &e)),
+        }
+        // The grant, not only the detach: the group must still attach the policy.
+        match session.group_policies(&group).await {
+            Ok(arns) if arns.contains(&step.policy_arn) => Ok(()),
+            Ok(_) => Err(Stop::new(
+                Outcome::Failed,
+                format!(
+                    "verify: {group} no longer attaches the policy, so the user may have lost it: \
+                     aws iam attach-user-policy --user-name {} --policy-arn {}",
+                    step.user, step.policy_arn
+                ),
+            )),
+            Err(e) => Err(Stop::call("verify", &e)),
+        }
     }
 }
 
@@ -199,67 +275,6 @@ async fn granting_group<C: UsersChange>(
         "no group of the user attaches it any more (or the user left the group): detaching would remove access"
             .into(),
     ))
-}
-
-async fn detach<C: UsersChange>(session: &C, r: &mut Detached, cancel: &Cancel) {
-    let fail = |r: &mut Detached, what: &str, e: &CallError| {
-        r.outcome = if e.kind == ErrorKind::Interrupted {
-            outcome::INTERRUPTED
-        } else {
-            outcome::FAILED
-        };
-        r.error = format!("{what}: {e}");
-    };
-    match granting_group(session, &r.step).await {
-        Ok(Ok(group)) => r.group = group,
-        Ok(Err(why)) => {
-            r.outcome = outcome::SKIPPED;
-            r.error = why;
-            return;
-        }
-        Err(e) => return fail(r, "re-check", &e),
-    }
-    let call = Call::DetachUserPolicy {
-        user: r.step.user.clone(),
-        arn: r.step.policy_arn.clone(),
-    };
-    match busy_retry(cancel, || session.make(&call)).await {
-        Ok(()) => {}
-        Err(e) if e.is_not_found() => {}
-        Err(e) => return fail(r, &call.to_string(), &e),
-    }
-    let group = r.group.clone();
-    let verified = settled(cancel, || async {
-        let Some(now) = session.attachments(&r.step.user).await? else {
-            return Ok(false);
-        };
-        Ok(!now.policies.contains(&r.step.policy_arn) && now.groups.contains(&group))
-    })
-    .await;
-    match verified {
-        Ok(Settled::Yes) => {}
-        Ok(Settled::No(waited)) => {
-            r.error = format!(
-                "verify: {:.0} s after the detach, the policy is still attached directly or the \
-                 user is no longer in {group}",
-                waited.as_secs_f64()
-            );
-            return;
-        }
-        Err(e) => return fail(r, "verify", &e),
-    }
-    // The grant, not only the detach: the group must still attach the policy.
-    match session.group_policies(&group).await {
-        Ok(arns) if arns.contains(&r.step.policy_arn) => r.outcome = outcome::DETACHED,
-        Ok(_) => {
-            r.error = format!(
-                "verify: {group} no longer attaches the policy, so the user may have lost it: \
-                 aws iam attach-user-policy --user-name {} --policy-arn {}",
-                r.step.user, r.step.policy_arn
-            )
-        }
-        Err(e) => fail(r, "verify", &e),
-    }
 }
 
 /// One row of `users-tidy-<UTC>.csv`.

@@ -9,7 +9,7 @@ use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::tests::env;
 use crate::run::confirm::{Answer, Confirm};
-use crate::run::{Finished, Mode, Output, Wording};
+use crate::run::{Finished, Mode, Output};
 use serde_json::Value;
 
 const MANAGEMENT: &str = "111111111111";
@@ -64,10 +64,7 @@ async fn run(fake: &Fake, mode: Mode) -> (Finished, Value) {
         rules(),
         cancel.clone(),
     ));
-    let wording = Wording {
-        confirm: "tidy".into(),
-        skip_blocked_command: "rootsweep users tidy --skip-blocked".into(),
-    };
+    let skip_blocked = "rootsweep users tidy --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
         &job,
@@ -75,7 +72,7 @@ async fn run(fake: &Fake, mode: Mode) -> (Finished, Value) {
         &env(dir.path(), &cancel, Output::Json),
         mode,
         &Yes,
-        &wording,
+        skip_blocked,
         &mut out,
     )
     .await
