@@ -15,7 +15,7 @@ use crate::cancel::Cancel;
 use crate::model::Account;
 use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::{PasswordSession, PasswordSessions};
-use plan::{Finding, Step, Verdict, VERDICTS};
+use plan::{Finding, Step, VERDICTS};
 use rows::{CheckRow, RecoverRow};
 
 /// The recover job over some way of opening `IAMCreateRootUserPassword` sessions.
@@ -49,11 +49,7 @@ pub const SPEC: Spec = Spec {
 
 impl job::Finding for Finding {
     fn judge(&self) -> Judgement {
-        let verdict = self.verdict();
-        Judgement {
-            verdict: verdict.as_str(),
-            unknown: verdict == Verdict::Unknown,
-        }
+        Judgement::of(self.verdict().as_str())
     }
 }
 

@@ -21,7 +21,7 @@ use crate::model::Account;
 use crate::run::apply;
 use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
 use api::RootSessions;
-use model::{Finding, Verdict};
+use model::Finding;
 use plan::{Scope, Step};
 use rows::{AuditRow, DeleteRow};
 
@@ -70,11 +70,7 @@ pub const SPEC: Spec = Spec {
 
 impl job::Finding for Finding {
     fn judge(&self) -> Judgement {
-        let verdict = self.verdict();
-        Judgement {
-            verdict: verdict.as_str(),
-            unknown: verdict == Verdict::Unknown,
-        }
+        Judgement::of(self.verdict().as_str())
     }
 }
 

@@ -81,6 +81,16 @@ pub struct Judgement {
     pub unknown: bool,
 }
 
+impl Judgement {
+    /// A verdict that is unknown exactly when it is spelled `unknown`.
+    pub fn of(verdict: &'static str) -> Judgement {
+        Judgement {
+            verdict,
+            unknown: verdict == "unknown",
+        }
+    }
+}
+
 /// What the read stage learns about one account, judged as a whole account.
 pub trait Finding {
     /// Its progress word, and whether the account's state is unknown.

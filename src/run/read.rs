@@ -161,6 +161,32 @@ pub struct Reads<F> {
     pub enumeration_failure: Option<String>,
 }
 
+/// The accounts the enumeration feeds, as a stream: each one counted into the progress total;
+/// a failed enumeration ends the stream and is kept in `failure`.
+fn enumerated<'a>(
+    rx: tokio::sync::mpsc::Receiver<Feed>,
+    failure: &'a RefCell<Option<crate::call::CallError>>,
+    progress: &'a Progress,
+) -> impl futures::Stream<Item = crate::model::Account> + 'a {
+    futures::stream::unfold(rx, move |mut rx| async move {
+        match rx.recv().await {
+            Some(Feed::Account(a)) => {
+                progress.add_total(1);
+                Some((a, rx))
+            }
+            Some(Feed::Failed(e)) => {
+                *failure.borrow_mut() = Some(e);
+                progress.total_known();
+                None
+            }
+            None => {
+                progress.total_known();
+                None
+            }
+        }
+    })
+}
+
 /// Reads every account the enumeration yields, recording each row as it finishes.
 pub async fn read_all<J, D, W>(
     job: &J,
@@ -176,27 +202,7 @@ where
 {
     let progress = Progress::new(J::SPEC.read, env.quiet());
     let failure = RefCell::new(None);
-    let rx = enumerate::spawn(dir.clone(), resolved);
-    let accounts = futures::stream::unfold(rx, |mut rx| {
-        let (failure, progress) = (&failure, &progress);
-        async move {
-            match rx.recv().await {
-                Some(Feed::Account(a)) => {
-                    progress.add_total(1);
-                    Some((a, rx))
-                }
-                Some(Feed::Failed(e)) => {
-                    *failure.borrow_mut() = Some(e);
-                    progress.total_known();
-                    None
-                }
-                None => {
-                    progress.total_known();
-                    None
-                }
-            }
-        }
-    });
+    let accounts = enumerated(enumerate::spawn(dir.clone(), resolved), &failure, &progress);
 
     let selector = &resolved.selector;
     let write_failed = Cell::new(false);

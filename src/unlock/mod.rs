@@ -83,11 +83,7 @@ pub const fn spec(kind: Kind) -> Spec {
 
 impl job::Finding for Finding {
     fn judge(&self) -> Judgement {
-        let verdict = self.verdict();
-        Judgement {
-            verdict,
-            unknown: verdict == "unknown",
-        }
+        Judgement::of(self.verdict())
     }
 }
 
