@@ -1,7 +1,7 @@
 //! rootsweep's entry point: parse, run the command, map the outcome to a documented exit code.
 
 use clap::Parser;
-use rootsweep::cli::{Cli, Command, UsersCommand};
+use rootsweep::cli::{self, Cli, Command};
 use rootsweep::commands::{self, UsageError};
 use rootsweep::exit::Exit;
 use std::process::ExitCode;
@@ -48,26 +48,26 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Delete(args) => commands::delete::run(&args).await,
         Command::Recover(args) => commands::recover::run(&args).await,
         Command::Unlock {
-            command: rootsweep::cli::UnlockCommand::S3(args),
+            command: cli::unlock::Command::S3(args),
         } => commands::unlock::s3(&args).await,
         Command::Unlock {
-            command: rootsweep::cli::UnlockCommand::Sqs(args),
+            command: cli::unlock::Command::Sqs(args),
         } => commands::unlock::sqs(&args).await,
         Command::Users {
-            command: UsersCommand::Audit(args),
-        } => commands::users::audit(&args).await,
+            command: cli::users::Command::Audit(args),
+        } => commands::users::audit::run(&args).await,
         Command::Users {
-            command: UsersCommand::Delete(args),
-        } => commands::users::delete(&args).await,
+            command: cli::users::Command::Delete(args),
+        } => commands::users::delete::run(&args).await,
         Command::Users {
-            command: UsersCommand::Tidy(args),
-        } => commands::users::tidy(&args).await,
+            command: cli::users::Command::Tidy(args),
+        } => commands::users::tidy::run(&args).await,
         Command::Policy(args) => commands::policy::run(&args).map(|()| Exit::Success),
         #[cfg(feature = "simulator")]
         Command::Demo(args) => commands::demo::run(&args).await,
         #[cfg(feature = "simulator")]
         Command::Sim {
-            command: rootsweep::cli::SimCommand::Serve(args),
+            command: cli::SimCommand::Serve(args),
         } => match rootsweep::sim::serve(&args).await {
             Ok(()) => Ok(Exit::Success),
             Err(e) => Err(UsageError(e.into()).into()),

@@ -1,9 +1,9 @@
 //! `rootsweep audit`: preflight, then the root job's read stage through the pipeline.
 
+use super::change::Request;
 use crate::cli::RunArgs;
 use crate::exit::Exit;
 use crate::root::plan::Scope;
-use crate::run::Mode;
 
 /// `rootsweep audit`.
 pub async fn run(args: &RunArgs) -> anyhow::Result<Exit> {
@@ -12,7 +12,7 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Exit> {
         Ok(p) => p,
         Err(exit) => return Ok(exit),
     };
-    let finished = super::root(&ctx, &pre, Mode::Read, Scope::ALL, false, "").await?;
+    let finished = super::root::pipeline(&ctx, &pre, Request::READ, Scope::ALL).await?;
     eprintln!("{}", super::timing_line(&ctx, "audit", finished.accounts));
     Ok(finished.exit)
 }

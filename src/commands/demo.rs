@@ -3,12 +3,12 @@
 //! built-in simulated organization started in-process on a free loopback port and reached
 //! through the normal code path.
 
+use super::change::Request;
 use super::Ctx;
 use crate::cli::{DemoArgs, Output};
 use crate::config::{Config, DEFAULT_REPORT_DIR};
 use crate::exit::Exit;
 use crate::root::plan::Scope;
-use crate::run::Mode;
 use crate::sim::{RunningServer, Scenario, Server};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -41,6 +41,15 @@ delegated administrator; `cargo run --release --` in place of `rootsweep` from a
 
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
+    if let Some(exit) = root_steps(args).await? {
+        return Ok(exit);
+    }
+    users_steps(args).await
+}
+
+/// Steps 1 to 2b, in the demo organization: preflight, the audit and what `delete` would do,
+/// what `unlock s3` would do. `Some(exit)` ends the demo there.
+async fn root_steps(args: &DemoArgs) -> anyhow::Result<Option<Exit>> {
     let (server, ctx) = start(Scenario::demo(), args).await?;
     // The simulator's address is not shown: it is gone when the demo ends.
     println!("{BANNER}\n");
@@ -56,14 +65,12 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     println!("{}\n", super::preflight::render(&pre));
     if !pre.passed() {
         server.shutdown().await;
-        return Ok(Exit::Fatal);
+        return Ok(Some(Exit::Fatal));
     }
     println!("Step 2: audit (read-only AssumeRoot sessions with IAMAuditRootUserCredentials),");
     println!("        then what `rootsweep delete` would do (dry run; nothing is changed)");
-    let mode = Mode::Plan {
-        skip_blocked: false,
-    };
-    let finished = super::root(&ctx, &pre, mode, Scope::ALL, false, "rootsweep delete").await;
+    let plan = Request::dry_run("rootsweep delete");
+    let finished = super::root::pipeline(&ctx, &pre, plan, Scope::ALL).await;
     let finished = match finished {
         Ok(f) => f,
         Err(e) => {
@@ -77,7 +84,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     );
     if let Some(exit) = ctx.cancel.exit() {
         server.shutdown().await;
-        return Ok(exit);
+        return Ok(Some(exit));
     }
     println!("\nStep 2b: a bucket whose policy denies everyone: what `rootsweep unlock s3` would");
     println!("         remove (S3UnlockBucketPolicy root session; dry run, nothing is changed)");
@@ -85,22 +92,22 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
         DEMO_BUCKET_ACCOUNT.to_string(),
         vec![DEMO_BUCKET.to_string()],
     )]);
-    let unlocked = super::unlock(
+    let unlocked = super::unlock::pipeline(
         &ctx,
         &pre,
-        mode,
-        false,
+        Request::dry_run("rootsweep unlock s3"),
         crate::unlock::api::Kind::S3,
         buckets,
-        "rootsweep unlock s3",
     )
     .await;
     server.shutdown().await;
     unlocked?;
-    if let Some(exit) = ctx.cancel.exit() {
-        return Ok(exit);
-    }
+    Ok(ctx.cancel.exit())
+}
 
+/// Steps 3 and 4, in the users organization: the users audit, then what `users tidy` and
+/// `users delete` would do; the closing banner and what to run next.
+async fn users_steps(args: &DemoArgs) -> anyhow::Result<Exit> {
     let scenario =
         Scenario::from_toml_str(USERS_TOML, "users.toml").context("the bundled users scenario")?;
     let (server, ctx) = start(scenario, args).await?;
@@ -116,7 +123,7 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
     };
     let finished = if pre.passed() {
         let stale_days = crate::users::DEFAULT_STALE_DAYS;
-        let audit = super::users_audit(&ctx, &pre, stale_days, None).await;
+        let audit = super::users::audit::pipeline(&ctx, &pre, stale_days, None).await;
         users_dry_runs(&ctx, &pre).await?;
         Some(audit)
     } else {
@@ -137,25 +144,18 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
 /// Step 4: what `users tidy` and `users delete --stale-days 90` would do (dry runs; each its own
 /// run, so its own report files).
 async fn users_dry_runs(ctx: &Ctx, pre: &crate::preflight::Preflight) -> anyhow::Result<()> {
-    let plan = Mode::Plan {
-        skip_blocked: false,
-    };
     println!("\nStep 4: what `rootsweep users tidy` would do (dry run; nothing is changed)");
     let tidy = again(ctx);
-    super::users_tidy(&tidy, pre, plan, false, None, "rootsweep users tidy").await?;
+    let plan = Request::dry_run("rootsweep users tidy");
+    super::users::tidy::pipeline(&tidy, pre, plan, None).await?;
     println!(
         "\n        and `rootsweep users delete --stale-days 90` (dry run; nothing is changed)"
     );
     let delete = again(ctx);
-    let what = super::UsersDelete {
-        select: crate::users::plan::Select::Stale,
-        stale_days: crate::users::DEFAULT_STALE_DAYS,
-        external_id: None,
-        mode: plan,
-        yes: false,
-        command_line: "rootsweep users delete --stale-days 90",
-    };
-    super::users_delete(&delete, pre, what).await?;
+    let plan = Request::dry_run("rootsweep users delete --stale-days 90");
+    let stale = crate::users::plan::Select::Stale;
+    let stale_days = crate::users::DEFAULT_STALE_DAYS;
+    super::users::delete::pipeline(&delete, pre, plan, stale, stale_days, None).await?;
     Ok(())
 }
 

@@ -1,33 +1,30 @@
-//! The subcommands: each turns parsed arguments into a run and an exit code.
+//! The subcommands: each turns parsed arguments into a run and an exit code. Here: the context
+//! every run shares (settings, AWS access, interruption, start time), built before any AWS
+//! call, and the run environment after a passed preflight. Every changing command goes one path,
+//! [`change`]'s.
 
 pub mod audit;
+pub mod change;
+pub mod command_line;
 pub mod delete;
 #[cfg(feature = "simulator")]
 pub mod demo;
 pub mod policy;
 pub mod preflight;
 pub mod recover;
+pub mod root;
 pub mod unlock;
 pub mod users;
 
 use crate::aws::sts::Caller;
-use crate::aws::users::AwsUsersSessions;
 use crate::aws::Aws;
 use crate::cancel::Cancel;
 use crate::cli::{AwsArgs, Output, RunArgs};
 use crate::config::{Config, Overrides};
 use crate::preflight::Preflight;
-use crate::recover::RecoverJob;
 use crate::report::json::RunInfo;
 use crate::report::rfc3339_system;
-use crate::root::plan::Scope;
-use crate::root::RootJob;
-use crate::run::confirm::Terminal;
-use crate::run::{Env, Finished, Mode};
-use crate::users::plan::Select;
-use crate::users::restore::Restore;
-use crate::users::verdict::Rules;
-use crate::users::{DeleteJob, TidyJob, UsersJob};
+use crate::run::Env;
 use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
@@ -155,229 +152,4 @@ fn env(ctx: &Ctx, pre: &Preflight) -> anyhow::Result<(Env, Caller)> {
         management_account: org.management_account.clone(),
     };
     Ok((env, caller))
-}
-
-/// Runs the root-credentials job through the pipeline after a passed preflight; returns the
-/// outcome (the caller prints the timing line).
-pub async fn root(
-    ctx: &Ctx,
-    pre: &Preflight,
-    mode: Mode,
-    scope: Scope,
-    yes: bool,
-    command_line: &str,
-) -> anyhow::Result<Finished> {
-    let (env, caller) = env(ctx, pre)?;
-    let job = RootJob::new(
-        ctx.aws.root_sessions(&caller.partition),
-        scope,
-        ctx.cancel.clone(),
-    );
-    let skip_blocked = format!("{command_line} --skip-blocked");
-    change(ctx, &env, &job, mode, yes, &skip_blocked).await
-}
-
-/// Runs the recover job through the pipeline after a passed preflight.
-pub async fn recover(
-    ctx: &Ctx,
-    pre: &Preflight,
-    mode: Mode,
-    yes: bool,
-    command_line: &str,
-) -> anyhow::Result<Finished> {
-    let (env, caller) = env(ctx, pre)?;
-    let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
-    let skip_blocked = format!("{command_line} --skip-blocked");
-    change(ctx, &env, &job, mode, yes, &skip_blocked).await
-}
-
-/// Runs an unlock job through the pipeline after a passed preflight; `resources` are the
-/// buckets or queue URLs by account. Policies are saved to `unlock-<UTC>.json` in the report
-/// folder before removal.
-pub async fn unlock(
-    ctx: &Ctx,
-    pre: &Preflight,
-    mode: Mode,
-    yes: bool,
-    kind: crate::unlock::api::Kind,
-    resources: std::collections::BTreeMap<String, Vec<String>>,
-    command_line: &str,
-) -> anyhow::Result<Finished> {
-    use crate::unlock::api::Kind;
-    let (mut env, caller) = env(ctx, pre)?;
-    // Exactly the accounts that own a named resource.
-    env.config.accounts = resources.keys().cloned().collect();
-    env.config.ous.clear();
-    env.config.exclude.clear();
-    let evidence = crate::unlock::evidence::Evidence::new(
-        env.config
-            .report_dir
-            .join(format!("unlock-{}.json", env.run.run_id)),
-        caller.arn.clone(),
-        kind.task_policy(),
-    );
-    let skip_blocked = format!("{command_line} --skip-blocked");
-    match kind {
-        Kind::S3 => {
-            let job = crate::unlock::UnlockJob::new(
-                ctx.aws.bucket_sessions(&caller.partition),
-                resources,
-                evidence,
-                ctx.cancel.clone(),
-            );
-            change(ctx, &env, &job, mode, yes, &skip_blocked).await
-        }
-        Kind::Sqs => {
-            let job = crate::unlock::UnlockJob::new(
-                ctx.aws.queue_sessions(&caller.partition),
-                resources,
-                evidence,
-                ctx.cancel.clone(),
-            );
-            change(ctx, &env, &job, mode, yes, &skip_blocked).await
-        }
-    }
-}
-
-/// Any changing job through the pipeline, confirming on the terminal.
-async fn change<J: crate::run::job::Change>(
-    ctx: &Ctx,
-    env: &Env,
-    job: &J,
-    mode: Mode,
-    yes: bool,
-    skip_blocked_command: &str,
-) -> anyhow::Result<Finished> {
-    let confirm = Terminal {
-        yes,
-        cancel: ctx.cancel.clone(),
-    };
-    let mut out = std::io::stdout().lock();
-    crate::run::run(
-        job,
-        &ctx.aws,
-        env,
-        mode,
-        &confirm,
-        skip_blocked_command,
-        &mut out,
-    )
-    .await
-}
-
-/// The run environment and the users audit job after a passed preflight: member accounts
-/// through the configured role, the caller's own account with its own credentials.
-fn users_job(
-    ctx: &Ctx,
-    pre: &Preflight,
-    stale_days: u32,
-    external_id: Option<&str>,
-) -> anyhow::Result<(Env, UsersJob<AwsUsersSessions>)> {
-    let (env, caller) = env(ctx, pre)?;
-    let rules = Rules {
-        now: aws_smithy_types::DateTime::from(ctx.started_at),
-        stale_days,
-        caller_arn: caller.arn.clone(),
-    };
-    let sessions = ctx
-        .aws
-        .users_sessions(&caller.partition, &ctx.config.role_name, external_id);
-    let job = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
-    Ok((env, job))
-}
-
-/// Runs the users audit through the pipeline's read stage after a passed preflight.
-pub async fn users_audit(
-    ctx: &Ctx,
-    pre: &Preflight,
-    stale_days: u32,
-    external_id: Option<&str>,
-) -> anyhow::Result<Finished> {
-    let (env, job) = users_job(ctx, pre, stale_days, external_id)?;
-    let mut out = std::io::stdout().lock();
-    crate::run::read(&job, &ctx.aws, &env, &mut out).await
-}
-
-/// Runs `users tidy` through the pipeline after a passed preflight: the users audit as the read
-/// stage, then the plan, the confirmation and the detaches.
-pub async fn users_tidy(
-    ctx: &Ctx,
-    pre: &Preflight,
-    mode: Mode,
-    yes: bool,
-    external_id: Option<&str>,
-    command_line: &str,
-) -> anyhow::Result<Finished> {
-    let (env, users) = users_job(ctx, pre, crate::users::DEFAULT_STALE_DAYS, external_id)?;
-    let job = TidyJob::new(users);
-    let confirm = Terminal {
-        yes,
-        cancel: ctx.cancel.clone(),
-    };
-    let skip_blocked = format!("{command_line} --skip-blocked");
-    let mut out = std::io::stdout().lock();
-    crate::run::run(
-        &job,
-        &ctx.aws,
-        &env,
-        mode,
-        &confirm,
-        &skip_blocked,
-        &mut out,
-    )
-    .await
-}
-
-/// What `users delete` asks of the pipeline.
-pub struct UsersDelete<'a> {
-    /// Which users.
-    pub select: Select,
-    /// The audit's stale period.
-    pub stale_days: u32,
-    /// `--external-id`.
-    pub external_id: Option<&'a str>,
-    /// Dry run or change.
-    pub mode: Mode,
-    /// `--yes`.
-    pub yes: bool,
-    /// This command line without `--dry-run`, for the plan's hint.
-    pub command_line: &'a str,
-}
-
-/// Runs `users delete` through the pipeline after a passed preflight: the users audit as the read
-/// stage, then the plan, the confirmation and the deletions; the restore record beside the
-/// reports.
-pub async fn users_delete(
-    ctx: &Ctx,
-    pre: &Preflight,
-    delete: UsersDelete<'_>,
-) -> anyhow::Result<Finished> {
-    let (env, users) = users_job(ctx, pre, delete.stale_days, delete.external_id)?;
-    let restore = Restore::new(
-        env.config
-            .report_dir
-            .join(format!("users-deleted-{}.json", env.run.run_id)),
-        &users.rules().caller_arn,
-    );
-    let job = DeleteJob::new(users, delete.select, restore);
-    let confirm = Terminal {
-        yes: delete.yes,
-        cancel: ctx.cancel.clone(),
-    };
-    let skip_blocked = format!("{} --skip-blocked", delete.command_line);
-    let mut out = std::io::stdout().lock();
-    let finished = crate::run::run(
-        &job,
-        &ctx.aws,
-        &env,
-        delete.mode,
-        &confirm,
-        &skip_blocked,
-        &mut out,
-    )
-    .await?;
-    if let Some(summary) = job.restore().summary() {
-        eprintln!("rootsweep: {summary}");
-    }
-    Ok(finished)
 }

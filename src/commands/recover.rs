@@ -1,32 +1,37 @@
 //! `rootsweep recover`: preflight, then the recover job through every stage of the pipeline (or
 //! up to the plan with `--dry-run`), for the named accounts only.
 
-use crate::cli::RecoverArgs;
+use super::change::{self, Command, Gate, Request};
+use super::Ctx;
+use crate::cli::root::RecoverArgs;
 use crate::exit::Exit;
-use crate::run::Mode;
+use crate::preflight::Preflight;
+use crate::recover::RecoverJob;
+use crate::run::Finished;
 
 /// `rootsweep recover` (and `--dry-run`).
 pub async fn run(args: &RecoverArgs) -> anyhow::Result<Exit> {
-    let mut ctx = super::setup(&args.run_args()).await?;
-    // Explicit ids only: a config file's OU and exclusion filters do not widen or narrow them.
-    ctx.config.ous.clear();
-    ctx.config.exclude.clear();
-    let pre = match super::preflight::gate(&ctx).await? {
-        Ok(p) => p,
-        Err(exit) => return Ok(exit),
+    let run = args.run_args();
+    let command = Command {
+        run: &run,
+        overrides: run.overrides(),
+        // Explicit ids only: a config file's OU and exclusion filters do not widen or narrow them.
+        named_only: true,
+        gate: Gate::Root,
+        flags: args.change,
+        dry_run_name: "dry run",
+        name: "recover",
     };
-    let mode = if args.dry_run {
-        Mode::Plan {
-            skip_blocked: args.skip_blocked,
-        }
-    } else {
-        Mode::Change {
-            skip_blocked: args.skip_blocked,
-        }
-    };
-    let command_line = super::delete::command_line();
-    let finished = super::recover(&ctx, &pre, mode, args.yes, &command_line).await?;
-    let what = if args.dry_run { "dry run" } else { "recover" };
-    eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
-    Ok(finished.exit)
+    change::run(command, pipeline).await
+}
+
+/// Runs the recover job through the pipeline after a passed preflight, as `request` asks.
+pub async fn pipeline(
+    ctx: &Ctx,
+    pre: &Preflight,
+    request: Request<'_>,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = super::env(ctx, pre)?;
+    let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
+    change::pipeline(ctx, &env, &job, request).await
 }

@@ -1,20 +1,26 @@
 //! `rootsweep unlock s3|sqs`: the named resources checked before any AWS call, preflight (which
 //! needs the RootSessions feature), then the unlock job through the pipeline.
 
-use crate::cli::{UnlockArgs, UnlockS3Args, UnlockSqsArgs};
+use super::change::{self, Command, Gate, Request};
+use super::Ctx;
+use crate::cli::unlock::{S3Args, Shared, SqsArgs};
+use crate::cli::RunArgs;
 use crate::exit::{Exit, UsageError};
-use crate::run::Mode;
+use crate::preflight::Preflight;
+use crate::run::Finished;
 use crate::unlock::api::Kind;
-use crate::unlock::targets;
+use crate::unlock::evidence::Evidence;
+use crate::unlock::{targets, UnlockJob};
+use std::collections::BTreeMap;
 
 /// `rootsweep unlock s3` (and `--dry-run`).
-pub async fn s3(args: &UnlockS3Args) -> anyhow::Result<Exit> {
+pub async fn s3(args: &S3Args) -> anyhow::Result<Exit> {
     let one = args.account.as_deref().zip(args.bucket.as_deref());
     run(Kind::S3, "--bucket", one, &args.run).await
 }
 
 /// `rootsweep unlock sqs` (and `--dry-run`).
-pub async fn sqs(args: &UnlockSqsArgs) -> anyhow::Result<Exit> {
+pub async fn sqs(args: &SqsArgs) -> anyhow::Result<Exit> {
     let one = args.account.as_deref().zip(args.queue_url.as_deref());
     run(Kind::Sqs, "--queue-url", one, &args.run).await
 }
@@ -23,7 +29,7 @@ async fn run(
     kind: Kind,
     flag: &str,
     one: Option<(&str, &str)>,
-    args: &UnlockArgs,
+    args: &Shared,
 ) -> anyhow::Result<Exit> {
     let named = match (&args.file, one) {
         (Some(file), _) => targets::read_file(kind, file),
@@ -40,38 +46,61 @@ async fn run(
     }
     .map_err(|e| UsageError(e.into()))?;
     let resources = targets::by_account(named);
-    let run_args = crate::cli::RunArgs {
-        aws: args.aws.clone(),
-        targets: crate::cli::TargetArgs {
-            concurrency: args.concurrency,
-            report_dir: args.report_dir.clone(),
-            accounts: resources.keys().cloned().collect(),
-            accounts_file: None,
-            ou: Vec::new(),
-            exclude: Vec::new(),
-        },
+    let run = RunArgs::named(
+        &args.aws,
+        resources.keys().cloned().collect(),
+        args.concurrency,
+        args.report_dir.clone(),
+    );
+    let command = Command {
+        run: &run,
+        overrides: run.overrides(),
+        // Only the named resources' accounts: a config file's filters do not apply.
+        named_only: true,
+        gate: Gate::Root,
+        flags: args.change,
+        dry_run_name: "dry run",
+        name: "unlock",
     };
-    let mut ctx = super::setup(&run_args).await?;
-    // Only the named resources' accounts: a config file's filters do not apply.
-    ctx.config.ous.clear();
-    ctx.config.exclude.clear();
-    let pre = match super::preflight::gate(&ctx).await? {
-        Ok(p) => p,
-        Err(exit) => return Ok(exit),
-    };
-    let mode = if args.dry_run {
-        Mode::Plan {
-            skip_blocked: args.skip_blocked,
+    change::run(command, async |ctx, pre, request| {
+        pipeline(ctx, pre, request, kind, resources).await
+    })
+    .await
+}
+
+/// Runs an unlock job through the pipeline after a passed preflight, as `request` asks;
+/// `resources` are the buckets or queue URLs by account. Policies are saved to
+/// `unlock-<UTC>.json` in the report folder before removal.
+pub async fn pipeline(
+    ctx: &Ctx,
+    pre: &Preflight,
+    request: Request<'_>,
+    kind: Kind,
+    resources: BTreeMap<String, Vec<String>>,
+) -> anyhow::Result<Finished> {
+    let (mut env, caller) = super::env(ctx, pre)?;
+    // Exactly the accounts that own a named resource.
+    env.config.accounts = resources.keys().cloned().collect();
+    env.config.ous.clear();
+    env.config.exclude.clear();
+    let evidence = Evidence::new(
+        env.config
+            .report_dir
+            .join(format!("unlock-{}.json", env.run.run_id)),
+        caller.arn.clone(),
+        kind.task_policy(),
+    );
+    let cancel = ctx.cancel.clone();
+    match kind {
+        Kind::S3 => {
+            let sessions = ctx.aws.bucket_sessions(&caller.partition);
+            let job = UnlockJob::new(sessions, resources, evidence, cancel);
+            change::pipeline(ctx, &env, &job, request).await
         }
-    } else {
-        Mode::Change {
-            skip_blocked: args.skip_blocked,
+        Kind::Sqs => {
+            let sessions = ctx.aws.queue_sessions(&caller.partition);
+            let job = UnlockJob::new(sessions, resources, evidence, cancel);
+            change::pipeline(ctx, &env, &job, request).await
         }
-    };
-    let command_line = super::delete::command_line();
-    let finished =
-        super::unlock(&ctx, &pre, mode, args.yes, kind, resources, &command_line).await?;
-    let what = if args.dry_run { "dry run" } else { "unlock" };
-    eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
-    Ok(finished.exit)
+    }
 }

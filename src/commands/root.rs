@@ -1,0 +1,26 @@
+//! The root-credentials job through the pipeline: `audit` reads with it, `delete` (and the
+//! demo's dry run) changes with it.
+
+use super::change::Request;
+use super::Ctx;
+use crate::preflight::Preflight;
+use crate::root::plan::Scope;
+use crate::root::RootJob;
+use crate::run::Finished;
+
+/// Runs the root-credentials job through the pipeline after a passed preflight, as `request`
+/// asks, for the credentials in `scope`; returns the outcome (the caller prints the timing line).
+pub async fn pipeline(
+    ctx: &Ctx,
+    pre: &Preflight,
+    request: Request<'_>,
+    scope: Scope,
+) -> anyhow::Result<Finished> {
+    let (env, caller) = super::env(ctx, pre)?;
+    let job = RootJob::new(
+        ctx.aws.root_sessions(&caller.partition),
+        scope,
+        ctx.cancel.clone(),
+    );
+    super::change::pipeline(ctx, &env, &job, request).await
+}

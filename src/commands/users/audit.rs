@@ -1,0 +1,33 @@
+//! `rootsweep users audit`: the users preflight, then the users job's read stage through the
+//! pipeline.
+
+use crate::cli::users::AuditArgs;
+use crate::commands::{preflight, setup_with, timing_line, Ctx};
+use crate::exit::Exit;
+use crate::preflight::Preflight;
+use crate::run::Finished;
+
+/// `rootsweep users audit`.
+pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
+    let ctx = setup_with(&args.run, args.overrides()).await?;
+    let pre = match preflight::gate_users(&ctx).await? {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
+    let external_id = args.role.external_id.as_deref();
+    let finished = pipeline(&ctx, &pre, args.stale_days, external_id).await?;
+    eprintln!("{}", timing_line(&ctx, "users audit", finished.accounts));
+    Ok(finished.exit)
+}
+
+/// Runs the users audit through the pipeline's read stage after a passed preflight.
+pub async fn pipeline(
+    ctx: &Ctx,
+    pre: &Preflight,
+    stale_days: u32,
+    external_id: Option<&str>,
+) -> anyhow::Result<Finished> {
+    let (env, job) = super::job(ctx, pre, stale_days, external_id)?;
+    let mut out = std::io::stdout().lock();
+    crate::run::read(&job, &ctx.aws, &env, &mut out).await
+}
