@@ -4,8 +4,7 @@
 //! of `users delete` / `users tidy`, every call through [`Aws::send_change`] so retries,
 //! throttling, cancellation and counters apply.
 
-use super::users::{AwsUsersSessions, UsersSession};
-use super::users_session::user_listing;
+use super::users_session::{user_listing, AwsUsersSessions, UsersSession};
 use super::CallError;
 use crate::users::api::UsersChange;
 use crate::users::model::{Attachments, Call, Holdings};

@@ -2,8 +2,8 @@
 //! read by the job, the rest are skipped with their reason, and every row is recorded the moment
 //! its account finishes.
 
-use super::directory::Directory;
-use super::enumerate::{self, Feed, Resolved};
+use super::directory::{Directory, Feed};
+use super::enumerate::{self, Resolved};
 use super::fanout::fan_out;
 use super::job::{Job, Read};
 use super::progress::Progress;

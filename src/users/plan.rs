@@ -4,6 +4,7 @@
 //! caller's own IAM user is never planned, whatever the selection says; with `--stale-days`, a
 //! user whose activity is unknown refuses its whole account.
 
+use super::calls::calls;
 use super::model::{Call, Finding, Holdings, User, Verdict};
 use super::verdict::Rules;
 use crate::call::CallError;
@@ -235,7 +236,7 @@ pub fn entry(account: &Account, found: &Found, select: &Select, rules: &Rules) -
                         .unwrap_or_default(),
                     last_activity: user.last_activity.as_ref().map(rfc3339).unwrap_or_default(),
                     stale_since: stale_since.clone(),
-                    calls: super::delete::calls(h),
+                    calls: calls(h),
                 }),
                 None => notes.push(format!(
                     "{}: no such user (deleted since the audit?)",

@@ -3,6 +3,7 @@
 //! the response and log the call.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::sts::{self, assume_role};
 use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
 use crate::sim::wire::auth::{access_key_id, AuthError};
@@ -11,7 +12,6 @@ use crate::sim::wire::faults::{CallKey, Shaping};
 use crate::sim::wire::parse::{self, Call, UNKNOWN_SERVICE};
 use crate::sim::wire::protocol::{reset, AuthFailure, Protocol};
 use crate::sim::wire::query;
-use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::effects;
 use crate::sim::world::model::FaultAction;
 use crate::sim::world::state::World;

@@ -7,8 +7,8 @@
 //! every session lasts that long instead of `DurationSeconds`, and `Expiration` says so.
 
 use crate::sim::services::error::ApiError;
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::{Request, Who};
+use crate::sim::services::request::{Request, Who};
+use crate::sim::services::xml::Xml;
 use crate::sim::world::model::AccountState;
 use crate::sim::world::state::{session_end, Grant, World};
 
