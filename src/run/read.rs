@@ -9,9 +9,12 @@ use super::job::{Job, Read};
 use super::progress::Progress;
 use super::record::Recorder;
 use super::Env;
-use crate::model::SkipReason;
+use crate::call::CallError;
+use crate::model::{Account, SkipReason};
+use futures::Stream;
 use std::cell::{Cell, RefCell};
 use std::io::Write;
+use tokio::sync::mpsc;
 
 /// What the read stage produced.
 pub struct ReadStage<F> {
@@ -37,27 +40,7 @@ where
     let progress = Progress::new(J::READ, env.quiet());
     let failure = RefCell::new(None);
     let rx = enumerate::spawn(dir.clone(), resolved);
-    let accounts = futures::stream::unfold(rx, |mut rx| {
-        let (failure, progress) = (&failure, &progress);
-        async move {
-            match rx.recv().await {
-                Some(Feed::Account(a)) => {
-                    progress.add_total(1);
-                    Some((a, rx))
-                }
-                Some(Feed::Failed(e)) => {
-                    *failure.borrow_mut() = Some(e);
-                    progress.total_known();
-                    None
-                }
-                None => {
-                    progress.total_known();
-                    None
-                }
-            }
-        }
-    });
-
+    let accounts = accounts(rx, &failure, &progress);
     let selector = &resolved.selector;
     let write_failed = Cell::new(false);
     let mut reads = Vec::new();
@@ -107,4 +90,30 @@ where
             format!("enumeration failed, the report lists only the accounts listed before it: {e}")
         }),
     }
+}
+
+/// The enumerated accounts as a stream, each counted into the progress total as it comes; a
+/// failed listing ends the stream and is kept in `failure`.
+fn accounts<'a>(
+    rx: mpsc::Receiver<Feed>,
+    failure: &'a RefCell<Option<CallError>>,
+    progress: &'a Progress,
+) -> impl Stream<Item = Account> + 'a {
+    futures::stream::unfold(rx, move |mut rx| async move {
+        match rx.recv().await {
+            Some(Feed::Account(a)) => {
+                progress.add_total(1);
+                Some((a, rx))
+            }
+            Some(Feed::Failed(e)) => {
+                *failure.borrow_mut() = Some(e);
+                progress.total_known();
+                None
+            }
+            None => {
+                progress.total_known();
+                None
+            }
+        }
+    })
 }
