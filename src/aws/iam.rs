@@ -137,6 +137,7 @@ impl RootSession {
         .await
     }
 
+    /// GetAccessKeyLastUsed: when the key was last used, if ever.
     pub async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
         let out = self
             .aws

@@ -1,6 +1,7 @@
 //! STS: who is calling, and opening root sessions with `sts:AssumeRoot`.
 
-use super::{Aws, CallError, Effect};
+use super::retry::Effect;
+use super::{Aws, CallError};
 use aws_credential_types::Credentials;
 
 /// The identity behind the management credentials.

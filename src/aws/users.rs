@@ -1,95 +1,17 @@
-//! The users job's AWS edge: `sts:AssumeRole` into the run's role in member accounts, the
-//! caller's own credentials in its own account, and the IAM reads of a users audit
-//! (GenerateCredentialReport, GetCredentialReport, GetAccountAuthorizationDetails, and the
-//! listings of the credentials IAM records no use for), every call through [`Aws::send`] so
-//! retries, throttling, cancellation and counters apply.
+//! The users job's AWS edge: its sessions (opened and renewed in `users_session`: the run's role
+//! in member accounts, the caller's own credentials in its own account) and the IAM reads of a
+//! users audit (GenerateCredentialReport, GetCredentialReport, GetAccountAuthorizationDetails,
+//! and the listings of the credentials IAM records no use for), every call through
+//! [`super::Aws::send`] so retries, throttling, cancellation and counters apply.
 
-use super::sts::session_credentials;
-use super::users_session::Lease;
-pub use super::users_session::UsersSession;
-use super::{pages, Aws, CallError};
+pub use super::users_session::{role_arn, AwsUsersSessions, UsersSession, SESSION_NAME};
+use super::{pages, CallError};
+use crate::report::parse_time;
 use crate::users::api::{UsersRead, UsersSessions};
 use crate::users::model::{
     AuthorizationDetails, Credential, GroupDetail, ReportState, Unrecorded, UserDetail,
 };
-use crate::users::report::parse_time;
 use aws_sdk_iam::types::{EntityType, ReportStateType};
-
-/// `RoleSessionName` of every session (CloudTrail shows it).
-pub const SESSION_NAME: &str = "rootsweep";
-/// Session length in seconds: AssumeRole's minimum.
-const SESSION_SECONDS: i32 = 900;
-
-/// The role ARN in a member account.
-///
-/// ```
-/// use rootsweep::aws::users::role_arn;
-/// assert_eq!(
-///     role_arn("aws-cn", "222222222222", "OrganizationAccountAccessRole"),
-///     "arn:aws-cn:iam::222222222222:role/OrganizationAccountAccessRole"
-/// );
-/// ```
-pub fn role_arn(partition: &str, account_id: &str, role_name: &str) -> String {
-    format!("arn:{partition}:iam::{account_id}:role/{role_name}")
-}
-
-/// Opens users-audit sessions with the run's shared AWS access.
-#[derive(Clone)]
-pub struct AwsUsersSessions {
-    aws: Aws,
-    partition: String,
-    role_name: String,
-    external_id: Option<String>,
-}
-
-impl Aws {
-    /// Sessions through `role_name` (with `external_id` when the role's trust policy asks for
-    /// one) in member accounts of `partition`.
-    pub fn users_sessions(
-        &self,
-        partition: &str,
-        role_name: &str,
-        external_id: Option<&str>,
-    ) -> AwsUsersSessions {
-        AwsUsersSessions {
-            aws: self.clone(),
-            partition: partition.to_string(),
-            role_name: role_name.to_string(),
-            external_id: external_id.map(str::to_string),
-        }
-    }
-}
-
-impl AwsUsersSessions {
-    /// The run's shared AWS access.
-    pub(super) fn aws(&self) -> &Aws {
-        &self.aws
-    }
-
-    /// `sts:AssumeRole` into the run's role in `account_id`: a new lease of credentials.
-    pub(super) async fn lease(&self, account_id: &str) -> Result<Lease, CallError> {
-        self.aws.not_halted("AssumeRole")?;
-        let arn = role_arn(&self.partition, account_id, &self.role_name);
-        let out = self
-            .aws
-            .send("AssumeRole", || {
-                self.aws
-                    .sts
-                    .assume_role()
-                    .role_arn(&arn)
-                    .role_session_name(SESSION_NAME)
-                    .set_external_id(self.external_id.clone())
-                    .duration_seconds(SESSION_SECONDS)
-                    .send()
-            })
-            .await
-            .inspect_err(|e| self.aws.trip_on_credentials(e))?;
-        Ok(Lease::new(session_credentials(
-            "AssumeRole",
-            out.credentials(),
-        )?))
-    }
-}
 
 impl UsersSessions for AwsUsersSessions {
     type Read = UsersSession;
@@ -105,7 +27,7 @@ impl UsersSessions for AwsUsersSessions {
     }
 
     fn own(&self) -> UsersSession {
-        UsersSession::own(self.aws.clone())
+        UsersSession::own(self.aws().clone())
     }
 }
 

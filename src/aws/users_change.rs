@@ -4,8 +4,7 @@
 //! of `users delete` / `users tidy`, every call through [`Aws::send_change`] so retries,
 //! throttling, cancellation and counters apply.
 
-use super::users::{AwsUsersSessions, UsersSession};
-use super::users_session::user_listing;
+use super::users_session::{user_listing, AwsUsersSessions, UsersSession};
 use super::CallError;
 use crate::users::api::UsersChange;
 use crate::users::model::{Attachments, Call, Holdings};
@@ -53,6 +52,25 @@ pub fn decode_document(encoded: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One mutating IAM call of `$session`: `$method` of the SDK's IAM client with each
+/// `.$setter($value)`, sent with the session's per-call configuration through
+/// [`UsersSession::change`]; the output is dropped.
+macro_rules! change {
+    ($session:expr, $op:expr, $method:ident $(, $setter:ident($value:expr))* $(,)?) => {{
+        let iam = &$session.aws.iam;
+        $session
+            .change($op, |cfg| {
+                iam.$method()
+                    $(.$setter($value))*
+                    .customize()
+                    .config_override(cfg)
+                    .send()
+            })
+            .await
+            .map(drop)
+    }};
 }
 
 impl UsersChange for UsersSession {
@@ -120,126 +138,76 @@ impl UsersChange for UsersSession {
 
     async fn make(&self, call: &Call) -> Result<(), CallError> {
         let op = call.operation();
-        let iam = &self.aws.iam;
         let sent = match call {
-            Call::DeleteLoginProfile { user } => self
-                .change(op, |cfg| {
-                    iam.delete_login_profile()
-                        .user_name(user)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteAccessKey { user, id } => self
-                .change(op, |cfg| {
-                    iam.delete_access_key()
-                        .user_name(user)
-                        .access_key_id(id)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteSigningCertificate { user, id } => self
-                .change(op, |cfg| {
-                    iam.delete_signing_certificate()
-                        .user_name(user)
-                        .certificate_id(id)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteSshPublicKey { user, id } => self
-                .change(op, |cfg| {
-                    iam.delete_ssh_public_key()
-                        .user_name(user)
-                        .ssh_public_key_id(id)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteServiceSpecificCredential { user, id } => self
-                .change(op, |cfg| {
-                    iam.delete_service_specific_credential()
-                        .user_name(user)
-                        .service_specific_credential_id(id)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeactivateMfaDevice { user, serial } => self
-                .change(op, |cfg| {
-                    iam.deactivate_mfa_device()
-                        .user_name(user)
-                        .serial_number(serial)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteVirtualMfaDevice { serial } => self
-                .change(op, |cfg| {
-                    iam.delete_virtual_mfa_device()
-                        .serial_number(serial)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteUserPolicy { user, name } => self
-                .change(op, |cfg| {
-                    iam.delete_user_policy()
-                        .user_name(user)
-                        .policy_name(name)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DetachUserPolicy { user, arn } => self
-                .change(op, |cfg| {
-                    iam.detach_user_policy()
-                        .user_name(user)
-                        .policy_arn(arn)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::RemoveUserFromGroup { user, group } => self
-                .change(op, |cfg| {
-                    iam.remove_user_from_group()
-                        .user_name(user)
-                        .group_name(group)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
-            Call::DeleteUser { user } => self
-                .change(op, |cfg| {
-                    iam.delete_user()
-                        .user_name(user)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                })
-                .await
-                .map(drop),
+            Call::DeleteLoginProfile { user } => {
+                change!(self, op, delete_login_profile, user_name(user))
+            }
+            Call::DeleteAccessKey { user, id } => {
+                change!(
+                    self,
+                    op,
+                    delete_access_key,
+                    user_name(user),
+                    access_key_id(id)
+                )
+            }
+            Call::DeleteSigningCertificate { user, id } => change!(
+                self,
+                op,
+                delete_signing_certificate,
+                user_name(user),
+                certificate_id(id)
+            ),
+            Call::DeleteSshPublicKey { user, id } => change!(
+                self,
+                op,
+                delete_ssh_public_key,
+                user_name(user),
+                ssh_public_key_id(id)
+            ),
+            Call::DeleteServiceSpecificCredential { user, id } => change!(
+                self,
+                op,
+                delete_service_specific_credential,
+                user_name(user),
+                service_specific_credential_id(id)
+            ),
+            Call::DeactivateMfaDevice { user, serial } => change!(
+                self,
+                op,
+                deactivate_mfa_device,
+                user_name(user),
+                serial_number(serial)
+            ),
+            Call::DeleteVirtualMfaDevice { serial } => {
+                change!(self, op, delete_virtual_mfa_device, serial_number(serial))
+            }
+            Call::DeleteUserPolicy { user, name } => {
+                change!(
+                    self,
+                    op,
+                    delete_user_policy,
+                    user_name(user),
+                    policy_name(name)
+                )
+            }
+            Call::DetachUserPolicy { user, arn } => {
+                change!(
+                    self,
+                    op,
+                    detach_user_policy,
+                    user_name(user),
+                    policy_arn(arn)
+                )
+            }
+            Call::RemoveUserFromGroup { user, group } => change!(
+                self,
+                op,
+                remove_user_from_group,
+                user_name(user),
+                group_name(group)
+            ),
+            Call::DeleteUser { user } => change!(self, op, delete_user, user_name(user)),
         };
         sent
     }

@@ -1,11 +1,12 @@
-//! One IAM session of the users job in one account: the caller's own credentials, or an
-//! `sts:AssumeRole` session that is renewed before it runs out (a large account's deletions can
-//! outlast the 900-second minimum session) and once more when IAM says it expired anyway. Every
-//! call goes through [`Aws::send`] / [`Aws::send_change`], so retries, throttling, cancellation
-//! and counters apply.
+//! The users job's IAM sessions: how they are opened (`sts:AssumeRole` into the run's role in
+//! member accounts), and one session in one account: the caller's own credentials, or a role
+//! session that is renewed before it runs out (a large account's deletions can outlast the
+//! 900-second minimum session) and once more when IAM says it expired anyway. Every call goes
+//! through [`Aws::send`] / [`Aws::send_change`], so retries, throttling, cancellation and
+//! counters apply.
 
 use super::iam::session_config;
-use super::users::AwsUsersSessions;
+use super::sts::session_credentials;
 use super::{Aws, CallError, ErrorKind};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -43,6 +44,82 @@ macro_rules! user_listing {
     }};
 }
 pub(super) use user_listing;
+
+/// `RoleSessionName` of every session (CloudTrail shows it).
+pub const SESSION_NAME: &str = "rootsweep";
+/// Session length in seconds: AssumeRole's minimum.
+const SESSION_SECONDS: i32 = 900;
+
+/// The role ARN in a member account.
+///
+/// ```
+/// use rootsweep::aws::users::role_arn;
+/// assert_eq!(
+///     role_arn("aws-cn", "222222222222", "OrganizationAccountAccessRole"),
+///     "arn:aws-cn:iam::222222222222:role/OrganizationAccountAccessRole"
+/// );
+/// ```
+pub fn role_arn(partition: &str, account_id: &str, role_name: &str) -> String {
+    format!("arn:{partition}:iam::{account_id}:role/{role_name}")
+}
+
+/// Opens users-audit sessions with the run's shared AWS access.
+#[derive(Clone)]
+pub struct AwsUsersSessions {
+    aws: Aws,
+    partition: String,
+    role_name: String,
+    external_id: Option<String>,
+}
+
+impl Aws {
+    /// Sessions through `role_name` (with `external_id` when the role's trust policy asks for
+    /// one) in member accounts of `partition`.
+    pub fn users_sessions(
+        &self,
+        partition: &str,
+        role_name: &str,
+        external_id: Option<&str>,
+    ) -> AwsUsersSessions {
+        AwsUsersSessions {
+            aws: self.clone(),
+            partition: partition.to_string(),
+            role_name: role_name.to_string(),
+            external_id: external_id.map(str::to_string),
+        }
+    }
+}
+
+impl AwsUsersSessions {
+    /// The run's shared AWS access.
+    pub(super) fn aws(&self) -> &Aws {
+        &self.aws
+    }
+
+    /// `sts:AssumeRole` into the run's role in `account_id`: a new lease of credentials.
+    pub(super) async fn lease(&self, account_id: &str) -> Result<Lease, CallError> {
+        self.aws.not_halted("AssumeRole")?;
+        let arn = role_arn(&self.partition, account_id, &self.role_name);
+        let out = self
+            .aws
+            .send("AssumeRole", || {
+                self.aws
+                    .sts
+                    .assume_role()
+                    .role_arn(&arn)
+                    .role_session_name(SESSION_NAME)
+                    .set_external_id(self.external_id.clone())
+                    .duration_seconds(SESSION_SECONDS)
+                    .send()
+            })
+            .await
+            .inspect_err(|e| self.aws.trip_on_credentials(e))?;
+        Ok(Lease::new(session_credentials(
+            "AssumeRole",
+            out.credentials(),
+        )?))
+    }
+}
 
 /// A role session is renewed when less than this, or a third of its lifetime, is left.
 const RENEW_MARGIN: Duration = Duration::from_secs(60);

@@ -11,15 +11,19 @@ use super::request::{Context, Lookup};
 /// The value of a condition (or a whole statement) for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Truth {
+    /// It holds.
     True,
+    /// It does not hold.
     False,
     /// Whether it holds turns on `key`, whose value rootsweep does not know.
     Depends {
+        /// The condition key.
         key: String,
     },
 }
 
 impl Truth {
+    /// `True` or `False`.
     pub fn from_bool(b: bool) -> Truth {
         if b {
             Truth::True

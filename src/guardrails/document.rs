@@ -6,20 +6,27 @@ use serde_json::{Map, Value};
 /// The policy language version. Only `2012-10-17` expands policy variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
+    /// `2008-10-17`.
     V2008,
+    /// `2012-10-17`.
     V2012,
 }
 
+/// A statement's `Effect`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
+    /// `Allow`.
     Allow,
+    /// `Deny`.
     Deny,
 }
 
 /// `Action`/`Resource` (`Only`) or `NotAction`/`NotResource` (`Except`): the listed patterns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
+    /// `Action` / `Resource`: these patterns only.
     Only(Vec<String>),
+    /// `NotAction` / `NotResource`: everything but these patterns.
     Except(Vec<String>),
 }
 
@@ -41,43 +48,66 @@ pub enum Principal {
 /// One condition test: an operator as written, a key, and its values (OR'ed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
+    /// The operator as written, e.g. `StringEquals` or `ForAnyValue:StringLike`.
     pub operator: String,
+    /// The condition key, e.g. `aws:PrincipalArn`.
     pub key: String,
+    /// The values, any of which may match.
     pub values: Vec<String>,
 }
 
+/// One statement of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// `Sid`, when it has one.
     pub sid: Option<String>,
+    /// `Effect`.
     pub effect: Effect,
+    /// `Principal` / `NotPrincipal`.
     pub principal: Principal,
+    /// `Action` / `NotAction`.
     pub actions: Scope,
+    /// `Resource` / `NotResource`.
     pub resources: Scope,
     /// Every condition must hold (AND).
     pub conditions: Vec<Condition>,
 }
 
+/// A parsed policy document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
+    /// `Version`.
     pub version: Version,
+    /// Every statement, in document order.
     pub statements: Vec<Statement>,
 }
 
 /// What is wrong with a policy document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
+    /// The text is not JSON.
     #[error("the policy is not JSON: {0}")]
     Json(String),
+    /// The JSON is not an object.
     #[error("the policy is not a JSON object")]
     NotAnObject,
+    /// A top-level element the grammar does not have.
     #[error("the policy has an unknown element `{0}`")]
     UnknownElement(String),
+    /// A `Version` other than the two the grammar has.
     #[error("`Version` must be \"2012-10-17\" or \"2008-10-17\", not {0}")]
     Version(String),
+    /// No `Statement` element.
     #[error("the policy has no `Statement`")]
     NoStatement,
+    /// A statement is malformed.
     #[error("statement {at}: {problem}")]
-    Statement { at: String, problem: String },
+    Statement {
+        /// Which statement: its 1-based position, and its `Sid` where it has one.
+        at: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
@@ -100,6 +130,7 @@ impl Document {
         Document::from_value(&value)
     }
 
+    /// Reads a policy already parsed as JSON.
     pub fn from_value(value: &Value) -> Result<Document, Error> {
         let policy = value.as_object().ok_or(Error::NotAnObject)?;
         if let Some(unknown) = policy

@@ -10,8 +10,11 @@ use super::request::Request;
 /// A policy attached to a root, OU or account, as Organizations names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
+    /// `p-…`.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its parsed content.
     pub document: Document,
 }
 
@@ -21,33 +24,43 @@ pub struct Policy {
 pub struct Level {
     /// The target's id: `r-…`, `ou-…` or the account id.
     pub target: String,
+    /// The service control policies attached to it.
     pub scps: Vec<Policy>,
+    /// The resource control policies attached to it.
     pub rcps: Vec<Policy>,
 }
 
 /// Where a decision comes from: a statement of a policy at a level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
+    /// The policy's id.
     pub policy_id: String,
+    /// The policy's name.
     pub policy_name: String,
+    /// The level it is attached to (the target's id).
     pub level: String,
+    /// The statement's `Sid`, when it has one.
     pub sid: Option<String>,
 }
 
 /// Whether the guardrails let a request through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
+    /// Every level allows it and nothing denies it.
     Allowed,
     /// A statement certainly denies it.
     Denied(Source),
     /// No SCP attached at `level` allows it.
     NotAllowed {
+        /// The level.
         level: String,
     },
     /// It turns on `key`, which rootsweep does not know: in a deny that may match, or in the
     /// allow a level hangs on.
     Depends {
+        /// The condition key.
         key: String,
+        /// The statement that turns on it.
         source: Source,
     },
 }

@@ -100,12 +100,16 @@ impl Context {
 /// One request: an action such as `iam:DeleteLoginProfile` on a resource ARN, in a context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
+    /// The action, e.g. `iam:DeleteLoginProfile`.
     pub action: String,
+    /// The resource ARN.
     pub resource: String,
+    /// What is known of the request's condition keys.
     pub context: Context,
 }
 
 impl Request {
+    /// A request for `action` on `resource` in `context`.
     pub fn new(action: &str, resource: &str, context: Context) -> Request {
         Request {
             action: action.to_string(),

@@ -80,13 +80,6 @@ pub enum Finding {
     Audited(Box<RootCredentials>),
 }
 
-impl Finding {
-    /// The verdict for this finding.
-    pub fn verdict(&self) -> Verdict {
-        super::verdict::classify(self)
-    }
-}
-
 /// The audit's judgement of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

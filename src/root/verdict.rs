@@ -2,6 +2,13 @@
 
 use super::model::{Finding, RootCredentials, Verdict};
 
+impl Finding {
+    /// The verdict for this finding (see [`classify`]).
+    pub fn verdict(&self) -> Verdict {
+        classify(self)
+    }
+}
+
 /// Classifies one account. Any failed check makes the verdict `unknown`: a check that errored
 /// is never taken to mean "absent".
 pub fn classify(finding: &Finding) -> Verdict {

@@ -1,4 +1,5 @@
-//! The pipeline's seam to Organizations: the reads that resolve targets and enumerate accounts.
+//! The pipeline's seam to Organizations: the reads that resolve targets and enumerate accounts,
+//! and what the enumeration streams to the fan-out.
 //! `src/aws/` implements it over the SDK; tests implement it in memory.
 
 use crate::call::CallError;
@@ -30,6 +31,15 @@ pub struct OuPage {
     pub ous: Vec<Node>,
     /// The token for the next page; `None` on the last.
     pub next_token: Option<String>,
+}
+
+/// What the enumeration sends to the fan-out.
+#[derive(Debug)]
+pub enum Feed {
+    /// An account of the organization.
+    Account(Account),
+    /// A ListAccounts page failed (after the SDK's retries); nothing more will come.
+    Failed(CallError),
 }
 
 /// The Organizations reads the pipeline needs. Futures are `Send`: enumeration runs as its own

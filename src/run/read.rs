@@ -3,10 +3,10 @@
 //! the moment its account finishes), then the stage's reports, its terminal text and what it says
 //! about the exit code.
 
-use super::directory::Directory;
+use super::directory::{Directory, Feed};
 use super::document::Document;
 use super::emit::{finish_run, settle};
-use super::enumerate::{self, Feed, Resolved, SelectError};
+use super::enumerate::{self, Resolved, SelectError};
 use super::fanout::fan_out;
 use super::job::{Finding, Job, Read, Row};
 use super::present;

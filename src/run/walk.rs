@@ -9,8 +9,7 @@
 //! retries last. Every account is sent once: `seen` is shared with the ListAccounts listing that
 //! may have started first (see `enumerate::spawn`).
 
-use super::directory::{Directory, Node, OuPage};
-use super::enumerate::Feed;
+use super::directory::{Directory, Feed, Node, OuPage};
 use crate::call::CallError;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

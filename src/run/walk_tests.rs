@@ -2,8 +2,8 @@
 //! against a plain ListAccounts), with its OU ancestry; flat organizations keep ListAccounts;
 //! failures end the feed with the error, never with a shorter list.
 
-use super::super::directory::{AccountPage, Directory, Node, OuPage};
-use super::super::enumerate::{list_all, spawn, Feed, Resolved};
+use super::super::directory::{AccountPage, Directory, Feed, Node, OuPage};
+use super::super::enumerate::{list_all, spawn, Resolved};
 use super::WALK_PARALLELISM;
 use crate::call::{CallError, ErrorKind};
 use crate::model::Account;

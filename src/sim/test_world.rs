@@ -3,7 +3,7 @@
 
 use crate::sim::scenario::Scenario;
 use crate::sim::services::error::ApiError;
-use crate::sim::wire::request::{Params, Request, Who};
+use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::world::dice::Dice;
 use crate::sim::world::state::{Grant, World};
 use std::sync::Arc;

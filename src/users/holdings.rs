@@ -118,7 +118,7 @@ pub struct Holdings {
 
 /// An RFC 3339 time in whole seconds, when it is one.
 fn secs(t: &str) -> Option<i64> {
-    crate::users::report::parse_time(t).map(|t| t.secs())
+    crate::report::parse_time(t).map(|t| t.secs())
 }
 
 /// Whether the RFC 3339 time `a` is later than `b`, to the second (an empty `b` is the

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod calls;
 pub mod delete;
 pub mod delete_rows;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use super::model::{CertColumns, KeyColumns, LastUse, ReportUser};
 use crate::call::{CallError, ErrorKind};
+use crate::report::parse_time;
 use aws_smithy_types::DateTime;
 use std::collections::HashMap;
 
@@ -180,13 +181,6 @@ impl<'a, F: Fn(&'static str) -> &'a str> Row<'a, F> {
             _ => self.time(column).map(LastUse::At),
         }
     }
-}
-
-/// The report's times: ISO 8601 with an offset (`2024-01-02T03:04:05+00:00`) or `Z`.
-pub fn parse_time(text: &str) -> Option<DateTime> {
-    let t =
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(DateTime::from_secs(t.unix_timestamp()))
 }
 
 #[cfg(test)]

@@ -96,79 +96,12 @@ pub(crate) fn organization(
     let mut rng = SmallRng::seed_from_u64(g.seed);
     let ous = ou_tree(org, g.ous, r.ou_depth, g.top_ous.unwrap_or(g.ous), g.seed);
     let mut placement = SmallRng::seed_from_u64(g.seed ^ 0x91AC_E0A0);
-    let mut taken: HashSet<&str> = existing.iter().map(|a| a.id.as_str()).collect();
-    let mut ids = Vec::with_capacity(g.count);
-    let mut next: u64 = 500_000_000_000 + (g.seed % 1000) * 1_000_000;
-    while ids.len() < g.count {
-        next += 1 + rng.gen_range(0..7);
-        let id = format!("{:012}", next % 1_000_000_000_000);
-        if !taken.contains(id.as_str()) {
-            ids.push(id);
-        }
-    }
-    taken.clear();
-    let p = org.partition.as_str();
+    let ids = account_ids(g, existing, &mut rng);
     let accounts = ids
         .into_iter()
         .enumerate()
         .map(|(n, id)| {
-            let days = |rng: &mut SmallRng| DEFAULT_DATE + Duration::days(rng.gen_range(0..1500));
-            let mut root = RootUser::default();
-            if rng.gen_bool(r.login_profile) {
-                let created = days(&mut rng);
-                let used = rng
-                    .gen_bool(0.5)
-                    .then(|| created + Duration::days(rng.gen_range(1..200)));
-                root.login_profile = Some(LoginProfile {
-                    created,
-                    password_last_used: used,
-                });
-            }
-            if rng.gen_bool(r.mfa_virtual) {
-                root.mfa.push(MfaDevice {
-                    serial: format!("arn:{p}:iam::{id}:mfa/root-account-mfa-device"),
-                    kind: MfaKind::Virtual,
-                    enabled: days(&mut rng),
-                });
-            }
-            if rng.gen_bool(r.mfa_hardware) {
-                root.mfa.push(MfaDevice {
-                    serial: format!("GAHT{}", &id[4..]),
-                    kind: MfaKind::Hardware,
-                    enabled: days(&mut rng),
-                });
-            }
-            if rng.gen_bool(r.mfa_fido) {
-                root.mfa.push(MfaDevice {
-                    serial: format!("arn:{p}:iam::{id}:u2f/root/key-{n}"),
-                    kind: MfaKind::Fido,
-                    enabled: days(&mut rng),
-                });
-            }
-            if rng.gen_bool(r.access_keys) {
-                let created = days(&mut rng);
-                let last_used = rng.gen_bool(0.5).then(|| {
-                    (
-                        created + Duration::days(3),
-                        "s3".to_string(),
-                        "us-east-1".to_string(),
-                    )
-                });
-                root.access_keys.push(AccessKey {
-                    id: format!("AKIAG{id}000"),
-                    active: true,
-                    created,
-                    last_used,
-                });
-            }
-            if rng.gen_bool(r.signing_certificates) {
-                root.signing_certificates.push(Certificate {
-                    id: format!("CERTG{id}{:015}", 0),
-                    active: true,
-                    uploaded: days(&mut rng),
-                    body: None,
-                });
-            }
+            let root = root_user(r, org, &id, n, &mut rng);
             let state = if rng.gen_bool(r.suspended) {
                 AccountState::Suspended
             } else {
@@ -198,6 +131,85 @@ pub(crate) fn organization(
         })
         .collect();
     (ous, accounts)
+}
+
+/// `g.count` new account ids, ascending from a start the seed picks, none of them `existing`.
+fn account_ids(g: &RawGenerate, existing: &[Account], rng: &mut SmallRng) -> Vec<String> {
+    let taken: HashSet<&str> = existing.iter().map(|a| a.id.as_str()).collect();
+    let mut ids = Vec::with_capacity(g.count);
+    let mut next: u64 = 500_000_000_000 + (g.seed % 1000) * 1_000_000;
+    while ids.len() < g.count {
+        next += 1 + rng.gen_range(0..7);
+        let id = format!("{:012}", next % 1_000_000_000_000);
+        if !taken.contains(id.as_str()) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// The root user of the `n`th generated account `id`: each kind of credential drawn with its
+/// ratio.
+fn root_user(r: &Ratios, org: &Organization, id: &str, n: usize, rng: &mut SmallRng) -> RootUser {
+    let p = org.partition.as_str();
+    let days = |rng: &mut SmallRng| DEFAULT_DATE + Duration::days(rng.gen_range(0..1500));
+    let mut root = RootUser::default();
+    if rng.gen_bool(r.login_profile) {
+        let created = days(rng);
+        let used = rng
+            .gen_bool(0.5)
+            .then(|| created + Duration::days(rng.gen_range(1..200)));
+        root.login_profile = Some(LoginProfile {
+            created,
+            password_last_used: used,
+        });
+    }
+    if rng.gen_bool(r.mfa_virtual) {
+        root.mfa.push(MfaDevice {
+            serial: format!("arn:{p}:iam::{id}:mfa/root-account-mfa-device"),
+            kind: MfaKind::Virtual,
+            enabled: days(rng),
+        });
+    }
+    if rng.gen_bool(r.mfa_hardware) {
+        root.mfa.push(MfaDevice {
+            serial: format!("GAHT{}", &id[4..]),
+            kind: MfaKind::Hardware,
+            enabled: days(rng),
+        });
+    }
+    if rng.gen_bool(r.mfa_fido) {
+        root.mfa.push(MfaDevice {
+            serial: format!("arn:{p}:iam::{id}:u2f/root/key-{n}"),
+            kind: MfaKind::Fido,
+            enabled: days(rng),
+        });
+    }
+    if rng.gen_bool(r.access_keys) {
+        let created = days(rng);
+        let last_used = rng.gen_bool(0.5).then(|| {
+            (
+                created + Duration::days(3),
+                "s3".to_string(),
+                "us-east-1".to_string(),
+            )
+        });
+        root.access_keys.push(AccessKey {
+            id: format!("AKIAG{id}000"),
+            active: true,
+            created,
+            last_used,
+        });
+    }
+    if rng.gen_bool(r.signing_certificates) {
+        root.signing_certificates.push(Certificate {
+            id: format!("CERTG{id}{:015}", 0),
+            active: true,
+            uploaded: days(rng),
+            body: None,
+        });
+    }
+    root
 }
 
 /// A share between 0 and 1 (absent = 0).

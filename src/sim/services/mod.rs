@@ -1,15 +1,20 @@
 //! The simulated AWS services, one module each, each exporting one table of operations
 //! (`OPERATIONS`, rows of [`Operation`]). This catalogue reads every list that names operations
 //! from those tables: which service an operation belongs to, whether it is mutating, which
-//! root-task policies allow it, which IAM operations are paged.
+//! root-task policies allow it, which IAM operations are paged. Beside them, what every handler
+//! shares: the request it is given (`request`), pagination tokens (`page`) and the awsQuery
+//! result it writes (`xml`).
 
 pub(crate) mod error;
 pub(crate) mod iam;
 pub(crate) mod organizations;
+pub(crate) mod page;
+pub(crate) mod request;
 pub(crate) mod s3;
 pub(crate) mod sqs;
 pub(crate) mod sts;
 pub(crate) mod table;
+pub(crate) mod xml;
 
 pub(crate) use table::Operation;
 

@@ -1,9 +1,9 @@
 //! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::page::{first_page_token, page};
+use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
-use crate::sim::wire::page::{first_page_token, page};
-use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::state::World;
 use serde_json::{json, Value};
 

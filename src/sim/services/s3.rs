@@ -3,8 +3,8 @@
 //! uses. Bucket names are global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::{Request, Who};
 use crate::sim::services::table::{find, Operation};
-use crate::sim::wire::request::{Request, Who};
 use crate::sim::world::model::Bucket;
 use crate::sim::world::state::{TaskPolicy, World};
 

@@ -4,8 +4,8 @@
 //! sends in `x-amzn-query-error`.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
-use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::model::Bucket;
 use crate::sim::world::state::{TaskPolicy, World};
 use serde_json::{json, Value};

@@ -3,6 +3,7 @@
 //! the response and log the call.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::sts::{self, assume_role};
 use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
 use crate::sim::wire::auth::{access_key_id, AuthError};
@@ -11,7 +12,6 @@ use crate::sim::wire::faults::{CallKey, Shaping};
 use crate::sim::wire::parse::{self, Call, UNKNOWN_SERVICE};
 use crate::sim::wire::protocol::{reset, AuthFailure, Protocol};
 use crate::sim::wire::query;
-use crate::sim::wire::request::{Params, Request, Who};
 use crate::sim::world::effects;
 use crate::sim::world::model::FaultAction;
 use crate::sim::world::state::World;
@@ -165,70 +165,18 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
     };
     let world = &sim.world;
     attribute(world, &mut record, &who, service, &op, &params);
-    let caller = match &who {
-        Who::Caller(c) if protocol.shaped_by_caller() => Some(c.access_key_id.as_str()),
-        _ => None,
+    let (record, altered) = match shape(sim, record, &who, &protocol, service, &op, &rid).await {
+        Ok(shaped) => shaped,
+        Err(response) => return response,
     };
-    let key = CallKey {
-        service,
-        operation: &op,
-        caller,
-        account: record.account.as_deref(),
-    };
-    if sim.shaping.throttled(&key) {
-        let err = protocol.throttled();
-        return finish(sim, record, protocol.error(&err, &rid), Some(&err));
-    }
-    if let Some(delay) = sim.shaping.latency(&key) {
-        tokio::time::sleep(delay).await;
-    }
-    let mut truncate = false;
-    let mut truncated_without_marker = false;
-    let acting = record.account.clone();
-    let acting = acting.as_deref();
-    match sim.shaping.fault(&key).filter(|a| protocol.speaks(a)) {
-        None => {}
-        Some(FaultAction::Error {
-            code,
-            status,
-            message,
-        }) => {
-            let err = ApiError::new(status, code, message);
-            return finish(sim, record, protocol.error(&err, &rid), Some(&err));
-        }
-        Some(FaultAction::Reset) => {
-            sim.calls.push(record);
-            return reset();
-        }
-        Some(FaultAction::Hang) => {
-            sim.calls.push(record);
-            let mut shutdown = sim.shutdown.clone();
-            let _ = shutdown.wait_for(|stop| *stop).await;
-            return reset();
-        }
-        Some(FaultAction::Truncate) => truncate = true,
-        Some(FaultAction::AddAccessKey) => effects::add_access_key(world, acting),
-        Some(FaultAction::SignIn) => effects::sign_in(world, acting),
-        Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
-        Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
-        Some(FaultAction::TruncatedNoMarker) => truncated_without_marker = true,
-        Some(FaultAction::ExpireSession) => {
-            // Only session calls match this action (see `faults::matches`).
-            if let Who::Session { key, .. } = &who {
-                effects::expire_session(world, key);
-            }
-            let err = protocol.auth_error(AuthFailure::Expired);
-            return finish(sim, record, protocol.error(&err, &rid), Some(&err));
-        }
-    }
     let req = Request {
         op,
         params,
         who,
-        truncated_without_marker,
+        truncated_without_marker: altered.truncated_without_marker,
     };
     let (response, err) = match answer(world, &protocol, service, &req, &rid) {
-        Ok((status, content_type, body)) if truncate => (
+        Ok((status, content_type, body)) if altered.truncate => (
             protocol.answer(status, content_type, body[..body.len() / 2].to_vec(), &rid),
             None,
         ),
@@ -238,6 +186,99 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         Err(err) => (protocol.error(&err, &rid), Some(err)),
     };
     finish(sim, record, response, err.as_ref())
+}
+
+/// How a fault alters the answer of a call that still runs.
+#[derive(Default)]
+struct Altered {
+    /// The body is cut in half.
+    truncate: bool,
+    /// An IAM list page says `IsTruncated=true` with no `Marker`.
+    truncated_without_marker: bool,
+}
+
+/// Applies the call's shaping: a throttle, a latency, a fault. `Err` is the response that
+/// answers instead of the operation (logged); else the call runs, its answer altered as the
+/// fault says.
+async fn shape(
+    sim: &Sim,
+    record: CallRecord,
+    who: &Who,
+    protocol: &Protocol,
+    service: Service,
+    op: &str,
+    rid: &str,
+) -> Result<(CallRecord, Altered), Response> {
+    let caller = match who {
+        Who::Caller(c) if protocol.shaped_by_caller() => Some(c.access_key_id.as_str()),
+        _ => None,
+    };
+    let key = CallKey {
+        service,
+        operation: op,
+        caller,
+        account: record.account.as_deref(),
+    };
+    if sim.shaping.throttled(&key) {
+        let err = protocol.throttled();
+        return Err(finish(sim, record, protocol.error(&err, rid), Some(&err)));
+    }
+    if let Some(delay) = sim.shaping.latency(&key) {
+        tokio::time::sleep(delay).await;
+    }
+    let action = sim.shaping.fault(&key).filter(|a| protocol.speaks(a));
+    fault(sim, record, action, who, protocol, rid).await
+}
+
+/// Applies the fault that matched the call, if any.
+async fn fault(
+    sim: &Sim,
+    record: CallRecord,
+    action: Option<FaultAction>,
+    who: &Who,
+    protocol: &Protocol,
+    rid: &str,
+) -> Result<(CallRecord, Altered), Response> {
+    let world = &sim.world;
+    let mut altered = Altered::default();
+    let acting = record.account.clone();
+    let acting = acting.as_deref();
+    match action {
+        None => {}
+        Some(FaultAction::Error {
+            code,
+            status,
+            message,
+        }) => {
+            let err = ApiError::new(status, code, message);
+            return Err(finish(sim, record, protocol.error(&err, rid), Some(&err)));
+        }
+        Some(FaultAction::Reset) => {
+            sim.calls.push(record);
+            return Err(reset());
+        }
+        Some(FaultAction::Hang) => {
+            sim.calls.push(record);
+            let mut shutdown = sim.shutdown.clone();
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            return Err(reset());
+        }
+        Some(FaultAction::Truncate) => altered.truncate = true,
+        Some(FaultAction::AddAccessKey) => effects::add_access_key(world, acting),
+        Some(FaultAction::SignIn) => effects::sign_in(world, acting),
+        Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
+        Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
+        Some(FaultAction::TruncatedNoMarker) => altered.truncated_without_marker = true,
+        Some(FaultAction::ExpireSession) => {
+            // Only session calls match this action (see `faults::matches`).
+            if let Who::Session { key, .. } = who {
+                effects::expire_session(world, key);
+            }
+            let err = protocol.auth_error(AuthFailure::Expired);
+            return Err(finish(sim, record, protocol.error(&err, rid), Some(&err)));
+        }
+    }
+    Ok((record, altered))
 }
 
 /// Fills in who is calling and for which account: a session's account and task policy, a

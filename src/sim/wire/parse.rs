@@ -2,10 +2,10 @@
 //! parameters; or why a POST is rejected. Pure: no state, no identification.
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::Params;
 use crate::sim::services::{s3, sqs, Service};
 use crate::sim::wire::protocol::{Protocol, JSON_TARGET_PREFIX};
 use crate::sim::wire::query::{IAM_NS, STS_NS};
-use crate::sim::wire::request::Params;
 use axum::http::{HeaderMap, Method, Uri};
 
 /// Service name logged for requests that name no service the simulator knows.

@@ -3,7 +3,8 @@
 //! protocol names differently, and the raw response helpers. No routing, no state.
 
 use crate::sim::services::error::ApiError;
-use crate::sim::wire::query::{self, Xml};
+use crate::sim::services::xml::Xml;
+use crate::sim::wire::query;
 use crate::sim::world::model::FaultAction;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode};

@@ -6,8 +6,8 @@
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::encode_document;
 use crate::sim::services::iam::users::{attached_xml, user_extras_xml, Scope};
-use crate::sim::wire::page::page;
-use crate::sim::wire::query::Xml;
+use crate::sim::services::page::page;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::directory::Directory;
 use crate::sim::world::model::DEFAULT_DATE;
 use crate::sim::world::user::InlinePolicy;

@@ -2,9 +2,9 @@
 //! `IsTruncated` list pages cut to `iam_page_size`.
 
 use crate::sim::services::error::ApiError;
-use crate::sim::wire::page::page;
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::Params;
+use crate::sim::services::page::page;
+use crate::sim::services::request::Params;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::credentials::Certificate;
 
 pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {

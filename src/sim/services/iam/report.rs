@@ -6,7 +6,7 @@
 
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::users::Scope;
-use crate::sim::wire::query::Xml;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::report::render;
 use time::OffsetDateTime;
 

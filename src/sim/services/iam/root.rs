@@ -3,8 +3,8 @@
 
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status, Paging};
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::Params;
+use crate::sim::services::request::Params;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::credentials::{LoginProfile, MfaKind, RootUser};
 use crate::sim::world::model::DEFAULT_DATE;
 use time::OffsetDateTime;

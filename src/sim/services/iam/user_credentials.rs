@@ -5,8 +5,8 @@
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status};
 use crate::sim::services::iam::users::{find, reading, Scope};
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::Params;
+use crate::sim::services::request::Params;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::credentials::{AccessKey, Certificate, MfaDevice};
 use crate::sim::world::directory::Directory;
 use crate::sim::world::ssh_key;

@@ -6,8 +6,8 @@
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{delete_unassigned_virtual_mfa, no_such, required};
 use crate::sim::services::iam::users::Scope;
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::Params;
+use crate::sim::services::request::Params;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::credentials::MfaKind;
 use crate::sim::world::directory::Directory;
 use crate::sim::world::user::{same_name, User};

@@ -7,8 +7,8 @@
 
 use crate::sim::services::error::ApiError;
 use crate::sim::services::iam::list::{encode_document, list, no_such, required, Paging};
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::Params;
+use crate::sim::services::request::Params;
+use crate::sim::services::xml::Xml;
 use crate::sim::world::directory::{policy_name, Directory, Group};
 use crate::sim::world::state::World;
 use crate::sim::world::user::{Tag, User};

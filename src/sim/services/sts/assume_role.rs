@@ -7,8 +7,8 @@
 //! every session lasts that long instead of `DurationSeconds`, and `Expiration` says so.
 
 use crate::sim::services::error::ApiError;
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::{Request, Who};
+use crate::sim::services::request::{Request, Who};
+use crate::sim::services::xml::Xml;
 use crate::sim::world::model::AccountState;
 use crate::sim::world::state::{session_end, Grant, World};
 
@@ -53,7 +53,45 @@ pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError>
     let arn = p.str("RoleArn").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
     })?;
-    let session_name = p.str("RoleSessionName").ok_or_else(|| {
+    let session_name = session_name(req)?;
+    let duration = duration(req)?;
+    let (idx, role) = assumable(world, req, arn)?;
+    // `role_session_seconds` stands for a role whose sessions end sooner than asked (and says
+    // so in `Expiration`), to test work that outlives its session.
+    let seconds = world.org.role_session_seconds.map_or(duration, i64::from);
+    let expires = session_end(seconds);
+    let grant = Grant::Role {
+        role: role.to_string(),
+        session_name: session_name.to_string(),
+    };
+    let (key, secret, session) = world.new_session(idx, grant, expires);
+    let mut x = Xml::new();
+    x.start("Credentials")
+        .text("AccessKeyId", &key)
+        .text("SecretAccessKey", &secret)
+        .text("SessionToken", &session.token)
+        .date("Expiration", expires)
+        .end("Credentials")
+        .start("AssumedRoleUser")
+        .text(
+            "AssumedRoleId",
+            &format!("{}:{session_name}", role_id(world, idx, role)),
+        )
+        .text(
+            "Arn",
+            &format!(
+                "arn:{}:sts::{}:assumed-role/{role}/{session_name}",
+                world.org.partition.as_str(),
+                world.accounts[idx].id
+            ),
+        )
+        .end("AssumedRoleUser");
+    Ok(x)
+}
+
+/// `RoleSessionName`: 2 to 64 characters of `[\w+=,.@-]`.
+fn session_name(req: &Request) -> Result<&str, ApiError> {
+    let session_name = req.params.str("RoleSessionName").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
     })?;
     let name_ok = (2..=64).contains(&session_name.len())
@@ -65,21 +103,28 @@ pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError>
             "1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64 and match [\\w+=,.@-]*"
         )));
     }
-    let duration = match p.int("DurationSeconds") {
-        Ok(None) => MAX_SESSION_SECONDS,
-        Ok(Some(d)) if d < 900 => {
-            return Err(validation(
-                "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
-            ))
-        }
-        Ok(Some(d)) if d > MAX_SESSION_SECONDS => {
-            return Err(validation(
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            ))
-        }
-        Ok(Some(d)) => d,
-        Err(()) => return Err(validation("DurationSeconds is not a number")),
-    };
+    Ok(session_name)
+}
+
+/// `DurationSeconds`: 900 up to the role's maximum, which is also the default.
+fn duration(req: &Request) -> Result<i64, ApiError> {
+    match req.params.int("DurationSeconds") {
+        Ok(None) => Ok(MAX_SESSION_SECONDS),
+        Ok(Some(d)) if d < 900 => Err(validation(
+            "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+        )),
+        Ok(Some(d)) if d > MAX_SESSION_SECONDS => Err(validation(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        )),
+        Ok(Some(d)) => Ok(d),
+        Err(()) => Err(validation("DurationSeconds is not a number")),
+    }
+}
+
+/// The index of the account whose role `arn` names, and the role's name, when the caller may
+/// assume it: the management account's long-term caller, into an ACTIVE member account that has
+/// the role, with the ExternalId the role requires.
+fn assumable<'a>(world: &World, req: &Request, arn: &'a str) -> Result<(usize, &'a str), ApiError> {
     let (target, role) =
         role_arn(world, arn).ok_or_else(|| validation(format!("{arn} is not a valid role ARN")))?;
     let caller_account = match &req.who {
@@ -118,39 +163,9 @@ pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError>
         return Err(denied(world, req, arn, "the account is not ACTIVE"));
     }
     if let Some(required) = &account.external_id {
-        if p.str("ExternalId") != Some(required.as_str()) {
+        if req.params.str("ExternalId") != Some(required.as_str()) {
             return Err(denied(world, req, arn, "the ExternalId does not match"));
         }
     }
-    // `role_session_seconds` stands for a role whose sessions end sooner than asked (and says
-    // so in `Expiration`), to test work that outlives its session.
-    let seconds = world.org.role_session_seconds.map_or(duration, i64::from);
-    let expires = session_end(seconds);
-    let grant = Grant::Role {
-        role: role.to_string(),
-        session_name: session_name.to_string(),
-    };
-    let (key, secret, session) = world.new_session(idx, grant, expires);
-    let mut x = Xml::new();
-    x.start("Credentials")
-        .text("AccessKeyId", &key)
-        .text("SecretAccessKey", &secret)
-        .text("SessionToken", &session.token)
-        .date("Expiration", expires)
-        .end("Credentials")
-        .start("AssumedRoleUser")
-        .text(
-            "AssumedRoleId",
-            &format!("{}:{session_name}", role_id(world, idx, role)),
-        )
-        .text(
-            "Arn",
-            &format!(
-                "arn:{}:sts::{}:assumed-role/{role}/{session_name}",
-                world.org.partition.as_str(),
-                account.id
-            ),
-        )
-        .end("AssumedRoleUser");
-    Ok(x)
+    Ok((idx, role))
 }

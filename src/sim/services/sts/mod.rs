@@ -4,9 +4,9 @@
 pub(crate) mod assume_role;
 
 use crate::sim::services::error::ApiError;
+use crate::sim::services::request::{Request, Who};
 use crate::sim::services::table::{find, Operation};
-use crate::sim::wire::query::Xml;
-use crate::sim::wire::request::{Request, Who};
+use crate::sim::services::xml::Xml;
 use crate::sim::world::model::AccountState;
 use crate::sim::world::state::{session_end, Grant, TaskPolicy, World};
 
