@@ -52,3 +52,10 @@ impl std::fmt::Display for SkipReason {
         }
     }
 }
+
+/// The root user's console password, when one exists (read by the root and recover jobs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginProfile {
+    /// When the password was created.
+    pub created: Option<aws_smithy_types::DateTime>,
+}

@@ -1,7 +1,8 @@
 //! IAM: the organization features check, and the root-user calls made inside a root session.
 
 use super::{pages, Aws, CallError};
-use crate::root::model::{LoginProfile, MfaDevice, SigningCertificate};
+use crate::model::LoginProfile;
+use crate::root::model::{MfaDevice, SigningCertificate};
 use aws_credential_types::Credentials;
 use aws_smithy_types::DateTime;
 

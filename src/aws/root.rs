@@ -6,9 +6,10 @@
 use super::iam::RootSession;
 use super::sts::TaskPolicy;
 use super::{Aws, CallError};
+use crate::model::LoginProfile;
 use crate::recover::api::PasswordSessions;
 use crate::root::api::{RootChange, RootRead, RootSessions};
-use crate::root::model::{LoginProfile, MfaDevice, SigningCertificate};
+use crate::root::model::{MfaDevice, SigningCertificate};
 use aws_smithy_types::DateTime;
 
 /// Opens root sessions in one partition with the run's shared AWS access.

@@ -3,7 +3,7 @@
 //! implements it over the SDK; tests implement it in memory (`recover::fake`).
 
 use crate::call::CallError;
-use crate::root::model::LoginProfile;
+use crate::model::LoginProfile;
 use std::future::Future;
 
 /// The calls of an `IAMCreateRootUserPassword` session.

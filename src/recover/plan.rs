@@ -3,7 +3,7 @@
 
 use crate::call::CallError;
 use crate::model::Account;
-use crate::root::model::LoginProfile;
+use crate::model::LoginProfile;
 use crate::run::job::{Disposition, Entry};
 use serde::Serialize;
 

@@ -125,8 +125,8 @@ impl RecoverRow {
 mod tests {
     use super::*;
     use crate::call::{CallError, ErrorKind};
+    use crate::model::LoginProfile;
     use crate::model::{Account, SkipReason};
-    use crate::root::model::LoginProfile;
     use crate::run::job::{Disposition, Verified};
 
     fn read(finding: Result<Finding, SkipReason>) -> Read<Finding> {

@@ -4,8 +4,9 @@
 //! Reading and changing are separate traits, and a session opened for an audit is a
 //! [`RootRead`] only: code that holds an audit session cannot call a mutating operation.
 
-use super::model::{LoginProfile, MfaDevice, SigningCertificate};
+use super::model::{MfaDevice, SigningCertificate};
 use crate::call::CallError;
+use crate::model::LoginProfile;
 use aws_smithy_types::DateTime;
 use std::future::Future;
 

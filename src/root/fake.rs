@@ -4,9 +4,10 @@
 //! them without HTTP.
 
 use super::api::{RootChange, RootRead, RootSessions};
-use super::model::{LoginProfile, MfaDevice, SigningCertificate};
+use super::model::{MfaDevice, SigningCertificate};
 use crate::call::{classify, CallError};
 use crate::model::Account;
+use crate::model::LoginProfile;
 use crate::recover::api::{PasswordSession, PasswordSessions};
 use crate::run::directory::{AccountPage, Directory, Node, OuPage};
 use aws_smithy_types::DateTime;

@@ -1,14 +1,8 @@
 //! What an audit of one account's root user finds, and its verdict. Plain data, no I/O.
 
 use crate::call::CallError;
+use crate::model::LoginProfile;
 use aws_smithy_types::DateTime;
-
-/// The root user's console password, when one exists.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoginProfile {
-    /// When the password was created.
-    pub created: Option<DateTime>,
-}
 
 /// One MFA device assigned to the root user (virtual, hardware or FIDO).
 #[derive(Debug, Clone, PartialEq)]

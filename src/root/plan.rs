@@ -162,7 +162,8 @@ pub fn join_errors(errors: &[&CallError]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::root::model::{AccessKey, LoginProfile, MfaDevice};
+    use crate::model::LoginProfile;
+    use crate::root::model::{AccessKey, MfaDevice};
     use crate::root::verdict::tests::{empty_root, service_failure};
 
     fn account(id: &str) -> Account {

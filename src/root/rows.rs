@@ -207,8 +207,9 @@ impl DeleteRow {
 mod tests {
     use super::*;
     use crate::call::{CallError, ErrorKind};
+    use crate::model::LoginProfile;
     use crate::model::{Account, SkipReason};
-    use crate::root::model::{LoginProfile, MfaDevice};
+    use crate::root::model::MfaDevice;
     use crate::root::verdict::tests::{empty_root, service_failure};
     use crate::run::job::{Disposition, Verified};
 

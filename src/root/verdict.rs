@@ -40,7 +40,9 @@ fn classify_root(root: &RootCredentials) -> Verdict {
 pub(crate) mod tests {
     use super::*;
     use crate::call::{CallError, ErrorKind};
-    use crate::root::model::{AccessKey, LoginProfile, MfaDevice, SigningCertificate};
+    use crate::root::model::{AccessKey, MfaDevice, SigningCertificate};
+
+    use crate::model::LoginProfile;
 
     pub(crate) fn empty_root() -> RootCredentials {
         RootCredentials {
