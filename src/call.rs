@@ -28,7 +28,7 @@ pub enum ErrorKind {
 /// A failed AWS call: the operation, AWS's error code and message, and its classification.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation}: {code}: {message}")]
-pub struct CallError {
+pub struct Error {
     /// The API operation, e.g. `ListMFADevices`.
     pub operation: &'static str,
     /// AWS's error code, or a local code (see the `*` constants of this module).
@@ -48,10 +48,10 @@ pub const NO_CREDENTIALS: &str = "NoCredentials";
 /// Local code: Organizations handed back the pagination token it had just been given.
 pub const PAGINATION_LOOP: &str = "PaginationLoop";
 
-impl CallError {
+impl Error {
     /// Builds an error by hand (tests, local failures).
     pub fn new(operation: &'static str, code: &str, message: &str, kind: ErrorKind) -> Self {
-        CallError {
+        Error {
             operation,
             code: code.to_string(),
             message: message.to_string(),
@@ -61,7 +61,7 @@ impl CallError {
 
     /// The call was given up because the run was interrupted; `last` is the error of its last
     /// attempt, if one had failed (e.g. the throttling it was waiting out).
-    pub fn interrupted(operation: &'static str, last: Option<&CallError>) -> Self {
+    pub fn interrupted(operation: &'static str, last: Option<&Error>) -> Self {
         let message = match last {
             Some(last) => format!(
                 "the run was interrupted (the last attempt failed with {}: {})",
@@ -69,7 +69,7 @@ impl CallError {
             ),
             None => "the run was interrupted".to_string(),
         };
-        CallError {
+        Error {
             operation,
             code: INTERRUPTED.to_string(),
             message,
@@ -81,7 +81,7 @@ impl CallError {
     /// fetched. Transient, like any other malformed response: the listing is not known to be
     /// complete, and a later run may well get a usable answer.
     pub fn incomplete_page(operation: &'static str) -> Self {
-        CallError::new(
+        Error::new(
             operation,
             INCOMPLETE_PAGE,
             "the service said more results follow but gave no marker to fetch them",
@@ -91,7 +91,7 @@ impl CallError {
 
     /// The service returned the same pagination token twice: following it would never end.
     pub fn pagination_loop(operation: &'static str) -> Self {
-        CallError::new(
+        Error::new(
             operation,
             PAGINATION_LOOP,
             "the service returned the same pagination token twice",
@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn display_is_operation_code_message() {
-        let e = CallError::new(
+        let e = Error::new(
             "ListMFADevices",
             "ServiceFailure",
             "boom",
@@ -228,19 +228,19 @@ mod tests {
 
     #[test]
     fn an_interruption_names_the_error_it_was_waiting_out() {
-        let plain = CallError::interrupted("GetUser", None);
+        let plain = Error::interrupted("GetUser", None);
         assert_eq!(
             plain.to_string(),
             "GetUser: Interrupted: the run was interrupted"
         );
         assert_eq!(plain.kind, ErrorKind::Interrupted);
-        let last = CallError::new(
+        let last = Error::new(
             "GetUser",
             "Throttling",
             "Rate exceeded",
             ErrorKind::Throttled,
         );
-        let after = CallError::interrupted("GetUser", Some(&last));
+        let after = Error::interrupted("GetUser", Some(&last));
         assert_eq!(
             after.to_string(),
             "GetUser: Interrupted: the run was interrupted (the last attempt failed with Throttling: Rate exceeded)"
@@ -251,13 +251,13 @@ mod tests {
 
     #[test]
     fn pagination_errors_have_their_own_codes_and_texts() {
-        let incomplete = CallError::incomplete_page("ListAccessKeys");
+        let incomplete = Error::incomplete_page("ListAccessKeys");
         assert_eq!(
             incomplete.to_string(),
             "ListAccessKeys: IncompletePage: the service said more results follow but gave no marker to fetch them"
         );
         assert_eq!(incomplete.kind, ErrorKind::Transient);
-        let looped = CallError::pagination_loop("ListAccounts");
+        let looped = Error::pagination_loop("ListAccounts");
         assert_eq!(
             looped.to_string(),
             "ListAccounts: PaginationLoop: the service returned the same pagination token twice"
@@ -268,9 +268,8 @@ mod tests {
     #[test]
     fn only_not_found_errors_say_not_found() {
         assert!(
-            CallError::new("GetLoginProfile", "NoSuchEntity", "", ErrorKind::NotFound)
-                .is_not_found()
+            Error::new("GetLoginProfile", "NoSuchEntity", "", ErrorKind::NotFound).is_not_found()
         );
-        assert!(!CallError::interrupted("GetLoginProfile", None).is_not_found());
+        assert!(!Error::interrupted("GetLoginProfile", None).is_not_found());
     }
 }

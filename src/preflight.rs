@@ -6,8 +6,8 @@ pub mod check;
 
 use crate::aws::org::Organization;
 use crate::aws::sts::Caller;
-use crate::aws::{Aws, CallError, ErrorKind};
-use crate::call::NO_CREDENTIALS;
+use crate::aws::{Aws, ErrorKind};
+use crate::call::{self, NO_CREDENTIALS};
 use check::{evaluate_features, evaluate_org, evaluate_trusted, fail, pass, Check};
 use check::{CALLER, ORG, ORG_USERS};
 
@@ -124,7 +124,7 @@ pub async fn run(aws: &Aws) -> Result<Preflight, NoCredentials> {
         } else {
             aws.delegated_administrators(IAM_PRINCIPAL).await
         };
-        Ok::<_, CallError>((org, delegated))
+        Ok::<_, call::Error>((org, delegated))
     };
     let (described, trusted, features) = tokio::join!(
         organization_check,
@@ -154,7 +154,7 @@ pub async fn run(aws: &Aws) -> Result<Preflight, NoCredentials> {
     })
 }
 
-fn caller_failed(e: &CallError) -> Check {
+fn caller_failed(e: &call::Error) -> Check {
     let fix = match e.kind {
         ErrorKind::Credentials => {
             "renew or replace the management account's credentials: `aws sso login --profile NAME`, `aws configure`, or AWS_PROFILE / AWS_ACCESS_KEY_ID"

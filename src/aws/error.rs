@@ -1,7 +1,7 @@
-//! Turns an SDK error into a [`CallError`]: AWS's code and message for service errors, a local
+//! Turns an SDK error into a [`call::Error`]: AWS's code and message for service errors, a local
 //! code for failures that never reached a service answer. The type itself lives in `crate::call`.
 
-use crate::call::{classify, CallError, ErrorKind, NO_CREDENTIALS};
+use crate::call::{self, classify, ErrorKind, NO_CREDENTIALS};
 use aws_config::imds::client::error::ImdsError;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -12,7 +12,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 /// retries off, an otherwise unknown code answered with one of them is classed transient.
 const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
 
-impl CallError {
+impl call::Error {
     /// Converts an SDK error, keeping AWS's code and message.
     pub fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
@@ -58,7 +58,7 @@ impl CallError {
             }
             kind => kind,
         };
-        CallError {
+        call::Error {
             operation,
             code,
             message: one_line(&message),
@@ -134,13 +134,13 @@ mod tests {
 
     #[test]
     fn a_service_error_keeps_aws_code_and_message_on_one_line() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "DeleteLoginProfile",
             service(Some("LimitExceeded"), "Cannot exceed\n quota", 409),
         );
         assert_eq!(
             e,
-            CallError::new(
+            call::Error::new(
                 "DeleteLoginProfile",
                 "LimitExceeded",
                 "Cannot exceed quota",
@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_service_error_without_a_code_is_unknown() {
-        let e = CallError::from_sdk("DeleteLoginProfile", service(None, "", 400));
+        let e = call::Error::from_sdk("DeleteLoginProfile", service(None, "", 400));
         assert_eq!(e.code, "Unknown");
         assert_eq!(e.message, "");
         assert_eq!(e.kind, ErrorKind::Other);
@@ -160,22 +160,22 @@ mod tests {
     #[test]
     fn an_unknown_code_on_a_server_status_is_transient() {
         for status in [500, 502, 503, 504] {
-            let e = CallError::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", status));
+            let e = call::Error::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", status));
             assert_eq!(e.kind, ErrorKind::Transient, "{status}");
         }
-        let e = CallError::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", 501));
+        let e = call::Error::from_sdk("DeleteLoginProfile", service(Some("Weird"), "", 501));
         assert_eq!(e.kind, ErrorKind::Other);
         // A known code keeps its class whatever the status.
-        let e = CallError::from_sdk("DeleteLoginProfile", service(Some("SlowDown"), "", 503));
+        let e = call::Error::from_sdk("DeleteLoginProfile", service(Some("SlowDown"), "", 503));
         assert_eq!(e.kind, ErrorKind::Throttled);
     }
 
     #[test]
     fn a_timeout_has_its_own_code_and_text() {
-        let e = CallError::from_sdk("GetUser", Sdk::timeout_error(io("slow")));
+        let e = call::Error::from_sdk("GetUser", Sdk::timeout_error(io("slow")));
         assert_eq!(
             e,
-            CallError::new(
+            call::Error::new(
                 "GetUser",
                 "Timeout",
                 "the call timed out",
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn a_connect_timeout_is_a_timeout() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "GetUser",
             Sdk::dispatch_failure(ConnectorError::timeout(io("no answer"))),
         );
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_dropped_connection_is_a_connection_error_with_its_cause() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "GetUser",
             Sdk::dispatch_failure(ConnectorError::io(io("connection reset"))),
         );
@@ -211,7 +211,7 @@ mod tests {
 
     #[test]
     fn missing_credentials_are_no_credentials_not_a_connection_error() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "GetCallerIdentity",
             Sdk::dispatch_failure(ConnectorError::other(
                 Box::new(CredentialsError::not_loaded("no provider")),
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn credentials_that_fail_to_load_keep_their_reason() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "GetCallerIdentity",
             Sdk::dispatch_failure(ConnectorError::other(
                 Box::new(CredentialsError::provider_error(
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_response_is_malformed() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "ListMFADevices",
             Sdk::response_error(io("unexpected end of XML"), response(200)),
         );
@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_request_that_cannot_be_built_is_a_request_error() {
-        let e = CallError::from_sdk(
+        let e = call::Error::from_sdk(
             "DeactivateMFADevice",
             Sdk::construction_failure(io("no serial")),
         );

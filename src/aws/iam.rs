@@ -1,6 +1,6 @@
 //! IAM: the organization features check, and the root-user calls made inside a root session.
 
-use super::{pages, Aws, CallError};
+use super::{pages, Aws, Error};
 use crate::model::LoginProfile;
 use crate::root::model::{MfaDevice, SigningCertificate};
 use aws_credential_types::Credentials;
@@ -17,7 +17,7 @@ pub struct RootSession {
 
 impl Aws {
     /// `iam:ListOrganizationsFeatures`: the enabled centralized root access features.
-    pub async fn organizations_features(&self) -> Result<Vec<String>, CallError> {
+    pub async fn organizations_features(&self) -> Result<Vec<String>, Error> {
         let out = self
             .send("ListOrganizationsFeatures", || {
                 self.iam.list_organizations_features().send()
@@ -54,7 +54,7 @@ impl RootSession {
     }
 
     /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
-    pub async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    pub async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         let sent = self
             .aws
             .send("GetLoginProfile", || {
@@ -75,7 +75,7 @@ impl RootSession {
     }
 
     /// ListMFADevices, all pages.
-    pub async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+    pub async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, Error> {
         const OP: &str = "ListMFADevices";
         pages::collect(OP, |marker| async move {
             let out = self
@@ -106,7 +106,7 @@ impl RootSession {
     }
 
     /// ListAccessKeys, all pages: (key id, status).
-    pub async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+    pub async fn access_key_ids(&self) -> Result<Vec<(String, String)>, Error> {
         const OP: &str = "ListAccessKeys";
         pages::collect(OP, |marker| async move {
             let out = self
@@ -139,7 +139,7 @@ impl RootSession {
     }
 
     /// GetAccessKeyLastUsed: when the key was last used, if ever.
-    pub async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, CallError> {
+    pub async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, Error> {
         let out = self
             .aws
             .send("GetAccessKeyLastUsed", || {
@@ -155,7 +155,7 @@ impl RootSession {
     }
 
     /// ListSigningCertificates, all pages.
-    pub async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+    pub async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, Error> {
         const OP: &str = "ListSigningCertificates";
         pages::collect(OP, |marker| async move {
             let out = self
@@ -186,7 +186,7 @@ impl RootSession {
     }
 
     /// GetUser's `PasswordLastUsed` for the root user (`Ok(None)`: never used or not reported).
-    pub async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+    pub async fn password_last_used(&self) -> Result<Option<DateTime>, Error> {
         let out = self
             .aws
             .send("GetUser", || {
@@ -201,7 +201,7 @@ impl RootSession {
     }
 
     /// DeleteLoginProfile. Returns `false` when there was none (NoSuchEntity), which is not a failure.
-    pub async fn delete_login_profile(&self) -> Result<bool, CallError> {
+    pub async fn delete_login_profile(&self) -> Result<bool, Error> {
         let sent = self
             .aws
             .send_change("DeleteLoginProfile", || {
@@ -222,7 +222,7 @@ impl RootSession {
     /// CreateLoginProfile without a password (root sessions only: the owner of the root email
     /// address then sets one through "Forgot password"). Returns `false` when a login profile
     /// already exists (EntityAlreadyExists), which is not a failure.
-    pub async fn create_login_profile(&self) -> Result<bool, CallError> {
+    pub async fn create_login_profile(&self) -> Result<bool, Error> {
         let sent = self
             .aws
             .send_change("CreateLoginProfile", || {
@@ -241,7 +241,7 @@ impl RootSession {
     }
 
     /// DeactivateMFADevice for one serial (virtual, hardware or FIDO alike).
-    pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+    pub async fn deactivate_mfa(&self, serial: &str) -> Result<(), Error> {
         self.aws
             .send_change("DeactivateMFADevice", || {
                 self.client

@@ -19,7 +19,7 @@ pub mod users_change;
 mod users_holdings;
 mod users_session;
 
-pub use crate::call::{classify, CallError, ErrorKind};
+pub use crate::call::{classify, Error, ErrorKind};
 pub use rate::RateLimiter;
 pub use retry::{READ_GRACE, THROTTLE_BUDGET};
 pub use sdk::{check_profile, ProfileNotFound};
@@ -66,7 +66,7 @@ pub struct Aws {
     limiter: Option<Arc<RateLimiter>>,
     /// Set once the management credentials are refused (expired, invalid): no account is
     /// attempted after that.
-    halt: Arc<std::sync::OnceLock<CallError>>,
+    halt: Arc<std::sync::OnceLock<Error>>,
     /// Paces AssumeRoot to what STS accepts (see the `pacer` module).
     assume_pacer: Arc<pacer::Pacer>,
     /// Paces the OU-tree walk's Organizations calls to what Organizations accepts.
@@ -104,12 +104,12 @@ impl Aws {
     }
 
     /// The error that made the run stop using the management credentials, if any.
-    pub fn halted(&self) -> Option<&CallError> {
+    pub fn halted(&self) -> Option<&Error> {
         self.halt.get()
     }
 
     /// Records a management-credential failure (expired, invalid): later accounts are not attempted.
-    fn trip_on_credentials(&self, err: &CallError) {
+    fn trip_on_credentials(&self, err: &Error) {
         if err.kind == ErrorKind::Credentials {
             let _ = self.halt.set(err.clone());
         }

@@ -1,6 +1,6 @@
 //! Organizations: the organization, trusted access, delegated administrators, accounts and OUs.
 
-use super::{pages, Aws, CallError};
+use super::{pages, Aws, Error};
 use crate::model::Account;
 use crate::run::directory::{AccountPage, Node, OuPage};
 
@@ -17,7 +17,7 @@ pub struct Organization {
 
 impl Aws {
     /// `organizations:DescribeOrganization`.
-    pub async fn describe_organization(&self) -> Result<Organization, CallError> {
+    pub async fn describe_organization(&self) -> Result<Organization, Error> {
         let out = self
             .send("DescribeOrganization", || {
                 self.org.describe_organization().send()
@@ -38,7 +38,7 @@ impl Aws {
     }
 
     /// Whether trusted access is enabled for a service principal (all pages).
-    pub async fn service_access_enabled(&self, principal: &str) -> Result<bool, CallError> {
+    pub async fn service_access_enabled(&self, principal: &str) -> Result<bool, Error> {
         const OP: &str = "ListAWSServiceAccessForOrganization";
         let principals = pages::collect(OP, |token| async move {
             let out = self
@@ -61,10 +61,7 @@ impl Aws {
     }
 
     /// Account ids registered as delegated administrators for a service principal (all pages).
-    pub async fn delegated_administrators(
-        &self,
-        principal: &str,
-    ) -> Result<Vec<String>, CallError> {
+    pub async fn delegated_administrators(&self, principal: &str) -> Result<Vec<String>, Error> {
         const OP: &str = "ListDelegatedAdministrators";
         pages::collect(OP, |token| async move {
             let out = self
@@ -87,10 +84,7 @@ impl Aws {
     }
 
     /// One page of `organizations:ListAccounts` (at most 20 accounts).
-    pub async fn list_accounts_page(
-        &self,
-        token: Option<String>,
-    ) -> Result<AccountPage, CallError> {
+    pub async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, Error> {
         let out = self
             .send("ListAccounts", || {
                 self.org
@@ -103,7 +97,7 @@ impl Aws {
         let accounts = out.accounts().iter().map(convert_account).collect();
         let next_token = out.next_token().map(str::to_string);
         if next_token.is_some() && next_token == token {
-            return Err(CallError::pagination_loop("ListAccounts"));
+            return Err(Error::pagination_loop("ListAccounts"));
         }
         Ok(AccountPage {
             accounts,
@@ -112,7 +106,7 @@ impl Aws {
     }
 
     /// Checks that an OU exists (`DescribeOrganizationalUnit`).
-    pub async fn describe_ou(&self, ou: &str) -> Result<(), CallError> {
+    pub async fn describe_ou(&self, ou: &str) -> Result<(), Error> {
         self.send("DescribeOrganizationalUnit", || {
             self.org
                 .describe_organizational_unit()
@@ -124,7 +118,7 @@ impl Aws {
     }
 
     /// The name of the root (`ListRoots`) or of an OU (`DescribeOrganizationalUnit`).
-    pub async fn ou_name(&self, id: &str) -> Result<String, CallError> {
+    pub async fn ou_name(&self, id: &str) -> Result<String, Error> {
         if id.starts_with("r-") {
             return Ok(self
                 .roots()
@@ -149,7 +143,7 @@ impl Aws {
     }
 
     /// `ListRoots`, all pages.
-    pub async fn roots(&self) -> Result<Vec<Node>, CallError> {
+    pub async fn roots(&self) -> Result<Vec<Node>, Error> {
         const OP: &str = "ListRoots";
         pages::collect(OP, |token| async move {
             let out = self
@@ -172,7 +166,7 @@ impl Aws {
     }
 
     /// The OU ids from the root down to `ou` inclusive (`ListParents`, repeatedly).
-    pub async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+    pub async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, Error> {
         let mut path = vec![ou.to_string()];
         let mut child = ou.to_string();
         // An organization is at most five OU levels deep; the bound guards against a cycle.
@@ -195,7 +189,7 @@ impl Aws {
     }
 
     /// Child OUs of a parent (all pages).
-    pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, CallError> {
+    pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, Error> {
         let ous = pages::collect("ListOrganizationalUnitsForParent", |token| async move {
             let page = self.ous_for_parent_page(parent, token).await?;
             Ok((page.ous, page.next_token))
@@ -205,7 +199,7 @@ impl Aws {
     }
 
     /// Account ids directly under a parent (all pages).
-    pub async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, CallError> {
+    pub async fn child_accounts(&self, parent: &str) -> Result<Vec<String>, Error> {
         let accounts = pages::collect("ListAccountsForParent", |token| async move {
             let page = self.accounts_for_parent_page(parent, token).await?;
             Ok((page.accounts, page.next_token))
@@ -219,7 +213,7 @@ impl Aws {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> Result<AccountPage, CallError> {
+    ) -> Result<AccountPage, Error> {
         const OP: &str = "ListAccountsForParent";
         let out = self
             .send_walk(OP, || {
@@ -233,7 +227,7 @@ impl Aws {
             .await?;
         let next_token = out.next_token().map(str::to_string);
         if next_token.is_some() && next_token == token {
-            return Err(CallError::pagination_loop(OP));
+            return Err(Error::pagination_loop(OP));
         }
         Ok(AccountPage {
             accounts: out.accounts().iter().map(convert_account).collect(),
@@ -246,7 +240,7 @@ impl Aws {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> Result<OuPage, CallError> {
+    ) -> Result<OuPage, Error> {
         const OP: &str = "ListOrganizationalUnitsForParent";
         let out = self
             .send_walk(OP, || {
@@ -260,7 +254,7 @@ impl Aws {
             .await?;
         let next_token = out.next_token().map(str::to_string);
         if next_token.is_some() && next_token == token {
-            return Err(CallError::pagination_loop(OP));
+            return Err(Error::pagination_loop(OP));
         }
         let ous = out
             .organizational_units()

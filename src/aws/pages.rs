@@ -1,15 +1,15 @@
 //! Follows pagination tokens (Organizations `NextToken`, IAM `Marker`) to the last page.
 
-use crate::call::CallError;
+use crate::call::Error;
 use std::future::Future;
 
 /// Fetches every page: `fetch(token)` returns one page's items and the next token (`None` on the
 /// last page; a page may be empty while more remain). A token repeated back is an error rather
 /// than an endless loop.
-pub async fn collect<T, F, Fut>(operation: &'static str, mut fetch: F) -> Result<Vec<T>, CallError>
+pub async fn collect<T, F, Fut>(operation: &'static str, mut fetch: F) -> Result<Vec<T>, Error>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), CallError>>,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>>,
 {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
@@ -18,7 +18,7 @@ where
         items.extend(page);
         match next {
             Some(next) if Some(&next) == token.as_ref() => {
-                return Err(CallError::pagination_loop(operation))
+                return Err(Error::pagination_loop(operation))
             }
             Some(next) => token = Some(next),
             None => return Ok(items),
@@ -33,11 +33,11 @@ pub fn iam_next(
     operation: &'static str,
     is_truncated: bool,
     marker: Option<&str>,
-) -> Result<Option<String>, CallError> {
+) -> Result<Option<String>, Error> {
     match (is_truncated, marker) {
         (false, _) => Ok(None),
         (true, Some(marker)) if !marker.is_empty() => Ok(Some(marker.to_string())),
-        (true, _) => Err(CallError::incomplete_page(operation)),
+        (true, _) => Err(Error::incomplete_page(operation)),
     }
 }
 
@@ -110,7 +110,7 @@ mod tests {
     /// Serves IAM-style pages (items, IsTruncated, Marker) keyed by the marker asked for.
     async fn iam_listing(
         pages: &[(Vec<u8>, bool, Option<&'static str>)],
-    ) -> Result<Vec<u8>, CallError> {
+    ) -> Result<Vec<u8>, Error> {
         collect("ListSigningCertificates", |marker| {
             let index = match marker.as_deref() {
                 None => 0,

@@ -1,7 +1,8 @@
 //! How every call is sent: the client-side rate limit and the pacers, jittered retries of
 //! throttling and transient errors, and the run's interruption, which ends every wait.
 
-use super::{pacer, Aws, CallError, ErrorKind};
+use super::{pacer, Aws, ErrorKind};
+use crate::call;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -54,7 +55,7 @@ impl Aws {
         &self,
         operation: &'static str,
         call: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -70,7 +71,7 @@ impl Aws {
         &self,
         operation: &'static str,
         call: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -88,7 +89,7 @@ impl Aws {
         &self,
         operation: &'static str,
         call: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -105,18 +106,18 @@ impl Aws {
         effect: Effect,
         pacer: Option<&pacer::Pacer>,
         mut call: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let start = Instant::now();
-        let mut last: Option<CallError> = None;
+        let mut last: Option<call::Error> = None;
         let mut transient = 1;
         let mut throttled = 0;
         let interrupted =
-            |last: &Option<CallError>| CallError::interrupted(operation, last.as_ref());
+            |last: &Option<call::Error>| call::Error::interrupted(operation, last.as_ref());
         loop {
             if let Some(limiter) = &self.limiter {
                 self.wait_until(limiter.reserve())
@@ -140,7 +141,7 @@ impl Aws {
                     }
                     return Ok(out);
                 }
-                Err(e) => CallError::from_sdk(operation, e),
+                Err(e) => call::Error::from_sdk(operation, e),
             };
             let retry = match err.kind {
                 ErrorKind::Throttled if start.elapsed() < THROTTLE_BUDGET => {
@@ -157,7 +158,7 @@ impl Aws {
                 _ => return Err(err),
             };
             if self.cancel.is_cancelled() {
-                return Err(CallError::interrupted(operation, Some(&err)));
+                return Err(call::Error::interrupted(operation, Some(&err)));
             }
             tracing::debug!(error = %err, retry, "retrying");
             last = Some(err);

@@ -5,7 +5,7 @@
 
 use super::iam::RootSession;
 use super::sts::TaskPolicy;
-use super::{Aws, CallError};
+use super::{Aws, Error};
 use crate::model::LoginProfile;
 use crate::recover::api::PasswordSessions;
 use crate::root::api::{RootChange, RootRead, RootSessions};
@@ -39,7 +39,7 @@ impl RootSessions for AwsRootSessions {
     type Read = AuditSession;
     type Change = DeleteSession;
 
-    async fn open_audit(&self, account_id: &str) -> Result<AuditSession, CallError> {
+    async fn open_audit(&self, account_id: &str) -> Result<AuditSession, Error> {
         let creds = self
             .aws
             .assume_root(account_id, TaskPolicy::Audit, &self.partition)
@@ -47,7 +47,7 @@ impl RootSessions for AwsRootSessions {
         Ok(AuditSession(self.aws.session_iam(creds)))
     }
 
-    async fn open_delete(&self, account_id: &str) -> Result<DeleteSession, CallError> {
+    async fn open_delete(&self, account_id: &str) -> Result<DeleteSession, Error> {
         let creds = self
             .aws
             .assume_root(account_id, TaskPolicy::Delete, &self.partition)
@@ -60,25 +60,22 @@ impl RootSessions for AwsRootSessions {
 macro_rules! root_reads {
     ($session:ty) => {
         impl RootRead for $session {
-            async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+            async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
                 self.0.login_profile().await
             }
-            async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+            async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, Error> {
                 self.0.mfa_devices().await
             }
-            async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+            async fn access_key_ids(&self) -> Result<Vec<(String, String)>, Error> {
                 self.0.access_key_ids().await
             }
-            async fn access_key_last_used(
-                &self,
-                key_id: &str,
-            ) -> Result<Option<DateTime>, CallError> {
+            async fn access_key_last_used(&self, key_id: &str) -> Result<Option<DateTime>, Error> {
                 self.0.access_key_last_used(key_id).await
             }
-            async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+            async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, Error> {
                 self.0.signing_certificates().await
             }
-            async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+            async fn password_last_used(&self) -> Result<Option<DateTime>, Error> {
                 self.0.password_last_used().await
             }
         }
@@ -89,11 +86,11 @@ root_reads!(AuditSession);
 root_reads!(DeleteSession);
 
 impl RootChange for DeleteSession {
-    async fn delete_login_profile(&self) -> Result<bool, CallError> {
+    async fn delete_login_profile(&self) -> Result<bool, Error> {
         self.0.delete_login_profile().await
     }
 
-    async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+    async fn deactivate_mfa(&self, serial: &str) -> Result<(), Error> {
         self.0.deactivate_mfa(serial).await
     }
 }
@@ -104,7 +101,7 @@ pub struct PasswordSession(RootSession);
 impl PasswordSessions for AwsRootSessions {
     type Session = PasswordSession;
 
-    async fn open(&self, account_id: &str) -> Result<PasswordSession, CallError> {
+    async fn open(&self, account_id: &str) -> Result<PasswordSession, Error> {
         let creds = self
             .aws
             .assume_root(account_id, TaskPolicy::CreatePassword, &self.partition)
@@ -114,11 +111,11 @@ impl PasswordSessions for AwsRootSessions {
 }
 
 impl crate::recover::api::PasswordSession for PasswordSession {
-    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         self.0.login_profile().await
     }
 
-    async fn create_login_profile(&self) -> Result<bool, CallError> {
+    async fn create_login_profile(&self) -> Result<bool, Error> {
         self.0.create_login_profile().await
     }
 }

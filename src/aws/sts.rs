@@ -1,7 +1,7 @@
 //! STS: who is calling, and opening root sessions with `sts:AssumeRoot`.
 
 use super::retry::Effect;
-use super::{Aws, CallError};
+use super::{Aws, Error};
 use aws_credential_types::Credentials;
 
 /// The identity behind the management credentials.
@@ -64,7 +64,7 @@ pub fn partition_of(arn: &str) -> Option<&str> {
 
 impl Aws {
     /// `sts:GetCallerIdentity`.
-    pub async fn caller_identity(&self) -> Result<Caller, CallError> {
+    pub async fn caller_identity(&self) -> Result<Caller, Error> {
         let out = self
             .send("GetCallerIdentity", || {
                 self.sts.get_caller_identity().send()
@@ -84,7 +84,7 @@ impl Aws {
         account_id: &str,
         policy: TaskPolicy,
         partition: &str,
-    ) -> Result<Credentials, CallError> {
+    ) -> Result<Credentials, Error> {
         self.not_halted("AssumeRoot")?;
         let task_policy = aws_sdk_sts::types::PolicyDescriptorType::builder()
             .arn(policy.arn(partition))
@@ -107,10 +107,10 @@ impl Aws {
 
     /// `Err` naming the earlier refusal once the caller's own credentials were refused in this
     /// run: no session is attempted after that.
-    pub(super) fn not_halted(&self, operation: &'static str) -> Result<(), CallError> {
+    pub(super) fn not_halted(&self, operation: &'static str) -> Result<(), Error> {
         match self.halted() {
             None => Ok(()),
-            Some(cause) => Err(CallError {
+            Some(cause) => Err(Error {
                 operation,
                 code: cause.code.clone(),
                 message: format!(
@@ -128,9 +128,9 @@ impl Aws {
 pub fn session_credentials(
     operation: &'static str,
     creds: Option<&aws_sdk_sts::types::Credentials>,
-) -> Result<Credentials, CallError> {
+) -> Result<Credentials, Error> {
     let creds = creds.ok_or_else(|| {
-        CallError::new(
+        Error::new(
             operation,
             "MalformedResponse",
             "the response carried no credentials",

@@ -3,7 +3,7 @@
 //! DeleteBucketPolicy; GetQueueAttributes and SetQueueAttributes) behind the `unlock::api` traits.
 
 use super::sts::TaskPolicy;
-use super::{Aws, CallError};
+use super::{Aws, Error};
 use crate::unlock::api::{Current, Kind, PolicySession, PolicySessions};
 use aws_credential_types::Credentials;
 
@@ -43,7 +43,7 @@ impl PolicySessions for AwsBucketSessions {
     const KIND: Kind = Kind::S3;
     type Session = BucketSession;
 
-    async fn open(&self, account_id: &str) -> Result<BucketSession, CallError> {
+    async fn open(&self, account_id: &str) -> Result<BucketSession, Error> {
         let credentials = self
             .aws
             .assume_root(account_id, TaskPolicy::S3Unlock, &self.partition)
@@ -58,7 +58,7 @@ impl PolicySessions for AwsBucketSessions {
 impl PolicySession for BucketSession {
     /// GetBucketPolicy: the document, or no policy (`NoSuchBucketPolicy`), or no bucket
     /// (`NoSuchBucket`).
-    async fn read_policy(&self, bucket: &str) -> Result<Current, CallError> {
+    async fn read_policy(&self, bucket: &str) -> Result<Current, Error> {
         let sent = self
             .aws
             .send("GetBucketPolicy", || {
@@ -82,7 +82,7 @@ impl PolicySession for BucketSession {
     }
 
     /// DeleteBucketPolicy.
-    async fn remove_policy(&self, bucket: &str) -> Result<(), CallError> {
+    async fn remove_policy(&self, bucket: &str) -> Result<(), Error> {
         self.aws
             .send_change("DeleteBucketPolicy", || {
                 self.aws
@@ -134,7 +134,7 @@ impl PolicySessions for AwsQueueSessions {
     const KIND: Kind = Kind::Sqs;
     type Session = QueueSession;
 
-    async fn open(&self, account_id: &str) -> Result<QueueSession, CallError> {
+    async fn open(&self, account_id: &str) -> Result<QueueSession, Error> {
         let credentials = self
             .aws
             .assume_root(account_id, TaskPolicy::SqsUnlock, &self.partition)
@@ -158,7 +158,7 @@ fn no_queue(code: &str) -> bool {
 impl PolicySession for QueueSession {
     /// GetQueueAttributes(Policy): the document, or no policy (no `Policy` attribute), or no
     /// queue.
-    async fn read_policy(&self, url: &str) -> Result<Current, CallError> {
+    async fn read_policy(&self, url: &str) -> Result<Current, Error> {
         use aws_sdk_sqs::types::QueueAttributeName;
         let sent = self
             .aws
@@ -190,7 +190,7 @@ impl PolicySession for QueueSession {
     }
 
     /// SetQueueAttributes with an empty `Policy`, which removes it.
-    async fn remove_policy(&self, url: &str) -> Result<(), CallError> {
+    async fn remove_policy(&self, url: &str) -> Result<(), Error> {
         use aws_sdk_sqs::types::QueueAttributeName;
         self.aws
             .send_change("SetQueueAttributes", || {

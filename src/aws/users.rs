@@ -5,7 +5,7 @@
 //! [`super::Aws::send`] so retries, throttling, cancellation and counters apply.
 
 pub use super::users_session::{role_arn, AwsUsersSessions, UsersSession, SESSION_NAME};
-use super::{pages, CallError};
+use super::{pages, Error};
 use crate::report::parse_time;
 use crate::users::api::{UsersRead, UsersSessions};
 use crate::users::model::{
@@ -17,11 +17,11 @@ impl UsersSessions for AwsUsersSessions {
     type Read = UsersSession;
     type Change = UsersSession;
 
-    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, CallError> {
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, Error> {
         self.change_session(account_id, own).await
     }
 
-    async fn assume_role(&self, account_id: &str) -> Result<UsersSession, CallError> {
+    async fn assume_role(&self, account_id: &str) -> Result<UsersSession, Error> {
         let lease = self.lease(account_id).await?;
         Ok(UsersSession::role(self, account_id, lease))
     }
@@ -32,7 +32,7 @@ impl UsersSessions for AwsUsersSessions {
 }
 
 impl UsersRead for UsersSession {
-    async fn generate_credential_report(&self) -> Result<ReportState, CallError> {
+    async fn generate_credential_report(&self) -> Result<ReportState, Error> {
         let iam = &self.aws.iam;
         let out = self
             .read("GenerateCredentialReport", |cfg| {
@@ -49,7 +49,7 @@ impl UsersRead for UsersSession {
         })
     }
 
-    async fn credential_report(&self) -> Result<String, CallError> {
+    async fn credential_report(&self) -> Result<String, Error> {
         const OP: &str = "GetCredentialReport";
         let iam = &self.aws.iam;
         let out = self
@@ -65,7 +65,7 @@ impl UsersRead for UsersSession {
             .map(|c| c.as_ref().to_vec())
             .unwrap_or_default();
         String::from_utf8(bytes).map_err(|_| {
-            CallError::new(
+            Error::new(
                 OP,
                 "MalformedResponse",
                 "the credential report is not UTF-8 text",
@@ -74,7 +74,7 @@ impl UsersRead for UsersSession {
         })
     }
 
-    async fn authorization_details(&self) -> Result<AuthorizationDetails, CallError> {
+    async fn authorization_details(&self) -> Result<AuthorizationDetails, Error> {
         const OP: &str = "GetAccountAuthorizationDetails";
         let iam = &self.aws.iam;
         let pages = pages::collect(OP, |marker| async move {
@@ -123,11 +123,7 @@ impl UsersRead for UsersSession {
         Ok(details)
     }
 
-    async fn credentials(
-        &self,
-        user: &str,
-        certificates: bool,
-    ) -> Result<Vec<Credential>, CallError> {
+    async fn credentials(&self, user: &str, certificates: bool) -> Result<Vec<Credential>, Error> {
         // Side by side: a user costs one IAM round trip, not two or three.
         let certs = async {
             if certificates {
@@ -149,7 +145,7 @@ impl UsersRead for UsersSession {
 
 impl UsersSession {
     /// `ListSSHPublicKeys` of `user`, every page.
-    async fn ssh_public_keys(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+    async fn ssh_public_keys(&self, user: &str) -> Result<Vec<Credential>, Error> {
         Ok(self
             .ssh_key_list(user)
             .await?
@@ -164,7 +160,7 @@ impl UsersSession {
     }
 
     /// `ListServiceSpecificCredentials` of `user`, every page.
-    async fn service_credentials(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+    async fn service_credentials(&self, user: &str) -> Result<Vec<Credential>, Error> {
         Ok(self
             .service_credential_list(user)
             .await?
@@ -179,7 +175,7 @@ impl UsersSession {
     }
 
     /// `ListSigningCertificates` of `user`, every page.
-    async fn signing_certificates(&self, user: &str) -> Result<Vec<Credential>, CallError> {
+    async fn signing_certificates(&self, user: &str) -> Result<Vec<Credential>, Error> {
         Ok(self
             .certificate_list(user)
             .await?

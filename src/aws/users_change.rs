@@ -5,7 +5,7 @@
 //! throttling, cancellation and counters apply.
 
 use super::users_session::{user_listing, AwsUsersSessions, UsersSession};
-use super::CallError;
+use super::Error;
 use crate::users::api::UsersChange;
 use crate::users::model::{Attachments, Call, Holdings};
 
@@ -15,7 +15,7 @@ impl AwsUsersSessions {
         &self,
         account_id: &str,
         own: bool,
-    ) -> Result<UsersSession, CallError> {
+    ) -> Result<UsersSession, Error> {
         use crate::users::api::UsersSessions;
         if own {
             Ok(self.own())
@@ -74,11 +74,11 @@ macro_rules! change {
 }
 
 impl UsersChange for UsersSession {
-    async fn holdings(&self, user: &str) -> Result<Option<Holdings>, CallError> {
+    async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.read_holdings(user).await
     }
 
-    async fn exists(&self, user: &str) -> Result<bool, CallError> {
+    async fn exists(&self, user: &str) -> Result<bool, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetUser", |cfg| {
@@ -96,7 +96,7 @@ impl UsersChange for UsersSession {
         }
     }
 
-    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
+    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, Error> {
         let groups = match self.group_list(user).await {
             Ok(groups) => groups,
             Err(e) if e.is_not_found() => return Ok(None),
@@ -109,7 +109,7 @@ impl UsersChange for UsersSession {
         }
     }
 
-    async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {
+    async fn group_policies(&self, group: &str) -> Result<Vec<String>, Error> {
         let iam = &self.aws.iam;
         self.list(
             "ListAttachedGroupPolicies",
@@ -136,7 +136,7 @@ impl UsersChange for UsersSession {
         .await
     }
 
-    async fn make(&self, call: &Call) -> Result<(), CallError> {
+    async fn make(&self, call: &Call) -> Result<(), Error> {
         let op = call.operation();
         let sent = match call {
             Call::DeleteLoginProfile { user } => {
@@ -215,7 +215,7 @@ impl UsersChange for UsersSession {
 
 impl UsersSession {
     /// `ListAttachedUserPolicies`, every page: the policy ARNs.
-    pub(super) async fn attached_list(&self, user: &str) -> Result<Vec<String>, CallError> {
+    pub(super) async fn attached_list(&self, user: &str) -> Result<Vec<String>, Error> {
         user_listing!(
             self,
             "ListAttachedUserPolicies",
@@ -230,7 +230,7 @@ impl UsersSession {
     }
 
     /// `ListGroupsForUser`, every page: the group names.
-    pub(super) async fn group_list(&self, user: &str) -> Result<Vec<String>, CallError> {
+    pub(super) async fn group_list(&self, user: &str) -> Result<Vec<String>, Error> {
         user_listing!(
             self,
             "ListGroupsForUser",

@@ -6,7 +6,7 @@
 
 use super::users::UsersSession;
 use super::users_session::user_listing;
-use super::CallError;
+use super::Error;
 use crate::report::rfc3339;
 use crate::users::model::{
     mfa_kind, Holdings, InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding,
@@ -21,7 +21,7 @@ fn status(s: &StatusType) -> String {
 }
 
 /// `Ok(None)` for NoSuchEntity: the user is gone.
-fn gone<T>(result: Result<T, CallError>) -> Result<Option<T>, CallError> {
+fn gone<T>(result: Result<T, Error>) -> Result<Option<T>, Error> {
     match result {
         Ok(v) => Ok(Some(v)),
         Err(e) if e.is_not_found() => Ok(None),
@@ -41,7 +41,7 @@ macro_rules! or_gone {
 
 impl UsersSession {
     /// Everything `user` holds; `Ok(None)` when it does not exist (or vanished while read).
-    pub(super) async fn read_holdings(&self, user: &str) -> Result<Option<Holdings>, CallError> {
+    pub(super) async fn read_holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         let iam = &self.aws.iam;
         let got = or_gone!(self.read("GetUser", |cfg| iam
             .get_user()
@@ -110,7 +110,7 @@ impl UsersSession {
     }
 
     /// `ListUserTags`, every page.
-    async fn tags(&self, user: &str) -> Result<Vec<Tag>, CallError> {
+    async fn tags(&self, user: &str) -> Result<Vec<Tag>, Error> {
         user_listing!(self, "ListUserTags", list_user_tags, user, |out| {
             let tags = out.tags().iter().map(|t| Tag {
                 key: t.key().to_string(),
@@ -122,7 +122,7 @@ impl UsersSession {
 
     /// `GetLoginProfile`: when the password was set, or `None` without one. A user that does
     /// not exist answers NoSuchEntity too: [`UsersSession::read_holdings`] read it just before.
-    async fn login_profile(&self, user: &str) -> Result<Option<String>, CallError> {
+    async fn login_profile(&self, user: &str) -> Result<Option<String>, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetLoginProfile", |cfg| {
@@ -144,7 +144,7 @@ impl UsersSession {
     }
 
     /// `ListAccessKeys`, every page: (id, status, created).
-    async fn key_list(&self, user: &str) -> Result<Vec<(String, String, String)>, CallError> {
+    async fn key_list(&self, user: &str) -> Result<Vec<(String, String, String)>, Error> {
         user_listing!(self, "ListAccessKeys", list_access_keys, user, |out| {
             let keys = out.access_key_metadata().iter().map(|k| {
                 (
@@ -158,7 +158,7 @@ impl UsersSession {
     }
 
     /// `GetAccessKeyLastUsed`: RFC 3339, empty when never used.
-    async fn key_last_used(&self, id: &str) -> Result<String, CallError> {
+    async fn key_last_used(&self, id: &str) -> Result<String, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetAccessKeyLastUsed", |cfg| {
@@ -180,7 +180,7 @@ impl UsersSession {
     pub(super) async fn certificate_list(
         &self,
         user: &str,
-    ) -> Result<Vec<PublicKeyHolding>, CallError> {
+    ) -> Result<Vec<PublicKeyHolding>, Error> {
         user_listing!(
             self,
             "ListSigningCertificates",
@@ -202,7 +202,7 @@ impl UsersSession {
     pub(super) async fn ssh_key_list(
         &self,
         user: &str,
-    ) -> Result<Vec<(String, String, Option<DateTime>)>, CallError> {
+    ) -> Result<Vec<(String, String, Option<DateTime>)>, Error> {
         user_listing!(
             self,
             "ListSSHPublicKeys",
@@ -222,7 +222,7 @@ impl UsersSession {
     }
 
     /// `GetSSHPublicKey` in SSH encoding: the key's public body.
-    async fn ssh_key_body(&self, user: &str, id: &str) -> Result<String, CallError> {
+    async fn ssh_key_body(&self, user: &str, id: &str) -> Result<String, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetSSHPublicKey", |cfg| {
@@ -245,7 +245,7 @@ impl UsersSession {
     pub(super) async fn service_credential_list(
         &self,
         user: &str,
-    ) -> Result<Vec<ServiceCredentialHolding>, CallError> {
+    ) -> Result<Vec<ServiceCredentialHolding>, Error> {
         user_listing!(
             self,
             "ListServiceSpecificCredentials",
@@ -268,7 +268,7 @@ impl UsersSession {
     }
 
     /// `ListMFADevices`, every page, with each device's kind.
-    async fn mfa_list(&self, user: &str) -> Result<Vec<MfaHolding>, CallError> {
+    async fn mfa_list(&self, user: &str) -> Result<Vec<MfaHolding>, Error> {
         user_listing!(self, "ListMFADevices", list_mfa_devices, user, |out| {
             let devices = out.mfa_devices().iter().map(|d| MfaHolding {
                 serial: d.serial_number().to_string(),
@@ -280,14 +280,14 @@ impl UsersSession {
     }
 
     /// `ListUserPolicies`, every page: the inline policy names.
-    async fn inline_names(&self, user: &str) -> Result<Vec<String>, CallError> {
+    async fn inline_names(&self, user: &str) -> Result<Vec<String>, Error> {
         user_listing!(self, "ListUserPolicies", list_user_policies, user, |out| {
             out.policy_names().to_vec()
         })
     }
 
     /// `GetUserPolicy`: the decoded document (`None`: deleted since it was listed).
-    async fn inline_document(&self, user: &str, name: &str) -> Result<Option<String>, CallError> {
+    async fn inline_document(&self, user: &str, name: &str) -> Result<Option<String>, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetUserPolicy", |cfg| {

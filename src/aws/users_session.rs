@@ -7,7 +7,8 @@
 
 use super::iam::session_config;
 use super::sts::session_credentials;
-use super::{Aws, CallError, ErrorKind};
+use super::{Aws, ErrorKind};
+use crate::call;
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -97,7 +98,7 @@ impl AwsUsersSessions {
     }
 
     /// `sts:AssumeRole` into the run's role in `account_id`: a new lease of credentials.
-    pub(super) async fn lease(&self, account_id: &str) -> Result<Lease, CallError> {
+    pub(super) async fn lease(&self, account_id: &str) -> Result<Lease, call::Error> {
         self.aws.not_halted("AssumeRole")?;
         let arn = role_arn(&self.partition, account_id, &self.role_name);
         let out = self
@@ -188,7 +189,7 @@ impl UsersSession {
 
     /// The per-call override with fresh credentials (renewed first when they run out soon), and
     /// their access key id; nothing for the caller's own.
-    async fn config(&self) -> Result<(aws_sdk_iam::config::Builder, String), CallError> {
+    async fn config(&self) -> Result<(aws_sdk_iam::config::Builder, String), call::Error> {
         let Some(role) = &self.role else {
             return Ok((aws_sdk_iam::config::Builder::default(), String::new()));
         };
@@ -201,7 +202,7 @@ impl UsersSession {
     }
 
     /// Renews the role session unless another call already replaced the credentials `used`.
-    async fn renew(&self, used: &str) -> Result<(), CallError> {
+    async fn renew(&self, used: &str) -> Result<(), call::Error> {
         if let Some(role) = &self.role {
             let mut lease = role.lease.lock().await;
             if lease.credentials.access_key_id() == used {
@@ -217,7 +218,7 @@ impl UsersSession {
         &self,
         operation: &'static str,
         build: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: Fn(aws_sdk_iam::config::Builder) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -232,7 +233,7 @@ impl UsersSession {
         &self,
         operation: &'static str,
         build: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: Fn(aws_sdk_iam::config::Builder) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -248,7 +249,7 @@ impl UsersSession {
         operation: &'static str,
         build: F,
         page: P,
-    ) -> Result<Vec<T>, CallError>
+    ) -> Result<Vec<T>, call::Error>
     where
         F: Fn(aws_sdk_iam::config::Builder, Option<String>) -> Fut,
         Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
@@ -272,7 +273,7 @@ impl UsersSession {
         operation: &'static str,
         change: bool,
         build: F,
-    ) -> Result<T, CallError>
+    ) -> Result<T, call::Error>
     where
         F: Fn(aws_sdk_iam::config::Builder) -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
@@ -300,7 +301,7 @@ impl UsersSession {
     }
 
     /// The caller's own credentials refused in its own account stop the run, as elsewhere.
-    fn checked<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
+    fn checked<T>(&self, result: Result<T, call::Error>) -> Result<T, call::Error> {
         if self.role.is_none() {
             if let Err(e) = &result {
                 self.aws.trip_on_credentials(e);

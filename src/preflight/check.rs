@@ -4,7 +4,7 @@
 use super::FEATURES;
 use crate::aws::org::Organization;
 use crate::aws::sts::Caller;
-use crate::aws::CallError;
+use crate::aws::Error;
 
 /// One preflight check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -51,7 +51,7 @@ pub(super) fn fail(check: &'static str, result: String, fix: &str) -> Check {
 pub fn evaluate_org(
     org: &Organization,
     caller: &Caller,
-    delegated: Result<Vec<String>, CallError>,
+    delegated: Result<Vec<String>, Error>,
 ) -> Check {
     if org.feature_set != "ALL" {
         return fail(
@@ -85,7 +85,7 @@ pub fn evaluate_org(
 }
 
 /// Trusted access for `iam.amazonaws.com` must be enabled.
-pub fn evaluate_trusted(enabled: Result<bool, CallError>) -> Check {
+pub fn evaluate_trusted(enabled: Result<bool, Error>) -> Check {
     let fix = "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com";
     match enabled {
         Ok(true) => pass(TRUSTED, "enabled".into()),
@@ -95,7 +95,7 @@ pub fn evaluate_trusted(enabled: Result<bool, CallError>) -> Check {
 }
 
 /// Both root access features must be enabled; IAM's specific errors are explained.
-pub fn evaluate_features(features: Result<Vec<String>, CallError>) -> Check {
+pub fn evaluate_features(features: Result<Vec<String>, Error>) -> Check {
     const ENABLE_BOTH: &str = "aws iam enable-organizations-root-credentials-management && aws iam enable-organizations-root-sessions";
     match features {
         Ok(enabled) => {
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn service_access_error_is_explained_not_dumped() {
-        let err = CallError::new(
+        let err = Error::new(
             "ListOrganizationsFeatures",
             "ServiceAccessNotEnabledException",
             "x",

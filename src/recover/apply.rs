@@ -4,7 +4,7 @@
 
 use super::api::{PasswordSession, PasswordSessions};
 use super::plan::Step;
-use crate::call::CallError;
+use crate::call::Error;
 use crate::run::apply::{Made, Stop, Todo, Unit};
 use crate::run::job::{Entry, Outcome};
 
@@ -33,7 +33,7 @@ impl<S: PasswordSessions> Unit for Recover<'_, S> {
 
     /// CreateLoginProfile; EntityAlreadyExists (created by someone else since the re-check) is
     /// already done.
-    async fn call(&self, session: &S::Session, _: &Step) -> Result<Made, CallError> {
+    async fn call(&self, session: &S::Session, _: &Step) -> Result<Made, Error> {
         let created = session.create_login_profile().await?;
         Ok(if created {
             Made::Changed
@@ -44,7 +44,7 @@ impl<S: PasswordSessions> Unit for Recover<'_, S> {
 
     /// Proves the recovery with GetLoginProfile in a fresh session.
     async fn verify(&self, _: &S::Session, _: &[Step]) -> Result<(), Stop> {
-        let verify = |e: CallError| Stop::call("verify", &e);
+        let verify = |e: Error| Stop::call("verify", &e);
         let session = self
             .sessions
             .open(&self.entry.account_id)

@@ -1,7 +1,7 @@
 //! What the recover job finds in one account (does the root user have a login profile?), its
 //! verdict and the plan entry. Pure: no I/O.
 
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use crate::model::LoginProfile;
 use crate::run::job::{Disposition, Entry};
@@ -11,9 +11,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Finding {
     /// The `IAMCreateRootUserPassword` session could not be opened.
-    NoSession(CallError),
+    NoSession(Error),
     /// GetLoginProfile's answer: `Ok(None)` only on NoSuchEntity.
-    Checked(Result<Option<LoginProfile>, CallError>),
+    Checked(Result<Option<LoginProfile>, Error>),
 }
 
 /// The check's judgement of one account.
@@ -52,7 +52,7 @@ impl Finding {
     }
 
     /// The failed call, if the check failed.
-    pub fn error(&self) -> Option<&CallError> {
+    pub fn error(&self) -> Option<&Error> {
         match self {
             Finding::NoSession(e) | Finding::Checked(Err(e)) => Some(e),
             Finding::Checked(Ok(_)) => None,
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn a_failed_check_is_unknown_not_absent_and_names_the_error() {
-        let err = CallError::new(
+        let err = Error::new(
             "GetLoginProfile",
             "ServiceFailure",
             "boom",

@@ -124,7 +124,7 @@ impl RecoverRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{CallError, ErrorKind};
+    use crate::call::{Error, ErrorKind};
     use crate::model::LoginProfile;
     use crate::model::{Account, SkipReason};
     use crate::run::job::{Disposition, Verified};
@@ -169,7 +169,7 @@ mod tests {
             (absent.verdict.as_str(), absent.login_profile.as_str()),
             ("recoverable", "absent")
         );
-        let err = CallError::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
+        let err = Error::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
         let unknown = CheckRow::from(&read(Ok(Finding::NoSession(err))));
         assert_eq!(unknown.verdict, "unknown");
         assert_eq!(unknown.login_profile, "unknown");

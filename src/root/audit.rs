@@ -31,7 +31,7 @@ pub async fn check_root<R: RootRead>(session: &R) -> RootCredentials {
 }
 
 /// ListAccessKeys, then GetAccessKeyLastUsed for each key (each lookup keeps its own result).
-async fn access_keys<R: RootRead>(session: &R) -> Result<Vec<AccessKey>, crate::call::CallError> {
+async fn access_keys<R: RootRead>(session: &R) -> Result<Vec<AccessKey>, crate::call::Error> {
     let keys = session.access_key_ids().await?;
     let lookups = keys.into_iter().map(|(id, status)| async move {
         let last_used = session.access_key_last_used(&id).await;

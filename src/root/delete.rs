@@ -6,7 +6,7 @@
 use super::api::{RootChange, RootRead, RootSessions};
 use super::model::MfaDevice;
 use super::plan::{Scope, Step};
-use crate::call::CallError;
+use crate::call::Error;
 use crate::run::apply::{Made, Stop, Todo, Unit};
 use crate::run::job::{Entry, Outcome};
 use std::future::Future;
@@ -34,7 +34,7 @@ impl<S: RootSessions> Unit for Delete<'_, S> {
             optional(self.scope.login_profile, session.login_profile()),
             optional(self.scope.mfa, session.mfa_devices()),
         );
-        let re_check = |e: CallError| Stop::call("re-check", &e);
+        let re_check = |e: Error| Stop::call("re-check", &e);
         let (keys, certs) = (keys.map_err(re_check)?, certs.map_err(re_check)?);
         let (login, mfa) = (login.map_err(re_check)?, mfa.map_err(re_check)?);
         let (login, mfa) = (login.flatten(), mfa.unwrap_or_default());
@@ -68,7 +68,7 @@ impl<S: RootSessions> Unit for Delete<'_, S> {
         Ok(Todo::all(todo))
     }
 
-    async fn call(&self, session: &S::Change, step: &Step) -> Result<Made, CallError> {
+    async fn call(&self, session: &S::Change, step: &Step) -> Result<Made, Error> {
         match step {
             Step::DeleteLoginProfile => session.delete_login_profile().await.map(|had| {
                 if had {
@@ -86,7 +86,7 @@ impl<S: RootSessions> Unit for Delete<'_, S> {
     /// Proves the change with a fresh `IAMAuditRootUserCredentials` session: nothing in scope
     /// left.
     async fn verify(&self, _session: &S::Change, _done: &[Step]) -> Result<(), Stop> {
-        let verify = |e: CallError| Stop::call("verify", &e);
+        let verify = |e: Error| Stop::call("verify", &e);
         let session = self
             .sessions
             .open_audit(&self.entry.account_id)
@@ -145,8 +145,8 @@ fn appeared(
 
 async fn optional<T>(
     wanted: bool,
-    call: impl Future<Output = Result<T, CallError>>,
-) -> Result<Option<T>, CallError> {
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<Option<T>, Error> {
     if wanted {
         call.await.map(Some)
     } else {

@@ -5,7 +5,7 @@
 
 use super::api::{RootChange, RootRead, RootSessions};
 use super::model::{MfaDevice, SigningCertificate};
-use crate::call::{classify, CallError};
+use crate::call::{classify, Error};
 use crate::model::Account;
 use crate::model::LoginProfile;
 use crate::recover::api::{PasswordSession, PasswordSessions};
@@ -110,7 +110,7 @@ impl Fake {
 }
 
 impl Directory for Fake {
-    async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, CallError> {
+    async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, Error> {
         self.log("ListAccounts", None);
         // Pages of two, so paging is exercised.
         let start: usize = token.as_deref().and_then(|t| t.parse().ok()).unwrap_or(0);
@@ -122,20 +122,20 @@ impl Directory for Fake {
             next_token: (next < s.accounts.len()).then(|| next.to_string()),
         })
     }
-    async fn describe_ou(&self, _ou: &str) -> Result<(), CallError> {
+    async fn describe_ou(&self, _ou: &str) -> Result<(), Error> {
         Err(not_found("DescribeOrganizationalUnit"))
     }
-    async fn ou_ancestry(&self, _ou: &str) -> Result<Vec<String>, CallError> {
+    async fn ou_ancestry(&self, _ou: &str) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
     }
-    async fn child_ous(&self, _parent: &str) -> Result<Vec<String>, CallError> {
+    async fn child_ous(&self, _parent: &str) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
     }
-    async fn child_accounts(&self, _parent: &str) -> Result<Vec<String>, CallError> {
+    async fn child_accounts(&self, _parent: &str) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
     }
     // A flat organization: one root, no OUs (the tree walk has its own tests).
-    async fn roots(&self) -> Result<Vec<Node>, CallError> {
+    async fn roots(&self) -> Result<Vec<Node>, Error> {
         Ok(vec![Node {
             id: "r-fake".into(),
             name: "Root".into(),
@@ -145,20 +145,20 @@ impl Directory for Fake {
         &self,
         _parent: &str,
         token: Option<String>,
-    ) -> Result<AccountPage, CallError> {
+    ) -> Result<AccountPage, Error> {
         self.list_accounts_page(token).await
     }
     async fn ous_for_parent_page(
         &self,
         _parent: &str,
         _token: Option<String>,
-    ) -> Result<OuPage, CallError> {
+    ) -> Result<OuPage, Error> {
         Ok(OuPage::default())
     }
 }
 
-fn not_found(op: &'static str) -> CallError {
-    CallError::new(op, "NoSuchEntity", "not found", classify("NoSuchEntity"))
+fn not_found(op: &'static str) -> Error {
+    Error::new(op, "NoSuchEntity", "not found", classify("NoSuchEntity"))
 }
 
 /// A session of the fake in one account.
@@ -179,7 +179,7 @@ impl Session {
 }
 
 impl RootRead for Session {
-    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         let root = self.root("GetLoginProfile").await;
         if root.login_profile {
             Ok(Some(LoginProfile { created: None }))
@@ -187,7 +187,7 @@ impl RootRead for Session {
             Ok(None)
         }
     }
-    async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+    async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, Error> {
         let root = self.root("ListMFADevices").await;
         Ok(root
             .mfa
@@ -198,7 +198,7 @@ impl RootRead for Session {
             })
             .collect())
     }
-    async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+    async fn access_key_ids(&self) -> Result<Vec<(String, String)>, Error> {
         let root = self.root("ListAccessKeys").await;
         Ok(root
             .keys
@@ -206,11 +206,11 @@ impl RootRead for Session {
             .map(|k| (k, "Active".to_string()))
             .collect())
     }
-    async fn access_key_last_used(&self, _key: &str) -> Result<Option<DateTime>, CallError> {
+    async fn access_key_last_used(&self, _key: &str) -> Result<Option<DateTime>, Error> {
         self.root("GetAccessKeyLastUsed").await;
         Ok(None)
     }
-    async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+    async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, Error> {
         let root = self.root("ListSigningCertificates").await;
         Ok(root
             .certs
@@ -221,14 +221,14 @@ impl RootRead for Session {
             })
             .collect())
     }
-    async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+    async fn password_last_used(&self) -> Result<Option<DateTime>, Error> {
         self.root("GetUser").await;
         Ok(None)
     }
 }
 
 impl RootChange for Session {
-    async fn delete_login_profile(&self) -> Result<bool, CallError> {
+    async fn delete_login_profile(&self) -> Result<bool, Error> {
         let had = self.root("DeleteLoginProfile").await.login_profile;
         self.fake.edit(&self.account, |r| r.login_profile = false);
         if had {
@@ -237,7 +237,7 @@ impl RootChange for Session {
             Err(not_found("DeleteLoginProfile"))
         }
     }
-    async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+    async fn deactivate_mfa(&self, serial: &str) -> Result<(), Error> {
         self.root("DeactivateMFADevice").await;
         let mut found = false;
         self.fake.edit(&self.account, |r| {
@@ -253,10 +253,10 @@ impl RootChange for Session {
 }
 
 impl PasswordSession for Session {
-    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         RootRead::login_profile(self).await
     }
-    async fn create_login_profile(&self) -> Result<bool, CallError> {
+    async fn create_login_profile(&self) -> Result<bool, Error> {
         let had = self.root("CreateLoginProfile").await.login_profile;
         self.fake.edit(&self.account, |r| r.login_profile = true);
         Ok(!had)
@@ -265,7 +265,7 @@ impl PasswordSession for Session {
 
 impl PasswordSessions for Fake {
     type Session = Session;
-    async fn open(&self, account_id: &str) -> Result<Session, CallError> {
+    async fn open(&self, account_id: &str) -> Result<Session, Error> {
         self.open_audit(account_id).await
     }
 }
@@ -273,14 +273,14 @@ impl PasswordSessions for Fake {
 impl RootSessions for Fake {
     type Read = Session;
     type Change = Session;
-    async fn open_audit(&self, account_id: &str) -> Result<Session, CallError> {
+    async fn open_audit(&self, account_id: &str) -> Result<Session, Error> {
         self.log("AssumeRoot", Some(account_id));
         Ok(Session {
             fake: self.clone(),
             account: account_id.into(),
         })
     }
-    async fn open_delete(&self, account_id: &str) -> Result<Session, CallError> {
+    async fn open_delete(&self, account_id: &str) -> Result<Session, Error> {
         self.open_audit(account_id).await
     }
 }
@@ -317,15 +317,10 @@ impl<S> Failing<S> {
         }
     }
 
-    fn check(&self, op: &'static str) -> Result<(), CallError> {
+    fn check(&self, op: &'static str) -> Result<(), Error> {
         let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
         if n == self.k || (self.sticky && n > self.k) {
-            Err(CallError::new(
-                op,
-                self.code,
-                "injected",
-                classify(self.code),
-            ))
+            Err(Error::new(op, self.code, "injected", classify(self.code)))
         } else {
             Ok(())
         }
@@ -341,14 +336,14 @@ pub struct FailingSession<R> {
 impl<S: RootSessions> RootSessions for Failing<S> {
     type Read = FailingSession<S::Read>;
     type Change = FailingSession<S::Change>;
-    async fn open_audit(&self, account_id: &str) -> Result<Self::Read, CallError> {
+    async fn open_audit(&self, account_id: &str) -> Result<Self::Read, Error> {
         self.check("AssumeRoot")?;
         Ok(FailingSession {
             inner: self.inner.open_audit(account_id).await?,
             gate: self.gate(),
         })
     }
-    async fn open_delete(&self, account_id: &str) -> Result<Self::Change, CallError> {
+    async fn open_delete(&self, account_id: &str) -> Result<Self::Change, Error> {
         self.check("AssumeRoot")?;
         Ok(FailingSession {
             inner: self.inner.open_delete(account_id).await?,
@@ -370,38 +365,38 @@ impl<S> Failing<S> {
 }
 
 impl<R: RootRead> RootRead for FailingSession<R> {
-    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         self.gate.check("GetLoginProfile")?;
         self.inner.login_profile().await
     }
-    async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, CallError> {
+    async fn mfa_devices(&self) -> Result<Vec<MfaDevice>, Error> {
         self.gate.check("ListMFADevices")?;
         self.inner.mfa_devices().await
     }
-    async fn access_key_ids(&self) -> Result<Vec<(String, String)>, CallError> {
+    async fn access_key_ids(&self) -> Result<Vec<(String, String)>, Error> {
         self.gate.check("ListAccessKeys")?;
         self.inner.access_key_ids().await
     }
-    async fn access_key_last_used(&self, key: &str) -> Result<Option<DateTime>, CallError> {
+    async fn access_key_last_used(&self, key: &str) -> Result<Option<DateTime>, Error> {
         self.gate.check("GetAccessKeyLastUsed")?;
         self.inner.access_key_last_used(key).await
     }
-    async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, CallError> {
+    async fn signing_certificates(&self) -> Result<Vec<SigningCertificate>, Error> {
         self.gate.check("ListSigningCertificates")?;
         self.inner.signing_certificates().await
     }
-    async fn password_last_used(&self) -> Result<Option<DateTime>, CallError> {
+    async fn password_last_used(&self) -> Result<Option<DateTime>, Error> {
         self.gate.check("GetUser")?;
         self.inner.password_last_used().await
     }
 }
 
 impl<R: RootChange> RootChange for FailingSession<R> {
-    async fn delete_login_profile(&self) -> Result<bool, CallError> {
+    async fn delete_login_profile(&self) -> Result<bool, Error> {
         self.gate.check("DeleteLoginProfile")?;
         self.inner.delete_login_profile().await
     }
-    async fn deactivate_mfa(&self, serial: &str) -> Result<(), CallError> {
+    async fn deactivate_mfa(&self, serial: &str) -> Result<(), Error> {
         self.gate.check("DeactivateMFADevice")?;
         self.inner.deactivate_mfa(serial).await
     }
@@ -409,7 +404,7 @@ impl<R: RootChange> RootChange for FailingSession<R> {
 
 impl<S: PasswordSessions> PasswordSessions for Failing<S> {
     type Session = FailingSession<S::Session>;
-    async fn open(&self, account_id: &str) -> Result<Self::Session, CallError> {
+    async fn open(&self, account_id: &str) -> Result<Self::Session, Error> {
         self.check("AssumeRoot")?;
         Ok(FailingSession {
             inner: self.inner.open(account_id).await?,
@@ -419,11 +414,11 @@ impl<S: PasswordSessions> PasswordSessions for Failing<S> {
 }
 
 impl<R: PasswordSession> PasswordSession for FailingSession<R> {
-    async fn login_profile(&self) -> Result<Option<LoginProfile>, CallError> {
+    async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         self.gate.check("GetLoginProfile")?;
         self.inner.login_profile().await
     }
-    async fn create_login_profile(&self) -> Result<bool, CallError> {
+    async fn create_login_profile(&self) -> Result<bool, Error> {
         self.gate.check("CreateLoginProfile")?;
         self.inner.create_login_profile().await
     }

@@ -1,6 +1,6 @@
 //! What an audit of one account's root user finds, and its verdict. Plain data, no I/O.
 
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::LoginProfile;
 use aws_smithy_types::DateTime;
 
@@ -21,7 +21,7 @@ pub struct AccessKey {
     /// `Active` or `Inactive`.
     pub status: String,
     /// Last use, from GetAccessKeyLastUsed: `Ok(None)` when never used.
-    pub last_used: Result<Option<DateTime>, CallError>,
+    pub last_used: Result<Option<DateTime>, Error>,
 }
 
 /// One root signing certificate.
@@ -37,20 +37,20 @@ pub struct SigningCertificate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RootCredentials {
     /// GetLoginProfile: `Ok(None)` only on NoSuchEntity.
-    pub login_profile: Result<Option<LoginProfile>, CallError>,
+    pub login_profile: Result<Option<LoginProfile>, Error>,
     /// ListMFADevices, all pages.
-    pub mfa_devices: Result<Vec<MfaDevice>, CallError>,
+    pub mfa_devices: Result<Vec<MfaDevice>, Error>,
     /// ListAccessKeys, all pages, with GetAccessKeyLastUsed per key.
-    pub access_keys: Result<Vec<AccessKey>, CallError>,
+    pub access_keys: Result<Vec<AccessKey>, Error>,
     /// ListSigningCertificates, all pages.
-    pub signing_certificates: Result<Vec<SigningCertificate>, CallError>,
+    pub signing_certificates: Result<Vec<SigningCertificate>, Error>,
     /// GetUser's PasswordLastUsed: `Ok(None)` when never used.
-    pub password_last_used: Result<Option<DateTime>, CallError>,
+    pub password_last_used: Result<Option<DateTime>, Error>,
 }
 
 impl RootCredentials {
     /// Every failed check, in column order.
-    pub fn errors(&self) -> Vec<&CallError> {
+    pub fn errors(&self) -> Vec<&Error> {
         let mut errors = Vec::new();
         errors.extend(self.login_profile.as_ref().err());
         errors.extend(self.mfa_devices.as_ref().err());
@@ -69,7 +69,7 @@ impl RootCredentials {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Finding {
     /// The audit session could not be opened.
-    NoSession(CallError),
+    NoSession(Error),
     /// The session opened; each check's result.
     Audited(Box<RootCredentials>),
 }

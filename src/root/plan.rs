@@ -2,7 +2,7 @@
 //! the delete applies exactly its steps.
 
 use super::model::{Finding, RootCredentials, Verdict};
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use crate::run::job::{Disposition, Entry};
 use serde::Serialize;
@@ -151,7 +151,7 @@ fn out_of_scope(root: &RootCredentials, scope: Scope) -> String {
 }
 
 /// `Operation: Code: message` for each error, `; `-joined.
-pub fn join_errors(errors: &[&CallError]) -> String {
+pub fn join_errors(errors: &[&Error]) -> String {
     errors
         .iter()
         .map(|e| e.to_string())

@@ -206,7 +206,7 @@ impl DeleteRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{CallError, ErrorKind};
+    use crate::call::{Error, ErrorKind};
     use crate::model::LoginProfile;
     use crate::model::{Account, SkipReason};
     use crate::root::model::MfaDevice;
@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn refused_session_makes_every_check_unknown() {
-        let err = CallError::new(
+        let err = Error::new(
             "AssumeRoot",
             "AccessDenied",
             "denied",

@@ -39,7 +39,7 @@ fn classify_root(root: &RootCredentials) -> Verdict {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::call::{CallError, ErrorKind};
+    use crate::call::{Error, ErrorKind};
     use crate::root::model::{AccessKey, MfaDevice, SigningCertificate};
 
     use crate::model::LoginProfile;
@@ -54,8 +54,8 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn service_failure(op: &'static str) -> CallError {
-        CallError::new(op, "ServiceFailure", "boom", ErrorKind::Transient)
+    pub(crate) fn service_failure(op: &'static str) -> Error {
+        Error::new(op, "ServiceFailure", "boom", ErrorKind::Transient)
     }
 
     fn mfa(serial: &str) -> MfaDevice {
@@ -139,7 +139,7 @@ pub(crate) mod tests {
 
     #[test]
     fn refused_session_is_unknown() {
-        let err = CallError::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
+        let err = Error::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
         assert_eq!(classify(&Finding::NoSession(err)), Verdict::Unknown);
     }
 }

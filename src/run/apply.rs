@@ -7,7 +7,7 @@
 
 use super::busy::busy_retry;
 use super::outcome::{Applied, Outcome, Verified};
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::cancel::Cancel;
 use std::fmt::Display;
 use std::future::Future;
@@ -34,7 +34,7 @@ impl Stop {
     }
 
     /// A call (`what`) that failed: `interrupted` when a signal ended it, else `failed`.
-    pub fn call(what: impl Display, e: &CallError) -> Stop {
+    pub fn call(what: impl Display, e: &Error) -> Stop {
         let outcome = if e.kind == ErrorKind::Interrupted {
             Outcome::Interrupted
         } else {
@@ -108,7 +108,7 @@ pub trait Unit {
         &self,
         session: &Self::Session,
         call: &Self::Call,
-    ) -> impl Future<Output = Result<Made, CallError>>;
+    ) -> impl Future<Output = Result<Made, Error>>;
     /// Proves by a fresh read (a new session, or IAM re-read until it settles) that `done`
     /// took effect.
     fn verify(
@@ -189,7 +189,7 @@ fn with_word<C>(applied: Applied<C>, word: Option<&'static str>) -> UnitResult<C
 /// Runs an account as one unit: opens its session (`open`, described as `what` on failure),
 /// then [`unit`].
 pub async fn account<U: Unit>(
-    open: impl Future<Output = Result<U::Session, CallError>>,
+    open: impl Future<Output = Result<U::Session, Error>>,
     what: &str,
     u: &U,
     cancel: &Cancel,

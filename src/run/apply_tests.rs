@@ -3,7 +3,7 @@
 
 use super::apply::{self, Made, Stop, Todo, Unit};
 use super::job::{Outcome, Verified};
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::cancel::Cancel;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 struct Scripted {
     recheck: Option<Result<Todo<&'static str>, Stop>>,
     /// The answer to each call, in order (an empty queue answers `Changed`).
-    answers: RefCell<VecDeque<Result<Made, CallError>>>,
+    answers: RefCell<VecDeque<Result<Made, Error>>>,
     /// Refuses this call in `before`.
     refuse: Option<&'static str>,
     verify: Option<Stop>,
@@ -38,7 +38,7 @@ impl Unit for Scripted {
         }
     }
 
-    async fn call(&self, _: &(), call: &&'static str) -> Result<Made, CallError> {
+    async fn call(&self, _: &(), call: &&'static str) -> Result<Made, Error> {
         self.made.borrow_mut().push(call);
         if let Some((at, cancel)) = &self.cancel_at {
             if at == call {
@@ -61,8 +61,8 @@ fn todo(calls: &[&'static str]) -> Option<Result<Todo<&'static str>, Stop>> {
     Some(Ok(Todo::all(calls.to_vec())))
 }
 
-fn error(kind: ErrorKind, code: &str) -> CallError {
-    CallError::new("Op", code, "scripted", kind)
+fn error(kind: ErrorKind, code: &str) -> Error {
+    Error::new("Op", code, "scripted", kind)
 }
 
 async fn run(unit: &Scripted) -> apply::UnitResult<&'static str> {
@@ -204,7 +204,7 @@ async fn a_failed_call_ends_the_unit_with_what_was_done_unproven() {
 async fn an_interrupted_call_is_interrupted_not_failed() {
     let unit = Scripted {
         recheck: todo(&["a"]),
-        answers: RefCell::new(VecDeque::from([Err(CallError::interrupted("Op", None))])),
+        answers: RefCell::new(VecDeque::from([Err(Error::interrupted("Op", None))])),
         ..Scripted::default()
     };
     let r = run(&unit).await;

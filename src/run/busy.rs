@@ -1,7 +1,7 @@
 //! IAM's "busy" answers (EntityTemporarilyUnmodifiable, ConcurrentModification), which the SDK
 //! does not retry: a bounded exponential backoff around one call, ended at once by a signal.
 
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::cancel::Cancel;
 use std::future::Future;
 use std::time::Duration;
@@ -13,10 +13,10 @@ const BUSY_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Retries IAM's EntityTemporarilyUnmodifiable / ConcurrentModification with exponential
 /// backoff (the SDK does not retry them); other errors return at once. A signal ends the wait.
-pub async fn busy_retry<T, F, Fut>(cancel: &Cancel, mut call: F) -> Result<T, CallError>
+pub async fn busy_retry<T, F, Fut>(cancel: &Cancel, mut call: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, CallError>>,
+    Fut: Future<Output = Result<T, Error>>,
 {
     let mut delay = BUSY_BACKOFF;
     let mut attempt = 1;
@@ -26,7 +26,7 @@ where
                 tracing::debug!(error = %e, attempt, "IAM busy, backing off");
                 tokio::select! {
                     () = tokio::time::sleep(delay) => {}
-                    () = cancel.cancelled() => return Err(CallError::interrupted(e.operation, Some(&e))),
+                    () = cancel.cancelled() => return Err(Error::interrupted(e.operation, Some(&e))),
                 }
                 delay *= 2;
                 attempt += 1;
@@ -41,8 +41,8 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    fn busy() -> CallError {
-        CallError::new(
+    fn busy() -> Error {
+        Error::new(
             "DeleteLoginProfile",
             "EntityTemporarilyUnmodifiable",
             "busy",
@@ -81,7 +81,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let _ = busy_retry(&Cancel::default(), || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(CallError::new(
+            Err::<(), _>(Error::new(
                 "X",
                 "AccessDenied",
                 "no",

@@ -2,7 +2,7 @@
 //! and what the enumeration streams to the fan-out.
 //! `src/aws/` implements it over the SDK; tests implement it in memory.
 
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use std::future::Future;
 
@@ -39,7 +39,7 @@ pub enum Feed {
     /// An account of the organization.
     Account(Account),
     /// A ListAccounts page failed (after the SDK's retries); nothing more will come.
-    Failed(CallError),
+    Failed(Error),
 }
 
 /// The Organizations reads the pipeline needs. Futures are `Send`: enumeration runs as its own
@@ -49,28 +49,25 @@ pub trait Directory: Clone + Send + Sync + 'static {
     fn list_accounts_page(
         &self,
         token: Option<String>,
-    ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
+    ) -> impl Future<Output = Result<AccountPage, Error>> + Send;
     /// `DescribeOrganizationalUnit`: whether the OU exists.
-    fn describe_ou(&self, ou: &str) -> impl Future<Output = Result<(), CallError>> + Send;
+    fn describe_ou(&self, ou: &str) -> impl Future<Output = Result<(), Error>> + Send;
     /// The display name of a root or an OU. Without an implementation the id stands for its name.
-    fn ou_name(&self, id: &str) -> impl Future<Output = Result<String, CallError>> + Send {
+    fn ou_name(&self, id: &str) -> impl Future<Output = Result<String, Error>> + Send {
         let id = id.to_string();
         async move { Ok(id) }
     }
     /// The OU ids from the root down to `ou` inclusive.
-    fn ou_ancestry(&self, ou: &str) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    fn ou_ancestry(&self, ou: &str) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
     /// Child OUs of a parent (all pages).
-    fn child_ous(
-        &self,
-        parent: &str,
-    ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    fn child_ous(&self, parent: &str) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
     /// Account ids directly under a parent (all pages).
     fn child_accounts(
         &self,
         parent: &str,
-    ) -> impl Future<Output = Result<Vec<String>, CallError>> + Send;
+    ) -> impl Future<Output = Result<Vec<String>, Error>> + Send;
     /// `ListRoots`, all pages: the organization's roots with their names.
-    fn roots(&self) -> impl Future<Output = Result<Vec<Node>, CallError>> + Send;
+    fn roots(&self) -> impl Future<Output = Result<Vec<Node>, Error>> + Send;
     /// One page of `ListAccountsForParent` (the accounts directly under a root or an OU). Calls
     /// of the tree walk share an adaptive pace, so Organizations' throttling slows the walk
     /// instead of failing it.
@@ -78,7 +75,7 @@ pub trait Directory: Clone + Send + Sync + 'static {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> impl Future<Output = Result<AccountPage, CallError>> + Send;
+    ) -> impl Future<Output = Result<AccountPage, Error>> + Send;
     /// Why nothing more may start — the caller's own credentials were refused (expired,
     /// invalid) — if so. Without an implementation they never are.
     fn halted(&self) -> Option<String> {
@@ -89,5 +86,5 @@ pub trait Directory: Clone + Send + Sync + 'static {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> impl Future<Output = Result<OuPage, CallError>> + Send;
+    ) -> impl Future<Output = Result<OuPage, Error>> + Send;
 }

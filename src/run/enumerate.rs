@@ -9,7 +9,7 @@ pub use selection::{list_all, resolve, Resolved, SelectError};
 
 use super::directory::{Directory, Feed, Node, OuPage};
 use super::walk::{walk, Parent, Seen, Stop};
-use crate::call::CallError;
+use crate::call;
 use crate::model::Account;
 use ou_names::{OuNames, Roots};
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ pub fn spawn<D: Directory>(aws: D, resolved: &Resolved) -> mpsc::Receiver<Feed> 
 }
 
 /// The organization's roots, each with the first page of its child OUs.
-async fn shape<D: Directory>(aws: &D, roots: &Roots) -> Result<Vec<(Node, OuPage)>, CallError> {
+async fn shape<D: Directory>(aws: &D, roots: &Roots) -> Result<Vec<(Node, OuPage)>, call::Error> {
     let mut shaped = Vec::new();
     for root in roots.get_or_try_init(|| aws.roots()).await? {
         let first = aws.ous_for_parent_page(&root.id, None).await?;
@@ -114,7 +114,7 @@ async fn list_chain<D: Directory>(
     walking: &AtomicBool,
     ou_paths: &HashMap<String, String>,
     roots: &Roots,
-) -> Result<(), CallError> {
+) -> Result<(), call::Error> {
     let mut names = OuNames::new(roots);
     let mut token = None;
     loop {

@@ -1,7 +1,7 @@
 //! What the change stage did to one account: its [`Outcome`], whether a fresh read [`Verified`]
 //! it, and the [`Applied`] record with the constructors every job's apply uses. Plain data.
 
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::exit::Exit;
 
 /// What happened to one account in the change stage.
@@ -177,7 +177,7 @@ impl<S, D: Default> Applied<S, D> {
 
     /// A call (`what`) that ended the account: `interrupted` when a signal ended it, else
     /// `failed`.
-    pub fn failed(done: Vec<S>, what: &str, e: &CallError) -> Self {
+    pub fn failed(done: Vec<S>, what: &str, e: &Error) -> Self {
         let outcome = if e.kind == ErrorKind::Interrupted {
             Outcome::Interrupted
         } else {

@@ -165,7 +165,7 @@ pub struct Reads<F> {
 /// a failed enumeration ends the stream and is kept in `failure`.
 fn enumerated<'a>(
     rx: tokio::sync::mpsc::Receiver<Feed>,
-    failure: &'a RefCell<Option<crate::call::CallError>>,
+    failure: &'a RefCell<Option<crate::call::Error>>,
     progress: &'a Progress,
 ) -> impl futures::Stream<Item = crate::model::Account> + 'a {
     futures::stream::unfold(rx, move |mut rx| async move {

@@ -3,7 +3,7 @@
 //! with growing waits before it calls the change unproven. Never waits past [`SETTLE_FOR`], and a
 //! signal ends the wait at once.
 
-use crate::call::CallError;
+use crate::call::Error;
 use crate::cancel::Cancel;
 use std::future::Future;
 use std::time::Duration;
@@ -26,10 +26,10 @@ pub enum Settled {
 
 /// Calls `check` until it answers `true`, at most for [`SETTLE_FOR`]; a failed read ends the
 /// wait with its error, a signal with an interrupted error.
-pub async fn settled<F, Fut>(cancel: &Cancel, mut check: F) -> Result<Settled, CallError>
+pub async fn settled<F, Fut>(cancel: &Cancel, mut check: F) -> Result<Settled, Error>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<bool, CallError>>,
+    Fut: Future<Output = Result<bool, Error>>,
 {
     let start = tokio::time::Instant::now();
     let mut wait = FIRST_WAIT;
@@ -43,7 +43,7 @@ where
         }
         tokio::select! {
             biased;
-            () = cancel.cancelled() => return Err(CallError::interrupted("verify", None)),
+            () = cancel.cancelled() => return Err(Error::interrupted("verify", None)),
             () = tokio::time::sleep(wait.min(SETTLE_FOR - waited)) => {}
         }
         wait = (wait * 2).min(MAX_WAIT);
@@ -88,7 +88,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_failed_read_ends_the_wait_with_its_error() {
-        let err = CallError::new(
+        let err = Error::new(
             "GetUser",
             "ServiceFailure",
             "x",

@@ -10,7 +10,7 @@
 //! may have started first (see `enumerate::spawn`).
 
 use super::directory::{Directory, Feed, Node, OuPage};
-use crate::call::CallError;
+use crate::call::Error;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Semaphore};
@@ -53,7 +53,7 @@ impl Parent {
 #[derive(Debug)]
 pub enum Stop {
     /// A call failed after its retries: the listing is incomplete.
-    Failed(CallError),
+    Failed(Error),
     /// The fan-out stopped taking accounts.
     Closed,
 }

@@ -5,7 +5,7 @@
 use super::super::directory::{AccountPage, Directory, Feed, Node, OuPage};
 use super::super::enumerate::{list_all, spawn, Resolved};
 use super::WALK_PARALLELISM;
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::model::Account;
 use crate::targets::Selector;
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,7 +102,7 @@ impl Tree {
         s.calls.iter().filter(|c| *c == op).count()
     }
 
-    async fn call(&self, op: &'static str) -> Result<(), CallError> {
+    async fn call(&self, op: &'static str) -> Result<(), Error> {
         let latency = {
             let mut s = self.0.lock().expect("tree");
             s.calls.push(op.to_string());
@@ -118,7 +118,7 @@ impl Tree {
         s.in_flight -= 1;
         if s.failing == Some(op) {
             let kind = ErrorKind::AccessDenied;
-            return Err(CallError::new(op, "AccessDeniedException", "denied", kind));
+            return Err(Error::new(op, "AccessDeniedException", "denied", kind));
         }
         Ok(())
     }
@@ -148,7 +148,7 @@ fn page<T: Clone>(items: &[T], token: Option<String>) -> (Vec<T>, Option<String>
 }
 
 impl Directory for Tree {
-    async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, CallError> {
+    async fn list_accounts_page(&self, token: Option<String>) -> Result<AccountPage, Error> {
         self.call("ListAccounts").await?;
         let ids = self.all_accounts();
         let (ids, next_token) = page(&ids, token);
@@ -157,19 +157,19 @@ impl Directory for Tree {
             next_token,
         })
     }
-    async fn describe_ou(&self, _: &str) -> Result<(), CallError> {
+    async fn describe_ou(&self, _: &str) -> Result<(), Error> {
         Ok(())
     }
-    async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+    async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, Error> {
         Ok(vec![ou.to_string()])
     }
-    async fn child_ous(&self, _: &str) -> Result<Vec<String>, CallError> {
+    async fn child_ous(&self, _: &str) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
     }
-    async fn child_accounts(&self, _: &str) -> Result<Vec<String>, CallError> {
+    async fn child_accounts(&self, _: &str) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
     }
-    async fn roots(&self) -> Result<Vec<Node>, CallError> {
+    async fn roots(&self) -> Result<Vec<Node>, Error> {
         self.call("ListRoots").await?;
         Ok(vec![Node {
             id: "r-root".into(),
@@ -180,7 +180,7 @@ impl Directory for Tree {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> Result<AccountPage, CallError> {
+    ) -> Result<AccountPage, Error> {
         self.call("ListAccountsForParent").await?;
         assert!(!self.0.lock().expect("tree").panics, "directory bug");
         let ids = self.0.lock().expect("tree").accounts.get(parent).cloned();
@@ -194,7 +194,7 @@ impl Directory for Tree {
         &self,
         parent: &str,
         token: Option<String>,
-    ) -> Result<OuPage, CallError> {
+    ) -> Result<OuPage, Error> {
         self.call("ListOrganizationalUnitsForParent").await?;
         let ous = self.0.lock().expect("tree").ous.get(parent).cloned();
         let (ous, next_token) = page(&ous.unwrap_or_default(), token);
@@ -216,7 +216,7 @@ fn resolved() -> Resolved {
 }
 
 /// Drains the feed: the accounts in arrival order, and the failure that ended it, if any.
-async fn drain(tree: &Tree) -> (Vec<Account>, Option<CallError>) {
+async fn drain(tree: &Tree) -> (Vec<Account>, Option<Error>) {
     let mut rx = spawn(tree.clone(), &resolved());
     let (mut accounts, mut failed) = (Vec::new(), None);
     while let Some(feed) = rx.recv().await {

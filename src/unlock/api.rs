@@ -2,7 +2,7 @@
 //! `SQSUnlockQueuePolicy` reads and removes one resource's policy, nothing else. `src/aws/`
 //! implements it over the SDK; tests implement it in memory.
 
-use crate::call::CallError;
+use crate::call::Error;
 use std::future::Future;
 
 /// Which resource policy a run unlocks.
@@ -54,9 +54,9 @@ pub enum Current {
 /// The calls of an unlock session in one account.
 pub trait PolicySession {
     /// Reads the resource's policy.
-    fn read_policy(&self, resource: &str) -> impl Future<Output = Result<Current, CallError>>;
+    fn read_policy(&self, resource: &str) -> impl Future<Output = Result<Current, Error>>;
     /// Removes the resource's policy.
-    fn remove_policy(&self, resource: &str) -> impl Future<Output = Result<(), CallError>>;
+    fn remove_policy(&self, resource: &str) -> impl Future<Output = Result<(), Error>>;
 }
 
 /// Opens unlock sessions (`sts:AssumeRoot` with the kind's task policy) in member accounts.
@@ -66,5 +66,5 @@ pub trait PolicySessions {
     /// The session.
     type Session: PolicySession;
     /// AssumeRoot with the unlock task policy.
-    fn open(&self, account_id: &str) -> impl Future<Output = Result<Self::Session, CallError>>;
+    fn open(&self, account_id: &str) -> impl Future<Output = Result<Self::Session, Error>>;
 }

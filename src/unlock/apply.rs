@@ -6,7 +6,7 @@
 use super::api::{Current, PolicySession, PolicySessions};
 use super::evidence::{Evidence, Saved};
 use super::plan::Step;
-use crate::call::CallError;
+use crate::call::Error;
 use crate::run::apply::{Made, Stop, Todo, Unit};
 use crate::run::job::{Entry, Outcome};
 
@@ -83,7 +83,7 @@ impl<S: PolicySessions> Unit for Unlock<'_, S> {
         format!("{} {}", step.call, step.resource)
     }
 
-    async fn call(&self, session: &S::Session, step: &Step) -> Result<Made, CallError> {
+    async fn call(&self, session: &S::Session, step: &Step) -> Result<Made, Error> {
         session.remove_policy(&step.resource).await?;
         Ok(Made::Changed)
     }

@@ -2,7 +2,7 @@
 //! the plan entry. Pure: no I/O.
 
 use super::api::{Current, Kind};
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use crate::run::job::{Disposition, Entry};
 use serde::Serialize;
@@ -11,9 +11,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Finding {
     /// The unlock session could not be opened.
-    NoSession(CallError),
+    NoSession(Error),
     /// Each named resource and its policy as read, in the order given.
-    Read(Vec<(String, Result<Current, CallError>)>),
+    Read(Vec<(String, Result<Current, Error>)>),
 }
 
 /// Per-resource verdict spellings, in the counts table's order (`skipped` last).
@@ -26,7 +26,7 @@ pub const VERDICTS: [&str; 5] = [
 ];
 
 /// The verdict of one resource's read.
-pub fn verdict(read: &Result<Current, CallError>) -> &'static str {
+pub fn verdict(read: &Result<Current, Error>) -> &'static str {
     match read {
         Ok(Current::Policy(_)) => "policy-present",
         Ok(Current::NoPolicy) => "no-policy",
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn a_failed_read_makes_the_account_unknown_never_absent() {
-        let err = CallError::new(
+        let err = Error::new(
             "GetBucketPolicy",
             "AccessDenied",
             "no",

@@ -5,7 +5,7 @@
 use super::api::{Current, Kind, PolicySession, PolicySessions};
 use super::evidence::Evidence;
 use super::UnlockJob;
-use crate::call::{classify, CallError};
+use crate::call::{classify, Error};
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::fake::{Fake, Root};
@@ -59,11 +59,11 @@ impl Buckets {
             .count()
     }
 
-    fn call(&self, op: &'static str) -> Result<(), CallError> {
+    fn call(&self, op: &'static str) -> Result<(), Error> {
         self.calls.lock().expect("lock").push(op.to_string());
         let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
         if n == self.fail_at {
-            Err(CallError::new(
+            Err(Error::new(
                 op,
                 "InternalError",
                 "injected",
@@ -81,7 +81,7 @@ struct Session {
 }
 
 impl PolicySession for Session {
-    async fn read_policy(&self, bucket: &str) -> Result<Current, CallError> {
+    async fn read_policy(&self, bucket: &str) -> Result<Current, Error> {
         self.buckets.call("GetBucketPolicy")?;
         Ok(match self.buckets.policy(&self.account, bucket) {
             None => Current::NoResource,
@@ -89,7 +89,7 @@ impl PolicySession for Session {
             Some(Some(p)) => Current::Policy(p),
         })
     }
-    async fn remove_policy(&self, bucket: &str) -> Result<(), CallError> {
+    async fn remove_policy(&self, bucket: &str) -> Result<(), Error> {
         self.buckets.call("DeleteBucketPolicy")?;
         if let Some(p) = self
             .buckets
@@ -107,7 +107,7 @@ impl PolicySession for Session {
 impl PolicySessions for Buckets {
     const KIND: Kind = Kind::S3;
     type Session = Session;
-    async fn open(&self, account_id: &str) -> Result<Session, CallError> {
+    async fn open(&self, account_id: &str) -> Result<Session, Error> {
         self.call("AssumeRoot")?;
         Ok(Session {
             buckets: self.clone(),

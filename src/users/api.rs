@@ -5,27 +5,25 @@
 //! [`UsersChange`], opened separately, so the audit cannot mutate.
 
 use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState};
-use crate::call::CallError;
+use crate::call::Error;
 use std::future::Future;
 
 /// The IAM reads of a users audit in one account.
 pub trait UsersRead {
     /// `GenerateCredentialReport`: the generation's state.
-    fn generate_credential_report(&self) -> impl Future<Output = Result<ReportState, CallError>>;
+    fn generate_credential_report(&self) -> impl Future<Output = Result<ReportState, Error>>;
     /// `GetCredentialReport`: the report's CSV text. A report not ready arrives as the error
     /// `ReportInProgress` (or `ReportNotPresent` / `ReportExpired`), by code.
-    fn credential_report(&self) -> impl Future<Output = Result<String, CallError>>;
+    fn credential_report(&self) -> impl Future<Output = Result<String, Error>>;
     /// `GetAccountAuthorizationDetails` with `Filter=User,Group`, all pages.
-    fn authorization_details(
-        &self,
-    ) -> impl Future<Output = Result<AuthorizationDetails, CallError>>;
+    fn authorization_details(&self) -> impl Future<Output = Result<AuthorizationDetails, Error>>;
     /// The credentials of `user` whose use IAM never records, every page: `ListSSHPublicKeys`,
     /// `ListServiceSpecificCredentials` and, when `certificates`, `ListSigningCertificates`.
     fn credentials(
         &self,
         user: &str,
         certificates: bool,
-    ) -> impl Future<Output = Result<Vec<Credential>, CallError>>;
+    ) -> impl Future<Output = Result<Vec<Credential>, Error>>;
 }
 
 /// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
@@ -33,19 +31,16 @@ pub trait UsersRead {
 pub trait UsersChange {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
-    fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, CallError>>;
+    fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, Error>>;
     /// `GetUser` alone: whether `user` exists (NoSuchEntity: it does not).
-    fn exists(&self, user: &str) -> impl Future<Output = Result<bool, CallError>>;
+    fn exists(&self, user: &str) -> impl Future<Output = Result<bool, Error>>;
     /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached
     /// managed policy ARNs; `Ok(None)` when the user does not exist (NoSuchEntity).
-    fn attachments(
-        &self,
-        user: &str,
-    ) -> impl Future<Output = Result<Option<Attachments>, CallError>>;
+    fn attachments(&self, user: &str) -> impl Future<Output = Result<Option<Attachments>, Error>>;
     /// `ListAttachedGroupPolicies` of one group: its managed policy ARNs.
-    fn group_policies(&self, group: &str) -> impl Future<Output = Result<Vec<String>, CallError>>;
+    fn group_policies(&self, group: &str) -> impl Future<Output = Result<Vec<String>, Error>>;
     /// Makes one mutating call.
-    fn make(&self, call: &Call) -> impl Future<Output = Result<(), CallError>>;
+    fn make(&self, call: &Call) -> impl Future<Output = Result<(), Error>>;
 }
 
 /// Opens read sessions in accounts.
@@ -59,9 +54,9 @@ pub trait UsersSessions {
         &self,
         account_id: &str,
         own: bool,
-    ) -> impl Future<Output = Result<Self::Change, CallError>>;
+    ) -> impl Future<Output = Result<Self::Change, Error>>;
     /// `sts:AssumeRole` into the run's role in a member account.
-    fn assume_role(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, CallError>>;
+    fn assume_role(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, Error>>;
     /// The caller's own credentials, for the caller's own account.
     fn own(&self) -> Self::Read;
 }

@@ -5,7 +5,7 @@
 use super::api::{UsersRead, UsersSessions};
 use super::model::{AuthorizationDetails, Finding, ReportState, User};
 use super::verdict::{judge_all, needs_credentials, settle, Rules};
-use crate::call::{CallError, ErrorKind};
+use crate::call::{Error, ErrorKind};
 use crate::cancel::Cancel;
 use futures::StreamExt;
 use std::time::Duration;
@@ -75,7 +75,7 @@ async fn settle_unrecorded<R: UsersRead>(session: &R, users: &mut [User], rules:
 async fn read<R: UsersRead>(
     session: &R,
     cancel: &Cancel,
-) -> Result<(String, AuthorizationDetails), CallError> {
+) -> Result<(String, AuthorizationDetails), Error> {
     let (report, details) = tokio::join!(
         credential_report(session, cancel),
         session.authorization_details()
@@ -88,13 +88,13 @@ async fn read<R: UsersRead>(
 pub async fn credential_report<R: UsersRead>(
     session: &R,
     cancel: &Cancel,
-) -> Result<String, CallError> {
+) -> Result<String, Error> {
     const GENERATE: &str = "GenerateCredentialReport";
     for poll in 0..REPORT_POLLS {
         if poll > 0 {
             wait(poll, cancel)
                 .await
-                .map_err(|()| CallError::interrupted(GENERATE, None))?;
+                .map_err(|()| Error::interrupted(GENERATE, None))?;
         }
         if session.generate_credential_report().await? != ReportState::Complete {
             continue;
@@ -105,7 +105,7 @@ pub async fn credential_report<R: UsersRead>(
             Err(e) => return Err(e),
         }
     }
-    Err(CallError::new(
+    Err(Error::new(
         GENERATE,
         "ReportInProgress",
         &format!("the credential report was still not complete after {REPORT_POLLS} polls"),

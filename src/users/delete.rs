@@ -13,7 +13,7 @@ use super::holdings::{later, same_time};
 use super::model::{Call, Holdings};
 use super::plan::Step;
 use super::restore::Restore;
-use crate::call::CallError;
+use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::run::apply::{self, Made, Stop, Todo, Unit};
 use crate::run::job::{Applied, Entry, Outcome};
@@ -62,7 +62,7 @@ pub async fn holdings<S: UsersSessions>(
     account_id: &str,
     own: bool,
     names: &[&str],
-) -> Result<BTreeMap<String, Holdings>, CallError> {
+) -> Result<BTreeMap<String, Holdings>, Error> {
     let mut found = BTreeMap::new();
     if names.is_empty() {
         return Ok(found);
@@ -262,7 +262,7 @@ impl<C: UsersChange> Unit for Delete<'_, C> {
         Ok(Todo::all(calls(&h)))
     }
 
-    async fn call(&self, session: &C, call: &Call) -> Result<Made, CallError> {
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
         session.make(call).await.map(|()| Made::Changed)
     }
 

@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::report::tests::HEADER;
 use super::verdict::tests::{days_ago, NOW};
-use crate::call::{classify, CallError};
+use crate::call::{classify, Error};
 use crate::report::rfc3339;
 use crate::root::fake::{Fake as Directory, Root};
 use std::collections::BTreeMap;
@@ -311,8 +311,8 @@ impl Session {
     }
 }
 
-fn error(op: &'static str, code: &str) -> CallError {
-    CallError::new(op, code, "from the fake", classify(code))
+fn error(op: &'static str, code: &str) -> Error {
+    Error::new(op, code, "from the fake", classify(code))
 }
 
 /// The time `days` ago, or `never` (`no_information` for a password, `N/A` for a key, as AWS
@@ -357,7 +357,7 @@ fn status(active: bool) -> String {
 }
 
 impl UsersRead for Session {
-    async fn generate_credential_report(&self) -> Result<ReportState, CallError> {
+    async fn generate_credential_report(&self) -> Result<ReportState, Error> {
         let mut state = self.log("GenerateCredentialReport");
         let account = state.accounts.entry(self.account.clone()).or_default();
         if let Some(code) = account.report_fails {
@@ -371,7 +371,7 @@ impl UsersRead for Session {
         })
     }
 
-    async fn credential_report(&self) -> Result<String, CallError> {
+    async fn credential_report(&self) -> Result<String, Error> {
         let mut state = self.log("GetCredentialReport");
         let account = state.accounts.entry(self.account.clone()).or_default();
         if account.generated <= account.polls {
@@ -387,7 +387,7 @@ impl UsersRead for Session {
         Ok(lines.join("\n") + "\n")
     }
 
-    async fn authorization_details(&self) -> Result<AuthorizationDetails, CallError> {
+    async fn authorization_details(&self) -> Result<AuthorizationDetails, Error> {
         let state = self.log("GetAccountAuthorizationDetails");
         let account = state.accounts.get(&self.account);
         Ok(AuthorizationDetails {
@@ -407,11 +407,7 @@ impl UsersRead for Session {
         })
     }
 
-    async fn credentials(
-        &self,
-        user: &str,
-        certificates: bool,
-    ) -> Result<Vec<Credential>, CallError> {
+    async fn credentials(&self, user: &str, certificates: bool) -> Result<Vec<Credential>, Error> {
         let mut state = self.log("ListSSHPublicKeys");
         state.calls.push((
             "ListServiceSpecificCredentials".into(),
@@ -527,7 +523,7 @@ impl Session {
 }
 
 impl UsersChange for Session {
-    async fn holdings(&self, user: &str) -> Result<Option<Holdings>, CallError> {
+    async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         let state = self.log("GetUser");
         let found = state
             .accounts
@@ -536,7 +532,7 @@ impl UsersChange for Session {
         Ok(found.map(|u| self.holdings_of(u)))
     }
 
-    async fn exists(&self, user: &str) -> Result<bool, CallError> {
+    async fn exists(&self, user: &str) -> Result<bool, Error> {
         let mut state = self.log("GetUser");
         let account = state.accounts.entry(self.account.clone()).or_default();
         if account.lagging_reads > 0 && account.deleted.iter().any(|d| d == user) {
@@ -547,7 +543,7 @@ impl UsersChange for Session {
         Ok(account.users.iter().any(|u| u.name == user))
     }
 
-    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, CallError> {
+    async fn attachments(&self, user: &str) -> Result<Option<Attachments>, Error> {
         let state = self.log("ListGroupsForUser");
         Ok(state
             .accounts
@@ -559,7 +555,7 @@ impl UsersChange for Session {
             }))
     }
 
-    async fn group_policies(&self, group: &str) -> Result<Vec<String>, CallError> {
+    async fn group_policies(&self, group: &str) -> Result<Vec<String>, Error> {
         let state = self.log("ListAttachedGroupPolicies");
         state
             .accounts
@@ -569,7 +565,7 @@ impl UsersChange for Session {
             .ok_or_else(|| error("ListAttachedGroupPolicies", "NoSuchEntity"))
     }
 
-    async fn make(&self, call: &Call) -> Result<(), CallError> {
+    async fn make(&self, call: &Call) -> Result<(), Error> {
         let op = call.operation();
         let mut state = self.log(op);
         state.changes += 1;
@@ -649,7 +645,7 @@ impl UsersChange for Session {
             Call::DeleteUser { .. } => {
                 let remaining = u.remaining();
                 if !remaining.is_empty() {
-                    return Err(CallError::new(
+                    return Err(Error::new(
                         "DeleteUser",
                         "DeleteConflict",
                         &format!(
@@ -678,7 +674,7 @@ impl UsersSessions for Fake {
     type Read = Session;
     type Change = Session;
 
-    async fn open_change(&self, account_id: &str, own: bool) -> Result<Session, CallError> {
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<Session, Error> {
         {
             let mut state = self.lock();
             if let Some((account, user)) = state.used_on_change.clone() {
@@ -727,7 +723,7 @@ impl UsersSessions for Fake {
         }
     }
 
-    async fn assume_role(&self, account_id: &str) -> Result<Session, CallError> {
+    async fn assume_role(&self, account_id: &str) -> Result<Session, Error> {
         let session = Session {
             fake: self.clone(),
             account: account_id.into(),

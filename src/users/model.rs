@@ -1,7 +1,7 @@
 //! What a users audit reads from one account and what it concludes about each IAM user. Plain
 //! data, no I/O.
 
-use crate::call::CallError;
+use crate::call::Error;
 use aws_smithy_types::DateTime;
 
 pub use super::holdings::{
@@ -229,7 +229,7 @@ pub struct User {
 pub enum Finding {
     /// The account could not be read (no session, or a call failed after retries): never taken
     /// as "no users".
-    Unreadable(CallError),
+    Unreadable(Error),
     /// Every IAM user of the account, by name.
     Read(Vec<User>),
 }

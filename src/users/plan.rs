@@ -7,7 +7,7 @@
 use super::calls::calls;
 use super::model::{Call, Finding, Holdings, User, Verdict};
 use super::verdict::Rules;
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use crate::report::rfc3339;
 use crate::run::job::{Disposition, Entry};
@@ -184,7 +184,7 @@ pub struct Found {
     /// The users audit.
     pub audit: Finding,
     /// The chosen users' holdings by name, or the read that failed.
-    pub holdings: Result<BTreeMap<String, Holdings>, CallError>,
+    pub holdings: Result<BTreeMap<String, Holdings>, Error>,
 }
 
 /// The plan entry of one account that was read. The caller's own user is never deleted.

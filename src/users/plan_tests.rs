@@ -147,7 +147,7 @@ fn a_listed_user_already_gone_plans_nothing_so_a_rerun_deletes_nothing() {
 
 #[test]
 fn an_unreadable_account_is_unknown_never_clean() {
-    let err = crate::call::CallError::new(
+    let err = crate::call::Error::new(
         "AssumeRole",
         "AccessDenied",
         "no role",

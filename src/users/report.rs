@@ -4,7 +4,7 @@
 //! an IAM user: it is dropped here.
 
 use super::model::{CertColumns, KeyColumns, LastUse, ReportUser};
-use crate::call::{CallError, ErrorKind};
+use crate::call::{self, ErrorKind};
 use crate::report::parse_time;
 use aws_smithy_types::DateTime;
 use std::collections::HashMap;
@@ -35,8 +35,8 @@ pub enum ReportError {
 
 impl ReportError {
     /// As a failed `GetCredentialReport`: the account is unknown, not empty.
-    pub fn into_call_error(self) -> CallError {
-        CallError::new(
+    pub fn into_call_error(self) -> call::Error {
+        call::Error::new(
             "GetCredentialReport",
             "MalformedResponse",
             &self.to_string(),

@@ -160,7 +160,7 @@ fn last_use(u: LastUse) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::call::{CallError, ErrorKind};
+    use crate::call::{Error, ErrorKind};
     use crate::model::{Account, SkipReason};
     use crate::users::model::KeyColumns;
     use crate::users::verdict::judge;
@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn an_unreadable_account_is_one_unknown_row_with_the_error_never_no_users() {
-        let err = CallError::new(
+        let err = Error::new(
             "AssumeRole",
             "AccessDenied",
             "no role",

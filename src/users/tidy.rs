@@ -6,7 +6,7 @@
 
 use super::api::{UsersChange, UsersSessions};
 use super::model::{Call, Finding, Verdict};
-use crate::call::CallError;
+use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::model::Account;
 use crate::run::apply::{self, Made, Stop, Todo, Unit};
@@ -204,7 +204,7 @@ impl<C: UsersChange> Unit for Detach<'_, C> {
         }]))
     }
 
-    async fn call(&self, session: &C, call: &Call) -> Result<Made, CallError> {
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
         session.make(call).await.map(|()| Made::Changed)
     }
 
@@ -255,7 +255,7 @@ impl<C: UsersChange> Unit for Detach<'_, C> {
 async fn granting_group<C: UsersChange>(
     session: &C,
     step: &Step,
-) -> Result<Result<String, String>, CallError> {
+) -> Result<Result<String, String>, Error> {
     let Some(now) = session.attachments(&step.user).await? else {
         return Ok(Err("the user no longer exists".into()));
     };

@@ -7,7 +7,7 @@
 use super::model::{
     AuthorizationDetails, Credential, KeyColumns, ReportUser, User, UserDetail, Verdict,
 };
-use crate::call::CallError;
+use crate::call::Error;
 use crate::report::rfc3339;
 use aws_smithy_types::DateTime;
 use std::collections::{BTreeSet, HashMap};
@@ -192,7 +192,7 @@ pub fn needs_credentials(user: &User) -> Option<bool> {
 /// Settles a user [`needs_credentials`] named, with what listing its credentials found: an
 /// issuance within the stale period makes it `active`, an active credential whose use IAM never
 /// records `unverifiable` (named, with a finding), a listing that failed `unknown`.
-pub fn settle(user: &mut User, listed: Result<Vec<Credential>, CallError>, rules: &Rules) {
+pub fn settle(user: &mut User, listed: Result<Vec<Credential>, Error>, rules: &Rules) {
     let credentials = match listed {
         Ok(c) => c,
         Err(e) => {

@@ -283,7 +283,7 @@ fn cred(kind: Unrecorded, active: bool, issued_days_ago: i64) -> Credential {
 /// when the audit would list its credentials: (verdict, whether they were listed).
 fn verdict_of(
     edit: impl Fn(&mut ReportUser),
-    listed: Result<Vec<Credential>, CallError>,
+    listed: Result<Vec<Credential>, Error>,
 ) -> (Verdict, bool) {
     let mut r = row("u", 400);
     edit(&mut r);
@@ -445,7 +445,7 @@ fn an_unverifiable_user_names_each_active_unrecorded_credential_and_its_finding(
 
 #[test]
 fn a_failed_listing_makes_the_user_unknown_never_stale() {
-    let err = CallError::new(
+    let err = Error::new(
         "ListSSHPublicKeys",
         "ServiceFailure",
         "x",

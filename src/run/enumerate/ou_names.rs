@@ -1,7 +1,7 @@
 //! OU names for the accounts' ancestries: each OU (or root) looked up once per run, a page's
 //! missing names side by side, and an unreadable name shown as its id.
 
-use crate::call::CallError;
+use crate::call::Error;
 use crate::model::Account;
 use crate::run::directory::{Directory, Node};
 use futures::StreamExt;
@@ -91,7 +91,7 @@ impl OuNames {
     }
 
     /// A root's name from the shared `ListRoots`; an OU's from `DescribeOrganizationalUnit`.
-    async fn name<D: Directory>(&self, dir: &D, id: &str) -> Result<String, CallError> {
+    async fn name<D: Directory>(&self, dir: &D, id: &str) -> Result<String, Error> {
         if !id.starts_with("r-") {
             return dir.ou_name(id).await;
         }
@@ -138,20 +138,20 @@ mod tests {
     struct Names(Arc<Mutex<Vec<String>>>);
 
     impl Directory for Names {
-        async fn list_accounts_page(&self, _: Option<String>) -> Result<AccountPage, CallError> {
+        async fn list_accounts_page(&self, _: Option<String>) -> Result<AccountPage, Error> {
             Ok(AccountPage::default())
         }
-        async fn describe_ou(&self, _: &str) -> Result<(), CallError> {
+        async fn describe_ou(&self, _: &str) -> Result<(), Error> {
             Ok(())
         }
-        async fn ou_name(&self, id: &str) -> Result<String, CallError> {
+        async fn ou_name(&self, id: &str) -> Result<String, Error> {
             self.0.lock().expect("lookups").push(id.to_string());
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             match id {
                 "r-ab12" => Ok("Root".into()),
                 "ou-ab12-prod0001" => Ok("Prod".into()),
                 "ou-ab12-dev00001" => Ok("Dev".into()),
-                _ => Err(CallError::new(
+                _ => Err(Error::new(
                     "DescribeOrganizationalUnit",
                     "AccessDeniedException",
                     "no",
@@ -159,16 +159,16 @@ mod tests {
                 )),
             }
         }
-        async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, CallError> {
+        async fn ou_ancestry(&self, ou: &str) -> Result<Vec<String>, Error> {
             Ok(vec![ou.to_string()])
         }
-        async fn child_ous(&self, _: &str) -> Result<Vec<String>, CallError> {
+        async fn child_ous(&self, _: &str) -> Result<Vec<String>, Error> {
             Ok(Vec::new())
         }
-        async fn child_accounts(&self, _: &str) -> Result<Vec<String>, CallError> {
+        async fn child_accounts(&self, _: &str) -> Result<Vec<String>, Error> {
             Ok(Vec::new())
         }
-        async fn roots(&self) -> Result<Vec<Node>, CallError> {
+        async fn roots(&self) -> Result<Vec<Node>, Error> {
             self.0
                 .lock()
                 .expect("lookups")
@@ -182,14 +182,10 @@ mod tests {
             &self,
             _: &str,
             _: Option<String>,
-        ) -> Result<AccountPage, CallError> {
+        ) -> Result<AccountPage, Error> {
             Ok(AccountPage::default())
         }
-        async fn ous_for_parent_page(
-            &self,
-            _: &str,
-            _: Option<String>,
-        ) -> Result<OuPage, CallError> {
+        async fn ous_for_parent_page(&self, _: &str, _: Option<String>) -> Result<OuPage, Error> {
             Ok(OuPage::default())
         }
     }

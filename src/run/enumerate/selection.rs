@@ -1,7 +1,7 @@
 //! The selection: the target filters resolved against the organization before any AssumeRoot
 //! call (named ids checked against every account, each OU's subtree walked).
 
-use crate::call::CallError;
+use crate::call;
 use crate::model::Account;
 use crate::run::directory::Directory;
 use crate::run::Settings;
@@ -16,7 +16,7 @@ pub enum SelectError {
     Target(#[from] TargetError),
     /// An AWS call failed while resolving the filters.
     #[error("resolving targets: {0}")]
-    Call(#[from] CallError),
+    Call(#[from] call::Error),
 }
 
 /// The selector plus, when the whole list had to be read first, the accounts already listed.
@@ -71,7 +71,7 @@ pub async fn resolve<D: Directory>(
 }
 
 /// Every account, all pages.
-pub async fn list_all<D: Directory>(aws: &D) -> Result<Vec<Account>, CallError> {
+pub async fn list_all<D: Directory>(aws: &D) -> Result<Vec<Account>, call::Error> {
     let mut all = Vec::new();
     let mut token = None;
     loop {
@@ -88,7 +88,7 @@ async fn walk_subtree<D: Directory>(
     aws: &D,
     ou: &str,
     members: &mut HashMap<String, String>,
-) -> Result<(), CallError> {
+) -> Result<(), call::Error> {
     let mut queue = vec![(ou.to_string(), aws.ou_ancestry(ou).await?.join("/"))];
     while let Some((parent, path)) = queue.pop() {
         for account in aws.child_accounts(&parent).await? {
