@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// A target selection mistake; always reported before any AssumeRoot call.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum TargetError {
+pub enum Error {
     /// Not a 12-digit account id.
     #[error("{source_name}: `{id}` is not a 12-digit AWS account id")]
     MalformedId {
@@ -37,12 +37,12 @@ pub enum TargetError {
 /// assert_eq!(parse_account_id("--accounts", " 123456789012 ").as_deref(), Ok("123456789012"));
 /// assert!(parse_account_id("--accounts", "1234").is_err());
 /// ```
-pub fn parse_account_id(source_name: &str, text: &str) -> Result<String, TargetError> {
+pub fn parse_account_id(source_name: &str, text: &str) -> Result<String, Error> {
     let id = text.trim();
     if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(id.to_string())
     } else {
-        Err(TargetError::MalformedId {
+        Err(Error::MalformedId {
             source_name: source_name.to_string(),
             id: id.to_string(),
         })
@@ -50,7 +50,7 @@ pub fn parse_account_id(source_name: &str, text: &str) -> Result<String, TargetE
 }
 
 /// Parses an accounts file: one id per line, `#` starts a comment, blank lines ignored.
-pub fn parse_accounts_file(path: &Path, text: &str) -> Result<Vec<String>, TargetError> {
+pub fn parse_accounts_file(path: &Path, text: &str) -> Result<Vec<String>, Error> {
     let mut ids = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let content = line.split('#').next().unwrap_or("").trim();
@@ -61,15 +61,15 @@ pub fn parse_accounts_file(path: &Path, text: &str) -> Result<Vec<String>, Targe
         ids.push(parse_account_id(&source, content)?);
     }
     if ids.is_empty() {
-        return Err(TargetError::EmptyFile(path.to_path_buf()));
+        return Err(Error::EmptyFile(path.to_path_buf()));
     }
     Ok(ids)
 }
 
 /// Reads and parses an accounts file.
-pub fn read_accounts_file(path: &Path) -> Result<Vec<String>, TargetError> {
+pub fn read_accounts_file(path: &Path) -> Result<Vec<String>, Error> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| TargetError::Unreadable(path.to_path_buf(), e.to_string()))?;
+        .map_err(|e| Error::Unreadable(path.to_path_buf(), e.to_string()))?;
     parse_accounts_file(path, &text)
 }
 
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn empty_accounts_file_is_an_error() {
         let err = parse_accounts_file(Path::new("ids.txt"), "# nothing\n\n").expect_err("empty");
-        assert_eq!(err, TargetError::EmptyFile("ids.txt".into()));
+        assert_eq!(err, Error::EmptyFile("ids.txt".into()));
     }
 
     #[test]

@@ -20,10 +20,10 @@ mod users_holdings;
 mod users_session;
 
 pub use crate::call::{classify, Error, ErrorKind};
-pub use rate::RateLimiter;
+pub use rate::Limiter;
 pub use retry::{READ_GRACE, THROTTLE_BUDGET};
 pub use sdk::{check_profile, ProfileNotFound};
-pub use stats::CallStats;
+pub use stats::Stats;
 
 use crate::cancel::Cancel;
 use aws_config::SdkConfig;
@@ -60,10 +60,10 @@ pub struct Settings {
 #[derive(Clone)]
 pub struct Aws {
     sdk: SdkConfig,
-    stats: CallStats,
+    stats: Stats,
     /// The run's interruption flag: it ends every wait of every call.
     cancel: Cancel,
-    limiter: Option<Arc<RateLimiter>>,
+    limiter: Option<Arc<Limiter>>,
     /// Set once the management credentials are refused (expired, invalid): no account is
     /// attempted after that.
     halt: Arc<std::sync::OnceLock<Error>>,
@@ -99,7 +99,7 @@ impl Aws {
     }
 
     /// Call and retry counters for the run.
-    pub fn stats(&self) -> &CallStats {
+    pub fn stats(&self) -> &Stats {
         &self.stats
     }
 

@@ -6,15 +6,15 @@ use tokio::time::Instant;
 
 /// Spaces requests evenly at a fixed rate; callers wait for their slot.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct Limiter {
     interval: Duration,
     next: Mutex<Instant>,
 }
 
-impl RateLimiter {
+impl Limiter {
     /// A limiter for `rps` requests per second (values below 0.01 are raised to it).
     pub fn new(rps: f64) -> Self {
-        RateLimiter {
+        Limiter {
             interval: Duration::from_secs_f64(1.0 / rps.max(0.01)),
             next: Mutex::new(Instant::now()),
         }
@@ -42,7 +42,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn requests_are_spaced_at_the_configured_rate() {
-        let limiter = RateLimiter::new(10.0);
+        let limiter = Limiter::new(10.0);
         let start = Instant::now();
         for _ in 0..11 {
             limiter.acquire().await;

@@ -1,28 +1,28 @@
 //! The root job's AWS edge: opening root sessions with `sts:AssumeRoot` under the audit or the
 //! delete task policy (and `IAMCreateRootUserPassword` for `recover`), and the root-session IAM
 //! calls behind the `root::api` and `recover::api` traits. An audit
-//! session is a [`RootRead`] only.
+//! session is a [`api::Read`] only.
 
 use super::iam::RootSession;
 use super::sts::TaskPolicy;
 use super::{Aws, Error};
 use crate::model::LoginProfile;
 use crate::recover::api::PasswordSessions;
-use crate::root::api::{RootChange, RootRead, RootSessions};
+use crate::root::api;
 use crate::root::model::{MfaDevice, SigningCertificate};
 use aws_smithy_types::DateTime;
 
 /// Opens root sessions in one partition with the run's shared AWS access.
 #[derive(Clone)]
-pub struct AwsRootSessions {
+pub struct Sessions {
     aws: Aws,
     partition: String,
 }
 
 impl Aws {
     /// Root sessions for member accounts of `partition`.
-    pub fn root_sessions(&self, partition: &str) -> AwsRootSessions {
-        AwsRootSessions {
+    pub fn root_sessions(&self, partition: &str) -> Sessions {
+        Sessions {
             aws: self.clone(),
             partition: partition.to_string(),
         }
@@ -35,7 +35,7 @@ pub struct AuditSession(RootSession);
 /// A session under `IAMDeleteRootUserCredentials`.
 pub struct DeleteSession(RootSession);
 
-impl RootSessions for AwsRootSessions {
+impl api::Sessions for Sessions {
     type Read = AuditSession;
     type Change = DeleteSession;
 
@@ -59,7 +59,7 @@ impl RootSessions for AwsRootSessions {
 /// Both session kinds read through the same root-session calls.
 macro_rules! root_reads {
     ($session:ty) => {
-        impl RootRead for $session {
+        impl api::Read for $session {
             async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
                 self.0.login_profile().await
             }
@@ -85,7 +85,7 @@ macro_rules! root_reads {
 root_reads!(AuditSession);
 root_reads!(DeleteSession);
 
-impl RootChange for DeleteSession {
+impl api::Change for DeleteSession {
     async fn delete_login_profile(&self) -> Result<bool, Error> {
         self.0.delete_login_profile().await
     }
@@ -98,7 +98,7 @@ impl RootChange for DeleteSession {
 /// A session under `IAMCreateRootUserPassword`: GetLoginProfile and CreateLoginProfile only.
 pub struct PasswordSession(RootSession);
 
-impl PasswordSessions for AwsRootSessions {
+impl PasswordSessions for Sessions {
     type Session = PasswordSession;
 
     async fn open(&self, account_id: &str) -> Result<PasswordSession, Error> {

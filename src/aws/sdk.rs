@@ -1,7 +1,7 @@
 //! The run's one SDK configuration and the management clients derived from it (one HTTP client,
 //! no SDK retries), and the check that a named profile exists before any call.
 
-use super::{Aws, CallStats, RateLimiter, Settings, DEFAULT_REGION};
+use super::{Aws, Limiter, Settings, Stats, DEFAULT_REGION};
 use crate::cancel::Cancel;
 use aws_config::default_provider::region::DefaultRegionChain;
 use aws_config::retry::RetryConfig;
@@ -18,7 +18,7 @@ impl Aws {
         let sdk = load(settings).await;
         // No SDK retry quota or adaptive rate limiter either: jittered backoff per call, the
         // AssumeRoot pacer and `--max-rps` take their place.
-        let stats = CallStats::default();
+        let stats = Stats::default();
         let org = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(&sdk)
                 .retry_config(RetryConfig::disabled())
@@ -44,7 +44,7 @@ impl Aws {
                 .interceptor(stats.clone())
                 .build(),
         );
-        let limiter = settings.max_rps.map(|rps| Arc::new(RateLimiter::new(rps)));
+        let limiter = settings.max_rps.map(|rps| Arc::new(Limiter::new(rps)));
         Aws {
             sdk,
             stats,
@@ -108,7 +108,7 @@ async fn load(settings: &Settings) -> SdkConfig {
 
 /// The S3 client. A custom endpoint (the simulator, a local S3) is an address, not a domain:
 /// buckets go in the path there. Against AWS the SDK's default (virtual-hosted style) stays.
-fn s3_client(sdk: &SdkConfig, stats: &CallStats) -> aws_sdk_s3::Client {
+fn s3_client(sdk: &SdkConfig, stats: &Stats) -> aws_sdk_s3::Client {
     let custom_endpoint = sdk.endpoint_url().is_some()
         || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some_and(|v| !v.is_empty());
     aws_sdk_s3::Client::from_conf(

@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// (attempts beyond the first of a call are retries: throttling, server errors and timeouts).
 /// The SDK's own retries are off, so each retry is one more SDK operation, counted once here.
 #[derive(Debug, Clone, Default)]
-pub struct CallStats {
+pub struct Stats {
     inner: Arc<Counters>,
 }
 
@@ -25,7 +25,7 @@ struct Counters {
     own_retries: AtomicU64,
 }
 
-impl CallStats {
+impl Stats {
     /// Operations started.
     pub fn calls(&self) -> u64 {
         let sent = self.inner.calls.load(Ordering::Relaxed);
@@ -45,7 +45,7 @@ impl CallStats {
     }
 }
 
-impl Intercept for CallStats {
+impl Intercept for Stats {
     fn name(&self) -> &'static str {
         "rootsweep::CallStats"
     }

@@ -9,15 +9,15 @@ use aws_credential_types::Credentials;
 
 /// Opens unlock sessions for S3 bucket policies in one partition.
 #[derive(Clone)]
-pub struct AwsBucketSessions {
+pub struct BucketSessions {
     aws: Aws,
     partition: String,
 }
 
 impl Aws {
     /// S3 unlock sessions for member accounts of `partition`.
-    pub fn bucket_sessions(&self, partition: &str) -> AwsBucketSessions {
-        AwsBucketSessions {
+    pub fn bucket_sessions(&self, partition: &str) -> BucketSessions {
+        BucketSessions {
             aws: self.clone(),
             partition: partition.to_string(),
         }
@@ -39,7 +39,7 @@ impl BucketSession {
     }
 }
 
-impl PolicySessions for AwsBucketSessions {
+impl PolicySessions for BucketSessions {
     const KIND: Kind = Kind::S3;
     type Session = BucketSession;
 
@@ -100,15 +100,15 @@ impl PolicySession for BucketSession {
 
 /// Opens unlock sessions for SQS queue policies in one partition.
 #[derive(Clone)]
-pub struct AwsQueueSessions {
+pub struct QueueSessions {
     aws: Aws,
     partition: String,
 }
 
 impl Aws {
     /// SQS unlock sessions for member accounts of `partition`.
-    pub fn queue_sessions(&self, partition: &str) -> AwsQueueSessions {
-        AwsQueueSessions {
+    pub fn queue_sessions(&self, partition: &str) -> QueueSessions {
+        QueueSessions {
             aws: self.clone(),
             partition: partition.to_string(),
         }
@@ -130,7 +130,7 @@ impl QueueSession {
     }
 }
 
-impl PolicySessions for AwsQueueSessions {
+impl PolicySessions for QueueSessions {
     const KIND: Kind = Kind::Sqs;
     type Session = QueueSession;
 

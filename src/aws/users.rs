@@ -4,16 +4,16 @@
 //! and the listings of the credentials IAM records no use for), every call through
 //! [`super::Aws::send`] so retries, throttling, cancellation and counters apply.
 
-pub use super::users_session::{role_arn, AwsUsersSessions, UsersSession, SESSION_NAME};
+pub use super::users_session::{role_arn, Sessions, UsersSession, SESSION_NAME};
 use super::{pages, Error};
 use crate::report::parse_time;
-use crate::users::api::{UsersRead, UsersSessions};
+use crate::users::api;
 use crate::users::model::{
     AuthorizationDetails, Credential, GroupDetail, ReportState, Unrecorded, UserDetail,
 };
 use aws_sdk_iam::types::{EntityType, ReportStateType};
 
-impl UsersSessions for AwsUsersSessions {
+impl api::Sessions for Sessions {
     type Read = UsersSession;
     type Change = UsersSession;
 
@@ -31,7 +31,7 @@ impl UsersSessions for AwsUsersSessions {
     }
 }
 
-impl UsersRead for UsersSession {
+impl api::Read for UsersSession {
     async fn generate_credential_report(&self) -> Result<ReportState, Error> {
         let iam = &self.aws.iam;
         let out = self

@@ -4,19 +4,19 @@
 //! of `users delete` / `users tidy`, every call through [`Aws::send_change`] so retries,
 //! throttling, cancellation and counters apply.
 
-use super::users_session::{user_listing, AwsUsersSessions, UsersSession};
+use super::users_session::{user_listing, Sessions, UsersSession};
 use super::Error;
-use crate::users::api::UsersChange;
+use crate::users::api;
 use crate::users::model::{Attachments, Call, Holdings};
 
-impl AwsUsersSessions {
+impl Sessions {
     /// A change session: the caller's own credentials when `own`, else the role.
     pub(super) async fn change_session(
         &self,
         account_id: &str,
         own: bool,
     ) -> Result<UsersSession, Error> {
-        use crate::users::api::UsersSessions;
+        use crate::users::api::Sessions as _;
         if own {
             Ok(self.own())
         } else {
@@ -73,7 +73,7 @@ macro_rules! change {
     }};
 }
 
-impl UsersChange for UsersSession {
+impl api::Change for UsersSession {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.read_holdings(user).await
     }

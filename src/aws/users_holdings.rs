@@ -8,9 +8,8 @@ use super::users::UsersSession;
 use super::users_session::user_listing;
 use super::Error;
 use crate::report::rfc3339;
-use crate::users::model::{
-    mfa_kind, Holdings, InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding,
-    ServiceCredentialHolding, Tag,
+use crate::users::holdings::{
+    mfa_kind, Holdings, InlinePolicy, Key, Mfa, PublicKey, ServiceCredential, Tag,
 };
 use aws_sdk_iam::types::{EncodingType, StatusType};
 use aws_smithy_types::DateTime;
@@ -78,7 +77,7 @@ impl UsersSession {
             let Some(last_used) = gone(self.key_last_used(&id).await)? else {
                 continue;
             };
-            h.access_keys.push(KeyHolding {
+            h.access_keys.push(Key {
                 id,
                 status,
                 created,
@@ -90,7 +89,7 @@ impl UsersSession {
             let Some(body) = gone(self.ssh_key_body(user, &id).await)? else {
                 continue;
             };
-            h.ssh_public_keys.push(PublicKeyHolding {
+            h.ssh_public_keys.push(PublicKey {
                 id,
                 status,
                 uploaded: uploaded.as_ref().map(rfc3339).unwrap_or_default(),
@@ -177,17 +176,14 @@ impl UsersSession {
     }
 
     /// `ListSigningCertificates`, every page, with the (public) bodies.
-    pub(super) async fn certificate_list(
-        &self,
-        user: &str,
-    ) -> Result<Vec<PublicKeyHolding>, Error> {
+    pub(super) async fn certificate_list(&self, user: &str) -> Result<Vec<PublicKey>, Error> {
         user_listing!(
             self,
             "ListSigningCertificates",
             list_signing_certificates,
             user,
             |out| {
-                let certs = out.certificates().iter().map(|c| PublicKeyHolding {
+                let certs = out.certificates().iter().map(|c| PublicKey {
                     id: c.certificate_id().to_string(),
                     status: status(c.status()),
                     uploaded: c.upload_date().map(rfc3339).unwrap_or_default(),
@@ -245,32 +241,32 @@ impl UsersSession {
     pub(super) async fn service_credential_list(
         &self,
         user: &str,
-    ) -> Result<Vec<ServiceCredentialHolding>, Error> {
+    ) -> Result<Vec<ServiceCredential>, Error> {
         user_listing!(
             self,
             "ListServiceSpecificCredentials",
             list_service_specific_credentials,
             user,
             |out| {
-                let creds =
-                    out.service_specific_credentials()
-                        .iter()
-                        .map(|c| ServiceCredentialHolding {
-                            id: c.service_specific_credential_id().to_string(),
-                            service_name: c.service_name().to_string(),
-                            service_user_name: c.service_user_name().to_string(),
-                            status: status(c.status()),
-                            created: rfc3339(c.create_date()),
-                        });
+                let creds = out
+                    .service_specific_credentials()
+                    .iter()
+                    .map(|c| ServiceCredential {
+                        id: c.service_specific_credential_id().to_string(),
+                        service_name: c.service_name().to_string(),
+                        service_user_name: c.service_user_name().to_string(),
+                        status: status(c.status()),
+                        created: rfc3339(c.create_date()),
+                    });
                 creds.collect()
             }
         )
     }
 
     /// `ListMFADevices`, every page, with each device's kind.
-    async fn mfa_list(&self, user: &str) -> Result<Vec<MfaHolding>, Error> {
+    async fn mfa_list(&self, user: &str) -> Result<Vec<Mfa>, Error> {
         user_listing!(self, "ListMFADevices", list_mfa_devices, user, |out| {
-            let devices = out.mfa_devices().iter().map(|d| MfaHolding {
+            let devices = out.mfa_devices().iter().map(|d| Mfa {
                 serial: d.serial_number().to_string(),
                 kind: mfa_kind(d.serial_number()).to_string(),
                 enabled: rfc3339(d.enable_date()),

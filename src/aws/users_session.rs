@@ -66,7 +66,7 @@ pub fn role_arn(partition: &str, account_id: &str, role_name: &str) -> String {
 
 /// Opens users-audit sessions with the run's shared AWS access.
 #[derive(Clone)]
-pub struct AwsUsersSessions {
+pub struct Sessions {
     aws: Aws,
     partition: String,
     role_name: String,
@@ -81,8 +81,8 @@ impl Aws {
         partition: &str,
         role_name: &str,
         external_id: Option<&str>,
-    ) -> AwsUsersSessions {
-        AwsUsersSessions {
+    ) -> Sessions {
+        Sessions {
             aws: self.clone(),
             partition: partition.to_string(),
             role_name: role_name.to_string(),
@@ -91,7 +91,7 @@ impl Aws {
     }
 }
 
-impl AwsUsersSessions {
+impl Sessions {
     /// The run's shared AWS access.
     pub(super) fn aws(&self) -> &Aws {
         &self.aws
@@ -158,7 +158,7 @@ impl Lease {
 
 /// The role a session renews itself through.
 struct Role {
-    sessions: AwsUsersSessions,
+    sessions: Sessions,
     account_id: String,
     lease: tokio::sync::Mutex<Lease>,
 }
@@ -176,7 +176,7 @@ impl UsersSession {
     }
 
     /// A role session in `account_id`, renewed through `sessions`.
-    pub(super) fn role(sessions: &AwsUsersSessions, account_id: &str, lease: Lease) -> Self {
+    pub(super) fn role(sessions: &Sessions, account_id: &str, lease: Lease) -> Self {
         UsersSession {
             aws: sessions.aws().clone(),
             role: Some(Role {

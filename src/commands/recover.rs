@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::cli::root::RecoverArgs;
 use crate::exit::Exit;
 use crate::preflight::Preflight;
-use crate::recover::RecoverJob;
+use crate::recover;
 use crate::run::Finished;
 
 /// `rootsweep recover` (and `--dry-run`).
@@ -32,6 +32,6 @@ pub async fn pipeline(
     request: Request<'_>,
 ) -> anyhow::Result<Finished> {
     let (env, caller) = super::env(ctx, pre)?;
-    let job = RecoverJob::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
+    let job = recover::Job::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
     change::pipeline(ctx, &env, &job, request).await
 }

@@ -4,8 +4,8 @@
 use super::change::Request;
 use super::Ctx;
 use crate::preflight::Preflight;
+use crate::root;
 use crate::root::plan::Scope;
-use crate::root::RootJob;
 use crate::run::Finished;
 
 /// Runs the root-credentials job through the pipeline after a passed preflight, as `request`
@@ -17,7 +17,7 @@ pub async fn pipeline(
     scope: Scope,
 ) -> anyhow::Result<Finished> {
     let (env, caller) = super::env(ctx, pre)?;
-    let job = RootJob::new(
+    let job = root::Job::new(
         ctx.aws.root_sessions(&caller.partition),
         scope,
         ctx.cancel.clone(),

@@ -10,7 +10,7 @@ use crate::preflight::Preflight;
 use crate::run::Finished;
 use crate::unlock::api::Kind;
 use crate::unlock::evidence::Evidence;
-use crate::unlock::{targets, UnlockJob};
+use crate::unlock::{self, targets};
 use std::collections::BTreeMap;
 
 /// `rootsweep unlock s3` (and `--dry-run`).
@@ -94,12 +94,12 @@ pub async fn pipeline(
     match kind {
         Kind::S3 => {
             let sessions = ctx.aws.bucket_sessions(&caller.partition);
-            let job = UnlockJob::new(sessions, resources, evidence, cancel);
+            let job = unlock::Job::new(sessions, resources, evidence, cancel);
             change::pipeline(ctx, &env, &job, request).await
         }
         Kind::Sqs => {
             let sessions = ctx.aws.queue_sessions(&caller.partition);
-            let job = UnlockJob::new(sessions, resources, evidence, cancel);
+            let job = unlock::Job::new(sessions, resources, evidence, cancel);
             change::pipeline(ctx, &env, &job, request).await
         }
     }

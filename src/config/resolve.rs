@@ -264,7 +264,7 @@ fn flag(flag: &'static str, message: &str) -> Error {
     }
 }
 
-fn target_flag(e: crate::targets::TargetError) -> Error {
+fn target_flag(e: crate::targets::Error) -> Error {
     Error::Flag {
         flag: "targets",
         message: e.to_string(),

@@ -13,21 +13,20 @@ mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
+use crate::run::job::{self, Applied, Entry, Judgement, Read, Spec};
 use api::{PasswordSession, PasswordSessions};
 use plan::{Finding, Step, VERDICTS};
-use rows::{CheckRow, RecoverRow};
 
 /// The recover job over some way of opening `IAMCreateRootUserPassword` sessions.
-pub struct RecoverJob<S> {
+pub struct Job<S> {
     sessions: S,
     cancel: Cancel,
 }
 
-impl<S: PasswordSessions> RecoverJob<S> {
+impl<S: PasswordSessions> Job<S> {
     /// A job whose waits end, and which stops before a call, when `cancel` fires.
     pub fn new(sessions: S, cancel: Cancel) -> Self {
-        RecoverJob { sessions, cancel }
+        Job { sessions, cancel }
     }
 }
 
@@ -53,9 +52,9 @@ impl job::Finding for Finding {
     }
 }
 
-impl<S: PasswordSessions> Job for RecoverJob<S> {
+impl<S: PasswordSessions> job::Job for Job<S> {
     type Finding = Finding;
-    type Row = CheckRow;
+    type Row = rows::Check;
     const SPEC: Spec = SPEC;
 
     async fn read(&self, account: &Account) -> Finding {
@@ -65,15 +64,15 @@ impl<S: PasswordSessions> Job for RecoverJob<S> {
         }
     }
 
-    fn rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
-        vec![CheckRow::from(read)]
+    fn rows(&self, read: &Read<Finding>) -> Vec<rows::Check> {
+        vec![rows::Check::from(read)]
     }
 }
 
-impl<S: PasswordSessions> Change for RecoverJob<S> {
+impl<S: PasswordSessions> job::Change for Job<S> {
     type Step = Step;
     type Detail = ();
-    type ChangeRow = RecoverRow;
+    type ChangeRow = rows::Row;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding)
@@ -93,7 +92,7 @@ impl<S: PasswordSessions> Change for RecoverJob<S> {
         _: &Finding,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
-    ) -> Vec<RecoverRow> {
-        vec![RecoverRow::new(entry, applied)]
+    ) -> Vec<rows::Row> {
+        vec![rows::Row::new(entry, applied)]
     }
 }

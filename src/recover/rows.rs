@@ -13,7 +13,7 @@ pub const ALREADY_RECOVERABLE: &str = "already-recoverable";
 
 /// One row of the check report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CheckRow {
+pub struct Check {
     pub account_id: String,
     pub account_name: String,
     pub account_email: String,
@@ -27,7 +27,7 @@ pub struct CheckRow {
     pub error: String,
 }
 
-impl job::Row for CheckRow {
+impl job::Row for Check {
     fn verdict(&self) -> &str {
         &self.verdict
     }
@@ -45,16 +45,16 @@ impl job::Row for CheckRow {
     }
 }
 
-impl From<&Read<Finding>> for CheckRow {
-    fn from(read: &Read<Finding>) -> CheckRow {
+impl From<&Read<Finding>> for Check {
+    fn from(read: &Read<Finding>) -> Check {
         let a = &read.account;
-        let mut row = CheckRow {
+        let mut row = Check {
             account_id: a.id.clone(),
             account_name: a.name.clone(),
             account_email: a.email.clone(),
             ou_path: a.ou_path.clone(),
             state: a.state.clone(),
-            ..CheckRow::default()
+            ..Check::default()
         };
         match &read.finding {
             Err(reason) => {
@@ -82,7 +82,7 @@ impl From<&Read<Finding>> for CheckRow {
 
 /// One row of the change report: what happened to one account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RecoverRow {
+pub struct Row {
     pub account_id: String,
     pub account_name: String,
     /// An [`Outcome`] spelling (`recovered`, `already-recoverable`, …).
@@ -95,9 +95,9 @@ pub struct RecoverRow {
     pub error: String,
 }
 
-impl RecoverRow {
+impl Row {
     /// The row for one plan entry and what was done to it.
-    pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> RecoverRow {
+    pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> Row {
         let planned = !entry.steps.is_empty();
         let created = applied.done.contains(&Step::CreateLoginProfile);
         let login_profile_created = match (planned, created) {
@@ -107,7 +107,7 @@ impl RecoverRow {
             }
             _ => "n/a",
         };
-        RecoverRow {
+        Row {
             account_id: entry.account_id.clone(),
             account_name: entry.account_name.clone(),
             outcome: applied
@@ -146,35 +146,35 @@ mod tests {
     #[test]
     fn headers_are_exactly_the_documented_columns() {
         assert_eq!(
-            crate::report::csv::header::<CheckRow>().join(","),
+            crate::report::csv::header::<Check>().join(","),
             "account_id,account_name,account_email,ou_path,state,verdict,login_profile,login_profile_created,error"
         );
         assert_eq!(
-            crate::report::csv::header::<RecoverRow>().join(","),
+            crate::report::csv::header::<Row>().join(","),
             "account_id,account_name,outcome,login_profile_created,verified,error"
         );
     }
 
     #[test]
     fn check_rows_say_present_absent_unknown_or_skipped() {
-        let present = CheckRow::from(&read(Ok(Finding::Checked(Ok(Some(LoginProfile {
+        let present = Check::from(&read(Ok(Finding::Checked(Ok(Some(LoginProfile {
             created: Some(aws_smithy_types::DateTime::from_secs(1_600_000_000)),
         }))))));
         assert_eq!(
             crate::report::csv::cells(&present).join(","),
             "222222222222,prod,prod@example.com,Root/Prod,ACTIVE,already-recoverable,present,2020-09-13T12:26:40Z,"
         );
-        let absent = CheckRow::from(&read(Ok(Finding::Checked(Ok(None)))));
+        let absent = Check::from(&read(Ok(Finding::Checked(Ok(None)))));
         assert_eq!(
             (absent.verdict.as_str(), absent.login_profile.as_str()),
             ("recoverable", "absent")
         );
         let err = Error::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
-        let unknown = CheckRow::from(&read(Ok(Finding::NoSession(err))));
+        let unknown = Check::from(&read(Ok(Finding::NoSession(err))));
         assert_eq!(unknown.verdict, "unknown");
         assert_eq!(unknown.login_profile, "unknown");
         assert_eq!(unknown.error, "AssumeRoot: AccessDenied: no");
-        let skipped = CheckRow::from(&read(Err(SkipReason::ManagementAccount)));
+        let skipped = Check::from(&read(Err(SkipReason::ManagementAccount)));
         assert_eq!(skipped.verdict, "skipped");
         assert_eq!(skipped.login_profile, "");
     }
@@ -196,16 +196,16 @@ mod tests {
             verified: Verified::Yes,
             error: String::new(),
         };
-        let row = RecoverRow::new(&entry(vec![Step::CreateLoginProfile]), &done);
+        let row = Row::new(&entry(vec![Step::CreateLoginProfile]), &done);
         assert_eq!(
             crate::report::csv::cells(&row),
             ["222222222222", "prod", "recovered", "yes", "yes", ""]
         );
         let failed = Applied::<Step>::untouched(Outcome::Failed, "x");
-        let row = RecoverRow::new(&entry(vec![Step::CreateLoginProfile]), &failed);
+        let row = Row::new(&entry(vec![Step::CreateLoginProfile]), &failed);
         assert_eq!(row.login_profile_created, "no");
         let already = Applied::<Step>::untouched(Outcome::AlreadyClean, "why");
-        let row = RecoverRow::new(&entry(vec![]), &already);
+        let row = Row::new(&entry(vec![]), &already);
         assert_eq!(row.outcome, "already-recoverable");
         assert_eq!(row.login_profile_created, "n/a");
     }

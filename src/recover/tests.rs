@@ -2,7 +2,7 @@
 //! idempotence, a dry run, and the k-th call failing at every position of a run.
 
 use super::api::PasswordSessions;
-use super::RecoverJob;
+use super::Job;
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::fake::{Failing, Fake, Root};
@@ -69,7 +69,7 @@ impl Run {
 async fn run_with<S: PasswordSessions>(sessions: S, fake: &Fake, mode: Mode) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
-    let job = RecoverJob::new(sessions, cancel.clone());
+    let job = Job::new(sessions, cancel.clone());
     let skip_blocked = "rootsweep recover --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
@@ -156,7 +156,7 @@ async fn a_re_check_that_finds_a_login_profile_changes_nothing() {
     let sessions = fake.clone();
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
-    let job = RecoverJob::new(sessions, cancel.clone());
+    let job = Job::new(sessions, cancel.clone());
     let env = env(dir.path(), &cancel, Output::Json);
     struct EditThenYes(Fake);
     impl Confirm for EditThenYes {

@@ -9,24 +9,24 @@ use std::path::{Path, PathBuf};
 /// printed with `{:#}` shows it once (thiserror would return a field named `source` from
 /// `source()` as well, hence the hand-written impls).
 #[derive(Debug)]
-pub struct ReportFileError {
+pub struct Error {
     /// The path at fault.
     pub path: PathBuf,
     /// The I/O error.
     pub source: io::Error,
 }
 
-impl std::fmt::Display for ReportFileError {
+impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.path.display(), self.source)
     }
 }
 
-impl std::error::Error for ReportFileError {}
+impl std::error::Error for Error {}
 
 /// Creates the report folder if needed and proves it is writable (before any AWS call).
-pub fn ensure_writable_dir(dir: &Path) -> Result<(), ReportFileError> {
-    let err = |source| ReportFileError {
+pub fn ensure_writable_dir(dir: &Path) -> Result<(), Error> {
+    let err = |source| Error {
         path: dir.to_path_buf(),
         source,
     };
@@ -38,7 +38,7 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), ReportFileError> {
 
 /// Creates a new report file, mode 0600. Fails if anything (a file or a symlink) already
 /// exists at the path, so a report is never written through a link someone else planted.
-pub fn create(path: &Path) -> Result<File, ReportFileError> {
+pub fn create(path: &Path) -> Result<File, Error> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -46,7 +46,7 @@ pub fn create(path: &Path) -> Result<File, ReportFileError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).map_err(|source| ReportFileError {
+    options.open(path).map_err(|source| Error {
         path: path.to_path_buf(),
         source,
     })

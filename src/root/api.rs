@@ -2,7 +2,7 @@
 //! implements them over the SDK; tests implement them in memory (`root::fake`).
 //!
 //! Reading and changing are separate traits, and a session opened for an audit is a
-//! [`RootRead`] only: code that holds an audit session cannot call a mutating operation.
+//! [`Read`] only: code that holds an audit session cannot call a mutating operation.
 
 use super::model::{MfaDevice, SigningCertificate};
 use crate::call::Error;
@@ -11,7 +11,7 @@ use aws_smithy_types::DateTime;
 use std::future::Future;
 
 /// The reads of an `IAMAuditRootUserCredentials` session (also allowed in a delete session).
-pub trait RootRead {
+pub trait Read {
     /// GetLoginProfile: `Ok(None)` only when IAM answers NoSuchEntity.
     fn login_profile(&self) -> impl Future<Output = Result<Option<LoginProfile>, Error>>;
     /// ListMFADevices, all pages.
@@ -30,7 +30,7 @@ pub trait RootRead {
 }
 
 /// The changes of an `IAMDeleteRootUserCredentials` session.
-pub trait RootChange: RootRead {
+pub trait Change: Read {
     /// DeleteLoginProfile: `Ok(false)` when there was none (NoSuchEntity).
     fn delete_login_profile(&self) -> impl Future<Output = Result<bool, Error>>;
     /// DeactivateMFADevice for one serial.
@@ -38,11 +38,11 @@ pub trait RootChange: RootRead {
 }
 
 /// Opens root sessions (`sts:AssumeRoot`) in member accounts.
-pub trait RootSessions {
+pub trait Sessions {
     /// An audit session.
-    type Read: RootRead;
+    type Read: Read;
     /// A delete session.
-    type Change: RootChange;
+    type Change: Change;
     /// AssumeRoot with the audit task policy.
     fn open_audit(&self, account_id: &str) -> impl Future<Output = Result<Self::Read, Error>>;
     /// AssumeRoot with the delete task policy.

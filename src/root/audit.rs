@@ -1,11 +1,11 @@
 //! The audit of one account: an `IAMAuditRootUserCredentials` session and its checks, run
-//! concurrently. Read-only by construction: it only ever holds a [`RootRead`] session.
+//! concurrently. Read-only by construction: it only ever holds a [`Read`] session.
 
-use super::api::{RootRead, RootSessions};
-use super::model::{AccessKey, Finding, RootCredentials};
+use super::api::{Read, Sessions};
+use super::model::{AccessKey, Credentials, Finding};
 
 /// Opens an audit session for `account_id` and runs every check.
-pub async fn audit_account<S: RootSessions>(sessions: &S, account_id: &str) -> Finding {
+pub async fn audit_account<S: Sessions>(sessions: &S, account_id: &str) -> Finding {
     match sessions.open_audit(account_id).await {
         Ok(session) => Finding::Audited(Box::new(check_root(&session).await)),
         Err(e) => Finding::NoSession(e),
@@ -13,7 +13,7 @@ pub async fn audit_account<S: RootSessions>(sessions: &S, account_id: &str) -> F
 }
 
 /// Every check of the root user, concurrently; each keeps its own result.
-pub async fn check_root<R: RootRead>(session: &R) -> RootCredentials {
+pub async fn check_root<R: Read>(session: &R) -> Credentials {
     let (login_profile, mfa_devices, access_keys, signing_certificates, password_last_used) = tokio::join!(
         session.login_profile(),
         session.mfa_devices(),
@@ -21,7 +21,7 @@ pub async fn check_root<R: RootRead>(session: &R) -> RootCredentials {
         session.signing_certificates(),
         session.password_last_used(),
     );
-    RootCredentials {
+    Credentials {
         login_profile,
         mfa_devices,
         access_keys,
@@ -31,7 +31,7 @@ pub async fn check_root<R: RootRead>(session: &R) -> RootCredentials {
 }
 
 /// ListAccessKeys, then GetAccessKeyLastUsed for each key (each lookup keeps its own result).
-async fn access_keys<R: RootRead>(session: &R) -> Result<Vec<AccessKey>, crate::call::Error> {
+async fn access_keys<R: Read>(session: &R) -> Result<Vec<AccessKey>, crate::call::Error> {
     let keys = session.access_key_ids().await?;
     let lookups = keys.into_iter().map(|(id, status)| async move {
         let last_used = session.access_key_last_used(&id).await;

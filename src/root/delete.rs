@@ -3,7 +3,7 @@
 //! the planned calls, and verifies in a fresh audit session. Nothing the plan did not show is ever
 //! removed. The flow itself (step loop, signals, busy retries) is `crate::run::apply`'s.
 
-use super::api::{RootChange, RootRead, RootSessions};
+use super::api::{Change, Read, Sessions};
 use super::model::MfaDevice;
 use super::plan::{Scope, Step};
 use crate::call::Error;
@@ -21,7 +21,7 @@ pub struct Delete<'a, S> {
     pub scope: Scope,
 }
 
-impl<S: RootSessions> Unit for Delete<'_, S> {
+impl<S: Sessions> Unit for Delete<'_, S> {
     type Session = S::Change;
     type Call = Step;
 

@@ -3,7 +3,7 @@
 //! the k-th call with any error code. The pipeline, planner and executor are tested through
 //! them without HTTP.
 
-use super::api::{RootChange, RootRead, RootSessions};
+use super::api::{Change, Read, Sessions};
 use super::model::{MfaDevice, SigningCertificate};
 use crate::call::{classify, Error};
 use crate::model::Account;
@@ -178,7 +178,7 @@ impl Session {
     }
 }
 
-impl RootRead for Session {
+impl Read for Session {
     async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         let root = self.root("GetLoginProfile").await;
         if root.login_profile {
@@ -227,7 +227,7 @@ impl RootRead for Session {
     }
 }
 
-impl RootChange for Session {
+impl Change for Session {
     async fn delete_login_profile(&self) -> Result<bool, Error> {
         let had = self.root("DeleteLoginProfile").await.login_profile;
         self.fake.edit(&self.account, |r| r.login_profile = false);
@@ -254,7 +254,7 @@ impl RootChange for Session {
 
 impl PasswordSession for Session {
     async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
-        RootRead::login_profile(self).await
+        Read::login_profile(self).await
     }
     async fn create_login_profile(&self) -> Result<bool, Error> {
         let had = self.root("CreateLoginProfile").await.login_profile;
@@ -270,7 +270,7 @@ impl PasswordSessions for Fake {
     }
 }
 
-impl RootSessions for Fake {
+impl Sessions for Fake {
     type Read = Session;
     type Change = Session;
     async fn open_audit(&self, account_id: &str) -> Result<Session, Error> {
@@ -333,7 +333,7 @@ pub struct FailingSession<R> {
     gate: Failing<()>,
 }
 
-impl<S: RootSessions> RootSessions for Failing<S> {
+impl<S: Sessions> Sessions for Failing<S> {
     type Read = FailingSession<S::Read>;
     type Change = FailingSession<S::Change>;
     async fn open_audit(&self, account_id: &str) -> Result<Self::Read, Error> {
@@ -364,7 +364,7 @@ impl<S> Failing<S> {
     }
 }
 
-impl<R: RootRead> RootRead for FailingSession<R> {
+impl<R: Read> Read for FailingSession<R> {
     async fn login_profile(&self) -> Result<Option<LoginProfile>, Error> {
         self.gate.check("GetLoginProfile")?;
         self.inner.login_profile().await
@@ -391,7 +391,7 @@ impl<R: RootRead> RootRead for FailingSession<R> {
     }
 }
 
-impl<R: RootChange> RootChange for FailingSession<R> {
+impl<R: Change> Change for FailingSession<R> {
     async fn delete_login_profile(&self) -> Result<bool, Error> {
         self.gate.check("DeleteLoginProfile")?;
         self.inner.delete_login_profile().await

@@ -19,23 +19,21 @@ pub(crate) mod tests;
 use crate::cancel::Cancel;
 use crate::model::Account;
 use crate::run::apply;
-use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
-use api::RootSessions;
+use crate::run::job::{self, Applied, Entry, Judgement, Read, Spec};
 use model::Finding;
 use plan::{Scope, Step};
-use rows::{AuditRow, DeleteRow};
 
 /// The root job over some way of opening root sessions (AWS, or a fake in tests).
-pub struct RootJob<S> {
+pub struct Job<S> {
     sessions: S,
     scope: Scope,
     cancel: Cancel,
 }
 
-impl<S: RootSessions> RootJob<S> {
+impl<S: api::Sessions> Job<S> {
     /// A job that removes what `scope` names; `cancel` ends its waits and stops between steps.
     pub fn new(sessions: S, scope: Scope, cancel: Cancel) -> Self {
-        RootJob {
+        Job {
             sessions,
             scope,
             cancel,
@@ -74,24 +72,24 @@ impl job::Finding for Finding {
     }
 }
 
-impl<S: RootSessions> Job for RootJob<S> {
+impl<S: api::Sessions> job::Job for Job<S> {
     type Finding = Finding;
-    type Row = AuditRow;
+    type Row = rows::Audit;
     const SPEC: Spec = SPEC;
 
     async fn read(&self, account: &Account) -> Finding {
         audit::audit_account(&self.sessions, &account.id).await
     }
 
-    fn rows(&self, read: &Read<Finding>) -> Vec<AuditRow> {
-        vec![AuditRow::from(read)]
+    fn rows(&self, read: &Read<Finding>) -> Vec<rows::Audit> {
+        vec![rows::Audit::from(read)]
     }
 }
 
-impl<S: RootSessions> Change for RootJob<S> {
+impl<S: api::Sessions> job::Change for Job<S> {
     type Step = Step;
     type Detail = ();
-    type ChangeRow = DeleteRow;
+    type ChangeRow = rows::Delete;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding, self.scope)
@@ -112,8 +110,8 @@ impl<S: RootSessions> Change for RootJob<S> {
         _: &Finding,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
-    ) -> Vec<DeleteRow> {
-        vec![DeleteRow::new(entry, applied)]
+    ) -> Vec<rows::Delete> {
+        vec![rows::Delete::new(entry, applied)]
     }
 
     fn scope(&self) -> Vec<&'static str> {

@@ -35,7 +35,7 @@ pub struct SigningCertificate {
 
 /// What one audit session found; each check is its own `Result` so a failure is never an absence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RootCredentials {
+pub struct Credentials {
     /// GetLoginProfile: `Ok(None)` only on NoSuchEntity.
     pub login_profile: Result<Option<LoginProfile>, Error>,
     /// ListMFADevices, all pages.
@@ -48,7 +48,7 @@ pub struct RootCredentials {
     pub password_last_used: Result<Option<DateTime>, Error>,
 }
 
-impl RootCredentials {
+impl Credentials {
     /// Every failed check, in column order.
     pub fn errors(&self) -> Vec<&Error> {
         let mut errors = Vec::new();
@@ -71,7 +71,7 @@ pub enum Finding {
     /// The audit session could not be opened.
     NoSession(Error),
     /// The session opened; each check's result.
-    Audited(Box<RootCredentials>),
+    Audited(Box<Credentials>),
 }
 
 /// The audit's judgement of one account.

@@ -1,7 +1,7 @@
 //! Pure: one account's root audit → its entry in the delete plan. The dry run shows the entry;
 //! the delete applies exactly its steps.
 
-use super::model::{Finding, RootCredentials, Verdict};
+use super::model::{Credentials, Finding, Verdict};
 use crate::call::Error;
 use crate::model::Account;
 use crate::run::job::{Disposition, Entry};
@@ -56,7 +56,7 @@ impl std::fmt::Display for Step {
 }
 
 /// The steps `scope` calls for on a root user as found, in the order they are applied.
-pub fn steps(root: &RootCredentials, scope: Scope) -> Vec<Step> {
+pub fn steps(root: &Credentials, scope: Scope) -> Vec<Step> {
     let mut steps = Vec::new();
     if scope.login_profile && matches!(root.login_profile, Ok(Some(_))) {
         steps.push(Step::DeleteLoginProfile);
@@ -131,7 +131,7 @@ pub fn entry(account: &Account, finding: &Finding, scope: Scope) -> Entry<Step> 
 }
 
 /// What an eligible account holds that `scope` leaves alone.
-fn out_of_scope(root: &RootCredentials, scope: Scope) -> String {
+fn out_of_scope(root: &Credentials, scope: Scope) -> String {
     let mut present = Vec::new();
     if !scope.login_profile && matches!(root.login_profile, Ok(Some(_))) {
         present.push("a login profile".to_string());

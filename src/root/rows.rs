@@ -1,7 +1,7 @@
 //! The root job's report rows: one struct each, whose serde fields are the CSV columns (in
 //! order) and the JSON object. Pure: rows from findings and outcomes.
 
-use super::model::{Finding, RootCredentials};
+use super::model::{Credentials, Finding};
 use super::plan::{join_errors, Step};
 use crate::report::rfc3339;
 use crate::run::job::{self, Applied, Entry, Outcome, Read};
@@ -10,7 +10,7 @@ use serde::Serialize;
 /// One audit report row. Counts are integers or `unknown`; lists are `;`-joined; times are
 /// RFC 3339 UTC; fields of accounts that were not audited are empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct AuditRow {
+pub struct Audit {
     pub account_id: String,
     pub account_name: String,
     pub account_email: String,
@@ -32,7 +32,7 @@ pub struct AuditRow {
 
 const UNKNOWN: &str = "unknown";
 
-impl job::Row for AuditRow {
+impl job::Row for Audit {
     fn verdict(&self) -> &str {
         &self.verdict
     }
@@ -53,17 +53,17 @@ impl job::Row for AuditRow {
     }
 }
 
-impl From<&Read<Finding>> for AuditRow {
-    fn from(read: &Read<Finding>) -> AuditRow {
+impl From<&Read<Finding>> for Audit {
+    fn from(read: &Read<Finding>) -> Audit {
         let a = &read.account;
-        let mut row = AuditRow {
+        let mut row = Audit {
             account_id: a.id.clone(),
             account_name: a.name.clone(),
             account_email: a.email.clone(),
             ou_path: a.ou_path.clone(),
             ou_ids: a.ou_ids.clone(),
             state: a.state.clone(),
-            ..AuditRow::default()
+            ..Audit::default()
         };
         match &read.finding {
             Err(reason) => {
@@ -96,7 +96,7 @@ impl From<&Read<Finding>> for AuditRow {
     }
 }
 
-fn fill(row: &mut AuditRow, root: &RootCredentials) {
+fn fill(row: &mut Audit, root: &Credentials) {
     (row.login_profile, row.login_profile_created) = match &root.login_profile {
         Ok(Some(p)) => (
             "present".into(),
@@ -155,7 +155,7 @@ fn fill(row: &mut AuditRow, root: &RootCredentials) {
 
 /// One delete report row: what happened to one account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DeleteRow {
+pub struct Delete {
     pub account_id: String,
     pub account_name: String,
     /// An [`Outcome`] spelling (`deleted` for [`Outcome::Done`]).
@@ -174,9 +174,9 @@ pub struct DeleteRow {
 /// The report word for a completed delete.
 pub const DELETED: &str = "deleted";
 
-impl DeleteRow {
+impl Delete {
     /// The row for one plan entry and what was done to it.
-    pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> DeleteRow {
+    pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> Delete {
         let planned = entry.steps.contains(&Step::DeleteLoginProfile);
         let deleted = applied.done.contains(&Step::DeleteLoginProfile);
         let login_profile_deleted = match (planned, deleted) {
@@ -191,7 +191,7 @@ impl DeleteRow {
             .iter()
             .filter(|s| matches!(s, Step::DeactivateMfaDevice(_)))
             .count();
-        DeleteRow {
+        Delete {
             account_id: entry.account_id.clone(),
             account_name: entry.account_name.clone(),
             outcome: applied.outcome.label(DELETED).into(),
@@ -234,11 +234,11 @@ mod tests {
     #[test]
     fn header_is_exactly_the_documented_columns() {
         assert_eq!(
-            crate::report::csv::header::<AuditRow>().join(","),
+            crate::report::csv::header::<Audit>().join(","),
             "account_id,account_name,account_email,ou_path,ou_ids,state,verdict,login_profile,login_profile_created,password_last_used,mfa_devices,mfa_serials,access_keys,access_keys_active,access_key_last_used,signing_certificates,error"
         );
         assert_eq!(
-            crate::report::csv::header::<DeleteRow>().join(","),
+            crate::report::csv::header::<Delete>().join(","),
             "account_id,account_name,outcome,login_profile_deleted,mfa_deactivated,verified,error"
         );
     }
@@ -259,7 +259,7 @@ mod tests {
                 enabled: None,
             },
         ]);
-        let row = AuditRow::from(&read(Ok(Finding::Audited(Box::new(root)))));
+        let row = Audit::from(&read(Ok(Finding::Audited(Box::new(root)))));
         assert_eq!(
             crate::report::csv::cells(&row).join(","),
             "222222222222,prod,prod@example.com,Root/Prod,r-ab12/ou-ab12-11111111,ACTIVE,eligible,present,2020-09-13T12:26:40Z,,2,arn:aws:iam::222222222222:mfa/root;GAHT12345678,0,0,,0,"
@@ -270,7 +270,7 @@ mod tests {
     fn failed_check_shows_unknown_and_the_error() {
         let mut root = empty_root();
         root.mfa_devices = Err(service_failure("ListMFADevices"));
-        let row = AuditRow::from(&read(Ok(Finding::Audited(Box::new(root)))));
+        let row = Audit::from(&read(Ok(Finding::Audited(Box::new(root)))));
         assert_eq!(row.verdict, "unknown");
         assert_eq!(row.mfa_devices, "unknown");
         assert_eq!(row.login_profile, "absent");
@@ -285,7 +285,7 @@ mod tests {
             "denied",
             ErrorKind::AccessDenied,
         );
-        let row = AuditRow::from(&read(Ok(Finding::NoSession(err))));
+        let row = Audit::from(&read(Ok(Finding::NoSession(err))));
         assert_eq!(row.login_profile, "unknown");
         assert_eq!(row.access_keys, "unknown");
         assert_eq!(row.error, "AssumeRoot: AccessDenied: denied");
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn skipped_row_says_why() {
-        let row = AuditRow::from(&read(Err(SkipReason::ManagementAccount)));
+        let row = Audit::from(&read(Err(SkipReason::ManagementAccount)));
         assert_eq!(row.verdict, "skipped");
         assert_eq!(row.error, "skipped: management account is never targeted");
         assert_eq!(row.login_profile, "");
@@ -324,7 +324,7 @@ mod tests {
             error: String::new(),
             detail: (),
         };
-        let row = DeleteRow::new(&entry(steps.clone()), &applied);
+        let row = Delete::new(&entry(steps.clone()), &applied);
         assert_eq!(
             crate::report::csv::cells(&row),
             ["222222222222", "prod", "deleted", "yes", "2", "yes", ""]
@@ -336,10 +336,10 @@ mod tests {
             error: "x".into(),
             detail: (),
         };
-        let row = DeleteRow::new(&entry(steps), &failed);
+        let row = Delete::new(&entry(steps), &failed);
         assert_eq!(row.login_profile_deleted, "no");
         let untouched = Applied::<Step>::untouched(Outcome::SkippedBlocked, "why");
-        let row = DeleteRow::new(&entry(vec![]), &untouched);
+        let row = Delete::new(&entry(vec![]), &untouched);
         assert_eq!(row.login_profile_deleted, "n/a");
         assert_eq!(row.verified, "n/a");
         assert_eq!(row.outcome, "skipped-blocked");

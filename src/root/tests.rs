@@ -4,11 +4,11 @@
 
 use super::fake::{Failing, Fake, Root};
 use super::plan::Scope;
-use super::RootJob;
+use super::Job;
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::report::json::RunInfo;
-use crate::root::api::RootSessions;
+use crate::root::api::Sessions;
 use crate::run::confirm::{Answer, Confirm};
 use crate::run::Output;
 use crate::run::{Env, Finished, Mode};
@@ -121,7 +121,7 @@ pub(crate) fn env(dir: &std::path::Path, cancel: &Cancel, output: Output) -> Env
     }
 }
 
-async fn run_with<S: RootSessions>(
+async fn run_with<S: Sessions>(
     sessions: S,
     dir_of: &Fake,
     mode: Mode,
@@ -131,7 +131,7 @@ async fn run_with<S: RootSessions>(
     output: Output,
 ) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
-    let job = RootJob::new(sessions, scope, cancel.clone());
+    let job = Job::new(sessions, scope, cancel.clone());
     let skip_blocked = "rootsweep delete --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(
@@ -412,7 +412,7 @@ async fn a_change_report_that_cannot_be_created_stops_before_any_change() {
     // The change report's name is taken already: it must not be written through.
     std::fs::write(dir.path().join("delete-20261125T000000.000Z.csv"), "x").expect("plant");
     let cancel = Cancel::default();
-    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let job = Job::new(fake.clone(), Scope::ALL, cancel.clone());
     let skip_blocked = "";
     let result = crate::run::run(
         &job,
@@ -444,7 +444,7 @@ async fn change_stage_write_failing_starts_no_further_account() {
     let cancel = Cancel::default();
     let dir = tempfile::tempdir().expect("tempdir");
     let env = env(dir.path(), &cancel, Output::Text);
-    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let job = Job::new(fake.clone(), Scope::ALL, cancel.clone());
     let accounts = crate::run::enumerate::list_all(&fake)
         .await
         .expect("accounts");
@@ -462,7 +462,7 @@ async fn change_stage_write_failing_starts_no_further_account() {
     let plan = crate::run::plan_of(&job, &reads);
     assert_eq!(plan.to_change().count(), 10);
     // Room for the header and about two rows.
-    let mut recorder = crate::run::record::Recorder::<_, super::rows::DeleteRow>::new(
+    let mut recorder = crate::run::record::Recorder::<_, super::rows::Delete>::new(
         "delete.csv".into(),
         Full { room: 200 },
     )
@@ -544,13 +544,13 @@ async fn read_stage_write_failing_starts_no_further_account() {
     let cancel = Cancel::default();
     let dir = tempfile::tempdir().expect("tempdir");
     let env = env(dir.path(), &cancel, Output::Text);
-    let job = RootJob::new(fake.clone(), Scope::ALL, cancel.clone());
+    let job = Job::new(fake.clone(), Scope::ALL, cancel.clone());
     let resolved =
         crate::run::enumerate::resolve(&fake, &env.config, &env.management_account, false)
             .await
             .expect("targets");
     // Room for the header and about one row.
-    let mut recorder = crate::run::record::Recorder::<_, super::rows::AuditRow>::new(
+    let mut recorder = crate::run::record::Recorder::<_, super::rows::Audit>::new(
         "audit.csv".into(),
         Full { room: 400 },
     )

@@ -1,6 +1,6 @@
 //! Pure classification of a root audit finding into a verdict.
 
-use super::model::{Finding, RootCredentials, Verdict};
+use super::model::{Credentials, Finding, Verdict};
 
 impl Finding {
     /// The verdict for this finding (see [`classify`]).
@@ -18,7 +18,7 @@ pub fn classify(finding: &Finding) -> Verdict {
     }
 }
 
-fn classify_root(root: &RootCredentials) -> Verdict {
+fn classify_root(root: &Credentials) -> Verdict {
     if !root.errors().is_empty() {
         return Verdict::Unknown;
     }
@@ -44,8 +44,8 @@ pub(crate) mod tests {
 
     use crate::model::LoginProfile;
 
-    pub(crate) fn empty_root() -> RootCredentials {
-        RootCredentials {
+    pub(crate) fn empty_root() -> Credentials {
+        Credentials {
             login_profile: Ok(None),
             mfa_devices: Ok(vec![]),
             access_keys: Ok(vec![]),

@@ -4,7 +4,7 @@
 //! starts no further account and says where the record of the run went instead.
 
 use crate::report::csv;
-use crate::report::file::{self, ReportFileError};
+use crate::report::file;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -25,9 +25,9 @@ pub struct Recorder<W: Write, R: Serialize + Default> {
 
 impl<R: Serialize + Default> Recorder<BufWriter<File>, R> {
     /// Creates the CSV file (new, mode 0600) and writes its header.
-    pub fn create(path: PathBuf) -> Result<Self, ReportFileError> {
+    pub fn create(path: PathBuf) -> Result<Self, file::Error> {
         let out = BufWriter::new(file::create(&path)?);
-        Recorder::new(path.clone(), out).map_err(|source| ReportFileError { path, source })
+        Recorder::new(path.clone(), out).map_err(|source| file::Error { path, source })
     }
 }
 

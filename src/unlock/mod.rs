@@ -15,15 +15,14 @@ mod tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
+use crate::run::job::{self, Applied, Entry, Judgement, Read, Spec};
 use api::{Kind, PolicySession, PolicySessions};
 use evidence::Evidence;
 use plan::{Finding, Step, VERDICTS};
-use rows::{CheckRow, UnlockRow};
 use std::collections::BTreeMap;
 
 /// The unlock job over some way of opening unlock sessions.
-pub struct UnlockJob<S> {
+pub struct Job<S> {
     sessions: S,
     /// The named resources, by account id, in the order given.
     resources: BTreeMap<String, Vec<String>>,
@@ -31,7 +30,7 @@ pub struct UnlockJob<S> {
     cancel: Cancel,
 }
 
-impl<S: PolicySessions> UnlockJob<S> {
+impl<S: PolicySessions> Job<S> {
     /// A job over `resources` (account id → bucket names or queue URLs), saving policies to
     /// `evidence` before their removal.
     pub fn new(
@@ -40,7 +39,7 @@ impl<S: PolicySessions> UnlockJob<S> {
         evidence: Evidence,
         cancel: Cancel,
     ) -> Self {
-        UnlockJob {
+        Job {
             sessions,
             resources,
             evidence,
@@ -87,9 +86,9 @@ impl job::Finding for Finding {
     }
 }
 
-impl<S: PolicySessions> Job for UnlockJob<S> {
+impl<S: PolicySessions> job::Job for Job<S> {
     type Finding = Finding;
-    type Row = CheckRow;
+    type Row = rows::Check;
     const SPEC: Spec = spec(S::KIND);
 
     async fn read(&self, account: &Account) -> Finding {
@@ -108,15 +107,15 @@ impl<S: PolicySessions> Job for UnlockJob<S> {
         Finding::Read(reads)
     }
 
-    fn rows(&self, read: &Read<Finding>) -> Vec<CheckRow> {
+    fn rows(&self, read: &Read<Finding>) -> Vec<rows::Check> {
         rows::check_rows(read, self.named(&read.account.id))
     }
 }
 
-impl<S: PolicySessions> Change for UnlockJob<S> {
+impl<S: PolicySessions> job::Change for Job<S> {
     type Step = Step;
     type Detail = ();
-    type ChangeRow = UnlockRow;
+    type ChangeRow = rows::Row;
 
     fn plan(&self, account: &Account, finding: &Finding) -> Entry<Step> {
         plan::entry(account, finding, S::KIND)
@@ -138,7 +137,7 @@ impl<S: PolicySessions> Change for UnlockJob<S> {
         finding: &Finding,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
-    ) -> Vec<UnlockRow> {
+    ) -> Vec<rows::Row> {
         let reads: Vec<(String, &'static str)> = match finding {
             Finding::Read(reads) => reads
                 .iter()

@@ -13,7 +13,7 @@ pub const ALREADY_UNLOCKED: &str = "already-unlocked";
 
 /// One row of the check report: a resource and its policy as read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CheckRow {
+pub struct Check {
     pub account_id: String,
     pub account_name: String,
     /// The bucket name or queue URL.
@@ -25,7 +25,7 @@ pub struct CheckRow {
     pub error: String,
 }
 
-impl job::Row for CheckRow {
+impl job::Row for Check {
     fn verdict(&self) -> &str {
         &self.verdict
     }
@@ -44,17 +44,17 @@ impl job::Row for CheckRow {
 }
 
 /// The check rows of one account: one per named resource.
-pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<CheckRow> {
-    let row = |resource: &str| CheckRow {
+pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<Check> {
+    let row = |resource: &str| Check {
         account_id: read.account.id.clone(),
         account_name: read.account.name.clone(),
         resource: resource.to_string(),
-        ..CheckRow::default()
+        ..Check::default()
     };
     match &read.finding {
         Err(reason) => resources
             .iter()
-            .map(|r| CheckRow {
+            .map(|r| Check {
                 verdict: "skipped".into(),
                 error: format!("skipped: {reason}"),
                 ..row(r)
@@ -62,7 +62,7 @@ pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<CheckRow> {
             .collect(),
         Ok(Finding::NoSession(e)) => resources
             .iter()
-            .map(|r| CheckRow {
+            .map(|r| Check {
                 verdict: "unknown".into(),
                 error: e.to_string(),
                 ..row(r)
@@ -70,7 +70,7 @@ pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<CheckRow> {
             .collect(),
         Ok(Finding::Read(reads)) => reads
             .iter()
-            .map(|(r, result)| CheckRow {
+            .map(|(r, result)| Check {
                 verdict: verdict(result).into(),
                 policy: match result {
                     Ok(Current::Policy(p)) => p.clone(),
@@ -89,7 +89,7 @@ pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<CheckRow> {
 
 /// One row of the change report: what happened to one resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct UnlockRow {
+pub struct Row {
     pub account_id: String,
     pub account_name: String,
     pub resource: String,
@@ -110,7 +110,7 @@ pub fn unlock_rows(
     entry: &Entry<Step>,
     applied: &Applied<Step>,
     reads: &[(String, &'static str)],
-) -> Vec<UnlockRow> {
+) -> Vec<Row> {
     let label = applied.outcome.spelled(UNLOCKED, ALREADY_UNLOCKED);
     reads
         .iter()
@@ -128,7 +128,7 @@ pub fn unlock_rows(
                 (false, _) if entry.disposition == Disposition::Unknown => (label, "n/a"),
                 (false, _) => (*read, "n/a"),
             };
-            UnlockRow {
+            Row {
                 account_id: entry.account_id.clone(),
                 account_name: entry.account_name.clone(),
                 resource: resource.clone(),
@@ -157,11 +157,11 @@ mod tests {
     #[test]
     fn headers_are_exactly_the_documented_columns() {
         assert_eq!(
-            crate::report::csv::header::<CheckRow>().join(","),
+            crate::report::csv::header::<Check>().join(","),
             "account_id,account_name,resource,verdict,policy,error"
         );
         assert_eq!(
-            crate::report::csv::header::<UnlockRow>().join(","),
+            crate::report::csv::header::<Row>().join(","),
             "account_id,account_name,resource,outcome,policy_removed,verified,error"
         );
     }

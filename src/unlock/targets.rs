@@ -14,7 +14,7 @@ pub const MAX_RESOURCES: usize = 10_000;
 pub enum ResourceError {
     /// Not a 12-digit account id.
     #[error("{0}")]
-    Account(#[from] crate::targets::TargetError),
+    Account(#[from] crate::targets::Error),
     /// A bucket name or queue URL that cannot be one.
     #[error("{source_name}: `{resource}` is not {what}")]
     Malformed {

@@ -4,7 +4,7 @@
 
 use super::api::{Current, Kind, PolicySession, PolicySessions};
 use super::evidence::Evidence;
-use super::UnlockJob;
+use super::Job;
 use crate::call::{classify, Error};
 use crate::cancel::Cancel;
 use crate::exit::Exit;
@@ -162,7 +162,7 @@ async fn run(buckets: Buckets, names: &[&str], mode: Mode) -> Run {
         "arn:aws:iam::111111111111:user/admin".into(),
         Kind::S3.task_policy(),
     );
-    let job = UnlockJob::new(buckets, resources, evidence, cancel.clone());
+    let job = Job::new(buckets, resources, evidence, cancel.clone());
     let skip_blocked = "";
     let mut out = Vec::new();
     let finished = crate::run::run(
@@ -257,7 +257,7 @@ async fn a_policy_changed_after_the_plan_is_left_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
     let fake = Fake::default().account(A, Root::default());
-    let job = UnlockJob::new(
+    let job = Job::new(
         buckets.clone(),
         BTreeMap::from([(A.to_string(), vec!["locked".to_string()])]),
         Evidence::new(

@@ -1,15 +1,15 @@
 //! The users job's seam at the AWS edge, as narrow traits: opening a session in an account (a
 //! role for members, the caller's own credentials in its own account) and the three reads an
 //! audit makes there. `src/aws/users.rs` implements them over the SDK; `users::fake` in memory.
-//! A [`UsersRead`] session can only read; the changes of `users delete` and `users tidy` are a
-//! [`UsersChange`], opened separately, so the audit cannot mutate.
+//! A [`Read`] session can only read; the changes of `users delete` and `users tidy` are a
+//! [`Change`], opened separately, so the audit cannot mutate.
 
 use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState};
 use crate::call::Error;
 use std::future::Future;
 
 /// The IAM reads of a users audit in one account.
-pub trait UsersRead {
+pub trait Read {
     /// `GenerateCredentialReport`: the generation's state.
     fn generate_credential_report(&self) -> impl Future<Output = Result<ReportState, Error>>;
     /// `GetCredentialReport`: the report's CSV text. A report not ready arrives as the error
@@ -28,7 +28,7 @@ pub trait UsersRead {
 
 /// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
 /// dependents, and one mutating IAM call at a time.
-pub trait UsersChange {
+pub trait Change {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, Error>>;
@@ -44,11 +44,11 @@ pub trait UsersChange {
 }
 
 /// Opens read sessions in accounts.
-pub trait UsersSessions {
+pub trait Sessions {
     /// A session's reads.
-    type Read: UsersRead;
+    type Read: Read;
     /// A session that changes IAM users.
-    type Change: UsersChange;
+    type Change: Change;
     /// A change session in `account_id`: the caller's own credentials when `own`, else the role.
     fn open_change(
         &self,

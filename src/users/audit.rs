@@ -2,7 +2,7 @@
 //! a role elsewhere), the credential report — generated until complete, with bounded,
 //! cancellable polling — and the authorization details, read concurrently, then judged.
 
-use super::api::{UsersRead, UsersSessions};
+use super::api::{Read, Sessions};
 use super::model::{AuthorizationDetails, Finding, ReportState, User};
 use super::verdict::{judge_all, needs_credentials, settle, Rules};
 use crate::call::{Error, ErrorKind};
@@ -25,7 +25,7 @@ const CREDENTIAL_READS: usize = 4;
 const NOT_READY: [&str; 3] = ["ReportInProgress", "ReportNotPresent", "ReportExpired"];
 
 /// Reads and judges one account. `own` says the account is the caller's.
-pub async fn audit_account<S: UsersSessions>(
+pub async fn audit_account<S: Sessions>(
     sessions: &S,
     account_id: &str,
     own: bool,
@@ -55,7 +55,7 @@ pub async fn audit_account<S: UsersSessions>(
 
 /// Lists the credentials IAM records no use for of every user the report alone would make
 /// stale (a few users at a time), and settles their verdicts; no call for any other user.
-async fn settle_unrecorded<R: UsersRead>(session: &R, users: &mut [User], rules: &Rules) {
+async fn settle_unrecorded<R: Read>(session: &R, users: &mut [User], rules: &Rules) {
     let wanted: Vec<(usize, String, bool)> = users
         .iter()
         .enumerate()
@@ -72,7 +72,7 @@ async fn settle_unrecorded<R: UsersRead>(session: &R, users: &mut [User], rules:
 }
 
 /// The report and the details, concurrently; the first failure wins.
-async fn read<R: UsersRead>(
+async fn read<R: Read>(
     session: &R,
     cancel: &Cancel,
 ) -> Result<(String, AuthorizationDetails), Error> {
@@ -85,10 +85,7 @@ async fn read<R: UsersRead>(
 
 /// `GenerateCredentialReport` until `COMPLETE`, then `GetCredentialReport`; a report not ready
 /// yet is waited for (never an error) for at most [`REPORT_POLLS`] generations.
-pub async fn credential_report<R: UsersRead>(
-    session: &R,
-    cancel: &Cancel,
-) -> Result<String, Error> {
+pub async fn credential_report<R: Read>(session: &R, cancel: &Cancel) -> Result<String, Error> {
     const GENERATE: &str = "GenerateCredentialReport";
     for poll in 0..REPORT_POLLS {
         if poll > 0 {

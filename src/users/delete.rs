@@ -7,7 +7,7 @@
 //! the order `DeleteUser` requires, each call idempotent (NoSuchEntity = already done), and fresh
 //! reads — repeated for a few seconds, as IAM is eventually consistent — proving the user gone.
 
-use super::api::{UsersChange, UsersSessions};
+use super::api::{Change, Sessions};
 use super::calls::calls;
 use super::holdings::{later, same_time};
 use super::model::{Call, Holdings};
@@ -44,7 +44,7 @@ pub mod outcome {
 
 /// What happened to one user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserResult {
+pub struct UserOutcome {
     /// User name.
     pub user: String,
     /// One of [`outcome`]'s spellings.
@@ -57,7 +57,7 @@ pub struct UserResult {
 
 /// Everything each of `names` holds, read in one session (a user gone is absent); no session
 /// is opened when there is no one to read.
-pub async fn holdings<S: UsersSessions>(
+pub async fn holdings<S: Sessions>(
     sessions: &S,
     account_id: &str,
     own: bool,
@@ -88,12 +88,12 @@ pub struct Context<'a> {
 
 /// Applies `entry` (a `Change` entry of the confirmed plan) user by user in one session; `own`
 /// says the account is the caller's (its own credentials, no role).
-pub async fn apply<S: UsersSessions>(
+pub async fn apply<S: Sessions>(
     sessions: &S,
     entry: &Entry<Step>,
     own: bool,
     ctx: &Context<'_>,
-) -> Applied<Step, Vec<UserResult>> {
+) -> Applied<Step, Vec<UserOutcome>> {
     let session = match sessions.open_change(&entry.account_id, own).await {
         Ok(s) => s,
         Err(e) => return Applied::failed(Vec::new(), "open session", &e),
@@ -102,7 +102,7 @@ pub async fn apply<S: UsersSessions>(
     let mut done = Vec::new();
     for step in &entry.steps {
         let result = if ctx.cancel.is_cancelled() {
-            UserResult {
+            UserOutcome {
                 user: step.user.clone(),
                 outcome: outcome::NOT_STARTED,
                 done: Vec::new(),
@@ -116,7 +116,7 @@ pub async fn apply<S: UsersSessions>(
                 session: PhantomData,
             };
             let applied = apply::unit(&unit, &session, ctx.cancel).await;
-            UserResult {
+            UserOutcome {
                 user: step.user.clone(),
                 outcome: applied.detail.unwrap_or_else(|| word(applied.outcome)),
                 done: applied.done.iter().map(Call::to_string).collect(),
@@ -147,7 +147,7 @@ fn word(o: Outcome) -> &'static str {
 }
 
 /// The account's outcome from its users': the worst one decides.
-fn summarise(done: Vec<Step>, results: Vec<UserResult>) -> Applied<Step, Vec<UserResult>> {
+fn summarise(done: Vec<Step>, results: Vec<UserOutcome>) -> Applied<Step, Vec<UserOutcome>> {
     let outcomes: Vec<Outcome> = results
         .iter()
         .map(|r| match r.outcome {
@@ -234,7 +234,7 @@ struct Delete<'a, C> {
     session: PhantomData<fn(&C)>,
 }
 
-impl<C: UsersChange> Unit for Delete<'_, C> {
+impl<C: Change> Unit for Delete<'_, C> {
     type Session = C;
     type Call = Call;
 

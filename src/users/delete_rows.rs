@@ -2,7 +2,7 @@
 //! run made, error), and one with an empty `user_name` for an account whose plan says why nothing
 //! or not everything it listed is deleted. Pure.
 
-use super::delete::{outcome, UserResult};
+use super::delete::{outcome, UserOutcome};
 use super::plan::Step;
 use crate::run::job::{Applied, Disposition, Entry};
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub struct Row {
 pub const DELETED: &str = outcome::DELETED;
 
 /// An account's rows.
-pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<UserResult>>) -> Vec<Row> {
+pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<UserOutcome>>) -> Vec<Row> {
     let row = |user: &str, outcome: &str, done: Vec<String>, error: &str| Row {
         account_id: entry.account_id.clone(),
         account_name: entry.account_name.clone(),
@@ -114,13 +114,13 @@ mod tests {
             verified: Verified::Yes,
             error: String::new(),
             detail: vec![
-                UserResult {
+                UserOutcome {
                     user: "old".into(),
                     outcome: outcome::DELETED,
                     done: vec!["DeleteLoginProfile".into(), "DeleteUser".into()],
                     error: String::new(),
                 },
-                UserResult {
+                UserOutcome {
                     user: "gone".into(),
                     outcome: outcome::ALREADY_GONE,
                     done: vec![],

@@ -7,7 +7,7 @@ use super::fake::{Cred, Fake, User};
 use super::plan::Select;
 use super::restore::Restore;
 use super::verdict::tests::rules;
-use super::{DeleteJob, UsersJob};
+use super::{Delete, Job};
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::tests::env;
@@ -100,9 +100,9 @@ async fn run_recording(
 ) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
-    let users = UsersJob::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
+    let users = Job::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
     let path = restore.unwrap_or_else(|| dir.path().join("users-deleted-test.json"));
-    let job = DeleteJob::new(
+    let job = Delete::new(
         users,
         select,
         Restore::new(path.clone(), "arn:aws:iam::111111111111:user/admin"),

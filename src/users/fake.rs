@@ -3,11 +3,11 @@
 //! failing, and a call log naming how each account was reached. Accounts are listed through the
 //! root job's fake directory, so the pipeline runs unchanged.
 
-use super::api::{UsersChange, UsersRead, UsersSessions};
+use super::api::{Change, Read, Sessions};
+use super::holdings::{Key, Mfa, PublicKey, ServiceCredential};
 use super::model::{
     mfa_kind, Attachments, AuthorizationDetails, Call, Credential, GroupDetail, Holdings,
-    InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding, ReportState, ServiceCredentialHolding,
-    Unrecorded, UserDetail,
+    InlinePolicy, ReportState, Unrecorded, UserDetail,
 };
 use super::report::tests::HEADER;
 use super::verdict::tests::{days_ago, NOW};
@@ -356,7 +356,7 @@ fn status(active: bool) -> String {
     if active { "Active" } else { "Inactive" }.to_string()
 }
 
-impl UsersRead for Session {
+impl Read for Session {
     async fn generate_credential_report(&self) -> Result<ReportState, Error> {
         let mut state = self.log("GenerateCredentialReport");
         let account = state.accounts.entry(self.account.clone()).or_default();
@@ -458,7 +458,7 @@ impl Session {
             _ => String::new(),
         };
         let ago = |days: Option<i64>| rfc3339(&days_ago(days.unwrap_or(u.created_days_ago)));
-        let public = |c: &Cred| PublicKeyHolding {
+        let public = |c: &Cred| PublicKey {
             id: c.id.clone(),
             status: status(c.active),
             uploaded: rfc3339(&days_ago(c.issued_days_ago)),
@@ -478,7 +478,7 @@ impl Session {
             access_keys: u
                 .key
                 .iter()
-                .map(|k| KeyHolding {
+                .map(|k| Key {
                     id: format!("AKIA{}", u.name.to_uppercase()),
                     status: "Active".into(),
                     created: ago(u.key_created_days_ago),
@@ -490,7 +490,7 @@ impl Session {
             service_specific_credentials: u
                 .service_credentials
                 .iter()
-                .map(|c| ServiceCredentialHolding {
+                .map(|c| ServiceCredential {
                     id: c.id.clone(),
                     service_name: "codecommit.amazonaws.com".into(),
                     service_user_name: format!("{}-at-{}", u.name, self.account),
@@ -501,7 +501,7 @@ impl Session {
             mfa_devices: u
                 .mfa
                 .iter()
-                .map(|serial| MfaHolding {
+                .map(|serial| Mfa {
                     serial: serial.clone(),
                     kind: mfa_kind(serial).into(),
                     enabled: ago(None),
@@ -522,7 +522,7 @@ impl Session {
     }
 }
 
-impl UsersChange for Session {
+impl Change for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         let state = self.log("GetUser");
         let found = state
@@ -670,7 +670,7 @@ impl UsersChange for Session {
     }
 }
 
-impl UsersSessions for Fake {
+impl Sessions for Fake {
     type Read = Session;
     type Change = Session;
 

@@ -5,7 +5,7 @@
 
 /// One access key of a user, as the restore record keeps it (never the secret).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct KeyHolding {
+pub struct Key {
     /// Access key id.
     pub id: String,
     /// `Active` / `Inactive`.
@@ -19,7 +19,7 @@ pub struct KeyHolding {
 /// A signing certificate or an SSH public key of a user: public material, kept whole so it can
 /// be uploaded again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct PublicKeyHolding {
+pub struct PublicKey {
     /// `CertificateId` / `SSHPublicKeyId`.
     pub id: String,
     /// `Active` / `Inactive`.
@@ -32,7 +32,7 @@ pub struct PublicKeyHolding {
 
 /// A service-specific credential of a user (its password is never readable).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ServiceCredentialHolding {
+pub struct ServiceCredential {
     /// `ServiceSpecificCredentialId`.
     pub id: String,
     /// `ServiceName`, e.g. `codecommit.amazonaws.com`.
@@ -47,7 +47,7 @@ pub struct ServiceCredentialHolding {
 
 /// An MFA device of a user.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct MfaHolding {
+pub struct Mfa {
     /// `SerialNumber` (virtual devices are ARNs with `:mfa/`, FIDO keys `:u2f/`).
     pub serial: String,
     /// `virtual`, `fido` or `hardware`.
@@ -99,15 +99,15 @@ pub struct Holdings {
     /// When the password was set (`GetLoginProfile`'s `CreateDate`); empty without one.
     pub login_profile_created: String,
     /// Access keys with their creation and last use.
-    pub access_keys: Vec<KeyHolding>,
+    pub access_keys: Vec<Key>,
     /// Signing certificates, with their bodies.
-    pub signing_certificates: Vec<PublicKeyHolding>,
+    pub signing_certificates: Vec<PublicKey>,
     /// SSH public keys, with their bodies.
-    pub ssh_public_keys: Vec<PublicKeyHolding>,
+    pub ssh_public_keys: Vec<PublicKey>,
     /// Service-specific credentials.
-    pub service_specific_credentials: Vec<ServiceCredentialHolding>,
+    pub service_specific_credentials: Vec<ServiceCredential>,
     /// MFA devices with their kinds.
-    pub mfa_devices: Vec<MfaHolding>,
+    pub mfa_devices: Vec<Mfa>,
     /// Inline policies with their documents.
     pub inline_policies: Vec<InlinePolicy>,
     /// Directly attached managed policy ARNs.
@@ -258,9 +258,9 @@ mod tests {
 
     #[test]
     fn the_last_use_is_the_latest_of_the_password_and_the_keys() {
-        let key = |used: &str| KeyHolding {
+        let key = |used: &str| Key {
             last_used: used.into(),
-            ..KeyHolding::default()
+            ..Key::default()
         };
         let h = Holdings {
             password_last_used: "2026-03-01T00:00:00Z".into(),
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn issuances_and_active_unrecorded_credentials_are_named() {
-        let public = |id: &str, status: &str| PublicKeyHolding {
+        let public = |id: &str, status: &str| PublicKey {
             id: id.into(),
             status: status.into(),
             uploaded: "2026-02-01T00:00:00Z".into(),
@@ -286,19 +286,19 @@ mod tests {
         let h = Holdings {
             login_profile: true,
             login_profile_created: "2026-01-01T00:00:00Z".into(),
-            access_keys: vec![KeyHolding {
+            access_keys: vec![Key {
                 id: "AKIA1".into(),
                 created: "2026-01-02T00:00:00Z".into(),
-                ..KeyHolding::default()
+                ..Key::default()
             }],
             signing_certificates: vec![public("CERT1", "Inactive")],
             ssh_public_keys: vec![public("APKA1", "Active")],
-            service_specific_credentials: vec![ServiceCredentialHolding {
+            service_specific_credentials: vec![ServiceCredential {
                 id: "ACCA1".into(),
                 service_name: "codecommit.amazonaws.com".into(),
                 status: "Active".into(),
                 created: "2026-03-01T00:00:00Z".into(),
-                ..ServiceCredentialHolding::default()
+                ..ServiceCredential::default()
             }],
             ..Holdings::default()
         };

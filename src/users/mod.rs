@@ -29,9 +29,8 @@ mod tidy_tests;
 
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::job::{self, Applied, Change, Entry, Job, Judgement, Read, Spec};
-use api::UsersSessions;
-use delete::UserResult;
+use crate::run::job::{self, Applied, Entry, Judgement, Read, Spec};
+use delete::UserOutcome;
 use model::{Finding, Verdict};
 use plan::{Found, Select, Step};
 use restore::Restore;
@@ -82,18 +81,18 @@ pub const TIDY: Spec = Spec {
 };
 
 /// The users audit over some way of opening sessions (AWS, or a fake in tests).
-pub struct UsersJob<S> {
+pub struct Job<S> {
     sessions: S,
     caller_account: String,
     rules: Rules,
     cancel: Cancel,
 }
 
-impl<S: UsersSessions> UsersJob<S> {
+impl<S: api::Sessions> Job<S> {
     /// A job that reads `caller_account` with the caller's own credentials and every other
     /// account through `sessions`' role; `cancel` ends its waits.
     pub fn new(sessions: S, caller_account: &str, rules: Rules, cancel: Cancel) -> Self {
-        UsersJob {
+        Job {
             sessions,
             caller_account: caller_account.to_string(),
             rules,
@@ -102,7 +101,7 @@ impl<S: UsersSessions> UsersJob<S> {
     }
 }
 
-impl<S> UsersJob<S> {
+impl<S> Job<S> {
     /// The rules the audit judges by.
     pub fn rules(&self) -> &Rules {
         &self.rules
@@ -122,7 +121,7 @@ impl job::Finding for Finding {
     }
 }
 
-impl<S: UsersSessions> Job for UsersJob<S> {
+impl<S: api::Sessions> job::Job for Job<S> {
     type Finding = Finding;
     type Row = Row;
     const SPEC: Spec = AUDIT;
@@ -138,17 +137,17 @@ impl<S: UsersSessions> Job for UsersJob<S> {
 }
 
 /// `users delete`: the users audit as its read stage, then the selected users deleted.
-pub struct DeleteJob<S> {
-    users: UsersJob<S>,
+pub struct Delete<S> {
+    users: Job<S>,
     select: Select,
     restore: Restore,
 }
 
-impl<S: UsersSessions> DeleteJob<S> {
+impl<S: api::Sessions> Delete<S> {
     /// Deletes the users `select` names after `users` reads them; `restore` is written before
     /// the first change to each user.
-    pub fn new(users: UsersJob<S>, select: Select, restore: Restore) -> Self {
-        DeleteJob {
+    pub fn new(users: Job<S>, select: Select, restore: Restore) -> Self {
+        Delete {
             users,
             select,
             restore,
@@ -187,7 +186,7 @@ impl job::Finding for Found {
 }
 
 /// The users audit, then a read of everything each chosen user holds, for an exact plan.
-impl<S: UsersSessions> Job for DeleteJob<S> {
+impl<S: api::Sessions> job::Job for Delete<S> {
     type Finding = Found;
     type Row = Row;
     const SPEC: Spec = DELETE;
@@ -228,16 +227,16 @@ impl<S: UsersSessions> Job for DeleteJob<S> {
     }
 }
 
-impl<S: UsersSessions> Change for DeleteJob<S> {
+impl<S: api::Sessions> job::Change for Delete<S> {
     type Step = Step;
-    type Detail = Vec<UserResult>;
+    type Detail = Vec<UserOutcome>;
     type ChangeRow = delete_rows::Row;
 
     fn plan(&self, account: &Account, found: &Found) -> Entry<Step> {
         plan::entry(account, found, &self.select, &self.users.rules)
     }
 
-    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step, Vec<UserResult>> {
+    async fn apply(&self, entry: &Entry<Step>) -> Applied<Step, Vec<UserOutcome>> {
         let own = entry.account_id == self.users.caller_account;
         let ctx = delete::Context {
             caller_arn: &self.users.rules.caller_arn,
@@ -251,26 +250,26 @@ impl<S: UsersSessions> Change for DeleteJob<S> {
         &self,
         _: &Found,
         entry: &Entry<Step>,
-        applied: &Applied<Step, Vec<UserResult>>,
+        applied: &Applied<Step, Vec<UserOutcome>>,
     ) -> Vec<delete_rows::Row> {
         delete_rows::rows(entry, applied)
     }
 }
 
 /// `users tidy`: the users audit as its read stage, then the redundant direct policies detached.
-pub struct TidyJob<S> {
-    users: UsersJob<S>,
+pub struct Tidy<S> {
+    users: Job<S>,
 }
 
-impl<S: UsersSessions> TidyJob<S> {
+impl<S: api::Sessions> Tidy<S> {
     /// Detaches the redundant direct policies `users` finds.
-    pub fn new(users: UsersJob<S>) -> Self {
-        TidyJob { users }
+    pub fn new(users: Job<S>) -> Self {
+        Tidy { users }
     }
 }
 
 /// Exactly the users audit as its read stage.
-impl<S: UsersSessions> Job for TidyJob<S> {
+impl<S: api::Sessions> job::Job for Tidy<S> {
     type Finding = Finding;
     type Row = Row;
     const SPEC: Spec = TIDY;
@@ -284,7 +283,7 @@ impl<S: UsersSessions> Job for TidyJob<S> {
     }
 }
 
-impl<S: UsersSessions> Change for TidyJob<S> {
+impl<S: api::Sessions> job::Change for Tidy<S> {
     type Step = tidy::Step;
     type Detail = Vec<tidy::Detached>;
     type ChangeRow = tidy::Row;

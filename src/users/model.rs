@@ -4,10 +4,7 @@
 use crate::call::Error;
 use aws_smithy_types::DateTime;
 
-pub use super::holdings::{
-    is_virtual_mfa, mfa_kind, Holdings, InlinePolicy, KeyHolding, MfaHolding, PublicKeyHolding,
-    ServiceCredentialHolding, Tag,
-};
+pub use super::holdings::{is_virtual_mfa, mfa_kind, Holdings, InlinePolicy, Tag};
 
 /// A last-use column of the credential report.
 #[derive(Debug, Clone, Copy, PartialEq)]

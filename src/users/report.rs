@@ -14,7 +14,7 @@ pub const ROOT_ROW: &str = "<root_account>";
 
 /// Why a credential report could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReportError {
+pub enum Error {
     /// The text is not CSV.
     #[error("the credential report is not valid CSV: {0}")]
     Csv(String),
@@ -33,7 +33,7 @@ pub enum ReportError {
     },
 }
 
-impl ReportError {
+impl Error {
     /// As a failed `GetCredentialReport`: the account is unknown, not empty.
     pub fn into_call_error(self) -> call::Error {
         call::Error::new(
@@ -67,23 +67,23 @@ const COLUMNS: [&str; 17] = [
 ];
 
 /// The IAM users of a credential report, in report order, without the `<root_account>` row.
-pub fn parse(text: &str) -> Result<Vec<ReportUser>, ReportError> {
+pub fn parse(text: &str) -> Result<Vec<ReportUser>, Error> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: HashMap<String, usize> = reader
         .headers()
-        .map_err(|e| ReportError::Csv(e.to_string()))?
+        .map_err(|e| Error::Csv(e.to_string()))?
         .iter()
         .enumerate()
         .map(|(i, name)| (name.to_string(), i))
         .collect();
     for column in COLUMNS {
         if !header.contains_key(column) {
-            return Err(ReportError::MissingColumn(column));
+            return Err(Error::MissingColumn(column));
         }
     }
     let mut users = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| ReportError::Csv(e.to_string()))?;
+        let record = record.map_err(|e| Error::Csv(e.to_string()))?;
         let cell = |column: &'static str| -> &str {
             header
                 .get(column)
@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> Result<Vec<ReportUser>, ReportError> {
             continue;
         }
         let row = Row { name: &name, cell };
-        let key = |n: u8| -> Result<KeyColumns, ReportError> {
+        let key = |n: u8| -> Result<KeyColumns, Error> {
             let (active, rotated, used) = match n {
                 1 => (
                     "access_key_1_active",
@@ -120,7 +120,7 @@ pub fn parse(text: &str) -> Result<Vec<ReportUser>, ReportError> {
                 last_used,
             })
         };
-        let cert = |active: &'static str, rotated: &'static str| -> Result<_, ReportError> {
+        let cert = |active: &'static str, rotated: &'static str| -> Result<_, Error> {
             Ok(CertColumns {
                 active: row.flag(active)?,
                 last_rotated: row.last_use(rotated)?.time(),
@@ -151,8 +151,8 @@ struct Row<'a, F: Fn(&'static str) -> &'a str> {
 }
 
 impl<'a, F: Fn(&'static str) -> &'a str> Row<'a, F> {
-    fn bad(&self, column: &'static str) -> ReportError {
-        ReportError::BadValue {
+    fn bad(&self, column: &'static str) -> Error {
+        Error::BadValue {
             user: self.name.to_string(),
             column,
             value: (self.cell)(column).to_string(),
@@ -160,7 +160,7 @@ impl<'a, F: Fn(&'static str) -> &'a str> Row<'a, F> {
     }
 
     /// `true` / `false`.
-    fn flag(&self, column: &'static str) -> Result<bool, ReportError> {
+    fn flag(&self, column: &'static str) -> Result<bool, Error> {
         match (self.cell)(column) {
             "true" => Ok(true),
             "false" => Ok(false),
@@ -169,12 +169,12 @@ impl<'a, F: Fn(&'static str) -> &'a str> Row<'a, F> {
     }
 
     /// An ISO 8601 time.
-    fn time(&self, column: &'static str) -> Result<DateTime, ReportError> {
+    fn time(&self, column: &'static str) -> Result<DateTime, Error> {
         parse_time((self.cell)(column)).ok_or_else(|| self.bad(column))
     }
 
     /// A time, `N/A` or `no_information`.
-    fn last_use(&self, column: &'static str) -> Result<LastUse, ReportError> {
+    fn last_use(&self, column: &'static str) -> Result<LastUse, Error> {
         match (self.cell)(column) {
             "N/A" => Ok(LastUse::NotApplicable),
             "no_information" => Ok(LastUse::Never),
@@ -269,7 +269,7 @@ pub(crate) mod tests {
     #[test]
     fn an_empty_report_has_no_users_but_a_headerless_one_is_an_error() {
         assert_eq!(parse(&format!("{HEADER}\n{ROOT}\n")), Ok(vec![]));
-        assert_eq!(parse(""), Err(ReportError::MissingColumn("user")));
+        assert_eq!(parse(""), Err(Error::MissingColumn("user")));
     }
 
     #[test]
@@ -277,7 +277,7 @@ pub(crate) mod tests {
         let header = HEADER.replace("mfa_active,", "");
         assert_eq!(
             parse(&format!("{header}\n")),
-            Err(ReportError::MissingColumn("mfa_active"))
+            Err(Error::MissingColumn("mfa_active"))
         );
     }
 

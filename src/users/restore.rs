@@ -132,7 +132,7 @@ impl Restore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::users::model::{InlinePolicy, KeyHolding, PublicKeyHolding, Tag};
+    use crate::users::holdings::{InlinePolicy, Key, PublicKey, Tag};
 
     fn holdings(name: &str) -> Holdings {
         Holdings {
@@ -147,15 +147,15 @@ mod tests {
                 name: "legacy".into(),
                 document: "{\"Version\":\"2012-10-17\"}".into(),
             }],
-            access_keys: vec![KeyHolding {
+            access_keys: vec![Key {
                 id: "AKIAEXAMPLE".into(),
                 status: "Active".into(),
-                ..KeyHolding::default()
+                ..Key::default()
             }],
-            ssh_public_keys: vec![PublicKeyHolding {
+            ssh_public_keys: vec![PublicKey {
                 id: "APKAEXAMPLE".into(),
                 body: "ssh-rsa AAAAB3Nza".into(),
-                ..PublicKeyHolding::default()
+                ..PublicKey::default()
             }],
             ..Holdings::default()
         }

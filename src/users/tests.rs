@@ -4,7 +4,7 @@
 
 use super::fake::{Fake, User};
 use super::verdict::tests::rules;
-use super::UsersJob;
+use super::Job;
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::tests::env;
@@ -99,7 +99,7 @@ struct Run {
 
 async fn audit(fake: &Fake, cancel: &Cancel) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
-    let job = UsersJob::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
+    let job = Job::new(fake.clone(), MANAGEMENT, rules(), cancel.clone());
     let mut out = Vec::new();
     let finished = crate::run::read(
         &job,

@@ -4,7 +4,7 @@
 //! of the user still attaches the policy (else the detach is skipped with the reason); after it, a
 //! fresh read proves the policy detached and the membership intact. Plan and rows are pure.
 
-use super::api::{UsersChange, UsersSessions};
+use super::api::{Change, Sessions};
 use super::model::{Call, Finding, Verdict};
 use crate::call::Error;
 use crate::cancel::Cancel;
@@ -111,7 +111,7 @@ pub struct Detached {
 }
 
 /// Applies one account's entry, detach by detach, in one session.
-pub async fn apply<S: UsersSessions>(
+pub async fn apply<S: Sessions>(
     sessions: &S,
     entry: &Entry<Step>,
     own: bool,
@@ -187,7 +187,7 @@ struct Detach<'a, C> {
     session: PhantomData<fn(&C)>,
 }
 
-impl<C: UsersChange> Unit for Detach<'_, C> {
+impl<C: Change> Unit for Detach<'_, C> {
     type Session = C;
     type Call = Call;
 
@@ -252,7 +252,7 @@ impl<C: UsersChange> Unit for Detach<'_, C> {
 
 /// The group of `user` that attaches `arn` now, by a fresh read; `Ok(None)` when none does (or
 /// the user, or the direct attachment, is gone): the reason.
-async fn granting_group<C: UsersChange>(
+async fn granting_group<C: Change>(
     session: &C,
     step: &Step,
 ) -> Result<Result<String, String>, Error> {

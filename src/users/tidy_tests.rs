@@ -4,7 +4,7 @@
 
 use super::fake::{Fake, User};
 use super::verdict::tests::rules;
-use super::{TidyJob, UsersJob};
+use super::{Job, Tidy};
 use crate::cancel::Cancel;
 use crate::exit::Exit;
 use crate::root::tests::env;
@@ -58,12 +58,7 @@ fn org() -> Fake {
 async fn run(fake: &Fake, mode: Mode) -> (Finished, Value) {
     let dir = tempfile::tempdir().expect("tempdir");
     let cancel = Cancel::default();
-    let job = TidyJob::new(UsersJob::new(
-        fake.clone(),
-        MANAGEMENT,
-        rules(),
-        cancel.clone(),
-    ));
+    let job = Tidy::new(Job::new(fake.clone(), MANAGEMENT, rules(), cancel.clone()));
     let skip_blocked = "rootsweep users tidy --skip-blocked";
     let mut out = Vec::new();
     let finished = crate::run::run(

@@ -12,7 +12,7 @@ use crate::preflight::Preflight;
 use crate::run::Finished;
 use crate::users::plan::Select;
 use crate::users::restore::Restore;
-use crate::users::{listed, DeleteJob, DEFAULT_STALE_DAYS};
+use crate::users::{listed, Delete, DEFAULT_STALE_DAYS};
 use anyhow::Context;
 
 /// `rootsweep users delete` (and `--dry-run`): the users preflight, then the delete job through
@@ -87,7 +87,7 @@ pub async fn pipeline(
             .join(format!("users-deleted-{}.json", env.run.run_id)),
         &users.rules().caller_arn,
     );
-    let job = DeleteJob::new(users, select, restore);
+    let job = Delete::new(users, select, restore);
     let finished = change::pipeline(ctx, &env, &job, request).await?;
     if let Some(summary) = job.restore().summary() {
         eprintln!("rootsweep: {summary}");

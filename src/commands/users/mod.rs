@@ -7,11 +7,11 @@ pub mod delete;
 pub mod tidy;
 
 use super::Ctx;
-use crate::aws::users::AwsUsersSessions;
+use crate::aws;
 use crate::preflight::Preflight;
 use crate::run::Env;
+use crate::users;
 use crate::users::verdict::Rules;
-use crate::users::UsersJob;
 
 /// The run environment and the users audit job after a passed preflight: member accounts
 /// through the configured role, the caller's own account with its own credentials.
@@ -20,7 +20,7 @@ fn job(
     pre: &Preflight,
     stale_days: u32,
     external_id: Option<&str>,
-) -> anyhow::Result<(Env, UsersJob<AwsUsersSessions>)> {
+) -> anyhow::Result<(Env, users::Job<aws::users::Sessions>)> {
     let (env, caller) = super::env(ctx, pre)?;
     let rules = Rules {
         now: aws_smithy_types::DateTime::from(ctx.started_at),
@@ -30,6 +30,6 @@ fn job(
     let sessions = ctx
         .aws
         .users_sessions(&caller.partition, &ctx.config.role_name, external_id);
-    let job = UsersJob::new(sessions, &caller.account, rules, ctx.cancel.clone());
+    let job = users::Job::new(sessions, &caller.account, rules, ctx.cancel.clone());
     Ok((env, job))
 }

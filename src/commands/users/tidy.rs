@@ -7,7 +7,7 @@ use crate::commands::Ctx;
 use crate::exit::Exit;
 use crate::preflight::Preflight;
 use crate::run::Finished;
-use crate::users::TidyJob;
+use crate::users::Tidy;
 
 /// `rootsweep users tidy` (and `--dry-run`).
 pub async fn run(args: &TidyArgs) -> anyhow::Result<Exit> {
@@ -35,6 +35,6 @@ pub async fn pipeline(
     external_id: Option<&str>,
 ) -> anyhow::Result<Finished> {
     let (env, users) = super::job(ctx, pre, crate::users::DEFAULT_STALE_DAYS, external_id)?;
-    let job = TidyJob::new(users);
+    let job = Tidy::new(users);
     change::pipeline(ctx, &env, &job, request).await
 }

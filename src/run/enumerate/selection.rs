@@ -5,7 +5,7 @@ use crate::call;
 use crate::model::Account;
 use crate::run::directory::Directory;
 use crate::run::Settings;
-use crate::targets::{Selector, TargetError};
+use crate::targets::{self, Selector};
 use std::collections::{BTreeSet, HashMap};
 
 /// Why targets could not be resolved.
@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 pub enum SelectError {
     /// A filter names something that is not in the organization.
     #[error(transparent)]
-    Target(#[from] TargetError),
+    Target(#[from] targets::Error),
     /// An AWS call failed while resolving the filters.
     #[error("resolving targets: {0}")]
     Call(#[from] call::Error),
@@ -48,7 +48,7 @@ pub async fn resolve<D: Directory>(
         for ou in &config.ous {
             match aws.describe_ou(ou).await {
                 Err(e) if e.is_not_found() || e.code == "InvalidInputException" => {
-                    return Err(TargetError::UnknownOu(ou.clone()).into())
+                    return Err(targets::Error::UnknownOu(ou.clone()).into())
                 }
                 Err(e) => return Err(e.into()),
                 Ok(()) => {}
@@ -61,7 +61,7 @@ pub async fn resolve<D: Directory>(
         let all = list_all(aws).await?;
         let missing = selector.unknown_ids(all.iter().map(|a| a.id.as_str()));
         if !missing.is_empty() {
-            return Err(TargetError::NotInOrganization(missing).into());
+            return Err(targets::Error::NotInOrganization(missing).into());
         }
         Some(all)
     } else {
