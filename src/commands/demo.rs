@@ -9,7 +9,7 @@ use crate::cli::{DemoArgs, Output};
 use crate::config::{Config, DEFAULT_REPORT_DIR};
 use crate::exit::Exit;
 use crate::root::plan::Scope;
-use crate::sim::{RunningServer, Scenario, Server};
+use crate::sim::{self, Scenario, Server};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -174,7 +174,7 @@ fn again(ctx: &Ctx) -> Ctx {
 }
 
 /// Starts a simulator for `scenario` and a run context pointed at it with its caller's keys.
-async fn start(scenario: Scenario, args: &DemoArgs) -> anyhow::Result<(RunningServer, Ctx)> {
+async fn start(scenario: Scenario, args: &DemoArgs) -> anyhow::Result<(sim::Running, Ctx)> {
     let (key, secret) = scenario.management_access_key();
     let credentials =
         aws_credential_types::Credentials::new(key, secret, None, None, "rootsweep-demo");

@@ -7,7 +7,7 @@
 //! world; `wire` speaks the protocols and runs each call through the services' tables.
 
 mod cli;
-mod scenario;
+pub mod scenario;
 mod services;
 #[cfg(test)]
 mod test_world;
@@ -15,18 +15,17 @@ mod wire;
 mod world;
 
 pub use cli::ServeArgs;
-pub use scenario::source::ScenarioError;
 pub use scenario::Scenario;
-pub use wire::server::{RunningServer, Server};
+pub use wire::server::{Running, Server};
 
 use std::path::Path;
 
 /// Why the simulator could not run.
 #[derive(Debug, thiserror::Error)]
-pub enum SimError {
+pub enum Error {
     /// The scenario is unusable.
     #[error(transparent)]
-    Scenario(#[from] ScenarioError),
+    Scenario(#[from] scenario::Error),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -52,21 +51,21 @@ pub fn management_credentials(scenario: &Scenario) -> (&str, &str) {
 
 /// `rootsweep sim serve`: load, listen, announce the seed (stderr) and the URL (stdout), serve
 /// until SIGINT/SIGTERM.
-pub async fn serve(args: &ServeArgs) -> Result<(), SimError> {
+pub async fn serve(args: &ServeArgs) -> Result<(), Error> {
     let mut scenario = Scenario::load(&args.scenario)?;
     if let Some(seed) = args.seed {
         scenario = scenario.with_seed(seed);
     }
     let server = Server::start(scenario, args.listen)
         .await
-        .map_err(|source| SimError::Bind {
+        .map_err(|source| Error::Bind {
             addr: args.listen,
             source,
         })?;
     eprintln!("seed={}", server.seed());
     let url = server.url();
     if let Some(path) = &args.ready_file {
-        write_atomically(path, &format!("{url}\n")).map_err(|source| SimError::ReadyFile {
+        write_atomically(path, &format!("{url}\n")).map_err(|source| Error::ReadyFile {
             path: path.display().to_string(),
             source,
         })?;

@@ -2,7 +2,7 @@
 //! same handler the wire uses (no HTTP), as a role session in a member account.
 
 use crate::sim::scenario::Scenario;
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::world::dice::Dice;
 use crate::sim::world::state::{Grant, World};
@@ -40,7 +40,7 @@ pub(crate) fn iam(
     account: &str,
     op: &str,
     params: &[(&str, &str)],
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     let index = world.account(account).expect("account of the scenario");
     let grant = Grant::Role {
         role: "OrganizationAccountAccessRole".into(),

@@ -5,7 +5,7 @@
 use crate::support::cli::{report, reports, rootsweep, Csv};
 use crate::support::scenario::{org, ENABLED};
 use crate::support::sim::{xml_text, Sim};
-use rootsweep::sim::{Scenario, ScenarioError};
+use rootsweep::sim::{scenario, Scenario};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,7 +51,7 @@ fn malformed_scenarios_exit_non_zero_naming_file_line_and_key() {
 #[test]
 fn library_errors_carry_the_same_location() {
     match Scenario::load(&scenario_path("bad/duplicate_account.toml")) {
-        Err(ScenarioError::Invalid {
+        Err(scenario::Error::Invalid {
             line, key, message, ..
         }) => {
             assert_eq!((line, key.as_str()), (16, "id"));

@@ -2,8 +2,8 @@
 //!
 //! Used by `validate`; imports only `model`, `raw` and `source`.
 
-use crate::sim::scenario::raw::RawGenerate;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::world::credentials::*;
 use crate::sim::world::model::*;
 use rand::rngs::SmallRng;
@@ -30,7 +30,7 @@ const MAX_OU_DEPTH: usize = 5;
 
 impl Ratios {
     /// Validates the ratios (each between 0 and 1).
-    pub(crate) fn from_raw(g: &RawGenerate, src: &Source<'_>) -> Result<Ratios, ScenarioError> {
+    pub(crate) fn from_raw(g: &raw::Generate, src: &Source<'_>) -> Result<Ratios, Error> {
         Ok(Ratios {
             login_profile: ratio(g.login_profile.as_ref(), "login_profile", src)?,
             mfa_virtual: ratio(g.mfa_virtual.as_ref(), "mfa_virtual", src)?,
@@ -88,7 +88,7 @@ fn ou_tree(org: &Organization, count: usize, depth: usize, top: usize, seed: u64
 
 /// Generates `g.count` accounts spread over `g.ous` new OUs, avoiding existing ids.
 pub(crate) fn organization(
-    g: &RawGenerate,
+    g: &raw::Generate,
     r: &Ratios,
     org: &Organization,
     existing: &[Account],
@@ -134,7 +134,7 @@ pub(crate) fn organization(
 }
 
 /// `g.count` new account ids, ascending from a start the seed picks, none of them `existing`.
-fn account_ids(g: &RawGenerate, existing: &[Account], rng: &mut SmallRng) -> Vec<String> {
+fn account_ids(g: &raw::Generate, existing: &[Account], rng: &mut SmallRng) -> Vec<String> {
     let taken: HashSet<&str> = existing.iter().map(|a| a.id.as_str()).collect();
     let mut ids = Vec::with_capacity(g.count);
     let mut next: u64 = 500_000_000_000 + (g.seed % 1000) * 1_000_000;
@@ -213,11 +213,7 @@ fn root_user(r: &Ratios, org: &Organization, id: &str, n: usize, rng: &mut Small
 }
 
 /// A share between 0 and 1 (absent = 0).
-pub(crate) fn ratio(
-    p: Option<&Spanned<f64>>,
-    key: &str,
-    src: &Source<'_>,
-) -> Result<f64, ScenarioError> {
+pub(crate) fn ratio(p: Option<&Spanned<f64>>, key: &str, src: &Source<'_>) -> Result<f64, Error> {
     match p {
         Some(p) if !(0.0..=1.0).contains(p.get_ref()) => {
             Err(src.error(p.span(), key, "must be between 0 and 1"))

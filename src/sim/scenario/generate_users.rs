@@ -5,8 +5,8 @@
 //! `source` and `generate`.
 
 use crate::sim::scenario::generate::ratio;
-use crate::sim::scenario::raw::RawGenerate;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::world::credentials::{AccessKey, LoginProfile, MfaDevice, MfaKind};
 use crate::sim::world::directory::{base36, Directory, Group};
 use crate::sim::world::model::{Account, Organization};
@@ -26,7 +26,7 @@ pub(crate) struct Ratios {
 
 impl Ratios {
     /// Validates the shares (each between 0 and 1; stale and new together at most 1).
-    pub(crate) fn from_raw(g: &RawGenerate, src: &Source<'_>) -> Result<Ratios, ScenarioError> {
+    pub(crate) fn from_raw(g: &raw::Generate, src: &Source<'_>) -> Result<Ratios, Error> {
         let r = Ratios {
             stale: ratio(g.users_stale.as_ref(), "users_stale", src)?,
             new: ratio(g.users_new.as_ref(), "users_new", src)?,
@@ -58,7 +58,7 @@ const GROUPS: [(&str, &str); 3] = [
 
 /// Fills the directories (and role lists) of freshly generated accounts.
 pub(crate) fn users(
-    g: &RawGenerate,
+    g: &raw::Generate,
     r: &Ratios,
     org: &Organization,
     now: OffsetDateTime,

@@ -10,8 +10,8 @@ pub(crate) mod raw_users;
 pub(crate) mod source;
 pub(crate) mod validate;
 
-use crate::sim::scenario::raw::RawScenario;
-use crate::sim::scenario::source::{ScenarioError, Source};
+pub use crate::sim::scenario::source::Error;
+use crate::sim::scenario::source::Source;
 use crate::sim::world::dice::Dice;
 use crate::sim::world::model::{Account, Caller, Fault, Latency, Organization, Ou, Throttle};
 use crate::sim::world::state::World;
@@ -44,9 +44,9 @@ impl Scenario {
     }
 
     /// Reads and validates a scenario file.
-    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    pub fn load(path: &Path) -> Result<Scenario, Error> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             file: file.clone(),
             source,
         })?;
@@ -54,12 +54,12 @@ impl Scenario {
     }
 
     /// Parses and validates scenario text; `source_name` names it in errors.
-    pub fn from_toml_str(text: &str, source_name: &str) -> Result<Scenario, ScenarioError> {
+    pub fn from_toml_str(text: &str, source_name: &str) -> Result<Scenario, Error> {
         let src = Source {
             file: source_name,
             text,
         };
-        let raw: RawScenario = toml::from_str(text).map_err(|e| src.parse_error(&e))?;
+        let raw: raw::Scenario = toml::from_str(text).map_err(|e| src.parse_error(&e))?;
         let Validated {
             org,
             callers,
@@ -146,7 +146,7 @@ name = "a"
 
     fn invalid(text: &str) -> (usize, String, String) {
         match Scenario::from_toml_str(text, "t.toml") {
-            Err(ScenarioError::Invalid {
+            Err(Error::Invalid {
                 file,
                 line,
                 key,

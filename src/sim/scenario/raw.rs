@@ -2,6 +2,9 @@
 //!
 //! Nothing here interprets values; `validate.rs` checks and converts them. Every key is
 //! described in `tests/scenarios/README.md`.
+//!
+//! Each struct keeps the `Raw…` name serde reports a value of the wrong type with
+//! (`#[serde(expecting)]`): `expected struct RawAccount`, as it always was.
 
 use crate::sim::scenario::raw_users::{RawGroup, RawUser};
 use serde::Deserialize;
@@ -10,30 +13,30 @@ use toml::Spanned;
 
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawScenario {
-    pub organization: RawOrganization,
+#[serde(deny_unknown_fields, expecting = "struct RawScenario")]
+pub(crate) struct Scenario {
+    pub organization: Organization,
     #[serde(default)]
-    pub callers: Vec<RawCaller>,
+    pub callers: Vec<Caller>,
     #[serde(default)]
-    pub ous: Vec<RawOu>,
+    pub ous: Vec<Ou>,
     #[serde(default)]
-    pub accounts: Vec<RawAccount>,
-    pub generate: Option<RawGenerate>,
+    pub accounts: Vec<Account>,
+    pub generate: Option<Generate>,
     #[serde(default)]
     pub latency: BTreeMap<Spanned<String>, u64>,
     #[serde(default)]
-    pub throttle: Vec<RawThrottle>,
+    pub throttle: Vec<Throttle>,
     #[serde(default)]
-    pub faults: Vec<RawFault>,
+    pub faults: Vec<Fault>,
     /// `seed`: seeds every random decision (throttle and fault probabilities, session keys).
     pub seed: Option<u64>,
 }
 
 /// `[organization]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawOrganization {
+#[serde(deny_unknown_fields, expecting = "struct RawOrganization")]
+pub(crate) struct Organization {
     pub id: Spanned<String>,
     pub partition: Option<Spanned<String>>,
     pub management_account: Spanned<String>,
@@ -45,7 +48,7 @@ pub(crate) struct RawOrganization {
     #[serde(default)]
     pub iam_features: Vec<Spanned<String>>,
     #[serde(default)]
-    pub delegated_administrators: Vec<RawDelegatedAdmin>,
+    pub delegated_administrators: Vec<DelegatedAdmin>,
     /// Largest IAM list page (ListMFADevices, ListAccessKeys, ListSigningCertificates).
     pub iam_page_size: Option<Spanned<usize>>,
     /// ListAccounts / ListAccountsForParent answer the first request with no accounts and a
@@ -62,16 +65,16 @@ pub(crate) struct RawOrganization {
 
 /// One entry of `delegated_administrators`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawDelegatedAdmin {
+#[serde(deny_unknown_fields, expecting = "struct RawDelegatedAdmin")]
+pub(crate) struct DelegatedAdmin {
     pub account: Spanned<String>,
     pub service_principal: String,
 }
 
 /// `[[callers]]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawCaller {
+#[serde(deny_unknown_fields, expecting = "struct RawCaller")]
+pub(crate) struct Caller {
     pub access_key_id: Spanned<String>,
     pub secret_access_key: String,
     pub account: Spanned<String>,
@@ -82,8 +85,8 @@ pub(crate) struct RawCaller {
 
 /// `[[ous]]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawOu {
+#[serde(deny_unknown_fields, expecting = "struct RawOu")]
+pub(crate) struct Ou {
     pub id: Spanned<String>,
     pub name: String,
     pub parent: Spanned<String>,
@@ -91,8 +94,8 @@ pub(crate) struct RawOu {
 
 /// `[[accounts]]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawAccount {
+#[serde(deny_unknown_fields, expecting = "struct RawAccount")]
+pub(crate) struct Account {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub email: Option<String>,
@@ -103,17 +106,17 @@ pub(crate) struct RawAccount {
     pub status: Option<Spanned<String>>,
     pub ou: Option<Spanned<String>>,
     #[serde(default)]
-    pub root: RawRoot,
+    pub root: Root,
     /// Roles that can be assumed; absent = OrganizationAccountAccessRole in member accounts.
     pub roles: Option<Vec<Spanned<String>>>,
     /// ExternalId every AssumeRole into this account must send.
     pub external_id: Option<String>,
     /// S3 buckets the account owns.
     #[serde(default)]
-    pub buckets: Vec<RawBucket>,
+    pub buckets: Vec<Bucket>,
     /// SQS queues the account owns (a name and an optional policy, as buckets).
     #[serde(default)]
-    pub queues: Vec<RawBucket>,
+    pub queues: Vec<Bucket>,
     #[serde(default)]
     pub users: Vec<RawUser>,
     #[serde(default)]
@@ -122,29 +125,29 @@ pub(crate) struct RawAccount {
 
 /// `[accounts.root]`: the root user's credentials.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawRoot {
-    pub login_profile: Option<RawLoginProfile>,
+#[serde(deny_unknown_fields, expecting = "struct RawRoot")]
+pub(crate) struct Root {
+    pub login_profile: Option<LoginProfile>,
     #[serde(default)]
-    pub mfa: Vec<RawMfa>,
+    pub mfa: Vec<Mfa>,
     #[serde(default)]
-    pub access_keys: Vec<RawAccessKey>,
+    pub access_keys: Vec<AccessKey>,
     #[serde(default)]
-    pub signing_certificates: Vec<RawCertificate>,
+    pub signing_certificates: Vec<Certificate>,
 }
 
 /// A root password.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawLoginProfile {
+#[serde(deny_unknown_fields, expecting = "struct RawLoginProfile")]
+pub(crate) struct LoginProfile {
     pub created: Option<Spanned<String>>,
     pub password_last_used: Option<Spanned<String>>,
 }
 
 /// An MFA device.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawMfa {
+#[serde(deny_unknown_fields, expecting = "struct RawMfa")]
+pub(crate) struct Mfa {
     pub kind: Spanned<String>,
     pub name: Option<String>,
     pub serial: Option<String>,
@@ -153,8 +156,8 @@ pub(crate) struct RawMfa {
 
 /// A root access key.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawAccessKey {
+#[serde(deny_unknown_fields, expecting = "struct RawAccessKey")]
+pub(crate) struct AccessKey {
     pub id: Option<String>,
     pub status: Option<Spanned<String>>,
     pub created: Option<Spanned<String>>,
@@ -165,8 +168,8 @@ pub(crate) struct RawAccessKey {
 
 /// A root signing certificate.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawCertificate {
+#[serde(deny_unknown_fields, expecting = "struct RawCertificate")]
+pub(crate) struct Certificate {
     pub id: Option<String>,
     pub status: Option<Spanned<String>>,
     pub uploaded: Option<Spanned<String>>,
@@ -174,8 +177,8 @@ pub(crate) struct RawCertificate {
 
 /// `[generate]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawGenerate {
+#[serde(deny_unknown_fields, expecting = "struct RawGenerate")]
+pub(crate) struct Generate {
     pub count: usize,
     #[serde(default)]
     pub seed: u64,
@@ -211,8 +214,8 @@ pub(crate) struct RawGenerate {
 
 /// `[[throttle]]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawThrottle {
+#[serde(deny_unknown_fields, expecting = "struct RawThrottle")]
+pub(crate) struct Throttle {
     pub operation: Option<Spanned<String>>,
     pub service: Option<Spanned<String>>,
     pub rps: Option<Spanned<f64>>,
@@ -221,8 +224,8 @@ pub(crate) struct RawThrottle {
 
 /// `[[faults]]`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawFault {
+#[serde(deny_unknown_fields, expecting = "struct RawFault")]
+pub(crate) struct Fault {
     pub account: Option<Spanned<String>>,
     pub caller: Option<String>,
     pub operation: Option<Spanned<String>>,
@@ -238,8 +241,8 @@ pub(crate) struct RawFault {
 
 /// `[[accounts.buckets]]`: an S3 bucket and its policy document (JSON text).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawBucket {
+#[serde(deny_unknown_fields, expecting = "struct RawBucket")]
+pub(crate) struct Bucket {
     pub name: Spanned<String>,
     pub policy: Option<Spanned<String>>,
 }

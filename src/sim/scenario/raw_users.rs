@@ -1,5 +1,8 @@
 //! The `[[accounts.users]]` and `[[accounts.groups]]` tables as written on disk: serde structs
 //! with spans, before validation (`validate_users.rs` checks and converts them).
+//!
+//! `Mfa`, `Key` and `Credential` keep the `RawUser…` name serde reports a value of the wrong
+//! type with (`#[serde(expecting)]`): `expected struct RawUserKey`, as it always was.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -15,13 +18,13 @@ pub(crate) struct RawUser {
     /// Console password; absent = none.
     pub password: Option<RawPassword>,
     #[serde(default)]
-    pub mfa: Vec<RawUserMfa>,
+    pub mfa: Vec<Mfa>,
     #[serde(default)]
-    pub access_keys: Vec<RawUserKey>,
+    pub access_keys: Vec<Key>,
     #[serde(default)]
-    pub signing_certificates: Vec<RawUserCredential>,
+    pub signing_certificates: Vec<Credential>,
     #[serde(default)]
-    pub ssh_keys: Vec<RawUserCredential>,
+    pub ssh_keys: Vec<Credential>,
     #[serde(default)]
     pub service_credentials: Vec<RawServiceCredential>,
     #[serde(default)]
@@ -56,9 +59,9 @@ pub(crate) struct RawEarlier {
     pub path: Option<Spanned<String>>,
     pub password: Option<RawPassword>,
     #[serde(default)]
-    pub access_keys: Vec<RawUserKey>,
+    pub access_keys: Vec<Key>,
     #[serde(default)]
-    pub signing_certificates: Vec<RawUserCredential>,
+    pub signing_certificates: Vec<Credential>,
 }
 
 /// `password = { ... }`.
@@ -73,8 +76,8 @@ pub(crate) struct RawPassword {
 
 /// One entry of a user's `mfa`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawUserMfa {
+#[serde(deny_unknown_fields, expecting = "struct RawUserMfa")]
+pub(crate) struct Mfa {
     pub kind: Spanned<String>,
     pub name: Option<String>,
     pub serial: Option<String>,
@@ -83,8 +86,8 @@ pub(crate) struct RawUserMfa {
 
 /// One entry of a user's `access_keys`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawUserKey {
+#[serde(deny_unknown_fields, expecting = "struct RawUserKey")]
+pub(crate) struct Key {
     pub id: Option<Spanned<String>>,
     #[serde(default = "yes")]
     pub active: bool,
@@ -96,8 +99,8 @@ pub(crate) struct RawUserKey {
 
 /// One entry of a user's `signing_certificates` or `ssh_keys`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawUserCredential {
+#[serde(deny_unknown_fields, expecting = "struct RawUserCredential")]
+pub(crate) struct Credential {
     pub id: Option<Spanned<String>>,
     #[serde(default = "yes")]
     pub active: bool,

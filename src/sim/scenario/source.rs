@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// A scenario file could not be used.
 #[derive(Debug, thiserror::Error)]
-pub enum ScenarioError {
+pub enum Error {
     /// The file could not be read.
     #[error("cannot read scenario file {file}: {source}")]
     Io {
@@ -47,13 +47,8 @@ impl Source<'_> {
     }
 
     /// A validation error at `span`.
-    pub(crate) fn error(
-        &self,
-        span: Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> ScenarioError {
-        ScenarioError::Invalid {
+    pub(crate) fn error(&self, span: Range<usize>, key: &str, message: impl Into<String>) -> Error {
+        Error::Invalid {
             file: self.file.to_string(),
             line: self.line_of(span.start),
             key: key.to_string(),
@@ -62,7 +57,7 @@ impl Source<'_> {
     }
 
     /// Converts a TOML deserialization error, recovering the key it is about.
-    pub(crate) fn parse_error(&self, err: &toml::de::Error) -> ScenarioError {
+    pub(crate) fn parse_error(&self, err: &toml::de::Error) -> Error {
         let span = err.span().unwrap_or(0..0);
         let message = err.message().trim().to_string();
         let names_key = ["unknown field", "missing field", "duplicate key"]
@@ -74,7 +69,7 @@ impl Source<'_> {
             .or_else(|| self.key_before(span.start))
             .or_else(|| self.ident_at(span.start))
             .unwrap_or_else(|| "?".to_string());
-        ScenarioError::Invalid {
+        Error::Invalid {
             file: self.file.to_string(),
             line: self.line_of(span.start),
             key,

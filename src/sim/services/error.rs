@@ -24,7 +24,7 @@ pub(crate) fn default_status(code: &str) -> u16 {
 
 /// An AWS error response, independent of the wire protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ApiError {
+pub(crate) struct Error {
     /// HTTP status.
     pub status: u16,
     /// Error code (`__type` / `<Code>`).
@@ -36,14 +36,14 @@ pub(crate) struct ApiError {
     pub shape: Option<&'static str>,
 }
 
-impl ApiError {
+impl Error {
     /// An error with an explicit status.
     pub(crate) fn new(
         status: u16,
         code: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
     ) -> Self {
-        ApiError {
+        Error {
             status,
             code: code.into(),
             message: message.into(),
@@ -53,7 +53,7 @@ impl ApiError {
 
     /// The same error with the shape id `shape`.
     pub(crate) fn with_shape(self, shape: &'static str) -> Self {
-        ApiError {
+        Error {
             shape: Some(shape),
             ..self
         }

@@ -1,6 +1,6 @@
 //! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::page::{first_page_token, page};
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
@@ -13,9 +13,9 @@ const ENABLED_AT: i64 = 1_731_542_400; // 2024-11-14T00:00:00Z
 /// What runs an Organizations operation, and who may call it.
 pub(crate) enum Handler {
     /// Any account of the organization.
-    Member(fn(&World, &Params) -> Result<Value, ApiError>),
+    Member(fn(&World, &Params) -> Result<Value, Error>),
     /// The management account or a delegated administrator.
-    Admin(fn(&World, &Params) -> Result<Value, ApiError>),
+    Admin(fn(&World, &Params) -> Result<Value, Error>),
 }
 
 /// The Organizations operations the simulator implements.
@@ -55,13 +55,13 @@ pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
 ];
 
 /// Handles one Organizations operation.
-pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, Error> {
     let account = match &req.who {
         Who::Caller(c) => c.account.as_str(),
         Who::Session { .. } => return Err(denied()),
     };
     if world.account(account).is_none() {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "AWSOrganizationsNotInUseException",
             "Your account is not a member of an organization.",
@@ -76,7 +76,7 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
     }
     match handler {
         Some(Handler::Admin(run) | Handler::Member(run)) => run(world, &req.params),
-        None => Err(ApiError::new(
+        None => Err(Error::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {}", req.op),
@@ -89,7 +89,7 @@ fn starts_empty(world: &World, p: &Params) -> bool {
     world.org.empty_first_page && p.str("NextToken").is_none()
 }
 
-fn list_accounts(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_accounts(world: &World, p: &Params) -> Result<Value, Error> {
     if starts_empty(world, p) {
         max_results(p)?;
         return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
@@ -98,7 +98,7 @@ fn list_accounts(world: &World, p: &Params) -> Result<Value, ApiError> {
     paged(p, "Accounts", &all, |i| account_json(world, *i))
 }
 
-fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, Error> {
     let parent = parent_param(world, p, "ParentId")?;
     if starts_empty(world, p) {
         max_results(p)?;
@@ -110,10 +110,10 @@ fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, ApiError
     paged(p, "Accounts", &ids, |i| account_json(world, *i))
 }
 
-fn describe_account(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn describe_account(world: &World, p: &Params) -> Result<Value, Error> {
     let id = required(p, "AccountId")?;
     let idx = world.account(id).ok_or_else(|| {
-        ApiError::new(
+        Error::new(
             400,
             "AccountNotFoundException",
             "You specified an account that doesn't exist.",
@@ -122,7 +122,7 @@ fn describe_account(world: &World, p: &Params) -> Result<Value, ApiError> {
     Ok(json!({ "Account": account_json(world, idx) }))
 }
 
-fn list_service_access(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_service_access(world: &World, p: &Params) -> Result<Value, Error> {
     paged(
         p,
         "EnabledServicePrincipals",
@@ -131,7 +131,7 @@ fn list_service_access(world: &World, p: &Params) -> Result<Value, ApiError> {
     )
 }
 
-fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, Error> {
     let filter = p.str("ServicePrincipal");
     let mut ids: Vec<&str> = world
         .org
@@ -154,7 +154,7 @@ fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, Api
     })
 }
 
-fn list_roots(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_roots(world: &World, p: &Params) -> Result<Value, Error> {
     let roots = [world.org.root_id.as_str()];
     paged(
         p,
@@ -164,15 +164,15 @@ fn list_roots(world: &World, p: &Params) -> Result<Value, ApiError> {
     )
 }
 
-fn describe_organizational_unit(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn describe_organizational_unit(world: &World, p: &Params) -> Result<Value, Error> {
     let id = required(p, "OrganizationalUnitId")?;
     let ou = world.ous.iter().find(|o| o.id == id).ok_or_else(|| {
-        ApiError::new(400, "OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
+        Error::new(400, "OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")
     })?;
     Ok(json!({ "OrganizationalUnit": ou_json(world, &ou.id, &ou.name) }))
 }
 
-fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Value, Error> {
     let parent = parent_param(world, p, "ParentId")?;
     let ous: Vec<_> = world.ous.iter().filter(|o| o.parent == parent).collect();
     paged(p, "OrganizationalUnits", &ous, |o| {
@@ -180,13 +180,13 @@ fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Val
     })
 }
 
-fn list_parents(world: &World, p: &Params) -> Result<Value, ApiError> {
+fn list_parents(world: &World, p: &Params) -> Result<Value, Error> {
     let child = required(p, "ChildId")?;
     let parent = world
         .account(child)
         .map(|i| world.accounts[i].parent.as_str())
         .or_else(|| world.ous.iter().find(|o| o.id == child).map(|o| o.parent.as_str()))
-        .ok_or_else(|| ApiError::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
+        .ok_or_else(|| Error::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
     let kind = if parent == world.org.root_id {
         "ROOT"
     } else {
@@ -195,17 +195,17 @@ fn list_parents(world: &World, p: &Params) -> Result<Value, ApiError> {
     Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
 }
 
-fn denied() -> ApiError {
-    ApiError::new(
+fn denied() -> Error {
+    Error::new(
         400,
         "AccessDeniedException",
         "You don't have permissions to access this resource.",
     )
 }
 
-fn required<'a>(p: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+fn required<'a>(p: &'a Params, name: &str) -> Result<&'a str, Error> {
     p.str(name).ok_or_else(|| {
-        ApiError::new(
+        Error::new(
             400,
             "InvalidInputException",
             format!("You must specify {name}."),
@@ -213,12 +213,12 @@ fn required<'a>(p: &'a Params, name: &str) -> Result<&'a str, ApiError> {
     })
 }
 
-fn parent_param<'a>(world: &World, p: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+fn parent_param<'a>(world: &World, p: &'a Params, name: &str) -> Result<&'a str, Error> {
     let parent = required(p, name)?;
     if parent == world.org.root_id || world.ous.iter().any(|o| o.id == parent) {
         Ok(parent)
     } else {
-        Err(ApiError::new(
+        Err(Error::new(
             400,
             "ParentNotFoundException",
             "We can't find a root or OU with the ParentId that you specified.",
@@ -227,11 +227,11 @@ fn parent_param<'a>(world: &World, p: &'a Params, name: &str) -> Result<&'a str,
 }
 
 /// `MaxResults` (1-20, default 20).
-fn max_results(p: &Params) -> Result<usize, ApiError> {
+fn max_results(p: &Params) -> Result<usize, Error> {
     match p.int("MaxResults") {
         Ok(None) => Ok(20),
         Ok(Some(n)) if (1..=20).contains(&n) => Ok(n as usize),
-        _ => Err(ApiError::new(400, "InvalidInputException", "You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.")),
+        _ => Err(Error::new(400, "InvalidInputException", "You provided a value that does not match the required pattern: MaxResults must be between 1 and 20.")),
     }
 }
 
@@ -241,10 +241,10 @@ fn paged<T>(
     key: &str,
     items: &[T],
     render: impl Fn(&T) -> Value,
-) -> Result<Value, ApiError> {
+) -> Result<Value, Error> {
     let max = max_results(p)?;
     let (chunk, next) = page(items, p.str("NextToken"), max).ok_or_else(|| {
-        ApiError::new(
+        Error::new(
             400,
             "InvalidInputException",
             "The provided pagination token is invalid.",
@@ -258,7 +258,7 @@ fn paged<T>(
     Ok(Value::Object(out))
 }
 
-fn describe_organization(world: &World, _: &Params) -> Result<Value, ApiError> {
+fn describe_organization(world: &World, _: &Params) -> Result<Value, Error> {
     let o = &world.org;
     let arn_mgmt = world.org_arn("account", &o.management_account);
     let policies = if o.all_features {

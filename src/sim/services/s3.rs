@@ -2,7 +2,7 @@
 //! DeleteBucketPolicy, the bucket-policy operations an `S3UnlockBucketPolicy` root session
 //! uses. Bucket names are global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Request, Who};
 use crate::sim::services::table::{find, Operation};
 use crate::sim::world::model::Bucket;
@@ -19,7 +19,7 @@ pub(crate) struct Answer {
 /// read on the bucket.
 pub(crate) struct Handler {
     pub method: &'static str,
-    pub run: fn(&mut Bucket) -> Result<Answer, ApiError>,
+    pub run: fn(&mut Bucket) -> Result<Answer, Error>,
 }
 
 /// The S3 operations the simulator implements (REST, path-style `/{bucket}?policy`).
@@ -52,7 +52,7 @@ pub(crate) fn operation(method: &str) -> Option<&'static str> {
 }
 
 /// Runs the request's operation on its `Bucket`.
-pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, ApiError> {
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, Error> {
     let (op, bucket) = (
         req.op.as_str(),
         req.params.str("Bucket").unwrap_or_default(),
@@ -62,7 +62,7 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, ApiError> {
         Who::Caller(_) => return Err(access_denied()),
     };
     let Some(row) = find(OPERATIONS, op) else {
-        return Err(ApiError::new(
+        return Err(Error::new(
             405,
             "MethodNotAllowed",
             "The specified method is not allowed against this resource.",
@@ -77,7 +77,7 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, ApiError> {
         .iter()
         .position(|bs| bs.iter().any(|b| b.name == bucket));
     let Some(owner) = owner else {
-        return Err(ApiError::new(
+        return Err(Error::new(
             404,
             "NoSuchBucket",
             "The specified bucket does not exist",
@@ -87,12 +87,12 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, ApiError> {
         return Err(access_denied());
     }
     let Some(b) = state.buckets[owner].iter_mut().find(|b| b.name == bucket) else {
-        return Err(ApiError::new(500, "InternalError", "bucket vanished"));
+        return Err(Error::new(500, "InternalError", "bucket vanished"));
     };
     (row.handler.run)(b)
 }
 
-fn get_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
+fn get_bucket_policy(b: &mut Bucket) -> Result<Answer, Error> {
     match &b.policy {
         Some(policy) => Ok(Answer {
             status: 200,
@@ -104,7 +104,7 @@ fn get_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
 }
 
 /// S3 answers 204 whether or not a policy was set.
-fn delete_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
+fn delete_bucket_policy(b: &mut Bucket) -> Result<Answer, Error> {
     b.policy = None;
     Ok(Answer {
         status: 204,
@@ -113,12 +113,12 @@ fn delete_bucket_policy(b: &mut Bucket) -> Result<Answer, ApiError> {
     })
 }
 
-fn access_denied() -> ApiError {
-    ApiError::new(403, "AccessDenied", "Access Denied")
+fn access_denied() -> Error {
+    Error::new(403, "AccessDenied", "Access Denied")
 }
 
-fn no_policy() -> ApiError {
-    ApiError::new(
+fn no_policy() -> Error {
+    Error::new(
         404,
         "NoSuchBucketPolicy",
         "The bucket policy does not exist",

@@ -3,7 +3,7 @@
 //! uses them. Errors carry their shape id besides the awsQuery-compatible code, which the wire
 //! sends in `x-amzn-query-error`.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
 use crate::sim::world::model::Bucket;
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 pub(crate) const TARGET_PREFIX: &str = "AmazonSQS.";
 
 /// What runs an SQS operation: the read or change on the queue, with the JSON body.
-pub(crate) type Handler = fn(&mut Bucket, &Value) -> Result<Value, ApiError>;
+pub(crate) type Handler = fn(&mut Bucket, &Value) -> Result<Value, Error>;
 
 /// The SQS operations the simulator implements.
 pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
@@ -31,11 +31,11 @@ pub(crate) fn error(
     query_code: &'static str,
     shape: &'static str,
     message: &str,
-) -> ApiError {
-    ApiError::new(status, query_code, message).with_shape(shape)
+) -> Error {
+    Error::new(status, query_code, message).with_shape(shape)
 }
 
-fn access_denied() -> ApiError {
+fn access_denied() -> Error {
     error(
         403,
         "AccessDenied",
@@ -44,7 +44,7 @@ fn access_denied() -> ApiError {
     )
 }
 
-fn no_queue() -> ApiError {
+fn no_queue() -> Error {
     error(
         400,
         "AWS.SimpleQueueService.NonExistentQueue",
@@ -53,7 +53,7 @@ fn no_queue() -> ApiError {
     )
 }
 
-fn missing(name: &str) -> ApiError {
+fn missing(name: &str) -> Error {
     error(
         400,
         "MissingParameter",
@@ -71,14 +71,14 @@ fn parse_url(url: &str) -> Option<(&str, &str)> {
 }
 
 /// Runs the request's operation with its JSON body; the response body on success.
-pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, Error> {
     let body: Value = match &req.params {
         Params::Body(bytes) => serde_json::from_slice(bytes),
         Params::Json(v) => Ok(v.clone()),
         Params::Query(_) | Params::Rest(_) => Ok(Value::Null),
     }
     .map_err(|e| {
-        ApiError::new(
+        Error::new(
             400,
             "SerializationException",
             format!("Invalid JSON body: {e}"),
@@ -121,7 +121,7 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, ApiError> {
     }
 }
 
-fn get_queue_attributes(queue: &mut Bucket, body: &Value) -> Result<Value, ApiError> {
+fn get_queue_attributes(queue: &mut Bucket, body: &Value) -> Result<Value, Error> {
     let names: Vec<&str> = body["AttributeNames"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -134,7 +134,7 @@ fn get_queue_attributes(queue: &mut Bucket, body: &Value) -> Result<Value, ApiEr
     })
 }
 
-fn set_queue_attributes(queue: &mut Bucket, body: &Value) -> Result<Value, ApiError> {
+fn set_queue_attributes(queue: &mut Bucket, body: &Value) -> Result<Value, Error> {
     let attributes = body["Attributes"]
         .as_object()
         .ok_or_else(|| missing("Attributes"))?;

@@ -2,7 +2,7 @@
 
 /// Why no access key id could be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum AuthError {
+pub(crate) enum Error {
     /// No `Authorization` header.
     #[error("Request is missing Authentication Token")]
     Missing,
@@ -12,17 +12,17 @@ pub(crate) enum AuthError {
 }
 
 /// The access key id of `Authorization: AWS4-HMAC-SHA256 Credential=<AKID>/<scope>, ...`.
-pub(crate) fn access_key_id(header: Option<&str>) -> Result<&str, AuthError> {
-    let header = header.ok_or(AuthError::Missing)?.trim();
+pub(crate) fn access_key_id(header: Option<&str>) -> Result<&str, Error> {
+    let header = header.ok_or(Error::Missing)?.trim();
     let rest = header
         .strip_prefix("AWS4-HMAC-SHA256")
-        .ok_or(AuthError::Malformed)?;
-    let start = rest.find("Credential=").ok_or(AuthError::Malformed)? + "Credential=".len();
+        .ok_or(Error::Malformed)?;
+    let start = rest.find("Credential=").ok_or(Error::Malformed)? + "Credential=".len();
     let credential = &rest[start..];
-    let end = credential.find('/').ok_or(AuthError::Malformed)?;
+    let end = credential.find('/').ok_or(Error::Malformed)?;
     let key = credential[..end].trim();
     if key.is_empty() {
-        Err(AuthError::Malformed)
+        Err(Error::Malformed)
     } else {
         Ok(key)
     }
@@ -41,14 +41,14 @@ mod tests {
 
     #[test]
     fn missing_and_foreign_headers_are_distinguished() {
-        assert_eq!(access_key_id(None), Err(AuthError::Missing));
+        assert_eq!(access_key_id(None), Err(Error::Missing));
         assert_eq!(
             access_key_id(Some("Basic dXNlcjpwYXNz")),
-            Err(AuthError::Malformed)
+            Err(Error::Malformed)
         );
         assert_eq!(
             access_key_id(Some("AWS4-HMAC-SHA256 Credential=/x")),
-            Err(AuthError::Malformed)
+            Err(Error::Malformed)
         );
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 /// One handled call. Holds access key ids only, never secrets or tokens.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct CallRecord {
+pub(crate) struct Record {
     pub seq: u64,
     /// `sts`, `iam`, `organizations`, a foreign `X-Amz-Target` prefix, or `unknown`.
     pub service: String,
@@ -28,23 +28,23 @@ pub(crate) struct CallRecord {
 }
 
 /// Append-only log of calls.
-pub(crate) struct CallLog {
-    records: Mutex<Vec<CallRecord>>,
+pub(crate) struct Log {
+    records: Mutex<Vec<Record>>,
     started: Instant,
 }
 
-impl Default for CallLog {
+impl Default for Log {
     fn default() -> Self {
-        CallLog {
+        Log {
             records: Mutex::default(),
             started: Instant::now(),
         }
     }
 }
 
-impl CallLog {
+impl Log {
     /// Appends a record, assigning its sequence number and time.
-    pub(crate) fn push(&self, mut record: CallRecord) {
+    pub(crate) fn push(&self, mut record: Record) {
         record.at_ms = self.started.elapsed().as_millis() as u64;
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
         record.seq = records.len() as u64 + 1;

@@ -2,12 +2,12 @@
 //! apply throttles, latency and faults, run the operation through its service's table, render
 //! the response and log the call.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::sts::{self, assume_role};
 use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
-use crate::sim::wire::auth::{access_key_id, AuthError};
-use crate::sim::wire::calls::{CallLog, CallRecord};
+use crate::sim::wire::auth::{self, access_key_id};
+use crate::sim::wire::calls;
 use crate::sim::wire::faults::{CallKey, Shaping};
 use crate::sim::wire::parse::{self, Call, UNKNOWN_SERVICE};
 use crate::sim::wire::protocol::{reset, AuthFailure, Protocol};
@@ -25,13 +25,13 @@ use tokio::sync::watch;
 pub(crate) struct Sim {
     pub world: World,
     pub shaping: Shaping,
-    pub calls: CallLog,
+    pub calls: calls::Log,
     pub shutdown: watch::Receiver<bool>,
 }
 
 /// A call-log record for `op` with nothing known yet about the caller or the outcome.
-pub(crate) fn record(service: String, op: &str) -> CallRecord {
-    CallRecord {
+pub(crate) fn record(service: String, op: &str) -> calls::Record {
+    calls::Record {
         seq: 0,
         service,
         mutating: is_mutating(op),
@@ -80,7 +80,7 @@ fn refuse(sim: &Sim, method: &Method, uri: &Uri, headers: &HeaderMap) -> Respons
     let msg = "The simulator accepts POSTed AWS API calls; GET /_sim/state or /_sim/calls to inspect it.\n";
     let mut response = Response::new(Body::from(msg));
     *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    let err = ApiError::new(405, "MethodNotAllowed", msg.trim_end());
+    let err = Error::new(405, "MethodNotAllowed", msg.trim_end());
     finish(sim, rec, response, Some(&err))
 }
 
@@ -89,14 +89,14 @@ pub(crate) fn identify(
     sim: &Sim,
     headers: &HeaderMap,
     protocol: &Protocol,
-) -> Result<Who, (String, ApiError)> {
+) -> Result<Who, (String, Error)> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let key = match access_key_id(auth) {
         Ok(k) => k.to_string(),
-        Err(AuthError::Missing) => {
+        Err(auth::Error::Missing) => {
             return Err((String::new(), protocol.auth_error(AuthFailure::Missing)))
         }
-        Err(AuthError::Malformed) => {
+        Err(auth::Error::Malformed) => {
             return Err((String::new(), protocol.auth_error(AuthFailure::Unknown)))
         }
     };
@@ -202,13 +202,13 @@ struct Altered {
 /// fault says.
 async fn shape(
     sim: &Sim,
-    record: CallRecord,
+    record: calls::Record,
     who: &Who,
     protocol: &Protocol,
     service: Service,
     op: &str,
     rid: &str,
-) -> Result<(CallRecord, Altered), Response> {
+) -> Result<(calls::Record, Altered), Response> {
     let caller = match who {
         Who::Caller(c) if protocol.shaped_by_caller() => Some(c.access_key_id.as_str()),
         _ => None,
@@ -233,12 +233,12 @@ async fn shape(
 /// Applies the fault that matched the call, if any.
 async fn fault(
     sim: &Sim,
-    record: CallRecord,
+    record: calls::Record,
     action: Option<FaultAction>,
     who: &Who,
     protocol: &Protocol,
     rid: &str,
-) -> Result<(CallRecord, Altered), Response> {
+) -> Result<(calls::Record, Altered), Response> {
     let world = &sim.world;
     let mut altered = Altered::default();
     let acting = record.account.clone();
@@ -250,7 +250,7 @@ async fn fault(
             status,
             message,
         }) => {
-            let err = ApiError::new(status, code, message);
+            let err = Error::new(status, code, message);
             return Err(finish(sim, record, protocol.error(&err, rid), Some(&err)));
         }
         Some(FaultAction::Reset) => {
@@ -285,7 +285,7 @@ async fn fault(
 /// long-term caller's own account for IAM, the target of AssumeRoot and AssumeRole.
 fn attribute(
     world: &World,
-    record: &mut CallRecord,
+    record: &mut calls::Record,
     who: &Who,
     service: Service,
     op: &str,
@@ -333,7 +333,7 @@ fn answer(
     service: Service,
     req: &Request,
     rid: &str,
-) -> Result<(u16, &'static str, Vec<u8>), ApiError> {
+) -> Result<(u16, &'static str, Vec<u8>), Error> {
     let ok = |body: Vec<u8>| (200, protocol.content_type(), body);
     match (protocol, service) {
         (Protocol::Query(ns), Service::Sts) => {
@@ -355,9 +355,9 @@ fn answer(
 /// Logs the call with the response's status and the error code, and hands the response back.
 pub(crate) fn finish(
     sim: &Sim,
-    mut record: CallRecord,
+    mut record: calls::Record,
     response: Response,
-    err: Option<&ApiError>,
+    err: Option<&Error>,
 ) -> Response {
     record.status = response.status().as_u16();
     record.error = err.map(|e| e.code.to_string());

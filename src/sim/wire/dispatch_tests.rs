@@ -2,7 +2,7 @@
 //! expiry, the `expire-session` fault) and the fault actions that issue credentials mid-run.
 
 use crate::sim::test_world::{scenario, texts};
-use crate::sim::wire::calls::CallLog;
+use crate::sim::wire::calls::Log;
 use crate::sim::wire::dispatch::{handle, Sim};
 use crate::sim::wire::faults::Shaping;
 use crate::sim::world::dice::Dice;
@@ -37,7 +37,7 @@ fn sim(organization_extra: &str, rest: &str) -> Sim {
             s.faults.clone(),
             dice,
         ),
-        calls: CallLog::default(),
+        calls: Log::default(),
         shutdown,
     }
 }

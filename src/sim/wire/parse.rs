@@ -1,7 +1,7 @@
 //! Reading a request: which protocol it speaks, which service and operation it names, and its
 //! parameters; or why a POST is rejected. Pure: no state, no identification.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::Params;
 use crate::sim::services::{s3, sqs, Service};
 use crate::sim::wire::protocol::{Protocol, JSON_TARGET_PREFIX};
@@ -27,7 +27,7 @@ pub(crate) struct Rejected {
     /// Operation as sent (empty when the request names none).
     pub op: String,
     /// Boxed: a rejection is the rare path.
-    pub err: Box<ApiError>,
+    pub err: Box<Error>,
 }
 
 /// Reads a non-POST request: an S3 bucket-policy request (path-style `/{bucket}?policy`), or
@@ -73,7 +73,7 @@ fn sqs_call(op: &str, body: &[u8]) -> Result<Call, Rejected> {
             service: Service::Sqs.as_str().to_string(),
             op: op.to_string(),
             err: Box::new(
-                ApiError::new(
+                Error::new(
                     400,
                     "InvalidAction",
                     "The action is not valid for this endpoint.",
@@ -108,7 +108,7 @@ fn json(target: &str, body: &[u8]) -> Result<Call, Rejected> {
     if !target.starts_with(JSON_TARGET_PREFIX)
         || Service::of_operation(&op) != Some(Service::Organizations)
     {
-        return Err(reject(ApiError::new(
+        return Err(reject(Error::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {target}"),
@@ -118,7 +118,7 @@ fn json(target: &str, body: &[u8]) -> Result<Call, Rejected> {
         serde_json::Value::Object(Default::default())
     } else {
         serde_json::from_slice(body).map_err(|e| {
-            reject(ApiError::new(
+            reject(Error::new(
                 400,
                 "SerializationException",
                 format!("Invalid JSON body: {e}"),
@@ -153,7 +153,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
                 protocol: Protocol::Query(STS_NS),
                 service: UNKNOWN_SERVICE.to_string(),
                 op: action.unwrap_or_default(),
-                err: Box::new(ApiError::new(400, "MissingAction", msg)),
+                err: Box::new(Error::new(400, "MissingAction", msg)),
             });
         }
     };
@@ -163,7 +163,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
             protocol,
             service: service.as_str().to_string(),
             op: String::new(),
-            err: Box::new(ApiError::new(400, "MissingAction", "Missing Action")),
+            err: Box::new(Error::new(400, "MissingAction", "Missing Action")),
         });
     };
     if Service::of_operation(&action) != Some(service) {
@@ -175,7 +175,7 @@ fn form(body: &[u8]) -> Result<Call, Rejected> {
             protocol,
             service: service.as_str().to_string(),
             op: action,
-            err: Box::new(ApiError::new(400, "InvalidAction", msg)),
+            err: Box::new(Error::new(400, "InvalidAction", msg)),
         });
     }
     Ok(Call {

@@ -2,7 +2,7 @@
 //! documents and error documents, the authentication failures and throttling errors each
 //! protocol names differently, and the raw response helpers. No routing, no state.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::xml::Xml;
 use crate::sim::wire::query;
 use crate::sim::world::model::FaultAction;
@@ -78,7 +78,7 @@ impl Protocol {
     }
 
     /// The error response in this protocol's framing.
-    pub(crate) fn error(&self, err: &ApiError, rid: &str) -> Response {
+    pub(crate) fn error(&self, err: &Error, rid: &str) -> Response {
         match self {
             Protocol::Json => {
                 let body = serde_json::json!({ "__type": err.code, "Message": err.message });
@@ -121,20 +121,20 @@ impl Protocol {
     }
 
     /// The throttling error of this protocol.
-    pub(crate) fn throttled(&self) -> ApiError {
+    pub(crate) fn throttled(&self) -> Error {
         match self {
-            Protocol::Json => ApiError::new(400, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
-            Protocol::Query(_) => ApiError::new(400, "Throttling", "Rate exceeded"),
+            Protocol::Json => Error::new(400, "TooManyRequestsException", "AWS Organizations can't complete your request because another request is already in progress. Try again later."),
+            Protocol::Query(_) => Error::new(400, "Throttling", "Rate exceeded"),
             Protocol::RestXml { .. } => {
-                ApiError::new(503, "SlowDown", "Please reduce your request rate.")
+                Error::new(503, "SlowDown", "Please reduce your request rate.")
             }
-            Protocol::Json10 => ApiError::new(400, "RequestThrottled", "Request is throttled.")
+            Protocol::Json10 => Error::new(400, "RequestThrottled", "Request is throttled.")
                 .with_shape("com.amazonaws.sqs#RequestThrottled"),
         }
     }
 
     /// Authentication failure codes differ per protocol.
-    pub(crate) fn auth_error(&self, kind: AuthFailure) -> ApiError {
+    pub(crate) fn auth_error(&self, kind: AuthFailure) -> Error {
         let (status, code, message) = match (self, kind) {
             (Protocol::RestXml { .. }, AuthFailure::Missing) => {
                 (403, "AccessDenied", "Access Denied")
@@ -178,7 +178,7 @@ impl Protocol {
                 "The security token included in the request is expired",
             ),
         };
-        let err = ApiError::new(status, code, message);
+        let err = Error::new(status, code, message);
         match self {
             Protocol::Json10 => {
                 err.with_shape("com.amazon.coral.service#UnrecognizedClientException")
@@ -189,7 +189,7 @@ impl Protocol {
 }
 
 /// S3's error document.
-fn s3_error(err: &ApiError, bucket: &str, request_id: &str) -> Vec<u8> {
+fn s3_error(err: &Error, bucket: &str, request_id: &str) -> Vec<u8> {
     let mut x = Xml::new();
     x.start("Error")
         .text("Code", &err.code)

@@ -1,7 +1,7 @@
 //! awsQuery (STS, IAM) XML response documents around an operation's result (see
 //! [`crate::sim::services::xml`]).
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::xml::Xml;
 
 /// XML namespace of STS responses.
@@ -28,7 +28,7 @@ pub(crate) fn success(op: &str, namespace: &str, result: Xml, request_id: &str) 
 }
 
 /// An error document: `<ErrorResponse><Error>..</Error><RequestId>..</RequestId></ErrorResponse>`.
-pub(crate) fn error(namespace: &str, err: &ApiError, request_id: &str) -> Vec<u8> {
+pub(crate) fn error(namespace: &str, err: &Error, request_id: &str) -> Vec<u8> {
     let mut x = Xml::new();
     x.start_ns("ErrorResponse", namespace);
     x.start("Error")
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn server_errors_are_receiver_faults() {
-        let err = ApiError::coded("ServiceFailure", "boom");
+        let err = Error::coded("ServiceFailure", "boom");
         let doc = String::from_utf8(error(STS_NS, &err, "r")).expect("utf8");
         assert!(
             doc.contains("<Type>Receiver</Type><Code>ServiceFailure</Code><Message>boom</Message>"),

@@ -1,7 +1,7 @@
 //! The HTTP server: one loopback port for STS, IAM and Organizations plus `/_sim` introspection.
 
 use crate::sim::scenario::Scenario;
-use crate::sim::wire::calls::CallLog;
+use crate::sim::wire::calls::Log;
 use crate::sim::wire::dispatch::{handle, handle_other, Sim};
 use crate::sim::wire::faults::Shaping;
 use crate::sim::wire::introspect;
@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 pub struct Server;
 
 /// A simulator serving on a local port.
-pub struct RunningServer {
+pub struct Running {
     addr: SocketAddr,
     seed: u64,
     stop: watch::Sender<bool>,
@@ -32,8 +32,8 @@ impl Server {
     /// Binds `addr` (port 0 picks a free port) and serves `scenario` in the background.
     ///
     /// Random decisions draw from the scenario's `seed`, or from a fresh one when it names
-    /// none; [`RunningServer::seed`] tells which.
-    pub async fn start(scenario: Scenario, addr: SocketAddr) -> std::io::Result<RunningServer> {
+    /// none; [`Running::seed`] tells which.
+    pub async fn start(scenario: Scenario, addr: SocketAddr) -> std::io::Result<Running> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, shutdown) = watch::channel(false);
@@ -47,7 +47,7 @@ impl Server {
                 scenario.faults.clone(),
                 dice,
             ),
-            calls: CallLog::default(),
+            calls: Log::default(),
             shutdown: shutdown.clone(),
         });
         let app = Router::new()
@@ -65,7 +65,7 @@ impl Server {
                 })
                 .await
         });
-        Ok(RunningServer {
+        Ok(Running {
             addr,
             seed,
             stop,
@@ -74,7 +74,7 @@ impl Server {
     }
 }
 
-impl RunningServer {
+impl Running {
     /// Base URL, e.g. `http://127.0.0.1:4567`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)

@@ -1,18 +1,18 @@
 //! One `[[accounts]]` entry: its id, name, email, state, parent, root user, IAM directory,
 //! roles, buckets and queues, checked and converted for `validate`, which calls it.
 
-use crate::sim::scenario::raw::*;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::scenario::validate::ctx::Ctx;
 use crate::sim::scenario::validate::values::account_id;
 use crate::sim::scenario::validate::{resources, root, users};
 use crate::sim::world::model::*;
 use time::OffsetDateTime;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 pub(crate) fn account(
-    a: &RawAccount,
+    a: &raw::Account,
     org: &Organization,
     ous: &[Ou],
     now: OffsetDateTime,

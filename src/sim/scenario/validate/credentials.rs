@@ -2,10 +2,8 @@
 //! certificates, SSH public keys, service-specific credentials) and its `earlier` predecessor,
 //! checked and converted for `validate_users`. Generated ids draw from the directory's serial.
 
-use crate::sim::scenario::raw_users::{
-    RawEarlier, RawPassword, RawServiceCredential, RawUserCredential, RawUserKey, RawUserMfa,
-};
-use crate::sim::scenario::source::ScenarioError;
+use crate::sim::scenario::raw_users::{self, RawEarlier, RawPassword, RawServiceCredential};
+use crate::sim::scenario::source::Error;
 use crate::sim::scenario::validate::ctx::{path, Ctx};
 use crate::sim::world::credentials::{AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind};
 use crate::sim::world::directory::{base36, Directory};
@@ -13,7 +11,7 @@ use crate::sim::world::user::{ServiceCredential, User};
 use time::{Duration, OffsetDateTime};
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// Days before now a credential was issued when the scenario does not say.
 const DEFAULT_CREDENTIAL_AGE_DAYS: i64 = 100;
@@ -32,7 +30,7 @@ pub(crate) fn password(
 
 /// MFA devices of the user `name`, the `index`-th of its account.
 pub(crate) fn mfa(
-    list: &[RawUserMfa],
+    list: &[raw_users::Mfa],
     name: &str,
     index: usize,
     ctx: &Ctx<'_>,
@@ -67,7 +65,7 @@ pub(crate) fn mfa(
 
 /// At most two access keys (ids `AKIA<account><4>` unless given).
 pub(crate) fn access_keys(
-    list: &[RawUserKey],
+    list: &[raw_users::Key],
     user: &Spanned<String>,
     dir: &mut Directory,
     ctx: &Ctx<'_>,
@@ -96,7 +94,7 @@ pub(crate) fn access_keys(
 
 /// At most two X.509 signing certificates; a given `body` must be a PEM certificate.
 pub(crate) fn signing_certificates(
-    list: &[RawUserCredential],
+    list: &[raw_users::Credential],
     user: &Spanned<String>,
     dir: &mut Directory,
     ctx: &Ctx<'_>,
@@ -128,7 +126,7 @@ pub(crate) fn signing_certificates(
 /// SSH public keys (ids `APKA<account><4>` unless given); a given `body` must be an OpenSSH
 /// RSA public key line.
 pub(crate) fn ssh_keys(
-    list: &[RawUserCredential],
+    list: &[raw_users::Credential],
     dir: &mut Directory,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Certificate>> {
@@ -224,7 +222,7 @@ pub(crate) fn earlier(
 
 /// A credential's `body` if given and `valid`, else an error naming `format`.
 fn body(
-    c: &RawUserCredential,
+    c: &raw_users::Credential,
     format: &str,
     ctx: &Ctx<'_>,
     valid: impl Fn(&str) -> bool,
@@ -258,7 +256,7 @@ fn at_most_two<T>(
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::scenario::source::ScenarioError;
+    use crate::sim::scenario::source::Error;
     use crate::sim::scenario::Scenario;
     use crate::sim::test_world::scenario;
 
@@ -273,7 +271,7 @@ mod tests {
 
     fn rejected_key(text: &str) -> String {
         match Scenario::from_toml_str(text, "t.toml") {
-            Err(ScenarioError::Invalid { key, .. }) => key,
+            Err(Error::Invalid { key, .. }) => key,
             other => panic!("expected an invalid scenario, got {other:?}"),
         }
     }

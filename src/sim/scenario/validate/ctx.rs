@@ -2,12 +2,12 @@
 //! clock, the source for error locations), and the checks `users`, `credentials` and `tags`
 //! share: IAM paths and managed policy ARNs.
 
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::world::model::Partition;
 use time::{Duration, OffsetDateTime};
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// What every conversion of one account needs.
 pub(crate) struct Ctx<'a> {

@@ -13,8 +13,8 @@ pub(crate) mod tags;
 pub(crate) mod users;
 pub(crate) mod values;
 
-use crate::sim::scenario::raw::*;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::world::credentials::*;
 use crate::sim::world::model::*;
 use ctx::Ctx;
@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use values::account_id;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// The validated parts of a scenario, before `scenario.rs` names its source.
 pub(crate) struct Validated {
@@ -40,7 +40,7 @@ pub(crate) struct Validated {
 const IAM_FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 /// Validates a whole scenario.
-pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> {
+pub(crate) fn scenario(raw: raw::Scenario, src: &Source<'_>) -> Result<Validated> {
     let mut org = organization(&raw.organization, src)?;
     // The simulator's clock: every `*_days_ago` counts back from the moment of loading.
     let now = OffsetDateTime::now_utc()
@@ -238,7 +238,7 @@ pub(crate) fn scenario(raw: RawScenario, src: &Source<'_>) -> Result<Validated> 
     })
 }
 
-fn organization(o: &RawOrganization, src: &Source<'_>) -> Result<Organization> {
+fn organization(o: &raw::Organization, src: &Source<'_>) -> Result<Organization> {
     let id = o.id.get_ref();
     let id_ok = id.len() >= 12
         && id.starts_with("o-")

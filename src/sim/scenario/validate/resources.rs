@@ -1,13 +1,16 @@
 //! The S3 buckets and SQS queues of a scenario account: names as the services allow them and
 //! policies that are JSON objects, checked for `validate`.
 
-use crate::sim::scenario::raw::RawBucket;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// An S3 bucket: a DNS-compatible name and, if set, a policy that is a JSON object.
-pub(crate) fn bucket(b: &RawBucket, src: &Source<'_>) -> Result<crate::sim::world::model::Bucket> {
+pub(crate) fn bucket(
+    b: &raw::Bucket,
+    src: &Source<'_>,
+) -> Result<crate::sim::world::model::Bucket> {
     let name = b.name.get_ref();
     let valid = (3..=63).contains(&name.len())
         && name
@@ -43,7 +46,7 @@ pub(crate) fn bucket(b: &RawBucket, src: &Source<'_>) -> Result<crate::sim::worl
 
 /// An SQS queue: a name of 1-80 letters, digits, '-' or '_' ('.fifo' allowed at the end) and,
 /// if set, a policy that is a JSON object.
-pub(crate) fn queue(q: &RawBucket, src: &Source<'_>) -> Result<crate::sim::world::model::Bucket> {
+pub(crate) fn queue(q: &raw::Bucket, src: &Source<'_>) -> Result<crate::sim::world::model::Bucket> {
     let name = q.name.get_ref();
     let base = name.strip_suffix(".fifo").unwrap_or(name);
     if !(1..=80).contains(&name.len())

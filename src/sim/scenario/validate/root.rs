@@ -1,19 +1,19 @@
 //! The `[accounts.root]` table of a scenario account: the root user's password, MFA devices,
 //! access keys and signing certificates, with RFC 3339 dates, checked for `validate`.
 
-use crate::sim::scenario::raw::RawRoot;
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::scenario::validate::values::{date, status};
 use crate::sim::world::credentials::{
     AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind, RootUser,
 };
 use crate::sim::world::model::Partition;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// The root user of the account `id`.
 pub(crate) fn root_user(
-    r: &RawRoot,
+    r: &raw::Root,
     id: &str,
     partition: Partition,
     src: &Source<'_>,

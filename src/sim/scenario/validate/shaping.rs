@@ -1,8 +1,8 @@
 //! The call-shaping tables of a scenario (`[latency]`, `[[throttle]]`, `[[faults]]`), checked and
 //! converted for `validate`, which calls it.
 
-use crate::sim::scenario::raw::{RawFault, RawThrottle};
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::raw;
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::scenario::validate::values::{account_id, probability};
 use crate::sim::services::error::default_status;
 use crate::sim::services::{self, Service};
@@ -10,7 +10,7 @@ use crate::sim::world::model::{Fault, FaultAction, Latency, Throttle};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// `[latency]`: operation or service name → milliseconds.
 pub(crate) fn latency(raw: &BTreeMap<Spanned<String>, u64>, src: &Source<'_>) -> Result<Latency> {
@@ -22,7 +22,7 @@ pub(crate) fn latency(raw: &BTreeMap<Spanned<String>, u64>, src: &Source<'_>) ->
     Ok(latency)
 }
 
-pub(crate) fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
+pub(crate) fn throttle(t: &raw::Throttle, src: &Source<'_>) -> Result<Throttle> {
     let target = match (&t.operation, &t.service) {
         (Some(op), None) => operation_or_service(op, "operation", src)?,
         (None, Some(svc)) => operation_or_service(svc, "service", src)?,
@@ -49,7 +49,7 @@ pub(crate) fn throttle(t: &RawThrottle, src: &Source<'_>) -> Result<Throttle> {
     })
 }
 
-pub(crate) fn fault(f: &RawFault, src: &Source<'_>) -> Result<Fault> {
+pub(crate) fn fault(f: &raw::Fault, src: &Source<'_>) -> Result<Fault> {
     let action_name = f.action.as_ref().map_or("error", |a| a.get_ref().as_str());
     let action = match action_name {
         "error" => {

@@ -3,13 +3,13 @@
 //! keys unique regardless of case and never `aws:`-prefixed; the boundary a managed policy ARN.
 
 use crate::sim::scenario::raw_users::RawTag;
-use crate::sim::scenario::source::ScenarioError;
+use crate::sim::scenario::source::Error;
 use crate::sim::scenario::validate::ctx::{managed_policy_arn, Ctx};
 use crate::sim::world::user::Tag;
 use std::collections::HashSet;
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// Most tags an IAM user can have.
 const MAX_TAGS: usize = 50;
@@ -82,7 +82,7 @@ pub(crate) fn boundary(arn: Option<&Spanned<String>>, ctx: &Ctx<'_>) -> Result<O
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::scenario::source::ScenarioError;
+    use crate::sim::scenario::source::Error;
     use crate::sim::scenario::Scenario;
 
     const BASE: &str = r#"
@@ -105,7 +105,7 @@ tags = [{ key = "team", value = "data platform" }, { key = "cost:centre", value 
 
     fn rejected_key(text: &str) -> String {
         match Scenario::from_toml_str(text, "t.toml") {
-            Err(ScenarioError::Invalid { key, .. }) => key,
+            Err(Error::Invalid { key, .. }) => key,
             other => panic!("expected an invalid scenario, got {other:?}"),
         }
     }

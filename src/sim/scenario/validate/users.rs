@@ -6,7 +6,7 @@
 //! `tags`; never `validate`, which calls it.
 
 use crate::sim::scenario::raw_users::{RawGroup, RawInlinePolicy, RawUser};
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::scenario::validate::ctx::{managed_policy_arn, path, Ctx};
 use crate::sim::scenario::validate::{credentials, tags};
 use crate::sim::world::credentials::AccessKey;
@@ -16,7 +16,7 @@ use crate::sim::world::user::{same_name, InlinePolicy, User};
 use std::collections::HashSet;
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// Days a user or group was created before now when the scenario does not say.
 const DEFAULT_AGE_DAYS: i64 = 365;
@@ -217,7 +217,7 @@ pub(crate) fn roles(
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::scenario::source::ScenarioError;
+    use crate::sim::scenario::source::Error;
     use crate::sim::scenario::Scenario;
     use time::OffsetDateTime;
 
@@ -255,7 +255,7 @@ roles = []
 
     fn rejected(text: &str) -> (usize, String) {
         match Scenario::from_toml_str(text, "t.toml") {
-            Err(ScenarioError::Invalid { line, key, .. }) => (line, key),
+            Err(Error::Invalid { line, key, .. }) => (line, key),
             other => panic!("expected an invalid scenario, got {other:?}"),
         }
     }

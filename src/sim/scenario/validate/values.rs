@@ -1,13 +1,13 @@
 //! Value checks shared by the scenario validators: account ids, probabilities, `Active` /
 //! `Inactive` statuses and RFC 3339 timestamps, each rejected with its file, line and key.
 
-use crate::sim::scenario::source::{ScenarioError, Source};
+use crate::sim::scenario::source::{Error, Source};
 use crate::sim::world::model::DEFAULT_DATE;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use toml::Spanned;
 
-type Result<T> = std::result::Result<T, ScenarioError>;
+type Result<T> = std::result::Result<T, Error>;
 
 /// A 12-digit account id.
 pub(crate) fn account_id(s: &Spanned<String>, key: &str, src: &Source<'_>) -> Result<String> {

@@ -3,7 +3,7 @@
 //! paged with `Marker`.
 //! Managed-policy details (`LocalManagedPolicy`, `AWSManagedPolicy`) come back as an empty list.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::encode_document;
 use crate::sim::services::iam::users::{attached_xml, user_extras_xml, Scope};
 use crate::sim::services::page::page;
@@ -30,11 +30,11 @@ enum Entity {
 }
 
 /// Handles `GetAccountAuthorizationDetails`.
-pub(crate) fn handle(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn handle(scope: &Scope<'_>) -> Result<Xml, Error> {
     let p = scope.params;
     let filter = p.list("Filter");
     if let Some(bad) = filter.iter().find(|f| !ENTITY_TYPES.contains(f)) {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "ValidationError",
             format!("1 validation error detected: Value '[{bad}]' at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]]"),
@@ -44,7 +44,7 @@ pub(crate) fn handle(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     let max = match p.int("MaxItems") {
         Ok(None) => 100,
         Ok(Some(n)) if (1..=1000).contains(&n) => n as usize,
-        _ => return Err(ApiError::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
+        _ => return Err(Error::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
     };
     let state = scope.world.lock();
     let dir = &state.iam[scope.index];
@@ -60,7 +60,7 @@ pub(crate) fn handle(scope: &Scope<'_>) -> Result<Xml, ApiError> {
         all.extend((0..account.roles.len()).map(Entity::Role));
     }
     let (chunk, next) = page(&all, p.str("Marker"), max.min(scope.paging.size))
-        .ok_or_else(|| ApiError::new(400, "ValidationError", "Invalid Marker"))?;
+        .ok_or_else(|| Error::new(400, "ValidationError", "Invalid Marker"))?;
     let mut x = Xml::new();
     x.start("UserDetailList");
     for e in chunk {

@@ -1,20 +1,20 @@
 //! Shared pieces of the IAM handlers: required parameters, `NoSuchEntity`, and `Marker`/
 //! `IsTruncated` list pages cut to `iam_page_size`.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::page::page;
 use crate::sim::services::request::Params;
 use crate::sim::services::xml::Xml;
 use crate::sim::world::credentials::Certificate;
 
-pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Error> {
     params.str(name).ok_or_else(|| {
-        ApiError::new(400, "ValidationError", format!("1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"))
+        Error::new(400, "ValidationError", format!("1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"))
     })
 }
 
-pub(crate) fn no_such(message: String) -> ApiError {
-    ApiError::coded("NoSuchEntity", message)
+pub(crate) fn no_such(message: String) -> Error {
+    Error::coded("NoSuchEntity", message)
 }
 
 /// How IAM lists are cut into pages.
@@ -34,14 +34,14 @@ pub(crate) fn list<T>(
     list: &str,
     items: &[T],
     mut member: impl FnMut(&mut Xml, &T),
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let max = match params.int("MaxItems") {
         Ok(None) => 100,
         Ok(Some(n)) if (1..=1000).contains(&n) => n as usize,
-        _ => return Err(ApiError::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
+        _ => return Err(Error::new(400, "ValidationError", "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000")),
     };
     let (chunk, next) = page(items, params.str("Marker"), max.min(paging.size))
-        .ok_or_else(|| ApiError::new(400, "ValidationError", "Invalid Marker"))?;
+        .ok_or_else(|| Error::new(400, "ValidationError", "Invalid Marker"))?;
     x.start(list);
     for item in chunk {
         x.start("member");
@@ -97,9 +97,9 @@ pub(crate) fn delete_unassigned_virtual_mfa(
     unassigned: &mut Vec<String>,
     in_use: bool,
     serial: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     if in_use {
-        return Err(ApiError::coded(
+        return Err(Error::coded(
             "DeleteConflict",
             "MFA device is still in use.",
         ));

@@ -16,7 +16,7 @@ pub(crate) mod users;
 #[cfg(test)]
 mod users_tests;
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::Paging;
 use crate::sim::services::iam::root::{Root, ROOT_NAME};
 use crate::sim::services::iam::users::Scope;
@@ -30,7 +30,7 @@ use user_credentials as credentials;
 /// What runs an IAM operation.
 pub(crate) enum Handler {
     /// A question about the organization, for long-term callers.
-    Organization(fn(&World, &str) -> Result<Xml, ApiError>),
+    Organization(fn(&World, &str) -> Result<Xml, Error>),
     /// Work in one account: on its root user (root sessions) and on its IAM users (principals
     /// with IAM access there); `None` where the simulator offers no such handler.
     Account {
@@ -208,7 +208,7 @@ pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
 ];
 
 /// Handles one IAM operation.
-pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, Error> {
     let row = find(OPERATIONS, &req.op);
     let (organization, root, users) = match row.map(|o| &o.handler) {
         Some(Handler::Organization(f)) => (Some(*f), None, None),
@@ -232,13 +232,13 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
         return Err(denied(world, req, "no session policy allows the action"));
     }
     if let Some(user) = req.params.str("UserName").filter(|u| *u != ROOT_NAME) {
-        return Err(ApiError::coded(
+        return Err(Error::coded(
             "NoSuchEntity",
             format!("The user with name {user} cannot be found."),
         ));
     }
     let Some(run) = root else {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "InvalidAction",
             format!("Could not find operation {} for version 2010-05-08", req.op),
@@ -272,7 +272,7 @@ fn in_account(
     index: usize,
     own: Option<&str>,
     users: Option<users::Handler>,
-) -> Result<Xml, ApiError> {
+) -> Result<Xml, Error> {
     let Some(run) = users else {
         return Err(denied(
             world,
@@ -293,9 +293,9 @@ fn in_account(
 }
 
 /// `AccessDenied` for the calling principal.
-pub(crate) fn denied(world: &World, req: &Request, why: &str) -> ApiError {
+pub(crate) fn denied(world: &World, req: &Request, why: &str) -> Error {
     let arn = req.who.arn(world);
-    ApiError::coded(
+    Error::coded(
         "AccessDenied",
         format!(
             "User: {arn} is not authorized to perform: iam:{} on resource: {arn} because {why}",
@@ -304,22 +304,22 @@ pub(crate) fn denied(world: &World, req: &Request, why: &str) -> ApiError {
     )
 }
 
-fn organizations_features(world: &World, account: &str) -> Result<Xml, ApiError> {
+fn organizations_features(world: &World, account: &str) -> Result<Xml, Error> {
     if world.account(account).is_none() {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "OrganizationNotFoundException",
             "The request was rejected because no organization is associated with your account.",
         ));
     }
     if !world.org.all_features {
-        return Err(ApiError::new(400, "OrganizationNotInAllFeaturesModeException", "The request was rejected because your organization does not have All features enabled."));
+        return Err(Error::new(400, "OrganizationNotInAllFeaturesModeException", "The request was rejected because your organization does not have All features enabled."));
     }
     if !world.is_iam_admin(account) {
-        return Err(ApiError::new(400, "AccountNotManagementOrDelegatedAdministratorException", "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access."));
+        return Err(Error::new(400, "AccountNotManagementOrDelegatedAdministratorException", "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access."));
     }
     if !world.iam_trusted() {
-        return Err(ApiError::new(400, "ServiceAccessNotEnabledException", "The request was rejected because trusted access is not enabled for IAM in AWS Organizations."));
+        return Err(Error::new(400, "ServiceAccessNotEnabledException", "The request was rejected because trusted access is not enabled for IAM in AWS Organizations."));
     }
     let mut x = Xml::new();
     x.text("OrganizationId", &world.org.id)

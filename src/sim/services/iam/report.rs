@@ -4,7 +4,7 @@
 //! The report is a snapshot taken by the call that completes it; later generate calls answer
 //! COMPLETE and the same snapshot is served, as AWS serves a report for four hours.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::users::Scope;
 use crate::sim::services::xml::Xml;
 use crate::sim::world::report::render;
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 /// `GenerateCredentialReport`: STARTED on the first call, INPROGRESS until
 /// `report_generation_polls` more calls were made, then COMPLETE.
-pub(crate) fn generate(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn generate(scope: &Scope<'_>) -> Result<Xml, Error> {
     let (world, index) = (scope.world, scope.index);
     let polls = world.org.report_generation_polls;
     let mut guard = world.lock();
@@ -48,7 +48,7 @@ pub(crate) fn generate(scope: &Scope<'_>) -> Result<Xml, ApiError> {
 
 /// `GetCredentialReport`: the snapshot, `ReportInProgress` (404) while generating, or
 /// `ReportNotPresent` (410) when generation was never asked for.
-pub(crate) fn get(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get(scope: &Scope<'_>) -> Result<Xml, Error> {
     let (world, index) = (scope.world, scope.index);
     let state = world.lock();
     let report = &state.reports[index];
@@ -60,12 +60,12 @@ pub(crate) fn get(scope: &Scope<'_>) -> Result<Xml, ApiError> {
                 .date("GeneratedTime", *generated);
             Ok(x)
         }
-        None if report.calls > 0 => Err(ApiError::new(
+        None if report.calls > 0 => Err(Error::new(
             404,
             "ReportInProgress",
             "Report generation in progress. Try again later.",
         )),
-        None => Err(ApiError::new(
+        None => Err(Error::new(
             410,
             "ReportNotPresent",
             "Credential report not present. Call GenerateCredentialReport first.",

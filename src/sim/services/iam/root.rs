@@ -1,7 +1,7 @@
 //! IAM on the root user of a root session's account: the handlers of the operations the
 //! root-task policies allow. Omitting `UserName` acts on the root user (`iam` checks that).
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status, Paging};
 use crate::sim::services::request::Params;
 use crate::sim::services::xml::Xml;
@@ -24,7 +24,7 @@ pub(crate) struct Root<'a> {
 }
 
 /// What runs an IAM operation on the root user.
-pub(crate) type Handler = fn(&mut Root<'_>) -> Result<Xml, ApiError>;
+pub(crate) type Handler = fn(&mut Root<'_>) -> Result<Xml, Error>;
 
 fn login_profile(x: &mut Xml, lp: &LoginProfile) {
     x.start("LoginProfile")
@@ -34,29 +34,29 @@ fn login_profile(x: &mut Xml, lp: &LoginProfile) {
         .end("LoginProfile");
 }
 
-fn no_login_profile() -> ApiError {
+fn no_login_profile() -> Error {
     no_such(format!(
         "Login Profile for User {ROOT_NAME} cannot be found."
     ))
 }
 
-pub(crate) fn get_login_profile(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_login_profile(r: &mut Root<'_>) -> Result<Xml, Error> {
     let lp = r.user.login_profile.as_ref().ok_or_else(no_login_profile)?;
     let mut x = Xml::new();
     login_profile(&mut x, lp);
     Ok(x)
 }
 
-pub(crate) fn delete_login_profile(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_login_profile(r: &mut Root<'_>) -> Result<Xml, Error> {
     r.user.login_profile.take().ok_or_else(no_login_profile)?;
     Ok(Xml::new())
 }
 
 /// In a root session the password is omitted: the login profile is created without one, and
 /// the owner of the root email address sets it with "Forgot password".
-pub(crate) fn create_login_profile(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn create_login_profile(r: &mut Root<'_>) -> Result<Xml, Error> {
     if r.user.login_profile.is_some() {
-        return Err(ApiError::coded(
+        return Err(Error::coded(
             "EntityAlreadyExists",
             format!("Login Profile for user {ROOT_NAME} already exists."),
         ));
@@ -71,7 +71,7 @@ pub(crate) fn create_login_profile(r: &mut Root<'_>) -> Result<Xml, ApiError> {
     Ok(x)
 }
 
-pub(crate) fn list_mfa_devices(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_mfa_devices(r: &mut Root<'_>) -> Result<Xml, Error> {
     let mut x = Xml::new();
     list(
         &mut x,
@@ -89,7 +89,7 @@ pub(crate) fn list_mfa_devices(r: &mut Root<'_>) -> Result<Xml, ApiError> {
 }
 
 /// A deactivated virtual device stays, unassigned (the task policy cannot delete it).
-pub(crate) fn deactivate_mfa_device(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn deactivate_mfa_device(r: &mut Root<'_>) -> Result<Xml, Error> {
     let serial = required(r.params, "SerialNumber")?;
     let pos = r
         .user
@@ -108,7 +108,7 @@ pub(crate) fn deactivate_mfa_device(r: &mut Root<'_>) -> Result<Xml, ApiError> {
     Ok(Xml::new())
 }
 
-pub(crate) fn list_access_keys(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_access_keys(r: &mut Root<'_>) -> Result<Xml, Error> {
     let mut x = Xml::new();
     list(
         &mut x,
@@ -126,11 +126,11 @@ pub(crate) fn list_access_keys(r: &mut Root<'_>) -> Result<Xml, ApiError> {
     Ok(x)
 }
 
-fn no_access_key(key: &str) -> ApiError {
+fn no_access_key(key: &str) -> Error {
     no_such(format!("The Access Key with id {key} cannot be found."))
 }
 
-pub(crate) fn delete_access_key(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_access_key(r: &mut Root<'_>) -> Result<Xml, Error> {
     let key = required(r.params, "AccessKeyId")?;
     let keys = &mut r.user.access_keys;
     let pos = keys
@@ -141,7 +141,7 @@ pub(crate) fn delete_access_key(r: &mut Root<'_>) -> Result<Xml, ApiError> {
     Ok(Xml::new())
 }
 
-pub(crate) fn get_access_key_last_used(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_access_key_last_used(r: &mut Root<'_>) -> Result<Xml, Error> {
     let key = required(r.params, "AccessKeyId")?;
     let k = r
         .user
@@ -162,7 +162,7 @@ pub(crate) fn get_access_key_last_used(r: &mut Root<'_>) -> Result<Xml, ApiError
     Ok(x)
 }
 
-pub(crate) fn list_signing_certificates(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_signing_certificates(r: &mut Root<'_>) -> Result<Xml, Error> {
     let mut x = Xml::new();
     list(
         &mut x,
@@ -181,7 +181,7 @@ pub(crate) fn list_signing_certificates(r: &mut Root<'_>) -> Result<Xml, ApiErro
     Ok(x)
 }
 
-pub(crate) fn delete_signing_certificate(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_signing_certificate(r: &mut Root<'_>) -> Result<Xml, Error> {
     let cert = required(r.params, "CertificateId")?;
     let certs = &mut r.user.signing_certificates;
     let pos = certs
@@ -192,7 +192,7 @@ pub(crate) fn delete_signing_certificate(r: &mut Root<'_>) -> Result<Xml, ApiErr
     Ok(Xml::new())
 }
 
-pub(crate) fn get_user(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_user(r: &mut Root<'_>) -> Result<Xml, Error> {
     let mut x = Xml::new();
     x.start("User")
         .text("Path", "/")
@@ -212,7 +212,7 @@ pub(crate) fn get_user(r: &mut Root<'_>) -> Result<Xml, ApiError> {
     Ok(x)
 }
 
-pub(crate) fn get_account_summary(r: &mut Root<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_account_summary(r: &mut Root<'_>) -> Result<Xml, Error> {
     let root = &*r.user;
     let count = |b: bool| usize::from(b).to_string();
     let entries = [

@@ -2,7 +2,7 @@
 //! certificates, SSH public keys (listed, and one key's body) and service-specific credentials
 //! (one user's, or with `AllUsers=true` every user's of the account).
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status};
 use crate::sim::services::iam::users::{find, reading, Scope};
 use crate::sim::services::request::Params;
@@ -12,45 +12,45 @@ use crate::sim::world::directory::Directory;
 use crate::sim::world::ssh_key;
 use crate::sim::world::user::{ServiceCredential, User};
 
-pub(crate) fn get_access_key_last_used(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_access_key_last_used(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| access_key_last_used(x, dir, scope.params))
 }
 
-pub(crate) fn get_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| ssh_public_key(x, dir, scope.params))
 }
 
-pub(crate) fn list_service_specific_credentials(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_service_specific_credentials(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| service_credentials(x, scope, dir))
 }
 
-pub(crate) fn list_access_keys(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_access_keys(scope: &Scope<'_>) -> Result<Xml, Error> {
     of_user(scope, access_keys)
 }
 
-pub(crate) fn list_mfa_devices(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_mfa_devices(scope: &Scope<'_>) -> Result<Xml, Error> {
     of_user(scope, mfa_devices)
 }
 
-pub(crate) fn list_signing_certificates(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_signing_certificates(scope: &Scope<'_>) -> Result<Xml, Error> {
     of_user(scope, signing_certificates)
 }
 
-pub(crate) fn list_ssh_public_keys(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_ssh_public_keys(scope: &Scope<'_>) -> Result<Xml, Error> {
     of_user(scope, ssh_public_keys)
 }
 
 /// One of the per-user lists, of the user the request names (else the caller's own).
 fn of_user(
     scope: &Scope<'_>,
-    write: fn(&mut Xml, &Scope<'_>, &User) -> Result<(), ApiError>,
-) -> Result<Xml, ApiError> {
+    write: fn(&mut Xml, &Scope<'_>, &User) -> Result<(), Error>,
+) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         write(x, scope, find(dir, scope.user_name()?)?)
     })
 }
 
-fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiError> {
+fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), Error> {
     let id = required(p, "AccessKeyId")?;
     let (user, key) = dir
         .users
@@ -70,12 +70,12 @@ fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), 
 }
 
 /// `GetSSHPublicKey`: one key with its body in the requested `Encoding` (SSH or PEM).
-fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiError> {
+fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), Error> {
     let name = required(p, "UserName")?;
     let id = required(p, "SSHPublicKeyId")?;
     let encoding = required(p, "Encoding")?;
     if !matches!(encoding, "SSH" | "PEM") {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "ValidationError",
             format!("1 validation error detected: Value '{encoding}' at 'encoding' failed to satisfy constraint: Member must satisfy enum value set: [SSH, PEM]"),
@@ -110,13 +110,13 @@ fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), ApiErr
 /// `ListServiceSpecificCredentials`: one user's (`UserName`, else the caller's own), or every
 /// user's of the account with `AllUsers=true` (which IAM refuses together with `UserName`);
 /// `ServiceName` filters either.
-fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Result<(), ApiError> {
+fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Result<(), Error> {
     let p = scope.params;
     let all = match p.str("AllUsers") {
         None | Some("false") => false,
         Some("true") => true,
         Some(other) => {
-            return Err(ApiError::new(
+            return Err(Error::new(
                 400,
                 "ValidationError",
                 format!("1 validation error detected: Value '{other}' at 'allUsers' failed to satisfy constraint: Member must be a boolean"),
@@ -124,7 +124,7 @@ fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Resul
         }
     };
     if all && p.str("UserName").is_some() {
-        return Err(ApiError::new(
+        return Err(Error::new(
             400,
             "ValidationError",
             "AllUsers cannot be specified together with UserName.",
@@ -158,7 +158,7 @@ fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Resul
     )
 }
 
-fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -175,7 +175,7 @@ fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiErr
     )
 }
 
-fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -191,7 +191,7 @@ fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiErr
     )
 }
 
-fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -209,7 +209,7 @@ fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(
     )
 }
 
-fn ssh_public_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), ApiError> {
+fn ssh_public_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,

@@ -27,7 +27,7 @@ service_credentials = [{{ service = "codecommit.amazonaws.com", id = "ACCA3" }}]
 
 const M: &str = "222222222222";
 
-fn get(key: &str, encoding: &str) -> Result<String, crate::sim::services::error::ApiError> {
+fn get(key: &str, encoding: &str) -> Result<String, crate::sim::services::error::Error> {
     let w = world(&scenario("", &account()));
     let p = [
         ("UserName", "Alice"),
@@ -64,7 +64,7 @@ fn get_ssh_public_key_answers_the_given_or_generated_body_in_either_encoding() {
 
 #[test]
 fn get_ssh_public_key_refuses_unknown_keys_users_and_encodings() {
-    let code = |r: Result<String, crate::sim::services::error::ApiError>| {
+    let code = |r: Result<String, crate::sim::services::error::Error>| {
         r.map_err(|e| (e.status, e.code.to_string()))
     };
     assert_eq!(

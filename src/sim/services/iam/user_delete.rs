@@ -3,7 +3,7 @@
 //! every kind that remains. DeleteUser and DetachUserPolicy are remembered for the stale reads
 //! of `iam_consistency_ms` (see `consistency`).
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::{delete_unassigned_virtual_mfa, no_such, required};
 use crate::sim::services::iam::users::Scope;
 use crate::sim::services::request::Params;
@@ -40,8 +40,8 @@ enum Named {
 fn on_user(
     scope: &Scope<'_>,
     named: Named,
-    change: impl FnOnce(&mut User, &str, &Params) -> Result<After, ApiError>,
-) -> Result<Xml, ApiError> {
+    change: impl FnOnce(&mut User, &str, &Params) -> Result<After, Error>,
+) -> Result<Xml, Error> {
     let p = scope.params;
     let mut state = scope.world.lock();
     let dir = &mut state.iam[scope.index];
@@ -71,12 +71,12 @@ fn on_user(
 }
 
 /// Removes the first element matching `pred`, or answers `NoSuchEntity` with `message`.
-fn take<T>(list: &mut Vec<T>, pred: impl Fn(&T) -> bool, message: String) -> Result<T, ApiError> {
+fn take<T>(list: &mut Vec<T>, pred: impl Fn(&T) -> bool, message: String) -> Result<T, Error> {
     let pos = list.iter().position(pred).ok_or_else(|| no_such(message))?;
     Ok(list.remove(pos))
 }
 
-pub(crate) fn detach_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn detach_user_policy(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::Given, |user, _, p| {
         let arn = required(p, "PolicyArn")?;
         let position = user
@@ -93,7 +93,7 @@ pub(crate) fn detach_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn delete_login_profile(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_login_profile(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::OrOwn, |user, name, _| {
         user.password
             .take()
@@ -102,7 +102,7 @@ pub(crate) fn delete_login_profile(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn delete_access_key(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_access_key(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::OrOwn, |user, _, p| {
         let id = required(p, "AccessKeyId")?;
         take(
@@ -114,7 +114,7 @@ pub(crate) fn delete_access_key(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn delete_signing_certificate(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_signing_certificate(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::OrOwn, |user, _, p| {
         let id = required(p, "CertificateId")?;
         take(
@@ -126,7 +126,7 @@ pub(crate) fn delete_signing_certificate(scope: &Scope<'_>) -> Result<Xml, ApiEr
     })
 }
 
-pub(crate) fn delete_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::Given, |user, _, p| {
         let id = required(p, "SSHPublicKeyId")?;
         take(
@@ -138,7 +138,7 @@ pub(crate) fn delete_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, ApiError> 
     })
 }
 
-pub(crate) fn delete_service_specific_credential(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_service_specific_credential(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::OrOwn, |user, _, p| {
         let id = required(p, "ServiceSpecificCredentialId")?;
         take(
@@ -150,7 +150,7 @@ pub(crate) fn delete_service_specific_credential(scope: &Scope<'_>) -> Result<Xm
     })
 }
 
-pub(crate) fn deactivate_mfa_device(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn deactivate_mfa_device(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::OrOwn, |user, _, p| {
         let serial = required(p, "SerialNumber")?;
         let device = take(
@@ -165,7 +165,7 @@ pub(crate) fn deactivate_mfa_device(scope: &Scope<'_>) -> Result<Xml, ApiError> 
     })
 }
 
-pub(crate) fn delete_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_user_policy(scope: &Scope<'_>) -> Result<Xml, Error> {
     on_user(scope, Named::Given, |user, _, p| {
         let policy = required(p, "PolicyName")?;
         take(
@@ -178,7 +178,7 @@ pub(crate) fn delete_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
 }
 
 /// The group must exist before the user is looked up.
-pub(crate) fn remove_user_from_group(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn remove_user_from_group(scope: &Scope<'_>) -> Result<Xml, Error> {
     required(scope.params, "UserName")?;
     let group = required(scope.params, "GroupName")?;
     let known = {
@@ -200,7 +200,7 @@ pub(crate) fn remove_user_from_group(scope: &Scope<'_>) -> Result<Xml, ApiError>
     })
 }
 
-pub(crate) fn delete_virtual_mfa_device(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_virtual_mfa_device(scope: &Scope<'_>) -> Result<Xml, Error> {
     let serial = required(scope.params, "SerialNumber")?;
     let mut state = scope.world.lock();
     delete_virtual_mfa(&mut state.iam[scope.index], serial)?;
@@ -208,7 +208,7 @@ pub(crate) fn delete_virtual_mfa_device(scope: &Scope<'_>) -> Result<Xml, ApiErr
 }
 
 /// DeleteUser is remembered for the stale reads of `iam_consistency_ms`.
-pub(crate) fn delete_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn delete_user(scope: &Scope<'_>) -> Result<Xml, Error> {
     let name = required(scope.params, "UserName")?;
     let mut state = scope.world.lock();
     let dir = &mut state.iam[scope.index];
@@ -219,7 +219,7 @@ pub(crate) fn delete_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
 }
 
 /// A deactivated virtual device can be deleted; one still assigned is a conflict.
-fn delete_virtual_mfa(dir: &mut Directory, serial: &str) -> Result<(), ApiError> {
+fn delete_virtual_mfa(dir: &mut Directory, serial: &str) -> Result<(), Error> {
     let in_use = dir
         .users
         .iter()
@@ -228,13 +228,13 @@ fn delete_virtual_mfa(dir: &mut Directory, serial: &str) -> Result<(), ApiError>
 }
 
 /// Removes the user called `name` and returns it; `DeleteConflict` while dependents remain.
-fn remove_user(dir: &mut Directory, name: &str) -> Result<User, ApiError> {
+fn remove_user(dir: &mut Directory, name: &str) -> Result<User, Error> {
     let pos = dir
         .user_position(name)
         .ok_or_else(|| no_such(format!("The user with name {name} cannot be found.")))?;
     let remaining = dir.users[pos].dependents();
     if !remaining.is_empty() {
-        return Err(ApiError::coded(
+        return Err(Error::coded(
             "DeleteConflict",
             format!(
                 "Cannot delete entity, must first remove: {}.",

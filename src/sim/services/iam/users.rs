@@ -5,7 +5,7 @@
 //! Without `UserName`, user operations act on the caller's own IAM user; a role session, or a
 //! caller without one, must name the user (`ValidationError`, as AWS answers non-user callers).
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::{encode_document, list, no_such, required, Paging};
 use crate::sim::services::request::Params;
 use crate::sim::services::xml::Xml;
@@ -50,9 +50,9 @@ impl Scope<'_> {
     }
 
     /// The `UserName` parameter, else the caller's own user.
-    pub(crate) fn user_name(&self) -> Result<&str, ApiError> {
+    pub(crate) fn user_name(&self) -> Result<&str, Error> {
         self.params.str("UserName").or(self.own).ok_or_else(|| {
-            ApiError::new(
+            Error::new(
                 400,
                 "ValidationError",
                 "Must specify userName when calling with non-User credentials",
@@ -62,19 +62,19 @@ impl Scope<'_> {
 }
 
 /// The user called `name`, or `NoSuchEntity`.
-pub(crate) fn find<'d>(dir: &'d Directory, name: &str) -> Result<&'d User, ApiError> {
+pub(crate) fn find<'d>(dir: &'d Directory, name: &str) -> Result<&'d User, Error> {
     dir.user(name)
         .ok_or_else(|| no_such(format!("The user with name {name} cannot be found.")))
 }
 
 /// What runs an IAM operation in one account for a principal with IAM access there.
-pub(crate) type Handler = fn(&Scope<'_>) -> Result<Xml, ApiError>;
+pub(crate) type Handler = fn(&Scope<'_>) -> Result<Xml, Error>;
 
 /// Runs `read` on the account's directory, with the state locked, into a fresh document.
 pub(crate) fn reading(
     scope: &Scope<'_>,
-    read: impl FnOnce(&mut Xml, &Directory) -> Result<(), ApiError>,
-) -> Result<Xml, ApiError> {
+    read: impl FnOnce(&mut Xml, &Directory) -> Result<(), Error>,
+) -> Result<Xml, Error> {
     let state = scope.world.lock();
     let mut x = Xml::new();
     read(&mut x, &state.iam[scope.index])?;
@@ -132,7 +132,7 @@ pub(crate) fn attached_xml(x: &mut Xml, arn: &str) {
         .text("PolicyArn", arn);
 }
 
-pub(crate) fn list_users(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_users(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let prefix = p.str("PathPrefix").unwrap_or("/");
@@ -148,7 +148,7 @@ pub(crate) fn list_users(scope: &Scope<'_>) -> Result<Xml, ApiError> {
 }
 
 /// Right after DeleteUser, GetUser may still answer the deleted user.
-pub(crate) fn get_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_user(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let n = scope.user_name()?;
         let u = find(dir, n).or_else(|err| {
@@ -163,7 +163,7 @@ pub(crate) fn get_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn list_user_tags(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_user_tags(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let u = find(dir, required(p, "UserName")?)?;
@@ -171,7 +171,7 @@ pub(crate) fn list_user_tags(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn get_login_profile(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_login_profile(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let u = find(dir, scope.user_name()?)?;
         let lp = u.password.as_ref().ok_or_else(|| {
@@ -189,7 +189,7 @@ pub(crate) fn get_login_profile(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn list_groups_for_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_groups_for_user(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let u = find(dir, required(p, "UserName")?)?;
@@ -201,7 +201,7 @@ pub(crate) fn list_groups_for_user(scope: &Scope<'_>) -> Result<Xml, ApiError> {
 }
 
 /// Right after DetachUserPolicy, the policy may still be listed.
-pub(crate) fn list_attached_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_attached_user_policies(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let u = find(dir, required(p, "UserName")?)?;
@@ -213,7 +213,7 @@ pub(crate) fn list_attached_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiE
     })
 }
 
-pub(crate) fn list_attached_group_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_attached_group_policies(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let n = required(p, "GroupName")?;
@@ -231,7 +231,7 @@ pub(crate) fn list_attached_group_policies(scope: &Scope<'_>) -> Result<Xml, Api
     })
 }
 
-pub(crate) fn list_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn list_user_policies(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let u = find(dir, required(p, "UserName")?)?;
@@ -242,7 +242,7 @@ pub(crate) fn list_user_policies(scope: &Scope<'_>) -> Result<Xml, ApiError> {
     })
 }
 
-pub(crate) fn get_user_policy(scope: &Scope<'_>) -> Result<Xml, ApiError> {
+pub(crate) fn get_user_policy(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
         let p = scope.params;
         let u = find(dir, required(p, "UserName")?)?;

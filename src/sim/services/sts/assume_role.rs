@@ -6,7 +6,7 @@
 //! match. Every refusal is `AccessDenied` (403), as AWS answers it. With `role_session_seconds`
 //! every session lasts that long instead of `DurationSeconds`, and `Expiration` says so.
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Request, Who};
 use crate::sim::services::xml::Xml;
 use crate::sim::world::model::AccountState;
@@ -33,12 +33,12 @@ pub(crate) fn role_id(world: &World, index: usize, role: &str) -> String {
     format!("AROA{}{n:05}", account.id)
 }
 
-fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "ValidationError", message)
+fn validation(message: impl Into<String>) -> Error {
+    Error::new(400, "ValidationError", message)
 }
 
-fn denied(world: &World, req: &Request, arn: &str, why: &str) -> ApiError {
-    ApiError::coded(
+fn denied(world: &World, req: &Request, arn: &str, why: &str) -> Error {
+    Error::coded(
         "AccessDenied",
         format!(
             "User: {} is not authorized to perform: sts:AssumeRole on resource: {arn} ({why})",
@@ -48,7 +48,7 @@ fn denied(world: &World, req: &Request, arn: &str, why: &str) -> ApiError {
 }
 
 /// Handles `AssumeRole`.
-pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError> {
+pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, Error> {
     let p = &req.params;
     let arn = p.str("RoleArn").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
@@ -90,7 +90,7 @@ pub(crate) fn assume_role(world: &World, req: &Request) -> Result<Xml, ApiError>
 }
 
 /// `RoleSessionName`: 2 to 64 characters of `[\w+=,.@-]`.
-fn session_name(req: &Request) -> Result<&str, ApiError> {
+fn session_name(req: &Request) -> Result<&str, Error> {
     let session_name = req.params.str("RoleSessionName").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
     })?;
@@ -107,7 +107,7 @@ fn session_name(req: &Request) -> Result<&str, ApiError> {
 }
 
 /// `DurationSeconds`: 900 up to the role's maximum, which is also the default.
-fn duration(req: &Request) -> Result<i64, ApiError> {
+fn duration(req: &Request) -> Result<i64, Error> {
     match req.params.int("DurationSeconds") {
         Ok(None) => Ok(MAX_SESSION_SECONDS),
         Ok(Some(d)) if d < 900 => Err(validation(
@@ -124,7 +124,7 @@ fn duration(req: &Request) -> Result<i64, ApiError> {
 /// The index of the account whose role `arn` names, and the role's name, when the caller may
 /// assume it: the management account's long-term caller, into an ACTIVE member account that has
 /// the role, with the ExternalId the role requires.
-fn assumable<'a>(world: &World, req: &Request, arn: &'a str) -> Result<(usize, &'a str), ApiError> {
+fn assumable<'a>(world: &World, req: &Request, arn: &'a str) -> Result<(usize, &'a str), Error> {
     let (target, role) =
         role_arn(world, arn).ok_or_else(|| validation(format!("{arn} is not a valid role ARN")))?;
     let caller_account = match &req.who {

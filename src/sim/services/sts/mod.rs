@@ -3,7 +3,7 @@
 
 pub(crate) mod assume_role;
 
-use crate::sim::services::error::ApiError;
+use crate::sim::services::error::Error;
 use crate::sim::services::request::{Request, Who};
 use crate::sim::services::table::{find, Operation};
 use crate::sim::services::xml::Xml;
@@ -11,7 +11,7 @@ use crate::sim::world::model::AccountState;
 use crate::sim::world::state::{session_end, Grant, TaskPolicy, World};
 
 /// What runs an STS operation.
-pub(crate) type Handler = fn(&World, &Request) -> Result<Xml, ApiError>;
+pub(crate) type Handler = fn(&World, &Request) -> Result<Xml, Error>;
 
 /// The STS operations the simulator implements.
 pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
@@ -21,10 +21,10 @@ pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
 ];
 
 /// Handles one STS operation.
-pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, ApiError> {
+pub(crate) fn handle(world: &World, req: &Request) -> Result<Xml, Error> {
     match find(OPERATIONS, &req.op) {
         Some(op) => (op.handler)(world, req),
-        None => Err(ApiError::new(
+        None => Err(Error::new(
             400,
             "InvalidAction",
             format!("Could not find operation {} for version 2011-06-15", req.op),
@@ -86,13 +86,13 @@ pub(crate) fn task_policy(world: &World, arn: &str) -> Option<TaskPolicy> {
     TaskPolicy::from_name(arn.strip_prefix(&prefix)?)
 }
 
-fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::new(400, "ValidationError", message)
+fn validation(message: impl Into<String>) -> Error {
+    Error::new(400, "ValidationError", message)
 }
 
-fn denied(world: &World, req: &Request, why: &str) -> ApiError {
+fn denied(world: &World, req: &Request, why: &str) -> Error {
     let target = req.params.str("TargetPrincipal").unwrap_or_default();
-    ApiError::coded(
+    Error::coded(
         "AccessDenied",
         format!(
             "User: {} is not authorized to perform: sts:AssumeRoot on resource: {target} ({why})",
@@ -101,7 +101,7 @@ fn denied(world: &World, req: &Request, why: &str) -> ApiError {
     )
 }
 
-fn assume_root(world: &World, req: &Request) -> Result<Xml, ApiError> {
+fn assume_root(world: &World, req: &Request) -> Result<Xml, Error> {
     let p = &req.params;
     let principal = p.str("TargetPrincipal").ok_or_else(|| {
         validation("1 validation error detected: Value null at 'targetPrincipal' failed to satisfy constraint: Member must not be null")
