@@ -4,7 +4,7 @@
 //! and the listings of the credentials IAM records no use for), every call through
 //! [`super::Aws::send`] so retries, throttling, cancellation and counters apply.
 
-pub use super::users_session::{role_arn, Sessions, UsersSession, SESSION_NAME};
+pub use super::users_session::{role_arn, Session, Sessions, SESSION_NAME};
 use super::{pages, Error};
 use crate::report::parse_time;
 use crate::users::api;
@@ -14,24 +14,24 @@ use crate::users::model::{
 use aws_sdk_iam::types::{EntityType, ReportStateType};
 
 impl api::Sessions for Sessions {
-    type Read = UsersSession;
-    type Change = UsersSession;
+    type Read = Session;
+    type Change = Session;
 
-    async fn open_change(&self, account_id: &str, own: bool) -> Result<UsersSession, Error> {
+    async fn open_change(&self, account_id: &str, own: bool) -> Result<Session, Error> {
         self.change_session(account_id, own).await
     }
 
-    async fn assume_role(&self, account_id: &str) -> Result<UsersSession, Error> {
+    async fn assume_role(&self, account_id: &str) -> Result<Session, Error> {
         let lease = self.lease(account_id).await?;
-        Ok(UsersSession::role(self, account_id, lease))
+        Ok(Session::role(self, account_id, lease))
     }
 
-    fn own(&self) -> UsersSession {
-        UsersSession::own(self.aws().clone())
+    fn own(&self) -> Session {
+        Session::own(self.aws().clone())
     }
 }
 
-impl api::Read for UsersSession {
+impl api::Read for Session {
     async fn generate_credential_report(&self) -> Result<ReportState, Error> {
         let iam = &self.aws.iam;
         let out = self
@@ -143,7 +143,7 @@ impl api::Read for UsersSession {
     }
 }
 
-impl UsersSession {
+impl Session {
     /// `ListSSHPublicKeys` of `user`, every page.
     async fn ssh_public_keys(&self, user: &str) -> Result<Vec<Credential>, Error> {
         Ok(self

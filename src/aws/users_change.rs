@@ -4,7 +4,7 @@
 //! of `users delete` / `users tidy`, every call through [`Aws::send_change`] so retries,
 //! throttling, cancellation and counters apply.
 
-use super::users_session::{user_listing, Sessions, UsersSession};
+use super::users_session::{user_listing, Session, Sessions};
 use super::Error;
 use crate::users::api;
 use crate::users::model::{Attachments, Call, Holdings};
@@ -15,7 +15,7 @@ impl Sessions {
         &self,
         account_id: &str,
         own: bool,
-    ) -> Result<UsersSession, Error> {
+    ) -> Result<Session, Error> {
         use crate::users::api::Sessions as _;
         if own {
             Ok(self.own())
@@ -56,7 +56,7 @@ pub fn decode_document(encoded: &str) -> String {
 
 /// One mutating IAM call of `$session`: `$method` of the SDK's IAM client with each
 /// `.$setter($value)`, sent with the session's per-call configuration through
-/// [`UsersSession::change`]; the output is dropped.
+/// [`Session::change`]; the output is dropped.
 macro_rules! change {
     ($session:expr, $op:expr, $method:ident $(, $setter:ident($value:expr))* $(,)?) => {{
         let iam = &$session.aws.iam;
@@ -73,7 +73,7 @@ macro_rules! change {
     }};
 }
 
-impl api::Change for UsersSession {
+impl api::Change for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.read_holdings(user).await
     }
@@ -213,7 +213,7 @@ impl api::Change for UsersSession {
     }
 }
 
-impl UsersSession {
+impl Session {
     /// `ListAttachedUserPolicies`, every page: the policy ARNs.
     pub(super) async fn attached_list(&self, user: &str) -> Result<Vec<String>, Error> {
         user_listing!(

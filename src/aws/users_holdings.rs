@@ -4,7 +4,7 @@
 //! devices, inline policy documents, attached policies and groups — every listing paged. A user
 //! that vanishes part-way (a NoSuchEntity on any of its listings) is gone, not a failure.
 
-use super::users::UsersSession;
+use super::users::Session;
 use super::users_session::user_listing;
 use super::Error;
 use crate::report::rfc3339;
@@ -38,7 +38,7 @@ macro_rules! or_gone {
     };
 }
 
-impl UsersSession {
+impl Session {
     /// Everything `user` holds; `Ok(None)` when it does not exist (or vanished while read).
     pub(super) async fn read_holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         let iam = &self.aws.iam;
@@ -120,7 +120,7 @@ impl UsersSession {
     }
 
     /// `GetLoginProfile`: when the password was set, or `None` without one. A user that does
-    /// not exist answers NoSuchEntity too: [`UsersSession::read_holdings`] read it just before.
+    /// not exist answers NoSuchEntity too: [`Session::read_holdings`] read it just before.
     async fn login_profile(&self, user: &str) -> Result<Option<String>, Error> {
         let iam = &self.aws.iam;
         let got = self

@@ -164,20 +164,20 @@ struct Role {
 }
 
 /// IAM calls in one account.
-pub struct UsersSession {
+pub struct Session {
     pub(super) aws: Aws,
     role: Option<Role>,
 }
 
-impl UsersSession {
+impl Session {
     /// A session with the caller's own credentials.
     pub(super) fn own(aws: Aws) -> Self {
-        UsersSession { aws, role: None }
+        Session { aws, role: None }
     }
 
     /// A role session in `account_id`, renewed through `sessions`.
     pub(super) fn role(sessions: &Sessions, account_id: &str, lease: Lease) -> Self {
-        UsersSession {
+        Session {
             aws: sessions.aws().clone(),
             role: Some(Role {
                 sessions: sessions.clone(),
@@ -227,7 +227,7 @@ impl UsersSession {
         self.call(operation, false, build).await
     }
 
-    /// Sends one mutating IAM call, as [`UsersSession::read`] (an attempt on the wire always
+    /// Sends one mutating IAM call, as [`Session::read`] (an attempt on the wire always
     /// completes).
     pub(super) async fn change<T, E, F, Fut>(
         &self,

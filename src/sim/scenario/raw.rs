@@ -6,7 +6,7 @@
 //! Each struct keeps the `Raw…` name serde reports a value of the wrong type with
 //! (`#[serde(expecting)]`): `expected struct RawAccount`, as it always was.
 
-use crate::sim::scenario::raw_users::{RawGroup, RawUser};
+use crate::sim::scenario::raw_users;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -118,9 +118,9 @@ pub(crate) struct Account {
     #[serde(default)]
     pub queues: Vec<Bucket>,
     #[serde(default)]
-    pub users: Vec<RawUser>,
+    pub users: Vec<raw_users::User>,
     #[serde(default)]
-    pub groups: Vec<RawGroup>,
+    pub groups: Vec<raw_users::Group>,
 }
 
 /// `[accounts.root]`: the root user's credentials.

@@ -1,7 +1,7 @@
 //! The `[[accounts.users]]` and `[[accounts.groups]]` tables as written on disk: serde structs
 //! with spans, before validation (`validate_users.rs` checks and converts them).
 //!
-//! `Mfa`, `Key` and `Credential` keep the `RawUser…` name serde reports a value of the wrong
+//! `Mfa`, `Key` and `Credential` keep the `User…` name serde reports a value of the wrong
 //! type with (`#[serde(expecting)]`): `expected struct RawUserKey`, as it always was.
 
 use serde::Deserialize;
@@ -9,14 +9,14 @@ use toml::Spanned;
 
 /// `[[accounts.users]]`: one IAM user.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawUser {
+#[serde(deny_unknown_fields, expecting = "struct RawUser")]
+pub(crate) struct User {
     pub name: Spanned<String>,
     pub path: Option<Spanned<String>>,
     /// Days before the simulator started; absent = 365.
     pub created_days_ago: Option<i64>,
     /// Console password; absent = none.
-    pub password: Option<RawPassword>,
+    pub password: Option<Password>,
     #[serde(default)]
     pub mfa: Vec<Mfa>,
     #[serde(default)]
@@ -26,38 +26,38 @@ pub(crate) struct RawUser {
     #[serde(default)]
     pub ssh_keys: Vec<Credential>,
     #[serde(default)]
-    pub service_credentials: Vec<RawServiceCredential>,
+    pub service_credentials: Vec<ServiceCredential>,
     #[serde(default)]
     pub groups: Vec<Spanned<String>>,
     #[serde(default)]
     pub attached_policies: Vec<Spanned<String>>,
     #[serde(default)]
-    pub inline_policies: Vec<RawInlinePolicy>,
+    pub inline_policies: Vec<InlinePolicy>,
     /// ARN of the managed policy set as the permissions boundary.
     pub permissions_boundary: Option<Spanned<String>>,
     #[serde(default)]
-    pub tags: Vec<RawTag>,
+    pub tags: Vec<Tag>,
     /// The earlier user of this name, which the credential report still shows.
-    pub earlier: Option<RawEarlier>,
+    pub earlier: Option<Earlier>,
 }
 
 /// One entry of a user's `tags`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawTag {
+#[serde(deny_unknown_fields, expecting = "struct RawTag")]
+pub(crate) struct Tag {
     pub key: Spanned<String>,
     pub value: Spanned<String>,
 }
 
 /// `earlier = { ... }`: the deleted predecessor of a user, as an old credential report shows it.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawEarlier {
+#[serde(deny_unknown_fields, expecting = "struct RawEarlier")]
+pub(crate) struct Earlier {
     /// Absent = a year before the current user was created.
     pub created_days_ago: Option<Spanned<i64>>,
     /// Absent = the current user's path.
     pub path: Option<Spanned<String>>,
-    pub password: Option<RawPassword>,
+    pub password: Option<Password>,
     #[serde(default)]
     pub access_keys: Vec<Key>,
     #[serde(default)]
@@ -66,8 +66,8 @@ pub(crate) struct RawEarlier {
 
 /// `password = { ... }`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawPassword {
+#[serde(deny_unknown_fields, expecting = "struct RawPassword")]
+pub(crate) struct Password {
     /// When the password was set (`password_last_changed`); absent = when the user was created.
     pub created_days_ago: Option<i64>,
     /// Last console sign-in; absent = never used.
@@ -111,8 +111,8 @@ pub(crate) struct Credential {
 
 /// One entry of a user's `service_credentials`.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawServiceCredential {
+#[serde(deny_unknown_fields, expecting = "struct RawServiceCredential")]
+pub(crate) struct ServiceCredential {
     pub service: Spanned<String>,
     pub id: Option<Spanned<String>>,
     #[serde(default = "yes")]
@@ -122,23 +122,23 @@ pub(crate) struct RawServiceCredential {
 
 /// `inline_policies = [{ name, document }]` of a user or group.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawInlinePolicy {
+#[serde(deny_unknown_fields, expecting = "struct RawInlinePolicy")]
+pub(crate) struct InlinePolicy {
     pub name: Spanned<String>,
     pub document: Spanned<String>,
 }
 
 /// `[[accounts.groups]]`: one IAM group.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawGroup {
+#[serde(deny_unknown_fields, expecting = "struct RawGroup")]
+pub(crate) struct Group {
     pub name: Spanned<String>,
     pub path: Option<Spanned<String>>,
     pub created_days_ago: Option<i64>,
     #[serde(default)]
     pub attached_policies: Vec<Spanned<String>>,
     #[serde(default)]
-    pub inline_policies: Vec<RawInlinePolicy>,
+    pub inline_policies: Vec<InlinePolicy>,
 }
 
 fn yes() -> bool {

@@ -2,7 +2,7 @@
 //! certificates, SSH public keys, service-specific credentials) and its `earlier` predecessor,
 //! checked and converted for `validate_users`. Generated ids draw from the directory's serial.
 
-use crate::sim::scenario::raw_users::{self, RawEarlier, RawPassword, RawServiceCredential};
+use crate::sim::scenario::raw_users::{self};
 use crate::sim::scenario::source::Error;
 use crate::sim::scenario::validate::ctx::{path, Ctx};
 use crate::sim::world::credentials::{AccessKey, Certificate, LoginProfile, MfaDevice, MfaKind};
@@ -18,7 +18,7 @@ const DEFAULT_CREDENTIAL_AGE_DAYS: i64 = 100;
 
 /// A console password; `password_last_changed` defaults to the user's creation.
 pub(crate) fn password(
-    p: Option<&RawPassword>,
+    p: Option<&raw_users::Password>,
     created: OffsetDateTime,
     ctx: &Ctx<'_>,
 ) -> Option<LoginProfile> {
@@ -153,7 +153,7 @@ pub(crate) fn ssh_keys(
 
 /// Service-specific credentials of the user `name` (ids `ACCA<account><4>` unless given).
 pub(crate) fn service_credentials(
-    list: &[RawServiceCredential],
+    list: &[raw_users::ServiceCredential],
     name: &str,
     dir: &mut Directory,
     ctx: &Ctx<'_>,
@@ -184,7 +184,7 @@ pub(crate) fn service_credentials(
 /// The deleted predecessor of `current` (same name; same path unless given), created before it
 /// (a year before when `created_days_ago` is absent). Its id is never on the wire.
 pub(crate) fn earlier(
-    e: &RawEarlier,
+    e: &raw_users::Earlier,
     current: &User,
     raw_name: &Spanned<String>,
     dir: &mut Directory,

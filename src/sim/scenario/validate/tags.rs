@@ -2,7 +2,7 @@
 //! 50 tags, keys 1-128 and values 0-256 characters of letters, digits, spaces and `_ . : / = + - @`,
 //! keys unique regardless of case and never `aws:`-prefixed; the boundary a managed policy ARN.
 
-use crate::sim::scenario::raw_users::RawTag;
+use crate::sim::scenario::raw_users;
 use crate::sim::scenario::source::Error;
 use crate::sim::scenario::validate::ctx::{managed_policy_arn, Ctx};
 use crate::sim::world::user::Tag;
@@ -25,7 +25,7 @@ fn tag_text(s: &str) -> bool {
 }
 
 /// The user's tags, in order.
-pub(crate) fn tags(list: &[RawTag], ctx: &Ctx<'_>) -> Result<Vec<Tag>> {
+pub(crate) fn tags(list: &[raw_users::Tag], ctx: &Ctx<'_>) -> Result<Vec<Tag>> {
     if let Some(extra) = list.get(MAX_TAGS) {
         return Err(ctx.src.error(
             extra.key.span(),

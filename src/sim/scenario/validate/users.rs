@@ -5,7 +5,7 @@
 //! Imports `raw_users`, `directory`, `model`, `source`, `ctx` and its helpers `credentials` and
 //! `tags`; never `validate`, which calls it.
 
-use crate::sim::scenario::raw_users::{RawGroup, RawInlinePolicy, RawUser};
+use crate::sim::scenario::raw_users;
 use crate::sim::scenario::source::{Error, Source};
 use crate::sim::scenario::validate::ctx::{managed_policy_arn, path, Ctx};
 use crate::sim::scenario::validate::{credentials, tags};
@@ -31,8 +31,8 @@ pub(crate) fn valid_name(name: &str, max: usize) -> bool {
 
 /// The directory of one account.
 pub(crate) fn directory(
-    users: &[RawUser],
-    groups: &[RawGroup],
+    users: &[raw_users::User],
+    groups: &[raw_users::Group],
     ctx: &Ctx<'_>,
 ) -> Result<Directory> {
     let mut dir = Directory::default();
@@ -98,7 +98,7 @@ fn policies(arns: &[Spanned<String>], ctx: &Ctx<'_>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn inline(list: &[RawInlinePolicy], ctx: &Ctx<'_>) -> Result<Vec<InlinePolicy>> {
+fn inline(list: &[raw_users::InlinePolicy], ctx: &Ctx<'_>) -> Result<Vec<InlinePolicy>> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in list {
@@ -118,7 +118,7 @@ fn inline(list: &[RawInlinePolicy], ctx: &Ctx<'_>) -> Result<Vec<InlinePolicy>> 
 }
 
 fn user(
-    u: &RawUser,
+    u: &raw_users::User,
     index: usize,
     seen: &mut HashSet<String>,
     dir: &mut Directory,
