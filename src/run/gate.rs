@@ -118,3 +118,152 @@ impl<S: serde::Serialize + std::fmt::Display, F> Gate<'_, S, F> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cancel::Cancel;
+    use crate::report::json::RunInfo;
+    use crate::run::document::Document;
+    use crate::run::job::{Disposition, Entry, ALREADY_CLEAN};
+    use std::collections::BTreeMap;
+
+    struct Says(Answer);
+
+    impl Confirm for Says {
+        async fn ask(&self, _: usize, what: &str) -> Answer {
+            assert_eq!(what, "change things in that many account(s)");
+            self.0
+        }
+    }
+
+    const SPEC: Spec = Spec {
+        change: "change",
+        confirm: "change things in that many account(s)",
+        ..Spec::READ_ONLY
+    };
+
+    fn env(output: Output) -> Env {
+        Env {
+            config: Default::default(),
+            cancel: Cancel::default(),
+            output,
+            run: RunInfo {
+                run_id: "r".into(),
+                rootsweep_version: "0.1.0",
+                caller: "arn:aws:iam::111111111111:user/admin".into(),
+                organization: "o-abc".into(),
+                partition: "aws".into(),
+                region: "us-east-1".into(),
+                started: "s".into(),
+                ended: "e".into(),
+                complete: true,
+                incomplete_reason: None,
+            },
+            management_account: "111111111111".into(),
+        }
+    }
+
+    fn plan(refused: bool) -> Plan<&'static str> {
+        let entry = |id: &str, disposition, steps: Vec<&'static str>| Entry {
+            account_id: id.into(),
+            account_name: "n".into(),
+            verdict: "v",
+            disposition,
+            steps,
+            reason: None,
+        };
+        let mut entries = vec![entry("222222222222", Disposition::Change, vec!["DoIt"])];
+        if refused {
+            entries.push(entry("333333333333", Disposition::Blocked, vec![]));
+        }
+        Plan {
+            scope: vec!["things"],
+            entries,
+        }
+    }
+
+    fn stage() -> Stage<()> {
+        let run = env(Output::Text).run;
+        Stage {
+            reads: Vec::new(),
+            counts: BTreeMap::new(),
+            incomplete: None,
+            doc: Document::new(&run, &BTreeMap::new(), "accounts", &["row"]),
+            exits: vec![Exit::Success],
+            text: "READ TEXT\n".into(),
+        }
+    }
+
+    async fn pass(
+        output: Output,
+        plan: &Plan<&'static str>,
+        dry_run: bool,
+        answer: Answer,
+    ) -> (Option<Vec<Exit>>, String) {
+        let (env, read) = (env(output), stage());
+        let gate = Gate {
+            env: &env,
+            plan,
+            read: &read,
+            skip_blocked: false,
+            skip_blocked_command: "rootsweep x --skip-blocked",
+            spec: &SPEC,
+        };
+        let mut out = Vec::new();
+        let exits = gate
+            .pass(dry_run, &Says(answer), &mut out)
+            .await
+            .expect("written");
+        (exits, String::from_utf8(out).expect("utf-8"))
+    }
+
+    #[tokio::test]
+    async fn a_dry_run_shows_the_read_and_the_plan_and_changes_nothing() {
+        let (exits, out) = pass(Output::Text, &plan(false), true, Answer::Yes).await;
+        assert_eq!(exits, Some(vec![Exit::Success]));
+        assert!(out.starts_with("READ TEXT\nPlan (things): 1 account(s) would change.\n"));
+        assert!(out.contains("    - DoIt\n"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn refused_accounts_without_skip_blocked_end_the_run_with_the_retry_hint() {
+        let (exits, out) = pass(Output::Text, &plan(true), false, Answer::Yes).await;
+        assert_eq!(exits, Some(vec![Exit::Success, Exit::Refused]));
+        assert!(out.contains("rootsweep x --skip-blocked"), "{out}");
+    }
+
+    #[tokio::test]
+    async fn a_confirmed_plan_goes_on_after_showing_it() {
+        let (exits, out) = pass(Output::Text, &plan(false), false, Answer::Yes).await;
+        assert_eq!(exits, None);
+        assert!(
+            out.starts_with("Plan (things): 1 account(s) would change.\n"),
+            "{out}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_plan_not_confirmed_is_a_usage_exit_and_json_output_still_gets_its_document() {
+        let (exits, out) = pass(Output::Text, &plan(false), false, Answer::No).await;
+        assert_eq!(exits, Some(vec![Exit::Success, Exit::Usage]));
+        assert!(out.contains("would change"), "{out}");
+        let (exits, out) = pass(Output::Json, &plan(false), false, Answer::NoTerminal).await;
+        assert_eq!(exits, Some(vec![Exit::Success, Exit::Usage]));
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+        assert_eq!(doc["plan"]["entries"][0]["steps"][0], "DoIt");
+    }
+
+    #[test]
+    fn the_spec_spells_outcomes_in_the_jobs_words() {
+        let spec = Spec {
+            done: "made",
+            ..SPEC
+        };
+        assert_eq!(spec.label(crate::run::job::Outcome::Done), "made");
+        assert_eq!(
+            spec.label(crate::run::job::Outcome::AlreadyClean),
+            ALREADY_CLEAN
+        );
+    }
+}
