@@ -153,3 +153,50 @@ async fn optional<T>(
         Ok(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::Disposition;
+
+    fn entry(steps: Vec<Step>) -> Entry<Step> {
+        Entry {
+            account_id: "222222222222".into(),
+            account_name: "a".into(),
+            verdict: "eligible",
+            disposition: Disposition::Change,
+            steps,
+            reason: None,
+        }
+    }
+
+    fn device(serial: &str) -> MfaDevice {
+        MfaDevice {
+            serial: serial.into(),
+            enabled: None,
+        }
+    }
+
+    #[test]
+    fn anything_the_plan_did_not_show_is_named_and_what_it_showed_is_not() {
+        let planned = entry(vec![
+            Step::DeleteLoginProfile,
+            Step::DeactivateMfaDevice("m1".into()),
+        ]);
+        assert!(appeared(&planned, 0, 0, true, &[device("m1")]).is_empty());
+        assert_eq!(
+            appeared(&planned, 1, 0, true, &[]),
+            ["1 access key(s) and 0 signing certificate(s)"]
+        );
+        assert_eq!(
+            appeared(&planned, 0, 2, false, &[]),
+            ["0 access key(s) and 2 signing certificate(s)"]
+        );
+        assert_eq!(
+            appeared(&planned, 0, 0, false, &[device("m1"), device("m2")]),
+            ["MFA device(s) m2"]
+        );
+        let mfa_only = entry(vec![Step::DeactivateMfaDevice("m1".into())]);
+        assert_eq!(appeared(&mfa_only, 0, 0, true, &[]), ["a login profile"]);
+    }
+}
