@@ -316,5 +316,11 @@ async fn the_kth_call_failing_never_removes_an_unsaved_policy_nor_reports_unlock
             let saved = run.file("unlock-2").expect("evidence before removal");
             assert_eq!(saved["policies"][0]["policy"], DENY_ALL, "k={k}");
         }
+        if k == 5 {
+            // The removal itself failed: named by its call and bucket, not the whole policy.
+            let error = row["error"].as_str().expect("error");
+            assert!(error.starts_with("DeleteBucketPolicy locked: "), "{error}");
+            assert!(!error.contains(DENY_ALL), "{error}");
+        }
     }
 }

@@ -143,6 +143,12 @@ pub async fn apply<S: Sessions>(
         }
         results.push(r);
     }
+    summarise(results)
+}
+
+/// The account's outcome from its detaches': the worst one decides; proven only when every
+/// detach was.
+fn summarise(results: Vec<Detached>) -> Applied<Step, Vec<Detached>> {
     let done: Vec<Step> = results
         .iter()
         .filter(|r| r.outcome == outcome::DETACHED)
@@ -322,4 +328,75 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Detached>>) -> Vec<
         .iter()
         .map(|s| row(Some(s), "", label, &applied.error))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::Verified;
+
+    fn detached(user: &str, outcome: &'static str, error: &str) -> Detached {
+        Detached {
+            step: Step {
+                user: user.into(),
+                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            },
+            group: "readers".into(),
+            outcome,
+            error: error.into(),
+        }
+    }
+
+    #[test]
+    fn a_detach_reads_as_its_call_and_why_it_is_safe() {
+        let step = detached("ana", outcome::DETACHED, "").step;
+        assert_eq!(
+            step.to_string(),
+            "DetachUserPolicy ana arn:aws:iam::aws:policy/ReadOnlyAccess (a group of the user attaches it too)"
+        );
+    }
+
+    #[test]
+    fn each_detach_outcome_has_its_report_word() {
+        assert_eq!(word(Outcome::Done), outcome::DETACHED);
+        assert_eq!(word(Outcome::AlreadyClean), outcome::DETACHED);
+        assert_eq!(word(Outcome::Skipped), outcome::SKIPPED);
+        assert_eq!(word(Outcome::Interrupted), outcome::INTERRUPTED);
+        assert_eq!(word(Outcome::NotStarted), outcome::INTERRUPTED);
+        assert_eq!(word(Outcome::Failed), outcome::FAILED);
+        assert_eq!(word(Outcome::ChangedSincePlan), outcome::FAILED);
+    }
+
+    #[test]
+    fn the_worst_detach_decides_the_account_and_only_detached_ones_count_as_done() {
+        let all = summarise(vec![
+            detached("ana", outcome::DETACHED, ""),
+            detached("bo", outcome::DETACHED, ""),
+        ]);
+        assert_eq!(all.outcome, Outcome::Done);
+        assert_eq!(all.verified, Verified::Yes);
+        assert_eq!(all.done.len(), 2);
+        assert_eq!(all.error, "");
+        let interrupted = summarise(vec![
+            detached("ana", outcome::DETACHED, ""),
+            detached("bo", outcome::INTERRUPTED, "interrupted before this detach"),
+        ]);
+        assert_eq!(interrupted.outcome, Outcome::Interrupted);
+        assert_eq!(interrupted.verified, Verified::No);
+        assert_eq!(interrupted.done.len(), 1);
+        assert_eq!(
+            interrupted.error,
+            "bo arn:aws:iam::aws:policy/ReadOnlyAccess: interrupted before this detach"
+        );
+        let skipped = summarise(vec![detached("ana", outcome::SKIPPED, "no group")]);
+        assert_eq!(skipped.outcome, Outcome::Skipped);
+        assert_eq!(skipped.verified, Verified::NotApplicable);
+        assert!(skipped.done.is_empty());
+        let failed = summarise(vec![
+            detached("ana", outcome::SKIPPED, "no group"),
+            detached("bo", outcome::FAILED, "verify: x"),
+        ]);
+        assert_eq!(failed.outcome, Outcome::Failed);
+        assert_eq!(summarise(Vec::new()).outcome, Outcome::NothingInScope);
+    }
 }
