@@ -399,4 +399,64 @@ mod tests {
         assert_eq!(failed.outcome, Outcome::Failed);
         assert_eq!(summarise(Vec::new()).outcome, Outcome::NothingInScope);
     }
+
+    /// A session whose user is in `groups`, each answering with its policies or an error code.
+    struct Groups(Vec<(&'static str, Result<Vec<String>, &'static str>)>);
+
+    impl Change for Groups {
+        async fn holdings(&self, _: &str) -> Result<Option<super::super::model::Holdings>, Error> {
+            unreachable!("the re-check reads attachments only")
+        }
+        async fn exists(&self, _: &str) -> Result<bool, Error> {
+            unreachable!("the re-check reads attachments only")
+        }
+        async fn attachments(
+            &self,
+            _: &str,
+        ) -> Result<Option<super::super::model::Attachments>, Error> {
+            Ok(Some(super::super::model::Attachments {
+                groups: self.0.iter().map(|(g, _)| g.to_string()).collect(),
+                policies: vec![detached("ana", outcome::DETACHED, "").step.policy_arn],
+            }))
+        }
+        async fn group_policies(&self, group: &str) -> Result<Vec<String>, Error> {
+            let (_, answer) = self.0.iter().find(|(g, _)| *g == group).expect("a group");
+            answer.clone().map_err(|code| {
+                Error::new(
+                    "ListAttachedGroupPolicies",
+                    code,
+                    "scripted",
+                    crate::call::classify(code),
+                )
+            })
+        }
+        async fn make(&self, _: &Call) -> Result<(), Error> {
+            unreachable!("the re-check makes no call")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_group_deleted_since_the_listing_grants_nothing_and_another_failing_read_is_an_error()
+    {
+        let step = detached("ana", outcome::DETACHED, "").step;
+        let arn = step.policy_arn.clone();
+        let gone_then_granting = Groups(vec![
+            ("gone", Err("NoSuchEntity")),
+            ("readers", Ok(vec![arn.clone()])),
+        ]);
+        assert_eq!(
+            granting_group(&gone_then_granting, &step).await,
+            Ok(Ok("readers".to_string()))
+        );
+        let only_gone = Groups(vec![("gone", Err("NoSuchEntity"))]);
+        assert!(matches!(
+            granting_group(&only_gone, &step).await,
+            Ok(Err(_))
+        ));
+        let denied = Groups(vec![
+            ("locked", Err("AccessDenied")),
+            ("readers", Ok(vec![arn])),
+        ]);
+        assert!(granting_group(&denied, &step).await.is_err());
+    }
 }
