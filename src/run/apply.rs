@@ -126,9 +126,9 @@ pub async fn unit<U: Unit>(unit: &U, session: &U::Session, cancel: &Cancel) -> U
     let todo = match unit.recheck(session).await {
         Ok(todo) => todo,
         Err(stop) if stop.outcome == Outcome::AlreadyClean => {
-            return with_word(Applied::already(stop.error), stop.word)
+            return UnitResult::already(stop.error).with_detail(stop.word)
         }
-        Err(stop) => return with_word(Applied::untouched(stop.outcome, stop.error), stop.word),
+        Err(stop) => return UnitResult::untouched(stop.outcome, stop.error).with_detail(stop.word),
     };
     let mut done = Vec::new();
     let mut already = Vec::new();
@@ -173,17 +173,7 @@ fn ended<C>(stop: Stop, done: Vec<C>, todo: &Todo<C>) -> UnitResult<C> {
         Some(why) => format!("{}; {why}", stop.error),
         None => stop.error,
     };
-    with_word(Applied::ended(stop.outcome, done, error), stop.word)
-}
-
-fn with_word<C>(applied: Applied<C>, word: Option<&'static str>) -> UnitResult<C> {
-    Applied {
-        outcome: applied.outcome,
-        done: applied.done,
-        verified: applied.verified,
-        error: applied.error,
-        detail: word,
-    }
+    UnitResult::ended(stop.outcome, done, error).with_detail(stop.word)
 }
 
 /// Runs an account as one unit: opens its session (`open`, described as `what` on failure),
@@ -194,16 +184,9 @@ pub async fn account<U: Unit>(
     u: &U,
     cancel: &Cancel,
 ) -> Applied<U::Call> {
-    let applied = match open.await {
-        Ok(session) => unit(u, &session, cancel).await,
+    match open.await {
+        Ok(session) => unit(u, &session, cancel).await.with_detail(()),
         Err(e) => Applied::failed(Vec::new(), what, &e),
-    };
-    Applied {
-        outcome: applied.outcome,
-        done: applied.done,
-        verified: applied.verified,
-        error: applied.error,
-        detail: (),
     }
 }
 

@@ -136,6 +136,19 @@ fn unproven<S>(done: &[S]) -> Verified {
     }
 }
 
+impl<S, D> Applied<S, D> {
+    /// The same result, with `detail` in place of the job's per-item results.
+    pub fn with_detail<E>(self, detail: E) -> Applied<S, E> {
+        Applied {
+            outcome: self.outcome,
+            done: self.done,
+            verified: self.verified,
+            error: self.error,
+            detail,
+        }
+    }
+}
+
 impl<S, D: Default> Applied<S, D> {
     /// An outcome with no change made.
     pub fn untouched(outcome: Outcome, error: impl Into<String>) -> Self {
