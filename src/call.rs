@@ -37,6 +37,11 @@ pub struct Error {
     pub message: String,
     /// How the code is classified.
     pub kind: ErrorKind,
+    /// A change whose earlier attempt got no answer (a timeout, a dropped connection, a server
+    /// error) before this one was answered: the earlier attempt may have made the change, so an
+    /// answer saying its effect is in place ([`Error::effect_in_place`]) does not mean someone
+    /// else made it.
+    pub answer_lost: bool,
 }
 
 /// Local code: the run was interrupted before the call could finish.
@@ -56,6 +61,7 @@ impl Error {
             code: code.to_string(),
             message: message.to_string(),
             kind,
+            answer_lost: false,
         }
     }
 
@@ -74,6 +80,7 @@ impl Error {
             code: INTERRUPTED.to_string(),
             message,
             kind: ErrorKind::Interrupted,
+            answer_lost: false,
         }
     }
 
@@ -102,6 +109,12 @@ impl Error {
     /// Whether this is a NotFound-class error.
     pub fn is_not_found(&self) -> bool {
         self.kind == ErrorKind::NotFound
+    }
+
+    /// The answer says the call's effect is already there: what it deletes or deactivates is
+    /// gone (`NotFound`), or what it creates exists (`EntityAlreadyExists`).
+    pub fn effect_in_place(&self) -> bool {
+        self.is_not_found() || self.code == "EntityAlreadyExists"
     }
 }
 

@@ -28,6 +28,9 @@ pub enum Error {
     /// An OU id that is malformed or does not exist.
     #[error("organizational unit `{0}` does not exist in this organization")]
     UnknownOu(String),
+    /// The management account, named for a job that never targets it.
+    #[error("`{0}` is the organization's management account, which this command never targets (AssumeRoot works only on member accounts): remove it from the named accounts")]
+    ManagementAccountNamed(String),
 }
 
 /// Checks one account id (exactly 12 ASCII digits).
@@ -140,6 +143,28 @@ impl Selector {
         Ok(())
     }
 
+    /// The management account, when the run names it (`--accounts`, a file, an unlock or
+    /// recover target) but never targets it: a usage error, since nothing would be done there.
+    pub fn named_management(&self) -> Option<Error> {
+        let named = self
+            .only
+            .as_ref()
+            .is_some_and(|ids| ids.contains(&self.management_account));
+        (named && !self.include_management)
+            .then(|| Error::ManagementAccountNamed(self.management_account.clone()))
+    }
+
+    /// Whether `account` was named explicitly (`--accounts`, a file, an unlock or recover
+    /// target) and `reason` keeps it from being processed: a promise the run cannot keep.
+    pub fn named_but_skipped(&self, account: &str, reason: &SkipReason) -> bool {
+        let named = self.only.as_ref().is_some_and(|ids| ids.contains(account));
+        named
+            && matches!(
+                reason,
+                SkipReason::ManagementAccount | SkipReason::NotActive(_)
+            )
+    }
+
     /// Ids named by `--accounts`/`--exclude` that are not in `known`, sorted.
     pub fn unknown_ids<'a>(&self, known: impl Iterator<Item = &'a str>) -> Vec<String> {
         let known: BTreeSet<&str> = known.collect();
@@ -244,6 +269,44 @@ mod tests {
             open.decide(&account("555555555555", "SUSPENDED")),
             Err(SkipReason::NotActive("SUSPENDED".into()))
         );
+    }
+
+    #[test]
+    fn naming_the_management_account_for_a_job_that_never_targets_it_is_an_error() {
+        let mut selector = Selector {
+            management_account: "111111111111".into(),
+            only: Some(["111111111111".to_string(), "222222222222".to_string()].into()),
+            ..Selector::default()
+        };
+        assert_eq!(
+            selector.named_management(),
+            Some(Error::ManagementAccountNamed("111111111111".into()))
+        );
+        selector.include_management = true;
+        assert_eq!(selector.named_management(), None);
+        let unnamed = Selector {
+            management_account: "111111111111".into(),
+            only: Some(["222222222222".to_string()].into()),
+            ..Selector::default()
+        };
+        assert_eq!(unnamed.named_management(), None);
+        assert_eq!(Selector::default().named_management(), None);
+    }
+
+    #[test]
+    fn a_named_account_left_out_for_its_state_is_a_broken_promise_a_filtered_one_is_not() {
+        let selector = Selector {
+            management_account: "111111111111".into(),
+            only: Some(["222222222222".to_string()].into()),
+            ..Selector::default()
+        };
+        let suspended = SkipReason::NotActive("SUSPENDED".into());
+        assert!(selector.named_but_skipped("222222222222", &suspended));
+        assert!(selector.named_but_skipped("222222222222", &SkipReason::ManagementAccount));
+        assert!(!selector.named_but_skipped("222222222222", &SkipReason::NotSelected));
+        assert!(!selector.named_but_skipped("222222222222", &SkipReason::Interrupted));
+        assert!(!selector.named_but_skipped("333333333333", &suspended));
+        assert!(!Selector::default().named_but_skipped("222222222222", &suspended));
     }
 
     #[test]

@@ -63,6 +63,7 @@ impl call::Error {
             code,
             message: one_line(&message),
             kind,
+            answer_lost: false,
         }
     }
 }

@@ -214,7 +214,8 @@ impl RootSession {
             .await;
         match sent {
             Ok(_) => Ok(true),
-            Err(err) if err.is_not_found() => Ok(false),
+            // Gone before this run asked; after an unanswered attempt it is the caller's to judge.
+            Err(err) if err.is_not_found() && !err.answer_lost => Ok(false),
             Err(err) => Err(err),
         }
     }
@@ -235,7 +236,8 @@ impl RootSession {
             .await;
         match sent {
             Ok(_) => Ok(true),
-            Err(err) if err.code == "EntityAlreadyExists" => Ok(false),
+            // There before this run asked; after an unanswered attempt it is the caller's to judge.
+            Err(err) if err.code == "EntityAlreadyExists" && !err.answer_lost => Ok(false),
             Err(err) => Err(err),
         }
     }

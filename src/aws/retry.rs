@@ -116,23 +116,27 @@ impl Aws {
         let mut last: Option<call::Error> = None;
         let mut transient = 1;
         let mut throttled = 0;
-        let interrupted =
-            |last: &Option<call::Error>| call::Error::interrupted(operation, last.as_ref());
+        // A change whose attempt went unanswered may have been made: every later answer says so.
+        let mut lost = false;
+        let interrupted = |last: &Option<call::Error>, lost: bool| call::Error {
+            answer_lost: lost,
+            ..call::Error::interrupted(operation, last.as_ref())
+        };
         loop {
             if let Some(limiter) = &self.limiter {
                 self.wait_until(limiter.reserve())
                     .await
-                    .map_err(|Stopped| interrupted(&last))?;
+                    .map_err(|Stopped| interrupted(&last, lost))?;
             }
             if let Some(slot) = pacer.and_then(pacer::Pacer::reserve) {
                 self.wait_until(slot)
                     .await
-                    .map_err(|Stopped| interrupted(&last))?;
+                    .map_err(|Stopped| interrupted(&last, lost))?;
             }
             let result = self
                 .attempt(effect, call())
                 .await
-                .map_err(|Stopped| interrupted(&last))?;
+                .map_err(|Stopped| interrupted(&last, lost))?;
             let now = Instant::now();
             let err = match result {
                 Ok(out) => {
@@ -141,7 +145,16 @@ impl Aws {
                     }
                     return Ok(out);
                 }
-                Err(e) => call::Error::from_sdk(operation, e),
+                Err(e) => {
+                    let err = call::Error::from_sdk(operation, e);
+                    // An unanswered change (timeout, dropped connection, server error) may
+                    // have been made.
+                    lost |= effect == Effect::Change && err.kind == ErrorKind::Transient;
+                    call::Error {
+                        answer_lost: lost,
+                        ..err
+                    }
+                }
             };
             let retry = match err.kind {
                 ErrorKind::Throttled if start.elapsed() < THROTTLE_BUDGET => {
@@ -158,14 +171,14 @@ impl Aws {
                 _ => return Err(err),
             };
             if self.cancel.is_cancelled() {
-                return Err(call::Error::interrupted(operation, Some(&err)));
+                return Err(interrupted(&Some(err), lost));
             }
             tracing::debug!(error = %err, retry, "retrying");
             last = Some(err);
             self.stats.own_retry();
             self.wait_until(now + backoff(retry))
                 .await
-                .map_err(|Stopped| interrupted(&last))?;
+                .map_err(|Stopped| interrupted(&last, lost))?;
         }
     }
 

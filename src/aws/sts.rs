@@ -118,6 +118,7 @@ impl Aws {
                     cause.message
                 ),
                 kind: cause.kind,
+                answer_lost: false,
             }),
         }
     }

@@ -89,7 +89,7 @@ impl<S: PasswordSessions> job::Change for Job<S> {
 
     fn change_rows(
         &self,
-        _: &Finding,
+        _: Option<&Finding>,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
     ) -> Vec<rows::Row> {

@@ -3,7 +3,7 @@
 
 use super::plan::{Finding, Step};
 use crate::report::rfc3339;
-use crate::run::job::{self, Applied, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Entry, Read};
 use serde::Serialize;
 
 /// The report word for a completed recovery.
@@ -100,13 +100,7 @@ impl Row {
     pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> Row {
         let planned = !entry.steps.is_empty();
         let created = applied.done.contains(&Step::CreateLoginProfile);
-        let login_profile_created = match (planned, created) {
-            (_, true) => "yes",
-            (true, false) if matches!(applied.outcome, Outcome::Failed | Outcome::Interrupted) => {
-                "no"
-            }
-            _ => "n/a",
-        };
+        let login_profile_created = job::made_word(planned, created);
         Row {
             account_id: entry.account_id.clone(),
             account_name: entry.account_name.clone(),
@@ -127,6 +121,7 @@ mod tests {
     use crate::call::{Error, ErrorKind};
     use crate::model::LoginProfile;
     use crate::model::{Account, SkipReason};
+    use crate::run::job::Outcome;
     use crate::run::job::{Disposition, Verified};
 
     fn read(finding: Result<Finding, SkipReason>) -> Read<Finding> {

@@ -107,7 +107,7 @@ impl<S: api::Sessions> job::Change for Job<S> {
 
     fn change_rows(
         &self,
-        _: &Finding,
+        _: Option<&Finding>,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
     ) -> Vec<rows::Delete> {

@@ -4,7 +4,7 @@
 use super::model::{Credentials, Finding};
 use super::plan::{join_errors, Step};
 use crate::report::rfc3339;
-use crate::run::job::{self, Applied, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Entry, Read};
 use serde::Serialize;
 
 /// One audit report row. Counts are integers or `unknown`; lists are `;`-joined; times are
@@ -179,13 +179,7 @@ impl Delete {
     pub fn new(entry: &Entry<Step>, applied: &Applied<Step>) -> Delete {
         let planned = entry.steps.contains(&Step::DeleteLoginProfile);
         let deleted = applied.done.contains(&Step::DeleteLoginProfile);
-        let login_profile_deleted = match (planned, deleted) {
-            (_, true) => "yes",
-            (true, false) if matches!(applied.outcome, Outcome::Failed | Outcome::Interrupted) => {
-                "no"
-            }
-            _ => "n/a",
-        };
+        let login_profile_deleted = job::made_word(planned, deleted);
         let mfa = applied
             .done
             .iter()
@@ -211,6 +205,7 @@ mod tests {
     use crate::model::{Account, SkipReason};
     use crate::root::model::MfaDevice;
     use crate::root::verdict::tests::{empty_root, service_failure};
+    use crate::run::job::Outcome;
     use crate::run::job::{Disposition, Verified};
 
     fn account() -> Account {

@@ -40,7 +40,12 @@ impl Stop {
         } else {
             Outcome::Failed
         };
-        Stop::new(outcome, format!("{what}: {e}"))
+        let lost = if e.answer_lost {
+            " (an attempt went unanswered: this change may have been made)"
+        } else {
+            ""
+        };
+        Stop::new(outcome, format!("{what}: {e}{lost}"))
     }
 
     /// The same stop, reported under the job's own `word`.
@@ -132,6 +137,7 @@ pub async fn unit<U: Unit>(unit: &U, session: &U::Session, cancel: &Cancel) -> U
     };
     let mut done = Vec::new();
     let mut already = Vec::new();
+    let mut retried = Vec::new();
     for call in &todo.calls {
         if cancel.is_cancelled() {
             return Applied::interrupted_before(done, call);
@@ -141,6 +147,15 @@ pub async fn unit<U: Unit>(unit: &U, session: &U::Session, cancel: &Cancel) -> U
         }
         match busy_retry(cancel, || unit.call(session, call)).await {
             Ok(Made::Changed) => done.push(call.clone()),
+            // An earlier attempt went unanswered and the retry found the effect in place: the
+            // change was made (by that attempt, as far as can be known); verified below.
+            Err(e) if e.answer_lost && e.effect_in_place() => {
+                retried.push(format!(
+                    "{}: was made (confirmed on retry: the first attempt's answer was lost)",
+                    unit.what(call)
+                ));
+                done.push(call.clone());
+            }
             // Gone already (a re-run, or someone else): this call's work is done.
             Ok(Made::Already) => already.push(call.to_string()),
             Err(e) if e.is_not_found() => already.push(call.to_string()),
@@ -158,7 +173,12 @@ pub async fn unit<U: Unit>(unit: &U, session: &U::Session, cancel: &Cancel) -> U
             already.join(", ")
         ))
     } else {
-        Applied::done(done)
+        let mut notes = retried;
+        notes.extend(already.iter().map(|a| format!("{a}: was already done")));
+        Applied {
+            error: notes.join("; "),
+            ..Applied::done(done)
+        }
     };
     if let Some(why) = todo.left_alone {
         applied.outcome = Outcome::ChangedSincePlan;

@@ -58,6 +58,13 @@ where
             env.cancel
                 .is_cancelled()
                 .then(|| "interrupted: accounts marked not-started were not touched".to_string())
+        })
+        .or_else(|| {
+            dir.halted().map(|cause| {
+                format!(
+                    "the management credentials were refused ({cause}): accounts marked not-started were not touched"
+                )
+            })
         });
     let doc = Document::new(
         &finish_run(&env.run, incomplete),
@@ -175,11 +182,10 @@ where
             (entry, untouched_or(entry, Outcome::NotStarted, why))
         },
         |(entry, applied): Done<'_, J>| {
-            // Every entry was planned from a finding of this run.
-            if let Some(finding) = findings.get(entry.account_id.as_str()) {
-                for row in job.change_rows(finding, entry, &applied) {
-                    recorder.record(row);
-                }
+            // Every entry has its rows, also one whose read failed (no finding).
+            let finding = findings.get(entry.account_id.as_str()).copied();
+            for row in job.change_rows(finding, entry, &applied) {
+                recorder.record(row);
             }
             write_failed.set(recorder.failure().is_some());
             progress.finish_one(&entry.account_id, J::SPEC.label(applied.outcome));

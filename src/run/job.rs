@@ -6,7 +6,7 @@
 //! progress, halting on refused credentials, confirmation, report files and the exit code are the
 //! pipeline's. The pipeline never names a job.
 
-pub use super::outcome::{Applied, Outcome, Verified, ALREADY_CLEAN};
+pub use super::outcome::{made_word, Applied, Outcome, Verified, ALREADY_CLEAN};
 pub use super::plan::{Disposition, Entry, Plan};
 use crate::model::{Account, SkipReason};
 use serde::Serialize;
@@ -143,10 +143,12 @@ pub trait Change: Job {
         &self,
         entry: &Entry<Self::Step>,
     ) -> impl Future<Output = Applied<Self::Step, Self::Detail>>;
-    /// The change report's rows for an account, given what its read found.
+    /// The change report's rows for an account, given what its read found (`None` when the
+    /// read produced no finding). Every account and every named resource of the plan has its
+    /// rows, whatever happened to it.
     fn change_rows(
         &self,
-        finding: &Self::Finding,
+        finding: Option<&Self::Finding>,
         entry: &Entry<Self::Step>,
         applied: &Applied<Self::Step, Self::Detail>,
     ) -> Vec<Self::ChangeRow>;

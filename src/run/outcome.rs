@@ -209,9 +209,38 @@ impl<S, D: Default> Applied<S, D> {
     }
 }
 
+/// The report's word for one planned change (`login_profile_deleted`, `policy_removed`, …), one
+/// rule for every job: `yes` when this run made it, `no` when the plan had it and it was not made
+/// (whatever stopped it: a failure, a signal, the re-check, a run that ended first), `n/a` when
+/// the plan did not have it.
+pub fn made_word(planned: bool, made: bool) -> &'static str {
+    match (planned, made) {
+        (_, true) => "yes",
+        (true, false) => "no",
+        (false, false) => "n/a",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_planned_change_not_made_is_no_whatever_stopped_it() {
+        assert_eq!(made_word(true, true), "yes");
+        assert_eq!(made_word(true, false), "no");
+        assert_eq!(made_word(false, false), "n/a");
+    }
+
+    #[test]
+    fn verified_is_n_a_until_something_was_changed_and_no_when_unproven() {
+        let none: Applied<u8> = Applied::interrupted_before(Vec::new(), &"step 1");
+        assert_eq!(none.verified, Verified::NotApplicable);
+        let some: Applied<u8> = Applied::interrupted_before(vec![1], &"step 2");
+        assert_eq!(some.verified, Verified::No);
+        let failed: Applied<u8> = Applied::ended(Outcome::Failed, Vec::new(), "x");
+        assert_eq!(failed.verified, Verified::NotApplicable);
+    }
 
     #[test]
     fn outcomes_that_leave_a_door_unproven_exit_4() {

@@ -55,6 +55,9 @@ where
         SelectError::Target(t) => anyhow::Error::from(UsageError(t.into())),
         SelectError::Call(c) => anyhow::Error::from(c).context("cannot resolve the targets"),
     })?;
+    if let Some(named) = resolved.selector.named_management() {
+        return Err(UsageError(named.into()).into());
+    }
     let read_csv = env.report_path(spec.read, "csv");
     let mut recorder: Recorder<_, J::Row> =
         Recorder::create(read_csv).context("cannot create the report")?;
@@ -91,6 +94,18 @@ where
             .filter(|r| r.finding.as_ref().is_ok_and(|f| f.judge().unknown))
             .map(|_| Exit::Partial),
     );
+    for read in &stage.reads {
+        if let Err(why) = &read.finding {
+            if resolved.selector.named_but_skipped(&read.account.id, why) {
+                eprintln!(
+                    "rootsweep: {} ({}) was named but not processed: {why}",
+                    read.account.id,
+                    crate::report::table::escape(&read.account.name)
+                );
+                exits.push(Exit::Partial);
+            }
+        }
+    }
     if stage.enumeration_failure.is_some() || halted.is_some() {
         exits.push(Exit::Fatal);
     }

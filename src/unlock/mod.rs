@@ -131,19 +131,24 @@ impl<S: PolicySessions> job::Change for Job<S> {
         crate::run::apply::account(open, "open session", &unit, &self.cancel).await
     }
 
-    /// One row per named resource, with each resource's read verdict.
+    /// One row per named resource, with each resource's read verdict; a resource of an
+    /// account whose read opened no session (or made no finding) reads as `unknown`.
     fn change_rows(
         &self,
-        finding: &Finding,
+        finding: Option<&Finding>,
         entry: &Entry<Step>,
         applied: &Applied<Step>,
     ) -> Vec<rows::Row> {
         let reads: Vec<(String, &'static str)> = match finding {
-            Finding::Read(reads) => reads
+            Some(Finding::Read(reads)) => reads
                 .iter()
                 .map(|(r, read)| (r.clone(), plan::verdict(read)))
                 .collect(),
-            Finding::NoSession(_) => Vec::new(),
+            Some(Finding::NoSession(_)) | None => self
+                .named(&entry.account_id)
+                .iter()
+                .map(|r| (r.clone(), "unknown"))
+                .collect(),
         };
         rows::unlock_rows(entry, applied, &reads)
     }

@@ -3,7 +3,7 @@
 
 use super::api::Current;
 use super::plan::{verdict, Finding, Step};
-use crate::run::job::{self, Applied, Disposition, Entry, Outcome, Read};
+use crate::run::job::{self, Applied, Disposition, Entry, Read};
 use serde::Serialize;
 
 /// The report word for a verified removal.
@@ -117,17 +117,12 @@ pub fn unlock_rows(
         .map(|(resource, read)| {
             let planned = entry.steps.iter().any(|s| &s.resource == resource);
             let removed = applied.done.iter().any(|s| &s.resource == resource);
-            let (outcome, policy_removed) = match (planned, removed) {
-                (_, true) => (label, "yes"),
-                (true, false)
-                    if matches!(applied.outcome, Outcome::Failed | Outcome::Interrupted) =>
-                {
-                    (label, "no")
-                }
-                (true, false) => (label, "n/a"),
-                (false, _) if entry.disposition == Disposition::Unknown => (label, "n/a"),
-                (false, _) => (*read, "n/a"),
+            let outcome = match (planned, removed) {
+                (true, _) | (_, true) => label,
+                (false, false) if entry.disposition == Disposition::Unknown => label,
+                (false, false) => read,
             };
+            let policy_removed = job::made_word(planned, removed);
             Row {
                 account_id: entry.account_id.clone(),
                 account_name: entry.account_name.clone(),
@@ -152,6 +147,7 @@ pub fn unlock_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::job::Outcome;
     use crate::run::job::Verified;
 
     #[test]

@@ -248,7 +248,7 @@ impl<S: api::Sessions> job::Change for Delete<S> {
 
     fn change_rows(
         &self,
-        _: &Found,
+        _: Option<&Found>,
         entry: &Entry<Step>,
         applied: &Applied<Step, Vec<UserOutcome>>,
     ) -> Vec<delete_rows::Row> {
@@ -299,7 +299,7 @@ impl<S: api::Sessions> job::Change for Tidy<S> {
 
     fn change_rows(
         &self,
-        _: &Finding,
+        _: Option<&Finding>,
         entry: &Entry<tidy::Step>,
         applied: &Applied<tidy::Step, Vec<tidy::Detached>>,
     ) -> Vec<tidy::Row> {

@@ -20,6 +20,7 @@ mod sim_log;
 mod sim_scenarios;
 mod sim_users;
 mod support;
+mod truth;
 mod unlock;
 mod users;
 mod users_delete;

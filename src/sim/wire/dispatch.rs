@@ -175,7 +175,19 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         who,
         truncated_without_marker: altered.truncated_without_marker,
     };
-    let (response, err) = match answer(world, &protocol, service, &req, &rid) {
+    let answered = answer(world, &protocol, service, &req, &rid);
+    if altered.reset_after {
+        // The operation ran; its answer never reaches the caller.
+        let mut record = record;
+        record.status = match &answered {
+            Ok((status, _, _)) => *status,
+            Err(err) => err.status,
+        };
+        record.error = Some("ConnectionReset".into());
+        sim.calls.push(record);
+        return reset();
+    }
+    let (response, err) = match answered {
         Ok((status, content_type, body)) if altered.truncate => (
             protocol.answer(status, content_type, body[..body.len() / 2].to_vec(), &rid),
             None,
@@ -195,6 +207,8 @@ struct Altered {
     truncate: bool,
     /// An IAM list page says `IsTruncated=true` with no `Marker`.
     truncated_without_marker: bool,
+    /// The operation runs, then the connection closes without its answer.
+    reset_after: bool,
 }
 
 /// Applies the call's shaping: a throttle, a latency, a fault. `Err` is the response that
@@ -269,6 +283,7 @@ async fn fault(
         Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
         Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
         Some(FaultAction::TruncatedNoMarker) => altered.truncated_without_marker = true,
+        Some(FaultAction::ApplyThenReset) => altered.reset_after = true,
         Some(FaultAction::ExpireSession) => {
             // Only session calls match this action (see `faults::matches`).
             if let Who::Session { key, .. } = who {

@@ -235,6 +235,9 @@ pub enum FaultAction {
     ExpireSession,
     /// An IAM list page that says `IsTruncated=true` but carries no `Marker`.
     TruncatedNoMarker,
+    /// The operation runs (a change is made) and then the connection closes without its answer:
+    /// the caller cannot tell whether it happened.
+    ApplyThenReset,
 }
 
 /// A fault injection rule.

@@ -87,6 +87,7 @@ pub(crate) fn fault(f: &raw::Fault, src: &Source<'_>) -> Result<Fault> {
         "upload-ssh-key" => FaultAction::UploadSshKey,
         "add-service-credential" => FaultAction::AddServiceCredential,
         "expire-session" => FaultAction::ExpireSession,
+        "apply-then-reset" => FaultAction::ApplyThenReset,
         "truncated-no-marker" => {
             let lists = services::paged(Service::Iam);
             let list_op = f
@@ -113,7 +114,7 @@ pub(crate) fn fault(f: &raw::Fault, src: &Source<'_>) -> Result<Fault> {
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, truncated-no-marker)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, apply-then-reset, truncated-no-marker)"
                 ),
             ))
         }
