@@ -12,6 +12,8 @@ pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod guardrails;
+#[cfg(test)]
+mod invariants;
 pub mod model;
 pub mod preflight;
 pub mod recover;

@@ -71,6 +71,14 @@ impl Fake {
         self
     }
 
+    /// Sets an account's Organizations state (`SUSPENDED`, `PENDING_CLOSURE`, …).
+    pub fn with_state(self, id: &str, state: &str) -> Self {
+        if let Some(a) = self.lock().accounts.iter_mut().find(|a| a.id == id) {
+            a.state = state.into();
+        }
+        self
+    }
+
     /// Every root-session call takes `latency` from now on.
     pub fn with_latency(self, latency: std::time::Duration) -> Self {
         self.lock().latency = latency;
