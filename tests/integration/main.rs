@@ -21,6 +21,7 @@ mod sim_scenarios;
 mod sim_users;
 mod support;
 mod unlock;
+mod unlock_regions;
 mod users;
 mod users_delete;
 mod users_in_use;
