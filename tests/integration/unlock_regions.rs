@@ -195,3 +195,94 @@ fn a_queue_url_whose_host_is_not_sqs_is_a_usage_error_before_any_call() {
     assert!(sim.calls().is_empty(), "{:?}", sim.calls());
     assert_eq!(policy(&sim, "queues", "home"), QUEUE_POLICY);
 }
+
+#[test]
+fn the_simulator_answers_a_request_signed_for_another_region_as_s3_does() {
+    let sim = Sim::start_toml(&scenario());
+    let unlock = sim.assume_root(OWNER, "S3UnlockBucketPolicy");
+    let get = |region: &str| {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential={}/20250101/{region}/s3/aws4_request, SignedHeaders=host, Signature=0",
+            unlock.key
+        );
+        let req = ureq::get(&format!("{}/dublin-bucket?policy", sim.url()))
+            .set("Authorization", &auth)
+            .set(
+                "X-Amz-Security-Token",
+                unlock.token.as_deref().unwrap_or_default(),
+            );
+        match req.call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let moved = get("us-east-1");
+    assert_eq!(moved.status(), 301);
+    assert_eq!(moved.header("x-amz-bucket-region"), Some("eu-west-1"));
+    let body = moved.into_string().expect("body");
+    for part in [
+        "<Code>PermanentRedirect</Code>",
+        "<Endpoint>dublin-bucket.s3.eu-west-1.amazonaws.com</Endpoint>",
+        "<Bucket>dublin-bucket</Bucket>",
+    ] {
+        assert!(body.contains(part), "{part} not in {body}");
+    }
+    let here = get("eu-west-1");
+    assert_eq!(here.status(), 200);
+    assert_eq!(here.into_string().expect("body"), BUCKET_POLICY);
+    // A redirected DELETE changes nothing.
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential={}/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+        unlock.key
+    );
+    let delete = ureq::delete(&format!("{}/dublin-bucket?policy", sim.url()))
+        .set("Authorization", &auth)
+        .set(
+            "X-Amz-Security-Token",
+            unlock.token.as_deref().unwrap_or_default(),
+        )
+        .call();
+    let status = match delete {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r.status(),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(status, 301);
+    assert_eq!(policy(&sim, "buckets", "dublin-bucket"), BUCKET_POLICY);
+}
+
+#[test]
+fn a_redirect_that_names_no_region_says_in_one_line_which_flag_to_pass() {
+    let faults = r#"
+[[faults]]
+operation = "GetBucketPolicy"
+code = "AuthorizationHeaderMalformed"
+status = 400
+message = "The authorization header is malformed; the region 'us-east-1' is wrong."
+"#;
+    let sim = Sim::start_toml(&format!("{}{faults}", scenario()));
+    let dir = reports();
+    let run = rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "s3",
+            "--account",
+            OWNER,
+            "--bucket",
+            "dublin-bucket",
+            "--dry-run",
+        ],
+    );
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    let csv = Csv::read(&report(dir.path(), "unlock-check-", ".csv"));
+    let row = &csv.rows[0];
+    assert_eq!(row["verdict"], "unknown", "{row:?}");
+    assert!(
+        row["error"].contains("AuthorizationHeaderMalformed")
+            && row["error"].contains("the bucket is not in us-east-1")
+            && row["error"].contains("run again with --region <the bucket's region>"),
+        "{row:?}"
+    );
+    assert_eq!(policy(&sim, "buckets", "dublin-bucket"), BUCKET_POLICY);
+}
