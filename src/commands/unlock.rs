@@ -92,6 +92,9 @@ pub async fn pipeline(
     resources: BTreeMap<String, Vec<String>>,
 ) -> anyhow::Result<Finished> {
     let (mut env, caller) = super::env(ctx, pre)?;
+    // A queue of another partition cannot be reached from this caller's root sessions.
+    targets::check_partition(resources.values().flatten(), &caller.partition)
+        .map_err(|e| UsageError(e.into()))?;
     // Exactly the accounts that own a named resource.
     env.config.accounts = resources.keys().cloned().collect();
     env.config.ous.clear();

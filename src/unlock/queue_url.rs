@@ -75,6 +75,18 @@ pub fn aws_region(host: &str) -> Option<String> {
     (is_region(region) && region.starts_with("cn-") == china).then(|| region.to_string())
 }
 
+/// The partition a region belongs to, as ARNs name it: `aws-cn` for `cn-…`, `aws-us-gov` for
+/// `us-gov-…`, else `aws`.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 /// `<area>-<place>-<n>`: two lower-case letters, one or more lower-case words, a number
 /// (`us-east-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`).
 fn is_region(s: &str) -> bool {
@@ -148,6 +160,14 @@ mod tests {
         }
         let url = parse("https://sqs.eu-west-1.amazonaws.com/222222222222/jobs").expect("parses");
         assert_eq!((url.account, url.name), ("222222222222", "jobs"));
+    }
+
+    #[test]
+    fn a_region_names_its_partition() {
+        assert_eq!(partition("cn-northwest-1"), "aws-cn");
+        assert_eq!(partition("us-gov-east-1"), "aws-us-gov");
+        assert_eq!(partition("us-east-1"), "aws");
+        assert_eq!(partition("eu-west-1"), "aws");
     }
 
     #[test]

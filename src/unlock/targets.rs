@@ -38,6 +38,15 @@ pub enum ResourceError {
     /// its region, and so where to send the calls, cannot be known.
     #[error("{source_name}: the queue URL `{url}` does not name an SQS endpoint of AWS (https://sqs.<region>.amazonaws.com/<account id>/<name>, https://<region>.queue.amazonaws.com/..., https://queue.amazonaws.com/..., or .amazonaws.com.cn in China); copy the queue's URL from `aws sqs get-queue-url --queue-name <name> --region <region>`, or pass --endpoint-url for a local SQS")]
     NotSqsHost { source_name: String, url: String },
+    /// A queue URL of another partition than the caller's: root sessions of the caller's
+    /// partition cannot reach it.
+    #[error("the queue URL `{url}` is in the {region} region of partition {partition}, but the caller is in partition {caller}; unlock it with the management account's credentials of {partition}")]
+    OtherPartition {
+        url: String,
+        region: String,
+        partition: &'static str,
+        caller: String,
+    },
     /// The file cannot be read or has no resources.
     #[error("{}: {}", .0, .1)]
     File(String, String),
@@ -146,6 +155,28 @@ pub fn parse_file(
     Ok(out)
 }
 
+/// Checks that every queue URL on an AWS host is in the caller's `partition` (known once the
+/// caller is identified, before any session is opened).
+pub fn check_partition<'a>(
+    urls: impl IntoIterator<Item = &'a String>,
+    partition: &str,
+) -> Result<(), ResourceError> {
+    for url in urls {
+        if let Some(Host::Aws(region)) = queue_url::parse(url).map(|u| u.host) {
+            let theirs = queue_url::partition(&region);
+            if theirs != partition {
+                return Err(ResourceError::OtherPartition {
+                    url: url.clone(),
+                    region,
+                    partition: theirs,
+                    caller: partition.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Groups resources by account, each named once, in the order given.
 pub fn by_account(resources: Vec<(String, String)>) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -218,8 +249,16 @@ mod tests {
             err.to_string().starts_with("q.csv:1: the queue URL"),
             "{err}"
         );
-        // AWS hosts are taken with or without a custom endpoint.
+        // AWS hosts are taken with or without a custom endpoint; their partition is checked
+        // once the caller's is known.
         let china = "https://sqs.cn-north-1.amazonaws.com.cn/222222222222/jobs";
         assert!(check(Kind::Sqs, "--queue-url", "222222222222", china, false).is_ok());
+        let urls = [local.to_string(), china.to_string()];
+        assert!(check_partition(&urls, "aws-cn").is_ok());
+        let err = check_partition(&urls, "aws").unwrap_err();
+        assert!(
+            err.to_string().starts_with("the queue URL `https://sqs.cn-north-1.amazonaws.com.cn/222222222222/jobs` is in the cn-north-1 region of partition aws-cn, but the caller is in partition aws"),
+            "{err}"
+        );
     }
 }

@@ -286,3 +286,37 @@ message = "The authorization header is malformed; the region 'us-east-1' is wron
     );
     assert_eq!(policy(&sim, "buckets", "dublin-bucket"), BUCKET_POLICY);
 }
+
+#[test]
+fn a_queue_of_another_partition_is_a_usage_error_before_any_session() {
+    let sim = Sim::start_toml(&scenario());
+    let dir = reports();
+    let url = format!("https://sqs.cn-north-1.amazonaws.com.cn/{OWNER}/home");
+    let run = rootsweep(
+        &sim,
+        dir.path(),
+        &[
+            "unlock",
+            "sqs",
+            "--account",
+            OWNER,
+            "--queue-url",
+            &url,
+            "--yes",
+        ],
+    );
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "the queue URL `{url}` is in the cn-north-1 region of partition aws-cn, but the caller is in partition aws"
+        )),
+        "{}",
+        run.stderr
+    );
+    let sessions: Vec<_> = sim
+        .calls()
+        .into_iter()
+        .filter(|c| c["operation"] == "AssumeRoot" || c["service"] == "sqs")
+        .collect();
+    assert!(sessions.is_empty(), "{sessions:?}");
+}
