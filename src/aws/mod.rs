@@ -1,6 +1,7 @@
 //! The only code that names `aws_sdk_*` types: one shared SDK configuration, the management
 //! clients, and per-account session clients (root sessions, role sessions) derived from it.
 
+mod bucket_region;
 mod directory;
 mod error;
 pub mod iam;

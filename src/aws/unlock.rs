@@ -1,10 +1,15 @@
 //! The unlock job's AWS edge: `sts:AssumeRoot` under `S3UnlockBucketPolicy` or
 //! `SQSUnlockQueuePolicy`, and the policy calls made in those sessions (GetBucketPolicy and
 //! DeleteBucketPolicy; GetQueueAttributes and SetQueueAttributes) behind the `unlock::api` traits.
+//! Each call goes to the resource's region: a queue's from its URL, a bucket's from S3's answer
+//! (see `bucket_region`).
 
+use super::bucket_region::{Effect, Regions};
 use super::sts::TaskPolicy;
 use super::{Aws, Error};
 use crate::unlock::api::{Current, Kind, PolicySession, PolicySessions};
+use crate::unlock::queue_url::{self, Host};
+use aws_config::Region;
 use aws_credential_types::Credentials;
 
 /// Opens unlock sessions for S3 bucket policies in one partition.
@@ -12,6 +17,8 @@ use aws_credential_types::Credentials;
 pub struct BucketSessions {
     aws: Aws,
     partition: String,
+    /// The buckets' regions as S3 named them, for every session of the run.
+    regions: Regions,
 }
 
 impl Aws {
@@ -20,22 +27,28 @@ impl Aws {
         BucketSessions {
             aws: self.clone(),
             partition: partition.to_string(),
+            regions: Regions::default(),
         }
     }
 }
 
 /// A session under `S3UnlockBucketPolicy`: the run's S3 client with the session's credentials
-/// set per call.
+/// (and the bucket's region, once S3 has named one) set per call.
 pub struct BucketSession {
     aws: Aws,
     credentials: Credentials,
+    regions: Regions,
 }
 
 impl BucketSession {
-    fn config(&self) -> aws_sdk_s3::config::Builder {
-        aws_sdk_s3::config::Builder::default()
+    fn config(&self, region: Option<&str>) -> aws_sdk_s3::config::Builder {
+        let config = aws_sdk_s3::config::Builder::default()
             .credentials_provider(self.credentials.clone())
-            .identity_cache(aws_sdk_s3::config::IdentityCache::no_cache())
+            .identity_cache(aws_sdk_s3::config::IdentityCache::no_cache());
+        match region {
+            Some(region) => config.region(Region::new(region.to_string())),
+            None => config,
+        }
     }
 }
 
@@ -51,6 +64,7 @@ impl PolicySessions for BucketSessions {
         Ok(BucketSession {
             aws: self.aws.clone(),
             credentials,
+            regions: self.regions.clone(),
         })
     }
 }
@@ -61,15 +75,21 @@ impl PolicySession for BucketSession {
     async fn read_policy(&self, bucket: &str) -> Result<Current, Error> {
         let sent = self
             .aws
-            .send("GetBucketPolicy", || {
-                self.aws
-                    .s3
-                    .get_bucket_policy()
-                    .bucket(bucket)
-                    .customize()
-                    .config_override(self.config())
-                    .send()
-            })
+            .in_bucket_region(
+                &self.regions,
+                "GetBucketPolicy",
+                Effect::Read,
+                bucket,
+                |region| {
+                    self.aws
+                        .s3
+                        .get_bucket_policy()
+                        .bucket(bucket)
+                        .customize()
+                        .config_override(self.config(region))
+                        .send()
+                },
+            )
             .await;
         match sent {
             Ok(out) => Ok(Current::Policy(
@@ -84,15 +104,21 @@ impl PolicySession for BucketSession {
     /// DeleteBucketPolicy.
     async fn remove_policy(&self, bucket: &str) -> Result<(), Error> {
         self.aws
-            .send_change("DeleteBucketPolicy", || {
-                self.aws
-                    .s3
-                    .delete_bucket_policy()
-                    .bucket(bucket)
-                    .customize()
-                    .config_override(self.config())
-                    .send()
-            })
+            .in_bucket_region(
+                &self.regions,
+                "DeleteBucketPolicy",
+                Effect::Change,
+                bucket,
+                |region| {
+                    self.aws
+                        .s3
+                        .delete_bucket_policy()
+                        .bucket(bucket)
+                        .customize()
+                        .config_override(self.config(region))
+                        .send()
+                },
+            )
             .await
             .map(|_| ())
     }
@@ -123,10 +149,17 @@ pub struct QueueSession {
 }
 
 impl QueueSession {
-    fn config(&self) -> aws_sdk_sqs::config::Builder {
-        aws_sdk_sqs::config::Builder::default()
+    /// The session's credentials, and the region of the queue's URL. A URL whose host is not
+    /// an SQS endpoint of AWS (taken only with a custom endpoint: a simulator, a local SQS)
+    /// is reached in the run's region.
+    fn config(&self, url: &str) -> aws_sdk_sqs::config::Builder {
+        let config = aws_sdk_sqs::config::Builder::default()
             .credentials_provider(self.credentials.clone())
-            .identity_cache(aws_sdk_sqs::config::IdentityCache::no_cache())
+            .identity_cache(aws_sdk_sqs::config::IdentityCache::no_cache());
+        match queue_url::parse(url).map(|u| u.host) {
+            Some(Host::Aws(region)) => config.region(Region::new(region)),
+            Some(Host::Other) | None => config,
+        }
     }
 }
 
@@ -169,7 +202,7 @@ impl PolicySession for QueueSession {
                     .queue_url(url)
                     .attribute_names(QueueAttributeName::Policy)
                     .customize()
-                    .config_override(self.config())
+                    .config_override(self.config(url))
                     .send()
             })
             .await;
@@ -200,7 +233,7 @@ impl PolicySession for QueueSession {
                     .queue_url(url)
                     .attributes(QueueAttributeName::Policy, "")
                     .customize()
-                    .config_override(self.config())
+                    .config_override(self.config(url))
                     .send()
             })
             .await

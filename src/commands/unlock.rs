@@ -4,7 +4,7 @@
 use super::change::{self, Command, Gate, Request};
 use super::Ctx;
 use crate::cli::unlock::{S3Args, Shared, SqsArgs};
-use crate::cli::RunArgs;
+use crate::cli::{AwsArgs, RunArgs};
 use crate::exit::{Exit, UsageError};
 use crate::preflight::Preflight;
 use crate::run::Finished;
@@ -31,10 +31,11 @@ async fn run(
     one: Option<(&str, &str)>,
     args: &Shared,
 ) -> anyhow::Result<Exit> {
+    let custom = custom_endpoint(&args.aws)?;
     let named = match (&args.file, one) {
-        (Some(file), _) => targets::read_file(kind, file),
+        (Some(file), _) => targets::read_file(kind, file, custom),
         (None, Some((account, resource))) => {
-            targets::check(kind, flag, account, resource).map(|r| vec![r])
+            targets::check(kind, flag, account, resource, custom).map(|r| vec![r])
         }
         (None, None) => {
             return Err(UsageError(anyhow::anyhow!(
@@ -68,6 +69,18 @@ async fn run(
     .await
 }
 
+/// Whether the run uses a custom endpoint for SQS (`--endpoint-url` or the config file's
+/// `endpoint_url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SQS`): then a queue URL on a host
+/// that is not AWS's (a simulator, a local SQS) is taken, and reached in the run's region.
+fn custom_endpoint(aws: &AwsArgs) -> anyhow::Result<bool> {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if aws.endpoint_url.is_some() || set("AWS_ENDPOINT_URL") || set("AWS_ENDPOINT_URL_SQS") {
+        return Ok(true);
+    }
+    let config = super::load_config(aws.config.as_deref(), aws.overrides())?;
+    Ok(config.aws.endpoint_url.is_some())
+}
+
 /// Runs an unlock job through the pipeline after a passed preflight, as `request` asks;
 /// `resources` are the buckets or queue URLs by account. Policies are saved to
 /// `unlock-<UTC>.json` in the report folder before removal.
@@ -79,6 +92,9 @@ pub async fn pipeline(
     resources: BTreeMap<String, Vec<String>>,
 ) -> anyhow::Result<Finished> {
     let (mut env, caller) = super::env(ctx, pre)?;
+    // A queue of another partition cannot be reached from this caller's root sessions.
+    targets::check_partition(resources.values().flatten(), &caller.partition)
+        .map_err(|e| UsageError(e.into()))?;
     // Exactly the accounts that own a named resource.
     env.config.accounts = resources.keys().cloned().collect();
     env.config.ous.clear();

@@ -7,6 +7,7 @@ pub mod api;
 pub mod apply;
 pub mod evidence;
 pub mod plan;
+pub mod queue_url;
 pub mod rows;
 pub mod targets;
 

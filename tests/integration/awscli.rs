@@ -1528,6 +1528,68 @@ fn aws_cli_v1_reads_and_removes_a_queue_policy_in_an_unlock_session_and_reads_sq
     );
 }
 
+#[test]
+fn aws_cli_v1_reads_the_wrong_region_answers_of_s3_and_sqs() {
+    if !aws_cli_available() {
+        return;
+    }
+    let policy = r#"{"Statement":[]}"#;
+    let text = format!(
+        "{}\n[[accounts]]\nid = \"222222222220\"\nname = \"data\"\n\
+         buckets = [{{ name = \"dublin-bucket\", policy = '{policy}', region = \"eu-west-1\" }}]\n\
+         queues = [{{ name = \"dublin\", policy = '{policy}', region = \"eu-west-1\" }}]\n",
+        scenario()
+    );
+    let sim = Sim::start_toml(&text);
+    let statuses = |op: &str| -> Vec<(Value, Value)> {
+        sim.calls()
+            .into_iter()
+            .filter(|c| c["operation"] == op)
+            .map(|c| (c["status"].clone(), c["error"].clone()))
+            .collect()
+    };
+    // botocore follows S3's redirect to the region named in `x-amz-bucket-region`, as it does
+    // against AWS: the simulator's 301 is one it recognises.
+    let s3 = assume_root(&sim, "222222222220", S3_UNLOCK);
+    let got = aws(
+        &sim,
+        &s3,
+        &["s3api", "get-bucket-policy", "--bucket", "dublin-bucket"],
+    )
+    .ok();
+    assert_eq!(got["Policy"], policy);
+    assert_eq!(
+        statuses("GetBucketPolicy"),
+        [
+            (json!(301), json!("PermanentRedirect")),
+            (json!(200), Value::Null)
+        ]
+    );
+    // SQS signed for us-east-1 has no such queue; signed for its own region it has.
+    let s = assume_root(&sim, "222222222220", SQS_UNLOCK);
+    let url = "https://sqs.eu-west-1.amazonaws.com/222222222220/dublin";
+    let read = |region: &str| {
+        aws(
+            &sim,
+            &s,
+            &[
+                "sqs",
+                "--endpoint-url",
+                sim.url(),
+                "--region",
+                region,
+                "get-queue-attributes",
+                "--queue-url",
+                url,
+                "--attribute-names",
+                "Policy",
+            ],
+        )
+    };
+    read("us-east-1").err("AWS.SimpleQueueService.NonExistentQueue");
+    assert_eq!(read("eu-west-1").ok()["Attributes"]["Policy"], policy);
+}
+
 // The IAM failure modes the users commands must handle: boundaries and tags, SSH key bodies,
 // a credential report older than a recreated user, stale reads, sessions that end early,
 // paged service-specific credentials, names in any case, credentials issued mid-run.

@@ -22,6 +22,7 @@ mod sim_users;
 mod support;
 mod truth;
 mod unlock;
+mod unlock_regions;
 mod users;
 mod users_delete;
 mod users_in_use;

@@ -245,4 +245,6 @@ pub(crate) struct Fault {
 pub(crate) struct Bucket {
     pub name: Spanned<String>,
     pub policy: Option<Spanned<String>>,
+    /// The region it is in; absent = the simulator's region (us-east-1).
+    pub region: Option<Spanned<String>>,
 }

@@ -34,6 +34,17 @@ pub(crate) struct Error {
     /// The error's shape id where the protocol names one apart from the code (SQS's
     /// `com.amazonaws.sqs#QueueDoesNotExist` for `AWS.SimpleQueueService.NonExistentQueue`).
     pub shape: Option<&'static str>,
+    /// What else the answer carries: headers, and elements of a REST-XML error document.
+    pub extras: Vec<Extra>,
+}
+
+/// Something an error answer carries besides its code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Extra {
+    /// A response header (S3's `x-amz-bucket-region` on a redirect).
+    Header(&'static str, String),
+    /// An element of a REST-XML error document after `<Message>` (S3's `<Endpoint>`).
+    Element(&'static str, String),
 }
 
 impl Error {
@@ -48,7 +59,20 @@ impl Error {
             code: code.into(),
             message: message.into(),
             shape: None,
+            extras: Vec::new(),
         }
+    }
+
+    /// The same error with the response header `name: value`.
+    pub(crate) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.extras.push(Extra::Header(name, value.into()));
+        self
+    }
+
+    /// The same error with the REST-XML error element `<name>value</name>`.
+    pub(crate) fn with_detail(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.extras.push(Extra::Element(name, value.into()));
+        self
     }
 
     /// The same error with the shape id `shape`.

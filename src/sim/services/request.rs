@@ -109,4 +109,11 @@ pub(crate) struct Request {
     pub who: Who,
     /// A fault asks for an IAM list page that says `IsTruncated=true` with no `Marker`.
     pub truncated_without_marker: bool,
+    /// The region the request is signed for (its credential scope), taken as the region of
+    /// the endpoint it was sent to; [`REGION`] when the scope names none.
+    pub region: String,
 }
+
+/// The simulator's region: where buckets and queues are unless the scenario says otherwise,
+/// and the region of a request whose signature names none.
+pub(crate) const REGION: &str = "us-east-1";

@@ -1,11 +1,13 @@
 //! S3 (REST-XML, path-style `/{bucket}?policy`): its operation table, GetBucketPolicy and
 //! DeleteBucketPolicy, the bucket-policy operations an `S3UnlockBucketPolicy` root session
-//! uses. Bucket names are global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket.
+//! uses. Bucket names are global: a bucket of another account answers AccessDenied, an unknown one NoSuchBucket,
+//! and a request signed for another region than the bucket's `301 PermanentRedirect` naming the
+//! bucket's region in `x-amz-bucket-region`, whoever asks.
 
 use crate::sim::services::error::Error;
 use crate::sim::services::request::{Request, Who};
 use crate::sim::services::table::{find, Operation};
-use crate::sim::world::model::Bucket;
+use crate::sim::world::model::{Bucket, Partition};
 use crate::sim::world::state::{TaskPolicy, World};
 
 /// What an S3 operation answers: status, content type and body.
@@ -83,12 +85,15 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Answer, Error> {
             "The specified bucket does not exist",
         ));
     };
-    if owner != session.account {
-        return Err(access_denied());
-    }
     let Some(b) = state.buckets[owner].iter_mut().find(|b| b.name == bucket) else {
         return Err(Error::new(500, "InternalError", "bucket vanished"));
     };
+    if b.region != req.region {
+        return Err(moved(bucket, &b.region, world.org.partition));
+    }
+    if owner != session.account {
+        return Err(access_denied());
+    }
     (row.handler.run)(b)
 }
 
@@ -111,6 +116,22 @@ fn delete_bucket_policy(b: &mut Bucket) -> Result<Answer, Error> {
         content_type: "application/xml",
         body: Vec::new(),
     })
+}
+
+/// S3's answer, in a region that is not the bucket's: where to send the request instead.
+fn moved(bucket: &str, region: &str, partition: Partition) -> Error {
+    let domain = match partition {
+        Partition::Cn => "amazonaws.com.cn",
+        Partition::Aws | Partition::UsGov => "amazonaws.com",
+    };
+    Error::new(
+        301,
+        "PermanentRedirect",
+        "The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.",
+    )
+    .with_detail("Endpoint", format!("{bucket}.s3.{region}.{domain}"))
+    .with_detail("Bucket", bucket)
+    .with_header("x-amz-bucket-region", region)
 }
 
 fn access_denied() -> Error {

@@ -1,7 +1,8 @@
 //! SQS (AWS JSON 1.0, `X-Amz-Target: AmazonSQS.<Op>`): its operation table, GetQueueAttributes
 //! and SetQueueAttributes for the `Policy` attribute, as an `SQSUnlockQueuePolicy` root session
 //! uses them. Errors carry their shape id besides the awsQuery-compatible code, which the wire
-//! sends in `x-amzn-query-error`.
+//! sends in `x-amzn-query-error`. A queue is in one region: a request signed for another
+//! answers `AWS.SimpleQueueService.NonExistentQueue`, as AWS's endpoint there does.
 
 use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
@@ -107,6 +108,10 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, Error> {
         .iter_mut()
         .find(|q| q.name == name)
         .ok_or_else(no_queue)?;
+    // A queue exists in its own region only: the endpoint of another has no such queue.
+    if queue.region != req.region {
+        return Err(no_queue());
+    }
     if owner != session.account {
         return Err(access_denied());
     }

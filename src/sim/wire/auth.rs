@@ -28,9 +28,33 @@ pub(crate) fn access_key_id(header: Option<&str>) -> Result<&str, Error> {
     }
 }
 
+/// The region of the credential scope (`Credential=<AKID>/<date>/<region>/<service>/aws4_request`):
+/// the region the request is signed for, which the simulator takes as the endpoint's region.
+pub(crate) fn signing_region(header: Option<&str>) -> Option<&str> {
+    let header = header?.trim().strip_prefix("AWS4-HMAC-SHA256")?;
+    let start = header.find("Credential=")? + "Credential=".len();
+    let scope = header[start..].split([',', ' ']).next()?;
+    let region = scope.split('/').nth(2)?.trim();
+    (!region.is_empty()).then_some(region)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_signing_region_is_read_from_the_credential_scope() {
+        let h =
+            "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE000000001/20241114/eu-west-1/s3/aws4_request, \
+                 SignedHeaders=host;x-amz-date, Signature=abc";
+        assert_eq!(signing_region(Some(h)), Some("eu-west-1"));
+        assert_eq!(
+            signing_region(Some("AWS4-HMAC-SHA256 Credential=AKID/20241114")),
+            None
+        );
+        assert_eq!(signing_region(Some("Basic dXNlcjpwYXNz")), None);
+        assert_eq!(signing_region(None), None);
+    }
 
     #[test]
     fn access_key_id_is_read_from_the_credential_scope() {

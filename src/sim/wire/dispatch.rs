@@ -169,11 +169,15 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         Ok(shaped) => shaped,
         Err(response) => return response,
     };
+    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     let req = Request {
         op,
         params,
         who,
         truncated_without_marker: altered.truncated_without_marker,
+        region: auth::signing_region(auth)
+            .unwrap_or(crate::sim::services::request::REGION)
+            .to_string(),
     };
     let answered = answer(world, &protocol, service, &req, &rid);
     if altered.reset_after {

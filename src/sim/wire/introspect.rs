@@ -33,7 +33,7 @@ pub(crate) fn state(world: &World) -> Value {
     };
     let named = |list: &[crate::sim::world::model::Bucket]| -> Vec<Value> {
         list.iter()
-            .map(|b| json!({ "name": b.name, "policy": b.policy }))
+            .map(|b| json!({ "name": b.name, "policy": b.policy, "region": b.region }))
             .collect()
     };
     let mut accounts = Map::new();

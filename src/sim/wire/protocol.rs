@@ -2,7 +2,7 @@
 //! documents and error documents, the authentication failures and throttling errors each
 //! protocol names differently, and the raw response helpers. No routing, no state.
 
-use crate::sim::services::error::Error;
+use crate::sim::services::error::{Error, Extra};
 use crate::sim::services::xml::Xml;
 use crate::sim::wire::query;
 use crate::sim::world::model::FaultAction;
@@ -77,8 +77,20 @@ impl Protocol {
         r
     }
 
-    /// The error response in this protocol's framing.
+    /// The error response in this protocol's framing, with the headers the error carries.
     pub(crate) fn error(&self, err: &Error, rid: &str) -> Response {
+        let mut r = self.error_document(err, rid);
+        for extra in &err.extras {
+            if let Extra::Header(name, value) = extra {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    r.headers_mut().insert(*name, v);
+                }
+            }
+        }
+        r
+    }
+
+    fn error_document(&self, err: &Error, rid: &str) -> Response {
         match self {
             Protocol::Json => {
                 let body = serde_json::json!({ "__type": err.code, "Message": err.message });
@@ -194,6 +206,11 @@ fn s3_error(err: &Error, bucket: &str, request_id: &str) -> Vec<u8> {
     x.start("Error")
         .text("Code", &err.code)
         .text("Message", &err.message);
+    for extra in &err.extras {
+        if let Extra::Element(name, value) = extra {
+            x.text(name, value);
+        }
+    }
     if !bucket.is_empty() && err.code.starts_with("NoSuchBucket") {
         x.text("BucketName", bucket);
     }

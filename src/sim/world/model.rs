@@ -191,6 +191,9 @@ pub struct Bucket {
     pub name: String,
     /// The bucket policy, if one is set.
     pub policy: Option<String>,
+    /// The region the bucket (or queue) is in: requests signed for another answer as AWS
+    /// does there (S3 `301 PermanentRedirect`, SQS `NonExistentQueue`).
+    pub region: String,
 }
 
 /// What a throttle rule applies to.

@@ -1,8 +1,9 @@
-//! The S3 buckets and SQS queues of a scenario account: names as the services allow them and
-//! policies that are JSON objects, checked for `validate`.
+//! The S3 buckets and SQS queues of a scenario account: names as the services allow them,
+//! policies that are JSON objects and region names, checked for `validate`.
 
 use crate::sim::scenario::raw;
 use crate::sim::scenario::source::{Error, Source};
+use crate::sim::services::request::REGION;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -25,23 +26,7 @@ pub(crate) fn bucket(
             format!("{name:?} is not a valid S3 bucket name (3-63 lower-case letters, digits, '-', '.')"),
         ));
     }
-    let policy = match &b.policy {
-        None => None,
-        Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
-            Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
-            _ => {
-                return Err(src.error(
-                    p.span(),
-                    "policy",
-                    "a bucket policy must be a JSON object".to_string(),
-                ))
-            }
-        },
-    };
-    Ok(crate::sim::world::model::Bucket {
-        name: name.clone(),
-        policy,
-    })
+    resource(b, "bucket", src)
 }
 
 /// An SQS queue: a name of 1-80 letters, digits, '-' or '_' ('.fifo' allowed at the end) and,
@@ -60,7 +45,17 @@ pub(crate) fn queue(q: &raw::Bucket, src: &Source<'_>) -> Result<crate::sim::wor
             format!("{name:?} is not a valid SQS queue name (1-80 letters, digits, '-', '_')"),
         ));
     }
-    let policy = match &q.policy {
+    resource(q, "queue", src)
+}
+
+/// A bucket or queue (`noun`) with a checked name: its policy, a JSON object if set, and its
+/// region, a region name if set (else the simulator's).
+fn resource(
+    r: &raw::Bucket,
+    noun: &str,
+    src: &Source<'_>,
+) -> Result<crate::sim::world::model::Bucket> {
+    let policy = match &r.policy {
         None => None,
         Some(p) => match serde_json::from_str::<serde_json::Value>(p.get_ref()) {
             Ok(serde_json::Value::Object(_)) => Some(p.get_ref().clone()),
@@ -68,15 +63,41 @@ pub(crate) fn queue(q: &raw::Bucket, src: &Source<'_>) -> Result<crate::sim::wor
                 return Err(src.error(
                     p.span(),
                     "policy",
-                    "a queue policy must be a JSON object".to_string(),
+                    format!("a {noun} policy must be a JSON object"),
                 ))
             }
         },
     };
+    let region = match &r.region {
+        None => REGION.to_string(),
+        Some(region) if is_region(region.get_ref()) => region.get_ref().clone(),
+        Some(region) => {
+            return Err(src.error(
+                region.span(),
+                "region",
+                format!(
+                    "{:?} is not a region name (e.g. us-east-1, eu-west-1, cn-north-1)",
+                    region.get_ref()
+                ),
+            ))
+        }
+    };
     Ok(crate::sim::world::model::Bucket {
-        name: name.clone(),
+        name: r.name.get_ref().clone(),
         policy,
+        region,
     })
+}
+
+/// `<area>-<place>-<n>`: lower-case words and a final number (`us-gov-west-1`).
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty())
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -101,6 +122,19 @@ mod tests {
         assert!(err.to_string().contains("JSON object"), "{err}");
         let ok = format!(
             "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"b-1\", policy = '{{}}' }}]\n"
+        );
+        assert!(Scenario::from_toml_str(&ok, "s.toml").is_ok());
+    }
+
+    #[test]
+    fn a_region_that_is_not_a_region_name_is_a_scenario_error() {
+        let bad = format!(
+            "{HEAD}[[accounts]]\nid = \"222222222222\"\nqueues = [{{ name = \"q\", region = \"Europe\" }}]\n"
+        );
+        let err = Scenario::from_toml_str(&bad, "s.toml").expect_err("bad region");
+        assert!(err.to_string().contains("not a region name"), "{err}");
+        let ok = format!(
+            "{HEAD}[[accounts]]\nid = \"222222222222\"\nbuckets = [{{ name = \"b-1\", region = \"eu-west-1\" }}]\nqueues = [{{ name = \"q\", region = \"us-gov-west-1\" }}]\n"
         );
         assert!(Scenario::from_toml_str(&ok, "s.toml").is_ok());
     }
