@@ -23,7 +23,7 @@ mod users_session;
 pub use crate::call::{classify, Error, ErrorKind};
 pub use rate::Limiter;
 pub use retry::{READ_GRACE, THROTTLE_BUDGET};
-pub use sdk::{check_profile, ProfileNotFound};
+pub use sdk::{check_profile, empty_endpoint, EmptyEndpoint, ProfileNotFound};
 pub use stats::Stats;
 
 use crate::cancel::Cancel;

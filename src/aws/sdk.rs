@@ -130,6 +130,25 @@ pub struct ProfileNotFound {
     pub detail: Option<String>,
 }
 
+/// An endpoint variable of the SDK (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`) that is
+/// set but empty: the SDK would take it as an endpoint and fail on the first call.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0} is set but empty; unset it (`unset {0}`) or set it to an endpoint URL")]
+pub struct EmptyEndpoint(pub String);
+
+/// The first endpoint variable among `vars` (name, value) that is set but empty.
+pub fn empty_endpoint<'a>(
+    vars: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), EmptyEndpoint> {
+    for (name, value) in vars {
+        let endpoint = name == "AWS_ENDPOINT_URL" || name.starts_with("AWS_ENDPOINT_URL_");
+        if endpoint && value.trim().is_empty() {
+            return Err(EmptyEndpoint(name.to_string()));
+        }
+    }
+    Ok(())
+}
+
 /// Checks, before any AWS call, that a named profile exists in the shared config files.
 pub async fn check_profile(settings: &Settings) -> Result<(), ProfileNotFound> {
     let name = match (&settings.profile, std::env::var("AWS_PROFILE")) {
@@ -172,5 +191,29 @@ async fn region_chain(settings: &Settings) -> Region {
     match chain.build().region().await {
         Some(region) => region,
         None => Region::from_static(DEFAULT_REGION),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_variable_set_but_empty_is_named() {
+        assert_eq!(
+            empty_endpoint([("HOME", ""), ("AWS_ENDPOINT_URL_SQS", " ")]),
+            Err(EmptyEndpoint("AWS_ENDPOINT_URL_SQS".into()))
+        );
+        assert_eq!(
+            empty_endpoint([("AWS_ENDPOINT_URL", "")]),
+            Err(EmptyEndpoint("AWS_ENDPOINT_URL".into()))
+        );
+        assert_eq!(
+            empty_endpoint([
+                ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+                ("AWS_ENDPOINT_URLX", "")
+            ]),
+            Ok(())
+        );
     }
 }

@@ -90,6 +90,11 @@ pub async fn with_config(config: Config, output: Output) -> anyhow::Result<Ctx> 
 }
 
 async fn connect(config: Config, output: Output) -> anyhow::Result<Ctx> {
+    let vars: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    crate::aws::empty_endpoint(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| UsageError(e.into()))?;
     crate::aws::check_profile(&config.aws)
         .await
         .map_err(|e| UsageError(e.into()))?;

@@ -1,7 +1,7 @@
 //! Environment mistakes: each is a clear error naming the culprit, with the documented exit code,
 //! before any AWS call and without a report claiming success.
 
-use crate::support::cli::{command, reports, rootsweep};
+use crate::support::cli::{command, reports, rootsweep, rootsweep_env};
 use crate::support::scenario::shipped;
 use crate::support::sim::Sim;
 
@@ -209,4 +209,21 @@ fn a_file_where_a_folder_should_be_names_the_os_reason_once() {
     );
     assert!(run.stderr.contains("--report-dir"), "{}", run.stderr);
     assert!(sim.calls().is_empty());
+}
+
+#[test]
+fn an_endpoint_variable_set_but_empty_is_a_one_line_usage_error_not_a_crash() {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    for var in ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"] {
+        let run = rootsweep_env(&sim, dir.path(), &["audit"], &[(var, "")]);
+        run.expect_code(2);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{var} is set but empty")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(sim.calls().is_empty(), "{:?}", sim.calls());
 }
