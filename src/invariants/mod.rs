@@ -9,6 +9,7 @@
 pub mod check;
 pub mod faulty;
 pub mod generate;
+mod unlock;
 
 use crate::cancel::Cancel;
 use crate::root::plan::Scope;

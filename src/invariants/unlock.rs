@@ -1,0 +1,364 @@
+//! `unlock s3` on generated cases: buckets with and without policies (and named ones that do not
+//! exist) in generated accounts, the fault plan at the unlock sessions, and the invariants per
+//! named resource — each exactly once in the check and the result (CSV and JSON alike), unlocked
+//! only when the final state has no policy, a removal only of a planned resource, and the policy
+//! in the evidence file before its removal.
+
+use super::generate::{Case, Fault};
+use super::{parse_csv, RUN_ID};
+use crate::call::{classify, Error};
+use crate::cancel::Cancel;
+use crate::run::{Mode, Output};
+use crate::unlock::api::{Current, Kind, PolicySession, PolicySessions};
+use crate::unlock::evidence::Evidence;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+type Key = (String, String);
+
+/// The world of buckets (`None`: no policy) and what the fault wrapper saw.
+#[derive(Default)]
+struct State {
+    buckets: BTreeMap<Key, Option<String>>,
+    removed: Vec<Key>,
+    unsaved: Vec<Key>,
+    /// Reads that failed before the confirmation: (account, bucket; none for the session).
+    reads_failed: BTreeSet<(String, Option<String>)>,
+}
+
+#[derive(Clone)]
+struct Buckets {
+    state: Arc<Mutex<State>>,
+    faults: Arc<Vec<(usize, Fault)>>,
+    calls: Arc<AtomicUsize>,
+    evidence: PathBuf,
+    cancel: Cancel,
+    confirmed: Confirmed,
+}
+
+/// Whether the confirmation was given (shared with [`Confirming`]'s wrapper).
+type Confirmed = Arc<std::sync::atomic::AtomicBool>;
+
+impl Buckets {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Counts one call and applies its fault. A change whose answer is lost is simply made: S3
+    /// answers a repeated DeleteBucketPolicy with 204, so the retry succeeds.
+    fn gate(&self, op: &'static str, account: &str, bucket: Option<&str>) -> Result<(), Error> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        for (_, fault) in self.faults.iter().filter(|(at, _)| *at == n) {
+            match fault {
+                Fault::Error(code) => {
+                    if !self.confirmed.load(Ordering::SeqCst) {
+                        let failed = (account.to_string(), bucket.map(str::to_string));
+                        self.lock().reads_failed.insert(failed);
+                    }
+                    return Err(Error::new(op, code, "injected", classify(code)));
+                }
+                Fault::AppliedThenLost | Fault::KeyAppears => {}
+                Fault::Signal => self.cancel.cancel(false),
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Session {
+    buckets: Buckets,
+    account: String,
+}
+
+impl PolicySession for Session {
+    async fn read_policy(&self, bucket: &str) -> Result<Current, Error> {
+        self.buckets
+            .gate("GetBucketPolicy", &self.account, Some(bucket))?;
+        let key = (self.account.clone(), bucket.to_string());
+        Ok(match self.buckets.lock().buckets.get(&key) {
+            None => Current::NoResource,
+            Some(None) => Current::NoPolicy,
+            Some(Some(p)) => Current::Policy(p.clone()),
+        })
+    }
+
+    async fn remove_policy(&self, bucket: &str) -> Result<(), Error> {
+        self.buckets
+            .gate("DeleteBucketPolicy", &self.account, Some(bucket))?;
+        let saved = std::fs::read_to_string(&self.buckets.evidence).unwrap_or_default();
+        let key = (self.account.clone(), bucket.to_string());
+        let mut state = self.buckets.lock();
+        let recorded = serde_json::from_str::<Value>(&saved).is_ok_and(|doc| {
+            doc["policies"].as_array().into_iter().flatten().any(|p| {
+                p["account_id"] == key.0.as_str()
+                    && p["resource"] == bucket
+                    && state.buckets.get(&key).cloned().flatten().as_deref() == p["policy"].as_str()
+            })
+        });
+        if !recorded {
+            state.unsaved.push(key.clone());
+        }
+        state.removed.push(key.clone());
+        if let Some(p) = state.buckets.get_mut(&key) {
+            *p = None;
+        }
+        Ok(())
+    }
+}
+
+impl PolicySessions for Buckets {
+    const KIND: Kind = Kind::S3;
+    type Session = Session;
+    async fn open(&self, account_id: &str) -> Result<Session, Error> {
+        self.gate("AssumeRoot", account_id, None)?;
+        Ok(Session {
+            buckets: self.clone(),
+            account: account_id.into(),
+        })
+    }
+}
+
+/// The buckets of a case's accounts and the names the run is given (some of them missing).
+fn buckets(case: &Case) -> (BTreeMap<Key, Option<String>>, BTreeMap<String, Vec<String>>) {
+    let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x5eed);
+    let mut world = BTreeMap::new();
+    let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, _, _) in &case.accounts {
+        for b in 0..rng.gen_range(0..=3) {
+            let name = format!("bucket-{b}");
+            let policy = rng
+                .gen_bool(0.6)
+                .then(|| format!(r#"{{"Statement":[{{"Sid":"Deny{b}","Effect":"Deny"}}]}}"#));
+            world.insert((id.clone(), name.clone()), policy);
+            if rng.gen_bool(0.7) {
+                named.entry(id.clone()).or_default().push(name);
+            }
+        }
+        if rng.gen_bool(0.1) {
+            named
+                .entry(id.clone())
+                .or_default()
+                .push("no-such-bucket".into());
+        }
+    }
+    // The management account is never named (a usage error before any call).
+    named.remove(super::generate::MANAGEMENT);
+    (world, named)
+}
+
+fn rows(dir: &std::path::Path, stem: &str) -> (Vec<Value>, Vec<BTreeMap<String, String>>, bool) {
+    let doc: Value = std::fs::read_to_string(dir.join(format!("{stem}-{RUN_ID}.json")))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(Value::Null);
+    let csv = std::fs::read_to_string(dir.join(format!("{stem}-{RUN_ID}.csv"))).unwrap_or_default();
+    (
+        doc["resources"].as_array().cloned().unwrap_or_default(),
+        parse_csv(&csv),
+        doc["complete"].as_bool().unwrap_or(false),
+    )
+}
+
+/// Runs `unlock s3` on `case`; every invariant that does not hold, and how many policies it
+/// removed.
+fn check(case: &Case) -> (Vec<String>, usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cancel = Cancel::default();
+        let (world, named) = buckets(case);
+        let evidence_path = dir.path().join(format!("unlock-{RUN_ID}.json"));
+        let confirmed = Confirmed::default();
+        let buckets = Buckets {
+            state: Arc::new(Mutex::new(State {
+                buckets: world,
+                ..State::default()
+            })),
+            faults: Arc::new(case.faults.clone()),
+            calls: Arc::default(),
+            evidence: evidence_path.clone(),
+            cancel: cancel.clone(),
+            confirmed: confirmed.clone(),
+        };
+        let evidence = Evidence::new(
+            evidence_path,
+            "arn:aws:iam::111111111111:user/admin".into(),
+            "S3UnlockBucketPolicy",
+        );
+        let job = crate::unlock::Job::new(buckets.clone(), named.clone(), evidence, cancel.clone());
+        let mut env = crate::root::tests::env(dir.path(), &cancel, Output::Json);
+        env.config.concurrency = case.concurrency;
+        env.config.accounts = named.keys().cloned().collect();
+        let confirm = ConfirmAndMark(confirmed);
+        let mode = Mode::Change {
+            skip_blocked: case.skip_blocked,
+        };
+        let mut out = Vec::new();
+        let fake = case.world();
+        let run = crate::run::run(&job, &fake, &env, mode, &confirm, "x", &mut out);
+        let limit = std::time::Duration::from_secs(24 * 3600);
+        let exit = match tokio::time::timeout(limit, run).await {
+            Ok(Ok(f)) => f.exit.code(),
+            Ok(Err(e)) => return (vec![format!("pipeline: {e:#}")], 0),
+            Err(_) => return (vec!["ends: the run never ended".into()], 0),
+        };
+        let state = buckets.lock();
+        let broken = judge(
+            case,
+            dir.path(),
+            &state,
+            &named,
+            exit,
+            cancel.is_cancelled(),
+        );
+        (broken, state.removed.len())
+    })
+}
+
+/// Confirms at once, marking the start of the change stage for the fault wrapper.
+struct ConfirmAndMark(Confirmed);
+
+impl crate::run::confirm::Confirm for ConfirmAndMark {
+    async fn ask(&self, _count: usize, _what: &str) -> crate::run::confirm::Answer {
+        self.0.store(true, Ordering::SeqCst);
+        crate::run::confirm::Answer::Yes
+    }
+}
+
+fn judge(
+    case: &Case,
+    dir: &std::path::Path,
+    state: &State,
+    named: &BTreeMap<String, Vec<String>>,
+    exit: u8,
+    signalled: bool,
+) -> Vec<String> {
+    let mut broken = Vec::new();
+    let active: BTreeSet<&str> = case
+        .accounts
+        .iter()
+        .filter(|(_, s, _)| s == "ACTIVE")
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    let expected: BTreeSet<Key> = named
+        .iter()
+        .filter(|(id, _)| active.contains(id.as_str()))
+        .flat_map(|(id, rs)| rs.iter().map(move |r| (id.clone(), r.clone())))
+        .collect();
+    let key = |r: &Value| {
+        (
+            r["account_id"].as_str().unwrap_or("").to_string(),
+            r["resource"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    let (check, check_csv, check_complete) = rows(dir, "unlock-check");
+    let (result, result_csv, result_complete) = rows(dir, "unlock-result");
+    for (name, json, csv) in [
+        ("check", &check, &check_csv),
+        ("result", &result, &result_csv),
+    ] {
+        let keys: Vec<Key> = json.iter().map(key).collect();
+        let unique: BTreeSet<Key> = keys.iter().cloned().collect();
+        if unique.len() != keys.len() {
+            broken.push(format!("complete: a resource twice in the {name} report"));
+        }
+        let csv_keys: Vec<Key> = csv
+            .iter()
+            .map(|r| (r["account_id"].clone(), r["resource"].clone()))
+            .collect();
+        if csv_keys != keys {
+            broken.push(format!("complete: the {name} CSV and JSON disagree"));
+        }
+        let written = name == "check" || !result.is_empty() || !result_csv.is_empty();
+        for missing in expected.difference(&unique).filter(|_| written) {
+            if name == "check" || exit != 3 {
+                broken.push(format!(
+                    "complete: {missing:?} missing from the {name} report"
+                ));
+            }
+        }
+    }
+    if signalled && (check_complete && result.is_empty() || result_complete) {
+        broken.push("complete: a report is complete after a signal".into());
+    }
+    for row in &result {
+        let k = key(row);
+        if row["outcome"] == "unlocked" && state.buckets.get(&k).cloned().flatten().is_some() {
+            broken.push(format!("true: {k:?} unlocked, but it has a policy"));
+        }
+    }
+    for row in &check {
+        let k = key(row);
+        let verdict = row["verdict"].as_str().unwrap_or("");
+        let failed = state.reads_failed.contains(&(k.0.clone(), None))
+            || state
+                .reads_failed
+                .contains(&(k.0.clone(), Some(k.1.clone())));
+        if failed && !["unknown", "skipped"].contains(&verdict) {
+            broken.push(format!("true: {k:?} had a read fail and is {verdict}"));
+        }
+    }
+    for k in &state.removed {
+        if !expected.contains(k) {
+            broken.push(format!("plan: a removal of {k:?}, which was not named"));
+        }
+    }
+    for k in &state.unsaved {
+        broken.push(format!(
+            "recorded: {k:?} removed before its policy was saved"
+        ));
+    }
+    let undone = result.iter().chain(check.iter()).any(|r| {
+        let w = r["outcome"]
+            .as_str()
+            .or(r["verdict"].as_str())
+            .unwrap_or("");
+        [
+            "unknown",
+            "failed",
+            "interrupted",
+            "not-started",
+            "changed-since-plan",
+            "skipped-unknown",
+        ]
+        .contains(&w)
+    });
+    if exit == 0 && (undone || signalled) {
+        broken.push("exit: 0 although something is not done".into());
+    }
+    broken
+}
+
+#[test]
+fn invariant_unlock() {
+    let mut failures = Vec::new();
+    let mut removing = 0;
+    let seeds = super::seeds();
+    for &seed in &seeds {
+        let case = Case::of(seed);
+        let (broken, removed) = check(&case);
+        removing += usize::from(removed > 0);
+        if !broken.is_empty() {
+            failures.push(format!(
+                "unlock seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
+                broken.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if seeds.len() >= 256 {
+        assert!(
+            removing >= seeds.len() / 4,
+            "{removing} cases removed a policy"
+        );
+    }
+}
