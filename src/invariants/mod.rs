@@ -10,6 +10,7 @@ pub mod check;
 pub mod faulty;
 pub mod generate;
 mod unlock;
+mod users;
 
 use crate::cancel::Cancel;
 use crate::root::plan::Scope;
