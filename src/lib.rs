@@ -13,6 +13,7 @@ pub mod config;
 pub mod exit;
 pub mod guardrails;
 pub mod model;
+pub mod paging;
 pub mod preflight;
 pub mod recover;
 pub mod report;
