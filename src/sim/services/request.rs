@@ -109,4 +109,6 @@ pub(crate) struct Request {
     pub who: Who,
     /// A fault asks for an IAM list page that says `IsTruncated=true` with no `Marker`.
     pub truncated_without_marker: bool,
+    /// A fault asks for an Organizations list page whose `NextToken` cycles back.
+    pub token_cycle: bool,
 }

@@ -174,6 +174,7 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         params,
         who,
         truncated_without_marker: altered.truncated_without_marker,
+        token_cycle: altered.token_cycle,
     };
     let (response, err) = match answer(world, &protocol, service, &req, &rid) {
         Ok((status, content_type, body)) if altered.truncate => (
@@ -195,6 +196,8 @@ struct Altered {
     truncate: bool,
     /// An IAM list page says `IsTruncated=true` with no `Marker`.
     truncated_without_marker: bool,
+    /// An Organizations list page's `NextToken` cycles back.
+    token_cycle: bool,
 }
 
 /// Applies the call's shaping: a throttle, a latency, a fault. `Err` is the response that
@@ -269,6 +272,7 @@ async fn fault(
         Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
         Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
         Some(FaultAction::TruncatedNoMarker) => altered.truncated_without_marker = true,
+        Some(FaultAction::TokenCycle) => altered.token_cycle = true,
         Some(FaultAction::ExpireSession) => {
             // Only session calls match this action (see `faults::matches`).
             if let Who::Session { key, .. } = who {
