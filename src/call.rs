@@ -50,7 +50,8 @@ pub const INTERRUPTED: &str = "Interrupted";
 pub const INCOMPLETE_PAGE: &str = "IncompletePage";
 /// Local code: no credential source of the SDK's default chain had any credentials.
 pub const NO_CREDENTIALS: &str = "NoCredentials";
-/// Local code: Organizations handed back the pagination token it had just been given.
+/// Local code: a listing handed back a pagination token it had already followed (A → A, or a
+/// cycle A → B → A).
 pub const PAGINATION_LOOP: &str = "PaginationLoop";
 
 impl Error {

@@ -15,6 +15,7 @@ pub mod guardrails;
 #[cfg(test)]
 mod invariants;
 pub mod model;
+pub mod paging;
 pub mod preflight;
 pub mod recover;
 pub mod report;

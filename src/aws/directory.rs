@@ -32,6 +32,10 @@ impl Directory for Aws {
         Aws::child_accounts(self, parent).await
     }
 
+    async fn parent(&self, child: &str) -> Result<String, Error> {
+        Aws::parent(self, child).await
+    }
+
     async fn roots(&self) -> Result<Vec<Node>, Error> {
         Aws::roots(self).await
     }

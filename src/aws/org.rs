@@ -188,6 +188,25 @@ impl Aws {
         Ok(path)
     }
 
+    /// The parent (root or OU id) of an account or an OU: `ListParents`, paced as the tree walk
+    /// (a child has exactly one parent). No parent in the answer is an error, never an account
+    /// taken to be nowhere.
+    pub async fn parent(&self, child: &str) -> Result<String, Error> {
+        const OP: &str = "ListParents";
+        let out = self
+            .send_walk(OP, || self.org.list_parents().child_id(child).send())
+            .await?;
+        match out.parents().first().and_then(|p| p.id()) {
+            Some(parent) => Ok(parent.to_string()),
+            None => Err(Error::new(
+                OP,
+                "NoParent",
+                "the answer names no parent",
+                super::ErrorKind::Transient,
+            )),
+        }
+    }
+
     /// Child OUs of a parent (all pages).
     pub async fn child_ous(&self, parent: &str) -> Result<Vec<String>, Error> {
         let ous = pages::collect("ListOrganizationalUnitsForParent", |token| async move {

@@ -1,25 +1,24 @@
 //! Follows pagination tokens (Organizations `NextToken`, IAM `Marker`) to the last page.
 
 use crate::call::Error;
+use crate::paging::Tokens;
 use std::future::Future;
 
 /// Fetches every page: `fetch(token)` returns one page's items and the next token (`None` on the
-/// last page; a page may be empty while more remain). A token repeated back is an error rather
-/// than an endless loop.
+/// last page; a page may be empty while more remain). A token the listing already followed
+/// (repeated at once, or a cycle A → B → A) is an error rather than an endless loop.
 pub async fn collect<T, F, Fut>(operation: &'static str, mut fetch: F) -> Result<Vec<T>, Error>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>>,
 {
     let mut items = Vec::new();
+    let mut tokens = Tokens::new(operation);
     let mut token: Option<String> = None;
     loop {
-        let (page, next) = fetch(token.clone()).await?;
+        let (page, next) = fetch(token.take()).await?;
         items.extend(page);
-        match next {
-            Some(next) if Some(&next) == token.as_ref() => {
-                return Err(Error::pagination_loop(operation))
-            }
+        match tokens.next(next)? {
             Some(next) => token = Some(next),
             None => return Ok(items),
         }
@@ -79,6 +78,27 @@ mod tests {
             "ListAccounts: PaginationLoop: the service returned the same pagination token twice"
         );
         assert_eq!(err.kind, ErrorKind::Other);
+    }
+
+    #[tokio::test]
+    async fn a_token_cycle_is_an_error_not_a_loop() {
+        // a → b → a: each token differs from the one just asked for, the listing never ends.
+        let mut calls = 0;
+        let err = collect::<u8, _, _>("ListAccessKeys", |token| {
+            calls += 1;
+            let next = match token.as_deref() {
+                Some("a") => "b",
+                _ => "a",
+            };
+            async move { Ok((vec![1], Some(next.to_string()))) }
+        })
+        .await
+        .expect_err("cycle");
+        assert_eq!(
+            (err.operation, err.code.as_str()),
+            ("ListAccessKeys", "PaginationLoop")
+        );
+        assert_eq!(calls, 3, "stopped at the first token seen before");
     }
 
     #[test]

@@ -33,13 +33,18 @@ pub struct OuPage {
     pub next_token: Option<String>,
 }
 
-/// What the enumeration sends to the fan-out.
+/// What the enumeration sends to the fan-out. The listing is complete only when it ends with
+/// [`Feed::Complete`]: a feed that closes without it (the task stopped or panicked) is not.
 #[derive(Debug)]
 pub enum Feed {
     /// An account of the organization.
     Account(Account),
-    /// A ListAccounts page failed (after the SDK's retries); nothing more will come.
+    /// A listing call failed (after its retries); nothing more will come.
     Failed(Error),
+    /// The run was interrupted: the listing stopped where it was; nothing more will come.
+    Interrupted,
+    /// Every account was sent: the listing is complete.
+    Complete,
 }
 
 /// The Organizations reads the pipeline needs. Futures are `Send`: enumeration runs as its own
@@ -80,6 +85,14 @@ pub trait Directory: Clone + Send + Sync + 'static {
     /// invalid) — if so. Without an implementation they never are.
     fn halted(&self) -> Option<String> {
         None
+    }
+    /// The parent (root or OU id) of an account or an OU (`ListParents`). Without an
+    /// implementation it is read from [`Directory::ou_ancestry`] (the id before the child's).
+    fn parent(&self, child: &str) -> impl Future<Output = Result<String, Error>> + Send {
+        async move {
+            let path = self.ou_ancestry(child).await?;
+            Ok(path.iter().rev().nth(1).cloned().unwrap_or_default())
+        }
     }
     /// One page of `ListOrganizationalUnitsForParent`.
     fn ous_for_parent_page(

@@ -7,10 +7,14 @@
 //! At most [`WALK_PARALLELISM`] walk calls are in flight; the AWS side also paces them adaptively
 //! (see `Aws::send_walk`), so Organizations' throttling slows the walk and never fails it while
 //! retries last. Every account is sent once: `seen` is shared with the ListAccounts listing that
-//! may have started first (see `enumerate::spawn`).
+//! runs beside it (see `enumerate::spawn`). An interruption stops every parent's listing at once;
+//! a token a parent's listing already followed is an error (see [`crate::paging`]).
 
 use super::directory::{Directory, Feed, Node, OuPage};
-use crate::call::Error;
+use super::enumerate::stop::guarded;
+pub use super::enumerate::stop::Stop;
+use crate::cancel::Cancel;
+use crate::paging::Tokens;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, Semaphore};
@@ -49,15 +53,6 @@ impl Parent {
     }
 }
 
-/// Why the walk ended early.
-#[derive(Debug)]
-pub enum Stop {
-    /// A call failed after its retries: the listing is incomplete.
-    Failed(Error),
-    /// The fan-out stopped taking accounts.
-    Closed,
-}
-
 /// Walks the trees under `roots` (each with the first page of its child OUs, already read) and
 /// sends every account not yet in `seen`. Returns when every parent was listed.
 pub async fn walk<D: Directory>(
@@ -65,19 +60,32 @@ pub async fn walk<D: Directory>(
     roots: Vec<(Parent, OuPage)>,
     tx: mpsc::Sender<Feed>,
     seen: Seen,
+    cancel: Cancel,
 ) -> Result<(), Stop> {
     let permits = Arc::new(Semaphore::new(WALK_PARALLELISM));
     let mut tasks: JoinSet<Result<Vec<Parent>, Stop>> = JoinSet::new();
     let start = |tasks: &mut JoinSet<_>, parent: Parent, first: Option<OuPage>| {
-        let (dir2, permits2) = (dir.clone(), permits.clone());
+        let (dir2, permits2, cancel2) = (dir.clone(), permits.clone(), cancel.clone());
         let accounts_parent = parent.clone();
         let (tx, seen) = (tx.clone(), seen.clone());
         tasks.spawn(async move {
-            accounts(&dir2, &permits2, &accounts_parent, &tx, &seen).await?;
+            let walker = Walker {
+                dir: &dir2,
+                permits: &permits2,
+                cancel: &cancel2,
+            };
+            walker.accounts(&accounts_parent, &tx, &seen).await?;
             Ok(Vec::new())
         });
-        let (dir, permits) = (dir.clone(), permits.clone());
-        tasks.spawn(async move { child_ous(&dir, &permits, &parent, first).await });
+        let (dir, permits, cancel) = (dir.clone(), permits.clone(), cancel.clone());
+        tasks.spawn(async move {
+            let walker = Walker {
+                dir: &dir,
+                permits: &permits,
+                cancel: &cancel,
+            };
+            walker.child_ous(&parent, first).await
+        });
     };
     for (root, first) in roots {
         start(&mut tasks, root, Some(first));
@@ -100,62 +108,70 @@ pub async fn walk<D: Directory>(
     Ok(())
 }
 
-/// Every page of the accounts directly under `parent`, each new account sent with its ancestry.
-async fn accounts<D: Directory>(
-    dir: &D,
-    permits: &Semaphore,
-    parent: &Parent,
-    tx: &mpsc::Sender<Feed>,
-    seen: &Seen,
-) -> Result<(), Stop> {
-    let mut token = None;
-    loop {
-        let page = {
-            let _permit = permits.acquire().await.map_err(|_| Stop::Closed)?;
-            dir.accounts_for_parent_page(&parent.id, token)
-                .await
-                .map_err(Stop::Failed)?
-        };
-        for mut account in page.accounts {
-            if !seen.lock().expect("seen").insert(account.id.clone()) {
-                continue;
-            }
-            account.ou_ids.clone_from(&parent.ids);
-            account.ou_path.clone_from(&parent.names);
-            tx.send(Feed::Account(account))
-                .await
-                .map_err(|_| Stop::Closed)?;
-        }
-        match page.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(()),
-        }
-    }
+/// What every listing task of the walk shares.
+struct Walker<'a, D> {
+    dir: &'a D,
+    permits: &'a Semaphore,
+    cancel: &'a Cancel,
 }
 
-/// Every child OU of `parent`, starting from its first page when already read.
-async fn child_ous<D: Directory>(
-    dir: &D,
-    permits: &Semaphore,
-    parent: &Parent,
-    mut page: Option<OuPage>,
-) -> Result<Vec<Parent>, Stop> {
-    let mut children = Vec::new();
-    let mut token = None;
-    loop {
-        let current = match page.take() {
-            Some(first) => first,
-            None => {
-                let _permit = permits.acquire().await.map_err(|_| Stop::Closed)?;
-                dir.ous_for_parent_page(&parent.id, token)
+impl<D: Directory> Walker<'_, D> {
+    /// Every page of the accounts directly under `parent`, each new account sent with its
+    /// ancestry.
+    async fn accounts(
+        &self,
+        parent: &Parent,
+        tx: &mpsc::Sender<Feed>,
+        seen: &Seen,
+    ) -> Result<(), Stop> {
+        let mut tokens = Tokens::new("ListAccountsForParent");
+        let mut token = None;
+        loop {
+            let page = {
+                let _permit = self.permits.acquire().await.map_err(|_| Stop::Closed)?;
+                let call = self.dir.accounts_for_parent_page(&parent.id, token.take());
+                guarded(self.cancel, call).await?
+            };
+            for mut account in page.accounts {
+                if !seen.lock().expect("seen").insert(account.id.clone()) {
+                    continue;
+                }
+                account.ou_ids.clone_from(&parent.ids);
+                account.ou_path.clone_from(&parent.names);
+                tx.send(Feed::Account(account))
                     .await
-                    .map_err(Stop::Failed)?
+                    .map_err(|_| Stop::Closed)?;
             }
-        };
-        children.extend(current.ous.iter().map(|ou| parent.child(ou)));
-        match current.next_token {
-            Some(next) => token = Some(next),
-            None => return Ok(children),
+            match tokens.next(page.next_token)? {
+                Some(next) => token = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Every child OU of `parent`, starting from its first page when already read.
+    async fn child_ous(
+        &self,
+        parent: &Parent,
+        mut page: Option<OuPage>,
+    ) -> Result<Vec<Parent>, Stop> {
+        let mut tokens = Tokens::new("ListOrganizationalUnitsForParent");
+        let mut children = Vec::new();
+        let mut token = None;
+        loop {
+            let current = match page.take() {
+                Some(first) => first,
+                None => {
+                    let _permit = self.permits.acquire().await.map_err(|_| Stop::Closed)?;
+                    let call = self.dir.ous_for_parent_page(&parent.id, token.take());
+                    guarded(self.cancel, call).await?
+                }
+            };
+            children.extend(current.ous.iter().map(|ou| parent.child(ou)));
+            match tokens.next(current.next_token)? {
+                Some(next) => token = Some(next),
+                None => return Ok(children),
+            }
         }
     }
 }

@@ -59,6 +59,7 @@ pub(crate) fn iam(
         who: Who::Session { key, session },
         truncated_without_marker: false,
         region: crate::sim::services::request::REGION.to_string(),
+        token_cycle: false,
     };
     let xml = crate::sim::services::iam::handle(world, &req)?;
     Ok(String::from_utf8(xml.into_bytes()).expect("XML is UTF-8"))

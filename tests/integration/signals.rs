@@ -221,3 +221,78 @@ fn sigkill_mid_delete_then_a_rerun_reports_the_truth_and_changes_nothing_twice()
     }
     assert!(successes.values().all(|n| *n == 1), "{successes:?}");
 }
+
+/// A flat organization of `count` members whose ListAccounts pages take `page_ms` each.
+fn slow_listing(count: usize, page_ms: u32) -> String {
+    org(
+        ENABLED,
+        &format!("[generate]\ncount = {count}\nseed = 3\n\n[latency]\nListAccounts = {page_ms}\n"),
+    )
+}
+
+#[test]
+fn sigint_during_a_slow_listing_stops_it_at_once_and_exits_130() {
+    // A page on the wire outlasts the read grace: the call given up for the signal is the
+    // interruption, never "enumeration failed" (exit 1).
+    interrupted_listing(201, 2600, "INT", 130);
+}
+
+#[test]
+fn sigterm_during_a_slow_listing_fetches_no_further_page_and_exits_143() {
+    // Pages shorter than the read grace: no further page is asked for after the signal (all
+    // 20 of them would take 30 s).
+    interrupted_listing(400, 1500, "TERM", 143);
+}
+
+fn interrupted_listing(count: usize, page_ms: u32, name: &str, code: i32) {
+    let sim = Sim::start_toml(&slow_listing(count, page_ms));
+    let dir = reports();
+    let child = spawn(&sim, dir.path(), &["audit", "--concurrency", "8"]);
+    wait_for_rows(dir.path(), "audit-", 20);
+    let pages_before = sim
+        .calls()
+        .iter()
+        .filter(|c| c["operation"] == "ListAccounts")
+        .count();
+    let signalled = Instant::now();
+    signal(child.id(), name);
+    let run = finish(child);
+    let took = signalled.elapsed();
+    run.expect_code(code);
+    assert!(
+        took < Duration::from_secs(5),
+        "exit {took:?} after the signal"
+    );
+    let pages_after = sim
+        .calls()
+        .iter()
+        .filter(|c| c["operation"] == "ListAccounts")
+        .count();
+    assert!(
+        pages_after <= pages_before + 1,
+        "{pages_before} pages asked for before the signal, {pages_after} in all"
+    );
+    assert!(
+        run.stdout
+            .contains("INCOMPLETE: interrupted: the listing was interrupted"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("enumeration failed"), "{}", run.stderr);
+    let csv = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    let found = ids_once(&csv).len();
+    assert!(
+        found >= 20 && found < count + 1,
+        "{found} accounts in the report"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(report(dir.path(), "audit-", ".json")).expect("json"),
+    )
+    .expect("valid");
+    assert_eq!(json["complete"], false, "{json}");
+    let reason = json["incomplete_reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!("the report lists only the {found} accounts found")),
+        "{reason}"
+    );
+}

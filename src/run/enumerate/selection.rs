@@ -3,6 +3,7 @@
 
 use crate::call;
 use crate::model::Account;
+use crate::paging::Tokens;
 use crate::run::directory::Directory;
 use crate::run::Settings;
 use crate::targets::{self, Selector};
@@ -70,14 +71,15 @@ pub async fn resolve<D: Directory>(
     Ok(Resolved { selector, listed })
 }
 
-/// Every account, all pages.
+/// Every account, all pages. A token the listing already followed is an error.
 pub async fn list_all<D: Directory>(aws: &D) -> Result<Vec<Account>, call::Error> {
     let mut all = Vec::new();
+    let mut tokens = Tokens::new("ListAccounts");
     let mut token = None;
     loop {
-        let page = aws.list_accounts_page(token).await?;
+        let page = aws.list_accounts_page(token.take()).await?;
         all.extend(page.accounts);
-        match page.next_token {
+        match tokens.next(page.next_token)? {
             Some(next) => token = Some(next),
             None => return Ok(all),
         }

@@ -327,6 +327,38 @@ name = "a"
     }
 
     #[test]
+    fn moves_omitted_paths_and_token_cycles_are_read_and_checked() {
+        let text = MINIMAL.replace(
+            "management_account = \"111111111111\"\n",
+            "management_account = \"111111111111\"\nomit_paths = true\n",
+        );
+        let moves = "[[moves]]\naccount = \"222222222222\"\nto = \"r-a1b2\"\nafter = 3\n";
+        let cycle = "[[faults]]\naction = \"token-cycle\"\noperation = \"ListAccounts\"\n";
+        let s = Scenario::from_toml_str(&format!("{text}{moves}{cycle}"), "t.toml").expect("valid");
+        assert!(s.org.omit_paths);
+        assert_eq!(
+            s.org.moves,
+            [crate::sim::world::model::Move {
+                account: "222222222222".into(),
+                to: "r-a1b2".into(),
+                after: 3,
+                parent: None,
+            }]
+        );
+        assert_eq!(s.faults[0].action, FaultAction::TokenCycle);
+        let plain = Scenario::from_toml_str(MINIMAL, "t.toml").expect("valid");
+        assert!(!plain.org.omit_paths && plain.org.moves.is_empty());
+        let nowhere = "[[moves]]\naccount = \"222222222222\"\nto = \"ou-a1b2-nowhere0\"\n";
+        assert_eq!(invalid(&format!("{MINIMAL}{nowhere}")).1, "to");
+        let stranger = "[[moves]]\naccount = \"999999999999\"\nto = \"r-a1b2\"\n";
+        assert_eq!(invalid(&format!("{MINIMAL}{stranger}")).1, "account");
+        let iam_cycle = "[[faults]]\naction = \"token-cycle\"\noperation = \"ListMFADevices\"\n";
+        let (_, key, message) = invalid(&format!("{MINIMAL}{iam_cycle}"));
+        assert_eq!(key, "operation");
+        assert!(message.contains("ListAccountsForParent"), "{message}");
+    }
+
+    #[test]
     fn hostile_names_scenario_keeps_control_characters_and_formulas_verbatim() {
         let text = include_str!("../../../tests/scenarios/hostile-names.toml");
         let s = Scenario::from_toml_str(text, "hostile-names.toml").expect("valid");

@@ -31,6 +31,20 @@ pub(crate) struct Scenario {
     pub faults: Vec<Fault>,
     /// `seed`: seeds every random decision (throttle and fault probabilities, session keys).
     pub seed: Option<u64>,
+    /// `[[moves]]`: accounts moved to another parent while the tree is walked.
+    #[serde(default)]
+    pub moves: Vec<Move>,
+}
+
+/// `[[moves]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, expecting = "struct RawMove")]
+pub(crate) struct Move {
+    pub account: Spanned<String>,
+    pub to: Spanned<String>,
+    #[serde(default)]
+    pub after: u64,
+    pub parent: Option<Spanned<String>>,
 }
 
 /// `[organization]`.
@@ -61,6 +75,8 @@ pub(crate) struct Organization {
     pub iam_consistency_ms: Option<u64>,
     /// Seconds every AssumeRole session lasts, whatever DurationSeconds asks.
     pub role_session_seconds: Option<Spanned<u32>>,
+    /// Account listings leave out `Paths`.
+    pub omit_paths: Option<bool>,
 }
 
 /// One entry of `delegated_administrators`.

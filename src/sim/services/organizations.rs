@@ -1,9 +1,10 @@
 //! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
 
 use crate::sim::services::error::Error;
-use crate::sim::services::page::{first_page_token, page};
+use crate::sim::services::page::{first_page_token, page, second_page_token};
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
+use crate::sim::world::moves::Moved;
 use crate::sim::world::state::World;
 use serde_json::{json, Value};
 
@@ -68,19 +69,34 @@ pub(crate) fn handle(world: &World, req: &Request) -> Result<Value, Error> {
         ));
     }
     let handler = find(OPERATIONS, &req.op).map(|o| &o.handler);
-    if let Some(Handler::Member(run)) = handler {
-        return run(world, &req.params);
-    }
-    if !world.is_admin(account) {
-        return Err(denied());
-    }
-    match handler {
-        Some(Handler::Admin(run) | Handler::Member(run)) => run(world, &req.params),
+    let answer = match handler {
+        Some(Handler::Member(run)) => run(world, &req.params),
+        _ if !world.is_admin(account) => return Err(denied()),
+        Some(Handler::Admin(run)) => run(world, &req.params),
         None => Err(Error::new(
             400,
             "UnknownOperationException",
             format!("Unknown operation {}", req.op),
         )),
+    };
+    let mut answer = answer?;
+    if req.token_cycle {
+        cycle_token(&req.params, &mut answer);
+    }
+    world.count_walk_call(&req.op, req.params.str("ParentId"));
+    Ok(answer)
+}
+
+/// The `token-cycle` fault: a page asked for with a token other than the listing's first one
+/// answers that first token again (A → B → A), so the listing never reaches its last page.
+fn cycle_token(p: &Params, answer: &mut Value) {
+    let max = max_results(p).unwrap_or(20);
+    let first = second_page_token(max);
+    let asked = p.str("NextToken");
+    if let (Some(asked), Some(next)) = (asked, answer.get_mut("NextToken")) {
+        if asked != first {
+            *next = Value::String(first);
+        }
     }
 }
 
@@ -95,7 +111,8 @@ fn list_accounts(world: &World, p: &Params) -> Result<Value, Error> {
         return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
     }
     let all: Vec<usize> = (0..world.accounts.len()).collect();
-    paged(p, "Accounts", &all, |i| account_json(world, *i))
+    let moved = world.moved();
+    paged(p, "Accounts", &all, |i| account_json(world, &moved, *i))
 }
 
 fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, Error> {
@@ -104,10 +121,11 @@ fn list_accounts_for_parent(world: &World, p: &Params) -> Result<Value, Error> {
         max_results(p)?;
         return Ok(json!({ "Accounts": [], "NextToken": first_page_token() }));
     }
+    let moved = world.moved();
     let ids: Vec<usize> = (0..world.accounts.len())
-        .filter(|i| world.accounts[*i].parent == parent)
+        .filter(|i| world.parent_of(&moved, *i) == parent)
         .collect();
-    paged(p, "Accounts", &ids, |i| account_json(world, *i))
+    paged(p, "Accounts", &ids, |i| account_json(world, &moved, *i))
 }
 
 fn describe_account(world: &World, p: &Params) -> Result<Value, Error> {
@@ -119,7 +137,7 @@ fn describe_account(world: &World, p: &Params) -> Result<Value, Error> {
             "You specified an account that doesn't exist.",
         )
     })?;
-    Ok(json!({ "Account": account_json(world, idx) }))
+    Ok(json!({ "Account": account_json(world, &world.moved(), idx) }))
 }
 
 fn list_service_access(world: &World, p: &Params) -> Result<Value, Error> {
@@ -144,7 +162,7 @@ fn list_delegated_administrators(world: &World, p: &Params) -> Result<Value, Err
     paged(p, "DelegatedAdministrators", &ids, |id| {
         let mut v = world
             .account(id)
-            .map(|i| account_json(world, i))
+            .map(|i| account_json(world, &Moved::new(), i))
             .unwrap_or_else(|| json!({}));
         if let Some(obj) = v.as_object_mut() {
             obj.remove("Paths");
@@ -182,9 +200,10 @@ fn list_organizational_units_for_parent(world: &World, p: &Params) -> Result<Val
 
 fn list_parents(world: &World, p: &Params) -> Result<Value, Error> {
     let child = required(p, "ChildId")?;
+    let moved = world.moved();
     let parent = world
         .account(child)
-        .map(|i| world.accounts[i].parent.as_str())
+        .map(|i| world.parent_of(&moved, i))
         .or_else(|| world.ous.iter().find(|o| o.id == child).map(|o| o.parent.as_str()))
         .ok_or_else(|| Error::new(400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified."))?;
     let kind = if parent == world.org.root_id {
@@ -277,7 +296,8 @@ fn describe_organization(world: &World, _: &Params) -> Result<Value, Error> {
     }}))
 }
 
-fn account_json(world: &World, idx: usize) -> Value {
+/// An account as listed; `Paths` from its current parent, left out when the scenario says so.
+fn account_json(world: &World, moved: &Moved, idx: usize) -> Value {
     let a = &world.accounts[idx];
     let mut v = json!({
         "Id": a.id,
@@ -286,9 +306,11 @@ fn account_json(world: &World, idx: usize) -> Value {
         "Name": a.name,
         "JoinedMethod": if a.id == world.org.management_account { "INVITED" } else { "CREATED" },
         "JoinedTimestamp": 1_577_836_800,
-        "Paths": [world.paths[idx]],
     });
     if let Some(obj) = v.as_object_mut() {
+        if !world.org.omit_paths {
+            obj.insert("Paths".into(), json!([world.path_of(moved, idx)]));
+        }
         if a.state_listed {
             obj.insert("State".into(), json!(a.state.as_str()));
         }
@@ -302,3 +324,7 @@ fn account_json(world: &World, idx: usize) -> Value {
 fn ou_json(world: &World, id: &str, name: &str) -> Value {
     json!({ "Id": id, "Arn": world.org_arn("ou", id), "Name": name })
 }
+
+#[cfg(test)]
+#[path = "organizations_tests.rs"]
+mod tests;

@@ -23,6 +23,12 @@ pub(crate) fn first_page_token() -> String {
     encode(0)
 }
 
+/// The token a listing of pages of `max` items answers on its first page (the one leading to
+/// the second page).
+pub(crate) fn second_page_token(max: usize) -> String {
+    encode(max.max(1))
+}
+
 fn encode(offset: usize) -> String {
     // A checksum so that a token from another listing or a typo is rejected, not misread.
     format!("{PREFIX}{offset:x}-{:x}", checksum(offset))

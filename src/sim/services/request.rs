@@ -112,6 +112,8 @@ pub(crate) struct Request {
     /// The region the request is signed for (its credential scope), taken as the region of
     /// the endpoint it was sent to; [`REGION`] when the scope names none.
     pub region: String,
+    /// A fault asks for an Organizations list page whose `NextToken` cycles back.
+    pub token_cycle: bool,
 }
 
 /// The simulator's region: where buckets and queues are unless the scenario says otherwise,

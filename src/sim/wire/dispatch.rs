@@ -178,6 +178,7 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         region: auth::signing_region(auth)
             .unwrap_or(crate::sim::services::request::REGION)
             .to_string(),
+        token_cycle: altered.token_cycle,
     };
     let answered = answer(world, &protocol, service, &req, &rid);
     if altered.reset_after {
@@ -213,6 +214,8 @@ struct Altered {
     truncated_without_marker: bool,
     /// The operation runs, then the connection closes without its answer.
     reset_after: bool,
+    /// An Organizations list page's `NextToken` cycles back.
+    token_cycle: bool,
 }
 
 /// Applies the call's shaping: a throttle, a latency, a fault. `Err` is the response that
@@ -288,6 +291,7 @@ async fn fault(
         Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
         Some(FaultAction::TruncatedNoMarker) => altered.truncated_without_marker = true,
         Some(FaultAction::ApplyThenReset) => altered.reset_after = true,
+        Some(FaultAction::TokenCycle) => altered.token_cycle = true,
         Some(FaultAction::ExpireSession) => {
             // Only session calls match this action (see `faults::matches`).
             if let Who::Session { key, .. } = who {

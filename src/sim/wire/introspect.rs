@@ -37,6 +37,7 @@ pub(crate) fn state(world: &World) -> Value {
             .collect()
     };
     let mut accounts = Map::new();
+    let moved = world.moved();
     for ((((a, root), dir), buckets), queues) in world
         .accounts
         .iter()
@@ -46,10 +47,14 @@ pub(crate) fn state(world: &World) -> Value {
         .zip(&queues)
     {
         let (buckets, queues) = (named(buckets), named(queues));
+        // Where the account is now (a scripted move may have changed it).
+        let parent = world
+            .account(&a.id)
+            .map_or(a.parent.as_str(), |i| world.parent_of(&moved, i));
         accounts.insert(
             a.id.clone(),
             json!({
-                "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": a.parent,
+                "name": a.name, "email": a.email, "state": a.state.as_str(), "parent": parent,
                 "root": root_json(root), "roles": a.roles, "users": users_json(dir),
                 "groups": groups_json(dir), "unassigned_virtual_mfa": dir.unassigned_virtual_mfa,
                 "buckets": buckets, "queues": queues,

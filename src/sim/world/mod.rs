@@ -8,6 +8,7 @@ pub(crate) mod directory;
 pub(crate) mod effects;
 pub(crate) mod md5;
 pub(crate) mod model;
+pub(crate) mod moves;
 pub(crate) mod report;
 pub(crate) mod ssh_key;
 pub(crate) mod state;

@@ -124,6 +124,25 @@ pub struct Organization {
     pub iam_consistency_ms: u64,
     /// How long AssumeRole sessions last, whatever `DurationSeconds` asks (None = as asked).
     pub role_session_seconds: Option<u32>,
+    /// Whether account listings leave out `Paths` (optional in AWS's model; other
+    /// implementations of Organizations omit it).
+    pub omit_paths: bool,
+    /// Accounts moved to another parent while the tree is walked.
+    pub moves: Vec<Move>,
+}
+
+/// A scripted move of an account to another parent, made once enough calls of the tree walk
+/// were answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The account moved.
+    pub account: String,
+    /// Its new parent (the root or an OU).
+    pub to: String,
+    /// Walk calls (ListAccountsForParent, ListOrganizationalUnitsForParent) answered first.
+    pub after: u64,
+    /// Only walk calls for this parent count (None: every walk call).
+    pub parent: Option<String>,
 }
 
 /// Long-term credentials the simulator recognises.
@@ -241,6 +260,9 @@ pub enum FaultAction {
     /// The operation runs (a change is made) and then the connection closes without its answer:
     /// the caller cannot tell whether it happened.
     ApplyThenReset,
+    /// An Organizations list page asked for with a token answers the listing's first token
+    /// instead of the next one: the listing cycles (A → B → A).
+    TokenCycle,
 }
 
 /// A fault injection rule.

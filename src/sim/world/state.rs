@@ -99,6 +99,10 @@ pub(crate) struct Mutable {
     pub buckets: Vec<Vec<Bucket>>,
     /// SQS queues, by account index.
     pub queues: Vec<Vec<Bucket>>,
+    /// Accounts moved by `[[moves]]` so far (see `moves.rs`).
+    pub moved: crate::sim::world::moves::Moved,
+    /// Walk calls each `[[moves]]` entry has counted.
+    pub move_counts: Vec<u64>,
 }
 
 /// The simulated organization.
@@ -170,6 +174,8 @@ impl World {
                 sessions: HashMap::new(),
                 buckets,
                 queues,
+                moved: Default::default(),
+                move_counts: Vec::new(),
             }),
         }
     }
@@ -253,6 +259,13 @@ pub(crate) fn session_end(seconds: i64) -> OffsetDateTime {
     match end.replace_nanosecond(0) {
         Ok(whole) if whole != end => whole + time::Duration::SECOND,
         _ => end,
+    }
+}
+
+impl World {
+    /// `o-x/r-y/ou-a/ou-b/` for a root or OU of this organization.
+    pub(crate) fn container_path(&self, parent: &str) -> String {
+        container_path(&self.org, &self.ous, parent)
     }
 }
 

@@ -109,12 +109,33 @@ pub(crate) fn fault(f: &raw::Fault, src: &Source<'_>) -> Result<Fault> {
             }
             FaultAction::TruncatedNoMarker
         }
+        "token-cycle" => {
+            let lists = services::paged(Service::Organizations);
+            if !f
+                .operation
+                .as_ref()
+                .is_some_and(|op| lists.contains(&op.get_ref().as_str()))
+            {
+                return Err(src.error(
+                    f.operation
+                        .as_ref()
+                        .or(f.action.as_ref())
+                        .map_or(0..0, |s| s.span()),
+                    "operation",
+                    format!(
+                        "action \"token-cycle\" needs operation = one of {}",
+                        lists.join(", ")
+                    ),
+                ));
+            }
+            FaultAction::TokenCycle
+        }
         other => {
             return Err(src.error(
                 f.action.as_ref().map_or(0..0, |a| a.span()),
                 "action",
                 format!(
-                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, apply-then-reset, truncated-no-marker)"
+                    "unknown fault action {other:?} (error, reset, hang, truncate, add-access-key, sign-in, upload-ssh-key, add-service-credential, expire-session, apply-then-reset, truncated-no-marker, token-cycle)"
                 ),
             ))
         }
