@@ -40,6 +40,7 @@ fn call(world: &World, op: &str, params: Value, token_cycle: bool) -> Value {
         params: Params::Json(params),
         who: Who::Caller(caller),
         truncated_without_marker: false,
+        region: crate::sim::services::request::REGION.to_string(),
         token_cycle,
     };
     handle(world, &req).expect("answer")
