@@ -83,9 +83,9 @@ fn keep(u: &User) -> bool {
         .chain(&u.ssh_keys)
         .chain(&u.service_credentials);
     recent(u.created_days_ago)
-        || u.password.is_some_and(|used| recent_opt(used))
+        || u.password.is_some_and(recent_opt)
         || (u.password.is_some() && recent_opt(u.password_set_days_ago))
-        || u.key.is_some_and(|used| recent_opt(used))
+        || u.key.is_some_and(recent_opt)
         || (u.key.is_some() && recent_opt(u.key_created_days_ago))
         || unrecorded
             .clone()
