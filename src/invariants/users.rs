@@ -92,14 +92,11 @@ fn keep(u: &User) -> bool {
             .any(|c| recent(c.issued_days_ago) || c.active)
 }
 
-/// The organization of IAM users of a case, and the users that must survive.
-fn world(
-    case: &Case,
-) -> (
-    Fake,
-    BTreeMap<(String, String), User>,
-    BTreeSet<(String, String)>,
-) {
+/// An IAM user by (account id, user name).
+type UserKey = (String, String);
+
+/// The organization of IAM users of a case, its users, and the users that must survive.
+fn world(case: &Case) -> (Fake, BTreeMap<UserKey, User>, BTreeSet<UserKey>) {
     let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x05e5);
     let mut fake = Fake::default().caller(MANAGEMENT).user(
         MANAGEMENT,
