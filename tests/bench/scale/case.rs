@@ -221,9 +221,11 @@ pub fn all() -> Vec<Case> {
                 depth: 4,
                 under_root: 0.02,
             }),
+            // The full ListAccounts pass that reconciles the walk (501 pages x 150 ms = 75.2 s)
+            // bounds the run since 2026-12-02; before it, 25 s.
             target: Target::Wall {
                 min: 0.85,
-                max_wall: 25.0,
+                max_wall: 80.0,
             },
         },
         Case {

@@ -128,6 +128,9 @@ pub struct Bound {
     pub parallel: f64,
     /// AssumeRoot calls needed divided by the throttle's rate (0 when unthrottled).
     pub throttle: f64,
+    /// The full ListAccounts pass that reconciles the walk (every page, sequential): the listing
+    /// is complete only when it ends, so no run ends before it.
+    pub reconcile: f64,
     /// The audit's bound: the largest of the three.
     pub audit: f64,
     /// The delete phase's bound (0 for an audit).
@@ -178,7 +181,11 @@ pub fn audit(
         serial,
         parallel,
         throttle,
-        audit: serial.max(parallel).max(throttle),
+        reconcile: reconcile(state, latency),
+        audit: serial
+            .max(parallel)
+            .max(throttle)
+            .max(reconcile(state, latency)),
         delete: 0.0,
         eligible: 0,
         unreadable: 0,
@@ -248,7 +255,8 @@ pub fn users_audit(
         serial,
         parallel,
         throttle: 0.0,
-        audit: serial.max(parallel),
+        reconcile: reconcile(state, latency),
+        audit: serial.max(parallel).max(reconcile(state, latency)),
         delete: 0.0,
         eligible: 0,
         unreadable,
@@ -286,6 +294,12 @@ pub fn delete(state: &State, latency: Latency, concurrency: usize) -> Bound {
 /// need at least the sum of their paths / C more.
 fn first_listing(latency: Latency) -> f64 {
     latency.list_accounts_ms as f64 / 1000.0
+}
+
+/// The full ListAccounts pass: every page in sequence (it runs from the start, beside the walk).
+fn reconcile(state: &State, latency: Latency) -> f64 {
+    let pages = state.accounts.len().div_ceil(PAGE_SIZE).max(1);
+    pages as f64 * latency.list_accounts_ms as f64 / 1000.0
 }
 
 /// The shortest enumeration the latencies allow: the ListAccounts chain, or the OU-tree walk
