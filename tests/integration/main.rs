@@ -2,6 +2,7 @@
 
 mod audit;
 mod awscli;
+mod awscli_guardrails;
 mod config;
 mod delete;
 mod demo;

@@ -6,7 +6,7 @@
 //! Each struct keeps the `Raw…` name serde reports a value of the wrong type with
 //! (`#[serde(expecting)]`): `expected struct RawAccount`, as it always was.
 
-use crate::sim::scenario::raw_users;
+use crate::sim::scenario::{raw_guardrails, raw_users};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -31,6 +31,9 @@ pub(crate) struct Scenario {
     pub faults: Vec<Fault>,
     /// `seed`: seeds every random decision (throttle and fault probabilities, session keys).
     pub seed: Option<u64>,
+    /// `[guardrails]`: SCPs, RCPs and the root-session calls they deny.
+    #[serde(default)]
+    pub guardrails: raw_guardrails::Guardrails,
 }
 
 /// `[organization]`.

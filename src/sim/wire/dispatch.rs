@@ -5,7 +5,7 @@
 use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::sts::{self, assume_role};
-use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
+use crate::sim::services::{denials, iam, is_mutating, organizations, s3, sqs, Service};
 use crate::sim::wire::auth::{self, access_key_id};
 use crate::sim::wire::calls;
 use crate::sim::wire::faults::{CallKey, Shaping};
@@ -169,13 +169,19 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         Ok(shaped) => shaped,
         Err(response) => return response,
     };
+    // A root-session call the scenario's guardrails deny answers AccessDenied instead.
+    let denied = denials::denial(world, &who, service, &op, &params);
     let req = Request {
         op,
         params,
         who,
         truncated_without_marker: altered.truncated_without_marker,
     };
-    let (response, err) = match answer(world, &protocol, service, &req, &rid) {
+    let outcome = match denied {
+        Some(err) => Err(err),
+        None => answer(world, &protocol, service, &req, &rid),
+    };
+    let (response, err) = match outcome {
         Ok((status, content_type, body)) if altered.truncate => (
             protocol.answer(status, content_type, body[..body.len() / 2].to_vec(), &rid),
             None,

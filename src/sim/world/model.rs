@@ -124,6 +124,8 @@ pub struct Organization {
     pub iam_consistency_ms: u64,
     /// How long AssumeRole sessions last, whatever `DurationSeconds` asks (None = as asked).
     pub role_session_seconds: Option<u32>,
+    /// SCPs, RCPs and the root-session denials the scenario declares.
+    pub guardrails: crate::sim::world::guardrails::Guardrails,
 }
 
 /// Long-term credentials the simulator recognises.

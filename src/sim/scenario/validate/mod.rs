@@ -6,6 +6,7 @@
 pub(crate) mod account;
 pub(crate) mod credentials;
 pub(crate) mod ctx;
+pub(crate) mod guardrails;
 pub(crate) mod resources;
 pub(crate) mod root;
 pub(crate) mod shaping;
@@ -226,6 +227,7 @@ pub(crate) fn scenario(raw: raw::Scenario, src: &Source<'_>) -> Result<Validated
         .map(|f| shaping::fault(f, src))
         .collect::<Result<Vec<_>>>()?;
     org.iam_page_size = org.iam_page_size.max(1);
+    org.guardrails = guardrails::guardrails(&raw.guardrails, &org, &ous, &accounts, src)?;
     Ok(Validated {
         org,
         callers,
@@ -345,6 +347,7 @@ fn organization(o: &raw::Organization, src: &Source<'_>) -> Result<Organization>
         report_generation_polls,
         iam_consistency_ms: o.iam_consistency_ms.unwrap_or(0),
         role_session_seconds: o.role_session_seconds.as_ref().map(|s| *s.get_ref()),
+        guardrails: Default::default(),
     })
 }
 
