@@ -11,9 +11,12 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
+/// A key's answer, shared by every account that asks for it.
+type Cell<V> = Arc<OnceCell<Result<V, Error>>>;
+
 /// One cache: a key's answer, computed once even when several accounts ask at the same time.
 struct Cache<K, V> {
-    cells: Mutex<HashMap<K, Arc<OnceCell<Result<V, Error>>>>>,
+    cells: Mutex<HashMap<K, Cell<V>>>,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
