@@ -17,6 +17,13 @@ pub const ORGANIZATIONS_ACTIONS: [&str; 9] = [
     "organizations:ListAccountsForParent",
 ];
 
+/// The Organizations reads of `guardrails`: the policies attached on each account's path and
+/// their documents (`ListParents` is already among [`ORGANIZATIONS_ACTIONS`]).
+pub const GUARDRAILS_ACTIONS: [&str; 2] = [
+    "organizations:ListPoliciesForTarget",
+    "organizations:DescribePolicy",
+];
+
 /// Organizations actions only the root commands' preflight calls.
 const ROOT_PREFLIGHT_ONLY: [&str; 2] = [
     "organizations:ListAWSServiceAccessForOrganization",
@@ -146,6 +153,18 @@ pub fn document(partition: &str, also: &[TaskPolicy]) -> Value {
     })
 }
 
+/// Adds the `guardrails` reads to a root-commands document, as their own statement.
+pub fn add_guardrails(doc: &mut Value) {
+    if let Some(statements) = doc["Statement"].as_array_mut() {
+        statements.push(json!({
+            "Sid": "ReadGuardrails",
+            "Effect": "Allow",
+            "Action": GUARDRAILS_ACTIONS,
+            "Resource": "*"
+        }));
+    }
+}
+
 /// Prints the policy (with `--users`, one JSON object holding both policies).
 pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
     let policy = if args.users {
@@ -161,7 +180,11 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
         if args.unlock {
             also.extend([TaskPolicy::S3Unlock, TaskPolicy::SqsUnlock]);
         }
-        document(&args.partition, &also)
+        let mut doc = document(&args.partition, &also);
+        if args.guardrails {
+            add_guardrails(&mut doc);
+        }
+        doc
     };
     println!("{}", serde_json::to_string_pretty(&policy)?);
     Ok(())
@@ -215,6 +238,16 @@ mod tests {
         assert!(arns[1]
             .as_str()
             .is_some_and(|a| a.starts_with("arn:aws-us-gov:")));
+    }
+
+    #[test]
+    fn guardrails_adds_the_policy_reads_in_a_statement_of_their_own() {
+        let mut doc = document("aws", &[]);
+        add_guardrails(&mut doc);
+        let last = &doc["Statement"][3];
+        assert_eq!(last["Sid"], "ReadGuardrails");
+        assert_eq!(last["Action"], json!(GUARDRAILS_ACTIONS));
+        assert_eq!(doc["Statement"].as_array().map(Vec::len), Some(4));
     }
 
     #[test]
