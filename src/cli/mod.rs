@@ -88,9 +88,6 @@ pub struct PolicyArgs {
     /// Also allow the S3 and SQS unlock task policies (`unlock s3`, `unlock sqs`).
     #[arg(long, conflicts_with = "users")]
     pub unlock: bool,
-    /// Also allow the SCP and RCP reads of `guardrails`.
-    #[arg(long, conflicts_with = "users")]
-    pub guardrails: bool,
     /// The policies of the `users` commands instead: the operator's, and the member role's.
     #[arg(long)]
     pub users: bool,

@@ -17,8 +17,9 @@ pub const ORGANIZATIONS_ACTIONS: [&str; 9] = [
     "organizations:ListAccountsForParent",
 ];
 
-/// The Organizations reads of `guardrails`: the policies attached on each account's path and
-/// their documents (`ListParents` is already among [`ORGANIZATIONS_ACTIONS`]).
+/// The Organizations reads of `guardrails` and of the guardrails preflight of `delete`,
+/// `recover` and `unlock`: the policies attached on each account's path and their documents
+/// (`ListParents` is already among [`ORGANIZATIONS_ACTIONS`]).
 pub const GUARDRAILS_ACTIONS: [&str; 2] = [
     "organizations:ListPoliciesForTarget",
     "organizations:DescribePolicy",
@@ -148,21 +149,15 @@ pub fn document(partition: &str, also: &[TaskPolicy]) -> Value {
                 "Action": ["sts:AssumeRoot"],
                 "Resource": format!("arn:{partition}:iam::*:root"),
                 "Condition": { "StringEquals": { "sts:TaskPolicyArn": task_policies } }
+            },
+            {
+                "Sid": "ReadGuardrails",
+                "Effect": "Allow",
+                "Action": GUARDRAILS_ACTIONS,
+                "Resource": "*"
             }
         ]
     })
-}
-
-/// Adds the `guardrails` reads to a root-commands document, as their own statement.
-pub fn add_guardrails(doc: &mut Value) {
-    if let Some(statements) = doc["Statement"].as_array_mut() {
-        statements.push(json!({
-            "Sid": "ReadGuardrails",
-            "Effect": "Allow",
-            "Action": GUARDRAILS_ACTIONS,
-            "Resource": "*"
-        }));
-    }
 }
 
 /// Prints the policy (with `--users`, one JSON object holding both policies).
@@ -180,11 +175,7 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<()> {
         if args.unlock {
             also.extend([TaskPolicy::S3Unlock, TaskPolicy::SqsUnlock]);
         }
-        let mut doc = document(&args.partition, &also);
-        if args.guardrails {
-            add_guardrails(&mut doc);
-        }
-        doc
+        document(&args.partition, &also)
     };
     println!("{}", serde_json::to_string_pretty(&policy)?);
     Ok(())
@@ -241,9 +232,8 @@ mod tests {
     }
 
     #[test]
-    fn guardrails_adds_the_policy_reads_in_a_statement_of_their_own() {
-        let mut doc = document("aws", &[]);
-        add_guardrails(&mut doc);
+    fn the_guardrails_reads_are_a_statement_of_their_own() {
+        let doc = document("aws", &[]);
         let last = &doc["Statement"][3];
         assert_eq!(last["Sid"], "ReadGuardrails");
         assert_eq!(last["Action"], json!(GUARDRAILS_ACTIONS));

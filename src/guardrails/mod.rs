@@ -12,6 +12,7 @@ pub mod api;
 pub mod condition;
 pub mod document;
 pub mod evaluate;
+pub mod fix;
 pub mod job;
 pub mod pattern;
 pub mod recommend;

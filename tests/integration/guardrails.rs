@@ -296,3 +296,69 @@ fn recommend_prints_the_long_term_root_scp_as_json_without_calling_aws() {
         "{stderr}"
     );
 }
+
+#[test]
+fn delete_dry_run_refuses_certainly_denied_accounts_up_front_names_the_fix_and_never_assumes_root_there(
+) {
+    let sim = Sim::start(shipped("guardrails.toml"));
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["delete", "--dry-run"]);
+    // Certainly denied for delete: Control Tower's OU, the deny of iam:DeleteLoginProfile, the
+    // ec2-only OU, the NotAction deny.
+    let refused = [
+        "222222222201",
+        "222222222203",
+        "222222222204",
+        "222222222205",
+    ];
+    assert!(
+        run.stderr
+            .contains("4 account(s) refused up front by their guardrails (no AssumeRoot made)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("222222222201: iam:GetLoginProfile is denied by SCP or RCP p-ctroot0001 (aws-guardrails-RestrictRoot) attached to ou-gr01-ctroot01, Sid GRRESTRICTROOTUSER; fix: re-enable Control Tower's AWS-GR_RESTRICT_ROOT_USER on ou-gr01-ctroot01 with the parameter ExemptAssumeRoot"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("222222222203: iam:DeleteLoginProfile is denied by SCP or RCP p-keeppwd0001 (KeepRootPasswords) attached to 222222222203, Sid KeepPasswords; fix: add \"Null\": {\"aws:AssumedRoot\": \"true\"}"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "222222222204: no SCP attached to ou-gr01-ec2only1 allows iam:GetLoginProfile"
+        ),
+        "{}",
+        run.stderr
+    );
+    let assumed: Vec<String> = sim
+        .calls()
+        .iter()
+        .filter(|c| c["operation"] == "AssumeRoot")
+        .filter_map(|c| c["account"].as_str().map(str::to_string))
+        .collect();
+    for account in refused {
+        assert!(
+            !assumed.iter().any(|a| a == account),
+            "AssumeRoot into {account}: {assumed:?}"
+        );
+    }
+    // What may work is attempted: the source-IP condition depends, the RCP spares IAM.
+    for account in ["222222222206", "222222222207", "222222222208"] {
+        assert!(
+            assumed.iter().any(|a| a == account),
+            "{account} not attempted: {assumed:?}"
+        );
+    }
+    let audit = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    let row = audit.account("222222222203");
+    assert_eq!(row["verdict"], "skipped");
+    assert!(
+        row["error"]
+            .contains("refused up front, no session opened: iam:DeleteLoginProfile is denied"),
+        "{row:?}"
+    );
+}
