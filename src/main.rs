@@ -45,6 +45,7 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
     match command {
         Command::Preflight(args) => commands::preflight::run(&args).await,
         Command::Audit(args) => commands::audit::run(&args).await,
+        Command::Guardrails(args) => commands::guardrails::run(&args).await,
         Command::Delete(args) => commands::delete::run(&args).await,
         Command::Recover(args) => commands::recover::run(&args).await,
         Command::Unlock {

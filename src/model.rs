@@ -39,6 +39,8 @@ pub enum SkipReason {
     Interrupted,
     /// The run stopped starting accounts for another reason (e.g. its report could not be written).
     Stopped(String),
+    /// Refused up front, before any session: why (e.g. the guardrail that certainly denies it).
+    Refused(String),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -49,6 +51,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NotSelected => f.write_str("not selected by the target filters"),
             SkipReason::Interrupted => f.write_str("not audited: the run was interrupted"),
             SkipReason::Stopped(why) => write!(f, "not audited: {why}"),
+            SkipReason::Refused(why) => write!(f, "refused up front, no session opened: {why}"),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod iam;
 pub mod org;
 mod pacer;
 mod pages;
+pub mod policies;
 mod rate;
 mod retry;
 pub mod root;

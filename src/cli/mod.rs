@@ -3,6 +3,7 @@
 //! flags several commands share in `groups`, each command family's own flags in its file.
 
 mod groups;
+pub mod guardrails;
 pub mod root;
 pub mod unlock;
 pub mod users;
@@ -33,6 +34,9 @@ pub enum Command {
     Preflight(AwsArgs),
     /// Audit every targeted member account's root credentials (read-only) and write reports.
     Audit(RunArgs),
+    /// Which SCPs and RCPs block each root task, as a root session and as long-term root
+    /// credentials, per targeted account (read-only; no root session is opened).
+    Guardrails(guardrails::GuardrailsArgs),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
     Delete(root::DeleteArgs),
     /// Give root users a login profile back, without a password (the root email owner then uses

@@ -9,6 +9,8 @@ pub mod command_line;
 pub mod delete;
 #[cfg(feature = "simulator")]
 pub mod demo;
+pub mod guard;
+pub mod guardrails;
 pub mod policy;
 pub mod preflight;
 pub mod recover;

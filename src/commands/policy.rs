@@ -17,6 +17,14 @@ pub const ORGANIZATIONS_ACTIONS: [&str; 9] = [
     "organizations:ListAccountsForParent",
 ];
 
+/// The Organizations reads of `guardrails` and of the guardrails preflight of `delete`,
+/// `recover` and `unlock`: the policies attached on each account's path and their documents
+/// (`ListParents` is already among [`ORGANIZATIONS_ACTIONS`]).
+pub const GUARDRAILS_ACTIONS: [&str; 2] = [
+    "organizations:ListPoliciesForTarget",
+    "organizations:DescribePolicy",
+];
+
 /// Organizations actions only the root commands' preflight calls.
 const ROOT_PREFLIGHT_ONLY: [&str; 2] = [
     "organizations:ListAWSServiceAccessForOrganization",
@@ -141,6 +149,12 @@ pub fn document(partition: &str, also: &[TaskPolicy]) -> Value {
                 "Action": ["sts:AssumeRoot"],
                 "Resource": format!("arn:{partition}:iam::*:root"),
                 "Condition": { "StringEquals": { "sts:TaskPolicyArn": task_policies } }
+            },
+            {
+                "Sid": "ReadGuardrails",
+                "Effect": "Allow",
+                "Action": GUARDRAILS_ACTIONS,
+                "Resource": "*"
             }
         ]
     })
@@ -215,6 +229,15 @@ mod tests {
         assert!(arns[1]
             .as_str()
             .is_some_and(|a| a.starts_with("arn:aws-us-gov:")));
+    }
+
+    #[test]
+    fn the_guardrails_reads_are_a_statement_of_their_own() {
+        let doc = document("aws", &[]);
+        let last = &doc["Statement"][3];
+        assert_eq!(last["Sid"], "ReadGuardrails");
+        assert_eq!(last["Action"], json!(GUARDRAILS_ACTIONS));
+        assert_eq!(doc["Statement"].as_array().map(Vec::len), Some(4));
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub async fn pipeline(
     pre: &Preflight,
     request: Request<'_>,
 ) -> anyhow::Result<Finished> {
-    let (env, caller) = super::env(ctx, pre)?;
+    let (mut env, caller) = super::env(ctx, pre)?;
+    // Accounts whose SCPs or RCPs certainly deny the recovery are refused before AssumeRoot.
+    let refused = super::guard::install(ctx, &mut env, crate::guardrails::tasks::Task::Recover);
     let job = recover::Job::new(ctx.aws.root_sessions(&caller.partition), ctx.cancel.clone());
-    change::pipeline(ctx, &env, &job, request).await
+    let finished = change::pipeline(ctx, &env, &job, request).await;
+    refused.print();
+    finished
 }

@@ -16,11 +16,16 @@ pub async fn pipeline(
     request: Request<'_>,
     scope: Scope,
 ) -> anyhow::Result<Finished> {
-    let (env, caller) = super::env(ctx, pre)?;
+    let (mut env, caller) = super::env(ctx, pre)?;
+    // Accounts whose SCPs or RCPs certainly deny the delete are refused before AssumeRoot.
+    let refused = (request.mode != crate::run::Mode::Read)
+        .then(|| super::guard::install(ctx, &mut env, crate::guardrails::tasks::Task::Delete));
     let job = root::Job::new(
         ctx.aws.root_sessions(&caller.partition),
         scope,
         ctx.cancel.clone(),
     );
-    super::change::pipeline(ctx, &env, &job, request).await
+    let finished = super::change::pipeline(ctx, &env, &job, request).await;
+    refused.iter().for_each(super::guard::Refused::print);
+    finished
 }

@@ -99,6 +99,12 @@ pub async fn pipeline(
     env.config.accounts = resources.keys().cloned().collect();
     env.config.ous.clear();
     env.config.exclude.clear();
+    // Accounts whose SCPs or RCPs certainly deny the unlock are refused before AssumeRoot.
+    let task = match kind {
+        Kind::S3 => crate::guardrails::tasks::Task::UnlockS3,
+        Kind::Sqs => crate::guardrails::tasks::Task::UnlockSqs,
+    };
+    let refused = super::guard::install(ctx, &mut env, task);
     let evidence = Evidence::new(
         env.config
             .report_dir
@@ -107,7 +113,7 @@ pub async fn pipeline(
         kind.task_policy(),
     );
     let cancel = ctx.cancel.clone();
-    match kind {
+    let finished = match kind {
         Kind::S3 => {
             let sessions = ctx.aws.bucket_sessions(&caller.partition);
             let job = unlock::Job::new(sessions, resources, evidence, cancel);
@@ -118,5 +124,7 @@ pub async fn pipeline(
             let job = unlock::Job::new(sessions, resources, evidence, cancel);
             change::pipeline(ctx, &env, &job, request).await
         }
-    }
+    };
+    refused.print();
+    finished
 }

@@ -119,6 +119,7 @@ impl Config {
             accounts: self.accounts.clone(),
             ous: self.ous.clone(),
             exclude: self.exclude.clone(),
+            guard: None,
         }
     }
 }

@@ -204,17 +204,28 @@ fn action_matches(scope: &Scope, action: &str) -> bool {
 }
 
 /// Resource ARNs match case-sensitively, wildcards within ARN segments; `NotResource` matches
-/// every resource it does not list.
+/// every resource it does not list. An unknown resource matches `*` only; any other pattern
+/// makes the statement `Depends` on `Resource`.
 fn resource_matches(scope: &Scope, request: &Request, variables: bool) -> Truth {
     let listed = |patterns: &[String]| {
         any(patterns.iter().map(|p| {
+            let Some(resource) = &request.resource else {
+                // An unknown resource: `*` matches whatever it is, anything else may or may not.
+                return if p == "*" {
+                    Truth::True
+                } else {
+                    Truth::Depends {
+                        key: "Resource".into(),
+                    }
+                };
+            };
             let pattern = if variables {
                 Pattern::expand(p, &request.context, true)
             } else {
                 Ok(Pattern::glob(p))
             };
             match pattern {
-                Ok(p) => Truth::from_bool(p.into_resource().matches(&request.resource, false)),
+                Ok(p) => Truth::from_bool(p.into_resource().matches(resource, false)),
                 Err(key) => Truth::Depends { key },
             }
         }))

@@ -8,11 +8,17 @@
 //! rootsweep cannot know (a source IP, MFA, the time, tags) makes the answer `Depends` on that
 //! key rather than a guess.
 
+pub mod api;
 pub mod condition;
 pub mod document;
 pub mod evaluate;
+pub mod fix;
+pub mod job;
 pub mod pattern;
+pub mod recommend;
 pub mod request;
+pub mod rows;
+pub mod tasks;
 
 #[cfg(test)]
 mod tests;

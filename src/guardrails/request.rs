@@ -102,8 +102,8 @@ impl Context {
 pub struct Request {
     /// The action, e.g. `iam:DeleteLoginProfile`.
     pub action: String,
-    /// The resource ARN.
-    pub resource: String,
+    /// The resource ARN; `None` when it is not known (a bucket or queue not named yet).
+    pub resource: Option<String>,
     /// What is known of the request's condition keys.
     pub context: Context,
 }
@@ -113,7 +113,17 @@ impl Request {
     pub fn new(action: &str, resource: &str, context: Context) -> Request {
         Request {
             action: action.to_string(),
-            resource: resource.to_string(),
+            resource: Some(resource.to_string()),
+            context,
+        }
+    }
+
+    /// A request for `action` on a resource not known yet: only a `Resource` of `*` is known
+    /// to match it.
+    pub fn any_resource(action: &str, context: Context) -> Request {
+        Request {
+            action: action.to_string(),
+            resource: None,
             context,
         }
     }
@@ -210,7 +220,14 @@ mod tests {
         let c = Context::new().with("k", ["v"]);
         let r = Request::new("iam:GetUser", "arn:aws:iam::111122223333:root", c.clone());
         assert_eq!(r.action, "iam:GetUser");
-        assert_eq!(r.resource, "arn:aws:iam::111122223333:root");
+        assert_eq!(
+            r.resource.as_deref(),
+            Some("arn:aws:iam::111122223333:root")
+        );
+        assert_eq!(
+            Request::any_resource("s3:GetBucketPolicy", c.clone()).resource,
+            None
+        );
         assert_eq!(r.context, c);
     }
 }

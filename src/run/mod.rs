@@ -13,6 +13,7 @@ pub mod emit;
 pub mod enumerate;
 pub mod fanout;
 pub mod gate;
+pub mod guard;
 pub mod job;
 pub mod outcome;
 pub mod plan;
@@ -59,6 +60,8 @@ pub struct Settings {
     pub ous: Vec<String>,
     /// Account ids never targeted.
     pub exclude: Vec<String>,
+    /// A check that may refuse a selected account before it is read (see [`guard`]).
+    pub guard: Option<guard::Guard>,
 }
 
 /// What one run shares across its stages.

@@ -290,9 +290,14 @@ where
         env.config.concurrency,
         || env.cancel.is_cancelled() || write_failed.get(),
         |account| async move {
-            let finding = match selector.decide(&account) {
-                Err(reason) => Err(reason),
-                Ok(()) => Ok(job.read(&account).await),
+            let refused = match (selector.decide(&account), &env.config.guard) {
+                (Err(reason), _) => Some(reason),
+                (Ok(()), Some(guard)) => guard.refuse(&account).await.map(SkipReason::Refused),
+                (Ok(()), None) => None,
+            };
+            let finding = match refused {
+                Some(reason) => Err(reason),
+                None => Ok(job.read(&account).await),
             };
             Read { account, finding }
         },

@@ -2,6 +2,7 @@
 
 mod audit;
 mod awscli;
+mod awscli_guardrails;
 mod config;
 mod delete;
 mod demo;
@@ -9,6 +10,7 @@ mod enumeration;
 mod environment;
 mod faults;
 mod filters;
+mod guardrails;
 mod pipeline;
 mod policy;
 mod preflight;

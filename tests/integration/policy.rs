@@ -303,3 +303,34 @@ fn the_unlock_policy_covers_every_call_of_unlock_s3_within_its_task_policy() {
             .into()
     );
 }
+
+#[test]
+fn the_guardrails_policy_covers_every_call_of_guardrails_and_nothing_more() {
+    let sim = Sim::start(shipped("guardrails.toml"));
+    let dir = reports();
+    rootsweep(&sim, dir.path(), &["guardrails"]).expect_code(0);
+    let used = used_by_caller(&sim);
+    assert!(used.contains("organizations:DescribePolicy"), "{used:?}");
+    let granted = actions(&policy(&[]));
+    let missing: Vec<&String> = used.difference(&granted).collect();
+    assert!(missing.is_empty(), "used but not granted: {missing:?}");
+    // Besides the root-session grants, only the preflight's and the OU walk's reads go unused.
+    let unused: BTreeSet<&String> = granted
+        .difference(&used)
+        .filter(|a| !a.starts_with("sts:") && !a.starts_with("iam:"))
+        .collect();
+    // The OU walk's reads are used or not depending on which listing answers first.
+    let allowed_unused = [
+        "organizations:ListAWSServiceAccessForOrganization",
+        "organizations:ListDelegatedAdministrators",
+        "organizations:ListParents",
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:ListOrganizationalUnitsForParent",
+        "organizations:ListAccountsForParent",
+    ];
+    assert!(
+        unused.iter().all(|a| allowed_unused.contains(&a.as_str())),
+        "granted but never used: {unused:?}"
+    );
+    assert!(!actions(&policy(&["--users"])["operator"]).contains("organizations:DescribePolicy"));
+}

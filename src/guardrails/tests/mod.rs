@@ -10,6 +10,7 @@ use super::request::{Context, Credentials};
 mod conditions;
 mod documents;
 mod examples;
+mod job;
 mod paths;
 mod patterns;
 mod sets;

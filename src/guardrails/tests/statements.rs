@@ -148,3 +148,20 @@ fn a_statement_needs_its_action_resource_principal_and_every_condition() {
         depends("aws:SecureTransport")
     );
 }
+
+#[test]
+fn an_unknown_resource_matches_a_star_and_depends_on_any_named_resource() {
+    use crate::guardrails::evaluate::{evaluate, Decision};
+    use crate::guardrails::request::Request;
+    let star = r#"{"Version": "2012-10-17", "Statement": {"Sid": "S", "Effect": "Deny",
+        "Action": "s3:DeleteBucketPolicy", "Resource": "*"}}"#;
+    let named = r#"{"Version": "2012-10-17", "Statement": {"Sid": "N", "Effect": "Deny",
+        "Action": "s3:DeleteBucketPolicy", "Resource": "arn:aws:s3:::logs"}}"#;
+    let not_named = r#"{"Version": "2012-10-17", "Statement": {"Sid": "X", "Effect": "Deny",
+        "Action": "s3:DeleteBucketPolicy", "NotResource": "*"}}"#;
+    let request = || Request::any_resource("s3:DeleteBucketPolicy", session());
+    let decide = |json| evaluate(&path(Some(policy("p-t", "T", json)), None), &request());
+    assert!(matches!(decide(star), Decision::Denied(_)));
+    assert!(matches!(decide(named), Decision::Depends { key, .. } if key == "Resource"));
+    assert_eq!(decide(not_named), Decision::Allowed);
+}

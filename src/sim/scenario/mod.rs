@@ -6,6 +6,7 @@
 pub(crate) mod generate;
 pub(crate) mod generate_users;
 pub(crate) mod raw;
+pub(crate) mod raw_guardrails;
 pub(crate) mod raw_users;
 pub(crate) mod source;
 pub(crate) mod validate;

@@ -6,7 +6,7 @@
 //! Each struct keeps the `Raw…` name serde reports a value of the wrong type with
 //! (`#[serde(expecting)]`): `expected struct RawAccount`, as it always was.
 
-use crate::sim::scenario::raw_users;
+use crate::sim::scenario::{raw_guardrails, raw_users};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -34,6 +34,9 @@ pub(crate) struct Scenario {
     /// `[[moves]]`: accounts moved to another parent while the tree is walked.
     #[serde(default)]
     pub moves: Vec<Move>,
+    /// `[guardrails]`: SCPs, RCPs and the root-session calls they deny.
+    #[serde(default)]
+    pub guardrails: raw_guardrails::Guardrails,
 }
 
 /// `[[moves]]`.

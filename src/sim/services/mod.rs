@@ -5,9 +5,11 @@
 //! shares: the request it is given (`request`), pagination tokens (`page`) and the awsQuery
 //! result it writes (`xml`).
 
+pub(crate) mod denials;
 pub(crate) mod error;
 pub(crate) mod iam;
 pub(crate) mod organizations;
+pub(crate) mod organizations_policies;
 pub(crate) mod page;
 pub(crate) mod request;
 pub(crate) mod s3;

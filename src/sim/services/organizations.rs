@@ -1,6 +1,7 @@
 //! Organizations (awsJson1.1): its operation table, the read-only operations an auditor needs.
 
 use crate::sim::services::error::Error;
+use crate::sim::services::organizations_policies as policies;
 use crate::sim::services::page::{first_page_token, page, second_page_token};
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::table::{find, Operation};
@@ -53,6 +54,13 @@ pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
     .paged(),
     Operation::new("ListParents", Handler::Admin(list_parents)),
     Operation::new("DescribeAccount", Handler::Admin(describe_account)),
+    Operation::new(
+        "ListPoliciesForTarget",
+        Handler::Admin(policies::list_policies_for_target),
+    )
+    .paged(),
+    Operation::new("ListPolicies", Handler::Admin(policies::list_policies)).paged(),
+    Operation::new("DescribePolicy", Handler::Admin(policies::describe_policy)),
 ];
 
 /// Handles one Organizations operation.

@@ -5,7 +5,7 @@
 use crate::sim::services::error::Error;
 use crate::sim::services::request::{Params, Request, Who};
 use crate::sim::services::sts::{self, assume_role};
-use crate::sim::services::{iam, is_mutating, organizations, s3, sqs, Service};
+use crate::sim::services::{denials, iam, is_mutating, organizations, s3, sqs, Service};
 use crate::sim::wire::auth::{self, access_key_id};
 use crate::sim::wire::calls;
 use crate::sim::wire::faults::{CallKey, Shaping};
@@ -170,6 +170,8 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
         Err(response) => return response,
     };
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+    // A root-session call the scenario's guardrails deny answers AccessDenied instead.
+    let denied = denials::denial(world, &who, service, &op, &params);
     let req = Request {
         op,
         params,
@@ -180,7 +182,10 @@ async fn run(sim: &Sim, headers: &HeaderMap, call: Call) -> Response {
             .to_string(),
         token_cycle: altered.token_cycle,
     };
-    let answered = answer(world, &protocol, service, &req, &rid);
+    let answered = match denied {
+        Some(err) => Err(err),
+        None => answer(world, &protocol, service, &req, &rid),
+    };
     if altered.reset_after {
         // The operation ran; its answer never reaches the caller.
         let mut record = record;

@@ -6,6 +6,7 @@ pub(crate) mod credentials;
 pub(crate) mod dice;
 pub(crate) mod directory;
 pub(crate) mod effects;
+pub(crate) mod guardrails;
 pub(crate) mod md5;
 pub(crate) mod model;
 pub(crate) mod moves;

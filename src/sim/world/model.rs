@@ -129,6 +129,8 @@ pub struct Organization {
     pub omit_paths: bool,
     /// Accounts moved to another parent while the tree is walked.
     pub moves: Vec<Move>,
+    /// SCPs, RCPs and the root-session denials the scenario declares.
+    pub guardrails: crate::sim::world::guardrails::Guardrails,
 }
 
 /// A scripted move of an account to another parent, made once enough calls of the tree walk

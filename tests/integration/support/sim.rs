@@ -29,6 +29,9 @@ pub const READ_ONLY_OPERATIONS: &[&str] = &[
     "ListAccountsForParent",
     "ListRoots",
     "DescribeAccount",
+    "ListPoliciesForTarget",
+    "ListPolicies",
+    "DescribePolicy",
     // Issues a session; changes no credential.
     "AssumeRoot",
     "GetLoginProfile",

@@ -6,6 +6,7 @@
 pub(crate) mod account;
 pub(crate) mod credentials;
 pub(crate) mod ctx;
+pub(crate) mod guardrails;
 pub(crate) mod moves;
 pub(crate) mod resources;
 pub(crate) mod root;
@@ -228,6 +229,7 @@ pub(crate) fn scenario(raw: raw::Scenario, src: &Source<'_>) -> Result<Validated
         .collect::<Result<Vec<_>>>()?;
     org.iam_page_size = org.iam_page_size.max(1);
     org.moves = moves::moves(&raw.moves, &org, &ous, &accounts, src)?;
+    org.guardrails = guardrails::guardrails(&raw.guardrails, &org, &ous, &accounts, src)?;
     Ok(Validated {
         org,
         callers,
@@ -349,6 +351,7 @@ fn organization(o: &raw::Organization, src: &Source<'_>) -> Result<Organization>
         role_session_seconds: o.role_session_seconds.as_ref().map(|s| *s.get_ref()),
         omit_paths: o.omit_paths.unwrap_or(false),
         moves: Vec::new(),
+        guardrails: Default::default(),
     })
 }
 

@@ -1,0 +1,17 @@
+//! `rootsweep guardrails`: its flags.
+
+use super::RunArgs;
+use clap::Args;
+
+/// `rootsweep guardrails`.
+#[derive(Debug, Clone, Args)]
+pub struct GuardrailsArgs {
+    /// How to reach AWS, and which accounts.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Print the recommended SCP that denies long-term root credentials and lets root sessions
+    /// through (CIS AWS Foundations 2.1.2), as JSON for `aws organizations create-policy`; no
+    /// AWS call is made.
+    #[arg(long)]
+    pub recommend: bool,
+}

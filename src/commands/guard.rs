@@ -1,0 +1,73 @@
+//! The guardrails preflight of `delete`, `recover` and `unlock`: a check the pipeline runs
+//! before each account, refusing up front (no AssumeRoot) an account whose SCPs or RCPs
+//! certainly deny the task, with the policy and the fix. An account whose guardrails `depend`
+//! on what rootsweep cannot know, or could not be read, is attempted.
+
+use super::Ctx;
+use crate::guardrails::fix::refusal;
+use crate::guardrails::job::Job;
+use crate::guardrails::tasks::Task;
+use crate::run::guard::Guard;
+use crate::run::Env;
+use futures::FutureExt;
+use std::sync::{Arc, Mutex};
+
+/// The accounts the check refused, with why, in the order they were refused.
+#[derive(Clone, Default)]
+pub struct Refused(Arc<Mutex<Vec<(String, String)>>>);
+
+impl Refused {
+    /// The refusals as the run's closing lines say them (empty when none).
+    pub fn text(&self) -> String {
+        let list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if list.is_empty() {
+            return String::new();
+        }
+        let mut text = format!(
+            "rootsweep: {} account(s) refused up front by their guardrails (no AssumeRoot made):",
+            list.len()
+        );
+        for (account, why) in list.iter() {
+            // Policy names come from the organization: shown escaped, as every table cell is.
+            let why = crate::report::table::escape(why);
+            text.push_str(&format!("\n  {account}: {why}"));
+        }
+        text
+    }
+
+    /// Prints [`Refused::text`] on stderr, if any account was refused.
+    pub fn print(&self) {
+        let text = self.text();
+        if !text.is_empty() {
+            eprintln!("{text}");
+        }
+    }
+}
+
+/// Adds the guardrails check for `task` to the run; what it refuses is collected.
+pub fn install(ctx: &Ctx, env: &mut Env, task: Task) -> Refused {
+    let region = ctx
+        .aws
+        .region()
+        .unwrap_or_else(|| crate::aws::DEFAULT_REGION.to_string());
+    let job = Arc::new(Job::new(
+        ctx.aws.policy_reads(),
+        &env.management_account,
+        &env.run.organization,
+        &env.run.partition,
+        &region,
+    ));
+    let refused = Refused::default();
+    let list = refused.0.clone();
+    env.config.guard = Some(Guard(Arc::new(move |account| {
+        let (job, account, list) = (job.clone(), account.clone(), list.clone());
+        async move {
+            let why = refusal(&job.evaluate(&account).await, task)?;
+            let mut list = list.lock().unwrap_or_else(|e| e.into_inner());
+            list.push((account.id.clone(), why.clone()));
+            Some(why)
+        }
+        .boxed()
+    })));
+    refused
+}
