@@ -43,6 +43,22 @@ pub enum SkipReason {
     Refused(String),
 }
 
+impl SkipReason {
+    /// The verdict a row of an account skipped for this reason carries: `blocked` when it was
+    /// refused up front (the plan lists it with its fix), else `skipped`.
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            SkipReason::Refused(_) => "blocked",
+            _ => "skipped",
+        }
+    }
+
+    /// The error cell of such a row: the verdict, then why.
+    pub fn error(&self) -> String {
+        format!("{}: {self}", self.verdict())
+    }
+}
+
 impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -61,4 +77,29 @@ impl std::fmt::Display for SkipReason {
 pub struct LoginProfile {
     /// When the password was created.
     pub created: Option<aws_smithy_types::DateTime>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SkipReason;
+
+    #[test]
+    fn an_account_refused_up_front_is_blocked_every_other_skip_is_skipped() {
+        let refused = SkipReason::Refused("iam:X is denied by p-1; fix: y".into());
+        assert_eq!(refused.verdict(), "blocked");
+        assert_eq!(
+            refused.error(),
+            "blocked: refused up front, no session opened: iam:X is denied by p-1; fix: y"
+        );
+        for other in [
+            SkipReason::ManagementAccount,
+            SkipReason::NotActive("SUSPENDED".into()),
+            SkipReason::NotSelected,
+            SkipReason::Interrupted,
+            SkipReason::Stopped("why".into()),
+        ] {
+            assert_eq!(other.verdict(), "skipped");
+            assert_eq!(other.error(), format!("skipped: {other}"));
+        }
+    }
 }

@@ -58,6 +58,11 @@ pub struct Settings {
     pub credentials: Option<Credentials>,
 }
 
+/// What to add to an `AccessDenied` error's message, if anything (e.g. the policy and statement
+/// that deny it). It sees only the error; it must never depend on its message's shape.
+pub type Explain =
+    dyn Fn(&Error) -> futures::future::BoxFuture<'static, Option<String>> + Send + Sync;
+
 /// Shared AWS access for one run.
 #[derive(Clone)]
 pub struct Aws {
@@ -69,6 +74,9 @@ pub struct Aws {
     /// Set once the management credentials are refused (expired, invalid): no account is
     /// attempted after that.
     halt: Arc<std::sync::OnceLock<Error>>,
+    /// Says what the guardrails evaluation found beside a denial by an SCP or RCP (see
+    /// [`Aws::explain_denials`]); unset, AWS's message stands alone.
+    explain: Arc<std::sync::OnceLock<Arc<Explain>>>,
     /// Paces AssumeRoot to what STS accepts (see the `pacer` module).
     assume_pacer: Arc<pacer::Pacer>,
     /// Paces the OU-tree walk's Organizations calls to what Organizations accepts.
@@ -108,6 +116,27 @@ impl Aws {
     /// The error that made the run stop using the management credentials, if any.
     pub fn halted(&self) -> Option<&Error> {
         self.halt.get()
+    }
+
+    /// From now on, every `AccessDenied` a call ends with carries what `explain` adds to it.
+    /// Set once per run; a second call changes nothing.
+    pub fn explain_denials(&self, explain: Arc<Explain>) {
+        let _ = self.explain.set(explain);
+    }
+
+    /// `err` with what the run's [`Explain`] adds to it, when it is an `AccessDenied`.
+    pub(super) async fn explained(&self, mut err: Error) -> Error {
+        let Some(explain) = self
+            .explain
+            .get()
+            .filter(|_| err.kind == ErrorKind::AccessDenied)
+        else {
+            return err;
+        };
+        if let Some(extra) = explain(&err).await {
+            err.message = format!("{} {extra}", err.message);
+        }
+        err
     }
 
     /// Records a management-credential failure (expired, invalid): later accounts are not attempted.

@@ -168,7 +168,7 @@ impl Aws {
                     transient += 1;
                     transient
                 }
-                _ => return Err(err),
+                _ => return Err(self.explained(err).await),
             };
             if self.cancel.is_cancelled() {
                 return Err(interrupted(&Some(err), lost));

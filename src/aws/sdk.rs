@@ -51,6 +51,7 @@ impl Aws {
             cancel,
             limiter,
             halt: Arc::default(),
+            explain: Arc::default(),
             assume_pacer: Arc::default(),
             walk_pacer: Arc::default(),
             max_attempts: settings.max_attempts.max(1),

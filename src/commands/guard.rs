@@ -1,9 +1,12 @@
 //! The guardrails preflight of `delete`, `recover` and `unlock`: a check the pipeline runs
 //! before each account, refusing up front (no AssumeRoot) an account whose SCPs or RCPs
 //! certainly deny the task, with the policy and the fix. An account whose guardrails `depend`
-//! on what rootsweep cannot know, or could not be read, is attempted.
+//! on what rootsweep cannot know, or could not be read, is attempted. Every root command also
+//! has each guardrail denial AWS answers explained with the statement the evaluation finds.
 
 use super::Ctx;
+use crate::aws::policies::PolicyReads;
+use crate::guardrails::denial;
 use crate::guardrails::fix::refusal;
 use crate::guardrails::job::Job;
 use crate::guardrails::tasks::Task;
@@ -44,8 +47,11 @@ impl Refused {
     }
 }
 
-/// Adds the guardrails check for `task` to the run; what it refuses is collected.
-pub fn install(ctx: &Ctx, env: &mut Env, task: Task) -> Refused {
+/// From now on, every `AccessDenied` of the run that AWS says a service or resource control
+/// policy gave carries what the evaluation of the refused root user's account finds (the
+/// policy, where it is attached, its statement), cross-checked against the policy AWS named.
+/// Returns the evaluation, whose policy reads are cached for the run.
+pub fn explain(ctx: &Ctx, env: &Env) -> Arc<Job<PolicyReads>> {
     let region = ctx
         .aws
         .region()
@@ -57,6 +63,34 @@ pub fn install(ctx: &Ctx, env: &mut Env, task: Task) -> Refused {
         &env.run.partition,
         &region,
     ));
+    let evaluation = job.clone();
+    ctx.aws.explain_denials(Arc::new(move |err| {
+        let denial = denial::parse(&err.message);
+        let job = evaluation.clone();
+        async move {
+            let denial = denial?;
+            let (Some(account), Some(action)) = (&denial.principal_account, &denial.action) else {
+                // Not a root user's call (the caller's own role): only AWS's policy, if named.
+                return denial
+                    .policy_id
+                    .clone()
+                    .map(|id| format!("[guardrails: AWS's message names {id}]"));
+            };
+            let evaluated = match job.decide(account, action).await {
+                Ok(Some(decision)) => Ok(decision),
+                Ok(None) => return None,
+                Err(e) => Err(format!("{}: {}", e.operation, e.code)),
+            };
+            Some(denial::explain(&denial, evaluated))
+        }
+        .boxed()
+    }));
+    job
+}
+
+/// Adds the guardrails check for `task` to the run; what it refuses is collected.
+pub fn install(ctx: &Ctx, env: &mut Env, task: Task) -> Refused {
+    let job = explain(ctx, env);
     let refused = Refused::default();
     let list = refused.0.clone();
     env.config.guard = Some(Guard(Arc::new(move |account| {

@@ -18,8 +18,17 @@ pub async fn pipeline(
 ) -> anyhow::Result<Finished> {
     let (mut env, caller) = super::env(ctx, pre)?;
     // Accounts whose SCPs or RCPs certainly deny the delete are refused before AssumeRoot.
-    let refused = (request.mode != crate::run::Mode::Read)
-        .then(|| super::guard::install(ctx, &mut env, crate::guardrails::tasks::Task::Delete));
+    // An audit explains each guardrail denial it meets.
+    let refused = if request.mode == crate::run::Mode::Read {
+        super::guard::explain(ctx, &env);
+        None
+    } else {
+        Some(super::guard::install(
+            ctx,
+            &mut env,
+            crate::guardrails::tasks::Task::Delete,
+        ))
+    };
     let job = root::Job::new(
         ctx.aws.root_sessions(&caller.partition),
         scope,

@@ -144,6 +144,31 @@ impl<P: Policies> Job<P> {
         }
     }
 
+    /// One action's decision as a root session of `account_id`, its path found with
+    /// `ListParents`; `None` for the management account, which no SCP or RCP governs.
+    pub async fn decide(&self, account_id: &str, action: &str) -> Result<Option<Decision>, Error> {
+        if account_id == self.management_account {
+            return Ok(None);
+        }
+        let account = Account {
+            id: account_id.to_string(),
+            name: String::new(),
+            email: String::new(),
+            state: String::new(),
+            ou_path: String::new(),
+            ou_ids: String::new(),
+        };
+        let levels = self.levels(&account).await?;
+        let known = Known {
+            partition: &self.partition,
+            account: account_id,
+            org_id: &self.org_id,
+            region: &self.region,
+        };
+        let request = super::tasks::request(action, &known, Credentials::RootSession);
+        Ok(Some(super::tasks::decide(&levels, &request)))
+    }
+
     /// The path's levels with their policies: from the account's listed ancestry when known,
     /// else from `ListParents`.
     async fn levels(&self, account: &Account) -> Result<Vec<Level>, Error> {

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod condition;
+pub mod denial;
 pub mod document;
 pub mod evaluate;
 pub mod fix;

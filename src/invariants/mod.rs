@@ -11,6 +11,7 @@ pub mod faulty;
 pub mod generate;
 mod unlock;
 mod users;
+mod users_tidy;
 
 use crate::cancel::Cancel;
 use crate::root::plan::Scope;

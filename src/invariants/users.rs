@@ -37,7 +37,7 @@ fn cred(rng: &mut SmallRng, id: String) -> Cred {
     }
 }
 
-fn user(rng: &mut SmallRng, name: String) -> User {
+pub(super) fn user(rng: &mut SmallRng, name: String) -> User {
     let mut u = User {
         name: name.clone(),
         created_days_ago: days(rng),
@@ -154,7 +154,7 @@ fn world(case: &Case) -> (Fake, BTreeMap<UserKey, User>, BTreeSet<UserKey>) {
     (fake, users, kept)
 }
 
-struct Yes;
+pub(super) struct Yes;
 
 impl Confirm for Yes {
     async fn ask(&self, _count: usize, _what: &str) -> Answer {
@@ -162,14 +162,26 @@ impl Confirm for Yes {
     }
 }
 
-fn report(dir: &std::path::Path, stem: &str) -> (Vec<Value>, Vec<BTreeMap<String, String>>) {
+pub(super) fn report(
+    dir: &std::path::Path,
+    stem: &str,
+) -> (Vec<Value>, Vec<BTreeMap<String, String>>) {
+    report_under(dir, stem, "users")
+}
+
+/// A report's rows under `key` in its JSON, and its CSV rows.
+pub(super) fn report_under(
+    dir: &std::path::Path,
+    stem: &str,
+    key: &str,
+) -> (Vec<Value>, Vec<BTreeMap<String, String>>) {
     let doc: Value = std::fs::read_to_string(dir.join(format!("{stem}-{RUN_ID}.json")))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or(Value::Null);
     let csv = std::fs::read_to_string(dir.join(format!("{stem}-{RUN_ID}.csv"))).unwrap_or_default();
     (
-        doc["users"].as_array().cloned().unwrap_or_default(),
+        doc[key].as_array().cloned().unwrap_or_default(),
         parse_csv(&csv),
     )
 }
@@ -327,4 +339,176 @@ fn invariant_users_delete() {
             "{deleting} cases deleted a user"
         );
     }
+}
+
+/// Runs `users audit` on `case`: every invariant of a read that does not hold.
+fn check_audit(case: &Case) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let (fake, users, _) = world(case);
+        // What the world shows at the audit (a sign-in at a later change is not yet there).
+        let kept: BTreeSet<UserKey> = users
+            .iter()
+            .filter(|(_, u)| keep(u))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cancel = Cancel::default();
+        let rules = crate::users::verdict::tests::rules();
+        let job = crate::users::Job::new(fake.clone(), MANAGEMENT, rules, cancel.clone());
+        let mut env = crate::root::tests::env(dir.path(), &cancel, Output::Json);
+        env.config.concurrency = case.concurrency;
+        let mut out = Vec::new();
+        let directory = fake.directory();
+        let run = crate::run::read(&job, &directory, &env, &mut out);
+        let limit = std::time::Duration::from_secs(24 * 3600);
+        let exit = match tokio::time::timeout(limit, run).await {
+            Ok(Ok(f)) => f.exit.code(),
+            Ok(Err(e)) => return vec![format!("pipeline: {e:#}")],
+            Err(_) => return vec!["ends: the run never ended".into()],
+        };
+        let calls: Vec<String> = fake.calls().into_iter().map(|(op, _, _)| op).collect();
+        judge_audit(&users, &kept, &calls, dir.path(), exit)
+    })
+}
+
+/// Operations that change an account (a read never makes one).
+const CHANGES: [&str; 7] = [
+    "Delete",
+    "Detach",
+    "Remove",
+    "Update",
+    "Deactivate",
+    "Create",
+    "Put",
+];
+
+fn judge_audit(
+    users: &BTreeMap<UserKey, User>,
+    kept: &BTreeSet<UserKey>,
+    calls: &[String],
+    dir: &std::path::Path,
+    exit: u8,
+) -> Vec<String> {
+    let mut broken = Vec::new();
+    for op in calls
+        .iter()
+        .filter(|op| CHANGES.iter().any(|c| op.starts_with(c)))
+    {
+        broken.push(format!("plan: the audit called {op}"));
+    }
+    let (rows, csv) = report(dir, "users-audit");
+    let key = |r: &Value| {
+        (
+            r["account_id"].as_str().unwrap_or("").to_string(),
+            r["user_name"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    let keys: Vec<UserKey> = rows.iter().map(key).collect();
+    let csv_keys: Vec<UserKey> = csv
+        .iter()
+        .map(|r| (r["account_id"].clone(), r["user_name"].clone()))
+        .collect();
+    if csv_keys != keys {
+        broken.push("complete: the users-audit CSV and JSON disagree".into());
+    }
+    let unique: BTreeSet<&UserKey> = keys.iter().collect();
+    if unique.len() != keys.len() {
+        broken.push("complete: a row twice in the users-audit report".into());
+    }
+    // Every user of an account read is there once; an account not read says so in one row.
+    let unread: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r["user_name"].as_str().unwrap_or("").is_empty())
+        .filter_map(|r| r["account_id"].as_str())
+        .collect();
+    for (account, name) in users.keys() {
+        let listed = unique.contains(&(account.clone(), name.clone()));
+        if !listed && !unread.contains(account.as_str()) {
+            broken.push(format!("complete: {account}/{name} is not in the report"));
+        }
+    }
+    for row in &rows {
+        let k = key(row);
+        let verdict = row["verdict"].as_str().unwrap_or("");
+        if k.1.is_empty() && !["unknown", "skipped"].contains(&verdict) {
+            broken.push(format!("true: account row {k:?} is {verdict}"));
+        }
+        if !k.1.is_empty() && k.0 != MANAGEMENT && !users.contains_key(&k) {
+            broken.push(format!("true: {k:?} reported, not in the world"));
+        }
+        if verdict == "stale" && kept.contains(&k) {
+            broken.push(format!(
+                "safe: {k:?} reported stale though in use, unverifiable or the caller"
+            ));
+        }
+    }
+    // Accounts skipped (not ACTIVE, the management account's filters) are not failures.
+    let undone = rows.iter().any(|r| r["verdict"] == "unknown");
+    if exit == 0 && undone {
+        broken.push("exit: 0 although a user or an account is unknown".into());
+    }
+    if exit != 0 && !undone {
+        broken.push(format!("exit: {exit} although every user is known"));
+    }
+    broken
+}
+
+#[test]
+fn invariant_users_audit() {
+    let mut failures = Vec::new();
+    for seed in super::seeds() {
+        let broken = check_audit(&Case::of(seed));
+        if !broken.is_empty() {
+            failures.push(format!(
+                "users_audit seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
+                broken.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_users_audit_checker_catches_each_broken_promise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |json: &str, csv: &str| {
+        std::fs::write(dir.path().join(format!("users-audit-{RUN_ID}.json")), json).expect("json");
+        std::fs::write(dir.path().join(format!("users-audit-{RUN_ID}.csv")), csv).expect("csv");
+    };
+    let user = User {
+        name: "u0".into(),
+        created_days_ago: 400,
+        ..User::default()
+    };
+    let users = BTreeMap::from([(("222222222222".to_string(), "u0".to_string()), user)]);
+    let kept = BTreeSet::from([("222222222222".to_string(), "u0".to_string())]);
+    let stale = r#"{"users":[{"account_id":"222222222222","user_name":"u0","verdict":"stale"}]}"#;
+    write(
+        stale,
+        "account_id,user_name,verdict\n222222222222,u0,stale\n",
+    );
+    let broken = judge_audit(&users, &kept, &["DeleteUser".into()], dir.path(), 0);
+    assert!(broken.iter().any(|b| b.starts_with("plan: ")), "{broken:?}");
+    assert!(broken.iter().any(|b| b.starts_with("safe: ")), "{broken:?}");
+    write(r#"{"users":[]}"#, "account_id,user_name,verdict\n");
+    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 0);
+    assert!(
+        broken.iter().any(|b| b.contains("is not in the report")),
+        "{broken:?}"
+    );
+    let unknown = r#"{"users":[{"account_id":"222222222222","user_name":"","verdict":"unknown"}]}"#;
+    write(
+        unknown,
+        "account_id,user_name,verdict\n222222222222,,unknown\n",
+    );
+    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 0);
+    assert_eq!(broken, ["exit: 0 although a user or an account is unknown"]);
+    write(unknown, "account_id,user_name,verdict\n");
+    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 4);
+    assert_eq!(broken, ["complete: the users-audit CSV and JSON disagree"]);
 }

@@ -27,8 +27,15 @@ pub enum Verdict {
     Unknown,
 }
 
-/// Verdict spellings in the counts table's order (`skipped` last).
-pub const VERDICTS: [&str; 4] = ["recoverable", "already-recoverable", "unknown", "skipped"];
+/// Verdict spellings in the counts table's order (`blocked`: refused up front by the guardrails;
+/// `skipped` last).
+pub const VERDICTS: [&str; 5] = [
+    "recoverable",
+    "already-recoverable",
+    "unknown",
+    "blocked",
+    "skipped",
+];
 
 impl Verdict {
     /// The report spelling.

@@ -58,8 +58,8 @@ impl From<&Read<Finding>> for Check {
         };
         match &read.finding {
             Err(reason) => {
-                row.verdict = "skipped".into();
-                row.error = format!("skipped: {reason}");
+                row.verdict = reason.verdict().into();
+                row.error = reason.error();
             }
             Ok(finding) => {
                 row.verdict = finding.verdict().as_str().into();

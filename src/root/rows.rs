@@ -67,8 +67,8 @@ impl From<&Read<Finding>> for Audit {
         };
         match &read.finding {
             Err(reason) => {
-                row.verdict = "skipped".into();
-                row.error = format!("skipped: {reason}");
+                row.verdict = reason.verdict().into();
+                row.error = reason.error();
             }
             Ok(finding) => {
                 row.verdict = finding.verdict().to_string();

@@ -29,11 +29,12 @@ mod apply_tests;
 
 use crate::cancel::Cancel;
 use crate::exit::Exit;
+use crate::model::SkipReason;
 use crate::report::json::RunInfo;
 use confirm::Confirm;
 use directory::Directory;
 use emit::emit;
-use job::{Change, Job, Plan, Read};
+use job::{Change, Disposition, Entry, Job, Plan, Read};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -180,11 +181,23 @@ fn finished(exits: impl IntoIterator<Item = Exit>, accounts: usize) -> Finished 
     }
 }
 
-/// Pure: the plan for every account that was read, in account id order.
+/// Pure: the plan for every account that was read, and every account refused up front (blocked,
+/// with why), in account id order.
 pub fn plan_of<J: Change>(job: &J, reads: &[Read<J::Finding>]) -> Plan<J::Step> {
     let mut entries: Vec<_> = reads
         .iter()
-        .filter_map(|r| r.finding.as_ref().ok().map(|f| job.plan(&r.account, f)))
+        .filter_map(|r| match &r.finding {
+            Ok(f) => Some(job.plan(&r.account, f)),
+            Err(SkipReason::Refused(why)) => Some(Entry {
+                account_id: r.account.id.clone(),
+                account_name: r.account.name.clone(),
+                verdict: SkipReason::Refused(String::new()).verdict(),
+                disposition: Disposition::Blocked,
+                steps: Vec::new(),
+                reason: Some(why.clone()),
+            }),
+            Err(_) => None,
+        })
         .collect();
     entries.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     Plan {

@@ -160,6 +160,10 @@ fn text<J: Job>(
         .iter()
         .filter_map(|r| {
             let why = r.finding.as_ref().err()?;
+            // Refused up front: the plan lists it as blocked, with its fix.
+            if matches!(why, SkipReason::Refused(_)) {
+                return None;
+            }
             Some((
                 r.account.id.clone(),
                 r.account.name.clone(),
@@ -322,7 +326,7 @@ where
             write_failed.set(recorder.failure().is_some());
             let verdict = match &read.finding {
                 Ok(f) => f.judge().verdict,
-                Err(_) => "skipped",
+                Err(why) => why.verdict(),
             };
             progress.finish_one(&read.account.id, verdict);
             reads.push(read);

@@ -16,12 +16,14 @@ pub enum Finding {
     Read(Vec<(String, Result<Current, Error>)>),
 }
 
-/// Per-resource verdict spellings, in the counts table's order (`skipped` last).
-pub const VERDICTS: [&str; 5] = [
+/// Per-resource verdict spellings, in the counts table's order (`blocked`: the account was
+/// refused up front by its guardrails; `skipped` last).
+pub const VERDICTS: [&str; 6] = [
     "policy-present",
     "no-policy",
     "not-found",
     "unknown",
+    "blocked",
     "skipped",
 ];
 

@@ -55,8 +55,8 @@ pub fn check_rows(read: &Read<Finding>, resources: &[String]) -> Vec<Check> {
         Err(reason) => resources
             .iter()
             .map(|r| Check {
-                verdict: "skipped".into(),
-                error: format!("skipped: {reason}"),
+                verdict: reason.verdict().into(),
+                error: reason.error(),
                 ..row(r)
             })
             .collect(),
@@ -112,6 +112,12 @@ pub fn unlock_rows(
     reads: &[(String, &'static str)],
 ) -> Vec<Row> {
     let label = applied.outcome.spelled(UNLOCKED, ALREADY_UNLOCKED);
+    // A refused account (its session failed, or its guardrails refused it up front): every
+    // resource carries the account's outcome and why.
+    let refused = matches!(
+        entry.disposition,
+        Disposition::Unknown | Disposition::Blocked
+    );
     reads
         .iter()
         .map(|(resource, read)| {
@@ -119,7 +125,7 @@ pub fn unlock_rows(
             let removed = applied.done.iter().any(|s| &s.resource == resource);
             let outcome = match (planned, removed) {
                 (true, _) | (_, true) => label,
-                (false, false) if entry.disposition == Disposition::Unknown => label,
+                (false, false) if refused => label,
                 (false, false) => read,
             };
             let policy_removed = job::made_word(planned, removed);
@@ -134,7 +140,7 @@ pub fn unlock_rows(
                 } else {
                     "n/a".into()
                 },
-                error: if planned || entry.disposition == Disposition::Unknown {
+                error: if planned || refused {
                     applied.error.clone()
                 } else {
                     String::new()
@@ -208,5 +214,34 @@ mod tests {
                 ("not-found", "n/a", "n/a")
             ]
         );
+    }
+
+    #[test]
+    fn a_refused_account_gives_every_resource_its_outcome_and_why() {
+        for (disposition, outcome) in [
+            (Disposition::Blocked, Outcome::SkippedBlocked),
+            (Disposition::Unknown, Outcome::SkippedUnknown),
+        ] {
+            let entry = Entry {
+                account_id: "222222222222".into(),
+                account_name: "prod".into(),
+                verdict: "blocked",
+                disposition,
+                steps: vec![],
+                reason: Some("denied by p-1".into()),
+            };
+            let applied: Applied<Step> = Applied::untouched(outcome, "denied by p-1");
+            let reads = [("a".to_string(), "unknown"), ("b".to_string(), "unknown")];
+            let rows = unlock_rows(&entry, &applied, &reads);
+            assert_eq!(rows.len(), 2);
+            for row in rows {
+                assert_eq!(row.outcome, outcome.spelled(UNLOCKED, ALREADY_UNLOCKED));
+                assert_eq!(row.error, "denied by p-1");
+                assert_eq!(
+                    (row.policy_removed.as_str(), row.verified.as_str()),
+                    ("n/a", "n/a")
+                );
+            }
+        }
     }
 }

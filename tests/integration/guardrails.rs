@@ -355,10 +355,165 @@ fn delete_dry_run_refuses_certainly_denied_accounts_up_front_names_the_fix_and_n
     }
     let audit = Csv::read(&report(dir.path(), "audit-", ".csv"));
     let row = audit.account("222222222203");
-    assert_eq!(row["verdict"], "skipped");
+    assert_eq!(row["verdict"], "blocked");
     assert!(
-        row["error"]
-            .contains("refused up front, no session opened: iam:DeleteLoginProfile is denied"),
+        row["error"].contains(
+            "blocked: refused up front, no session opened: iam:DeleteLoginProfile is denied"
+        ),
         "{row:?}"
+    );
+    // The plan lists them as refused, each with its fix, and says the change would be refused.
+    assert!(
+        run.stdout
+            .contains("Refused: 4 account(s) would not be touched:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("  222222222201 (ct-restricted): iam:GetLoginProfile is denied by SCP or RCP p-ctroot0001 (aws-guardrails-RestrictRoot) attached to ou-gr01-ctroot01, Sid GRRESTRICTROOTUSER; fix: re-enable Control Tower's AWS-GR_RESTRICT_ROOT_USER"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("  222222222204 (ec2-only): no SCP attached to ou-gr01-ec2only1 allows iam:GetLoginProfile; fix: attach one"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("With these flags the change would be REFUSED (exit 3)"),
+        "{}",
+        run.stdout
+    );
+    let json = rootsweep(
+        &sim,
+        dir.path(),
+        &["delete", "--dry-run", "--output", "json"],
+    );
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("plan json");
+    let blocked: Vec<&str> = plan["plan"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["disposition"] == "blocked")
+        .filter_map(|e| e["account_id"].as_str())
+        .collect();
+    assert_eq!(blocked, refused, "{plan}");
+}
+
+#[test]
+fn delete_refuses_while_guardrails_block_and_with_skip_blocked_reports_them_skipped_blocked() {
+    let sim = Sim::start(shipped("guardrails.toml"));
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["delete", "--yes"]);
+    run.expect_code(3);
+    assert!(
+        run.stderr
+            .contains("refusing to change anything: 4 account(s) are blocked or unknown"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        sim.mutating_calls().is_empty(),
+        "{:?}",
+        sim.mutating_calls()
+    );
+
+    let run = rootsweep(&sim, dir.path(), &["delete", "--yes", "--skip-blocked"]);
+    let result = Csv::read(&report(dir.path(), "delete-", ".csv"));
+    for account in [
+        "222222222201",
+        "222222222203",
+        "222222222204",
+        "222222222205",
+    ] {
+        let row = result.account(account);
+        assert_eq!(row["outcome"], "skipped-blocked", "{row:?}");
+        assert!(row["error"].contains("; fix: "), "{row:?}");
+    }
+    assert_eq!(result.account("222222222208")["outcome"], "deleted");
+    assert!(
+        !sim.calls()
+            .iter()
+            .any(|c| c["operation"] == "AssumeRoot" && c["account"] == "222222222203"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_audit_names_the_statement_behind_each_guardrail_denial_it_meets() {
+    let sim = Sim::start(shipped("guardrails.toml"));
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["audit"]);
+    let audit = Csv::read(&report(dir.path(), "audit-", ".csv"));
+    let ct = &audit.account("222222222201")["error"];
+    assert!(
+        ct.contains("with an explicit deny in a service control policy [guardrails: iam:")
+            && ct.contains(" is denied by p-ctroot0001 (aws-guardrails-RestrictRoot) attached to ou-gr01-ctroot01, Sid GRRESTRICTROOTUSER]"),
+        "{ct}\n{}",
+        run.stderr
+    );
+    let ec2 = &audit.account("222222222204")["error"];
+    assert!(
+        ec2.contains("[guardrails: no SCP attached to ou-gr01-ec2only1 allows iam:"),
+        "{ec2}"
+    );
+    // Nothing is added where no guardrail denied anything.
+    assert_eq!(audit.account("222222222208")["error"], "");
+}
+
+#[test]
+fn a_denial_in_the_change_names_the_statement_and_cross_checks_the_policy_aws_names() {
+    // Two denials the preflight cannot foresee: the office-network SCP (it depends on the
+    // source IP) denies the delete of 206, and 208's delete is denied by a policy whose content,
+    // as rootsweep read it, denies nothing (as if changed after it was read).
+    let text = std::fs::read_to_string(shipped("guardrails.toml")).expect("scenario");
+    let text = format!(
+        "{text}
+[[guardrails.denials]]
+accounts = [\"222222222206\"]
+actions = [\"iam:DeleteLoginProfile\"]
+policy = \"p-officeip001\"
+policy_arn_in_message = true
+
+[[guardrails.policies]]
+id = \"p-changed0001\"
+name = \"ChangedSinceRead\"
+type = \"SERVICE_CONTROL_POLICY\"
+targets = [\"222222222208\"]
+content = '{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}]}}'
+
+[[guardrails.denials]]
+accounts = [\"222222222208\"]
+actions = [\"iam:DeleteLoginProfile\"]
+policy = \"p-changed0001\"
+policy_arn_in_message = true
+"
+    );
+    let sim = Sim::start_toml(&text);
+    let dir = reports();
+    let run = rootsweep(&sim, dir.path(), &["delete", "--yes", "--skip-blocked"]);
+    run.expect_code(4);
+    let result = Csv::read(&report(dir.path(), "delete-", ".csv"));
+    let office = result.account("222222222206");
+    assert_eq!(office["outcome"], "failed", "{office:?}");
+    assert!(
+        office["error"].contains(
+            "service_control_policy/p-officeip001 [guardrails: iam:DeleteLoginProfile turns on \
+             aws:SourceIp in p-officeip001 (OfficeNetworkOnly) attached to 222222222206, Sid \
+             DenyOutsideOffice; AWS's message names the same policy]"
+        ),
+        "{office:?}"
+    );
+    let unguarded = result.account("222222222208");
+    assert_eq!(unguarded["outcome"], "failed", "{unguarded:?}");
+    assert!(
+        unguarded["error"].contains(
+            "[guardrails: rootsweep's reading of the SCPs and RCPs on the account's path finds \
+             nothing refusing iam:DeleteLoginProfile (a policy may have changed since it was \
+             read); AWS's message names p-changed0001]"
+        ),
+        "{unguarded:?}"
     );
 }

@@ -215,7 +215,8 @@ name = "a"
     fn demo_scenario_is_valid() {
         let demo = Scenario::demo();
         assert!(demo.accounts.len() >= 12);
-        assert_eq!(demo.ous.len(), 2);
+        // Prod, Dev under it, and the Control Tower OU whose root control denies root sessions.
+        assert_eq!(demo.ous.len(), 3);
     }
 
     fn account<'a>(s: &'a Scenario, id: &str) -> &'a Account {
