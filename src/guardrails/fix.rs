@@ -86,6 +86,28 @@ mod tests {
     }
 
     #[test]
+    fn control_tower_s_control_is_known_by_its_sid_or_by_its_policy_name_alone() {
+        for (name, sid) in [
+            ("RenamedByTheLandingZone", Some("GRRESTRICTROOTUSER")),
+            ("aws-guardrails-xyz", Some("SomethingElse")),
+            ("aws-guardrails-xyz", None),
+        ] {
+            let why =
+                refusal(&finding(denied(name, sid), "iam:GetUser"), Task::Delete).expect("refused");
+            assert!(
+                why.contains("with the parameter ExemptAssumeRoot"),
+                "{name}: {why}"
+            );
+        }
+        let why = refusal(
+            &finding(denied("Custom", Some("Other")), "iam:GetUser"),
+            Task::Delete,
+        )
+        .expect("refused");
+        assert!(!why.contains("ExemptAssumeRoot"), "{why}");
+    }
+
+    #[test]
     fn a_custom_scp_is_fixed_with_the_assumed_root_condition_and_not_allowed_with_an_allow() {
         let f = finding(
             denied("KeepPasswords", Some("Keep")),

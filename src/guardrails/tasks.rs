@@ -154,3 +154,97 @@ fn rank(decision: &Decision) -> u8 {
         Decision::Allowed => 3,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guardrails::evaluate::Policy;
+    use crate::guardrails::request::Lookup;
+    use crate::guardrails::Document;
+
+    fn known(partition: &'static str) -> Known<'static> {
+        Known {
+            partition,
+            account: "111122223333",
+            org_id: "o-1",
+            region: "eu-west-1",
+        }
+    }
+
+    fn region(request: &Request) -> Vec<String> {
+        match request.context.lookup("aws:RequestedRegion") {
+            Lookup::Present(values) => values.to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn iam_is_signed_for_its_partition_s_global_region_the_rest_for_the_run_s() {
+        for (partition, expected) in [
+            ("aws", "us-east-1"),
+            ("aws-us-gov", "us-gov-west-1"),
+            ("aws-cn", "cn-north-1"),
+        ] {
+            let iam = request("iam:GetUser", &known(partition), Credentials::RootSession);
+            assert_eq!(region(&iam), [expected], "{partition}");
+            let root = format!("arn:{partition}:iam::111122223333:root");
+            assert_eq!(iam.resource.as_deref(), Some(root.as_str()));
+            let s3 = request(
+                "s3:GetBucketPolicy",
+                &known(partition),
+                Credentials::RootSession,
+            );
+            assert_eq!(region(&s3), ["eu-west-1"], "{partition}");
+            assert_eq!(s3.resource, None);
+        }
+    }
+
+    #[test]
+    fn a_task_names_the_first_of_its_actions_that_is_refused_the_worst() {
+        let policy = |id: &str, json: &str| Policy {
+            id: id.into(),
+            name: id.into(),
+            document: Document::parse(json).expect("parses"),
+        };
+        let all = policy(
+            "p-all",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+        );
+        let deny = policy(
+            "p-deny",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+        );
+        let path = vec![
+            Level {
+                target: "r-1".into(),
+                scps: vec![all.clone()],
+                rcps: vec![],
+            },
+            Level {
+                target: "111122223333".into(),
+                scps: vec![all, deny],
+                rcps: vec![],
+            },
+        ];
+        let (decision, action) =
+            judge(&path, Task::Delete, &known("aws"), Credentials::RootSession);
+        assert!(matches!(decision, Decision::Denied(_)), "{decision:?}");
+        assert_eq!(action, Some("iam:GetLoginProfile"));
+        let (decision, action) = judge(
+            &path,
+            Task::UnlockS3,
+            &known("aws"),
+            Credentials::RootSession,
+        );
+        assert_eq!((decision, action), (Decision::Allowed, None));
+    }
+
+    #[test]
+    fn tasks_are_spelled_as_the_commands_that_run_them() {
+        let names: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            ["audit", "delete", "recover", "unlock s3", "unlock sqs"]
+        );
+    }
+}
