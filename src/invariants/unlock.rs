@@ -1,8 +1,8 @@
-//! `unlock s3` on generated cases: buckets with and without policies (and named ones that do not
-//! exist) in generated accounts, the fault plan at the unlock sessions, and the invariants per
-//! named resource — each exactly once in the check and the result (CSV and JSON alike), unlocked
-//! only when the final state has no policy, a removal only of a planned resource, and the policy
-//! in the evidence file before its removal.
+//! `unlock s3` and `unlock sqs` on generated cases: buckets or queues with and without policies
+//! (and named ones that do not exist) in generated accounts, the fault plan at the unlock
+//! sessions, and the invariants per named resource — each exactly once in the check and the
+//! result (CSV and JSON alike), unlocked only when the final state has no policy, a removal only
+//! of a planned resource, and the policy in the evidence file before its removal.
 
 use super::generate::{Case, Fault};
 use super::{parse_csv, RUN_ID};
@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 type Key = (String, String);
 
-/// The world of buckets (`None`: no policy) and what the fault wrapper saw.
+/// The world of resources (`None`: no policy) and what the fault wrapper saw.
 #[derive(Default)]
 struct State {
     buckets: BTreeMap<Key, Option<String>>,
@@ -31,8 +31,9 @@ struct State {
     reads_failed: BTreeSet<(String, Option<String>)>,
 }
 
+/// The resources of one kind: buckets, or queues with `SQS`.
 #[derive(Clone)]
-struct Buckets {
+struct Buckets<const SQS: bool> {
     state: Arc<Mutex<State>>,
     faults: Arc<Vec<(usize, Fault)>>,
     calls: Arc<AtomicUsize>,
@@ -44,13 +45,21 @@ struct Buckets {
 /// Whether the confirmation was given (shared with [`Confirming`]'s wrapper).
 type Confirmed = Arc<std::sync::atomic::AtomicBool>;
 
-impl Buckets {
+impl<const SQS: bool> Buckets<SQS> {
+    /// The kind's read and removal, as the service names them.
+    const CALLS: (&'static str, &'static str) = if SQS {
+        ("GetQueueAttributes", "SetQueueAttributes")
+    } else {
+        ("GetBucketPolicy", "DeleteBucketPolicy")
+    };
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Counts one call and applies its fault. A change whose answer is lost is simply made: S3
-    /// answers a repeated DeleteBucketPolicy with 204, so the retry succeeds.
+    /// answers a repeated DeleteBucketPolicy with 204, SQS a repeated SetQueueAttributes with
+    /// 200, so the retry succeeds.
     fn gate(&self, op: &'static str, account: &str, bucket: Option<&str>) -> Result<(), Error> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         for (_, fault) in self.faults.iter().filter(|(at, _)| *at == n) {
@@ -70,15 +79,15 @@ impl Buckets {
     }
 }
 
-struct Session {
-    buckets: Buckets,
+struct Session<const SQS: bool> {
+    buckets: Buckets<SQS>,
     account: String,
 }
 
-impl PolicySession for Session {
+impl<const SQS: bool> PolicySession for Session<SQS> {
     async fn read_policy(&self, bucket: &str) -> Result<Current, Error> {
-        self.buckets
-            .gate("GetBucketPolicy", &self.account, Some(bucket))?;
+        let (read, _) = Buckets::<SQS>::CALLS;
+        self.buckets.gate(read, &self.account, Some(bucket))?;
         let key = (self.account.clone(), bucket.to_string());
         Ok(match self.buckets.lock().buckets.get(&key) {
             None => Current::NoResource,
@@ -88,8 +97,8 @@ impl PolicySession for Session {
     }
 
     async fn remove_policy(&self, bucket: &str) -> Result<(), Error> {
-        self.buckets
-            .gate("DeleteBucketPolicy", &self.account, Some(bucket))?;
+        let (_, remove) = Buckets::<SQS>::CALLS;
+        self.buckets.gate(remove, &self.account, Some(bucket))?;
         let saved = std::fs::read_to_string(&self.buckets.evidence).unwrap_or_default();
         let key = (self.account.clone(), bucket.to_string());
         let mut state = self.buckets.lock();
@@ -111,10 +120,10 @@ impl PolicySession for Session {
     }
 }
 
-impl PolicySessions for Buckets {
-    const KIND: Kind = Kind::S3;
-    type Session = Session;
-    async fn open(&self, account_id: &str) -> Result<Session, Error> {
+impl<const SQS: bool> PolicySessions for Buckets<SQS> {
+    const KIND: Kind = if SQS { Kind::Sqs } else { Kind::S3 };
+    type Session = Session<SQS>;
+    async fn open(&self, account_id: &str) -> Result<Session<SQS>, Error> {
         self.gate("AssumeRoot", account_id, None)?;
         Ok(Session {
             buckets: self.clone(),
@@ -123,14 +132,22 @@ impl PolicySessions for Buckets {
     }
 }
 
-/// The buckets of a case's accounts and the names the run is given (some of them missing).
-fn buckets(case: &Case) -> (BTreeMap<Key, Option<String>>, BTreeMap<String, Vec<String>>) {
+/// The buckets (or queue URLs) of a case's accounts and the names the run is given (some of
+/// them missing).
+fn buckets(
+    case: &Case,
+    sqs: bool,
+) -> (BTreeMap<Key, Option<String>>, BTreeMap<String, Vec<String>>) {
     let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x5eed);
     let mut world = BTreeMap::new();
     let mut named: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let name = |id: &str, n: &str| match sqs {
+        true => format!("https://sqs.eu-west-1.amazonaws.com/{id}/{n}"),
+        false => n.to_string(),
+    };
     for (id, _, _) in &case.accounts {
         for b in 0..rng.gen_range(0..=3) {
-            let name = format!("bucket-{b}");
+            let name = name(id, &format!("resource-{b}"));
             let policy = rng
                 .gen_bool(0.6)
                 .then(|| format!(r#"{{"Statement":[{{"Sid":"Deny{b}","Effect":"Deny"}}]}}"#));
@@ -143,7 +160,7 @@ fn buckets(case: &Case) -> (BTreeMap<Key, Option<String>>, BTreeMap<String, Vec<
             named
                 .entry(id.clone())
                 .or_default()
-                .push("no-such-bucket".into());
+                .push(name(id, "no-such-resource"));
         }
     }
     // The management account is never named (a usage error before any call).
@@ -164,9 +181,9 @@ fn rows(dir: &std::path::Path, stem: &str) -> (Vec<Value>, Vec<BTreeMap<String, 
     )
 }
 
-/// Runs `unlock s3` on `case`; every invariant that does not hold, and how many policies it
-/// removed.
-fn check(case: &Case) -> (Vec<String>, usize) {
+/// Runs `unlock s3` (or `unlock sqs`) on `case`; every invariant that does not hold, and how
+/// many policies it removed.
+fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
@@ -175,10 +192,10 @@ fn check(case: &Case) -> (Vec<String>, usize) {
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
         let cancel = Cancel::default();
-        let (world, named) = buckets(case);
+        let (world, named) = buckets(case, SQS);
         let evidence_path = dir.path().join(format!("unlock-{RUN_ID}.json"));
         let confirmed = Confirmed::default();
-        let buckets = Buckets {
+        let buckets = Buckets::<SQS> {
             state: Arc::new(Mutex::new(State {
                 buckets: world,
                 ..State::default()
@@ -192,7 +209,7 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         let evidence = Evidence::new(
             evidence_path,
             "arn:aws:iam::111111111111:user/admin".into(),
-            "S3UnlockBucketPolicy",
+            Buckets::<SQS>::KIND.task_policy(),
         );
         let job = crate::unlock::Job::new(buckets.clone(), named.clone(), evidence, cancel.clone());
         let mut env = crate::root::tests::env(dir.path(), &cancel, Output::Json);
@@ -338,18 +355,18 @@ fn judge(
     broken
 }
 
-#[test]
-fn invariant_unlock() {
+/// Every generated case of one kind; `job` names it in a failure.
+fn soak<const SQS: bool>(job: &str) {
     let mut failures = Vec::new();
     let mut removing = 0;
     let seeds = super::seeds();
     for &seed in &seeds {
         let case = Case::of(seed);
-        let (broken, removed) = check(&case);
+        let (broken, removed) = check::<SQS>(&case);
         removing += usize::from(removed > 0);
         if !broken.is_empty() {
             failures.push(format!(
-                "unlock seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
+                "{job} seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
                 broken.join("; ")
             ));
         }
@@ -361,4 +378,14 @@ fn invariant_unlock() {
             "{removing} cases removed a policy"
         );
     }
+}
+
+#[test]
+fn invariant_unlock() {
+    soak::<false>("unlock_s3");
+}
+
+#[test]
+fn invariant_unlock_sqs() {
+    soak::<true>("unlock_sqs");
 }
