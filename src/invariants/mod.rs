@@ -12,6 +12,7 @@ pub mod generate;
 mod unlock;
 mod users;
 mod users_tidy;
+mod wire;
 
 use crate::cancel::Cancel;
 use crate::root::plan::Scope;
