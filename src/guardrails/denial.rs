@@ -52,8 +52,8 @@ pub fn parse(message: &str) -> Option<Denial> {
         if let Some(at) = message.find(&explicit) {
             return Some((kind, true, &message[at + explicit.len()..]));
         }
-        let at = message.find(&implicit)?;
-        Some((kind, false, &message[at + implicit.len()..]))
+        // An implicit denial names no policy: nothing follows it to read.
+        message.contains(&implicit).then_some((kind, false, ""))
     })?;
     let action = after(message, "not authorized to perform: ")
         .filter(|action| action.contains(':'))

@@ -6,7 +6,8 @@
 //! process, and the reports and the simulator's final state are checked as the in-memory runs
 //! are. So the fakes cannot drift from the simulator unnoticed.
 //!
-//! `cargo test` runs 24 cases per job; `ROOTSWEEP_INVARIANT_CASES` / `_SEED` apply here too
+//! A signal comes at a call the simulator holds unanswered. `cargo test` runs 24 cases per job;
+//! `ROOTSWEEP_INVARIANT_CASES` / `_SEED` apply here too
 //! (one case takes about half a second of real time: the SDK's retries wait for real).
 
 use super::check::{self, Job, Observed, Report};
@@ -20,6 +21,8 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// The HTTP status AWS answers each generated error code with.
 fn status(code: &str) -> u16 {
@@ -88,6 +91,42 @@ fn fault(rng: &mut SmallRng, account: &str) -> String {
         }
     }
     f
+}
+
+/// A signal the test sends the run, at a call the simulator holds unanswered until it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signal {
+    /// The account of the held call.
+    account: String,
+    /// Its operation.
+    operation: &'static str,
+    /// Whether it is the account's first such call (the read stage) or its second (a
+    /// change's re-check, when there is one).
+    reading: bool,
+}
+
+/// The signal of a case, if it has one.
+fn signal(case: &Case) -> Option<Signal> {
+    let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x5161);
+    let active: Vec<&String> = case
+        .accounts
+        .iter()
+        .filter(|(id, state, _)| id != MANAGEMENT && state == "ACTIVE")
+        .map(|(id, _, _)| id)
+        .collect();
+    if active.is_empty() || !rng.gen_bool(0.4) {
+        return None;
+    }
+    let reading = rng.gen_bool(0.6);
+    Some(Signal {
+        account: active[rng.gen_range(0..active.len())].clone(),
+        operation: if reading {
+            READS[rng.gen_range(0..3)]
+        } else {
+            "GetLoginProfile"
+        },
+        reading,
+    })
 }
 
 /// The case's organization as a scenario, with a fault plan drawn from its seed.
@@ -162,6 +201,16 @@ fn scenario(case: &Case) -> String {
                 rng.gen_range(1..=4)
             );
         }
+    }
+    // The call the signal waits for is held until the simulator stops.
+    if let Some(signal) = signal(case) {
+        let _ = write!(
+            faults,
+            "\n[[faults]]\naccount = \"{}\"\noperation = \"{}\"\naction = \"hang\"\nafter = {}\ntimes = 1\n",
+            signal.account,
+            signal.operation,
+            u8::from(!signal.reading)
+        );
     }
     // Now and then the account listing hands back a token it gave before: the run ends there.
     if rng.gen_bool(0.08) {
@@ -345,6 +394,25 @@ async fn run(job: Job, case: &Case) -> Observed {
     let ctx = crate::commands::with_config(config, crate::cli::Output::Json)
         .await
         .expect("context");
+    // SIGINT, as the run receives it, once the held call has arrived.
+    let sent = Arc::new(Mutex::new(None::<Instant>));
+    let watcher = signal(case).map(|signal| {
+        let (url, cancel, sent) = (url.clone(), ctx.cancel.clone(), sent.clone());
+        tokio::spawn(async move {
+            loop {
+                let calls = introspect(&url, "/_sim/calls").await;
+                let held = calls.as_array().into_iter().flatten().filter(|c| {
+                    c["account"] == signal.account.as_str() && c["operation"] == signal.operation
+                });
+                if held.count() > usize::from(!signal.reading) {
+                    *sent.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+                    cancel.cancel(false);
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        })
+    });
     let pre = crate::preflight::run(&ctx.aws).await.expect("preflight");
     let request = match job {
         Job::Audit => crate::commands::change::Request::READ,
@@ -357,7 +425,13 @@ async fn run(job: Job, case: &Case) -> Observed {
         },
     };
     let scope = crate::root::plan::Scope::ALL;
-    let exit = match crate::commands::root::pipeline(&ctx, &pre, request, scope).await {
+    let finished = crate::commands::root::pipeline(&ctx, &pre, request, scope).await;
+    let ended = Instant::now();
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    let sent = *sent.lock().unwrap_or_else(|e| e.into_inner());
+    let exit = match finished {
         Ok(finished) => finished.exit.code(),
         // As `main` maps an error that ends the run.
         Err(e) if e.downcast_ref::<crate::commands::UsageError>().is_some() => {
@@ -387,10 +461,15 @@ async fn run(job: Job, case: &Case) -> Observed {
         change: (job != Job::Audit)
             .then(|| report(dir.path(), "delete"))
             .flatten(),
-        seen: seen(&calls, &before),
+        seen: Seen {
+            signalled: sent.is_some(),
+            // Held at the account's first such call, it came while the read stage ran.
+            signalled_reading: sent.is_some() && signal(case).is_some_and(|s| s.reading),
+            ..seen(&calls, &before)
+        },
         after,
         exit,
-        after_signal: None,
+        after_signal: sent.map(|at| ended.duration_since(at)),
     }
 }
 
@@ -408,12 +487,13 @@ fn soak(job: Job) {
         .expect("runtime");
     let mut failures = Vec::new();
     let mut exits = BTreeSet::new();
-    let (mut changed, mut failed) = (0, 0);
+    let (mut changed, mut failed, mut signalled) = (0, 0, 0);
     for &seed in &seeds {
         let observed = runtime.block_on(run(job, &Case::of(seed)));
         exits.insert(observed.exit);
         changed += usize::from(!observed.seen.made.is_empty());
         failed += usize::from(!observed.seen.reads_failed.is_empty());
+        signalled += usize::from(observed.seen.signalled);
         let broken = check::check(&observed);
         if !broken.is_empty() {
             failures.push(format!(
@@ -424,11 +504,13 @@ fn soak(job: Job) {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!(
-        "{job:?} over the wire: exits {exits:?}, {changed} changing, {failed} with a failed read"
+        "{job:?} over the wire: exits {exits:?}, {changed} changing, {failed} with a failed \
+         read, {signalled} signalled"
     );
     if seeds.len() >= 24 {
         // The cases reach what they must: clean runs, partial ones, failed reads, changes.
-        for code in [0, 4] {
+        assert!(signalled >= 2, "{job:?}: {signalled} signalled cases");
+        for code in [0, 4, 130] {
             assert!(
                 exits.contains(&code),
                 "{job:?}: no case exits {code}: {exits:?}"
