@@ -658,3 +658,53 @@ async fn a_signing_certificate_added_after_the_plan_leaves_the_account_untouched
         "{row}"
     );
 }
+
+#[tokio::test]
+async fn accounts_refused_up_front_are_blocked_plan_entries_with_why_others_skipped_are_not() {
+    let fake = Fake::default();
+    let cancel = Cancel::default();
+    let job = Job::new(fake.clone(), Scope::ALL, cancel.clone());
+    let account = |id: &str| crate::model::Account {
+        id: id.into(),
+        name: format!("n{id}"),
+        email: String::new(),
+        state: "ACTIVE".into(),
+        ou_path: String::new(),
+        ou_ids: String::new(),
+    };
+    use crate::model::SkipReason;
+    let read = |id: &str, why: SkipReason| crate::run::job::Read::<super::model::Finding> {
+        account: account(id),
+        finding: Err(why),
+    };
+    let reads = vec![
+        read(
+            "333333333333",
+            SkipReason::Refused("denied by p-1; fix: x".into()),
+        ),
+        read("222222222222", SkipReason::NotSelected),
+        read(
+            "222222222221",
+            SkipReason::Refused("no SCP allows it".into()),
+        ),
+    ];
+    let plan = crate::run::plan_of(&job, &reads);
+    let entries: Vec<(&str, &str, Option<&str>)> = plan
+        .entries
+        .iter()
+        .map(|e| (e.account_id.as_str(), e.verdict, e.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("222222222221", "blocked", Some("no SCP allows it")),
+            ("333333333333", "blocked", Some("denied by p-1; fix: x")),
+        ]
+    );
+    assert!(plan
+        .entries
+        .iter()
+        .all(|e| e.disposition == crate::run::job::Disposition::Blocked && e.steps.is_empty()));
+    assert_eq!(plan.entries[0].account_name, "n222222222221");
+    assert_eq!(plan.refused().count(), 2);
+}
