@@ -59,7 +59,7 @@ pub struct Observed {
 }
 
 /// Verdicts and outcomes that are never a success.
-const NOT_DONE: [&str; 6] = [
+pub(super) const NOT_DONE: [&str; 6] = [
     "unknown",
     "failed",
     "interrupted",

@@ -64,12 +64,7 @@ fn report(dir: &Path, stem: &str) -> Option<Report> {
 
 /// Runs `job` on `case`; what it left.
 fn run(job: Job, case: &Case) -> Observed {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    paused(async {
         let fake = case.world();
         let cancel = Cancel::default();
         let faulty = Faulty::new(fake.clone(), case.faults.clone(), cancel.clone());
@@ -132,6 +127,61 @@ fn run(job: Job, case: &Case) -> Observed {
             exit,
         }
     })
+}
+
+/// Runs `run` on a current-thread runtime whose clock is paused (virtual time).
+fn paused<T>(run: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime")
+        .block_on(run)
+}
+
+/// A run's exit code, given a virtual day to end; else the promise it broke.
+async fn exit_of(
+    run: impl std::future::Future<Output = anyhow::Result<crate::run::Finished>>,
+) -> Result<u8, String> {
+    match tokio::time::timeout(std::time::Duration::from_secs(24 * 3600), run).await {
+        Ok(Ok(f)) => Ok(f.exit.code()),
+        Ok(Err(e)) => Err(format!("pipeline: {e:#}")),
+        Err(_) => Err("ends: the run never ended".into()),
+    }
+}
+
+/// Whether a row's outcome (or, lacking one, its verdict) is one of `words`.
+fn any_of<'a>(rows: impl IntoIterator<Item = &'a Value>, words: &[&str]) -> bool {
+    rows.into_iter().any(|r| {
+        let w = r["outcome"]
+            .as_str()
+            .or(r["verdict"].as_str())
+            .unwrap_or("");
+        words.contains(&w)
+    })
+}
+
+/// Runs every seed through `check` (the promises it broke, and how much it changed); panics
+/// naming each failing seed. Over the default 256 cases, when `changes` says what a change is,
+/// at least a quarter of the cases must have made one.
+fn soak_each(job: &str, changes: Option<&str>, check: impl Fn(&Case) -> (Vec<String>, usize)) {
+    let seeds = seeds();
+    let mut failures = Vec::new();
+    let mut changing = 0;
+    for &seed in &seeds {
+        let (broken, changed) = check(&Case::of(seed));
+        changing += usize::from(changed > 0);
+        if !broken.is_empty() {
+            failures.push(format!(
+                "{job} seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
+                broken.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if let Some(what) = changes.filter(|_| seeds.len() >= 256) {
+        assert!(changing >= seeds.len() / 4, "{changing} cases {what}");
+    }
 }
 
 /// Runs every seed of `job`; panics naming each failing seed and what broke. Over the default

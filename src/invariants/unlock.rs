@@ -184,12 +184,7 @@ fn rows(dir: &std::path::Path, stem: &str) -> (Vec<Value>, Vec<BTreeMap<String, 
 /// Runs `unlock s3` (or `unlock sqs`) on `case`; every invariant that does not hold, and how
 /// many policies it removed.
 fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    super::paused(async {
         let dir = tempfile::tempdir().expect("tempdir");
         let cancel = Cancel::default();
         let (world, named) = buckets(case, SQS);
@@ -222,11 +217,9 @@ fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
         let mut out = Vec::new();
         let fake = case.world();
         let run = crate::run::run(&job, &fake, &env, mode, &confirm, "x", &mut out);
-        let limit = std::time::Duration::from_secs(24 * 3600);
-        let exit = match tokio::time::timeout(limit, run).await {
-            Ok(Ok(f)) => f.exit.code(),
-            Ok(Err(e)) => return (vec![format!("pipeline: {e:#}")], 0),
-            Err(_) => return (vec!["ends: the run never ended".into()], 0),
+        let exit = match super::exit_of(run).await {
+            Ok(code) => code,
+            Err(why) => return (vec![why], 0),
         };
         let state = buckets.lock();
         let broken = judge(
@@ -334,21 +327,7 @@ fn judge(
             "recorded: {k:?} removed before its policy was saved"
         ));
     }
-    let undone = result.iter().chain(check.iter()).any(|r| {
-        let w = r["outcome"]
-            .as_str()
-            .or(r["verdict"].as_str())
-            .unwrap_or("");
-        [
-            "unknown",
-            "failed",
-            "interrupted",
-            "not-started",
-            "changed-since-plan",
-            "skipped-unknown",
-        ]
-        .contains(&w)
-    });
+    let undone = super::any_of(result.iter().chain(check.iter()), &super::check::NOT_DONE);
     if exit == 0 && (undone || signalled) {
         broken.push("exit: 0 although something is not done".into());
     }
@@ -357,27 +336,7 @@ fn judge(
 
 /// Every generated case of one kind; `job` names it in a failure.
 fn soak<const SQS: bool>(job: &str) {
-    let mut failures = Vec::new();
-    let mut removing = 0;
-    let seeds = super::seeds();
-    for &seed in &seeds {
-        let case = Case::of(seed);
-        let (broken, removed) = check::<SQS>(&case);
-        removing += usize::from(removed > 0);
-        if !broken.is_empty() {
-            failures.push(format!(
-                "{job} seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
-                broken.join("; ")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    if seeds.len() >= 256 {
-        assert!(
-            removing >= seeds.len() / 4,
-            "{removing} cases removed a policy"
-        );
-    }
+    super::soak_each(job, Some("removed a policy"), check::<SQS>);
 }
 
 #[test]

@@ -156,6 +156,12 @@ fn world(case: &Case) -> (Fake, BTreeMap<UserKey, User>, BTreeSet<UserKey>) {
 
 pub(super) struct Yes;
 
+/// Whether a users run left something undone: what the checker never calls a success, or a
+/// skipped user or account (an account with a skipped user is `skipped`, exit 4).
+pub(super) fn undone<'a>(rows: impl Iterator<Item = &'a Value> + Clone) -> bool {
+    super::any_of(rows.clone(), &super::check::NOT_DONE) || super::any_of(rows, &["skipped"])
+}
+
 impl Confirm for Yes {
     async fn ask(&self, _count: usize, _what: &str) -> Answer {
         Answer::Yes
@@ -189,12 +195,7 @@ pub(super) fn report_under(
 /// Runs `users delete` on `case`: every invariant that does not hold, and how many users it
 /// deleted.
 fn check(case: &Case) -> (Vec<String>, usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    super::paused(async {
         let (fake, users, kept) = world(case);
         let dir = tempfile::tempdir().expect("tempdir");
         let cancel = Cancel::default();
@@ -211,11 +212,9 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         let mut out = Vec::new();
         let directory = fake.directory();
         let run = crate::run::run(&job, &directory, &env, mode, &Yes, "x", &mut out);
-        let limit = std::time::Duration::from_secs(24 * 3600);
-        let exit = match tokio::time::timeout(limit, run).await {
-            Ok(Ok(f)) => f.exit.code(),
-            Ok(Err(e)) => return (vec![format!("pipeline: {e:#}")], 0),
-            Err(_) => return (vec!["ends: the run never ended".into()], 0),
+        let exit = match super::exit_of(run).await {
+            Ok(code) => code,
+            Err(why) => return (vec![why], 0),
         };
         let gone: Vec<(String, String)> = users
             .keys()
@@ -295,22 +294,7 @@ fn judge(
         }
     }
     let (read, _) = report(dir, "users-audit");
-    let undone = rows.iter().chain(read.iter()).any(|r| {
-        let w = r["outcome"]
-            .as_str()
-            .or(r["verdict"].as_str())
-            .unwrap_or("");
-        [
-            "unknown",
-            "failed",
-            "interrupted",
-            "not-started",
-            "changed-since-plan",
-            "skipped",
-            "skipped-unknown",
-        ]
-        .contains(&w)
-    });
+    let undone = undone(rows.iter().chain(read.iter()));
     if exit == 0 && undone {
         broken.push("exit: 0 although something is not done".into());
     }
@@ -319,36 +303,12 @@ fn judge(
 
 #[test]
 fn invariant_users_delete() {
-    let mut failures = Vec::new();
-    let mut deleting = 0;
-    let seeds = super::seeds();
-    for &seed in &seeds {
-        let (broken, deleted) = check(&Case::of(seed));
-        deleting += usize::from(deleted > 0);
-        if !broken.is_empty() {
-            failures.push(format!(
-                "users_delete seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
-                broken.join("; ")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    if seeds.len() >= 256 {
-        assert!(
-            deleting >= seeds.len() / 4,
-            "{deleting} cases deleted a user"
-        );
-    }
+    super::soak_each("users_delete", Some("deleted a user"), check);
 }
 
 /// Runs `users audit` on `case`: every invariant of a read that does not hold.
 fn check_audit(case: &Case) -> Vec<String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    super::paused(async {
         let (fake, users, _) = world(case);
         // What the world shows at the audit (a sign-in at a later change is not yet there).
         let kept: BTreeSet<UserKey> = users
@@ -365,11 +325,9 @@ fn check_audit(case: &Case) -> Vec<String> {
         let mut out = Vec::new();
         let directory = fake.directory();
         let run = crate::run::read(&job, &directory, &env, &mut out);
-        let limit = std::time::Duration::from_secs(24 * 3600);
-        let exit = match tokio::time::timeout(limit, run).await {
-            Ok(Ok(f)) => f.exit.code(),
-            Ok(Err(e)) => return vec![format!("pipeline: {e:#}")],
-            Err(_) => return vec!["ends: the run never ended".into()],
+        let exit = match super::exit_of(run).await {
+            Ok(code) => code,
+            Err(why) => return vec![why],
         };
         let calls: Vec<String> = fake.calls().into_iter().map(|(op, _, _)| op).collect();
         judge_audit(&users, &kept, &calls, dir.path(), exit)
@@ -460,17 +418,7 @@ fn judge_audit(
 
 #[test]
 fn invariant_users_audit() {
-    let mut failures = Vec::new();
-    for seed in super::seeds() {
-        let broken = check_audit(&Case::of(seed));
-        if !broken.is_empty() {
-            failures.push(format!(
-                "users_audit seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
-                broken.join("; ")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    super::soak_each("users_audit", None, |case| (check_audit(case), 0));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! agreeing; never exit 0 over anything undone.
 
 use super::generate::{Case, MANAGEMENT};
-use super::users::{report_under, user, Yes};
+use super::users::{report_under, undone, user, Yes};
 use crate::cancel::Cancel;
 use crate::run::{Mode, Output};
 use crate::users::fake::{Fake, User};
@@ -87,12 +87,7 @@ fn world(case: &Case) -> World {
 /// Runs `users tidy` on `case`: every invariant that does not hold, and how many policies it
 /// detached.
 fn check(case: &Case) -> (Vec<String>, usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    super::paused(async {
         let w = world(case);
         let dir = tempfile::tempdir().expect("tempdir");
         let cancel = Cancel::default();
@@ -107,11 +102,9 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         let mut out = Vec::new();
         let directory = w.fake.directory();
         let run = crate::run::run(&job, &directory, &env, mode, &Yes, "x", &mut out);
-        let limit = std::time::Duration::from_secs(24 * 3600);
-        let exit = match tokio::time::timeout(limit, run).await {
-            Ok(Ok(f)) => f.exit.code(),
-            Ok(Err(e)) => return (vec![format!("pipeline: {e:#}")], 0),
-            Err(_) => return (vec!["ends: the run never ended".into()], 0),
+        let exit = match super::exit_of(run).await {
+            Ok(code) => code,
+            Err(why) => return (vec![why], 0),
         };
         let mut detached = Vec::new();
         let mut broken = Vec::new();
@@ -192,22 +185,7 @@ fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec
         }
     }
     let (read, _) = report_under(dir, "users-audit", "users");
-    let undone = rows.iter().chain(read.iter()).any(|r| {
-        let w = r["outcome"]
-            .as_str()
-            .or(r["verdict"].as_str())
-            .unwrap_or("");
-        [
-            "unknown",
-            "failed",
-            "interrupted",
-            "not-started",
-            "changed-since-plan",
-            "skipped",
-            "skipped-unknown",
-        ]
-        .contains(&w)
-    });
+    let undone = undone(rows.iter().chain(read.iter()));
     if exit == 0 && undone {
         broken.push("exit: 0 although something is not done".into());
     }
@@ -216,26 +194,7 @@ fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec
 
 #[test]
 fn invariant_users_tidy() {
-    let mut failures = Vec::new();
-    let mut detaching = 0;
-    let seeds = super::seeds();
-    for &seed in &seeds {
-        let (broken, detached) = check(&Case::of(seed));
-        detaching += usize::from(detached > 0);
-        if !broken.is_empty() {
-            failures.push(format!(
-                "users_tidy seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
-                broken.join("; ")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    if seeds.len() >= 256 {
-        assert!(
-            detaching >= seeds.len() / 4,
-            "{detaching} cases detached a policy"
-        );
-    }
+    super::soak_each("users_tidy", Some("detached a policy"), check);
 }
 
 #[test]
