@@ -31,6 +31,12 @@ pub struct Report {
     pub csv: Vec<BTreeMap<String, String>>,
     /// The JSON document's plan entries (change reports only).
     pub plan: Vec<Value>,
+    /// The JSON file was written (and read back as a document).
+    pub json_written: bool,
+    /// A write fault hit the JSON file (it was not written).
+    pub json_failed: bool,
+    /// A write fault hit the CSV file (not created, or rows missing from some row on).
+    pub csv_failed: bool,
 }
 
 /// Everything a run left.
@@ -56,6 +62,8 @@ pub struct Observed {
     pub exit: u8,
     /// Virtual time from the signal (if any) to the end of the run.
     pub after_signal: Option<Duration>,
+    /// A report write failed.
+    pub write_failed: bool,
 }
 
 /// Verdicts and outcomes that are never a success.
@@ -107,17 +115,41 @@ fn complete(o: &Observed, broken: &mut Vec<String>) {
         reports.push(("change", change));
     }
     for (name, report) in reports {
-        let seen = ids(&report.rows);
+        let csv: Vec<String> = report.csv.iter().map(|r| r["account_id"].clone()).collect();
+        if report.csv_failed && report.json_failed {
+            // The record went to stderr, the last resort; only the exit code is seen here.
+            continue;
+        }
+        if report.csv_failed && report.csv.is_empty() && !report.json_written {
+            // The CSV could not be created: the stage ended before it began.
+            if name == "change" && !o.seen.made.is_empty() {
+                broken.push("recorded: changes made with no change report".into());
+            }
+            continue;
+        }
+        // The JSON holds every row; when it could not be written, the CSV does.
+        let seen = if report.json_failed {
+            csv.clone()
+        } else {
+            ids(&report.rows)
+        };
         let unique: BTreeSet<&str> = seen.iter().map(String::as_str).collect();
         if unique.len() != seen.len() {
             broken.push(format!("complete: an account twice in the {name} report"));
         }
-        let csv: Vec<&str> = report
-            .csv
-            .iter()
-            .map(|r| r["account_id"].as_str())
-            .collect();
-        if csv != seen.iter().map(String::as_str).collect::<Vec<_>>() {
+        if report.csv_failed {
+            // Rows are written in order until the write that failed.
+            if !seen.starts_with(&csv) {
+                broken.push(format!(
+                    "complete: the {name} CSV is not the JSON's first rows"
+                ));
+            }
+            if report.complete {
+                broken.push(format!(
+                    "complete: the {name} report is complete, its CSV was not written"
+                ));
+            }
+        } else if csv != seen {
             broken.push(format!("complete: the {name} CSV and JSON disagree"));
         }
         let stopped = if name == "read" {
@@ -132,6 +164,9 @@ fn complete(o: &Observed, broken: &mut Vec<String>) {
         }
         let expected: BTreeSet<&str> = if name == "read" {
             targeted.clone()
+        } else if report.json_failed {
+            // The plan is in the JSON alone: the CSV must hold each account changed.
+            o.seen.made.iter().map(|(_, a)| a.as_str()).collect()
         } else {
             report
                 .plan
@@ -263,6 +298,13 @@ fn honest_exit(o: &Observed, broken: &mut Vec<String>) {
     }
     if o.seen.signalled && ![130, 1].contains(&o.exit) {
         broken.push(format!("exit: {} after SIGINT", o.exit));
+    }
+    let report_failed = reports.clone().any(|r| r.csv_failed || r.json_failed);
+    if report_failed && o.exit != 1 {
+        broken.push(format!("exit: {} after a report write failed", o.exit));
+    }
+    if o.write_failed && o.exit == 0 {
+        broken.push("exit: 0 after a write failed".into());
     }
     if ![0, 1, 2, 3, 4, 130, 143].contains(&o.exit) {
         broken.push(format!("exit: {} is not documented", o.exit));

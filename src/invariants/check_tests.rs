@@ -30,6 +30,8 @@ fn report(rows: Vec<Value>, plan: Vec<Value>) -> Report {
         complete: true,
         csv,
         plan,
+        json_written: true,
+        ..Report::default()
     }
 }
 
@@ -60,7 +62,20 @@ fn good() -> Observed {
         },
         exit: 0,
         after_signal: None,
+        write_failed: false,
     }
+}
+
+/// `good()` whose change report lost its CSV from the first row on (exit 1, incomplete).
+fn csv_lost() -> Observed {
+    let mut o = good();
+    o.write_failed = true;
+    o.exit = 1;
+    let change = o.change.as_mut().expect("change");
+    change.csv.clear();
+    change.csv_failed = true;
+    change.complete = false;
+    o
 }
 
 fn broken_by(change: impl FnOnce(&mut Observed)) -> Vec<String> {
@@ -223,4 +238,52 @@ fn ends_catches_a_run_that_outlives_its_signal() {
         }),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn a_lost_report_write_is_held_to_the_other_file_and_exit_1() {
+    assert_eq!(check(&csv_lost()), Vec::<String>::new());
+    // Any exit but 1 after a report write failed.
+    for exit in [0, 4, 130] {
+        let mut o = csv_lost();
+        o.exit = exit;
+        assert_only(check(&o), "exit");
+    }
+    // The JSON claims completeness although the CSV was not written.
+    let mut o = csv_lost();
+    o.change.as_mut().expect("change").complete = true;
+    assert_only(check(&o), "complete");
+    // The CSV holds a row the JSON does not begin with.
+    let mut o = csv_lost();
+    o.change.as_mut().expect("change").csv =
+        vec![[("account_id".to_string(), "999999999999".to_string())].into()];
+    assert_only(check(&o), "complete");
+    // The JSON was lost: the CSV must then hold every account changed.
+    let mut o = good();
+    o.write_failed = true;
+    o.exit = 1;
+    let change = o.change.as_mut().expect("change");
+    change.json_failed = true;
+    change.json_written = false;
+    change.rows.clear();
+    assert_eq!(check(&o), Vec::<String>::new());
+    o.change.as_mut().expect("change").csv.clear();
+    assert_only(check(&o), "complete");
+}
+
+#[test]
+fn a_change_report_never_created_allows_no_change() {
+    let mut o = csv_lost();
+    let change = o.change.as_mut().expect("change");
+    change.rows.clear();
+    change.json_written = false;
+    assert_only(check(&o), "recorded");
+    o.seen.made.clear();
+    o.after = [(A.to_string(), eligible())].into();
+    assert_eq!(check(&o), Vec::<String>::new());
+}
+
+#[test]
+fn any_failed_write_forbids_exit_0() {
+    assert_only(broken_by(|o| o.write_failed = true), "exit");
 }

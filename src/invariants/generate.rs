@@ -51,6 +51,9 @@ pub struct Case {
     pub skip_blocked: bool,
     /// The accounts named on the command line (`recover` needs some).
     pub named: Vec<String>,
+    /// `(k, on)`: the k-th report or record write of the run fails as on a full disk (and
+    /// every later one when `on`). In-process runs only (the fault lives on the run's thread).
+    pub writes: Option<(usize, bool)>,
 }
 
 impl Case {
@@ -80,13 +83,20 @@ impl Case {
             .filter(|(id, state, _)| id != MANAGEMENT && state == "ACTIVE" && rng.gen_bool(0.4))
             .map(|(id, _, _)| id.clone())
             .collect();
+        let (concurrency, skip_blocked) = (rng.gen_range(1..=8), rng.gen_bool(0.5));
+        // Drawn last, so every earlier draw (and each kept seed's meaning) stays as it was.
+        // Writes of a run: a CSV and a JSON per stage, a row per account, a record per change.
+        let writes = rng
+            .gen_bool(0.15)
+            .then(|| (rng.gen_range(1..=2 * accounts.len() + 6), rng.gen_bool(0.3)));
         Case {
             seed,
             accounts,
-            concurrency: rng.gen_range(1..=8),
+            concurrency,
             faults,
-            skip_blocked: rng.gen_bool(0.5),
+            skip_blocked,
             named,
+            writes,
         }
     }
 
@@ -162,6 +172,14 @@ mod tests {
         }
         for kind in [Fault::AppliedThenLost, Fault::KeyAppears, Fault::Signal] {
             assert!(faults().any(|f| *f == kind), "{kind:?}");
+        }
+        for on in [false, true] {
+            assert!(cases
+                .iter()
+                .any(|c| c.writes.is_some_and(|w| w.0 == 1 && w.1 == on)));
+            assert!(cases
+                .iter()
+                .any(|c| c.writes.is_some_and(|w| w.0 > 40 && w.1 == on)));
         }
     }
 }

@@ -5,7 +5,7 @@
 //! of a planned resource, and the policy in the evidence file before its removal.
 
 use super::generate::{Case, Fault};
-use super::{parse_csv, RUN_ID};
+use super::{parse_csv, Writes, RUN_ID};
 use crate::call::{classify, Error};
 use crate::cancel::Cancel;
 use crate::run::{Mode, Output};
@@ -216,9 +216,13 @@ fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
         };
         let mut out = Vec::new();
         let fake = case.world();
+        Writes::arm(case);
         let run = crate::run::run(&job, &fake, &env, mode, &confirm, "x", &mut out);
-        let exit = match super::exit_of(run).await {
+        let exit = super::exit_of(run).await;
+        let writes = Writes::taken();
+        let exit = match exit {
             Ok(code) => code,
+            Err(_) if writes.any() => 1,
             Err(why) => return (vec![why], 0),
         };
         let state = buckets.lock();
@@ -229,6 +233,7 @@ fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
             &named,
             exit,
             cancel.is_cancelled(),
+            &writes,
         );
         (broken, state.removed.len())
     })
@@ -251,6 +256,7 @@ fn judge(
     named: &BTreeMap<String, Vec<String>>,
     exit: u8,
     signalled: bool,
+    writes: &Writes,
 ) -> Vec<String> {
     let mut broken = Vec::new();
     let active: BTreeSet<&str> = case
@@ -276,19 +282,25 @@ fn judge(
         ("check", &check, &check_csv),
         ("result", &result, &result_csv),
     ] {
-        let keys: Vec<Key> = json.iter().map(key).collect();
-        let unique: BTreeSet<Key> = keys.iter().cloned().collect();
-        if unique.len() != keys.len() {
-            broken.push(format!("complete: a resource twice in the {name} report"));
-        }
         let csv_keys: Vec<Key> = csv
             .iter()
             .map(|r| (r["account_id"].clone(), r["resource"].clone()))
             .collect();
-        if csv_keys != keys {
-            broken.push(format!("complete: the {name} CSV and JSON disagree"));
+        let stem = format!("unlock-{name}");
+        let lost = writes.lost(&stem);
+        let held = writes.held(&stem, json.iter().map(key).collect(), csv_keys, &mut broken);
+        let Some(keys) = held.filter(|k| !(k.is_empty() && lost.csv && !lost.json)) else {
+            // Lost both ways (stderr has it), or never created (the stage did not begin).
+            if name == "result" && !state.removed.is_empty() && lost.csv && !lost.json {
+                broken.push("recorded: policies removed with no unlock-result report".into());
+            }
+            continue;
+        };
+        let unique: BTreeSet<Key> = keys.iter().cloned().collect();
+        if unique.len() != keys.len() {
+            broken.push(format!("complete: a resource twice in the {name} report"));
         }
-        let written = name == "check" || !result.is_empty() || !result_csv.is_empty();
+        let written = name == "check" || !keys.is_empty();
         for missing in expected.difference(&unique).filter(|_| written) {
             if name == "check" || exit != 3 {
                 broken.push(format!(
@@ -297,7 +309,10 @@ fn judge(
             }
         }
     }
-    if signalled && (check_complete && result.is_empty() || result_complete) {
+    let result_lost = writes.lost("unlock-result");
+    let result_begun =
+        !result.is_empty() || !result_csv.is_empty() || result_lost.json || result_lost.csv;
+    if signalled && (check_complete && !result_begun || result_complete) {
         broken.push("complete: a report is complete after a signal".into());
     }
     for row in &result {
@@ -331,6 +346,7 @@ fn judge(
     if exit == 0 && (undone || signalled) {
         broken.push("exit: 0 although something is not done".into());
     }
+    writes.exit(&["unlock-check", "unlock-result"], exit, &mut broken);
     broken
 }
 

@@ -8,7 +8,7 @@
 //! undone.
 
 use super::generate::{Case, MANAGEMENT};
-use super::{parse_csv, RUN_ID};
+use super::{parse_csv, Writes, RUN_ID};
 use crate::cancel::Cancel;
 use crate::run::confirm::{Answer, Confirm};
 use crate::run::{Mode, Output};
@@ -211,9 +211,13 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         };
         let mut out = Vec::new();
         let directory = fake.directory();
+        Writes::arm(case);
         let run = crate::run::run(&job, &directory, &env, mode, &Yes, "x", &mut out);
-        let exit = match super::exit_of(run).await {
+        let exit = super::exit_of(run).await;
+        let writes = Writes::taken();
+        let exit = match exit {
             Ok(code) => code,
+            Err(_) if writes.any() => 1,
             Err(why) => return (vec![why], 0),
         };
         let gone: Vec<(String, String)> = users
@@ -222,7 +226,7 @@ fn check(case: &Case) -> (Vec<String>, usize) {
             .cloned()
             .collect();
         let saved = std::fs::read_to_string(&record).unwrap_or_default();
-        let broken = judge(&gone, &kept, &saved, dir.path(), exit);
+        let broken = judge(&gone, &kept, &saved, dir.path(), exit, &writes);
         (broken, gone.len())
     })
 }
@@ -233,6 +237,7 @@ fn judge(
     saved: &str,
     dir: &std::path::Path,
     exit: u8,
+    writes: &Writes,
 ) -> Vec<String> {
     let mut broken = Vec::new();
     for user in gone.iter().filter(|u| kept.contains(*u)) {
@@ -260,17 +265,26 @@ fn judge(
             r["user_name"].as_str().unwrap_or("").to_string(),
         )
     };
-    let keys: Vec<(String, String)> = rows.iter().map(key).collect();
-    let unique: BTreeSet<&(String, String)> = keys.iter().collect();
-    if unique.len() != keys.len() {
-        broken.push("complete: a user twice in the users-delete report".into());
-    }
     let csv_keys: Vec<(String, String)> = csv
         .iter()
         .map(|r| (r["account_id"].clone(), r["user_name"].clone()))
         .collect();
-    if csv_keys != keys {
-        broken.push("complete: the users-delete CSV and JSON disagree".into());
+    let held = writes.held(
+        "users-delete",
+        rows.iter().map(key).collect(),
+        csv_keys,
+        &mut broken,
+    );
+    if held.as_ref().is_some_and(Vec::is_empty) && writes.lost("users-delete").csv {
+        // The report could not be created: nothing may have been deleted.
+        if !gone.is_empty() {
+            broken.push("recorded: users deleted with no users-delete report".into());
+        }
+    }
+    let keys = held.unwrap_or_default();
+    let unique: BTreeSet<&(String, String)> = keys.iter().collect();
+    if unique.len() != keys.len() {
+        broken.push("complete: a user twice in the users-delete report".into());
     }
     for row in &rows {
         let k = key(row);
@@ -287,7 +301,7 @@ fn judge(
         }
     }
     for (account, name) in gone {
-        if !rows.is_empty() && !unique.contains(&(account.clone(), name.clone())) {
+        if !keys.is_empty() && !unique.contains(&(account.clone(), name.clone())) {
             broken.push(format!(
                 "complete: {account}/{name} deleted, not in the report"
             ));
@@ -298,6 +312,7 @@ fn judge(
     if exit == 0 && undone {
         broken.push("exit: 0 although something is not done".into());
     }
+    writes.exit(&["users-audit", "users-delete"], exit, &mut broken);
     broken
 }
 
@@ -324,13 +339,17 @@ fn check_audit(case: &Case) -> Vec<String> {
         env.config.concurrency = case.concurrency;
         let mut out = Vec::new();
         let directory = fake.directory();
+        Writes::arm(case);
         let run = crate::run::read(&job, &directory, &env, &mut out);
-        let exit = match super::exit_of(run).await {
+        let exit = super::exit_of(run).await;
+        let writes = Writes::taken();
+        let exit = match exit {
             Ok(code) => code,
+            Err(_) if writes.any() => 1,
             Err(why) => return vec![why],
         };
         let calls: Vec<String> = fake.calls().into_iter().map(|(op, _, _)| op).collect();
-        judge_audit(&users, &kept, &calls, dir.path(), exit)
+        judge_audit(&users, &kept, &calls, dir.path(), exit, &writes)
     })
 }
 
@@ -351,6 +370,7 @@ fn judge_audit(
     calls: &[String],
     dir: &std::path::Path,
     exit: u8,
+    writes: &Writes,
 ) -> Vec<String> {
     let mut broken = Vec::new();
     for op in calls
@@ -366,23 +386,30 @@ fn judge_audit(
             r["user_name"].as_str().unwrap_or("").to_string(),
         )
     };
-    let keys: Vec<UserKey> = rows.iter().map(key).collect();
     let csv_keys: Vec<UserKey> = csv
         .iter()
         .map(|r| (r["account_id"].clone(), r["user_name"].clone()))
         .collect();
-    if csv_keys != keys {
-        broken.push("complete: the users-audit CSV and JSON disagree".into());
+    let json_keys = rows.iter().map(key).collect();
+    let lost = writes.lost("users-audit");
+    let Some(keys) = writes.held("users-audit", json_keys, csv_keys, &mut broken) else {
+        writes.exit(&["users-audit"], exit, &mut broken);
+        return broken;
+    };
+    if keys.is_empty() && lost.csv && !lost.json {
+        // The CSV could not be created: the run ended before any account.
+        writes.exit(&["users-audit"], exit, &mut broken);
+        return broken;
     }
     let unique: BTreeSet<&UserKey> = keys.iter().collect();
     if unique.len() != keys.len() {
         broken.push("complete: a row twice in the users-audit report".into());
     }
     // Every user of an account read is there once; an account not read says so in one row.
-    let unread: BTreeSet<&str> = rows
+    let unread: BTreeSet<&str> = keys
         .iter()
-        .filter(|r| r["user_name"].as_str().unwrap_or("").is_empty())
-        .filter_map(|r| r["account_id"].as_str())
+        .filter(|(_, name)| name.is_empty())
+        .map(|(account, _)| account.as_str())
         .collect();
     for (account, name) in users.keys() {
         let listed = unique.contains(&(account.clone(), name.clone()));
@@ -410,9 +437,10 @@ fn judge_audit(
     if exit == 0 && undone {
         broken.push("exit: 0 although a user or an account is unknown".into());
     }
-    if exit != 0 && !undone {
+    if exit != 0 && !undone && !writes.any() {
         broken.push(format!("exit: {exit} although every user is known"));
     }
+    writes.exit(&["users-audit"], exit, &mut broken);
     broken
 }
 
@@ -440,11 +468,25 @@ fn the_users_audit_checker_catches_each_broken_promise() {
         stale,
         "account_id,user_name,verdict\n222222222222,u0,stale\n",
     );
-    let broken = judge_audit(&users, &kept, &["DeleteUser".into()], dir.path(), 0);
+    let broken = judge_audit(
+        &users,
+        &kept,
+        &["DeleteUser".into()],
+        dir.path(),
+        0,
+        &Writes::default(),
+    );
     assert!(broken.iter().any(|b| b.starts_with("plan: ")), "{broken:?}");
     assert!(broken.iter().any(|b| b.starts_with("safe: ")), "{broken:?}");
     write(r#"{"users":[]}"#, "account_id,user_name,verdict\n");
-    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 0);
+    let broken = judge_audit(
+        &users,
+        &BTreeSet::new(),
+        &[],
+        dir.path(),
+        0,
+        &Writes::default(),
+    );
     assert!(
         broken.iter().any(|b| b.contains("is not in the report")),
         "{broken:?}"
@@ -454,9 +496,23 @@ fn the_users_audit_checker_catches_each_broken_promise() {
         unknown,
         "account_id,user_name,verdict\n222222222222,,unknown\n",
     );
-    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 0);
+    let broken = judge_audit(
+        &users,
+        &BTreeSet::new(),
+        &[],
+        dir.path(),
+        0,
+        &Writes::default(),
+    );
     assert_eq!(broken, ["exit: 0 although a user or an account is unknown"]);
     write(unknown, "account_id,user_name,verdict\n");
-    let broken = judge_audit(&users, &BTreeSet::new(), &[], dir.path(), 4);
+    let broken = judge_audit(
+        &users,
+        &BTreeSet::new(),
+        &[],
+        dir.path(),
+        4,
+        &Writes::default(),
+    );
     assert_eq!(broken, ["complete: the users-audit CSV and JSON disagree"]);
 }

@@ -7,6 +7,7 @@
 
 use super::generate::{Case, MANAGEMENT};
 use super::users::{report_under, undone, user, Yes};
+use super::Writes;
 use crate::cancel::Cancel;
 use crate::run::{Mode, Output};
 use crate::users::fake::{Fake, User};
@@ -101,9 +102,13 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         };
         let mut out = Vec::new();
         let directory = w.fake.directory();
+        Writes::arm(case);
         let run = crate::run::run(&job, &directory, &env, mode, &Yes, "x", &mut out);
-        let exit = match super::exit_of(run).await {
+        let exit = super::exit_of(run).await;
+        let writes = Writes::taken();
+        let exit = match exit {
             Ok(code) => code,
+            Err(_) if writes.any() => 1,
             Err(why) => return (vec![why], 0),
         };
         let mut detached = Vec::new();
@@ -120,7 +125,7 @@ fn check(case: &Case) -> (Vec<String>, usize) {
                 detached.push((account.clone(), name.clone(), p.clone()));
             }
         }
-        broken.extend(judge(&w, &detached, dir.path(), exit));
+        broken.extend(judge(&w, &detached, dir.path(), exit, &writes));
         (broken, detached.len())
     })
 }
@@ -128,7 +133,13 @@ fn check(case: &Case) -> (Vec<String>, usize) {
 /// A planned or made detach: (account, user, policy).
 type Detach = (String, String, String);
 
-fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec<String> {
+fn judge(
+    w: &World,
+    detached: &[Detach],
+    dir: &std::path::Path,
+    exit: u8,
+    writes: &Writes,
+) -> Vec<String> {
     let mut broken = Vec::new();
     for (account, name, policy) in detached {
         let u = &w.users[&(account.clone(), name.clone())];
@@ -146,7 +157,6 @@ fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec
         let s = |k: &str| r[k].as_str().unwrap_or("").to_string();
         (s("account_id"), s("user_name"), s("policy_arn"))
     };
-    let keys: Vec<Detach> = rows.iter().map(key).collect();
     let csv_keys: Vec<Detach> = csv
         .iter()
         .map(|r| {
@@ -157,16 +167,26 @@ fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec
             )
         })
         .collect();
-    if csv_keys != keys {
-        broken.push("complete: the users-tidy CSV and JSON disagree".into());
+    let held = writes.held(
+        "users-tidy",
+        rows.iter().map(key).collect(),
+        csv_keys,
+        &mut broken,
+    );
+    if held.as_ref().is_some_and(Vec::is_empty)
+        && writes.lost("users-tidy").csv
+        && !detached.is_empty()
+    {
+        broken.push("recorded: policies detached with no users-tidy report".into());
     }
+    let keys = held.unwrap_or_default();
     let steps: Vec<&Detach> = keys.iter().filter(|k| !k.1.is_empty()).collect();
     let unique: BTreeSet<&&Detach> = steps.iter().collect();
     if unique.len() != steps.len() {
         broken.push("complete: a detach twice in the users-tidy report".into());
     }
     for d in detached {
-        if !rows.is_empty() && !unique.contains(&d) {
+        if !keys.is_empty() && !unique.contains(&d) {
             broken.push(format!("complete: {d:?} detached, not in the report"));
         }
     }
@@ -189,6 +209,7 @@ fn judge(w: &World, detached: &[Detach], dir: &std::path::Path, exit: u8) -> Vec
     if exit == 0 && undone {
         broken.push("exit: 0 although something is not done".into());
     }
+    writes.exit(&["users-audit", "users-tidy"], exit, &mut broken);
     broken
 }
 
@@ -229,7 +250,13 @@ fn the_users_tidy_checker_catches_each_broken_promise() {
     let csv = format!("account_id,user_name,policy_arn,outcome\n{a},u0,{GRANTED},detached\n");
     write(&row("detached"), &csv);
     // The group stopped attaching it before the change; and a policy no group attaches.
-    let broken = judge(&w, &[detach(GRANTED), detach(OWN)], dir.path(), 0);
+    let broken = judge(
+        &w,
+        &[detach(GRANTED), detach(OWN)],
+        dir.path(),
+        0,
+        &Writes::default(),
+    );
     assert_eq!(
         broken.iter().filter(|b| b.starts_with("safe: ")).count(),
         2,
@@ -244,12 +271,12 @@ fn the_users_tidy_checker_catches_each_broken_promise() {
         &row("detached"),
         "account_id,user_name,policy_arn,outcome\n",
     );
-    let broken = judge(&w, &[], dir.path(), 0);
+    let broken = judge(&w, &[], dir.path(), 0, &Writes::default());
     assert!(broken.iter().any(|b| b.starts_with("true: ")), "{broken:?}");
     assert!(broken.iter().any(|b| b.contains("disagree")), "{broken:?}");
     // A skipped detach with exit 0.
     let csv = format!("account_id,user_name,policy_arn,outcome\n{a},u0,{GRANTED},skipped\n");
     write(&row("skipped"), &csv);
-    let broken = judge(&w, &[], dir.path(), 0);
+    let broken = judge(&w, &[], dir.path(), 0, &Writes::default());
     assert_eq!(broken, ["exit: 0 although something is not done"]);
 }

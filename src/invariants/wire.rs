@@ -344,6 +344,8 @@ fn report(dir: &Path, stem: &str) -> Option<Report> {
             .as_array()
             .cloned()
             .unwrap_or_default(),
+        json_written: true,
+        ..Report::default()
     })
 }
 
@@ -470,6 +472,7 @@ async fn run(job: Job, case: &Case) -> Observed {
         after,
         exit,
         after_signal: sent.map(|at| ended.duration_since(at)),
+        write_failed: false,
     }
 }
 

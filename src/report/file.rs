@@ -39,6 +39,11 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), Error> {
 /// Creates a new report file, mode 0600. Fails if anything (a file or a symlink) already
 /// exists at the path, so a report is never written through a link someone else planted.
 pub fn create(path: &Path) -> Result<File, Error> {
+    #[cfg(test)]
+    fail::check(path).map_err(|source| Error {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -63,6 +68,8 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    #[cfg(test)]
+    fail::check(path)?;
     let written = (|| {
         let mut file = create(&tmp).map_err(|e| e.source)?;
         file.write_all(bytes)?;
@@ -77,6 +84,49 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     // The rename is durable once the folder is synced.
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     File::open(dir.unwrap_or(Path::new(".")))?.sync_all()
+}
+
+/// Test-only write faults: from the k-th report or record write of this thread (a file
+/// created, a file replaced, a report row written), writes fail as on a full disk — once, or
+/// from then on. The generated cases run on one thread each, so cases never share a fault.
+#[cfg(test)]
+pub(crate) mod fail {
+    use std::cell::{Cell, RefCell};
+    use std::io;
+    use std::path::{Path, PathBuf};
+
+    thread_local! {
+        static PLAN: Cell<Option<(usize, bool)>> = const { Cell::new(None) };
+        static COUNT: Cell<usize> = const { Cell::new(0) };
+        static FAILED: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// From now on, on this thread: the `at`-th write fails (and every later one when `on`);
+    /// `None` disarms. Resets the count and what failed.
+    pub(crate) fn arm(plan: Option<(usize, bool)>) {
+        PLAN.set(plan);
+        COUNT.set(0);
+        FAILED.take();
+    }
+
+    /// The files whose write failed since [`arm`], in order.
+    pub(crate) fn failed() -> Vec<PathBuf> {
+        FAILED.with_borrow(Clone::clone)
+    }
+
+    /// Counts one write to `path`: `Err` (no space left) when the plan says this one fails.
+    pub(crate) fn check(path: &Path) -> io::Result<()> {
+        let Some((at, on)) = PLAN.get() else {
+            return Ok(());
+        };
+        let n = COUNT.get() + 1;
+        COUNT.set(n);
+        if n == at || (on && n > at) {
+            FAILED.with_borrow_mut(|f| f.push(path.to_path_buf()));
+            return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+        }
+        Ok(())
+    }
 }
 
 /// A run's timestamp for file names: `20261122T214500.123Z`.
@@ -179,6 +229,29 @@ mod tests {
             )
         );
         assert_eq!(text.matches(&reason).count(), 1, "{text}");
+    }
+
+    #[test]
+    fn an_armed_write_fault_fails_the_kth_write_once_or_from_then_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b, c) = (
+            dir.path().join("a"),
+            dir.path().join("b"),
+            dir.path().join("c"),
+        );
+        fail::arm(Some((2, false)));
+        assert!(create(&a).is_ok());
+        assert!(replace(&b, b"x").is_err());
+        assert!(create(&c).is_ok());
+        assert_eq!(fail::failed(), std::slice::from_ref(&b));
+        assert!(!b.exists());
+        fail::arm(Some((1, true)));
+        assert!(replace(&b, b"x").is_err());
+        assert!(create(&dir.path().join("d")).is_err());
+        assert_eq!(fail::failed().len(), 2);
+        fail::arm(None);
+        assert!(replace(&b, b"x").is_ok());
+        assert!(fail::failed().is_empty());
     }
 
     #[test]

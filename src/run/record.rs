@@ -47,7 +47,11 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
     /// Keeps `row` and writes it; after a failed write, rows are only kept.
     pub fn record(&mut self, row: R) {
         if self.error.is_none() {
-            if let Err(e) = self.csv.write(&row) {
+            #[cfg(test)]
+            let written = file::fail::check(&self.path).and_then(|()| self.csv.write(&row));
+            #[cfg(not(test))]
+            let written = self.csv.write(&row);
+            if let Err(e) = written {
                 tracing::error!(path = %self.path.display(), error = %e, "report write failed");
                 self.error = Some(e);
             }
