@@ -12,6 +12,7 @@ pub mod generate;
 mod unlock;
 mod users;
 mod users_tidy;
+mod users_wire;
 mod wire;
 
 use crate::cancel::Cancel;

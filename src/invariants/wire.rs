@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// The HTTP status AWS answers each generated error code with.
-fn status(code: &str) -> u16 {
+pub(super) fn status(code: &str) -> u16 {
     match code {
         "ServiceFailure" => 500,
         "EntityTemporarilyUnmodifiable" | "LimitExceeded" => 409,
@@ -129,18 +129,26 @@ fn signal(case: &Case) -> Option<Signal> {
     })
 }
 
-/// The case's organization as a scenario, with a fault plan drawn from its seed.
-fn scenario(case: &Case) -> String {
-    let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x3173);
-    let mut toml = format!(
-        "seed = {}\n\n[organization]\nid = \"o-invariant01\"\npartition = \"aws\"\n\
+/// A generated scenario's organization (centralized root access on), its management caller
+/// (`caller`: the caller's `arn` or `user` line) and the management account.
+pub(super) fn header(seed: u64, caller: &str) -> String {
+    format!(
+        "seed = {seed}\n\n[organization]\nid = \"o-invariant01\"\npartition = \"aws\"\n\
          management_account = \"{MANAGEMENT}\"\nmanagement_email = \"management@example.com\"\n\
          root_id = \"r-inv1\"\nfeature_set = \"ALL\"\ntrusted_access = [\"iam.amazonaws.com\"]\n\
          iam_features = [\"RootCredentialsManagement\", \"RootSessions\"]\n\n[[callers]]\n\
          access_key_id = \"AKIAINVARIANT0000001\"\nsecret_access_key = \"invariant-secret-0001\"\n\
-         account = \"{MANAGEMENT}\"\narn = \"arn:aws:iam::{MANAGEMENT}:user/admin\"\n\n\
-         [[accounts]]\nid = \"{MANAGEMENT}\"\nname = \"management\"\n",
-        case.seed
+         account = \"{MANAGEMENT}\"\n{caller}\n\n\
+         [[accounts]]\nid = \"{MANAGEMENT}\"\nname = \"management\"\n"
+    )
+}
+
+/// The case's organization as a scenario, with a fault plan drawn from its seed.
+fn scenario(case: &Case) -> String {
+    let mut rng = SmallRng::seed_from_u64(case.seed ^ 0x3173);
+    let mut toml = header(
+        case.seed,
+        &format!("arn = \"arn:aws:iam::{MANAGEMENT}:user/admin\""),
     );
     let parents = ous(&mut rng, &mut toml);
     let members: Vec<&String> = case
@@ -223,7 +231,7 @@ fn scenario(case: &Case) -> String {
 
 /// An OU tree up to four levels deep (often none) written into `toml`; every parent an account
 /// can have, the root first.
-fn ous(rng: &mut SmallRng, toml: &mut String) -> Vec<String> {
+pub(super) fn ous(rng: &mut SmallRng, toml: &mut String) -> Vec<String> {
     let mut parents = vec![("r-inv1".to_string(), 0)];
     if rng.gen_bool(0.4) {
         return vec![parents.remove(0).0];
@@ -350,7 +358,7 @@ fn report(dir: &Path, stem: &str) -> Option<Report> {
 }
 
 /// Fetches one of the simulator's introspection documents.
-async fn introspect(url: &str, path: &str) -> Value {
+pub(super) async fn introspect(url: &str, path: &str) -> Value {
     let url = format!("{url}{path}");
     tokio::task::spawn_blocking(move || {
         ureq::get(&url)
@@ -363,10 +371,14 @@ async fn introspect(url: &str, path: &str) -> Value {
     .unwrap_or(Value::Null)
 }
 
-/// Runs `job` (audit or delete) on `case` through the SDK against the simulator.
-async fn run(job: Job, case: &Case) -> Observed {
-    let text = scenario(case);
-    let scenario = crate::sim::Scenario::from_toml_str(&text, "generated.toml")
+/// A simulator serving the scenario `text` of `case`, its URL, and a command context signed by
+/// its management caller that writes its reports into `dir`.
+pub(super) async fn serve(
+    text: &str,
+    case: &Case,
+    dir: &Path,
+) -> (crate::sim::Running, String, crate::commands::Ctx) {
+    let scenario = crate::sim::Scenario::from_toml_str(text, "generated.toml")
         .unwrap_or_else(|e| panic!("seed {}: the generated scenario: {e}\n{text}", case.seed));
     let (key, secret) = scenario.management_access_key();
     let credentials = aws_credential_types::Credentials::new(key, secret, None, None, "invariant");
@@ -374,7 +386,6 @@ async fn run(job: Job, case: &Case) -> Observed {
         .await
         .expect("simulator");
     let url = server.url();
-    let dir = tempfile::tempdir().expect("tempdir");
     let config = crate::config::Config {
         aws: crate::aws::Settings {
             profile: None,
@@ -386,16 +397,23 @@ async fn run(job: Job, case: &Case) -> Observed {
             credentials: Some(credentials),
         },
         concurrency: case.concurrency,
-        report_dir: dir.path().to_path_buf(),
+        report_dir: dir.to_path_buf(),
         accounts: Vec::new(),
         ous: Vec::new(),
         exclude: Vec::new(),
         role_name: crate::users::DEFAULT_ROLE_NAME.to_string(),
     };
-    let before = roots(&introspect(&url, "/_sim/state").await);
     let ctx = crate::commands::with_config(config, crate::cli::Output::Json)
         .await
         .expect("context");
+    (server, url, ctx)
+}
+
+/// Runs `job` (audit or delete) on `case` through the SDK against the simulator.
+async fn run(job: Job, case: &Case) -> Observed {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (server, url, ctx) = serve(&scenario(case), case, dir.path()).await;
+    let before = roots(&introspect(&url, "/_sim/state").await);
     // SIGINT, as the run receives it, once the held call has arrived.
     let sent = Arc::new(Mutex::new(None::<Instant>));
     let watcher = signal(case).map(|signal| {

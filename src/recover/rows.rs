@@ -175,6 +175,35 @@ mod tests {
     }
 
     #[test]
+    fn recoverable_and_unknown_accounts_need_attention_the_others_do_not() {
+        use job::Row as _;
+        let absent = Check::from(&read(Ok(Finding::Checked(Ok(None)))));
+        assert_eq!(
+            absent.attention(),
+            Some(vec![
+                "222222222222".to_string(),
+                "prod".into(),
+                "recoverable".into(),
+                "absent".into(),
+                String::new(),
+            ])
+        );
+        let err = Error::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
+        let unknown = Check::from(&read(Ok(Finding::NoSession(err))));
+        let cells = unknown.attention().expect("unknown needs attention");
+        assert_eq!(
+            cells[2..],
+            ["unknown", "unknown", "AssumeRoot: AccessDenied: no"]
+        );
+        let present = Check::from(&read(Ok(Finding::Checked(Ok(Some(LoginProfile {
+            created: None,
+        }))))));
+        assert_eq!(present.attention(), None);
+        let skipped = Check::from(&read(Err(SkipReason::ManagementAccount)));
+        assert_eq!(skipped.attention(), None);
+    }
+
+    #[test]
     fn recover_rows_spell_outcomes_in_the_jobs_words() {
         let entry = |steps: Vec<Step>| Entry {
             account_id: "222222222222".into(),
