@@ -208,6 +208,38 @@ impl api::Change for Session {
                 group_name(group)
             ),
             Call::DeleteUser { user } => change!(self, op, delete_user, user_name(user)),
+            Call::UpdateAccessKey { user, id, active } => change!(
+                self,
+                op,
+                update_access_key,
+                user_name(user),
+                access_key_id(id),
+                status(status_type(*active))
+            ),
+            Call::UpdateSigningCertificate { user, id, active } => change!(
+                self,
+                op,
+                update_signing_certificate,
+                user_name(user),
+                certificate_id(id),
+                status(status_type(*active))
+            ),
+            Call::UpdateSshPublicKey { user, id, active } => change!(
+                self,
+                op,
+                update_ssh_public_key,
+                user_name(user),
+                ssh_public_key_id(id),
+                status(status_type(*active))
+            ),
+            Call::UpdateServiceSpecificCredential { user, id, active } => change!(
+                self,
+                op,
+                update_service_specific_credential,
+                user_name(user),
+                service_specific_credential_id(id),
+                status(status_type(*active))
+            ),
         };
         sent
     }
@@ -242,5 +274,14 @@ impl Session {
                 .map(|g| g.group_name().to_string())
                 .collect()
         )
+    }
+}
+
+/// IAM's `StatusType` for a status update.
+fn status_type(active: bool) -> aws_sdk_iam::types::StatusType {
+    if active {
+        aws_sdk_iam::types::StatusType::Active
+    } else {
+        aws_sdk_iam::types::StatusType::Inactive
     }
 }

@@ -60,6 +60,8 @@ pub struct User {
     pub password_set_days_ago: Option<i64>,
     /// An access key in slot 1, last used this many days ago (`Some(None)`: never used).
     pub key: Option<Option<i64>>,
+    /// The key is `Inactive` (set by `UpdateAccessKey`; default `Active`).
+    pub key_inactive: bool,
     /// When the key was created, days ago (default: when the user was created).
     pub key_created_days_ago: Option<i64>,
     /// Groups.
@@ -344,7 +346,7 @@ fn report_line(account: &str, u: &User) -> String {
         name = u.name,
         pw = u.password.is_some(),
         pw_used = last_use(u.password, "no_information"),
-        key_active = u.key.is_some(),
+        key_active = u.key.is_some() && !u.key_inactive,
         key_used = last_use(u.key, "N/A"),
         cert1 = cert(0),
         cert2 = cert(1),
@@ -480,7 +482,7 @@ impl Session {
                 .iter()
                 .map(|k| Key {
                     id: format!("AKIA{}", u.name.to_uppercase()),
-                    status: "Active".into(),
+                    status: status(!u.key_inactive),
                     created: ago(u.key_created_days_ago),
                     last_used: used(Some(*k)),
                 })
@@ -609,7 +611,11 @@ impl Change for Session {
             | Call::DeleteUserPolicy { user, .. }
             | Call::DetachUserPolicy { user, .. }
             | Call::RemoveUserFromGroup { user, .. }
-            | Call::DeleteUser { user } => user.clone(),
+            | Call::DeleteUser { user }
+            | Call::UpdateAccessKey { user, .. }
+            | Call::UpdateSigningCertificate { user, .. }
+            | Call::UpdateSshPublicKey { user, .. }
+            | Call::UpdateServiceSpecificCredential { user, .. } => user.clone(),
             Call::DeleteVirtualMfaDevice { .. } => unreachable!("handled above"),
         };
         let Some(pos) = users.iter().position(|u| u.name == user_name) else {
@@ -626,6 +632,13 @@ impl Change for Session {
             list.retain(|c| c.id != id);
             list.len() < before
         }
+        fn set_cred(list: &mut [Cred], id: &str, active: bool) -> bool {
+            list.iter_mut()
+                .find(|c| c.id == id)
+                .map(|c| c.active = active)
+                .is_some()
+        }
+        let key_id = format!("AKIA{}", u.name.to_uppercase());
         let found = match call {
             Call::DeleteLoginProfile { .. } => u.password.take().is_some(),
             Call::DeleteAccessKey { .. } => u.key.take().is_some(),
@@ -661,6 +674,20 @@ impl Change for Session {
                 true
             }
             Call::DeleteVirtualMfaDevice { .. } => true,
+            Call::UpdateAccessKey { id, active, .. } => {
+                let found = u.key.is_some() && *id == key_id;
+                if found {
+                    u.key_inactive = !active;
+                }
+                found
+            }
+            Call::UpdateSigningCertificate { id, active, .. } => {
+                set_cred(&mut u.certificates, id, *active)
+            }
+            Call::UpdateSshPublicKey { id, active, .. } => set_cred(&mut u.ssh_keys, id, *active),
+            Call::UpdateServiceSpecificCredential { id, active, .. } => {
+                set_cred(&mut u.service_credentials, id, *active)
+            }
         };
         if found {
             Ok(())

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod audit;
 pub mod calls;
+pub mod deactivate;
 pub mod delete;
 pub mod delete_rows;
 #[cfg(test)]

@@ -269,6 +269,31 @@ pub enum Call {
     RemoveUserFromGroup { user: String, group: String },
     /// `DeleteUser`.
     DeleteUser { user: String },
+    /// `UpdateAccessKey`: `Status=Active` when `active`, else `Inactive`.
+    UpdateAccessKey {
+        user: String,
+        id: String,
+        active: bool,
+    },
+    /// `UpdateSigningCertificate`.
+    UpdateSigningCertificate {
+        user: String,
+        id: String,
+        active: bool,
+    },
+    /// `UpdateSSHPublicKey`.
+    #[serde(rename = "UpdateSSHPublicKey")]
+    UpdateSshPublicKey {
+        user: String,
+        id: String,
+        active: bool,
+    },
+    /// `UpdateServiceSpecificCredential`.
+    UpdateServiceSpecificCredential {
+        user: String,
+        id: String,
+        active: bool,
+    },
 }
 
 impl Call {
@@ -286,6 +311,23 @@ impl Call {
             Call::DetachUserPolicy { .. } => "DetachUserPolicy",
             Call::RemoveUserFromGroup { .. } => "RemoveUserFromGroup",
             Call::DeleteUser { .. } => "DeleteUser",
+            Call::UpdateAccessKey { .. } => "UpdateAccessKey",
+            Call::UpdateSigningCertificate { .. } => "UpdateSigningCertificate",
+            Call::UpdateSshPublicKey { .. } => "UpdateSSHPublicKey",
+            Call::UpdateServiceSpecificCredential { .. } => "UpdateServiceSpecificCredential",
+        }
+    }
+
+    /// The status a status update sets (`Active` / `Inactive`), if the call is one.
+    pub fn status(&self) -> Option<&'static str> {
+        match self {
+            Call::UpdateAccessKey { active, .. }
+            | Call::UpdateSigningCertificate { active, .. }
+            | Call::UpdateSshPublicKey { active, .. }
+            | Call::UpdateServiceSpecificCredential { active, .. } => {
+                Some(if *active { "Active" } else { "Inactive" })
+            }
+            _ => None,
         }
     }
 
@@ -296,7 +338,11 @@ impl Call {
             Call::DeleteAccessKey { id, .. }
             | Call::DeleteSigningCertificate { id, .. }
             | Call::DeleteSshPublicKey { id, .. }
-            | Call::DeleteServiceSpecificCredential { id, .. } => Some(id),
+            | Call::DeleteServiceSpecificCredential { id, .. }
+            | Call::UpdateAccessKey { id, .. }
+            | Call::UpdateSigningCertificate { id, .. }
+            | Call::UpdateSshPublicKey { id, .. }
+            | Call::UpdateServiceSpecificCredential { id, .. } => Some(id),
             Call::DeactivateMfaDevice { serial, .. } | Call::DeleteVirtualMfaDevice { serial } => {
                 Some(serial)
             }
@@ -308,11 +354,16 @@ impl Call {
 }
 
 impl std::fmt::Display for Call {
-    /// `Operation target`, e.g. `DeleteAccessKey AKIA…`.
+    /// `Operation target`, e.g. `DeleteAccessKey AKIA…`; a status update ends with its status,
+    /// e.g. `UpdateAccessKey AKIA… Inactive`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.target() {
-            Some(t) => write!(f, "{} {t}", self.operation()),
-            None => f.write_str(self.operation()),
+            Some(t) => write!(f, "{} {t}", self.operation())?,
+            None => f.write_str(self.operation())?,
+        }
+        match self.status() {
+            Some(status) => write!(f, " {status}"),
+            None => Ok(()),
         }
     }
 }
