@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod file;
+pub mod journal;
 pub mod json;
 pub mod table;
 

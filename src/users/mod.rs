@@ -7,6 +7,8 @@ pub mod api;
 pub mod audit;
 pub mod calls;
 pub mod deactivate;
+pub mod deactivate_apply;
+pub mod deactivate_rows;
 pub mod delete;
 pub mod delete_rows;
 #[cfg(test)]
@@ -78,6 +80,16 @@ pub const TIDY: Spec = Spec {
     done: tidy::DONE,
     confirm: "detach redundant direct policies in that many account(s)",
     scope: &["redundant-direct-policies"],
+    ..AUDIT
+};
+
+/// `users deactivate`'s words.
+pub const DEACTIVATE: Spec = Spec {
+    change: "users-deactivate",
+    change_rows: "credentials",
+    done: deactivate_rows::DONE,
+    confirm: "deactivate unused credentials in that many account(s)",
+    scope: &["unused-credentials"],
     ..AUDIT
 };
 
@@ -305,5 +317,72 @@ impl<S: api::Sessions> job::Change for Tidy<S> {
         applied: &Applied<tidy::Step, Vec<tidy::Detached>>,
     ) -> Vec<tidy::Row> {
         tidy::rows(entry, applied)
+    }
+}
+
+/// `users deactivate`: the users audit and the candidates' holdings as its read stage, then
+/// every unused credential set `Inactive` (a password deleted with `--console`).
+pub struct Deactivate<S> {
+    users: Job<S>,
+    rules: deactivate::Rules,
+    undo: deactivate_apply::Undo,
+}
+
+impl<S: api::Sessions> Deactivate<S> {
+    /// Deactivates what `rules` selects after `users` reads it; `undo` is written before each
+    /// change.
+    pub fn new(users: Job<S>, rules: deactivate::Rules, undo: deactivate_apply::Undo) -> Self {
+        Deactivate { users, rules, undo }
+    }
+
+    /// The undo record.
+    pub fn undo(&self) -> &deactivate_apply::Undo {
+        &self.undo
+    }
+}
+
+impl<S: api::Sessions> job::Job for Deactivate<S> {
+    type Finding = Found;
+    type Row = Row;
+    const SPEC: Spec = DEACTIVATE;
+
+    async fn read(&self, account: &Account) -> Found {
+        let audit = self.users.read(account).await;
+        let names = deactivate::candidates(&audit, &self.rules);
+        let own = account.id == self.users.caller_account;
+        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names).await;
+        Found { audit, holdings }
+    }
+
+    fn rows(&self, read: &Read<Found>) -> Vec<Row> {
+        rows::rows(&audit_of(read))
+    }
+}
+
+impl<S: api::Sessions> job::Change for Deactivate<S> {
+    type Step = deactivate::Step;
+    type Detail = Vec<deactivate_apply::Changed>;
+    type ChangeRow = deactivate_rows::Row;
+
+    fn plan(&self, account: &Account, found: &Found) -> Entry<deactivate::Step> {
+        deactivate::entry(account, &found.audit, &found.holdings, &self.rules)
+    }
+
+    async fn apply(
+        &self,
+        entry: &Entry<deactivate::Step>,
+    ) -> Applied<deactivate::Step, Vec<deactivate_apply::Changed>> {
+        let own = entry.account_id == self.users.caller_account;
+        let (sessions, cancel) = (&self.users.sessions, &self.users.cancel);
+        deactivate_apply::apply(sessions, entry, own, &self.undo, cancel).await
+    }
+
+    fn change_rows(
+        &self,
+        _: Option<&Found>,
+        entry: &Entry<deactivate::Step>,
+        applied: &Applied<deactivate::Step, Vec<deactivate_apply::Changed>>,
+    ) -> Vec<deactivate_rows::Row> {
+        deactivate_rows::rows(entry, applied)
     }
 }

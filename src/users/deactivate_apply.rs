@@ -1,0 +1,320 @@
+//! `users deactivate`'s apply: credential by credential in one session per account. Right
+//! before each change a fresh read of the user finds the credential still there, still active
+//! and unused since the audit (a use since → `skipped-active`, left active); then it is written
+//! to the undo record (atomically; a record that cannot be written leaves it active), changed,
+//! and a fresh read — repeated while IAM settles — proves it `Inactive` (a password: gone).
+
+use super::api::{Change, Sessions};
+use super::deactivate::{Kind, Step};
+use super::holdings::later;
+use super::model::{Call, Holdings};
+use crate::call::Error;
+use crate::cancel::Cancel;
+use crate::report::journal::Journal;
+use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::job::{Applied, Entry, Outcome};
+use crate::run::settle::{settled, Settled};
+use serde::Serialize;
+use std::marker::PhantomData;
+
+/// One credential in the undo record: what `users reactivate` sets back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deactivated {
+    pub account_id: String,
+    pub user_name: String,
+    /// `access-key`, `password`, …
+    pub credential_type: &'static str,
+    /// Empty for a password.
+    pub credential_id: String,
+    /// Its status right before the change (`Active`; a password: `present`).
+    pub previous_status: &'static str,
+    /// Its last use, as the re-check read it (RFC 3339; empty: never, or never recorded).
+    pub last_used: String,
+    /// Whether `users reactivate` can undo it (a deleted password cannot come back).
+    pub reversible: bool,
+    /// When it was recorded, right before the change (RFC 3339).
+    pub recorded_at: String,
+}
+
+/// The undo record of one run.
+pub type Undo = Journal<Deactivated>;
+
+/// The undo record at `path`, naming who ran it and when.
+pub fn undo(path: std::path::PathBuf, caller: &str, started: &str) -> Undo {
+    let mut head = serde_json::Map::new();
+    head.insert("caller".into(), caller.into());
+    head.insert("started".into(), started.into());
+    head.insert(
+        "not_reversible".into(),
+        "a deleted console password cannot be restored: set a new one (aws iam create-login-profile)"
+            .into(),
+    );
+    Journal::new(path, head, "credentials")
+}
+
+/// Per-credential outcome spellings.
+pub mod outcome {
+    /// Changed, and a fresh read proved it.
+    pub const DEACTIVATED: &str = "deactivated";
+    /// Already inactive (or the password already gone) at the re-check.
+    pub const ALREADY: &str = "already-clean";
+    /// Used since the audit: left active.
+    pub const SKIPPED_ACTIVE: &str = "skipped-active";
+    /// Gone, or the user gone, since the audit.
+    pub const CHANGED: &str = "changed-since-plan";
+    /// A call failed, or the verification did not prove the result.
+    pub const FAILED: &str = "failed";
+    /// A signal arrived before this credential.
+    pub const INTERRUPTED: &str = "interrupted";
+}
+
+/// What happened to one planned credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// The planned step.
+    pub step: Step,
+    /// One of [`outcome`]'s spellings.
+    pub outcome: &'static str,
+    /// Why, when it is not deactivated (or a note when it is).
+    pub error: String,
+}
+
+/// The credential's state in a fresh read: `None` when it (or its user) is gone, else its
+/// status (`Active` / `Inactive`) and last use.
+fn state(h: &Holdings, step: &Step) -> Option<(String, String)> {
+    let find = |mut list: std::slice::Iter<'_, (&String, &String)>| {
+        list.find(|(id, _)| **id == step.id)
+            .map(|(_, status)| (status.to_string(), String::new()))
+    };
+    let pairs: Vec<(&String, &String)> = match step.kind {
+        Kind::AccessKey => {
+            return h
+                .access_keys
+                .iter()
+                .find(|k| k.id == step.id)
+                .map(|k| (k.status.clone(), k.last_used.clone()))
+        }
+        Kind::Password => {
+            return h
+                .login_profile
+                .then(|| ("Active".to_string(), h.password_last_used.clone()))
+        }
+        Kind::SshPublicKey => h
+            .ssh_public_keys
+            .iter()
+            .map(|k| (&k.id, &k.status))
+            .collect(),
+        Kind::SigningCertificate => h
+            .signing_certificates
+            .iter()
+            .map(|c| (&c.id, &c.status))
+            .collect(),
+        Kind::ServiceSpecificCredential => h
+            .service_specific_credentials
+            .iter()
+            .map(|c| (&c.id, &c.status))
+            .collect(),
+    };
+    find(pairs.iter())
+}
+
+/// Why the re-check leaves a credential as it is (`Err`), or its last use as read now.
+pub fn recheck(step: &Step, h: Option<&Holdings>) -> Result<String, Stop> {
+    let Some(h) = h else {
+        return Err(
+            Stop::new(Outcome::ChangedSincePlan, "the user no longer exists")
+                .worded(outcome::CHANGED),
+        );
+    };
+    let Some((status, used)) = state(h, step) else {
+        if step.kind == Kind::Password {
+            return Err(Stop::new(
+                Outcome::AlreadyClean,
+                "the password is already gone",
+            ));
+        }
+        return Err(
+            Stop::new(Outcome::ChangedSincePlan, "the credential no longer exists")
+                .worded(outcome::CHANGED),
+        );
+    };
+    if status != "Active" {
+        return Err(Stop::new(
+            Outcome::AlreadyClean,
+            format!("already {status}"),
+        ));
+    }
+    if !used.is_empty() && later(&used, &step.last_used) {
+        return Err(Stop::new(
+            Outcome::Skipped,
+            format!("used at {used}, after the audit: left active"),
+        )
+        .worded(outcome::SKIPPED_ACTIVE));
+    }
+    Ok(used)
+}
+
+/// One planned credential: the unit the apply flow re-checks, changes and verifies.
+struct Credential<'a, C> {
+    account_id: &'a str,
+    step: &'a Step,
+    undo: &'a Undo,
+    cancel: &'a Cancel,
+    session: PhantomData<fn(&C)>,
+}
+
+impl<C: Change> Unit for Credential<'_, C> {
+    type Session = C;
+    type Call = Call;
+
+    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
+        let h = session
+            .holdings(&self.step.user)
+            .await
+            .map_err(|e| Stop::call("re-check", &e))?;
+        let used = recheck(self.step, h.as_ref())?;
+        let entry = Deactivated {
+            account_id: self.account_id.to_string(),
+            user_name: self.step.user.clone(),
+            credential_type: self.step.kind.word(),
+            credential_id: self.step.id.clone(),
+            previous_status: if self.step.kind == Kind::Password {
+                "present"
+            } else {
+                "Active"
+            },
+            last_used: used,
+            reversible: self.step.kind.reversible(),
+            recorded_at: crate::report::rfc3339_system(std::time::SystemTime::now()),
+        };
+        if let Err(e) = self.undo.add(entry) {
+            return Err(Stop::new(
+                Outcome::Failed,
+                format!("the undo record could not be written ({e}); left active"),
+            ));
+        }
+        Ok(Todo::all(vec![self.step.call()]))
+    }
+
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
+        session.make(call).await.map(|()| Made::Changed)
+    }
+
+    /// Fresh reads, repeated while IAM settles: the credential `Inactive` (a password gone).
+    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
+        let step = self.step;
+        let gone = std::cell::Cell::new(false);
+        let verified = settled(self.cancel, || async {
+            let h = session.holdings(&step.user).await?;
+            let now = h.as_ref().and_then(|h| state(h, step));
+            gone.set(now.is_none() && step.kind != Kind::Password);
+            Ok(now.is_none_or(|(status, _)| status == "Inactive") && !gone.get())
+        })
+        .await;
+        match verified {
+            Ok(Settled::Yes) => Ok(()),
+            Ok(Settled::No(_)) if gone.get() => Err(Stop::new(
+                Outcome::ChangedSincePlan,
+                "the credential no longer exists (deleted by someone else?)",
+            )
+            .worded(outcome::CHANGED)),
+            Ok(Settled::No(waited)) => Err(Stop::new(
+                Outcome::Failed,
+                format!(
+                    "verify: {:.0} s after the change, a fresh read still shows it active",
+                    waited.as_secs_f64()
+                ),
+            )),
+            Err(e) => Err(Stop::call("verify", &e)),
+        }
+    }
+}
+
+/// A credential's outcome in the report's words.
+fn word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Done => outcome::DEACTIVATED,
+        Outcome::AlreadyClean | Outcome::NothingInScope => outcome::ALREADY,
+        Outcome::ChangedSincePlan => outcome::CHANGED,
+        Outcome::Skipped | Outcome::SkippedBlocked | Outcome::SkippedUnknown => {
+            outcome::SKIPPED_ACTIVE
+        }
+        Outcome::Interrupted | Outcome::NotStarted => outcome::INTERRUPTED,
+        Outcome::Failed => outcome::FAILED,
+    }
+}
+
+/// Applies one account's entry, credential by credential, in one session.
+pub async fn apply<S: Sessions>(
+    sessions: &S,
+    entry: &Entry<Step>,
+    own: bool,
+    undo: &Undo,
+    cancel: &Cancel,
+) -> Applied<Step, Vec<Changed>> {
+    let session = match sessions.open_change(&entry.account_id, own).await {
+        Ok(s) => s,
+        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
+    };
+    let mut results = Vec::new();
+    for step in &entry.steps {
+        let mut r = Changed {
+            step: step.clone(),
+            outcome: outcome::INTERRUPTED,
+            error: "interrupted before this credential".into(),
+        };
+        if !cancel.is_cancelled() {
+            let unit = Credential {
+                account_id: &entry.account_id,
+                step,
+                undo,
+                cancel,
+                session: PhantomData,
+            };
+            let applied = apply::unit(&unit, &session, cancel).await;
+            r.outcome = applied.detail.unwrap_or_else(|| word(applied.outcome));
+            r.error = applied.error;
+        }
+        results.push(r);
+    }
+    summarise(results)
+}
+
+/// The account's outcome from its credentials': the worst decides.
+fn summarise(results: Vec<Changed>) -> Applied<Step, Vec<Changed>> {
+    let done: Vec<Step> = results
+        .iter()
+        .filter(|r| r.outcome == outcome::DEACTIVATED)
+        .map(|r| r.step.clone())
+        .collect();
+    let outcomes: Vec<Outcome> = results
+        .iter()
+        .map(|r| match r.outcome {
+            outcome::FAILED => Outcome::Failed,
+            outcome::INTERRUPTED => Outcome::Interrupted,
+            outcome::CHANGED => Outcome::ChangedSincePlan,
+            outcome::SKIPPED_ACTIVE => Outcome::Skipped,
+            _ => Outcome::Done,
+        })
+        .collect();
+    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::AlreadyClean);
+    let error = results
+        .iter()
+        .filter(|r| !r.error.is_empty())
+        .map(|r| {
+            format!(
+                "{} {} {}: {}",
+                r.step.user,
+                r.step.kind.word(),
+                r.step.id,
+                r.error
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    apply::summary(done, outcome, error, results)
+}
+
+#[cfg(test)]
+#[path = "deactivate_apply_tests.rs"]
+mod tests;
