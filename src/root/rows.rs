@@ -262,6 +262,39 @@ mod tests {
     }
 
     #[test]
+    fn only_active_keys_count_as_active_and_accounts_to_act_on_need_attention() {
+        use crate::root::model::AccessKey;
+        use crate::run::job::Row as _;
+        let mut root = empty_root();
+        root.access_keys = Ok(vec![
+            AccessKey {
+                id: "AKIAON".into(),
+                status: "Active".into(),
+                last_used: Ok(None),
+            },
+            AccessKey {
+                id: "AKIAOFF".into(),
+                status: "Inactive".into(),
+                last_used: Ok(None),
+            },
+        ]);
+        let blocked = Audit::from(&read(Ok(Finding::Audited(Box::new(root)))));
+        assert_eq!(
+            (
+                blocked.access_keys.as_str(),
+                blocked.access_keys_active.as_str()
+            ),
+            ("2", "1")
+        );
+        let cells = blocked.attention().expect("blocked needs attention");
+        assert_eq!(cells.len(), 8);
+        assert_eq!(cells[..3], ["222222222222", "prod", "blocked"]);
+        assert_eq!(cells[5], "2");
+        let clean = Audit::from(&read(Ok(Finding::Audited(Box::new(empty_root())))));
+        assert_eq!(clean.attention(), None);
+    }
+
+    #[test]
     fn failed_check_shows_unknown_and_the_error() {
         let mut root = empty_root();
         root.mfa_devices = Err(service_failure("ListMFADevices"));
