@@ -270,12 +270,19 @@ fn paused<T>(run: impl std::future::Future<Output = T>) -> T {
         .block_on(run)
 }
 
-/// A run's exit code, given a virtual day to end; else the promise it broke.
+/// Runs `run` with `case`'s write fault armed, given a virtual day to end: its exit code (1
+/// for a pipeline error after a failed write, as `main` maps it) and the writes that failed;
+/// else the promise it broke (a run that never ends stays one, write fault or not).
 async fn exit_of(
+    case: &Case,
     run: impl std::future::Future<Output = anyhow::Result<crate::run::Finished>>,
-) -> Result<u8, String> {
-    match tokio::time::timeout(std::time::Duration::from_secs(24 * 3600), run).await {
-        Ok(Ok(f)) => Ok(f.exit.code()),
+) -> Result<(u8, Writes), String> {
+    Writes::arm(case);
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(24 * 3600), run).await;
+    let writes = Writes::taken();
+    match ended {
+        Ok(Ok(f)) => Ok((f.exit.code(), writes)),
+        Ok(Err(_)) if writes.any() => Ok((1, writes)),
         Ok(Err(e)) => Err(format!("pipeline: {e:#}")),
         Err(_) => Err("ends: the run never ended".into()),
     }

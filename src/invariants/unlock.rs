@@ -216,13 +216,9 @@ fn check<const SQS: bool>(case: &Case) -> (Vec<String>, usize) {
         };
         let mut out = Vec::new();
         let fake = case.world();
-        Writes::arm(case);
         let run = crate::run::run(&job, &fake, &env, mode, &confirm, "x", &mut out);
-        let exit = super::exit_of(run).await;
-        let writes = Writes::taken();
-        let exit = match exit {
-            Ok(code) => code,
-            Err(_) if writes.any() => 1,
+        let (exit, writes) = match super::exit_of(case, run).await {
+            Ok(ended) => ended,
             Err(why) => return (vec![why], 0),
         };
         let state = buckets.lock();

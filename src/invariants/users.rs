@@ -214,13 +214,9 @@ fn check(case: &Case) -> (Vec<String>, usize) {
         };
         let mut out = Vec::new();
         let directory = fake.directory();
-        Writes::arm(case);
         let run = crate::run::run(&job, &directory, &env, mode, &Yes, "x", &mut out);
-        let exit = super::exit_of(run).await;
-        let writes = Writes::taken();
-        let exit = match exit {
-            Ok(code) => code,
-            Err(_) if writes.any() => 1,
+        let (exit, writes) = match super::exit_of(case, run).await {
+            Ok(ended) => ended,
             Err(why) => return (vec![why], 0),
         };
         let gone: Vec<(String, String)> = users
@@ -342,13 +338,9 @@ fn check_audit(case: &Case) -> Vec<String> {
         env.config.concurrency = case.concurrency;
         let mut out = Vec::new();
         let directory = fake.directory();
-        Writes::arm(case);
         let run = crate::run::read(&job, &directory, &env, &mut out);
-        let exit = super::exit_of(run).await;
-        let writes = Writes::taken();
-        let exit = match exit {
-            Ok(code) => code,
-            Err(_) if writes.any() => 1,
+        let (exit, writes) = match super::exit_of(case, run).await {
+            Ok(ended) => ended,
             Err(why) => return vec![why],
         };
         let calls: Vec<String> = fake.calls().into_iter().map(|(op, _, _)| op).collect();
