@@ -1,5 +1,6 @@
 //! Unit-test helpers: a world built from scenario text, and IAM calls against it through the
-//! same handler the wire uses (no HTTP), as a role session in a member account.
+//! same handler the wire uses (no HTTP), as a role session in a member account or as any other
+//! principal (a root session, a long-term caller).
 
 use crate::sim::scenario::Scenario;
 use crate::sim::services::error::Error;
@@ -41,13 +42,39 @@ pub(crate) fn iam(
     op: &str,
     params: &[(&str, &str)],
 ) -> Result<String, Error> {
-    let index = world.account(account).expect("account of the scenario");
-    let grant = Grant::Role {
+    let role = Grant::Role {
         role: "OrganizationAccountAccessRole".into(),
         session_name: "test".into(),
     };
+    iam_as(world, session(world, account, role), op, params)
+}
+
+/// An hour-long session in `account` with `grant` (a role, or a root-task policy).
+pub(crate) fn session(world: &World, account: &str, grant: Grant) -> Who {
+    let index = world.account(account).expect("account of the scenario");
     let expires = OffsetDateTime::now_utc() + time::Duration::hours(1);
     let (key, _, session) = world.new_session(index, grant, expires);
+    Who::Session { key, session }
+}
+
+/// The scenario's long-term caller with access key id `key`.
+pub(crate) fn caller(world: &World, key: &str) -> Who {
+    Who::Caller(
+        world
+            .callers
+            .get(key)
+            .expect("caller of the scenario")
+            .clone(),
+    )
+}
+
+/// An IAM call as `who`: the result document, or the error.
+pub(crate) fn iam_as(
+    world: &World,
+    who: Who,
+    op: &str,
+    params: &[(&str, &str)],
+) -> Result<String, Error> {
     let req = Request {
         op: op.to_string(),
         params: Params::Query(
@@ -56,7 +83,7 @@ pub(crate) fn iam(
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         ),
-        who: Who::Session { key, session },
+        who,
         truncated_without_marker: false,
         region: crate::sim::services::request::REGION.to_string(),
         token_cycle: false,

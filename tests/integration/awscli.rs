@@ -2158,3 +2158,117 @@ fn aws_cli_v1_meets_credentials_issued_between_the_audit_and_the_change() {
         "every user of the account got one"
     );
 }
+
+#[test]
+fn aws_cli_v1_updates_credential_statuses_and_reads_them_back() {
+    if !aws_cli_available() {
+        return;
+    }
+    let sim = Sim::start_toml(&users_scenario());
+    let s = assume_role(&sim, "222222222202");
+    let iam = iam_run(&sim, &s);
+    let statuses = |v: &Value, list: &str| names(v, list, "Status");
+    let keys = iam(&["list-access-keys", "--user-name", "keyold"]).ok();
+    let key = names(&keys, "AccessKeyMetadata", "AccessKeyId").remove(0);
+    assert_eq!(statuses(&keys, "AccessKeyMetadata"), ["Active"]);
+    let update_key = |user: &str, status: &str| {
+        iam(&[
+            "update-access-key",
+            "--user-name",
+            user,
+            "--access-key-id",
+            &key,
+            "--status",
+            status,
+        ])
+    };
+    let answer = update_key("KEYOLD", "Inactive").ok();
+    assert_eq!(answer, Value::Null, "no output, as AWS answers");
+    let keys = iam(&["list-access-keys", "--user-name", "keyold"]).ok();
+    assert_eq!(statuses(&keys, "AccessKeyMetadata"), ["Inactive"]);
+    update_key("keyold", "Inactive").ok();
+    update_key("git-user", "Active").err("NoSuchEntity");
+    update_key("nobody", "Active").err("NoSuchEntity");
+    let wrong = update_key("keyold", "Expired");
+    assert!(
+        wrong
+            .stderr
+            .contains("Member must satisfy enum value set: [Active, Inactive]"),
+        "{}",
+        wrong.stderr
+    );
+    wrong.err("ValidationError");
+
+    let ssh = iam(&["list-ssh-public-keys", "--user-name", "git-user"]).ok();
+    let ssh_id = names(&ssh, "SSHPublicKeys", "SSHPublicKeyId").remove(0);
+    iam(&[
+        "update-ssh-public-key",
+        "--user-name",
+        "git-user",
+        "--ssh-public-key-id",
+        &ssh_id,
+        "--status",
+        "Inactive",
+    ])
+    .ok();
+    let ssh = iam(&["list-ssh-public-keys", "--user-name", "git-user"]).ok();
+    assert_eq!(statuses(&ssh, "SSHPublicKeys"), ["Inactive"]);
+    let one = iam(&[
+        "get-ssh-public-key",
+        "--user-name",
+        "git-user",
+        "--ssh-public-key-id",
+        &ssh_id,
+        "--encoding",
+        "SSH",
+    ])
+    .ok();
+    assert_eq!(one["SSHPublicKey"]["Status"], "Inactive");
+
+    let creds = iam(&[
+        "list-service-specific-credentials",
+        "--user-name",
+        "olduser",
+    ])
+    .ok();
+    let cred = names(
+        &creds,
+        "ServiceSpecificCredentials",
+        "ServiceSpecificCredentialId",
+    )
+    .remove(0);
+    assert_eq!(statuses(&creds, "ServiceSpecificCredentials"), ["Inactive"]);
+    iam(&[
+        "update-service-specific-credential",
+        "--user-name",
+        "olduser",
+        "--service-specific-credential-id",
+        &cred,
+        "--status",
+        "Active",
+    ])
+    .ok();
+    let creds = iam(&[
+        "list-service-specific-credentials",
+        "--user-name",
+        "olduser",
+    ])
+    .ok();
+    assert_eq!(statuses(&creds, "ServiceSpecificCredentials"), ["Active"]);
+
+    let changed: Vec<String> = sim
+        .non_read_calls()
+        .iter()
+        .filter(|c| c["status"] == 200 && c["mutating"] == true)
+        .map(|c| c["operation"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "UpdateAccessKey",
+            "UpdateAccessKey",
+            "UpdateSSHPublicKey",
+            "UpdateServiceSpecificCredential"
+        ]
+    );
+}

@@ -20,6 +20,7 @@ mod security;
 mod signals;
 mod sim_log;
 mod sim_scenarios;
+mod sim_updates;
 mod sim_users;
 mod support;
 mod truth;

@@ -448,11 +448,11 @@ fn delete_user_conflicts_naming_what_remains_until_all_nine_dependents_are_gone(
         .as_str()
         .expect("key id")
         .to_string();
-    let cert = old["signing_certificates"][0]
+    let cert = old["signing_certificates"][0]["id"]
         .as_str()
         .expect("cert")
         .to_string();
-    let ssh = old["ssh_keys"][0].as_str().expect("ssh").to_string();
+    let ssh = old["ssh_keys"][0]["id"].as_str().expect("ssh").to_string();
     let cred = old["service_credentials"][0]["id"]
         .as_str()
         .expect("cred")

@@ -283,10 +283,15 @@ name = "a"
             org,
             &format!("{org}iam_consistency_ms = 250\nrole_session_seconds = 5\n"),
         );
-        let faults: String = ["upload-ssh-key", "add-service-credential", "expire-session"]
-            .iter()
-            .map(|a| format!("[[faults]]\naction = \"{a}\"\n"))
-            .collect();
+        let faults: String = [
+            "upload-ssh-key",
+            "add-service-credential",
+            "expire-session",
+            "use-access-key",
+        ]
+        .iter()
+        .map(|a| format!("[[faults]]\naction = \"{a}\"\n"))
+        .collect();
         let s = Scenario::from_toml_str(&format!("{text}{faults}"), "t.toml").expect("valid");
         assert_eq!(
             (s.org.iam_consistency_ms, s.org.role_session_seconds),
@@ -298,7 +303,8 @@ name = "a"
             [
                 &FaultAction::UploadSshKey,
                 &FaultAction::AddServiceCredential,
-                &FaultAction::ExpireSession
+                &FaultAction::ExpireSession,
+                &FaultAction::UseAccessKey
             ]
         );
         let plain = Scenario::from_toml_str(MINIMAL, "t.toml").expect("valid");

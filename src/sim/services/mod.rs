@@ -191,12 +191,21 @@ mod tests {
     #[test]
     fn mutating_operations_are_the_changes() {
         for e in entries().filter(|e| e.mutating) {
-            let change = ["Create", "Delete", "Deactivate", "Detach", "Remove", "Set"]
-                .iter()
-                .any(|verb| e.name.starts_with(verb));
+            let change = [
+                "Create",
+                "Delete",
+                "Deactivate",
+                "Detach",
+                "Remove",
+                "Set",
+                "Update",
+            ]
+            .iter()
+            .any(|verb| e.name.starts_with(verb));
             assert!(change, "{} is mutating but changes nothing", e.name);
         }
         assert!(is_mutating("DeleteSigningCertificate"));
+        assert!(is_mutating("UpdateSSHPublicKey"));
         assert!(!is_mutating("GenerateCredentialReport"));
         assert!(!is_mutating("AssumeRoot"));
         assert!(!is_mutating("NoSuchOperation"));

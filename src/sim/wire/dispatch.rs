@@ -292,6 +292,7 @@ async fn fault(
         Some(FaultAction::Truncate) => altered.truncate = true,
         Some(FaultAction::AddAccessKey) => effects::add_access_key(world, acting),
         Some(FaultAction::SignIn) => effects::sign_in(world, acting),
+        Some(FaultAction::UseAccessKey) => effects::use_access_key(world, acting),
         Some(FaultAction::UploadSshKey) => effects::upload_ssh_key(world, acting),
         Some(FaultAction::AddServiceCredential) => effects::add_service_credential(world, acting),
         Some(FaultAction::TruncatedNoMarker) => altered.truncated_without_marker = true,

@@ -1,5 +1,6 @@
 //! Tests of the request pipeline without sockets: session lifetimes (`role_session_seconds`,
-//! expiry, the `expire-session` fault) and the fault actions that issue credentials mid-run.
+//! expiry, the `expire-session` fault), the fault actions that issue or use credentials mid-run,
+//! and how a credential status update is answered and logged.
 
 use crate::sim::test_world::{scenario, texts};
 use crate::sim::wire::calls::Log;
@@ -20,6 +21,7 @@ name = "alice"
 [[accounts.users]]
 name = "bob"
 ssh_keys = [{}]
+access_keys = [{ id = "AKIABOBACTIVE0000001", last_used_days_ago = 30, service = "iam", region = "eu-west-1" }, { id = "AKIABOBINACTIVE00001", active = false }]
 "#;
 
 const ROLE: &str = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole";
@@ -191,5 +193,106 @@ async fn issuing_faults_add_credentials_before_the_call_runs() {
     assert_eq!(
         texts(&xml, "ServiceUserName"),
         ["alice-at-222222222222", "bob-at-222222222222"]
+    );
+}
+
+#[tokio::test]
+async fn an_update_answers_an_empty_response_and_is_logged_as_mutating() {
+    let sim = sim("", "");
+    let (creds, _) = assume(&sim).await;
+    let update = [
+        ("Action", "UpdateAccessKey"),
+        ("UserName", "BOB"),
+        ("AccessKeyId", "AKIABOBACTIVE0000001"),
+        ("Status", "Inactive"),
+    ];
+    let (status, xml) = call(&sim, &creds, "2010-05-08", &update).await;
+    assert_eq!(status, 200, "{xml}");
+    assert!(
+        xml.starts_with("<UpdateAccessKeyResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata><RequestId>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("Result"), "{xml}");
+    let (status, xml) = call(&sim, &creds, "2010-05-08", &update[..3]).await;
+    assert_eq!(
+        (status, texts(&xml, "Code")),
+        (400, vec!["ValidationError"])
+    );
+    let log: serde_json::Value = serde_json::from_slice(&sim.calls.to_json()).expect("log");
+    let updates: Vec<(&serde_json::Value, &serde_json::Value)> = log
+        .as_array()
+        .expect("calls")
+        .iter()
+        .filter(|c| c["operation"] == "UpdateAccessKey")
+        .map(|c| (&c["status"], &c["mutating"]))
+        .collect();
+    assert_eq!(
+        updates,
+        [(&200.into(), &true.into()), (&400.into(), &true.into())]
+    );
+}
+
+/// GetAccessKeyLastUsed of `key`: (LastUsedDate, ServiceName, Region) texts.
+async fn last_used(sim: &Sim, creds: &Creds, key: &str) -> (Vec<String>, String, String) {
+    let params = [("Action", "GetAccessKeyLastUsed"), ("AccessKeyId", key)];
+    let (status, xml) = call(sim, creds, "2010-05-08", &params).await;
+    assert_eq!(status, 200, "{xml}");
+    let one = |name| texts(&xml, name).concat();
+    let date = texts(&xml, "LastUsedDate")
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    (date, one("ServiceName"), one("Region"))
+}
+
+#[tokio::test]
+async fn use_access_key_uses_every_active_key_of_the_account_before_the_call_runs() {
+    let fault =
+        "[[faults]]\naction = \"use-access-key\"\noperation = \"UpdateAccessKey\"\ntimes = 1\n";
+    let sim = sim("report_generation_polls = 0", fault);
+    let (creds, _) = assume(&sim).await;
+    let before = last_used(&sim, &creds, "AKIABOBACTIVE0000001").await;
+    assert_eq!((before.1.as_str(), before.2.as_str()), ("iam", "eu-west-1"));
+    let report = [("Action", "GenerateCredentialReport")];
+    call(&sim, &creds, "2010-05-08", &report).await;
+    let update = [
+        ("Action", "UpdateAccessKey"),
+        ("UserName", "bob"),
+        ("AccessKeyId", "AKIABOBACTIVE0000001"),
+        ("Status", "Inactive"),
+    ];
+    let started = iso8601(OffsetDateTime::now_utc() - time::Duration::seconds(1));
+    assert_eq!(call(&sim, &creds, "2010-05-08", &update).await.0, 200);
+    let (date, service, region) = last_used(&sim, &creds, "AKIABOBACTIVE0000001").await;
+    assert!(
+        date.len() == 1 && date[0] >= started,
+        "used now: {date:?} (from {started})"
+    );
+    assert_eq!((service.as_str(), region.as_str()), ("s3", "us-east-1"));
+    let inactive = last_used(&sim, &creds, "AKIABOBINACTIVE00001").await;
+    assert_eq!(
+        inactive,
+        (vec![], "N/A".to_string(), "N/A".to_string()),
+        "an inactive key is not used"
+    );
+    let (_, xml) = call(
+        &sim,
+        &creds,
+        "2010-05-08",
+        &[("Action", "GetCredentialReport")],
+    )
+    .await;
+    let csv = aws_smithy_types::base64::decode(texts(&xml, "Content")[0]).expect("base64");
+    let csv = String::from_utf8(csv).expect("UTF-8");
+    let bob: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("bob,"))
+        .expect("bob")
+        .split(',')
+        .collect();
+    assert_eq!(
+        (bob[8], bob[11], bob[12]),
+        ("true", "eu-west-1", "iam"),
+        "the report generated before the use is still served, as after a sign-in: {bob:?}"
     );
 }

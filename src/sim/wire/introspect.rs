@@ -1,7 +1,8 @@
 //! `/_sim/state`: the organization, every root user's credentials, IAM users and groups and the
 //! run's seed as JSON, for tests; `/_sim/sessions`: the sessions issued.
 
-use crate::sim::world::credentials::RootUser;
+use crate::sim::services::iam::list::status;
+use crate::sim::world::credentials::{Certificate, RootUser};
 use crate::sim::world::directory::Directory;
 use crate::sim::world::model::iso8601;
 use crate::sim::world::state::Grant;
@@ -70,7 +71,6 @@ pub(crate) fn state(world: &World) -> Value {
 }
 
 fn root_json(r: &RootUser) -> Value {
-    let status = |active: bool| if active { "Active" } else { "Inactive" };
     json!({
         "login_profile": r.login_profile.as_ref().map(|lp| json!({
             "created": iso8601(lp.created),
@@ -94,9 +94,15 @@ fn root_json(r: &RootUser) -> Value {
     })
 }
 
-/// Users by name: each one's credentials (ids and dates, never a secret) and policies.
+/// `{ id, status }` of each signing certificate or SSH public key of a user.
+fn with_status(list: &[Certificate]) -> Vec<Value> {
+    list.iter()
+        .map(|c| json!({ "id": c.id, "status": status(c.active) }))
+        .collect()
+}
+
+/// Users by name: each one's credentials (ids, statuses and dates, never a secret) and policies.
 fn users_json(dir: &Directory) -> Value {
-    let status = |active: bool| if active { "Active" } else { "Inactive" };
     let mut users = Map::new();
     for u in &dir.users {
         users.insert(u.name.clone(), json!({
@@ -116,10 +122,10 @@ fn users_json(dir: &Directory) -> Value {
                 "created": iso8601(k.created),
                 "last_used": k.last_used.as_ref().map(|(d, _, _)| iso8601(*d)),
             })).collect::<Vec<_>>(),
-            "signing_certificates": u.signing_certificates.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-            "ssh_keys": u.ssh_keys.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            "signing_certificates": with_status(&u.signing_certificates),
+            "ssh_keys": with_status(&u.ssh_keys),
             "service_credentials": u.service_credentials.iter().map(|c| json!({
-                "id": c.id, "service": c.service,
+                "id": c.id, "service": c.service, "status": status(c.active),
             })).collect::<Vec<_>>(),
             "groups": u.groups,
             "attached_policies": u.attached_policies,

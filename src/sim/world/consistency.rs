@@ -1,10 +1,12 @@
 //! IAM's eventual consistency (`iam_consistency_ms`): for that long after a `DeleteUser`,
-//! `GetUser` still answers the deleted user as it was, and after a `DetachUserPolicy`,
-//! `ListAttachedUserPolicies` still lists the policy — the stale reads AWS can give while a
-//! change propagates. Everything else already sees the change.
+//! `GetUser` still answers the deleted user as it was, after a `DetachUserPolicy`,
+//! `ListAttachedUserPolicies` still lists the policy, and after a credential's status change
+//! (`UpdateAccessKey` and the like) its reads still show the old status — the stale reads AWS can
+//! give while a change propagates. Everything else already sees the change.
 //!
 //! Plain data over the simulator's monotonic clock; callers pass `now` so tests can move it.
 
+use crate::sim::world::credentials::Kind;
 use crate::sim::world::user::{same_name, User};
 use std::time::{Duration, Instant};
 
@@ -15,6 +17,19 @@ pub struct Recent {
     deleted: Vec<(Instant, User)>,
     /// Policies detached from users, in the order detached.
     detached: Vec<Detached>,
+    /// Credential statuses changed, in the order changed.
+    statuses: Vec<StatusChange>,
+}
+
+/// A credential's status changed by one of the `Update…` calls.
+#[derive(Debug, Clone)]
+struct StatusChange {
+    at: Instant,
+    kind: Kind,
+    user: String,
+    id: String,
+    /// Whether it was active before the change.
+    was: bool,
 }
 
 /// A direct policy attachment removed by `DetachUserPolicy`.
@@ -30,11 +45,9 @@ struct Detached {
 impl Recent {
     /// Records a deleted user (nothing when `window` is zero: reads are consistent).
     pub fn user_deleted(&mut self, now: Instant, user: User, window: Duration) {
-        if window.is_zero() {
-            return;
+        if self.remembers(now, window) {
+            self.deleted.push((now, user));
         }
-        self.forget(now, window);
-        self.deleted.push((now, user));
     }
 
     /// Records a policy detached from `user`, where it stood at `position`.
@@ -46,16 +59,50 @@ impl Recent {
         arn: &str,
         window: Duration,
     ) {
-        if window.is_zero() {
-            return;
+        if self.remembers(now, window) {
+            self.detached.push(Detached {
+                at: now,
+                user: user.to_string(),
+                position,
+                arn: arn.to_string(),
+            });
         }
-        self.forget(now, window);
-        self.detached.push(Detached {
-            at: now,
-            user: user.to_string(),
-            position,
-            arn: arn.to_string(),
-        });
+    }
+
+    /// Records that the `kind` credential `id` of `user` changed status (it was active or not).
+    pub fn status_changed(
+        &mut self,
+        now: Instant,
+        (kind, user, id): (Kind, &str, &str),
+        was: bool,
+        window: Duration,
+    ) {
+        if self.remembers(now, window) {
+            self.statuses.push(StatusChange {
+                at: now,
+                kind,
+                user: user.to_string(),
+                id: id.to_string(),
+                was,
+            });
+        }
+    }
+
+    /// Whether a read sees the `kind` credential `id` of `user` active: as it was before the
+    /// earliest of its status changes less than `window` ago, else as it is (`active`).
+    pub fn active(
+        &self,
+        (kind, user, id): (Kind, &str, &str),
+        active: bool,
+        now: Instant,
+        window: Duration,
+    ) -> bool {
+        self.statuses
+            .iter()
+            .find(|c| {
+                fresh(c.at, now, window) && c.kind == kind && c.id == id && same_name(&c.user, user)
+            })
+            .map_or(active, |c| c.was)
     }
 
     /// The user called `name` deleted less than `window` ago, as it was when deleted.
@@ -84,10 +131,21 @@ impl Recent {
         arns
     }
 
+    /// Whether a change made `now` is to be remembered (reads lag: `window` is not zero),
+    /// having dropped what every read sees by now.
+    fn remembers(&mut self, now: Instant, window: Duration) -> bool {
+        if window.is_zero() {
+            return false;
+        }
+        self.forget(now, window);
+        true
+    }
+
     /// Drops what every read sees by now.
     fn forget(&mut self, now: Instant, window: Duration) {
         self.deleted.retain(|(at, _)| fresh(*at, now, window));
         self.detached.retain(|d| fresh(d.at, now, window));
+        self.statuses.retain(|c| fresh(c.at, now, window));
     }
 }
 
@@ -154,11 +212,41 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_status_reads_as_before_its_earliest_recent_change_until_the_window_passes() {
+        let t0 = Instant::now();
+        let at = |ms| t0 + Duration::from_millis(ms);
+        let key = (Kind::AccessKey, "alice", "AKIA1");
+        let mut recent = Recent::default();
+        // Active → Inactive at 0, back to Active at 100, Inactive again at 300: now Inactive.
+        recent.status_changed(t0, key, true, WINDOW);
+        recent.status_changed(at(100), key, false, WINDOW);
+        recent.status_changed(at(300), key, true, WINDOW);
+        assert!(recent.active(key, false, at(200), WINDOW), "as before 0");
+        assert!(!recent.active(key, false, at(550), WINDOW), "as before 100");
+        assert!(recent.active(key, false, at(700), WINDOW), "as before 300");
+        assert!(!recent.active(key, false, at(800), WINDOW), "as it is now");
+        assert!(
+            recent.active((Kind::AccessKey, "ALICE", "AKIA1"), false, at(200), WINDOW),
+            "user names in any case"
+        );
+        for other in [
+            (Kind::SshKey, "alice", "AKIA1"),
+            (Kind::AccessKey, "bob", "AKIA1"),
+            (Kind::AccessKey, "alice", "AKIA2"),
+        ] {
+            assert!(!recent.active(other, false, at(200), WINDOW), "{other:?}");
+        }
+    }
+
+    #[test]
     fn nothing_is_kept_when_reads_are_consistent() {
         let t0 = Instant::now();
         let mut recent = Recent::default();
         recent.user_deleted(t0, user("bob", &[]), Duration::ZERO);
         recent.policy_detached(t0, "alice", 0, "a", Duration::ZERO);
+        let key = (Kind::SshKey, "alice", "APKA1");
+        recent.status_changed(t0, key, true, Duration::ZERO);
         assert!(recent.deleted.is_empty() && recent.detached.is_empty());
+        assert!(recent.statuses.is_empty());
     }
 }

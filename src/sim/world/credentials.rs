@@ -1,5 +1,6 @@
 //! Credentials as data: a root user's password, MFA devices, access keys and signing
-//! certificates (IAM users hold the same kinds, see `user`).
+//! certificates (IAM users hold the same kinds, see `user`), and the kinds of credential that
+//! carry an `Active`/`Inactive` status.
 
 use time::OffsetDateTime;
 
@@ -23,6 +24,19 @@ impl MfaKind {
             MfaKind::Fido => "fido",
         }
     }
+}
+
+/// A kind of IAM user credential with an `Active`/`Inactive` status (the `Update…` calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An access key (`UpdateAccessKey`).
+    AccessKey,
+    /// An X.509 signing certificate (`UpdateSigningCertificate`).
+    SigningCertificate,
+    /// An SSH public key (`UpdateSSHPublicKey`).
+    SshKey,
+    /// A service-specific credential (`UpdateServiceSpecificCredential`).
+    ServiceCredential,
 }
 
 /// Credentials of one root user.

@@ -1,15 +1,35 @@
 //! What the fault actions that change the world do before the call runs (or instead of it):
-//! a root access key appears, IAM users sign in, receive an SSH public key or a service-specific
-//! credential, or the calling session expires. Each acts in the account the call acts in.
+//! a root access key appears, IAM users sign in, use their access keys, receive an SSH public
+//! key or a service-specific credential, or the calling session expires. Each acts in the
+//! account the call acts in.
 
 use crate::sim::world::credentials::{AccessKey, Certificate};
 use crate::sim::world::directory::base36;
 use crate::sim::world::state::World;
-use crate::sim::world::user::ServiceCredential;
+use crate::sim::world::user::{ServiceCredential, User};
 use time::OffsetDateTime;
 
 /// The service of the credentials `add-service-credential` issues.
 const SERVICE: &str = "codecommit.amazonaws.com";
+
+/// Where `use-access-key` uses the keys: (service, region), as `GetAccessKeyLastUsed` names them.
+const KEY_USE: (&str, &str) = ("s3", "us-east-1");
+
+/// Runs `change` on every IAM user of the account (if simulated) with the time now.
+fn every_user(
+    world: &World,
+    account: Option<&str>,
+    mut change: impl FnMut(&mut User, OffsetDateTime),
+) {
+    let Some(idx) = account.and_then(|a| world.account(a)) else {
+        return;
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut state = world.lock();
+    for user in &mut state.iam[idx].users {
+        change(user, now);
+    }
+}
 
 /// `add-access-key`: an active root access key, created now.
 pub(crate) fn add_access_key(world: &World, account: Option<&str>) {
@@ -29,16 +49,22 @@ pub(crate) fn add_access_key(world: &World, account: Option<&str>) {
 
 /// `sign-in`: every IAM user of the account with a login profile signs in now.
 pub(crate) fn sign_in(world: &World, account: Option<&str>) {
-    let Some(idx) = account.and_then(|a| world.account(a)) else {
-        return;
-    };
-    let now = OffsetDateTime::now_utc();
-    let mut state = world.lock();
-    for user in &mut state.iam[idx].users {
+    every_user(world, account, |user, now| {
         if let Some(profile) = &mut user.password {
             profile.password_last_used = Some(now);
         }
-    }
+    });
+}
+
+/// `use-access-key`: every active access key of every IAM user of the account is used now (in
+/// S3, in us-east-1); inactive keys cannot be used and stay as they were.
+pub(crate) fn use_access_key(world: &World, account: Option<&str>) {
+    every_user(world, account, |user, now| {
+        for key in user.access_keys.iter_mut().filter(|k| k.active) {
+            let (service, region) = KEY_USE;
+            key.last_used = Some((now, service.to_string(), region.to_string()));
+        }
+    });
 }
 
 /// `upload-ssh-key`: every IAM user of the account gets an active SSH public key uploaded now.
@@ -115,8 +141,10 @@ id = "222222222222"
 [[accounts.users]]
 name = "alice"
 ssh_keys = [{}]
+access_keys = [{ id = "AKIAALICEACTIVE00001", last_used_days_ago = 40, service = "iam", region = "eu-west-1" }, { id = "AKIAALICEINACTIVE001", active = false }]
 [[accounts.users]]
 name = "bob"
+access_keys = [{ id = "AKIABOBNEVERUSED0001" }]
 "#;
 
     fn world() -> World {
@@ -150,6 +178,26 @@ name = "bob"
         );
         let age = OffsetDateTime::now_utc() - users[0].ssh_keys[1].uploaded;
         assert!(age.whole_seconds() < 5, "uploaded now: {age}");
+    }
+
+    #[test]
+    fn every_active_access_key_of_the_account_is_used_now_in_s3_and_inactive_ones_are_not() {
+        let world = world();
+        use_access_key(&world, Some("222222222222"));
+        use_access_key(&world, Some("999999999999"));
+        let state = world.lock();
+        let users = &state.iam[1].users;
+        for key in [&users[0].access_keys[0], &users[1].access_keys[0]] {
+            let (when, service, region) = key.last_used.as_ref().expect("used");
+            let age = OffsetDateTime::now_utc() - *when;
+            assert!(age.whole_seconds() < 5, "{}: used now: {age}", key.id);
+            assert_eq!((service.as_str(), region.as_str()), ("s3", "us-east-1"));
+        }
+        let inactive = &users[0].access_keys[1];
+        assert!(
+            inactive.last_used.is_none(),
+            "an inactive key is not used: {inactive:?}"
+        );
     }
 
     #[test]

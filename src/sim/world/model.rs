@@ -250,6 +250,8 @@ pub enum FaultAction {
     AddAccessKey,
     /// Every IAM user of the account with a console password signs in now, then proceed.
     SignIn,
+    /// Every active access key of every IAM user of the account is used now, then proceed.
+    UseAccessKey,
     /// Every IAM user of the account gets an active SSH public key uploaded now, then proceed.
     UploadSshKey,
     /// Every IAM user of the account gets an active CodeCommit credential created now, then

@@ -1,7 +1,7 @@
 //! An IAM user as data: its credentials, groups, policies and tags, and the case-insensitive
 //! name comparison IAM uses.
 
-use crate::sim::world::credentials::{AccessKey, Certificate, LoginProfile, MfaDevice};
+use crate::sim::world::credentials::{AccessKey, Certificate, Kind, LoginProfile, MfaDevice};
 use time::OffsetDateTime;
 
 /// Whether two IAM names are the same name (IAM compares them without regard to case).
@@ -70,6 +70,21 @@ impl User {
         }
     }
 
+    /// Whether the user's credential of `kind` with id `id` is active, for a status change;
+    /// None when the user holds no such credential.
+    pub fn active_mut(&mut self, kind: Kind, id: &str) -> Option<&mut bool> {
+        match kind {
+            Kind::AccessKey => active_of(&mut self.access_keys, id, |k| (&k.id, &mut k.active)),
+            Kind::SigningCertificate => active_of(&mut self.signing_certificates, id, |c| {
+                (&c.id, &mut c.active)
+            }),
+            Kind::SshKey => active_of(&mut self.ssh_keys, id, |k| (&k.id, &mut k.active)),
+            Kind::ServiceCredential => active_of(&mut self.service_credentials, id, |c| {
+                (&c.id, &mut c.active)
+            }),
+        }
+    }
+
     /// What still stands in the way of `DeleteUser`, in the order AWS's runbook removes it.
     pub fn dependents(&self) -> Vec<&'static str> {
         let checks = [
@@ -95,6 +110,18 @@ impl User {
             .map(|(_, what)| what)
             .collect()
     }
+}
+
+/// The active flag of the element of `list` whose id (the first of `fields`) is `id`.
+fn active_of<'a, T>(
+    list: &'a mut [T],
+    id: &str,
+    fields: fn(&mut T) -> (&str, &mut bool),
+) -> Option<&'a mut bool> {
+    list.iter_mut()
+        .map(fields)
+        .find(|(i, _)| *i == id)
+        .map(|(_, active)| active)
 }
 
 /// A tag of an IAM user: a key (unique regardless of case) and a value.

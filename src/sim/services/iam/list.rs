@@ -1,5 +1,5 @@
-//! Shared pieces of the IAM handlers: required parameters, `NoSuchEntity`, and `Marker`/
-//! `IsTruncated` list pages cut to `iam_page_size`.
+//! Shared pieces of the IAM handlers: required and enumerated parameters, `NoSuchEntity`, and
+//! `Marker`/`IsTruncated` list pages cut to `iam_page_size`.
 
 use crate::sim::services::error::Error;
 use crate::sim::services::page::page;
@@ -11,6 +11,27 @@ pub(crate) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Er
     params.str(name).ok_or_else(|| {
         Error::new(400, "ValidationError", format!("1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null"))
     })
+}
+
+/// The required parameter `name` (`field` in AWS's messages), which must be one of `values`.
+pub(crate) fn one_of<'a>(
+    params: &'a Params,
+    name: &str,
+    field: &str,
+    values: &[&str],
+) -> Result<&'a str, Error> {
+    let value = required(params, name)?;
+    if values.contains(&value) {
+        return Ok(value);
+    }
+    Err(Error::new(
+        400,
+        "ValidationError",
+        format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+            values.join(", ")
+        ),
+    ))
 }
 
 pub(crate) fn no_such(message: String) -> Error {

@@ -1,17 +1,21 @@
 //! IAM: its operation table and the routing of each principal: long-term callers' questions
 //! about the organization (ListOrganizationsFeatures), root sessions to the root-user handlers
 //! in `root` (where the session's task policy allows the operation), and every other principal
-//! to the account-level handlers (`users`, `user_credentials`, `user_delete`, `details`,
-//! `report`).
+//! to the account-level handlers (`users`, `user_credentials`, `user_delete`, `user_update`,
+//! `details`, `report`).
 
 pub(crate) mod details;
 pub(crate) mod list;
 pub(crate) mod report;
 pub(crate) mod root;
+pub(crate) mod user_change;
 pub(crate) mod user_credentials;
 #[cfg(test)]
 mod user_credentials_tests;
 pub(crate) mod user_delete;
+pub(crate) mod user_update;
+#[cfg(test)]
+mod user_update_tests;
 pub(crate) mod users;
 #[cfg(test)]
 mod users_tests;
@@ -205,6 +209,26 @@ pub(crate) const OPERATIONS: &[Operation<Handler>] = &[
     )
     .mutating(),
     Operation::new("DeleteUser", users_only(user_delete::delete_user)).mutating(),
+    Operation::new(
+        "UpdateAccessKey",
+        users_only(user_update::update_access_key),
+    )
+    .mutating(),
+    Operation::new(
+        "UpdateSigningCertificate",
+        users_only(user_update::update_signing_certificate),
+    )
+    .mutating(),
+    Operation::new(
+        "UpdateSSHPublicKey",
+        users_only(user_update::update_ssh_public_key),
+    )
+    .mutating(),
+    Operation::new(
+        "UpdateServiceSpecificCredential",
+        users_only(user_update::update_service_specific_credential),
+    )
+    .mutating(),
 ];
 
 /// Handles one IAM operation.

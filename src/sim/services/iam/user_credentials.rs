@@ -1,23 +1,25 @@
 //! The credential reads of an IAM user: access keys and their last use, MFA devices, signing
 //! certificates, SSH public keys (listed, and one key's body) and service-specific credentials
-//! (one user's, or with `AllUsers=true` every user's of the account).
+//! (one user's, or with `AllUsers=true` every user's of the account). Right after a status
+//! change a credential's `Status` may still read as before (`iam_consistency_ms`).
 
 use crate::sim::services::error::Error;
-use crate::sim::services::iam::list::{certificate_body, list, no_such, required, status};
+use crate::sim::services::iam::list::{certificate_body, list, no_such, one_of, required, status};
 use crate::sim::services::iam::users::{find, reading, Scope};
 use crate::sim::services::request::Params;
 use crate::sim::services::xml::Xml;
-use crate::sim::world::credentials::{AccessKey, Certificate, MfaDevice};
+use crate::sim::world::credentials::{AccessKey, Certificate, Kind, MfaDevice};
 use crate::sim::world::directory::Directory;
 use crate::sim::world::ssh_key;
 use crate::sim::world::user::{ServiceCredential, User};
+use std::time::Instant;
 
 pub(crate) fn get_access_key_last_used(scope: &Scope<'_>) -> Result<Xml, Error> {
     reading(scope, |x, dir| access_key_last_used(x, dir, scope.params))
 }
 
 pub(crate) fn get_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, Error> {
-    reading(scope, |x, dir| ssh_public_key(x, dir, scope.params))
+    reading(scope, |x, dir| ssh_public_key(x, scope, dir))
 }
 
 pub(crate) fn list_service_specific_credentials(scope: &Scope<'_>) -> Result<Xml, Error> {
@@ -43,11 +45,26 @@ pub(crate) fn list_ssh_public_keys(scope: &Scope<'_>) -> Result<Xml, Error> {
 /// One of the per-user lists, of the user the request names (else the caller's own).
 fn of_user(
     scope: &Scope<'_>,
-    write: fn(&mut Xml, &Scope<'_>, &User) -> Result<(), Error>,
+    write: fn(&mut Xml, &Scope<'_>, &Directory, &User) -> Result<(), Error>,
 ) -> Result<Xml, Error> {
     reading(scope, |x, dir| {
-        write(x, scope, find(dir, scope.user_name()?)?)
+        write(x, scope, dir, find(dir, scope.user_name()?)?)
     })
+}
+
+/// The `Status` a read shows of the `kind` credential `id` of `user`, active or not: right after
+/// a status change, possibly the one before it.
+fn seen(
+    scope: &Scope<'_>,
+    dir: &Directory,
+    credential: (Kind, &str, &str),
+    active: bool,
+) -> &'static str {
+    let window = scope.consistency();
+    status(
+        dir.recent
+            .active(credential, active, Instant::now(), window),
+    )
 }
 
 fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), Error> {
@@ -70,17 +87,11 @@ fn access_key_last_used(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), 
 }
 
 /// `GetSSHPublicKey`: one key with its body in the requested `Encoding` (SSH or PEM).
-fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), Error> {
+fn ssh_public_key(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Result<(), Error> {
+    let p = scope.params;
     let name = required(p, "UserName")?;
     let id = required(p, "SSHPublicKeyId")?;
-    let encoding = required(p, "Encoding")?;
-    if !matches!(encoding, "SSH" | "PEM") {
-        return Err(Error::new(
-            400,
-            "ValidationError",
-            format!("1 validation error detected: Value '{encoding}' at 'encoding' failed to satisfy constraint: Member must satisfy enum value set: [SSH, PEM]"),
-        ));
-    }
+    let encoding = one_of(p, "Encoding", "encoding", &["SSH", "PEM"])?;
     let user = find(dir, name)?;
     let key = user
         .ssh_keys
@@ -101,7 +112,10 @@ fn ssh_public_key(x: &mut Xml, dir: &Directory, p: &Params) -> Result<(), Error>
         .text("SSHPublicKeyId", &key.id)
         .text("Fingerprint", &ssh_key::fingerprint(&line))
         .text("SSHPublicKeyBody", &body)
-        .text("Status", status(key.active))
+        .text(
+            "Status",
+            seen(scope, dir, (Kind::SshKey, &user.name, &key.id), key.active),
+        )
         .date("UploadDate", key.uploaded)
         .end("SSHPublicKey");
     Ok(())
@@ -148,8 +162,9 @@ fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Resul
         "ServiceSpecificCredentials",
         &creds,
         |x, (name, c)| {
+            let credential = (Kind::ServiceCredential, *name, c.id.as_str());
             x.text("UserName", name)
-                .text("Status", status(c.active))
+                .text("Status", seen(scope, dir, credential, c.active))
                 .text("ServiceUserName", &c.service_user_name)
                 .date("CreateDate", c.created)
                 .text("ServiceSpecificCredentialId", &c.id)
@@ -158,7 +173,7 @@ fn service_credentials(x: &mut Xml, scope: &Scope<'_>, dir: &Directory) -> Resul
     )
 }
 
-fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
+fn access_keys(x: &mut Xml, scope: &Scope<'_>, dir: &Directory, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -169,13 +184,16 @@ fn access_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error>
         |x, k: &AccessKey| {
             x.text("UserName", name)
                 .text("AccessKeyId", &k.id)
-                .text("Status", status(k.active))
+                .text(
+                    "Status",
+                    seen(scope, dir, (Kind::AccessKey, name, &k.id), k.active),
+                )
                 .date("CreateDate", k.created);
         },
     )
 }
 
-fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
+fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, _: &Directory, user: &User) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -191,7 +209,12 @@ fn mfa_devices(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error>
     )
 }
 
-fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
+fn signing_certificates(
+    x: &mut Xml,
+    scope: &Scope<'_>,
+    dir: &Directory,
+    user: &User,
+) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -203,13 +226,26 @@ fn signing_certificates(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(
             x.text("UserName", name)
                 .text("CertificateId", &c.id)
                 .text("CertificateBody", &certificate_body(c))
-                .text("Status", status(c.active))
+                .text(
+                    "Status",
+                    seen(
+                        scope,
+                        dir,
+                        (Kind::SigningCertificate, name, &c.id),
+                        c.active,
+                    ),
+                )
                 .date("UploadDate", c.uploaded);
         },
     )
 }
 
-fn ssh_public_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Error> {
+fn ssh_public_keys(
+    x: &mut Xml,
+    scope: &Scope<'_>,
+    dir: &Directory,
+    user: &User,
+) -> Result<(), Error> {
     let name = user.name.as_str();
     list(
         x,
@@ -220,7 +256,10 @@ fn ssh_public_keys(x: &mut Xml, scope: &Scope<'_>, user: &User) -> Result<(), Er
         |x, k: &Certificate| {
             x.text("UserName", name)
                 .text("SSHPublicKeyId", &k.id)
-                .text("Status", status(k.active))
+                .text(
+                    "Status",
+                    seen(scope, dir, (Kind::SshKey, name, &k.id), k.active),
+                )
                 .date("UploadDate", k.uploaded);
         },
     )

@@ -5,70 +5,13 @@
 
 use crate::sim::services::error::Error;
 use crate::sim::services::iam::list::{delete_unassigned_virtual_mfa, no_such, required};
+use crate::sim::services::iam::user_change::{not_held, on_user, After, Named};
 use crate::sim::services::iam::users::Scope;
-use crate::sim::services::request::Params;
 use crate::sim::services::xml::Xml;
-use crate::sim::world::credentials::MfaKind;
+use crate::sim::world::credentials::{Kind, MfaKind};
 use crate::sim::world::directory::Directory;
 use crate::sim::world::user::{same_name, User};
 use std::time::Instant;
-
-/// What a change leaves for the directory to record once the user is no longer borrowed.
-enum After {
-    Nothing,
-    /// A deactivated virtual MFA device stays in the account, unassigned.
-    Unassigned(String),
-    /// A policy detached from `user` at `position` (for stale reads).
-    Detached {
-        user: String,
-        position: usize,
-        arn: String,
-    },
-}
-
-/// Which user a change is about.
-#[derive(Clone, Copy)]
-enum Named {
-    /// `UserName`, which the request must give.
-    Given,
-    /// `UserName`, else the caller's own user.
-    OrOwn,
-}
-
-/// Runs `change` on the user the request names (and with the name as requested), with the
-/// state locked; no output.
-fn on_user(
-    scope: &Scope<'_>,
-    named: Named,
-    change: impl FnOnce(&mut User, &str, &Params) -> Result<After, Error>,
-) -> Result<Xml, Error> {
-    let p = scope.params;
-    let mut state = scope.world.lock();
-    let dir = &mut state.iam[scope.index];
-    let name = match named {
-        Named::OrOwn => scope.user_name()?,
-        Named::Given => required(p, "UserName")?,
-    };
-    if let Some(user) = dir.user_mut(name) {
-        match change(user, name, p)? {
-            After::Nothing => {}
-            After::Unassigned(serial) => dir.unassigned_virtual_mfa.push(serial),
-            After::Detached {
-                user,
-                position,
-                arn,
-            } => {
-                let window = scope.consistency();
-                dir.recent
-                    .policy_detached(Instant::now(), &user, position, &arn, window);
-            }
-        }
-        return Ok(Xml::new());
-    }
-    Err(no_such(format!(
-        "The user with name {name} cannot be found."
-    )))
-}
 
 /// Removes the first element matching `pred`, or answers `NoSuchEntity` with `message`.
 fn take<T>(list: &mut Vec<T>, pred: impl Fn(&T) -> bool, message: String) -> Result<T, Error> {
@@ -108,7 +51,7 @@ pub(crate) fn delete_access_key(scope: &Scope<'_>) -> Result<Xml, Error> {
         take(
             &mut user.access_keys,
             |k| k.id == id,
-            format!("The Access Key with id {id} cannot be found."),
+            not_held(Kind::AccessKey, id),
         )?;
         Ok(After::Nothing)
     })
@@ -120,7 +63,7 @@ pub(crate) fn delete_signing_certificate(scope: &Scope<'_>) -> Result<Xml, Error
         take(
             &mut user.signing_certificates,
             |c| c.id == id,
-            format!("The Certificate with id {id} cannot be found."),
+            not_held(Kind::SigningCertificate, id),
         )?;
         Ok(After::Nothing)
     })
@@ -132,7 +75,7 @@ pub(crate) fn delete_ssh_public_key(scope: &Scope<'_>) -> Result<Xml, Error> {
         take(
             &mut user.ssh_keys,
             |k| k.id == id,
-            format!("The Public Key with id {id} cannot be found."),
+            not_held(Kind::SshKey, id),
         )?;
         Ok(After::Nothing)
     })
@@ -144,7 +87,7 @@ pub(crate) fn delete_service_specific_credential(scope: &Scope<'_>) -> Result<Xm
         take(
             &mut user.service_credentials,
             |c| c.id == id,
-            format!("No such credential {id} exists."),
+            not_held(Kind::ServiceCredential, id),
         )?;
         Ok(After::Nothing)
     })
