@@ -63,6 +63,12 @@ async fn run(command: Command) -> anyhow::Result<Exit> {
         Command::Users {
             command: cli::users::Command::Tidy(args),
         } => commands::users::tidy::run(&args).await,
+        Command::Users {
+            command: cli::users::Command::Deactivate(args),
+        } => commands::users::deactivate::run(&args).await,
+        Command::Users {
+            command: cli::users::Command::Reactivate(args),
+        } => commands::users::reactivate::run(&args).await,
         Command::Policy(args) => commands::policy::run(&args).map(|()| Exit::Success),
         #[cfg(feature = "simulator")]
         Command::Demo(args) => commands::demo::run(&args).await,

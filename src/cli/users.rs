@@ -1,4 +1,4 @@
-//! The flags of `rootsweep users audit|delete|tidy`.
+//! The flags of `rootsweep users audit|delete|tidy|deactivate|reactivate`.
 
 use super::groups::help;
 use super::{ChangeArgs, RoleArgs, RunArgs};
@@ -17,6 +17,72 @@ pub enum Command {
     /// Detach the managed policies attached to a user directly that a group of the user also
     /// attaches (after an audit and a confirmation); nothing else.
     Tidy(TidyArgs),
+    /// Set every credential unused for N days `Inactive` (per credential, reversible; a console
+    /// password only with --console), after an audit and a confirmation; the undo record first.
+    Deactivate(DeactivateArgs),
+    /// Set the credentials an undo record of `users deactivate` names back to `Active`, refusing
+    /// any whose state changed since.
+    Reactivate(ReactivateArgs),
+}
+
+/// `rootsweep users deactivate`.
+#[derive(Debug, Clone, Args)]
+pub struct DeactivateArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// A credential last used (never used: issued) this many days ago or more is unused.
+    #[arg(long, value_name = "N", default_value_t = crate::users::deactivate::DEFAULT_UNUSED_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub unused_days: u32,
+    /// Also delete unused console passwords (NOT reversible: an admin sets a new one).
+    #[arg(long)]
+    pub console: bool,
+    /// Also set every active SSH public key, service-specific credential and signing
+    /// certificate `Inactive`: IAM records no use of them, so their age proves nothing.
+    #[arg(long)]
+    pub include_unmonitored: bool,
+    /// `--dry-run`, `--yes`, `--skip-blocked`.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    /// `--role-name`, `--external-id`.
+    #[command(flatten)]
+    pub role: RoleArgs,
+}
+
+impl DeactivateArgs {
+    /// The shared overrides plus `--role-name`.
+    pub fn overrides(&self) -> Overrides {
+        self.role.overrides(&self.run)
+    }
+}
+
+/// `rootsweep users reactivate`.
+#[derive(Debug, Clone, Args)]
+pub struct ReactivateArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The undo record a `users deactivate` run wrote (users-deactivated-<UTC>.json).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Only these credentials of the record: ACCOUNT, ACCOUNT/USER or ACCOUNT/USER/ID
+    /// (repeatable).
+    #[arg(long, value_name = "ACCOUNT[/USER[/ID]]", num_args = 1..)]
+    pub only: Vec<String>,
+    /// `--dry-run`, `--yes`, `--skip-blocked`.
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    /// `--role-name`, `--external-id`.
+    #[command(flatten)]
+    pub role: RoleArgs,
+}
+
+impl ReactivateArgs {
+    /// The shared overrides plus `--role-name`.
+    pub fn overrides(&self) -> Overrides {
+        self.role.overrides(&self.run)
+    }
 }
 
 /// `rootsweep users tidy`.

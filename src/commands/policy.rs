@@ -82,6 +82,32 @@ pub const USERS_DELETE_ACTIONS: [&str; 25] = [
     "iam:DeleteUser",
 ];
 
+/// What `users deactivate` needs in a member account: the fresh read of each candidate user
+/// (before the plan, right before each change, and to verify), then the four status updates,
+/// and the password deletion of `--console`. `users reactivate` needs the same reads and the
+/// four updates.
+pub const USERS_DEACTIVATE_ACTIONS: [&str; 19] = [
+    "iam:GetUser",
+    "iam:ListUserTags",
+    "iam:GetSSHPublicKey",
+    "iam:GetLoginProfile",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:ListSigningCertificates",
+    "iam:ListSSHPublicKeys",
+    "iam:ListServiceSpecificCredentials",
+    "iam:ListMFADevices",
+    "iam:ListUserPolicies",
+    "iam:GetUserPolicy",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListGroupsForUser",
+    "iam:UpdateAccessKey",
+    "iam:UpdateSSHPublicKey",
+    "iam:UpdateServiceSpecificCredential",
+    "iam:UpdateSigningCertificate",
+    "iam:DeleteLoginProfile",
+];
+
 /// The `users` commands' policies: `operator` for the identity running rootsweep (list the
 /// accounts, assume the role, read — and for tidy and delete, change — users in its own account) and `member_role` for the role in
 /// each member account (audit, tidy and delete, one statement each).
@@ -104,9 +130,10 @@ pub fn users_documents(partition: &str, role_name: &str) -> Value {
                 },
                 statement("ReadUsersInOwnAccount", &USERS_AUDIT_ACTIONS),
                 // The caller's own account is changed with the caller's own credentials: these
-                // two are needed only for `users tidy` and `users delete`.
+                // are needed only for `users tidy`, `users delete` and `users deactivate|reactivate`.
                 statement("TidyUsersInOwnAccount", &USERS_TIDY_ACTIONS),
-                statement("DeleteUsersInOwnAccount", &USERS_DELETE_ACTIONS)
+                statement("DeleteUsersInOwnAccount", &USERS_DELETE_ACTIONS),
+                statement("DeactivateUsersInOwnAccount", &USERS_DEACTIVATE_ACTIONS)
             ]
         },
         "member_role": {
@@ -114,7 +141,8 @@ pub fn users_documents(partition: &str, role_name: &str) -> Value {
             "Statement": [
                 statement("UsersAudit", &USERS_AUDIT_ACTIONS),
                 statement("UsersTidy", &USERS_TIDY_ACTIONS),
-                statement("UsersDelete", &USERS_DELETE_ACTIONS)
+                statement("UsersDelete", &USERS_DELETE_ACTIONS),
+                statement("UsersDeactivate", &USERS_DEACTIVATE_ACTIONS)
             ]
         }
     })
@@ -213,6 +241,9 @@ mod tests {
         assert_eq!(operator[4]["Sid"], "DeleteUsersInOwnAccount");
         assert_eq!(operator[4]["Action"], role[2]["Action"]);
         assert_eq!(role[1]["Action"], json!(USERS_TIDY_ACTIONS));
+        assert_eq!(operator[5]["Sid"], "DeactivateUsersInOwnAccount");
+        assert_eq!(operator[5]["Action"], role[3]["Action"]);
+        assert_eq!(role[3]["Action"], json!(USERS_DEACTIVATE_ACTIONS));
     }
 
     #[test]

@@ -47,6 +47,33 @@ impl Kind {
         }
     }
 
+    /// The kind a report word names.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        [
+            Kind::AccessKey,
+            Kind::Password,
+            Kind::SshPublicKey,
+            Kind::ServiceSpecificCredential,
+            Kind::SigningCertificate,
+        ]
+        .into_iter()
+        .find(|k| k.word() == word)
+    }
+
+    /// The call that sets a credential of this kind `active` or not (a password has none).
+    pub fn update(self, user: &str, id: &str, active: bool) -> Option<Call> {
+        let (user, id) = (user.to_string(), id.to_string());
+        Some(match self {
+            Kind::AccessKey => Call::UpdateAccessKey { user, id, active },
+            Kind::Password => return None,
+            Kind::SshPublicKey => Call::UpdateSshPublicKey { user, id, active },
+            Kind::ServiceSpecificCredential => {
+                Call::UpdateServiceSpecificCredential { user, id, active }
+            }
+            Kind::SigningCertificate => Call::UpdateSigningCertificate { user, id, active },
+        })
+    }
+
     /// Whether `users reactivate` can undo the change (a deleted password cannot come back).
     pub fn reversible(self) -> bool {
         self != Kind::Password
@@ -91,30 +118,11 @@ pub struct Step {
 impl Step {
     /// The call that deactivates it.
     pub fn call(&self) -> Call {
-        let (user, id) = (self.user.clone(), self.id.clone());
-        match self.kind {
-            Kind::AccessKey => Call::UpdateAccessKey {
-                user,
-                id,
-                active: false,
-            },
-            Kind::Password => Call::DeleteLoginProfile { user },
-            Kind::SshPublicKey => Call::UpdateSshPublicKey {
-                user,
-                id,
-                active: false,
-            },
-            Kind::ServiceSpecificCredential => Call::UpdateServiceSpecificCredential {
-                user,
-                id,
-                active: false,
-            },
-            Kind::SigningCertificate => Call::UpdateSigningCertificate {
-                user,
-                id,
-                active: false,
-            },
-        }
+        self.kind
+            .update(&self.user, &self.id, false)
+            .unwrap_or_else(|| Call::DeleteLoginProfile {
+                user: self.user.clone(),
+            })
     }
 }
 

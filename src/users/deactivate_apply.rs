@@ -66,13 +66,17 @@ pub mod outcome {
     pub const FAILED: &str = "failed";
     /// A signal arrived before this credential.
     pub const INTERRUPTED: &str = "interrupted";
+    /// `users reactivate`: set `Active` again, and a fresh read proved it.
+    pub const REACTIVATED: &str = "reactivated";
+    /// `users reactivate`: its state changed since the record; left as it is.
+    pub const REFUSED: &str = "refused";
 }
 
 /// What happened to one planned credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Changed {
+pub struct Changed<T = Step> {
     /// The planned step.
-    pub step: Step,
+    pub step: T,
     /// One of [`outcome`]'s spellings.
     pub outcome: &'static str,
     /// Why, when it is not deactivated (or a note when it is).
@@ -82,16 +86,23 @@ pub struct Changed {
 /// The credential's state in a fresh read: `None` when it (or its user) is gone, else its
 /// status (`Active` / `Inactive`) and last use.
 fn state(h: &Holdings, step: &Step) -> Option<(String, String)> {
+    state_of(h, step.kind, &step.id)
+}
+
+/// The state of the credential of `kind` with `id` (a password: the user's) in `h`: `None`
+/// when it is gone, else its status (`Active` / `Inactive`; a password that exists is
+/// `Active`) and its last use (empty when never used, or never recorded for the kind).
+pub fn state_of(h: &Holdings, kind: Kind, id: &str) -> Option<(String, String)> {
     let find = |mut list: std::slice::Iter<'_, (&String, &String)>| {
-        list.find(|(id, _)| **id == step.id)
+        list.find(|(i, _)| **i == id)
             .map(|(_, status)| (status.to_string(), String::new()))
     };
-    let pairs: Vec<(&String, &String)> = match step.kind {
+    let pairs: Vec<(&String, &String)> = match kind {
         Kind::AccessKey => {
             return h
                 .access_keys
                 .iter()
-                .find(|k| k.id == step.id)
+                .find(|k| k.id == id)
                 .map(|k| (k.status.clone(), k.last_used.clone()))
         }
         Kind::Password => {
@@ -244,6 +255,18 @@ fn word(o: Outcome) -> &'static str {
     }
 }
 
+/// A planned credential as the account's error summary names it.
+pub trait Labelled: Clone {
+    /// E.g. `alice access-key AKIA…`.
+    fn label(&self) -> String;
+}
+
+impl Labelled for Step {
+    fn label(&self) -> String {
+        format!("{} {} {}", self.user, self.kind.word(), self.id)
+    }
+}
+
 /// Applies one account's entry, credential by credential, in one session.
 pub async fn apply<S: Sessions>(
     sessions: &S,
@@ -252,6 +275,46 @@ pub async fn apply<S: Sessions>(
     undo: &Undo,
     cancel: &Cancel,
 ) -> Applied<Step, Vec<Changed>> {
+    let unit = |step| {
+        Ok(Credential {
+            account_id: &entry.account_id,
+            step,
+            undo,
+            cancel,
+            session: PhantomData,
+        })
+    };
+    each(
+        sessions,
+        entry,
+        own,
+        cancel,
+        unit,
+        word,
+        outcome::DEACTIVATED,
+    )
+    .await
+}
+
+/// One account's entry, credential by credential, in one change session: each planned step
+/// made a unit by `unit` (or, `Err`, left untouched with its word and reason) and run through
+/// the shared apply flow unless a signal came first; `word` spells a unit's outcome, `done` is
+/// the word of a credential changed and proven.
+pub async fn each<'e, S, T, U, F>(
+    sessions: &S,
+    entry: &'e Entry<T>,
+    own: bool,
+    cancel: &Cancel,
+    unit: F,
+    word: fn(Outcome) -> &'static str,
+    done: &'static str,
+) -> Applied<T, Vec<Changed<T>>>
+where
+    S: Sessions,
+    T: Labelled,
+    U: Unit<Session = S::Change>,
+    F: Fn(&'e T) -> Result<U, (&'static str, String)>,
+{
     let session = match sessions.open_change(&entry.account_id, own).await {
         Ok(s) => s,
         Err(e) => return Applied::failed(Vec::new(), "open session", &e),
@@ -264,27 +327,28 @@ pub async fn apply<S: Sessions>(
             error: "interrupted before this credential".into(),
         };
         if !cancel.is_cancelled() {
-            let unit = Credential {
-                account_id: &entry.account_id,
-                step,
-                undo,
-                cancel,
-                session: PhantomData,
-            };
-            let applied = apply::unit(&unit, &session, cancel).await;
-            r.outcome = applied.detail.unwrap_or_else(|| word(applied.outcome));
-            r.error = applied.error;
+            match unit(step) {
+                Ok(unit) => {
+                    let applied = apply::unit(&unit, &session, cancel).await;
+                    r.outcome = applied.detail.unwrap_or_else(|| word(applied.outcome));
+                    r.error = applied.error;
+                }
+                Err((outcome, why)) => (r.outcome, r.error) = (outcome, why),
+            }
         }
         results.push(r);
     }
-    summarise(results)
+    summarise(results, done)
 }
 
 /// The account's outcome from its credentials': the worst decides.
-fn summarise(results: Vec<Changed>) -> Applied<Step, Vec<Changed>> {
-    let done: Vec<Step> = results
+fn summarise<T: Labelled>(
+    results: Vec<Changed<T>>,
+    done_word: &str,
+) -> Applied<T, Vec<Changed<T>>> {
+    let done: Vec<T> = results
         .iter()
-        .filter(|r| r.outcome == outcome::DEACTIVATED)
+        .filter(|r| r.outcome == done_word)
         .map(|r| r.step.clone())
         .collect();
     let outcomes: Vec<Outcome> = results
@@ -293,7 +357,7 @@ fn summarise(results: Vec<Changed>) -> Applied<Step, Vec<Changed>> {
             outcome::FAILED => Outcome::Failed,
             outcome::INTERRUPTED => Outcome::Interrupted,
             outcome::CHANGED => Outcome::ChangedSincePlan,
-            outcome::SKIPPED_ACTIVE => Outcome::Skipped,
+            outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
             _ => Outcome::Done,
         })
         .collect();
@@ -301,15 +365,7 @@ fn summarise(results: Vec<Changed>) -> Applied<Step, Vec<Changed>> {
     let error = results
         .iter()
         .filter(|r| !r.error.is_empty())
-        .map(|r| {
-            format!(
-                "{} {} {}: {}",
-                r.step.user,
-                r.step.kind.word(),
-                r.step.id,
-                r.error
-            )
-        })
+        .map(|r| format!("{}: {}", r.step.label(), r.error))
         .collect::<Vec<_>>()
         .join("; ");
     apply::summary(done, outcome, error, results)

@@ -112,29 +112,37 @@ fn each_unit_outcome_has_its_report_word_and_the_worst_decides_the_account() {
         }
         .into(),
     };
-    let done = summarise(vec![
-        changed(outcome::DEACTIVATED),
-        changed(outcome::ALREADY),
-    ]);
+    let done = summarise(
+        vec![changed(outcome::DEACTIVATED), changed(outcome::ALREADY)],
+        outcome::DEACTIVATED,
+    );
     assert_eq!((done.outcome, done.done.len()), (Outcome::Done, 1));
     assert_eq!(done.error, "ana access-key AKIAOLD: why");
-    let skipped = summarise(vec![
-        changed(outcome::DEACTIVATED),
-        changed(outcome::SKIPPED_ACTIVE),
-    ]);
+    let skipped = summarise(
+        vec![
+            changed(outcome::DEACTIVATED),
+            changed(outcome::SKIPPED_ACTIVE),
+        ],
+        outcome::DEACTIVATED,
+    );
     assert_eq!(skipped.outcome, Outcome::Skipped);
-    let failed = summarise(vec![
-        changed(outcome::SKIPPED_ACTIVE),
-        changed(outcome::FAILED),
-    ]);
+    let failed = summarise(
+        vec![changed(outcome::SKIPPED_ACTIVE), changed(outcome::FAILED)],
+        outcome::DEACTIVATED,
+    );
     assert_eq!(failed.outcome, Outcome::Failed);
     assert_eq!(
-        summarise(vec![changed(outcome::ALREADY)]).outcome,
+        summarise(vec![changed(outcome::ALREADY)], outcome::DEACTIVATED).outcome,
         Outcome::AlreadyClean
     );
-    let cut = summarise(vec![
-        changed(outcome::CHANGED),
-        changed(outcome::INTERRUPTED),
-    ]);
+    let cut = summarise(
+        vec![changed(outcome::CHANGED), changed(outcome::INTERRUPTED)],
+        outcome::DEACTIVATED,
+    );
     assert_eq!(cut.outcome, Outcome::Interrupted);
+    let refused = summarise(
+        vec![changed(outcome::DEACTIVATED), changed(outcome::REFUSED)],
+        outcome::DEACTIVATED,
+    );
+    assert_eq!(refused.outcome, Outcome::Skipped);
 }

@@ -17,6 +17,8 @@ pub mod holdings;
 pub mod listed;
 pub mod model;
 pub mod plan;
+pub mod reactivate;
+pub mod reactivate_apply;
 pub mod report;
 pub mod restore;
 pub mod rows;
@@ -38,6 +40,7 @@ use model::{Finding, Verdict};
 use plan::{Found, Select, Step};
 use restore::Restore;
 use rows::Row;
+use std::collections::BTreeMap;
 use verdict::Rules;
 
 /// Default `--stale-days`.
@@ -91,6 +94,27 @@ pub const DEACTIVATE: Spec = Spec {
     confirm: "deactivate unused credentials in that many account(s)",
     scope: &["unused-credentials"],
     ..AUDIT
+};
+
+/// `users reactivate`'s words.
+pub const REACTIVATE: Spec = Spec {
+    read: "users-reactivate-check",
+    rows: "credentials",
+    verdicts: &[
+        "reactivatable",
+        "refused",
+        "not-reversible",
+        "unknown",
+        "skipped",
+    ],
+    attention: &["account", "name", "verdict", "why"],
+    reads_management_account: true,
+    change: "users-reactivate",
+    change_rows: "credentials",
+    done: reactivate_apply::DONE,
+    confirm: "reactivate credentials in that many account(s)",
+    scope: &["deactivated-credentials"],
+    ..Spec::READ_ONLY
 };
 
 /// The users audit over some way of opening sessions (AWS, or a fake in tests).
@@ -384,5 +408,84 @@ impl<S: api::Sessions> job::Change for Deactivate<S> {
         applied: &Applied<deactivate::Step, Vec<deactivate_apply::Changed>>,
     ) -> Vec<deactivate_rows::Row> {
         deactivate_rows::rows(entry, applied)
+    }
+}
+
+/// `users reactivate`: a fresh read of the users an undo record names, then exactly the
+/// record's credentials still as it left them set `Active` again.
+pub struct Reactivate<S> {
+    users: Job<S>,
+    wanted: BTreeMap<String, Vec<reactivate::Recorded>>,
+}
+
+impl<S: api::Sessions> Reactivate<S> {
+    /// Reactivates `wanted` (the record's credentials `--only` keeps) through `users`'
+    /// sessions.
+    pub fn new(users: Job<S>, wanted: Vec<reactivate::Recorded>) -> Self {
+        let mut by_account: BTreeMap<String, Vec<reactivate::Recorded>> = BTreeMap::new();
+        for c in wanted {
+            by_account.entry(c.account_id.clone()).or_default().push(c);
+        }
+        Reactivate {
+            users,
+            wanted: by_account,
+        }
+    }
+}
+
+impl job::Finding for reactivate::Found {
+    fn judge(&self) -> Judgement {
+        Judgement::of(if self.holdings.is_err() {
+            "unknown"
+        } else {
+            "read"
+        })
+    }
+}
+
+impl<S: api::Sessions> job::Job for Reactivate<S> {
+    type Finding = reactivate::Found;
+    type Row = reactivate_apply::Row;
+    const SPEC: Spec = REACTIVATE;
+
+    async fn read(&self, account: &Account) -> reactivate::Found {
+        let wanted = self.wanted.get(&account.id).cloned().unwrap_or_default();
+        let mut names: Vec<&str> = wanted.iter().map(|c| c.user_name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let own = account.id == self.users.caller_account;
+        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names).await;
+        reactivate::Found { wanted, holdings }
+    }
+
+    fn rows(&self, read: &Read<reactivate::Found>) -> Vec<reactivate_apply::Row> {
+        reactivate_apply::read_rows(read)
+    }
+}
+
+impl<S: api::Sessions> job::Change for Reactivate<S> {
+    type Step = reactivate::Step;
+    type Detail = Vec<deactivate_apply::Changed<reactivate::Step>>;
+    type ChangeRow = reactivate_apply::Row;
+
+    fn plan(&self, account: &Account, found: &reactivate::Found) -> Entry<reactivate::Step> {
+        reactivate::entry(account, found)
+    }
+
+    async fn apply(
+        &self,
+        entry: &Entry<reactivate::Step>,
+    ) -> Applied<reactivate::Step, Self::Detail> {
+        let own = entry.account_id == self.users.caller_account;
+        reactivate_apply::apply(&self.users.sessions, entry, own, &self.users.cancel).await
+    }
+
+    fn change_rows(
+        &self,
+        found: Option<&reactivate::Found>,
+        entry: &Entry<reactivate::Step>,
+        applied: &Applied<reactivate::Step, Self::Detail>,
+    ) -> Vec<reactivate_apply::Row> {
+        reactivate_apply::rows(found, entry, applied)
     }
 }

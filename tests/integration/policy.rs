@@ -173,12 +173,16 @@ fn the_users_policies_cover_every_call_of_users_tidy_and_users_delete() {
     for (command, sid, own_sid) in [
         ("tidy", "UsersTidy", "TidyUsersInOwnAccount"),
         ("delete", "UsersDelete", "DeleteUsersInOwnAccount"),
+        ("deactivate", "UsersDeactivate", "DeactivateUsersInOwnAccount"),
     ] {
         let sim = Sim::start(shipped("users.toml"));
         let dir = reports();
         let mut args = vec!["users", command, "--yes"];
         if command == "delete" {
             args.extend(["--stale-days", "90"]);
+        }
+        if command == "deactivate" {
+            args.extend(["--console", "--include-unmonitored"]);
         }
         args.extend(exclude);
         rootsweep(&sim, dir.path(), &args).expect_code(0);

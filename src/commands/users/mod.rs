@@ -1,9 +1,11 @@
-//! `rootsweep users audit|delete|tidy`: the users preflight (caller and organization), then the
-//! users job through the pipeline (the read stage only, or every stage). Here: the users audit
-//! job all three start from.
+//! `rootsweep users audit|delete|tidy|deactivate|reactivate`: the users preflight (caller and
+//! organization), then the users job through the pipeline (the read stage only, or every stage).
+//! Here: the users audit job they all start from.
 
 pub mod audit;
+pub mod deactivate;
 pub mod delete;
+pub mod reactivate;
 pub mod tidy;
 
 use super::Ctx;

@@ -1,0 +1,68 @@
+//! `rootsweep users deactivate`: the users preflight, then the users audit and the candidates'
+//! credentials as the read stage, the plan per credential, the confirmation and the changes (or
+//! up to the plan with `--dry-run`); the undo record beside the reports.
+
+use crate::cli::users::DeactivateArgs;
+use crate::commands::change::{self, Command, Gate, Request};
+use crate::commands::Ctx;
+use crate::exit::Exit;
+use crate::preflight::Preflight;
+use crate::run::Finished;
+use crate::users::deactivate::Rules;
+use crate::users::{deactivate_apply, Deactivate, DEFAULT_STALE_DAYS};
+
+/// `rootsweep users deactivate` (and `--dry-run`).
+pub async fn run(args: &DeactivateArgs) -> anyhow::Result<Exit> {
+    let command = Command {
+        run: &args.run,
+        overrides: args.overrides(),
+        named_only: false,
+        gate: Gate::Users,
+        flags: args.change,
+        dry_run_name: "users deactivate dry run",
+        name: "users deactivate",
+    };
+    let external_id = args.role.external_id.as_deref();
+    change::run(command, async |ctx, pre, request| {
+        pipeline(ctx, pre, request, args, external_id).await
+    })
+    .await
+}
+
+/// Runs `users deactivate` through the pipeline after a passed preflight, as `request` asks;
+/// the undo record beside the reports.
+pub async fn pipeline(
+    ctx: &Ctx,
+    pre: &Preflight,
+    request: Request<'_>,
+    args: &DeactivateArgs,
+    external_id: Option<&str>,
+) -> anyhow::Result<Finished> {
+    let (env, users) = super::job(ctx, pre, DEFAULT_STALE_DAYS, external_id)?;
+    let caller = users.rules().caller_arn.clone();
+    let rules = Rules {
+        now: users.rules().now,
+        unused_days: args.unused_days,
+        console: args.console,
+        include_unmonitored: args.include_unmonitored,
+        caller_arn: caller.clone(),
+    };
+    let path = env
+        .config
+        .report_dir
+        .join(format!("users-deactivated-{}.json", env.run.run_id));
+    let undo = deactivate_apply::undo(path, &caller, &env.run.started);
+    let job = Deactivate::new(users, rules, undo);
+    let finished = change::pipeline(ctx, &env, &job, request).await?;
+    let undo = job.undo();
+    if !undo.is_empty() {
+        eprintln!(
+            "rootsweep: undo record {} ({} credential(s)); `rootsweep users reactivate --from {}` \
+             sets them back",
+            undo.path().display(),
+            undo.len(),
+            undo.path().display()
+        );
+    }
+    Ok(finished)
+}
