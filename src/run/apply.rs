@@ -145,7 +145,19 @@ pub async fn unit<U: Unit>(unit: &U, session: &U::Session, cancel: &Cancel) -> U
         if let Err(stop) = unit.before(call) {
             return ended(stop, done, &todo);
         }
-        match busy_retry(cancel, || unit.call(session, call)).await {
+        // An attempt whose answer was lost may have made the change: an answer to a later
+        // attempt (after IAM said it was busy) that finds the effect in place is that change.
+        let lost = std::sync::atomic::AtomicBool::new(false);
+        let attempt = || async {
+            unit.call(session, call).await.map_err(|e| {
+                let was = lost.fetch_or(e.answer_lost, std::sync::atomic::Ordering::SeqCst);
+                Error {
+                    answer_lost: was || e.answer_lost,
+                    ..e
+                }
+            })
+        };
+        match busy_retry(cancel, attempt).await {
             Ok(Made::Changed) => done.push(call.clone()),
             // An earlier attempt went unanswered and the retry found the effect in place: the
             // change was made (by that attempt, as far as can be known); verified below.

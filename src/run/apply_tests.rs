@@ -166,6 +166,27 @@ async fn busy_answers_are_retried_and_not_found_counts_as_already_done() {
     assert_eq!(r.done, ["a"], "b was gone already: not counted as made");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_change_whose_answer_was_lost_before_iam_said_busy_is_made_when_the_retry_finds_it_done()
+{
+    let lost = |kind, code| Error {
+        answer_lost: true,
+        ..error(kind, code)
+    };
+    let unit = Scripted {
+        recheck: todo(&["a"]),
+        answers: RefCell::new(VecDeque::from([
+            Err(lost(ErrorKind::Busy, "EntityTemporarilyUnmodifiable")),
+            Err(error(ErrorKind::NotFound, "NoSuchEntity")),
+        ])),
+        ..Scripted::default()
+    };
+    let r = run(&unit).await;
+    assert_eq!(*unit.made.borrow(), ["a", "a"]);
+    assert_eq!((r.outcome, r.done), (Outcome::Done, vec!["a"]));
+    assert!(r.error.contains("confirmed on retry"), "{}", r.error);
+}
+
 #[tokio::test]
 async fn calls_all_found_already_made_are_already_clean_once_verified() {
     let unit = Scripted {

@@ -122,6 +122,11 @@ struct Account {
     /// Users deleted so far, and how many `exists` reads still see them (eventual consistency).
     deleted: Vec<String>,
     lagging_reads: u32,
+    /// Reads of a user's holdings that still show a credential as it was before a status
+    /// change (eventual consistency), and the changes not shown yet: (user, credential id —
+    /// empty for the password, reads left).
+    update_lag: u32,
+    unseen_updates: Vec<(String, String, u32)>,
 }
 
 /// A change the fake makes to a user between the plan and the apply.
@@ -147,9 +152,9 @@ struct State {
     emptied_on_detach: Option<(String, String)>,
     /// An account whose detaches succeed but whose reads keep showing the policy attached.
     detach_never_shows: Option<String>,
-    /// A user (account, user) changed by `edit` when the second change session opens in its
+    /// Users (account, user) changed by `edit` when the second change session opens in their
     /// account: after the plan's read, before the apply.
-    edit_before_apply: Option<(String, String, Edit)>,
+    edit_before_apply: Vec<(String, String, Edit)>,
 }
 
 /// An in-memory organization. Clones share state.
@@ -213,6 +218,12 @@ impl Fake {
         self.edit(id, |a| a.lagging_reads = reads)
     }
 
+    /// The next `reads` holdings reads of a user after a credential's status change (or its
+    /// password's deletion) still show it as it was.
+    pub fn lagging_updates(self, id: &str, reads: u32) -> Self {
+        self.edit(id, |a| a.update_lag = reads)
+    }
+
     /// Every `GenerateCredentialReport` fails with `code`.
     pub fn report_fails(self, id: &str, code: &'static str) -> Self {
         self.edit(id, |a| a.report_fails = Some(code))
@@ -255,10 +266,21 @@ impl Fake {
         self
     }
 
-    /// `user` of `account` is changed by `edit` after the plan, before the change.
+    /// `user` of `account` is changed by `edit` after the plan, before the change (one edit per
+    /// call; several may be given).
     pub fn edited_before_apply(self, account: &str, user: &str, edit: fn(&mut User)) -> Self {
-        self.lock().edit_before_apply = Some((account.into(), user.into(), edit));
+        self.lock()
+            .edit_before_apply
+            .push((account.into(), user.into(), edit));
         self
+    }
+
+    /// A user of an account now, as the world holds it (reads lagging a change aside).
+    pub fn user_now(&self, account: &str, user: &str) -> Option<User> {
+        self.lock()
+            .accounts
+            .get(account)
+            .and_then(|a| a.users.iter().find(|u| u.name == user).cloned())
     }
 
     /// A user of an account now: (groups, directly attached policies).
@@ -526,12 +548,46 @@ impl Session {
 
 impl Change for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
-        let state = self.log("GetUser");
-        let found = state
-            .accounts
-            .get(&self.account)
-            .and_then(|a| a.users.iter().find(|u| u.name == user));
-        Ok(found.map(|u| self.holdings_of(u)))
+        let mut state = self.log("GetUser");
+        let Some(account) = state.accounts.get_mut(&self.account) else {
+            return Ok(None);
+        };
+        let Some(mut h) = account
+            .users
+            .iter()
+            .find(|u| u.name == user)
+            .map(|u| self.holdings_of(u))
+        else {
+            return Ok(None);
+        };
+        // IAM's eventual consistency: a status change not shown yet reads as before it.
+        for (_, id, left) in account
+            .unseen_updates
+            .iter_mut()
+            .filter(|(u, _, left)| u == user && *left > 0)
+        {
+            *left -= 1;
+            let active = "Active".to_string();
+            if id.is_empty() {
+                h.login_profile = true;
+            }
+            for k in h.access_keys.iter_mut().filter(|k| k.id == *id) {
+                k.status = active.clone();
+            }
+            let public = h
+                .ssh_public_keys
+                .iter_mut()
+                .chain(&mut h.signing_certificates);
+            for k in public.filter(|k| k.id == *id) {
+                k.status = active.clone();
+            }
+            let service = h.service_specific_credentials.iter_mut();
+            for c in service.filter(|c| c.id == *id) {
+                c.status = active.clone();
+            }
+        }
+        account.unseen_updates.retain(|(_, _, left)| *left > 0);
+        Ok(Some(h))
     }
 
     async fn exists(&self, user: &str) -> Result<bool, Error> {
@@ -689,11 +745,26 @@ impl Change for Session {
                 set_cred(&mut u.service_credentials, id, *active)
             }
         };
-        if found {
-            Ok(())
-        } else {
-            Err(error(op, "NoSuchEntity"))
+        if !found {
+            return Err(error(op, "NoSuchEntity"));
         }
+        // A deactivation (or a password's deletion) that reads may not show yet.
+        let unseen = match call {
+            Call::DeleteLoginProfile { .. } => Some(String::new()),
+            Call::UpdateAccessKey { id, active, .. }
+            | Call::UpdateSigningCertificate { id, active, .. }
+            | Call::UpdateSshPublicKey { id, active, .. }
+            | Call::UpdateServiceSpecificCredential { id, active, .. } => {
+                (!active).then(|| id.clone())
+            }
+            _ => None,
+        };
+        let account = state.accounts.entry(self.account.clone()).or_default();
+        if let Some(id) = unseen.filter(|_| account.update_lag > 0) {
+            let lag = account.update_lag;
+            account.unseen_updates.push((user_name, id, lag));
+        }
+        Ok(())
     }
 }
 
@@ -720,7 +791,7 @@ impl Sessions for Fake {
                 *n += 1;
                 *n
             };
-            if let Some((account, user, edit)) = state.edit_before_apply.clone() {
+            for (account, user, edit) in state.edit_before_apply.clone() {
                 if account == account_id && opened == 2 {
                     let found = state
                         .accounts
