@@ -27,6 +27,7 @@ mod truth;
 mod unlock;
 mod unlock_regions;
 mod users;
+mod users_deactivate;
 mod users_delete;
 mod users_in_use;
 mod users_tidy;
