@@ -1,5 +1,5 @@
 //! `rootsweep demo`: the root audit and the dry-run plan, then a users audit and the dry runs of
-//! `users tidy` and `users delete`, each against a
+//! `users tidy`, `users delete` and `users deactivate`, each against a
 //! built-in simulated organization started in-process on a free loopback port and reached
 //! through the normal code path.
 
@@ -37,7 +37,8 @@ delegated administrator; `cargo run --release --` in place of `rootsweep` from a
   rootsweep unlock s3 --account ID --bucket NAME --dry-run   a bucket policy that locks all out
   rootsweep users audit --profile YOUR_PROFILE   IAM users of every account, read-only
   rootsweep users tidy --dry-run --profile YOUR_PROFILE
-  rootsweep users delete --stale-days 90 --dry-run --profile YOUR_PROFILE";
+  rootsweep users delete --stale-days 90 --dry-run --profile YOUR_PROFILE
+  rootsweep users deactivate --dry-run --profile YOUR_PROFILE";
 
 /// Runs the demo.
 pub async fn run(args: &DemoArgs) -> anyhow::Result<Exit> {
@@ -105,8 +106,8 @@ async fn root_steps(args: &DemoArgs) -> anyhow::Result<Option<Exit>> {
     Ok(ctx.cancel.exit())
 }
 
-/// Steps 3 and 4, in the users organization: the users audit, then what `users tidy` and
-/// `users delete` would do; the closing banner and what to run next.
+/// Steps 3 and 4, in the users organization: the users audit, then what `users tidy`,
+/// `users delete` and `users deactivate` would do; the closing banner and what to run next.
 async fn users_steps(args: &DemoArgs) -> anyhow::Result<Exit> {
     let scenario =
         Scenario::from_toml_str(USERS_TOML, "users.toml").context("the bundled users scenario")?;
@@ -141,7 +142,7 @@ async fn users_steps(args: &DemoArgs) -> anyhow::Result<Exit> {
     Ok(ctx.cancel.exit().unwrap_or(Exit::Success))
 }
 
-/// Step 4: what `users tidy` and `users delete --stale-days 90` would do (dry runs; each its own
+/// Step 4: what `users tidy`, `users delete --stale-days 90` and `users deactivate` would do (dry runs; each its own
 /// run, so its own report files).
 async fn users_dry_runs(ctx: &Ctx, pre: &crate::preflight::Preflight) -> anyhow::Result<()> {
     println!("\nStep 4: what `rootsweep users tidy` would do (dry run; nothing is changed)");
@@ -156,6 +157,14 @@ async fn users_dry_runs(ctx: &Ctx, pre: &crate::preflight::Preflight) -> anyhow:
     let stale = crate::users::plan::Select::Stale;
     let stale_days = crate::users::DEFAULT_STALE_DAYS;
     super::users::delete::pipeline(&delete, pre, plan, stale, stale_days, None).await?;
+    println!(
+        "\n        and `rootsweep users deactivate` (dry run; nothing is changed): the credentials\n        unused for {} days or more, each switched off and recorded for `users reactivate`",
+        crate::users::deactivate::DEFAULT_UNUSED_DAYS
+    );
+    let deactivate = again(ctx);
+    let plan = Request::dry_run("rootsweep users deactivate");
+    let asked = super::users::deactivate::Asked::default();
+    super::users::deactivate::pipeline(&deactivate, pre, plan, asked, None).await?;
     Ok(())
 }
 

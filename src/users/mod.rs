@@ -6,6 +6,7 @@
 pub mod api;
 pub mod audit;
 pub mod calls;
+pub mod controls;
 pub mod deactivate;
 pub mod deactivate_apply;
 pub mod deactivate_rows;

@@ -4,6 +4,7 @@
 use crate::call::Error;
 use aws_smithy_types::DateTime;
 
+pub use super::controls::Control;
 pub use super::holdings::{is_virtual_mfa, mfa_kind, Holdings, InlinePolicy, Tag};
 
 /// A last-use column of the credential report.
@@ -217,6 +218,8 @@ pub struct User {
     pub credentials_listed: bool,
     /// Finding names (see [`super::verdict`]).
     pub findings: Vec<&'static str>,
+    /// The CIS / FSBP controls the user or one of its credentials fails or leaves unknown.
+    pub controls: Vec<Control>,
     /// Why the verdict is unknown, if it is.
     pub error: String,
 }

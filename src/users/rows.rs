@@ -2,7 +2,7 @@
 //! account that was skipped or could not be read. The serde fields are the CSV columns, in
 //! order, and the JSON object. Pure.
 
-use super::model::{Finding, LastUse, User};
+use super::model::{Control, Finding, LastUse, User};
 use crate::report::rfc3339;
 use crate::run::job::{self, Read};
 use serde::Serialize;
@@ -44,6 +44,9 @@ pub struct Row {
     pub unrecorded_credentials: Vec<String>,
     pub findings: Vec<String>,
     pub error: String,
+    /// The CIS / FSBP controls failing or unknown: full objects in the JSON, `id[:credential]`
+    /// in the CSV (`IAM.22:access_key_1;IAM.2`; `?` after an id that cannot be judged).
+    pub controls: Vec<Control>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -117,6 +120,7 @@ fn user_row(account: Row, user: &User) -> Row {
         unrecorded_credentials: user.unrecorded.iter().map(|c| c.to_string()).collect(),
         findings: user.findings.iter().map(|f| f.to_string()).collect(),
         error: user.error.clone(),
+        controls: user.controls.clone(),
         ..account
     };
     match &user.report {
@@ -184,7 +188,7 @@ mod tests {
     fn header_is_exactly_the_documented_columns() {
         assert_eq!(
             crate::report::csv::header::<Row>().join(","),
-            "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error"
+            "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error,controls"
         );
     }
 
@@ -214,7 +218,7 @@ mod tests {
         let rows = rows(&read(Ok(Finding::Read(vec![user]))));
         assert_eq!(
             crate::report::csv::cells(&rows[0]).join(","),
-            "222222222222,prod,ci,arn:aws:iam::111111111111:user/ci,2026-06-29T08:00:00Z,no,,2026-10-07T08:00:00Z,never,no,2026-10-07T08:00:00Z,2026-08-18T08:00:00Z,100,stale,deploy;readers,arn:aws:iam::aws:policy/ReadOnlyAccess;inline:s3-put,arn:aws:iam::aws:policy/ReadOnlyAccess,,access_key_1_older_than_90_days;access_key_2_older_than_90_days;redundant_direct_policies,"
+            "222222222222,prod,ci,arn:aws:iam::111111111111:user/ci,2026-06-29T08:00:00Z,no,,2026-10-07T08:00:00Z,never,no,2026-10-07T08:00:00Z,2026-08-18T08:00:00Z,100,stale,deploy;readers,arn:aws:iam::aws:policy/ReadOnlyAccess;inline:s3-put,arn:aws:iam::aws:policy/ReadOnlyAccess,,access_key_1_older_than_90_days;access_key_2_older_than_90_days;redundant_direct_policies,,IAM.22:access_key_1;IAM.8:access_key_1;IAM.3:access_key_1;IAM.2"
         );
     }
 

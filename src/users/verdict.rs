@@ -4,6 +4,7 @@
 //! details. A user is never stale while any recorded use *or issuance* of a credential is within
 //! the stale period, nor while it holds an active credential whose use IAM never records.
 
+use super::controls;
 use super::model::{
     AuthorizationDetails, Credential, KeyColumns, ReportUser, User, UserDetail, Verdict,
 };
@@ -76,7 +77,7 @@ pub fn judge_all(
             let redundant = redundant_direct_policies(detail, &group_policies);
             let row = by_name.remove(&detail.name.to_ascii_lowercase());
             match row.map(|r| matching(detail, r)) {
-                Some(Err(why)) => unknown(detail.clone(), redundant, why),
+                Some(Err(why)) => unknown(detail.clone(), redundant, why, rules.now),
                 Some(Ok(row)) => judge(detail.clone(), Some(row), redundant, rules),
                 None => judge(detail.clone(), None, redundant, rules),
             }
@@ -126,8 +127,9 @@ pub fn redundant_direct_policies(
         .collect()
 }
 
-fn unknown(detail: UserDetail, redundant: Vec<String>, error: String) -> User {
+fn unknown(detail: UserDetail, redundant: Vec<String>, error: String, now: DateTime) -> User {
     User {
+        controls: controls::judge(None, &detail, now, &error),
         detail,
         report: None,
         last_activity: None,
@@ -154,6 +156,7 @@ pub fn judge(
             detail,
             redundant,
             "not in the credential report (IAM serves a report up to 4 hours old; the user may be newer)".into(),
+            rules.now,
         );
     };
     let mut findings = findings(&row, rules.now);
@@ -161,6 +164,7 @@ pub fn judge(
         findings.push(REDUNDANT_DIRECT_POLICIES);
     }
     let mut user = User {
+        controls: controls::judge(Some(&row), &detail, rules.now, ""),
         detail,
         last_activity: last_activity(&row),
         last_issued: last_issued(&row),

@@ -72,6 +72,14 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
         "{stdout}"
     );
     assert!(stdout.contains("  rootsweep users delete --stale-days 90 --skip-blocked\n"));
+    // ... and users deactivate: one unused key per credential, no undo record (a dry run).
+    assert!(
+        stdout.contains(
+            "UpdateAccessKey AKIA2222222222020005 Inactive (user keyold; last used 120 days ago)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  rootsweep users deactivate --skip-blocked\n"));
     let mut reports: Vec<String> = std::fs::read_dir(dir.path())
         .expect("reports")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -82,8 +90,8 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
         })
         .collect();
     reports.sort();
-    // Each dry run re-audits (its read stage) and changes nothing: no tidy, delete or restore
-    // report.
+    // Each dry run re-audits (its read stage) and changes nothing: no tidy, delete, restore,
+    // deactivate or undo report.
     assert_eq!(
         reports,
         [
@@ -91,6 +99,8 @@ fn demo_runs_the_audit_the_dry_run_plan_a_users_audit_and_the_users_dry_runs_aga
             "audit",
             "unlock-check",
             "unlock-check",
+            "users-audit",
+            "users-audit",
             "users-audit",
             "users-audit",
             "users-audit",

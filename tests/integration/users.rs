@@ -8,7 +8,7 @@ use crate::support::scenario::shipped;
 use crate::support::sim::Sim;
 use std::collections::HashMap;
 
-const HEADER: &str = "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error";
+const HEADER: &str = "account_id,account_name,user_name,user_arn,created,password_enabled,password_last_used,access_key_1_last_used,access_key_2_last_used,mfa_active,last_activity,last_issued,days_inactive,verdict,groups,direct_policies,redundant_direct_policies,unrecorded_credentials,findings,error,controls";
 
 /// The shipped users scenario with `extra` appended (faults, throttles).
 fn users_with(extra: &str) -> String {
@@ -168,6 +168,37 @@ fn users_audit_judges_every_user_and_changes_nothing() {
     assert_eq!(json["users"].as_array().map(Vec::len), Some(csv.rows.len()));
     assert_eq!(json["counts"]["skipped"], 1);
     assert_eq!(json["counts"]["new"], 1);
+
+    // The CIS / Security Hub controls, per credential: keyold's key unused 120 days and created
+    // 600 days ago; alice's direct policies; breakglass's password without MFA; rekeyed's new
+    // key nothing.
+    assert_eq!(
+        row(&csv, "222222222202", "keyold")["controls"],
+        "IAM.22:access_key_1;IAM.8:access_key_1;IAM.3:access_key_1"
+    );
+    assert!(alice["controls"].ends_with("IAM.2"), "{alice:?}");
+    assert!(
+        breakglass["controls"].contains("IAM.5:password"),
+        "{breakglass:?}"
+    );
+    assert_eq!(rekeyed["controls"], "");
+    let keyold = json["users"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["user_name"] == "keyold"))
+        .expect("keyold in the JSON");
+    let unused = &keyold["controls"][0];
+    assert_eq!(unused["fsbp"], "IAM.22");
+    assert_eq!(unused["cis_v3"], "1.12");
+    assert_eq!(unused["cis_v7"], "2.11");
+    assert_eq!(unused["credential"], "access_key_1");
+    assert_eq!(unused["status"], "failed");
+    assert!(
+        unused["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("(120 days ago)")),
+        "{unused}"
+    );
+    assert_eq!(keyold["controls"][2]["cis_v1_2"], "1.4");
     assert!(run.stdout.contains("222222222203"), "{}", run.stdout);
 
     // The management account is read with the caller's own credentials, never through a role.

@@ -8,7 +8,7 @@ use crate::commands::Ctx;
 use crate::exit::Exit;
 use crate::preflight::Preflight;
 use crate::run::Finished;
-use crate::users::deactivate::Rules;
+use crate::users::deactivate::{Rules, DEFAULT_UNUSED_DAYS};
 use crate::users::{deactivate_apply, Deactivate, DEFAULT_STALE_DAYS};
 
 /// `rootsweep users deactivate` (and `--dry-run`).
@@ -23,10 +23,37 @@ pub async fn run(args: &DeactivateArgs) -> anyhow::Result<Exit> {
         name: "users deactivate",
     };
     let external_id = args.role.external_id.as_deref();
+    let asked = Asked {
+        unused_days: args.unused_days,
+        console: args.console,
+        include_unmonitored: args.include_unmonitored,
+    };
     change::run(command, async |ctx, pre, request| {
-        pipeline(ctx, pre, request, args, external_id).await
+        pipeline(ctx, pre, request, asked, external_id).await
     })
     .await
+}
+
+/// What the flags ask to select.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    /// `--unused-days`.
+    pub unused_days: u32,
+    /// `--console`.
+    pub console: bool,
+    /// `--include-unmonitored`.
+    pub include_unmonitored: bool,
+}
+
+impl Default for Asked {
+    /// No flag given.
+    fn default() -> Self {
+        Asked {
+            unused_days: DEFAULT_UNUSED_DAYS,
+            console: false,
+            include_unmonitored: false,
+        }
+    }
 }
 
 /// Runs `users deactivate` through the pipeline after a passed preflight, as `request` asks;
@@ -35,16 +62,16 @@ pub async fn pipeline(
     ctx: &Ctx,
     pre: &Preflight,
     request: Request<'_>,
-    args: &DeactivateArgs,
+    asked: Asked,
     external_id: Option<&str>,
 ) -> anyhow::Result<Finished> {
     let (env, users) = super::job(ctx, pre, DEFAULT_STALE_DAYS, external_id)?;
     let caller = users.rules().caller_arn.clone();
     let rules = Rules {
         now: users.rules().now,
-        unused_days: args.unused_days,
-        console: args.console,
-        include_unmonitored: args.include_unmonitored,
+        unused_days: asked.unused_days,
+        console: asked.console,
+        include_unmonitored: asked.include_unmonitored,
         caller_arn: caller.clone(),
     };
     let path = env
