@@ -91,6 +91,20 @@ pub struct Overrides {
     pub role_name: Option<String>,
 }
 
+impl Overrides {
+    /// Makes `accounts` the targets unless the command line named some (`--accounts`,
+    /// `--accounts-file`, `--ou`): a file of users or credentials says where they are.
+    pub fn target_unless_named(&mut self, accounts: impl IntoIterator<Item = String>) {
+        let named =
+            !self.accounts.is_empty() || self.accounts_file.is_some() || !self.ou.is_empty();
+        if !named {
+            self.accounts = accounts.into_iter().collect();
+            self.accounts.sort();
+            self.accounts.dedup();
+        }
+    }
+}
+
 /// The resolved settings of one run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -130,4 +144,45 @@ fn resolve_text(text: &str) -> Result<Config, Error> {
     let path = std::path::Path::new("rootsweep.toml");
     let file = parse(path, text)?;
     resolve(Some((path, text, file)), Overrides::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Overrides;
+
+    fn listed() -> Vec<String> {
+        ["333333333333", "222222222222", "333333333333"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn a_file_s_accounts_are_the_targets_once_each_when_none_were_named() {
+        let mut o = Overrides::default();
+        o.target_unless_named(listed());
+        assert_eq!(o.accounts, ["222222222222", "333333333333"]);
+    }
+
+    #[test]
+    fn accounts_an_account_file_or_an_ou_on_the_command_line_keep_their_targets() {
+        let named = [
+            Overrides {
+                accounts: vec!["444444444444".into()],
+                ..Overrides::default()
+            },
+            Overrides {
+                accounts_file: Some("accounts.txt".into()),
+                ..Overrides::default()
+            },
+            Overrides {
+                ou: vec!["ou-ab12-cdef3456".into()],
+                ..Overrides::default()
+            },
+        ];
+        for mut o in named {
+            let before = o.accounts.clone();
+            o.target_unless_named(listed());
+            assert_eq!(o.accounts, before, "{o:?}");
+        }
+    }
 }

@@ -116,7 +116,8 @@ pub enum Status {
 pub struct Control {
     /// Which control.
     pub def: Def,
-    /// `password`, `access_key`, or empty for the user as a whole.
+    /// `password`, `access-key` (the words of `users deactivate`), or empty for the user as a
+    /// whole.
     pub credential_type: &'static str,
     /// The credential report's name for it (`password`, `access_key_1`, `access_key_2`); empty
     /// for the user as a whole.
@@ -253,7 +254,7 @@ fn credentials(row: &ReportUser, now: DateTime) -> Vec<Control> {
     for (key, slot) in row.access_keys.iter().zip(slots) {
         if key.active {
             on.push(On {
-                kind: "access_key",
+                kind: "access-key",
                 name: slot,
                 unused: unused(now, key.last_used, key.last_rotated),
             });
@@ -290,7 +291,7 @@ fn credentials(row: &ReportUser, now: DateTime) -> Vec<Control> {
     if row.access_keys.iter().all(|k| k.active) {
         out.push(Control {
             def: ONE_ACTIVE_KEY,
-            credential_type: "access_key",
+            credential_type: "access-key",
             credential: "",
             status: Status::Failed,
             detail: "both access keys are active".into(),
@@ -315,7 +316,7 @@ fn rotation(key: &KeyColumns, slot: &'static str, now: DateTime) -> Option<Contr
     }
     let control = |status, detail| Control {
         def: KEY_ROTATED_90,
-        credential_type: "access_key",
+        credential_type: "access-key",
         credential: slot,
         status,
         detail,

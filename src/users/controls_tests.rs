@@ -101,7 +101,7 @@ fn two_active_keys_fail_the_one_key_control_once_for_the_user() {
     r.access_keys = [key(true, 10, Some(1)), key(true, 5, Some(1))];
     let c = judge(Some(&r), &detail("ci"), now(), "");
     assert_eq!(briefs(&c), ["CIS-1.13"]);
-    assert_eq!(c[0].credential_type, "access_key");
+    assert_eq!(c[0].credential_type, "access-key");
     r.access_keys[1].active = false;
     assert!(judged(&r).is_empty());
 }
@@ -198,7 +198,7 @@ fn json_holds_every_id_and_the_evidence_csv_only_the_brief() {
     assert_eq!(json[0]["cis_v3"], "1.12");
     assert_eq!(json[0]["cis_v7"], "2.11");
     assert_eq!(json[0]["cis_v1_2"], serde_json::Value::Null);
-    assert_eq!(json[0]["credential_type"], "access_key");
+    assert_eq!(json[0]["credential_type"], "access-key");
     assert_eq!(json[0]["credential"], "access_key_1");
     assert_eq!(json[0]["status"], "failed");
     assert!(json[0]["detail"]

@@ -13,14 +13,14 @@ use crate::model::Account;
 use crate::report::parse_time;
 use crate::run::job::{Disposition, Entry};
 use aws_smithy_types::DateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Default `--unused-days` (CIS AWS Foundations, Security Hub IAM.22).
 pub const DEFAULT_UNUSED_DAYS: u32 = 45;
 
 /// A kind of credential, in the report's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// An access key (`UpdateAccessKey`).
@@ -45,19 +45,6 @@ impl Kind {
             Kind::ServiceSpecificCredential => "service-specific-credential",
             Kind::SigningCertificate => "signing-certificate",
         }
-    }
-
-    /// The kind a report word names.
-    pub fn from_word(word: &str) -> Option<Kind> {
-        [
-            Kind::AccessKey,
-            Kind::Password,
-            Kind::SshPublicKey,
-            Kind::ServiceSpecificCredential,
-            Kind::SigningCertificate,
-        ]
-        .into_iter()
-        .find(|k| k.word() == word)
     }
 
     /// The call that sets a credential of this kind `active` or not (a password has none).

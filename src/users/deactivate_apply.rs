@@ -213,31 +213,56 @@ impl<C: Change> Unit for Credential<'_, C> {
 
     /// Fresh reads, repeated while IAM settles: the credential `Inactive` (a password gone).
     async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
-        let step = self.step;
-        let gone = std::cell::Cell::new(false);
-        let verified = settled(self.cancel, || async {
-            let h = session.holdings(&step.user).await?;
-            let now = h.as_ref().and_then(|h| state(h, step));
-            gone.set(now.is_none() && step.kind != Kind::Password);
-            Ok(now.is_none_or(|(status, _)| status == "Inactive") && !gone.get())
-        })
-        .await;
-        match verified {
-            Ok(Settled::Yes) => Ok(()),
-            Ok(Settled::No(_)) if gone.get() => Err(Stop::new(
-                Outcome::ChangedSincePlan,
-                "the credential no longer exists (deleted by someone else?)",
-            )
-            .worded(outcome::CHANGED)),
-            Ok(Settled::No(waited)) => Err(Stop::new(
-                Outcome::Failed,
-                format!(
-                    "verify: {:.0} s after the change, a fresh read still shows it active",
-                    waited.as_secs_f64()
-                ),
-            )),
-            Err(e) => Err(Stop::call("verify", &e)),
-        }
+        proven(
+            session,
+            self.cancel,
+            self.step.kind,
+            &self.step.user,
+            &self.step.id,
+            false,
+        )
+        .await
+    }
+}
+
+/// Fresh reads of `user`, repeated while IAM settles, until its credential of `kind` with `id`
+/// shows `Active` (`active`) or `Inactive` (a password: gone). A credential that is gone instead
+/// (deleted by someone else, or its user) is changed since the plan; one still in the old
+/// state when IAM has had its time failed.
+pub async fn proven<C: Change>(
+    session: &C,
+    cancel: &Cancel,
+    kind: Kind,
+    user: &str,
+    id: &str,
+    active: bool,
+) -> Result<(), Stop> {
+    let want = if active { "Active" } else { "Inactive" };
+    let gone = std::cell::Cell::new(false);
+    let verified = settled(cancel, || async {
+        let h = session.holdings(user).await?;
+        let now = h.as_ref().and_then(|h| state_of(h, kind, id));
+        // A password deactivated is a password deleted.
+        let password_deleted = now.is_none() && kind == Kind::Password && !active;
+        gone.set(now.is_none() && !password_deleted);
+        Ok(password_deleted || now.is_some_and(|(status, _)| status == want))
+    })
+    .await;
+    match verified {
+        Ok(Settled::Yes) => Ok(()),
+        Ok(Settled::No(_)) if gone.get() => Err(Stop::new(
+            Outcome::ChangedSincePlan,
+            "the credential no longer exists (deleted by someone else?)",
+        )
+        .worded(outcome::CHANGED)),
+        Ok(Settled::No(waited)) => Err(Stop::new(
+            Outcome::Failed,
+            format!(
+                "verify: {:.0} s after the change, a fresh read does not show it {want}",
+                waited.as_secs_f64()
+            ),
+        )),
+        Err(e) => Err(Stop::call("verify", &e)),
     }
 }
 

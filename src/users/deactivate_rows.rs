@@ -39,7 +39,10 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Changed>>) -> Vec<R
     let row = |step: Option<&Step>, outcome: &str, error: &str| {
         let verified = match (outcome, step) {
             (outcome::DEACTIVATED, _) => "yes",
-            (outcome::FAILED | outcome::INTERRUPTED | "not-started", Some(_)) => "no",
+            (
+                outcome::FAILED | outcome::INTERRUPTED | outcome::CHANGED | "not-started",
+                Some(_),
+            ) => "no",
             _ => "n/a",
         };
         Row {

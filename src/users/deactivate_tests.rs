@@ -262,3 +262,19 @@ fn a_user_whose_activity_is_unknown_makes_the_account_unknown() {
         "{reason}"
     );
 }
+
+#[test]
+fn each_kind_reads_and_writes_as_its_report_word() {
+    for kind in [
+        Kind::AccessKey,
+        Kind::Password,
+        Kind::SshPublicKey,
+        Kind::ServiceSpecificCredential,
+        Kind::SigningCertificate,
+    ] {
+        let json = serde_json::to_value(kind).unwrap_or_default();
+        assert_eq!(json, kind.word(), "{kind:?}");
+        let back: Option<Kind> = serde_json::from_value(json).ok();
+        assert_eq!(back, Some(kind));
+    }
+}

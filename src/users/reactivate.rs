@@ -32,7 +32,7 @@ pub struct RecordError {
 pub struct Recorded {
     pub account_id: String,
     pub user_name: String,
-    pub credential_type: String,
+    pub credential_type: Kind,
     pub credential_id: String,
     #[serde(default)]
     pub previous_status: String,
@@ -75,8 +75,7 @@ pub fn parse(file: &str, text: &str) -> Result<Record, RecordError> {
                 "credentials[{i}]: {why}; the record was edited or is damaged"
             ))
         };
-        let kind = Kind::from_word(&c.credential_type)
-            .ok_or_else(|| at(format!("unknown credential_type {:?}", c.credential_type)))?;
+        let kind = c.credential_type;
         if !twelve_digits(&c.account_id) {
             return Err(at(format!(
                 "account_id {:?} is not 12 digits",
@@ -266,7 +265,7 @@ pub fn judged(found: &Found) -> Result<Vec<(&Recorded, &'static str, String)>, &
         .wanted
         .iter()
         .map(|c| {
-            let kind = Kind::from_word(&c.credential_type).unwrap_or(Kind::Password);
+            let kind = c.credential_type;
             if !kind.reversible() {
                 return (c, "not-reversible", new_password_hint(&c.user_name));
             }
@@ -307,7 +306,7 @@ pub fn entry(account: &Account, found: &Found) -> Entry<Step> {
         }
         e.steps.push(Step {
             user: c.user_name.clone(),
-            kind: Kind::from_word(&c.credential_type).unwrap_or(Kind::AccessKey),
+            kind: c.credential_type,
             id: c.credential_id.clone(),
             recorded_at: c.recorded_at.clone(),
             last_used: c.last_used.clone(),

@@ -6,14 +6,13 @@
 //! `not-reversible`, with the command that sets a new one).
 
 use super::api::{Change, Sessions};
-use super::deactivate_apply::{each, outcome, state_of, Changed};
+use super::deactivate_apply::{each, outcome, proven, Changed};
 use super::model::Call;
 use super::reactivate::{judged, refusal, Found, Step};
 use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::run::apply::{Made, Stop, Todo, Unit};
 use crate::run::job::{Applied, Entry, Outcome, Read};
-use crate::run::settle::{settled, Settled};
 use serde::Serialize;
 use std::marker::PhantomData;
 
@@ -46,23 +45,7 @@ impl<C: Change> Unit for Again<'_, C> {
     /// Fresh reads, repeated while IAM settles: the credential `Active`.
     async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
         let s = self.step;
-        let verified = settled(self.cancel, || async {
-            let h = session.holdings(&s.user).await?;
-            let now = h.as_ref().and_then(|h| state_of(h, s.kind, &s.id));
-            Ok(now.is_some_and(|(status, _)| status == "Active"))
-        })
-        .await;
-        match verified {
-            Ok(Settled::Yes) => Ok(()),
-            Ok(Settled::No(waited)) => Err(Stop::new(
-                Outcome::Failed,
-                format!(
-                    "verify: {:.0} s after the change, a fresh read does not show it Active",
-                    waited.as_secs_f64()
-                ),
-            )),
-            Err(e) => Err(Stop::call("verify", &e)),
-        }
+        proven(session, self.cancel, s.kind, &s.user, &s.id, true).await
     }
 }
 
@@ -71,9 +54,8 @@ fn word(o: Outcome) -> &'static str {
     match o {
         Outcome::Done => outcome::REACTIVATED,
         Outcome::Skipped | Outcome::SkippedBlocked | Outcome::SkippedUnknown => outcome::REFUSED,
-        Outcome::ChangedSincePlan | Outcome::AlreadyClean | Outcome::NothingInScope => {
-            outcome::REFUSED
-        }
+        Outcome::AlreadyClean | Outcome::NothingInScope => outcome::REFUSED,
+        Outcome::ChangedSincePlan => outcome::CHANGED,
         Outcome::Interrupted | Outcome::NotStarted => outcome::INTERRUPTED,
         Outcome::Failed => outcome::FAILED,
     }
@@ -197,7 +179,7 @@ pub fn read_rows(read: &Read<Found>) -> Vec<Row> {
             .into_iter()
             .map(|(c, verdict, why)| Row {
                 user_name: c.user_name.clone(),
-                credential_type: c.credential_type.clone(),
+                credential_type: c.credential_type.word().into(),
                 credential_id: c.credential_id.clone(),
                 recorded_at: c.recorded_at.clone(),
                 outcome: verdict.into(),
@@ -224,7 +206,7 @@ pub fn rows(
         outcome: outcome.into(),
         verified: match outcome {
             outcome::REACTIVATED => "yes",
-            outcome::FAILED | outcome::INTERRUPTED | "not-started" => "no",
+            outcome::FAILED | outcome::INTERRUPTED | outcome::CHANGED | "not-started" => "no",
             _ => "n/a",
         }
         .into(),
@@ -254,7 +236,7 @@ pub fn rows(
                 .filter(|(_, verdict, _)| *verdict == "not-reversible")
                 .map(|(c, verdict, why)| Row {
                     user_name: c.user_name.clone(),
-                    credential_type: c.credential_type.clone(),
+                    credential_type: c.credential_type.word().into(),
                     recorded_at: c.recorded_at.clone(),
                     outcome: verdict.into(),
                     error: why,

@@ -7,7 +7,7 @@ fn recorded(kind: &str, id: &str) -> Recorded {
     Recorded {
         account_id: "222222222201".into(),
         user_name: "ana".into(),
-        credential_type: kind.into(),
+        credential_type: serde_json::from_value(serde_json::json!(kind)).expect("a kind"),
         credential_id: id.into(),
         previous_status: "Active".into(),
         last_used: "2026-01-01T00:00:00Z".into(),
@@ -70,9 +70,14 @@ fn a_record_reads_back_and_a_damaged_one_is_one_line_naming_the_file() {
             .expect_err("refused")
             .to_string()
     };
-    let mut kind = recorded("access-key", "AKIAOLD");
-    kind.credential_type = "token".into();
-    assert!(bad(kind).starts_with("u.json: credentials[0]: unknown credential_type"));
+    let token = record(vec![recorded("access-key", "AKIAOLD")]).replace("access-key", "token");
+    let why = parse("u.json", &token).expect_err("refused").to_string();
+    assert!(
+        why.starts_with(
+            "u.json: not an undo record of `users deactivate` (unknown variant `token`"
+        ),
+        "{why}"
+    );
     let mut account = recorded("access-key", "AKIAOLD");
     account.account_id = "12".into();
     assert!(bad(account).contains("not 12 digits"));

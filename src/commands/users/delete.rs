@@ -56,13 +56,7 @@ fn select(args: &DeleteArgs) -> anyhow::Result<(Select, Overrides)> {
     let users =
         listed::parse(&shown, &text, args.force_active).map_err(|e| UsageError(e.into()))?;
     let mut overrides = args.overrides();
-    let targeted = !overrides.accounts.is_empty()
-        || overrides.accounts_file.is_some()
-        || !overrides.ou.is_empty();
-    if !targeted {
-        overrides.accounts = users.iter().map(|(a, _)| a.clone()).collect();
-        overrides.accounts.dedup();
-    }
+    overrides.target_unless_named(users.iter().map(|(a, _)| a.clone()));
     let select = Select::Listed {
         users,
         force_active: args.force_active,

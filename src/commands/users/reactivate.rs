@@ -32,14 +32,7 @@ pub async fn run(args: &ReactivateArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     let mut overrides = args.overrides();
-    let targeted = !overrides.accounts.is_empty()
-        || overrides.accounts_file.is_some()
-        || !overrides.ou.is_empty();
-    if !targeted {
-        overrides.accounts = wanted.iter().map(|c| c.account_id.clone()).collect();
-        overrides.accounts.sort();
-        overrides.accounts.dedup();
-    }
+    overrides.target_unless_named(wanted.iter().map(|c| c.account_id.clone()));
     let command = Command {
         run: &args.run,
         overrides,
