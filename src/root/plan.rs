@@ -273,6 +273,23 @@ mod tests {
     }
 
     #[test]
+    fn what_remains_out_of_scope_names_only_what_the_root_user_holds() {
+        let mut root = empty_root();
+        root.mfa_devices = Ok(vec![MfaDevice {
+            serial: "GAHT1".into(),
+            enabled: None,
+        }]);
+        let none = Scope {
+            login_profile: false,
+            mfa: false,
+        };
+        assert_eq!(
+            out_of_scope(&root, none),
+            "nothing in scope (): 1 MFA device(s) remain(s)"
+        );
+    }
+
+    #[test]
     fn a_clean_account_is_already_clean_with_no_reason() {
         let e = entry(
             &account("222222222222"),

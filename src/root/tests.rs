@@ -287,6 +287,12 @@ async fn only_login_profile_reports_an_mfa_only_account_as_nothing_in_scope() {
     )
     .await;
     assert_eq!(run.outcome(C), "nothing-in-scope");
+    // The plan's header names what this run may change: the narrowed scope, not the job's whole.
+    assert!(
+        run.stdout.contains("Plan (login-profile): "),
+        "{}",
+        run.stdout
+    );
     assert_eq!(fake.root(C).mfa.len(), 1, "out of scope: untouched");
     assert_eq!(run.outcome(A), "deleted");
     assert_eq!(fake.root(A).mfa, vec!["GAHT1".to_string()]);
