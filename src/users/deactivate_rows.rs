@@ -78,3 +78,99 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Changed>>) -> Vec<R
         .map(|s| row(Some(s), label, &applied.error))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::job::{Disposition, Outcome};
+    use crate::users::deactivate::Kind;
+
+    fn step(id: &str) -> Step {
+        Step {
+            user: "ana".into(),
+            kind: Kind::AccessKey,
+            id: id.into(),
+            last_used: "2026-09-01T00:00:00Z".into(),
+            issued: "2026-01-01T00:00:00Z".into(),
+            age_days: Some(91),
+            why: "unused".into(),
+        }
+    }
+
+    fn entry(steps: Vec<Step>) -> Entry<Step> {
+        Entry {
+            account_id: "222222222201".into(),
+            account_name: "dev".into(),
+            verdict: "unused",
+            disposition: Disposition::Change,
+            steps,
+            reason: None,
+        }
+    }
+
+    fn changed(id: &str, outcome: &'static str) -> Changed {
+        Changed {
+            step: step(id),
+            outcome,
+            error: format!("{id} why"),
+        }
+    }
+
+    fn cells(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|r| crate::report::csv::cells(r).join(","))
+            .collect()
+    }
+
+    #[test]
+    fn each_credential_tried_is_its_own_row_with_its_outcome_and_verified() {
+        let mut applied: Applied<Step, Vec<Changed>> =
+            Applied::ended(Outcome::Failed, vec![step("AKIA1")], "x");
+        applied.detail = vec![
+            changed("AKIA1", outcome::DEACTIVATED),
+            changed("AKIA2", outcome::CHANGED),
+            changed("AKIA3", outcome::SKIPPED_ACTIVE),
+            changed("AKIA4", outcome::FAILED),
+        ];
+        let e = entry(vec![step("AKIA1"), step("AKIA2")]);
+        assert_eq!(
+            cells(&rows(&e, &applied)),
+            [
+                "222222222201,dev,ana,access-key,AKIA1,2026-09-01T00:00:00Z,91,deactivated,yes,AKIA1 why",
+                "222222222201,dev,ana,access-key,AKIA2,2026-09-01T00:00:00Z,91,changed-since-plan,no,AKIA2 why",
+                "222222222201,dev,ana,access-key,AKIA3,2026-09-01T00:00:00Z,91,skipped-active,n/a,AKIA3 why",
+                "222222222201,dev,ana,access-key,AKIA4,2026-09-01T00:00:00Z,91,failed,no,AKIA4 why",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_account_never_started_has_every_planned_credential_not_started_and_unproven() {
+        let applied: Applied<Step, Vec<Changed>> =
+            Applied::untouched(Outcome::NotStarted, "the run stopped first");
+        let rows = rows(&entry(vec![step("AKIA1"), step("AKIA2")]), &applied);
+        assert_eq!(rows.len(), 2);
+        for (r, id) in rows.iter().zip(["AKIA1", "AKIA2"]) {
+            assert_eq!(
+                (
+                    r.credential_id.as_str(),
+                    r.outcome.as_str(),
+                    r.verified.as_str()
+                ),
+                (id, "not-started", "no")
+            );
+            assert_eq!(r.error, "the run stopped first");
+        }
+    }
+
+    #[test]
+    fn an_account_with_nothing_planned_is_one_row_of_its_own_never_verified() {
+        let applied: Applied<Step, Vec<Changed>> =
+            Applied::untouched(Outcome::NotStarted, "the run stopped first");
+        let rows = rows(&entry(vec![]), &applied);
+        assert_eq!(
+            cells(&rows),
+            ["222222222201,dev,,,,,,not-started,n/a,the run stopped first"]
+        );
+    }
+}
