@@ -11,6 +11,8 @@ pub mod faulty;
 pub mod generate;
 mod unlock;
 mod users;
+mod users_change;
+mod users_credentials;
 mod users_deactivate;
 mod users_faulty;
 mod users_tidy;
