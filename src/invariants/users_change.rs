@@ -108,6 +108,12 @@ impl Drive {
         }
     }
 
+    /// The users audit over the fault wrapper, the read stage of every users change job.
+    pub fn users(&self) -> crate::users::Job<Faulty> {
+        let rules = crate::users::verdict::tests::rules();
+        crate::users::Job::new(self.faulty.clone(), MANAGEMENT, rules, self.cancel.clone())
+    }
+
     /// Runs `job` over `directory`'s accounts (`named` ones only, when given) with `case`'s
     /// concurrency, `--skip-blocked` and write fault — its k-th write of about `writes` —
     /// confirmed at once unless `dry_run`; else the promise it broke.

@@ -285,17 +285,10 @@ fn check(case: &Case) -> (Vec<String>, usize) {
 /// Runs `users deactivate` on `w` with `case`'s concurrency, `--skip-blocked` and write fault.
 async fn observe(case: &Case, w: World) -> (Vec<String>, usize) {
     let drive = Drive::new(&w.fake, &w.faults, "users-deactivated.json");
-    let audit = crate::users::verdict::tests::rules();
-    let job = crate::users::Job::new(
-        drive.faulty.clone(),
-        MANAGEMENT,
-        audit,
-        drive.cancel.clone(),
-    );
     let undo = crate::users::deactivate_apply::undo(drive.record.clone(), CALLER, super::RUN_ID);
-    let job = crate::users::Deactivate::new(job, w.rules.clone(), undo);
-    // The case's k-th write, of the writes of a run of this job (a row per user in the
-    // audit, then per credential in the change report and in the undo record).
+    let job = crate::users::Deactivate::new(drive.users(), w.rules.clone(), undo);
+    // Its writes: a row per user in the audit, then per credential in the change report and
+    // in the undo record.
     let directory = w.fake.directory();
     let ran = drive.run(case, w.writes, &job, &directory, w.dry_run, Vec::new());
     let ran = match ran.await {
