@@ -15,6 +15,8 @@ mod users_change;
 mod users_credentials;
 mod users_deactivate;
 mod users_faulty;
+mod users_reactivate;
+mod users_reactivate_judge;
 mod users_tidy;
 mod users_wire;
 mod wire;

@@ -63,6 +63,8 @@ fn unmonitored(u: &mut User) -> impl Iterator<Item = &mut Cred> {
     all.chain(&mut u.certificates)
 }
 
+/// How many changes [`edit`] knows.
+pub(super) const EDITS: usize = 9;
 /// The first edits of [`edit`]: they use, switch off or delete a credential (never switch
 /// one on).
 pub(super) const EDITS_OFF: usize = 7;
