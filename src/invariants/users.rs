@@ -349,7 +349,7 @@ fn check_audit(case: &Case) -> Vec<String> {
 }
 
 /// Operations that change an account (a read never makes one).
-const CHANGES: [&str; 7] = [
+pub(super) const CHANGES: [&str; 7] = [
     "Delete",
     "Detach",
     "Remove",

@@ -55,12 +55,17 @@ impl<T: Serialize> Journal<T> {
     }
 
     fn write(&self, entries: &[T]) -> std::io::Result<()> {
+        super::file::replace(&self.path, &self.render(entries)?)
+    }
+
+    /// Pure: the file's whole text once it holds exactly `entries`.
+    pub fn render(&self, entries: &[T]) -> std::io::Result<Vec<u8>> {
         let mut doc = self.head.clone();
         let list = serde_json::to_value(entries).map_err(std::io::Error::other)?;
         doc.insert(self.key.to_string(), list);
         let mut text = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;
         text.push(b'\n');
-        super::file::replace(&self.path, &text)
+        Ok(text)
     }
 
     /// The file's path.
@@ -108,6 +113,12 @@ mod tests {
         assert_eq!(doc["caller"], "arn:aws:iam::1:user/a");
         assert_eq!(doc["entries"], serde_json::json!([1, 2]));
         assert_eq!((j.len(), j.failed(), j.path()), (2, 0, path.as_path()));
+        let text = std::fs::read(&path).expect("read");
+        assert_eq!(
+            j.render(&[1, 2]).expect("render"),
+            text,
+            "the file is its rendering"
+        );
     }
 
     #[test]

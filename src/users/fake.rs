@@ -123,10 +123,20 @@ struct Account {
     deleted: Vec<String>,
     lagging_reads: u32,
     /// Reads of a user's holdings that still show a credential as it was before a status
-    /// change (eventual consistency), and the changes not shown yet: (user, credential id —
-    /// empty for the password, reads left).
+    /// change (eventual consistency), and the changes not shown yet.
     update_lag: u32,
-    unseen_updates: Vec<(String, String, u32)>,
+    unseen_updates: Vec<Unseen>,
+}
+
+/// A status change (or a password's deletion) that reads do not show yet.
+struct Unseen {
+    user: String,
+    /// The credential's id; empty for the password (deleted: reads still show it).
+    id: String,
+    /// The status reads still show: the one before the change.
+    shown_active: bool,
+    /// Reads left before the change shows.
+    left: u32,
 }
 
 /// A change the fake makes to a user between the plan and the apply.
@@ -561,32 +571,32 @@ impl Change for Session {
             return Ok(None);
         };
         // IAM's eventual consistency: a status change not shown yet reads as before it.
-        for (_, id, left) in account
+        for unseen in account
             .unseen_updates
             .iter_mut()
-            .filter(|(u, _, left)| u == user && *left > 0)
+            .filter(|c| c.user == user && c.left > 0)
         {
-            *left -= 1;
-            let active = "Active".to_string();
+            unseen.left -= 1;
+            let (id, shown) = (&unseen.id, status(unseen.shown_active));
             if id.is_empty() {
                 h.login_profile = true;
             }
             for k in h.access_keys.iter_mut().filter(|k| k.id == *id) {
-                k.status = active.clone();
+                k.status = shown.clone();
             }
             let public = h
                 .ssh_public_keys
                 .iter_mut()
                 .chain(&mut h.signing_certificates);
             for k in public.filter(|k| k.id == *id) {
-                k.status = active.clone();
+                k.status = shown.clone();
             }
             let service = h.service_specific_credentials.iter_mut();
             for c in service.filter(|c| c.id == *id) {
-                c.status = active.clone();
+                c.status = shown.clone();
             }
         }
-        account.unseen_updates.retain(|(_, _, left)| *left > 0);
+        account.unseen_updates.retain(|c| c.left > 0);
         Ok(Some(h))
     }
 
@@ -695,6 +705,18 @@ impl Change for Session {
                 .is_some()
         }
         let key_id = format!("AKIA{}", u.name.to_uppercase());
+        // A status update's credential as it was: a repeated update is no change to lag.
+        let was_active =
+            |list: &[Cred], id: &str| list.iter().find(|c| c.id == id).map(|c| c.active);
+        let before = match call {
+            Call::UpdateAccessKey { id, .. } => (*id == key_id).then_some(!u.key_inactive),
+            Call::UpdateSigningCertificate { id, .. } => was_active(&u.certificates, id),
+            Call::UpdateSshPublicKey { id, .. } => was_active(&u.ssh_keys, id),
+            Call::UpdateServiceSpecificCredential { id, .. } => {
+                was_active(&u.service_credentials, id)
+            }
+            _ => None,
+        };
         let found = match call {
             Call::DeleteLoginProfile { .. } => u.password.take().is_some(),
             Call::DeleteAccessKey { .. } => u.key.take().is_some(),
@@ -748,21 +770,26 @@ impl Change for Session {
         if !found {
             return Err(error(op, "NoSuchEntity"));
         }
-        // A deactivation (or a password's deletion) that reads may not show yet.
+        // A status change (or a password's deletion) that reads may not show yet: they show
+        // the status before it.
         let unseen = match call {
-            Call::DeleteLoginProfile { .. } => Some(String::new()),
+            Call::DeleteLoginProfile { .. } => Some((String::new(), true)),
             Call::UpdateAccessKey { id, active, .. }
             | Call::UpdateSigningCertificate { id, active, .. }
             | Call::UpdateSshPublicKey { id, active, .. }
             | Call::UpdateServiceSpecificCredential { id, active, .. } => {
-                (!active).then(|| id.clone())
+                (before == Some(!active)).then(|| (id.clone(), !active))
             }
             _ => None,
         };
         let account = state.accounts.entry(self.account.clone()).or_default();
-        if let Some(id) = unseen.filter(|_| account.update_lag > 0) {
-            let lag = account.update_lag;
-            account.unseen_updates.push((user_name, id, lag));
+        if let Some((id, shown_active)) = unseen.filter(|_| account.update_lag > 0) {
+            account.unseen_updates.push(Unseen {
+                user: user_name,
+                id,
+                shown_active,
+                left: account.update_lag,
+            });
         }
         Ok(())
     }
