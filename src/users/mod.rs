@@ -451,7 +451,13 @@ impl<S: api::Sessions> job::Job for Reactivate<S> {
 
     async fn read(&self, account: &Account) -> reactivate::Found {
         let wanted = self.wanted.get(&account.id).cloned().unwrap_or_default();
-        let mut names: Vec<&str> = wanted.iter().map(|c| c.user_name.as_str()).collect();
+        // Only the users of reversible credentials are read: an account whose record holds
+        // only deleted passwords needs no session (nothing there can be reactivated).
+        let mut names: Vec<&str> = wanted
+            .iter()
+            .filter(|c| c.reversible)
+            .map(|c| c.user_name.as_str())
+            .collect();
         names.sort_unstable();
         names.dedup();
         let own = account.id == self.users.caller_account;

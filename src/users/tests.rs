@@ -229,3 +229,41 @@ async fn a_signal_during_the_report_wait_interrupts_the_account_at_once() {
         "GenerateCredentialReport: Interrupted: the run was interrupted"
     );
 }
+
+#[tokio::test]
+async fn reactivate_reads_no_account_whose_record_holds_only_deleted_passwords() {
+    use crate::run::job::{Finding as _, Job as _};
+    use crate::users::deactivate::Kind;
+    use crate::users::reactivate::Recorded;
+    let fake = org();
+    let password = |account: &str| Recorded {
+        account_id: account.into(),
+        user_name: "departed".into(),
+        credential_type: Kind::Password,
+        credential_id: String::new(),
+        previous_status: "present".into(),
+        last_used: String::new(),
+        reversible: false,
+        recorded_at: "2026-11-01T00:00:00Z".into(),
+    };
+    let users = Job::new(fake.clone(), MANAGEMENT, rules(), Cancel::default());
+    let job = super::Reactivate::new(users, vec![password(NO_ROLE)]);
+    let account = crate::model::Account {
+        id: NO_ROLE.into(),
+        name: "no-role".into(),
+        email: String::new(),
+        state: "ACTIVE".into(),
+        ou_path: String::new(),
+        ou_ids: String::new(),
+    };
+    let found = job.read(&account).await;
+    // No role there, yet nothing to read: not unknown, and no AssumeRole tried.
+    assert_eq!(found.judge().verdict, "read");
+    assert!(fake.calls().iter().all(|(_, a, _)| a != NO_ROLE));
+    let rows = super::reactivate_apply::read_rows(&crate::run::job::Read {
+        account,
+        finding: Ok(found),
+    });
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].outcome, "not-reversible");
+}
