@@ -1,7 +1,7 @@
 //! Tests of `users reactivate`'s rows and words: one row per planned credential with its own
 //! outcome and `verified`, a refused step never `reactivated`, the record's passwords always
 //! `not-reversible` with the command that sets a new one, and the account's own row only when
-//! it has nothing else.
+//! it has nothing else; over the fake, `reactivated` only once a fresh read shows it.
 
 use super::*;
 use crate::run::job::{Disposition, Outcome};
@@ -164,4 +164,102 @@ fn outcomes_read_in_reactivate_s_words() {
     assert_eq!(word(Outcome::Interrupted), "interrupted");
     assert_eq!(word(Outcome::NotStarted), "interrupted");
     assert_eq!(word(Outcome::Failed), "failed");
+}
+
+/// A member account whose user `ana` holds one inactive SSH public key, `APKA1`.
+fn member(lag: u32) -> crate::users::fake::Fake {
+    use crate::users::fake::{Cred, Fake, User};
+    Fake::default()
+        .caller("111111111111")
+        .account("222222222201", true)
+        .user(
+            "222222222201",
+            User {
+                name: "ana".into(),
+                created_days_ago: 100,
+                ssh_keys: vec![Cred::inactive("APKA1", 90)],
+                ..User::default()
+            },
+        )
+        .lagging_updates("222222222201", lag)
+}
+
+fn ssh_step() -> Step {
+    Step {
+        kind: Kind::SshPublicKey,
+        ..step("APKA1", None)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reactivation_is_reactivated_only_once_a_fresh_read_shows_it_active() {
+    let fake = member(2);
+    let e = entry(vec![ssh_step()]);
+    let applied = apply(&fake, &e, false, &Cancel::default()).await;
+    assert_eq!(applied.outcome, Outcome::Done, "{applied:?}");
+    assert_eq!(applied.detail[0].outcome, "reactivated");
+    let ana = fake.user_now("222222222201", "ana").expect("ana");
+    assert!(ana.ssh_keys[0].active);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reactivation_that_fresh_reads_never_show_is_failed_not_reactivated() {
+    let fake = member(u32::MAX);
+    let e = entry(vec![ssh_step()]);
+    let applied = apply(&fake, &e, false, &Cancel::default()).await;
+    let c = &applied.detail[0];
+    assert_eq!(c.outcome, "failed", "{applied:?}");
+    assert!(
+        c.error.contains("a fresh read does not show it Active"),
+        "{}",
+        c.error
+    );
+}
+
+#[test]
+fn a_row_needs_attention_unless_reactivatable_and_names_the_credential() {
+    use crate::run::job::Row as _;
+    let row = |user: &str, outcome: &str| Row {
+        account_id: "222222222201".into(),
+        account_name: "dev".into(),
+        user_name: user.into(),
+        credential_type: "access-key".into(),
+        credential_id: if user.is_empty() { "" } else { "AKIA1" }.into(),
+        outcome: outcome.into(),
+        error: "why".into(),
+        ..Row::default()
+    };
+    assert_eq!(row("ana", "refused").verdict(), "refused");
+    assert_eq!(row("ana", "reactivatable").attention(), None);
+    assert_eq!(
+        row("ana", "refused").attention(),
+        Some(vec![
+            "222222222201".to_string(),
+            "dev".to_string(),
+            "refused".to_string(),
+            "ana access-key AKIA1: why".to_string(),
+        ])
+    );
+    assert_eq!(
+        row("", "unknown").attention().map(|a| a[3].clone()),
+        Some("why".to_string())
+    );
+}
+
+#[test]
+fn every_row_names_its_account() {
+    let applied: Applied<Step, Vec<Changed<Step>>> =
+        Applied::untouched(Outcome::NotStarted, "stopped");
+    let rows = rows(
+        Some(&password()),
+        &entry(vec![step("AKIA1", None)]),
+        &applied,
+    );
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert_eq!(
+            (r.account_id.as_str(), r.account_name.as_str()),
+            ("222222222201", "dev")
+        );
+    }
 }
