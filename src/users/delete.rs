@@ -18,6 +18,7 @@ use crate::cancel::Cancel;
 use crate::run::apply::{self, Made, Stop, Todo, Unit};
 use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
+use futures::StreamExt;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
@@ -55,21 +56,27 @@ pub struct UserOutcome {
     pub error: String,
 }
 
-/// Everything each of `names` holds, read in one session (a user gone is absent); no session
-/// is opened when there is no one to read.
+/// Everything each of `names` holds, read in one session, `at_once` users at a time (a user
+/// gone is absent); no session is opened when there is no one to read. The first failed read,
+/// in the order of `names`, fails the whole and starts no further read.
 pub async fn holdings<S: Sessions>(
     sessions: &S,
     account_id: &str,
     own: bool,
     names: &[&str],
+    at_once: usize,
 ) -> Result<BTreeMap<String, Holdings>, Error> {
     let mut found = BTreeMap::new();
     if names.is_empty() {
         return Ok(found);
     }
     let session = sessions.open_change(account_id, own).await?;
-    for name in names {
-        if let Some(h) = session.holdings(name).await? {
+    let session = &session;
+    let mut reads = futures::stream::iter(names)
+        .map(|name| async move { (name, session.holdings(name).await) })
+        .buffered(at_once.max(1));
+    while let Some((name, read)) = reads.next().await {
+        if let Some(h) = read? {
             found.insert(name.to_string(), h);
         }
     }

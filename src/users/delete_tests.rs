@@ -507,3 +507,36 @@ async fn the_dry_run_plan_lists_each_exact_call() {
     );
     assert!(changes(&fake).is_empty());
 }
+
+#[tokio::test]
+async fn holdings_read_several_users_at_a_time_find_each_one_and_skip_a_user_not_there() {
+    let names = ["a", "b", "c", "d", "e"];
+    let fake = names.iter().fold(
+        Fake::default().caller(MANAGEMENT).account(MEMBER, true),
+        |fake, name| {
+            fake.user(
+                MEMBER,
+                User {
+                    name: name.to_string(),
+                    created_days_ago: 400,
+                    key: Some(Some(100)),
+                    ..User::default()
+                },
+            )
+        },
+    );
+    let wanted = ["a", "b", "gone", "c", "d", "e"];
+    for at_once in [1, 4] {
+        let found = super::delete::holdings(&fake, MEMBER, false, &wanted, at_once)
+            .await
+            .expect("every read answers");
+        let read: Vec<&str> = found.keys().map(String::as_str).collect();
+        assert_eq!(read, names, "at_once {at_once}");
+        assert!(found.values().all(|h| h.access_keys.len() == 1));
+    }
+    let sessions = fake.calls().iter().filter(|c| c.0 == "AssumeRole").count();
+    assert_eq!(
+        sessions, 2,
+        "one session per read, however many users at once"
+    );
+}

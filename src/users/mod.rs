@@ -236,7 +236,7 @@ impl<S: api::Sessions> job::Job for Delete<S> {
                 let caller = &self.users.rules.caller_arn;
                 let names = plan::chosen(&account.id, users, &self.select, caller);
                 let own = account.id == self.users.caller_account;
-                delete::holdings(&self.users.sessions, &account.id, own, &names).await
+                delete::holdings(&self.users.sessions, &account.id, own, &names, 1).await
             }
             Finding::Unreadable(_) => Ok(Default::default()),
         };
@@ -345,6 +345,12 @@ impl<S: api::Sessions> job::Change for Tidy<S> {
     }
 }
 
+/// Candidates of one account whose holdings `users deactivate` reads for its plan at the same
+/// time, as the audit lists the credentials of a few users at once. The reads are independent,
+/// and one after the other they were most of the read stage: a dozen IAM calls per user, and
+/// every user holding an active access key is a candidate.
+const PLAN_READS: usize = 4;
+
 /// `users deactivate`: the users audit and the candidates' holdings as its read stage, then
 /// every unused credential set `Inactive` (a password deleted with `--console`).
 pub struct Deactivate<S> {
@@ -375,7 +381,8 @@ impl<S: api::Sessions> job::Job for Deactivate<S> {
         let audit = self.users.read(account).await;
         let names = deactivate::candidates(&audit, &self.rules);
         let own = account.id == self.users.caller_account;
-        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names).await;
+        let (sessions, at_once) = (&self.users.sessions, PLAN_READS);
+        let holdings = delete::holdings(sessions, &account.id, own, &names, at_once).await;
         Found { audit, holdings }
     }
 
@@ -461,7 +468,7 @@ impl<S: api::Sessions> job::Job for Reactivate<S> {
         names.sort_unstable();
         names.dedup();
         let own = account.id == self.users.caller_account;
-        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names).await;
+        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names, 1).await;
         reactivate::Found { wanted, holdings }
     }
 

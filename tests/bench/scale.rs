@@ -65,6 +65,10 @@ pub struct Measurement {
     pub sim_cpu_secs: f64,
     /// Failed accounts per the CSV report.
     pub failed: usize,
+    /// `users deactivate`: credentials deactivated and verified per its CSV report.
+    pub deactivated: Option<usize>,
+    /// `users deactivate`: its other credential rows, as `outcome verified` → count.
+    pub not_deactivated: std::collections::BTreeMap<String, usize>,
     /// Successful AssumeRoot calls per second of the AssumeRoot span (throttled case only).
     pub assume_root_rps: Option<f64>,
     /// The AWS SDK's own CPU per account for an audit's calls, measured beside the run (cases
@@ -175,6 +179,13 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
             case::MEMBER_ROLE,
             time::OffsetDateTime::now_utc(),
         ),
+        Command::UsersDeactivate => ideal::users_deactivate(
+            &state,
+            LATENCY,
+            case.concurrency,
+            case::MEMBER_ROLE,
+            time::OffsetDateTime::now_utc(),
+        ),
     };
 
     let report_dir = dir.path().join("reports");
@@ -205,6 +216,9 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
     let usage = child::run(bin, &args, &env, &stdout, &stderr, RUN_DEADLINE)?;
     let sim_cpu_secs = sim.cpu_secs()? - sim_cpu_before;
     let calls = sim.calls()?;
+    if let Some(keep) = std::env::var_os(KEEP) {
+        keep_outputs(Path::new(&keep), case.name, &sim, dir.path())?;
+    }
     let sdk_floor_ms = match case.target {
         case::Target::Scale { .. } => Some(
             floor::ms_per_account(
@@ -240,6 +254,13 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
         );
     }
     let failed = outputs::failed_accounts(&report_dir, case.command)?;
+    let (deactivated, not_deactivated) = match case.command {
+        Command::UsersDeactivate => {
+            let (done, others) = outputs::deactivated(&report_dir)?;
+            (Some(done), others)
+        }
+        _ => (None, Default::default()),
+    };
     let n = case.accounts as f64;
     let wall = usage.wall.as_secs_f64();
     let calls = CallSummary::of(&calls);
@@ -267,12 +288,43 @@ fn run_case(case: &Case) -> anyhow::Result<Measurement> {
         cpu_ms_per_account: usage.cpu_secs * 1000.0 / n,
         sim_cpu_secs,
         failed,
+        deactivated,
+        not_deactivated,
         assume_root_rps: case.assume_root_rps.map(|_| assume_root_rate(&calls)),
         sdk_floor_ms,
         exit_code: usage.exit_code,
         timing_line: outputs::timing_line(&err_text, case.command),
         calls,
     })
+}
+
+/// The environment variable naming a folder where each case's scenario, reports, rootsweep's
+/// output and the simulator's full call log (`calls.json`) are copied after its run, to see
+/// where the time went.
+const KEEP: &str = "SCALE_KEEP";
+
+/// Copies what the run of `case` left in `dir`, and the simulator's call log, to `keep/<case>`.
+fn keep_outputs(keep: &Path, case: &str, sim: &Simulator, dir: &Path) -> anyhow::Result<()> {
+    let to = keep.join(case);
+    std::fs::create_dir_all(to.join("reports"))
+        .with_context(|| format!("creating {}", to.display()))?;
+    for name in ["scenario.toml", "stdout", "stderr", "sim.log"] {
+        let _ = std::fs::copy(dir.join(name), to.join(name));
+    }
+    let reports = dir.join("reports");
+    for entry in
+        std::fs::read_dir(&reports).with_context(|| format!("listing {}", reports.display()))?
+    {
+        let path = entry.context("listing the reports")?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, to.join("reports").join(name))
+                .with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    let log: serde_json::Value = sim.calls_json()?;
+    std::fs::write(to.join("calls.json"), log.to_string()).context("writing calls.json")?;
+    println!("  kept in {}", to.display());
+    Ok(())
 }
 
 /// Sustained AssumeRoot rate: successful calls after the first, over the time from the first
@@ -341,6 +393,31 @@ fn self_check(cases: &[Case]) -> anyhow::Result<()> {
     {
         bail!("unexpected users bound: {bound:?}");
     }
+    let now = time::OffsetDateTime::now_utc();
+    let deactivate: ideal::State =
+        serde_json::from_value(small_deactivate_state(now)?).context("the deactivate state")?;
+    let bound = ideal::users_deactivate(&deactivate, LATENCY, 2, case::MEMBER_ROLE, now);
+    // Read stage: the management account (own credentials; 2 users: 2 report calls, `a` stale by
+    // its records: one listing round; both hold an active key: the plan's 2 key reads) 0.20 s;
+    // the member with the role (AssumeRole 0.1; `e` stale: one round; `c` and `d` hold active
+    // keys: 2 key reads) 0.30 s; the one without 0.1 s. max(0.60 / 2, 0.15 + 0.40 / 2) = 0.35.
+    // Change phase: `a`'s key in the management account (3 calls, 0.12 s) and `c`'s first key in
+    // the member (AssumeRole + 3 calls, 0.22 s): max(0.22, 0.34 / 2). `b`'s key was used 10 days
+    // ago, `c`'s second is inactive, `d`'s is 10 days old and never used.
+    let deactivate_expected = [
+        (bound.parallel, 0.35),
+        (bound.audit, 0.35),
+        (bound.delete, 0.22),
+        (bound.total(), 0.57),
+    ];
+    if bound.credentials != 2
+        || bound.eligible != 2
+        || bound.unreadable != 1
+        || bound.credential_listings != 2
+        || !deactivate_expected.iter().all(|(a, b)| close(*a, *b))
+    {
+        bail!("unexpected users deactivate bound: {bound:?}");
+    }
     // A walk: OU `ou-b` two levels down holds 21 accounts (two pages): ListRoots, two child-OU
     // pages, two account pages = 5 calls; the root's one account needs 2; the chain of 2 pages
     // (22 accounts) is shorter still, 0.30 s, and wins.
@@ -386,6 +463,49 @@ const SMALL_STATE: &str = r#"{
     "444444444444": {"state": "ACTIVE", "root": {"login_profile": {"created": "x"}, "mfa_devices": [{"serial": "s"}], "access_keys": [], "signing_certificates": []}}
   }
 }"#;
+
+/// A management account whose users `a` (key last used 100 days ago) and `b` (10 days ago) hold
+/// one key each; a member without the role; a suspended one; a member with the role whose `c`
+/// holds a key never used in its 50 days and an inactive one, `d` a 10-day-old key never used,
+/// `e` a password unused since it was set 400 days ago. Times are days before `now`.
+fn small_deactivate_state(now: time::OffsetDateTime) -> anyhow::Result<serde_json::Value> {
+    let ago = |days: i64| -> anyhow::Result<String> {
+        (now - time::Duration::days(days))
+            .format(&time::format_description::well_known::Rfc3339)
+            .context("formatting a time")
+    };
+    let key = |id: &str, status: &str, created: i64, used: Option<i64>| -> anyhow::Result<_> {
+        Ok(serde_json::json!({
+            "id": id, "status": status, "created": ago(created)?,
+            "last_used": used.map(ago).transpose()?,
+        }))
+    };
+    let user = |created: i64, keys: Vec<serde_json::Value>| -> anyhow::Result<_> {
+        Ok(serde_json::json!({"created": ago(created)?, "access_keys": keys}))
+    };
+    let root = serde_json::json!({"login_profile": null, "mfa_devices": [], "access_keys": [], "signing_certificates": []});
+    let role = [case::MEMBER_ROLE];
+    Ok(serde_json::json!({
+        "organization": {"management_account": "111111111111"},
+        "accounts": {
+            "111111111111": {"state": "ACTIVE", "root": root, "users": {
+                "a": user(400, vec![key("AKIAA", "Active", 400, Some(100))?])?,
+                "b": user(400, vec![key("AKIAB", "Active", 400, Some(10))?])?,
+            }},
+            "222222222222": {"state": "SUSPENDED", "root": root, "roles": role, "users": {
+                "x": user(400, vec![key("AKIAX", "Active", 400, None)?])?,
+            }},
+            "333333333333": {"state": "ACTIVE", "root": root, "roles": [], "users": {
+                "y": user(400, vec![key("AKIAY", "Active", 400, None)?])?,
+            }},
+            "444444444444": {"state": "ACTIVE", "root": root, "roles": role, "users": {
+                "c": user(400, vec![key("AKIAC1", "Active", 50, None)?, key("AKIAC2", "Inactive", 400, None)?])?,
+                "d": user(10, vec![key("AKIAD", "Active", 10, None)?])?,
+                "e": {"created": ago(400)?, "password": {"created": ago(400)?, "last_used": null}, "access_keys": []},
+            }},
+        },
+    }))
+}
 
 /// A management account, a member with the role, one without, a suspended one.
 const SMALL_USERS_STATE: &str = r#"{

@@ -33,6 +33,8 @@ pub enum Command {
     Delete,
     /// `rootsweep users audit`.
     UsersAudit,
+    /// `rootsweep users deactivate --yes` (the users audit, the plan's reads, the changes).
+    UsersDeactivate,
 }
 
 impl Command {
@@ -42,6 +44,7 @@ impl Command {
             Command::Audit => "audit",
             Command::Delete => "delete",
             Command::UsersAudit => "users audit",
+            Command::UsersDeactivate => "users deactivate",
         }
     }
 }
@@ -95,6 +98,19 @@ pub struct UsersMix {
     report_polls: u32,
 }
 
+/// The users of the `users-*` cases: 20 per account, a quarter stale (unused for 100+ days or
+/// never), 5% new, the rest used within 60 days (so about a quarter of them 45+ days ago); half
+/// sign in with a password, half hold one access key. 2% of the members lack the role.
+const USERS_20: UsersMix = UsersMix {
+    per_account: 20,
+    stale: 0.25,
+    new: 0.05,
+    redundant_policy: 0.1,
+    password_without_mfa: 0.2,
+    without_role: 0.02,
+    report_polls: 0,
+};
+
 /// An OU tree for `[generate]` (cases without one get 5 OUs directly under the root).
 #[derive(Debug, Clone, Copy)]
 pub struct Tree {
@@ -125,6 +141,9 @@ pub enum Target {
         min: f64,
         max_calls_per_account: f64,
     },
+    /// `efficiency >= min`, exactly the credentials the scenario makes eligible deactivated and
+    /// verified, and exactly the accounts without the member role unknown.
+    Deactivated { min: f64 },
 }
 
 /// One benchmark case.
@@ -236,20 +255,24 @@ pub fn all() -> Vec<Case> {
             concurrency: 32,
             assume_root_rps: None,
             ratios: REALISTIC,
-            users: Some(UsersMix {
-                per_account: 20,
-                stale: 0.25,
-                new: 0.05,
-                redundant_policy: 0.1,
-                password_without_mfa: 0.2,
-                without_role: 0.02,
-                report_polls: 0,
-            }),
+            users: Some(USERS_20),
             tree: None,
             target: Target::Calls {
                 min: 0.85,
                 max_calls_per_account: 4.0,
             },
+        },
+        Case {
+            name: "users-deactivate-1k",
+            title: "users deactivate --yes (access keys unused 45+ days), 1,000 accounts x 20 IAM users, concurrency 32",
+            command: Command::UsersDeactivate,
+            accounts: 1_000,
+            concurrency: 32,
+            assume_root_rps: None,
+            ratios: REALISTIC,
+            users: Some(USERS_20),
+            tree: None,
+            target: Target::Deactivated { min: 0.85 },
         },
     ]
 }
@@ -277,6 +300,10 @@ impl Target {
                 max_calls_per_account,
             } => format!(
                 "efficiency >= {min:.2}; <= {max_calls_per_account} API calls per read account beyond paging and 2 per stale-looking user; unknown = the accounts without the role"
+            ),
+            Target::Deactivated { min } => format!(
+                "efficiency >= {min:.2}; deactivated and verified = the access keys unused {}+ days; unknown = the accounts without the role",
+                crate::ideal::UNUSED_DAYS
             ),
         }
     }
@@ -369,8 +396,17 @@ iam = {iam}
     /// rootsweep's arguments, before `--report-dir`.
     pub fn args(&self) -> Vec<String> {
         let mut args: Vec<String> = self.command.name().split(' ').map(str::to_string).collect();
-        if self.command == Command::Delete {
+        if matches!(self.command, Command::Delete | Command::UsersDeactivate) {
             args.push("--yes".into());
+        }
+        // `users deactivate` with its defaults: access keys unused for 45 days, which `users
+        // reactivate` can set back; no `--console` (a deleted password cannot come back) and no
+        // `--include-unmonitored` (it would switch off SSH keys whatever their use). The accounts
+        // without the role are unknown, and a run with an unknown account changes nothing
+        // unless told to change the others: `--skip-blocked`, as an organization-wide cleanup
+        // that cannot reach every account would.
+        if self.command == Command::UsersDeactivate {
+            args.push("--skip-blocked".into());
         }
         args.push("--concurrency".into());
         args.push(self.concurrency.to_string());
@@ -426,6 +462,23 @@ impl Target {
                         "{:.2} API calls per read account beyond paging and the {} stale-looking users' listings > {max_calls_per_account}",
                         m.calls_per_read_account, m.ideal.credential_listings
                     ));
+                }
+                if m.failed != m.ideal.unreadable {
+                    misses.push(format!(
+                        "{} unknown account(s), expected the {} without the role",
+                        m.failed, m.ideal.unreadable
+                    ));
+                }
+            }
+            Target::Deactivated { min } => {
+                efficiency(min);
+                match m.deactivated {
+                    Some(n) if n == m.ideal.credentials => {}
+                    Some(n) => misses.push(format!(
+                        "{n} credential(s) deactivated and verified, expected the {} the scenario makes eligible",
+                        m.ideal.credentials
+                    )),
+                    None => misses.push("no deactivation count read".into()),
                 }
                 if m.failed != m.ideal.unreadable {
                     misses.push(format!(

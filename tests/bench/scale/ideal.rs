@@ -13,6 +13,8 @@ const DETAILS_PAGE_SIZE: usize = 100;
 const STALE_DAYS: i64 = 90;
 /// Users of one account whose unrecorded credentials rootsweep lists at the same time.
 const CREDENTIAL_READS: usize = 4;
+/// `users deactivate`'s default `--unused-days`.
+pub const UNUSED_DAYS: i64 = 45;
 
 /// Added latency per call, milliseconds (the scenario's `[latency]`).
 #[derive(Debug, Clone, Copy)]
@@ -72,22 +74,27 @@ struct StateUser {
     access_keys: Vec<StateCredential>,
 }
 
-/// A password or access key: when it was set or created, and last used.
+/// A password or access key: when it was set or created, and last used (a key's status too; a
+/// password has none).
 #[derive(Debug, Default, Deserialize)]
 struct StateCredential {
     #[serde(default)]
     created: String,
     #[serde(default)]
     last_used: Option<String>,
+    #[serde(default)]
+    status: String,
+}
+
+/// An RFC 3339 time, when it is one.
+fn parse(t: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
 }
 
 impl StateUser {
     /// Whether every recorded use and issuance is at least the stale period before `now`: the
     /// users whose SSH keys and service-specific credentials `users audit` must list.
     fn stale_by_records(&self, now: time::OffsetDateTime) -> bool {
-        let parse = |t: &str| {
-            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
-        };
         let Some(created) = parse(&self.created) else {
             return false;
         };
@@ -100,6 +107,26 @@ impl StateUser {
             .filter_map(parse);
         let latest = times.fold(created, |a, b| a.max(b));
         now - latest >= time::Duration::days(STALE_DAYS)
+    }
+
+    /// Whether the credential report shows an active access key: the users whose keys
+    /// `users deactivate` reads for its plan.
+    fn has_active_key(&self) -> bool {
+        self.access_keys.iter().any(|k| k.status == "Active")
+    }
+
+    /// Active access keys unused for `days` or more at `now` (their last use, or, never used,
+    /// their creation, in whole days): what `users deactivate` sets `Inactive` by default.
+    fn unused_keys(&self, now: time::OffsetDateTime, days: i64) -> usize {
+        let age = |t: &str| parse(t).map(|t| (now - t).whole_seconds().div_euclid(86_400));
+        self.access_keys
+            .iter()
+            .filter(|k| k.status == "Active")
+            .filter(|k| {
+                let from = k.last_used.as_deref().unwrap_or(&k.created);
+                age(from).is_some_and(|d| d >= days)
+            })
+            .count()
     }
 }
 
@@ -135,8 +162,11 @@ pub struct Bound {
     pub audit: f64,
     /// The delete phase's bound (0 for an audit).
     pub delete: f64,
-    /// Accounts the delete phase changes.
+    /// Accounts the delete phase changes (`delete`; `users deactivate`: accounts with a
+    /// credential to deactivate).
     pub eligible: usize,
+    /// Credentials `users deactivate` sets `Inactive` (0 for the other commands).
+    pub credentials: usize,
     /// Accounts a users audit cannot read (no member role): expected `unknown`.
     pub unreadable: usize,
     /// GetAccountAuthorizationDetails pages after each read account's first (users audit).
@@ -188,6 +218,7 @@ pub fn audit(
             .max(reconcile(state, latency)),
         delete: 0.0,
         eligible: 0,
+        credentials: 0,
         unreadable: 0,
         extra_detail_pages: 0,
         credential_listings: 0,
@@ -207,6 +238,82 @@ pub fn users_audit(
     concurrency: usize,
     role: &str,
     now: time::OffsetDateTime,
+) -> Bound {
+    users_read(state, latency, concurrency, role, now, |_| 0.0)
+}
+
+/// The `users deactivate` bound (default flags: access keys only): its read stage is the users
+/// audit plus, in each readable account with a user whose report row shows an active access key,
+/// the plan's fresh read of those keys — ListAccessKeys, then GetAccessKeyLastUsed, every such
+/// user side by side (two IAM calls). Then the change phase, once every account is planned: per
+/// account with an access key unused for [`UNUSED_DAYS`] or more, a change session (AssumeRole;
+/// none in the caller's own account) and, one credential after the other as rootsweep changes
+/// them, three IAM calls each — the re-check (ListAccessKeys beside GetAccessKeyLastUsed), the
+/// UpdateAccessKey, and one verifying ListAccessKeys (IAM is consistent in these scenarios, so
+/// the first read proves it). The undo record's write before each change is local and costs no
+/// call. The phase takes the longest account, or the sum of the accounts / C.
+pub fn users_deactivate(
+    state: &State,
+    latency: Latency,
+    concurrency: usize,
+    role: &str,
+    now: time::OffsetDateTime,
+) -> Bound {
+    let ms = |n: u64| n as f64 / 1000.0;
+    let iam = ms(latency.iam_ms);
+    let plan_read = |a: &StateAccount| {
+        if a.users.values().any(StateUser::has_active_key) {
+            2.0 * iam
+        } else {
+            0.0
+        }
+    };
+    let mut bound = users_read(state, latency, concurrency, role, now, plan_read);
+    let management = state.organization.management_account.as_str();
+    let mut credentials = 0;
+    let paths: Vec<f64> = readable(state, role)
+        .filter_map(|(id, a)| {
+            let n: usize = a
+                .users
+                .values()
+                .map(|u| u.unused_keys(now, UNUSED_DAYS))
+                .sum();
+            credentials += n;
+            let session = if id.as_str() == management {
+                0.0
+            } else {
+                ms(latency.assume_role_ms)
+            };
+            (n > 0).then_some(session + 3.0 * n as f64 * iam)
+        })
+        .collect();
+    let longest = paths.iter().copied().fold(0.0, f64::max);
+    bound.delete = longest.max(paths.iter().sum::<f64>() / concurrency.max(1) as f64);
+    bound.eligible = paths.len();
+    bound.credentials = credentials;
+    bound
+}
+
+/// The accounts a users job reads: ACTIVE, and the management account or a member with `role`.
+fn readable<'s>(
+    state: &'s State,
+    role: &'s str,
+) -> impl Iterator<Item = (&'s String, &'s StateAccount)> {
+    let management = state.organization.management_account.as_str();
+    state.accounts.iter().filter(move |(id, a)| {
+        a.state == "ACTIVE" && (id.as_str() == management || a.roles.iter().any(|r| r == role))
+    })
+}
+
+/// The read stage of a users job (see [`users_audit`]), each readable account's path lengthened
+/// by `plan(account)` seconds: what the job reads beyond the audit for its plan.
+fn users_read(
+    state: &State,
+    latency: Latency,
+    concurrency: usize,
+    role: &str,
+    now: time::OffsetDateTime,
+    plan: impl Fn(&StateAccount) -> f64,
 ) -> Bound {
     let ms = |n: u64| n as f64 / 1000.0;
     let c = concurrency.max(1) as f64;
@@ -235,7 +342,7 @@ pub fn users_audit(
             let listed = a.users.values().filter(|u| u.stale_by_records(now)).count();
             credential_listings += listed;
             let rounds = listed.div_ceil(CREDENTIAL_READS);
-            let path = assume + (pages.max(2) + rounds) as f64 * ms(latency.iam_ms);
+            let path = assume + (pages.max(2) + rounds) as f64 * ms(latency.iam_ms) + plan(a);
             if own_account {
                 own = path;
             }
@@ -259,6 +366,7 @@ pub fn users_audit(
         audit: serial.max(parallel).max(reconcile(state, latency)),
         delete: 0.0,
         eligible: 0,
+        credentials: 0,
         unreadable,
         extra_detail_pages,
         credential_listings,

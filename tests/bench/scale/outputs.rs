@@ -8,31 +8,63 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Accounts the run failed: audit and users-audit rows with verdict `unknown` (a users audit
-/// writes one row with an empty user name per unknown account); delete rows with outcome `failed`
-/// or `not-started`.
+/// writes one row with an empty user name per unknown account; `users deactivate` writes the
+/// same report of its read stage); delete rows with outcome `failed` or `not-started`.
 pub fn failed_accounts(report_dir: &Path, command: Command) -> anyhow::Result<usize> {
     let (prefix, column, failed): (&str, &str, &[&str]) = match command {
         Command::Audit => ("audit-", "verdict", &["unknown"]),
         Command::Delete => ("delete-", "outcome", &["failed", "not-started"]),
-        Command::UsersAudit => ("users-audit-", "verdict", &["unknown"]),
+        Command::UsersAudit | Command::UsersDeactivate => ("users-audit-", "verdict", &["unknown"]),
     };
+    let count = rows(report_dir, prefix, &[column])?
+        .iter()
+        .filter(|r| failed.contains(&r[0].as_str()))
+        .count();
+    Ok(count)
+}
+
+/// Credentials a `users deactivate` run changed and proved (`users-deactivate-*.csv` rows with
+/// outcome `deactivated` and verified `yes`), and its other credential rows by outcome.
+pub fn deactivated(report_dir: &Path) -> anyhow::Result<(usize, BTreeMap<String, usize>)> {
+    let (mut done, mut others) = (0, BTreeMap::new());
+    let columns = ["credential_type", "outcome", "verified"];
+    for row in rows(report_dir, "users-deactivate-", &columns)? {
+        if row[1] == "deactivated" && row[2] == "yes" {
+            done += 1;
+        } else if !row[0].is_empty() {
+            *others.entry(format!("{} {}", row[1], row[2])).or_default() += 1;
+        }
+    }
+    Ok((done, others))
+}
+
+/// The values of `columns` in every row of the one `<prefix>*.csv` report in `report_dir`.
+fn rows(report_dir: &Path, prefix: &str, columns: &[&str]) -> anyhow::Result<Vec<Vec<String>>> {
     let path = report(report_dir, prefix)?;
     let mut reader =
         csv::Reader::from_path(&path).with_context(|| format!("opening {}", path.display()))?;
-    let index = reader
+    let headers = reader
         .headers()
         .with_context(|| format!("reading the header of {}", path.display()))?
+        .clone();
+    let indexes = columns
         .iter()
-        .position(|h| h == column)
-        .with_context(|| format!("{} has no `{column}` column", path.display()))?;
-    let mut count = 0;
+        .map(|column| {
+            headers
+                .iter()
+                .position(|h| h == *column)
+                .with_context(|| format!("{} has no `{column}` column", path.display()))
+        })
+        .collect::<anyhow::Result<Vec<usize>>>()?;
+    let mut out = Vec::new();
     for record in reader.records() {
         let record = record.with_context(|| format!("reading {}", path.display()))?;
-        if record.get(index).is_some_and(|v| failed.contains(&v)) {
-            count += 1;
-        }
+        let values = indexes
+            .iter()
+            .map(|&i| record.get(i).unwrap_or("").to_string());
+        out.push(values.collect());
     }
-    Ok(count)
+    Ok(out)
 }
 
 /// The one CSV report named `<prefix>*.csv` in `dir`.
@@ -109,6 +141,18 @@ impl CallSummary {
             .filter(|((op, _), _)| op == operation)
             .map(|(_, n)| n)
             .sum()
+    }
+
+    /// Calls per operation, most first, as `operation n` items.
+    pub fn by_operation(&self) -> String {
+        let mut ops: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((op, _), n) in &self.by_outcome {
+            *ops.entry(op.as_str()).or_default() += n;
+        }
+        let mut ops: Vec<(&str, usize)> = ops.into_iter().collect();
+        ops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let items: Vec<String> = ops.iter().map(|(op, n)| format!("{op} {n}")).collect();
+        items.join(", ")
     }
 
     /// Calls that did not answer 200, as `operation status code × n` items.

@@ -91,6 +91,11 @@ impl Simulator {
         self.get("/_sim/calls")
     }
 
+    /// `GET /_sim/calls` as it is, every field of every entry.
+    pub fn calls_json(&self) -> anyhow::Result<serde_json::Value> {
+        self.get("/_sim/calls")
+    }
+
     fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let url = format!("{}{path}", self.url);
         self.agent

@@ -10,8 +10,14 @@ use std::fmt::Write;
 pub fn details(case: &Case, m: &Measurement) -> String {
     let b = &m.ideal;
     let mut out = String::new();
+    // `users deactivate` reads for its plan beyond the audit.
+    let reads = if b.credentials > 0 {
+        "account reads (audit and plan)"
+    } else {
+        "audits"
+    };
     let mut parts = format!(
-        "max(enumeration {:.2} s + one account {:.2} s, first page {:.2} s + {} audits / {} = {:.2} s",
+        "max(enumeration {:.2} s + one account {:.2} s, first page {:.2} s + {} {reads} / {} = {:.2} s",
         b.enumeration,
         b.serial - b.enumeration,
         b.first_listing,
@@ -30,7 +36,13 @@ pub fn details(case: &Case, m: &Measurement) -> String {
     if b.unreadable > 0 {
         let _ = write!(parts, "; {} without the member role", b.unreadable);
     }
-    if b.eligible > 0 {
+    if b.credentials > 0 {
+        let _ = write!(
+            parts,
+            " + deactivate phase {:.2} s ({} credentials in {} accounts, 3 IAM calls each, one after the other)",
+            b.delete, b.credentials, b.eligible
+        );
+    } else if b.eligible > 0 {
         let _ = write!(
             parts,
             " + delete phase {:.2} s ({} eligible)",
@@ -68,6 +80,24 @@ pub fn details(case: &Case, m: &Measurement) -> String {
         m.calls.assume_root_ok,
         m.calls.errors()
     );
+    if let Some(done) = m.deactivated {
+        let others: Vec<String> = m
+            .not_deactivated
+            .iter()
+            .map(|(o, n)| format!("{o} x{n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  deactivated and verified: {done} of the {} eligible; other credential rows: {}",
+            b.credentials,
+            if others.is_empty() {
+                "none".to_string()
+            } else {
+                others.join(", ")
+            }
+        );
+        let _ = writeln!(out, "  calls by operation: {}", m.calls.by_operation());
+    }
     if let Some(rps) = m.assume_root_rps {
         let _ = writeln!(
             out,
