@@ -7,6 +7,7 @@
 use super::users_session::{user_listing, Session, Sessions};
 use super::Error;
 use crate::users::api;
+use crate::users::deactivate::Kind;
 use crate::users::model::{Attachments, Call, Holdings};
 
 impl Sessions {
@@ -76,6 +77,15 @@ macro_rules! change {
 impl api::Change for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.read_holdings(user).await
+    }
+
+    async fn holdings_of(
+        &self,
+        user: &str,
+        kinds: &[Kind],
+        id: Option<&str>,
+    ) -> Result<Option<Holdings>, Error> {
+        self.read_credentials(user, kinds, id).await
     }
 
     async fn exists(&self, user: &str) -> Result<bool, Error> {

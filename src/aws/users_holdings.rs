@@ -8,6 +8,7 @@ use super::users::Session;
 use super::users_session::user_listing;
 use super::Error;
 use crate::report::rfc3339;
+use crate::users::deactivate::Kind;
 use crate::users::holdings::{
     mfa_kind, Holdings, InlinePolicy, Key, Mfa, PublicKey, ServiceCredential, Tag,
 };
@@ -105,6 +106,83 @@ impl Session {
         }
         h.attached_policies = or_gone!(self.attached_list(user));
         h.groups = or_gone!(self.group_list(user));
+        Ok(Some(h))
+    }
+
+    /// Only what the credentials of `kinds` need (see [`crate::users::api::Change::holdings_of`]);
+    /// `Ok(None)` when the user does not exist (or vanished while read).
+    pub(super) async fn read_credentials(
+        &self,
+        user: &str,
+        kinds: &[Kind],
+        only: Option<&str>,
+    ) -> Result<Option<Holdings>, Error> {
+        let mut h = Holdings {
+            user_name: user.to_string(),
+            ..Holdings::default()
+        };
+        // `GetUser` (the ARN, the password's last use) unless one credential other than a
+        // password is all that is asked.
+        if only.is_none() || kinds.contains(&Kind::Password) {
+            let iam = &self.aws.iam;
+            let got = or_gone!(self.read("GetUser", |cfg| iam
+                .get_user()
+                .user_name(user)
+                .customize()
+                .config_override(cfg)
+                .send()));
+            let Some(u) = got.user() else {
+                return Ok(None);
+            };
+            h.user_name = u.user_name().to_string();
+            h.arn = u.arn().to_string();
+            h.created = rfc3339(u.create_date());
+            h.password_last_used = u.password_last_used().map(rfc3339).unwrap_or_default();
+        }
+        for kind in kinds {
+            match kind {
+                Kind::Password => {
+                    // NoSuchEntity here is no login profile: GetUser just found the user.
+                    if let Some(created) = gone(self.login_profile(user).await)?.flatten() {
+                        h.login_profile = true;
+                        h.login_profile_created = created;
+                    }
+                }
+                Kind::AccessKey => {
+                    for (id, status, created) in or_gone!(self.key_list(user)) {
+                        if only.is_some_and(|o| o != id) {
+                            continue;
+                        }
+                        let Some(last_used) = gone(self.key_last_used(&id).await)? else {
+                            continue;
+                        };
+                        h.access_keys.push(Key {
+                            id,
+                            status,
+                            created,
+                            last_used,
+                        });
+                    }
+                }
+                Kind::SshPublicKey => {
+                    // The bodies are not needed to tell a key's status.
+                    for (id, status, uploaded) in or_gone!(self.ssh_key_list(user)) {
+                        h.ssh_public_keys.push(PublicKey {
+                            id,
+                            status,
+                            uploaded: uploaded.as_ref().map(rfc3339).unwrap_or_default(),
+                            body: String::new(),
+                        });
+                    }
+                }
+                Kind::ServiceSpecificCredential => {
+                    h.service_specific_credentials = or_gone!(self.service_credential_list(user));
+                }
+                Kind::SigningCertificate => {
+                    h.signing_certificates = or_gone!(self.certificate_list(user));
+                }
+            }
+        }
         Ok(Some(h))
     }
 

@@ -86,21 +86,14 @@ pub const USERS_DELETE_ACTIONS: [&str; 25] = [
 /// (before the plan, right before each change, and to verify), then the four status updates,
 /// and the password deletion of `--console`. `users reactivate` needs the same reads and the
 /// four updates.
-pub const USERS_DEACTIVATE_ACTIONS: [&str; 19] = [
+pub const USERS_DEACTIVATE_ACTIONS: [&str; 12] = [
     "iam:GetUser",
-    "iam:ListUserTags",
-    "iam:GetSSHPublicKey",
     "iam:GetLoginProfile",
     "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed",
     "iam:ListSigningCertificates",
     "iam:ListSSHPublicKeys",
     "iam:ListServiceSpecificCredentials",
-    "iam:ListMFADevices",
-    "iam:ListUserPolicies",
-    "iam:GetUserPolicy",
-    "iam:ListAttachedUserPolicies",
-    "iam:ListGroupsForUser",
     "iam:UpdateAccessKey",
     "iam:UpdateSSHPublicKey",
     "iam:UpdateServiceSpecificCredential",

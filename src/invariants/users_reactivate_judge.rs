@@ -86,9 +86,11 @@ impl Observed {
             .map(|(k, at)| (k, *at))
     }
 
-    /// Accounts whose read must fail: no role (with something to read), or a read fault.
+    /// Accounts whose read must fail: no role (with something to read: a reversible
+    /// credential; deleted passwords alone need no session), or a read fault.
     fn unknown(&self) -> BTreeSet<&String> {
-        let read = |a: &String| self.of(a).next().is_some() && self.no_role.contains(a);
+        let reversible = |a: &String| self.of(a).any(|(k, _)| k.2 != "password");
+        let read = |a: &String| reversible(a) && self.no_role.contains(a);
         self.accounts
             .iter()
             .filter(|a| read(a) || self.ran.seen.reads_failed.contains(*a))

@@ -4,6 +4,7 @@
 //! A [`Read`] session can only read; the changes of `users delete` and `users tidy` are a
 //! [`Change`], opened separately, so the audit cannot mutate.
 
+use super::deactivate::Kind;
 use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState};
 use crate::call::Error;
 use std::future::Future;
@@ -32,6 +33,18 @@ pub trait Change {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, Error>>;
+    /// Only what the credentials of `kinds` need, as holdings whose other lists are empty: each
+    /// kind's listing, an access key's last use (only `id`'s when given), a password's login
+    /// profile and last use. `Ok(None)` when the user does not exist. By default, everything
+    /// [`Change::holdings`] reads.
+    fn holdings_of(
+        &self,
+        user: &str,
+        _kinds: &[Kind],
+        _id: Option<&str>,
+    ) -> impl Future<Output = Result<Option<Holdings>, Error>> {
+        self.holdings(user)
+    }
     /// `GetUser` alone: whether `user` exists (NoSuchEntity: it does not).
     fn exists(&self, user: &str) -> impl Future<Output = Result<bool, Error>>;
     /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached

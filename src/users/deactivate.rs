@@ -83,6 +83,24 @@ pub struct Rules {
     pub caller_arn: String,
 }
 
+impl Rules {
+    /// The kinds these rules can select, so the plan reads only those.
+    pub fn kinds(&self) -> Vec<Kind> {
+        let mut kinds = vec![Kind::AccessKey];
+        if self.console {
+            kinds.push(Kind::Password);
+        }
+        if self.include_unmonitored {
+            kinds.extend([
+                Kind::SshPublicKey,
+                Kind::ServiceSpecificCredential,
+                Kind::SigningCertificate,
+            ]);
+        }
+        kinds
+    }
+}
+
 /// One credential the run changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -103,6 +121,11 @@ pub struct Step {
 }
 
 impl Step {
+    /// Its id, for a read of this credential alone (`None` for a password, which has none).
+    pub fn only(&self) -> Option<&str> {
+        (self.kind != Kind::Password).then_some(self.id.as_str())
+    }
+
     /// The call that deactivates it.
     pub fn call(&self) -> Call {
         self.kind

@@ -180,7 +180,7 @@ impl<C: Change> Unit for Credential<'_, C> {
 
     async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
         let h = session
-            .holdings(&self.step.user)
+            .holdings_of(&self.step.user, &[self.step.kind], self.step.only())
             .await
             .map_err(|e| Stop::call("re-check", &e))?;
         let used = recheck(self.step, h.as_ref())?;
@@ -240,7 +240,8 @@ pub async fn proven<C: Change>(
     let want = if active { "Active" } else { "Inactive" };
     let gone = std::cell::Cell::new(false);
     let verified = settled(cancel, || async {
-        let h = session.holdings(user).await?;
+        let only = (kind != Kind::Password).then_some(id);
+        let h = session.holdings_of(user, &[kind], only).await?;
         let now = h.as_ref().and_then(|h| state_of(h, kind, id));
         // A password deactivated is a password deleted.
         let password_deleted = now.is_none() && kind == Kind::Password && !active;

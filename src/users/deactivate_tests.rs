@@ -278,3 +278,22 @@ fn each_kind_reads_and_writes_as_its_report_word() {
         assert_eq!(back, Some(kind));
     }
 }
+
+#[test]
+fn the_plan_reads_only_the_kinds_the_flags_can_select() {
+    let mut r = rules();
+    assert_eq!(r.kinds(), [Kind::AccessKey]);
+    r.console = true;
+    assert_eq!(r.kinds(), [Kind::AccessKey, Kind::Password]);
+    r.console = false;
+    r.include_unmonitored = true;
+    assert_eq!(
+        r.kinds(),
+        [
+            Kind::AccessKey,
+            Kind::SshPublicKey,
+            Kind::ServiceSpecificCredential,
+            Kind::SigningCertificate
+        ]
+    );
+}

@@ -9,6 +9,7 @@
 
 use super::api::{Change, Sessions};
 use super::calls::calls;
+use super::deactivate::Kind;
 use super::holdings::{later, same_time};
 use super::model::{Call, Holdings};
 use super::plan::Step;
@@ -65,6 +66,7 @@ pub async fn holdings<S: Sessions>(
     own: bool,
     names: &[&str],
     at_once: usize,
+    kinds: Option<&[Kind]>,
 ) -> Result<BTreeMap<String, Holdings>, Error> {
     let mut found = BTreeMap::new();
     if names.is_empty() {
@@ -73,7 +75,13 @@ pub async fn holdings<S: Sessions>(
     let session = sessions.open_change(account_id, own).await?;
     let session = &session;
     let mut reads = futures::stream::iter(names)
-        .map(|name| async move { (name, session.holdings(name).await) })
+        .map(|name| async move {
+            let read = match kinds {
+                Some(kinds) => session.holdings_of(name, kinds, None).await,
+                None => session.holdings(name).await,
+            };
+            (name, read)
+        })
         .buffered(at_once.max(1));
     while let Some((name, read)) = reads.next().await {
         if let Some(h) = read? {

@@ -527,7 +527,7 @@ async fn holdings_read_several_users_at_a_time_find_each_one_and_skip_a_user_not
     );
     let wanted = ["a", "b", "gone", "c", "d", "e"];
     for at_once in [1, 4] {
-        let found = super::delete::holdings(&fake, MEMBER, false, &wanted, at_once)
+        let found = super::delete::holdings(&fake, MEMBER, false, &wanted, at_once, None)
             .await
             .expect("every read answers");
         let read: Vec<&str> = found.keys().map(String::as_str).collect();

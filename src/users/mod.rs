@@ -236,7 +236,7 @@ impl<S: api::Sessions> job::Job for Delete<S> {
                 let caller = &self.users.rules.caller_arn;
                 let names = plan::chosen(&account.id, users, &self.select, caller);
                 let own = account.id == self.users.caller_account;
-                delete::holdings(&self.users.sessions, &account.id, own, &names, 1).await
+                delete::holdings(&self.users.sessions, &account.id, own, &names, 1, None).await
             }
             Finding::Unreadable(_) => Ok(Default::default()),
         };
@@ -382,7 +382,9 @@ impl<S: api::Sessions> job::Job for Deactivate<S> {
         let names = deactivate::candidates(&audit, &self.rules);
         let own = account.id == self.users.caller_account;
         let (sessions, at_once) = (&self.users.sessions, PLAN_READS);
-        let holdings = delete::holdings(sessions, &account.id, own, &names, at_once).await;
+        let kinds = self.rules.kinds();
+        let holdings =
+            delete::holdings(sessions, &account.id, own, &names, at_once, Some(&kinds)).await;
         Found { audit, holdings }
     }
 
@@ -468,7 +470,17 @@ impl<S: api::Sessions> job::Job for Reactivate<S> {
         names.sort_unstable();
         names.dedup();
         let own = account.id == self.users.caller_account;
-        let holdings = delete::holdings(&self.users.sessions, &account.id, own, &names, 1).await;
+        // Only the listings of the recorded kinds.
+        let mut kinds: Vec<deactivate::Kind> = wanted
+            .iter()
+            .filter(|c| c.reversible)
+            .map(|c| c.credential_type)
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let (sessions, at_once) = (&self.users.sessions, PLAN_READS);
+        let holdings =
+            delete::holdings(sessions, &account.id, own, &names, at_once, Some(&kinds)).await;
         reactivate::Found { wanted, holdings }
     }
 
