@@ -263,3 +263,64 @@ fn every_row_names_its_account() {
         );
     }
 }
+
+#[test]
+fn the_check_and_change_rows_carry_every_field_of_the_record() {
+    use crate::model::Account;
+    use crate::users::holdings::Key;
+    let key = Recorded {
+        credential_type: Kind::AccessKey,
+        credential_id: "AKIA1".into(),
+        previous_status: "Active".into(),
+        reversible: true,
+        ..password().wanted[0].clone()
+    };
+    let ana = crate::users::model::Holdings {
+        user_name: "ana".into(),
+        access_keys: vec![Key {
+            id: "AKIA1".into(),
+            status: "Inactive".into(),
+            ..Key::default()
+        }],
+        ..Default::default()
+    };
+    let mut found = password();
+    found.wanted.insert(0, key);
+    found.holdings = Ok(BTreeMap::from([("ana".to_string(), ana)]));
+    let read = Read {
+        account: Account {
+            id: "222222222201".into(),
+            name: "dev".into(),
+            email: String::new(),
+            state: "ACTIVE".into(),
+            ou_path: String::new(),
+            ou_ids: String::new(),
+        },
+        finding: Ok(found.clone()),
+    };
+    let cells = |rows: Vec<Row>| -> Vec<String> {
+        rows.iter()
+            .map(|r| crate::report::csv::cells(r).join(","))
+            .collect()
+    };
+    let hint = crate::users::reactivate::new_password_hint("ana");
+    assert_eq!(
+        cells(read_rows(&read)),
+        [
+            format!("222222222201,dev,ana,access-key,AKIA1,{AT},reactivatable,n/a,"),
+            format!("222222222201,dev,ana,password,,{AT},not-reversible,n/a,{hint}"),
+        ]
+    );
+    let applied: Applied<Step, Vec<Changed<Step>>> = Applied::done(vec![]);
+    assert_eq!(
+        cells(rows(
+            Some(&found),
+            &entry(vec![step("AKIA1", None)]),
+            &applied
+        )),
+        [
+            format!("222222222201,dev,ana,access-key,AKIA1,{AT},reactivated,yes,"),
+            format!("222222222201,dev,ana,password,,{AT},not-reversible,n/a,{hint}"),
+        ]
+    );
+}
