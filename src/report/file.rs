@@ -109,6 +109,11 @@ pub(crate) mod fail {
         FAILED.take();
     }
 
+    /// How many writes were counted since [`arm`] (while armed).
+    pub(crate) fn count() -> usize {
+        COUNT.get()
+    }
+
     /// The files whose write failed since [`arm`], in order.
     pub(crate) fn failed() -> Vec<PathBuf> {
         FAILED.with_borrow(Clone::clone)

@@ -1,17 +1,32 @@
 //! A record written before each change (the undo record of `users deactivate`): one JSON
 //! document of fixed header fields and a growing list, replaced whole and durably on every
-//! addition (temporary file, sync, rename, folder sync; see [`super::file::replace`]), so it is
+//! write (temporary file, sync, rename, folder sync; see [`super::file::replace`]), so it is
 //! valid JSON at every moment and never truncated in place. It is created by the first
 //! addition (a dry run never creates it). An addition that cannot be written is dropped from
 //! the list and counted, and its change must not be made.
+//!
+//! Additions made while a write is in flight wait for the next one, which holds them all (a
+//! group commit): accounts in flight at once cost one write, not one each, and the write runs
+//! off the runtime's thread, so other accounts go on meanwhile. Each addition still returns only
+//! once a durable file holds it.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-struct State<T> {
-    entries: Vec<T>,
+struct State {
+    /// The written entries, as JSON.
+    entries: Vec<Value>,
+    /// Entries waiting for the next write, with their tickets.
+    queued: Vec<(u64, Value)>,
+    /// The next ticket.
+    next: u64,
+    /// How each written or dropped ticket ended, until its adder looks.
+    settled: BTreeMap<u64, Result<(), (io::ErrorKind, String)>>,
+    /// Additions that could not be written.
     failed: usize,
 }
 
@@ -20,7 +35,10 @@ pub struct Journal<T> {
     path: PathBuf,
     head: Map<String, Value>,
     key: &'static str,
-    state: Mutex<State<T>>,
+    state: Mutex<State>,
+    /// Held by the one addition writing the file.
+    writer: tokio::sync::Mutex<()>,
+    entry: std::marker::PhantomData<fn(T)>,
 }
 
 impl<T: Serialize> Journal<T> {
@@ -32,40 +50,108 @@ impl<T: Serialize> Journal<T> {
             key,
             state: Mutex::new(State {
                 entries: Vec::new(),
+                queued: Vec::new(),
+                next: 0,
+                settled: BTreeMap::new(),
                 failed: 0,
             }),
+            writer: tokio::sync::Mutex::new(()),
+            entry: std::marker::PhantomData,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State<T>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds `entry` and replaces the file durably before returning; on failure the entry is in
+    /// Adds `entry` and returns once the file holds it durably; on failure the entry is in
     /// neither the file nor the list, and the file is as it was.
-    pub fn add(&self, entry: T) -> std::io::Result<()> {
+    pub async fn add(&self, entry: T) -> io::Result<()> {
+        let value = serde_json::to_value(&entry).map_err(io::Error::other)?;
+        let ticket = {
+            let mut state = self.lock();
+            let ticket = state.next;
+            state.next += 1;
+            state.queued.push((ticket, value));
+            ticket
+        };
+        // Let the other accounts that are ready queue theirs for the same write.
+        tokio::task::yield_now().await;
+        let _writing = self.writer.lock().await;
+        if let Some(done) = self.lock().settled.remove(&ticket) {
+            return done.map_err(|(kind, why)| io::Error::new(kind, why));
+        }
+        let (batch, text) = {
+            let mut state = self.lock();
+            // Neither written nor waiting: the write that took it was abandoned midway (its
+            // adder dropped). Its change must not be made.
+            if !state.queued.iter().any(|(t, _)| *t == ticket) {
+                return Err(io::Error::other(
+                    "the record's write holding this entry was abandoned",
+                ));
+            }
+            let batch = std::mem::take(&mut state.queued);
+            let all = state.entries.iter().chain(batch.iter().map(|(_, v)| v));
+            (batch.clone(), self.render_values(all))
+        };
+        let written = match text {
+            Ok(text) => self.write(text).await,
+            Err(e) => Err(e),
+        };
         let mut state = self.lock();
-        state.entries.push(entry);
-        let written = self.write(&state.entries);
-        if written.is_err() {
-            state.entries.pop();
-            state.failed += 1;
+        let outcome = written
+            .as_ref()
+            .map(|_| ())
+            .map_err(|e| (e.kind(), e.to_string()));
+        if outcome.is_err() {
+            state.failed += batch.len();
+        }
+        for (t, v) in batch {
+            if outcome.is_ok() {
+                state.entries.push(v);
+            }
+            if t != ticket {
+                state.settled.insert(t, outcome.clone());
+            }
         }
         written
     }
 
-    fn write(&self, entries: &[T]) -> std::io::Result<()> {
-        super::file::replace(&self.path, &self.render(entries)?)
+    /// Replaces the file with `text`: off the runtime's thread, except in unit tests, whose
+    /// write faults are planned per thread.
+    async fn write(&self, text: Vec<u8>) -> io::Result<()> {
+        #[cfg(test)]
+        {
+            super::file::replace(&self.path, &text)
+        }
+        #[cfg(not(test))]
+        {
+            let path = self.path.clone();
+            tokio::task::spawn_blocking(move || super::file::replace(&path, &text))
+                .await
+                .map_err(io::Error::other)?
+        }
+    }
+
+    fn render_values<'a>(&self, entries: impl Iterator<Item = &'a Value>) -> io::Result<Vec<u8>> {
+        let mut doc = self.head.clone();
+        doc.insert(
+            self.key.to_string(),
+            Value::Array(entries.cloned().collect()),
+        );
+        let mut text = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
+        text.push(b'\n');
+        Ok(text)
     }
 
     /// Pure: the file's whole text once it holds exactly `entries`.
-    pub fn render(&self, entries: &[T]) -> std::io::Result<Vec<u8>> {
-        let mut doc = self.head.clone();
-        let list = serde_json::to_value(entries).map_err(std::io::Error::other)?;
-        doc.insert(self.key.to_string(), list);
-        let mut text = serde_json::to_vec_pretty(&doc).map_err(std::io::Error::other)?;
-        text.push(b'\n');
-        Ok(text)
+    pub fn render(&self, entries: &[T]) -> io::Result<Vec<u8>> {
+        let values = entries
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io::Error::other)?;
+        self.render_values(values.iter())
     }
 
     /// The file's path.
@@ -99,15 +185,15 @@ mod tests {
         Journal::new(path, head, "entries")
     }
 
-    #[test]
-    fn each_addition_rewrites_one_whole_document() {
+    #[tokio::test]
+    async fn each_addition_rewrites_one_whole_document() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("undo.json");
         let j = journal(path.clone());
         assert!(j.is_empty());
         assert!(!path.exists(), "created by the first addition only");
-        j.add(1).expect("one");
-        j.add(2).expect("two");
+        j.add(1).await.expect("one");
+        j.add(2).await.expect("two");
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
             .expect("valid JSON");
         assert_eq!(doc["caller"], "arn:aws:iam::1:user/a");
@@ -121,20 +207,54 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_addition_that_cannot_be_written_is_dropped_and_counted() {
+    #[tokio::test]
+    async fn additions_made_together_share_one_write_and_each_returns_once_it_is_durable() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("undo.json");
         let j = journal(path.clone());
-        j.add(1).expect("one");
+        crate::report::file::fail::arm(Some((usize::MAX, false)));
+        let (a, b, c) = tokio::join!(j.add(1), j.add(2), j.add(3));
+        assert!(a.is_ok() && b.is_ok() && c.is_ok());
+        // One replace: the temporary file created, the record replaced.
+        let writes = crate::report::file::fail::count();
+        crate::report::file::fail::arm(None);
+        assert_eq!(writes, 2, "one write for the three");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
+            .expect("valid JSON");
+        assert_eq!(doc["entries"], serde_json::json!([1, 2, 3]));
+        assert_eq!(j.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_shared_write_that_fails_drops_every_addition_it_held() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("undo.json");
+        let j = journal(path.clone());
+        j.add(1).await.expect("one");
         crate::report::file::fail::arm(Some((1, false)));
-        assert!(j.add(2).is_err());
+        let (a, b) = tokio::join!(j.add(2), j.add(3));
+        crate::report::file::fail::arm(None);
+        assert!(a.is_err() && b.is_err(), "{a:?} {b:?}");
+        assert_eq!((j.len(), j.failed()), (1, 2));
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
+            .expect("valid JSON");
+        assert_eq!(doc["entries"], serde_json::json!([1]));
+    }
+
+    #[tokio::test]
+    async fn an_addition_that_cannot_be_written_is_dropped_and_counted() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("undo.json");
+        let j = journal(path.clone());
+        j.add(1).await.expect("one");
+        crate::report::file::fail::arm(Some((1, false)));
+        assert!(j.add(2).await.is_err());
         crate::report::file::fail::arm(None);
         assert_eq!((j.len(), j.failed()), (1, 1));
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
             .expect("valid JSON");
         assert_eq!(doc["entries"], serde_json::json!([1]));
-        j.add(3).expect("three");
+        j.add(3).await.expect("three");
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read"))
             .expect("valid JSON");
         assert_eq!(doc["entries"], serde_json::json!([1, 3]));

@@ -198,7 +198,7 @@ impl<C: Change> Unit for Credential<'_, C> {
             reversible: self.step.kind.reversible(),
             recorded_at: crate::report::rfc3339_system(std::time::SystemTime::now()),
         };
-        if let Err(e) = self.undo.add(entry) {
+        if let Err(e) = self.undo.add(entry).await {
             return Err(Stop::new(
                 Outcome::Failed,
                 format!("the undo record could not be written ({e}); left active"),
