@@ -122,16 +122,33 @@ impl Session {
             ..Holdings::default()
         };
         // `GetUser` (the ARN, the password's last use) unless one credential other than a
-        // password is all that is asked.
-        if only.is_none() || kinds.contains(&Kind::Password) {
-            let iam = &self.aws.iam;
-            let got = or_gone!(self.read("GetUser", |cfg| iam
-                .get_user()
-                .user_name(user)
-                .customize()
-                .config_override(cfg)
-                .send()));
-            let Some(u) = got.user() else {
+        // password is all that is asked; beside it, the access keys.
+        let want_user = only.is_none() || kinds.contains(&Kind::Password);
+        let want_keys = kinds.contains(&Kind::AccessKey);
+        let iam = &self.aws.iam;
+        let (got, keys) = futures::join!(
+            async {
+                if !want_user {
+                    return Ok(None);
+                }
+                let got = self.read("GetUser", |cfg| {
+                    iam.get_user()
+                        .user_name(user)
+                        .customize()
+                        .config_override(cfg)
+                        .send()
+                });
+                gone(got.await).map(Some)
+            },
+            async {
+                if !want_keys {
+                    return Ok(Some(Vec::new()));
+                }
+                self.keys(user, only).await
+            },
+        );
+        if let Some(got) = got? {
+            let Some(u) = got.as_ref().and_then(|g| g.user()) else {
                 return Ok(None);
             };
             h.user_name = u.user_name().to_string();
@@ -139,6 +156,10 @@ impl Session {
             h.created = rfc3339(u.create_date());
             h.password_last_used = u.password_last_used().map(rfc3339).unwrap_or_default();
         }
+        let Some(keys) = keys? else {
+            return Ok(None);
+        };
+        h.access_keys = keys;
         for kind in kinds {
             match kind {
                 Kind::Password => {
@@ -148,22 +169,7 @@ impl Session {
                         h.login_profile_created = created;
                     }
                 }
-                Kind::AccessKey => {
-                    for (id, status, created) in or_gone!(self.key_list(user)) {
-                        if only.is_some_and(|o| o != id) {
-                            continue;
-                        }
-                        let Some(last_used) = gone(self.key_last_used(&id).await)? else {
-                            continue;
-                        };
-                        h.access_keys.push(Key {
-                            id,
-                            status,
-                            created,
-                            last_used,
-                        });
-                    }
-                }
+                Kind::AccessKey => {}
                 Kind::SshPublicKey => {
                     // The bodies are not needed to tell a key's status.
                     for (id, status, uploaded) in or_gone!(self.ssh_key_list(user)) {
@@ -184,6 +190,42 @@ impl Session {
             }
         }
         Ok(Some(h))
+    }
+
+    /// The user's access keys with their last use (only `only`'s, asked beside the listing, when
+    /// given; else every key's side by side); `Ok(None)` when the user does not exist.
+    async fn keys(&self, user: &str, only: Option<&str>) -> Result<Option<Vec<Key>>, Error> {
+        let key = |(id, status, created): (String, String, String), last_used| Key {
+            id,
+            status,
+            created,
+            last_used,
+        };
+        if let Some(wanted) = only {
+            let (list, used) = futures::join!(self.key_list(user), self.key_last_used(wanted));
+            let Some(list) = gone(list)? else {
+                return Ok(None);
+            };
+            let Some(listed) = list.into_iter().find(|(id, _, _)| id == wanted) else {
+                return Ok(Some(Vec::new()));
+            };
+            // A key deleted since it was listed is not held any more.
+            return Ok(Some(
+                gone(used)?.map(|u| key(listed, u)).into_iter().collect(),
+            ));
+        }
+        let Some(list) = gone(self.key_list(user).await)? else {
+            return Ok(None);
+        };
+        let used =
+            futures::future::join_all(list.iter().map(|(id, _, _)| self.key_last_used(id))).await;
+        let mut keys = Vec::new();
+        for (listed, used) in list.into_iter().zip(used) {
+            if let Some(u) = gone(used)? {
+                keys.push(key(listed, u));
+            }
+        }
+        Ok(Some(keys))
     }
 
     /// `ListUserTags`, every page.
