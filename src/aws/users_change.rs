@@ -89,17 +89,7 @@ impl api::Change for Session {
     }
 
     async fn exists(&self, user: &str) -> Result<bool, Error> {
-        let iam = &self.aws.iam;
-        let got = self
-            .read("GetUser", |cfg| {
-                iam.get_user()
-                    .user_name(user)
-                    .customize()
-                    .config_override(cfg)
-                    .send()
-            })
-            .await;
-        match got {
+        match self.get_user(user).await {
             Ok(_) => Ok(true),
             Err(e) if e.is_not_found() => Ok(false),
             Err(e) => Err(e),

@@ -12,6 +12,7 @@ use crate::users::deactivate::Kind;
 use crate::users::holdings::{
     mfa_kind, Holdings, InlinePolicy, Key, Mfa, PublicKey, ServiceCredential, Tag,
 };
+use aws_sdk_iam::operation::get_user::GetUserOutput;
 use aws_sdk_iam::types::{EncodingType, StatusType};
 use aws_smithy_types::DateTime;
 
@@ -42,13 +43,7 @@ macro_rules! or_gone {
 impl Session {
     /// Everything `user` holds; `Ok(None)` when it does not exist (or vanished while read).
     pub(super) async fn read_holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
-        let iam = &self.aws.iam;
-        let got = or_gone!(self.read("GetUser", |cfg| iam
-            .get_user()
-            .user_name(user)
-            .customize()
-            .config_override(cfg)
-            .send()));
+        let got = or_gone!(self.get_user(user));
         let Some(u) = got.user() else {
             return Ok(None);
         };
@@ -73,18 +68,10 @@ impl Session {
             h.login_profile = true;
             h.login_profile_created = created;
         }
-        for (id, status, created) in or_gone!(self.key_list(user)) {
-            // A key deleted since it was listed is not held any more.
-            let Some(last_used) = gone(self.key_last_used(&id).await)? else {
-                continue;
-            };
-            h.access_keys.push(Key {
-                id,
-                status,
-                created,
-                last_used,
-            });
-        }
+        let Some(keys) = self.keys(user, None).await? else {
+            return Ok(None);
+        };
+        h.access_keys = keys;
         h.signing_certificates = or_gone!(self.certificate_list(user));
         for (id, status, uploaded) in or_gone!(self.ssh_key_list(user)) {
             let Some(body) = gone(self.ssh_key_body(user, &id).await)? else {
@@ -125,20 +112,12 @@ impl Session {
         // password is all that is asked; beside it, the access keys.
         let want_user = only.is_none() || kinds.contains(&Kind::Password);
         let want_keys = kinds.contains(&Kind::AccessKey);
-        let iam = &self.aws.iam;
         let (got, keys) = futures::join!(
             async {
                 if !want_user {
                     return Ok(None);
                 }
-                let got = self.read("GetUser", |cfg| {
-                    iam.get_user()
-                        .user_name(user)
-                        .customize()
-                        .config_override(cfg)
-                        .send()
-                });
-                gone(got.await).map(Some)
+                gone(self.get_user(user).await).map(Some)
             },
             async {
                 if !want_keys {
@@ -226,6 +205,19 @@ impl Session {
             }
         }
         Ok(Some(keys))
+    }
+
+    /// `GetUser`.
+    pub(super) async fn get_user(&self, user: &str) -> Result<GetUserOutput, Error> {
+        let iam = &self.aws.iam;
+        self.read("GetUser", |cfg| {
+            iam.get_user()
+                .user_name(user)
+                .customize()
+                .config_override(cfg)
+                .send()
+        })
+        .await
     }
 
     /// `ListUserTags`, every page.
