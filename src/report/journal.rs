@@ -91,8 +91,8 @@ impl<T: Serialize> Journal<T> {
                 ));
             }
             let batch = std::mem::take(&mut state.queued);
-            let all = state.entries.iter().chain(batch.iter().map(|(_, v)| v));
-            (batch.clone(), self.render_values(all))
+            let text = self.render_values(&state.entries, &batch);
+            (batch, text)
         };
         let written = match text {
             Ok(text) => self.write(text).await,
@@ -133,12 +133,14 @@ impl<T: Serialize> Journal<T> {
         }
     }
 
-    fn render_values<'a>(&self, entries: impl Iterator<Item = &'a Value>) -> io::Result<Vec<u8>> {
-        let mut doc = self.head.clone();
-        doc.insert(
-            self.key.to_string(),
-            Value::Array(entries.cloned().collect()),
-        );
+    /// The file's text holding `written`, then `queued`, serialized in place (nothing copied).
+    fn render_values(&self, written: &[Value], queued: &[(u64, Value)]) -> io::Result<Vec<u8>> {
+        let doc = Doc {
+            head: &self.head,
+            key: self.key,
+            written,
+            queued,
+        };
         let mut text = serde_json::to_vec_pretty(&doc).map_err(io::Error::other)?;
         text.push(b'\n');
         Ok(text)
@@ -151,7 +153,7 @@ impl<T: Serialize> Journal<T> {
             .map(serde_json::to_value)
             .collect::<Result<Vec<_>, _>>()
             .map_err(io::Error::other)?;
-        self.render_values(values.iter())
+        self.render_values(&values, &[])
     }
 
     /// The file's path.
@@ -172,6 +174,44 @@ impl<T: Serialize> Journal<T> {
     /// How many additions could not be written.
     pub fn failed(&self) -> usize {
         self.lock().failed
+    }
+}
+
+/// The record's document: the head's fields and the list under `key`, in the order of a JSON
+/// object's keys (sorted, as `serde_json::Map` keeps them).
+struct Doc<'a> {
+    head: &'a Map<String, Value>,
+    key: &'a str,
+    written: &'a [Value],
+    queued: &'a [(u64, Value)],
+}
+
+/// The list: the written entries, then the queued ones.
+struct List<'a>(&'a [Value], &'a [(u64, Value)]);
+
+impl Serialize for List<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().chain(self.1.iter().map(|(_, v)| v)))
+    }
+}
+
+impl Serialize for Doc<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let list = List(self.written, self.queued);
+        let mut map = s.serialize_map(Some(self.head.len() + 1))?;
+        let mut listed = false;
+        for (k, v) in self.head.iter().filter(|(k, _)| k.as_str() != self.key) {
+            if !listed && self.key < k.as_str() {
+                map.serialize_entry(self.key, &list)?;
+                listed = true;
+            }
+            map.serialize_entry(k, v)?;
+        }
+        if !listed {
+            map.serialize_entry(self.key, &list)?;
+        }
+        map.end()
     }
 }
 
@@ -205,6 +245,19 @@ mod tests {
             text,
             "the file is its rendering"
         );
+    }
+
+    #[test]
+    fn the_document_reads_as_one_json_object_of_sorted_keys() {
+        let mut head = Map::new();
+        head.insert("caller".into(), Value::from("a"));
+        head.insert("started".into(), Value::from("b"));
+        let j: Journal<u32> = Journal::new(PathBuf::from("x.json"), head.clone(), "entries");
+        let mut doc = head;
+        doc.insert("entries".into(), serde_json::json!([1, 2]));
+        let mut want = serde_json::to_vec_pretty(&doc).expect("json");
+        want.push(b'\n');
+        assert_eq!(j.render(&[1, 2]).expect("render"), want);
     }
 
     #[tokio::test]
