@@ -261,8 +261,7 @@ fn credentials(row: &ReportUser, now: DateTime) -> Vec<Control> {
         }
     }
     let mut out = Vec::new();
-    for def in [UNUSED_45, UNUSED_90] {
-        let limit = if def == UNUSED_45 { 45 } else { 90 };
+    for (def, limit) in [(UNUSED_45, 45), (UNUSED_90, 90)] {
         for c in &on {
             let control = |status, detail| Control {
                 def,

@@ -47,6 +47,11 @@ impl Kind {
         }
     }
 
+    /// `id`, for a read of that credential alone; `None` for a password, which has none.
+    pub fn only(self, id: &str) -> Option<&str> {
+        (self != Kind::Password).then_some(id)
+    }
+
     /// The call that sets a credential of this kind `active` or not (a password has none).
     pub fn update(self, user: &str, id: &str, active: bool) -> Option<Call> {
         let (user, id) = (user.to_string(), id.to_string());
@@ -123,7 +128,7 @@ pub struct Step {
 impl Step {
     /// Its id, for a read of this credential alone (`None` for a password, which has none).
     pub fn only(&self) -> Option<&str> {
-        (self.kind != Kind::Password).then_some(self.id.as_str())
+        self.kind.only(&self.id)
     }
 
     /// The call that deactivates it.

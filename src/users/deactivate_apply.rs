@@ -240,8 +240,7 @@ pub async fn proven<C: Change>(
     let want = if active { "Active" } else { "Inactive" };
     let gone = std::cell::Cell::new(false);
     let verified = settled(cancel, || async {
-        let only = (kind != Kind::Password).then_some(id);
-        let h = session.holdings_of(user, &[kind], only).await?;
+        let h = session.holdings_of(user, &[kind], kind.only(id)).await?;
         let now = h.as_ref().and_then(|h| state_of(h, kind, id));
         // A password deactivated is a password deleted.
         let password_deleted = now.is_none() && kind == Kind::Password && !active;

@@ -30,7 +30,7 @@ impl<C: Change> Unit for Again<'_, C> {
     async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
         let s = self.step;
         let h = session
-            .holdings_of(&s.user, &[s.kind], Some(&s.id))
+            .holdings_of(&s.user, &[s.kind], s.kind.only(&s.id))
             .await
             .map_err(|e| Stop::call("re-check", &e))?;
         refusal(s.kind, &s.id, &s.recorded_at, h.as_ref())
