@@ -74,7 +74,7 @@ macro_rules! change {
     }};
 }
 
-impl api::Change for Session {
+impl api::Fresh for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.read_holdings(user).await
     }
@@ -87,7 +87,9 @@ impl api::Change for Session {
     ) -> Result<Option<Holdings>, Error> {
         self.read_credentials(user, kinds, id).await
     }
+}
 
+impl api::Change for Session {
     async fn exists(&self, user: &str) -> Result<bool, Error> {
         match self.get_user(user).await {
             Ok(_) => Ok(true),

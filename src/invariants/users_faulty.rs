@@ -7,7 +7,7 @@
 
 use crate::call::{classify, Error};
 use crate::cancel::Cancel;
-use crate::users::api::{Change, Read, Sessions};
+use crate::users::api::{Change, Fresh, Read, Sessions};
 use crate::users::fake::{Fake, Session, User};
 use crate::users::model::{
     Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState,
@@ -244,11 +244,14 @@ impl Read for FaultySession {
     }
 }
 
-impl Change for FaultySession {
+impl Fresh for FaultySession {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         self.gate("GetUser")?;
         self.inner.holdings(user).await
     }
+}
+
+impl Change for FaultySession {
     async fn exists(&self, user: &str) -> Result<bool, Error> {
         self.gate("GetUser")?;
         self.inner.exists(user).await

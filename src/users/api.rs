@@ -9,8 +9,9 @@ use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings
 use crate::call::Error;
 use std::future::Future;
 
-/// The IAM reads of a users audit in one account.
-pub trait Read {
+/// The IAM reads of a users audit in one account, and the fresh reads of a user ([`Fresh`]) a
+/// plan makes after it in the same session.
+pub trait Read: Fresh {
     /// `GenerateCredentialReport`: the generation's state.
     fn generate_credential_report(&self) -> impl Future<Output = Result<ReportState, Error>>;
     /// `GetCredentialReport`: the report's CSV text. A report not ready arrives as the error
@@ -27,16 +28,16 @@ pub trait Read {
     ) -> impl Future<Output = Result<Vec<Credential>, Error>>;
 }
 
-/// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
-/// dependents, and one mutating IAM call at a time.
-pub trait Change {
+/// A fresh read of one user's dependents: the plan's read (in the audit's own session, which
+/// only reads) and a change's re-check and verification (in its change session).
+pub trait Fresh {
     /// `GetUser` and the listings of every dependent of `user` (policy documents included, never
     /// a secret); `Ok(None)` only when `GetUser` answers NoSuchEntity.
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, Error>>;
     /// Only what the credentials of `kinds` need, as holdings whose other lists are empty: each
     /// kind's listing, an access key's last use (only `id`'s when given), a password's login
     /// profile and last use. `Ok(None)` when the user does not exist. By default, everything
-    /// [`Change::holdings`] reads.
+    /// [`Fresh::holdings`] reads.
     fn holdings_of(
         &self,
         user: &str,
@@ -45,6 +46,11 @@ pub trait Change {
     ) -> impl Future<Output = Result<Option<Holdings>, Error>> {
         self.holdings(user)
     }
+}
+
+/// What `users delete` and `users tidy` ask of one account: a fresh read of one user's
+/// dependents ([`Fresh`]), and one mutating IAM call at a time.
+pub trait Change: Fresh {
     /// `GetUser` alone: whether `user` exists (NoSuchEntity: it does not).
     fn exists(&self, user: &str) -> impl Future<Output = Result<bool, Error>>;
     /// `ListGroupsForUser` and `ListAttachedUserPolicies`: the user's groups and directly attached

@@ -32,15 +32,29 @@ pub async fn audit_account<S: Sessions>(
     rules: &Rules,
     cancel: &Cancel,
 ) -> Finding {
+    audit_in_session(sessions, account_id, own, rules, cancel)
+        .await
+        .0
+}
+
+/// Reads and judges one account, and hands back the session it read in (none when none could
+/// be opened) for a plan's fresh reads right after, so that they need no second session.
+pub async fn audit_in_session<S: Sessions>(
+    sessions: &S,
+    account_id: &str,
+    own: bool,
+    rules: &Rules,
+    cancel: &Cancel,
+) -> (Finding, Option<S::Read>) {
     let session = if own {
         sessions.own()
     } else {
         match sessions.assume_role(account_id).await {
             Ok(session) => session,
-            Err(e) => return Finding::Unreadable(e),
+            Err(e) => return (Finding::Unreadable(e), None),
         }
     };
-    match read(&session, cancel).await {
+    let finding = match read(&session, cancel).await {
         Ok((report, details)) => match super::report::parse(&report) {
             Ok(rows) => {
                 let mut users = judge_all(rows, &details, rules);
@@ -50,7 +64,8 @@ pub async fn audit_account<S: Sessions>(
             Err(e) => Finding::Unreadable(e.into_call_error()),
         },
         Err(e) => Finding::Unreadable(e),
-    }
+    };
+    (finding, Some(session))
 }
 
 /// Lists the credentials IAM records no use for of every user the report alone would make

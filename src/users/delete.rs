@@ -7,7 +7,7 @@
 //! the order `DeleteUser` requires, each call idempotent (NoSuchEntity = already done), and fresh
 //! reads — repeated for a few seconds, as IAM is eventually consistent — proving the user gone.
 
-use super::api::{Change, Sessions};
+use super::api::{Change, Fresh, Sessions};
 use super::calls::calls;
 use super::deactivate::Kind;
 use super::holdings::{later, same_time};
@@ -57,9 +57,9 @@ pub struct UserOutcome {
     pub error: String,
 }
 
-/// Everything each of `names` holds, read in one session, `at_once` users at a time (a user
-/// gone is absent); no session is opened when there is no one to read. The first failed read,
-/// in the order of `names`, fails the whole and starts no further read.
+/// Everything each of `names` holds, read in one change session, `at_once` users at a time (a
+/// user gone is absent); no session is opened when there is no one to read. The first failed
+/// read, in the order of `names`, fails the whole and starts no further read.
 pub async fn holdings<S: Sessions>(
     sessions: &S,
     account_id: &str,
@@ -68,12 +68,23 @@ pub async fn holdings<S: Sessions>(
     at_once: usize,
     kinds: Option<&[Kind]>,
 ) -> Result<BTreeMap<String, Holdings>, Error> {
-    let mut found = BTreeMap::new();
     if names.is_empty() {
-        return Ok(found);
+        return Ok(BTreeMap::new());
     }
     let session = sessions.open_change(account_id, own).await?;
-    let session = &session;
+    holdings_in(&session, names, at_once, kinds).await
+}
+
+/// Everything each of `names` holds (only what `kinds` need, when given), read in `session`,
+/// `at_once` users at a time (a user gone is absent). The first failed read, in the order of
+/// `names`, fails the whole and starts no further read.
+pub async fn holdings_in<F: Fresh>(
+    session: &F,
+    names: &[&str],
+    at_once: usize,
+    kinds: Option<&[Kind]>,
+) -> Result<BTreeMap<String, Holdings>, Error> {
+    let mut found = BTreeMap::new();
     let mut reads = futures::stream::iter(names)
         .map(|name| async move {
             let read = match kinds {

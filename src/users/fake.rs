@@ -3,7 +3,7 @@
 //! failing, and a call log naming how each account was reached. Accounts are listed through the
 //! root job's fake directory, so the pipeline runs unchanged.
 
-use super::api::{Change, Read, Sessions};
+use super::api::{Change, Fresh, Read, Sessions};
 use super::holdings::{Key, Mfa, PublicKey, ServiceCredential};
 use super::model::{
     mfa_kind, Attachments, AuthorizationDetails, Call, Credential, GroupDetail, Holdings,
@@ -156,14 +156,16 @@ struct State {
     deleted_virtual_mfa: Vec<String>,
     /// A group (account, group) that stops attaching its policies when a change session opens.
     emptied_on_change: Option<(String, String)>,
-    /// Change sessions opened, per account.
-    change_sessions: BTreeMap<String, usize>,
+    /// Accounts where a user's holdings were read (a plan's read, or a re-check).
+    holdings_read: std::collections::BTreeSet<String>,
+    /// Accounts whose users `edit_before_apply` has changed.
+    edited: std::collections::BTreeSet<String>,
     /// A group (account, group) that stops attaching its policies when a user policy is detached.
     emptied_on_detach: Option<(String, String)>,
     /// An account whose detaches succeed but whose reads keep showing the policy attached.
     detach_never_shows: Option<String>,
-    /// Users (account, user) changed by `edit` when the second change session opens in their
-    /// account: after the plan's read, before the apply.
+    /// Users (account, user) changed by `edit` when a change session opens in their account
+    /// after a read of holdings there: after the plan's read, before the apply.
     edit_before_apply: Vec<(String, String, Edit)>,
 }
 
@@ -556,9 +558,10 @@ impl Session {
     }
 }
 
-impl Change for Session {
+impl Fresh for Session {
     async fn holdings(&self, user: &str) -> Result<Option<Holdings>, Error> {
         let mut state = self.log("GetUser");
+        state.holdings_read.insert(self.account.clone());
         let Some(account) = state.accounts.get_mut(&self.account) else {
             return Ok(None);
         };
@@ -599,7 +602,9 @@ impl Change for Session {
         account.unseen_updates.retain(|c| c.left > 0);
         Ok(Some(h))
     }
+}
 
+impl Change for Session {
     async fn exists(&self, user: &str) -> Result<bool, Error> {
         let mut state = self.log("GetUser");
         let account = state.accounts.entry(self.account.clone()).or_default();
@@ -813,13 +818,10 @@ impl Sessions for Fake {
                     }
                 }
             }
-            let opened = {
-                let n = state.change_sessions.entry(account_id.into()).or_default();
-                *n += 1;
-                *n
-            };
+            let planned = state.holdings_read.contains(account_id);
+            let first = planned && state.edited.insert(account_id.to_string());
             for (account, user, edit) in state.edit_before_apply.clone() {
-                if account == account_id && opened == 2 {
+                if account == account_id && first {
                     let found = state
                         .accounts
                         .get_mut(&account)

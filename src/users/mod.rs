@@ -345,11 +345,15 @@ impl<S: api::Sessions> job::Change for Tidy<S> {
     }
 }
 
-/// Candidates of one account whose holdings `users deactivate` reads for its plan at the same
-/// time, as the audit lists the credentials of a few users at once. The reads are independent,
-/// and one after the other they were most of the read stage: a dozen IAM calls per user, and
-/// every user holding an active access key is a candidate.
+/// Users of one account whose holdings `users delete` and `users reactivate` read for their
+/// plan at the same time, as the audit lists the credentials of a few users at once.
 const PLAN_READS: usize = 4;
+
+/// Candidates of one account whose credentials `users deactivate` reads for its plan at the
+/// same time: a candidate's read is a listing and a last use or two (not a dozen calls), and
+/// every user holding an active access key is one, so all of an ordinary account's are read
+/// side by side; past this many, in turn.
+const CANDIDATE_READS: usize = 20;
 
 /// `users deactivate`: the users audit and the candidates' holdings as its read stage, then
 /// every unused credential set `Inactive` (a password deleted with `--console`).
@@ -377,14 +381,26 @@ impl<S: api::Sessions> job::Job for Deactivate<S> {
     type Row = Row;
     const SPEC: Spec = DEACTIVATE;
 
+    /// The audit, then the candidates' credentials read again in the audit's own session.
     async fn read(&self, account: &Account) -> Found {
-        let audit = self.users.read(account).await;
+        let users = &self.users;
+        let own = account.id == users.caller_account;
+        let (audit, session) = audit::audit_in_session(
+            &users.sessions,
+            &account.id,
+            own,
+            &users.rules,
+            &users.cancel,
+        )
+        .await;
         let names = deactivate::candidates(&audit, &self.rules);
-        let own = account.id == self.users.caller_account;
-        let (sessions, at_once) = (&self.users.sessions, PLAN_READS);
         let kinds = self.rules.kinds();
-        let holdings =
-            delete::holdings(sessions, &account.id, own, &names, at_once, Some(&kinds)).await;
+        let holdings = match session {
+            Some(s) if !names.is_empty() => {
+                delete::holdings_in(&s, &names, CANDIDATE_READS, Some(&kinds)).await
+            }
+            _ => Ok(Default::default()),
+        };
         Found { audit, holdings }
     }
 

@@ -267,3 +267,66 @@ async fn reactivate_reads_no_account_whose_record_holds_only_deleted_passwords()
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].outcome, "not-reversible");
 }
+
+#[tokio::test]
+async fn deactivate_reads_its_candidates_again_in_the_audits_own_session() {
+    use crate::run::job::Job as _;
+    let fake = member()
+        .user(
+            MEMBER,
+            User {
+                key: Some(Some(200)),
+                ..user("old", 1000)
+            },
+        )
+        .user(
+            MEMBER,
+            User {
+                key: Some(None),
+                ..user("never", 1000)
+            },
+        )
+        .user(MEMBER, user("bare", 1000));
+    let users = Job::new(fake.clone(), MANAGEMENT, rules(), Cancel::default());
+    let rules = crate::users::deactivate::Rules {
+        now: aws_smithy_types::DateTime::from_secs(super::verdict::tests::NOW),
+        unused_days: 45,
+        console: false,
+        include_unmonitored: false,
+        caller_arn: "arn:aws:iam::111111111111:user/admin".into(),
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let undo = super::deactivate_apply::undo(dir.path().join("undo.json"), "admin", "now");
+    let job = super::Deactivate::new(users, rules, undo);
+    let account = crate::model::Account {
+        id: MEMBER.into(),
+        name: "member".into(),
+        email: String::new(),
+        state: "ACTIVE".into(),
+        ou_path: String::new(),
+        ou_ids: String::new(),
+    };
+    let found = job.read(&account).await;
+    let read: Vec<&str> = found
+        .holdings
+        .as_ref()
+        .expect("the candidates read")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    // Both key holders are read again (the user without a key is no candidate)...
+    assert_eq!(read, ["never", "old"]);
+    let calls = fake.calls();
+    let in_member = |op: &str| {
+        calls
+            .iter()
+            .filter(|(o, a, _)| o == op && a == MEMBER)
+            .count()
+    };
+    // ... in the one session the audit opened: one AssumeRole, no change session.
+    assert_eq!(in_member("AssumeRole"), 1);
+    assert_eq!(in_member("GetUser"), 2);
+    assert!(calls
+        .iter()
+        .all(|(_, a, via)| a != MEMBER || *via == "role"));
+}

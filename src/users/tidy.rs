@@ -403,10 +403,13 @@ mod tests {
     /// A session whose user is in `groups`, each answering with its policies or an error code.
     struct Groups(Vec<(&'static str, Result<Vec<String>, &'static str>)>);
 
-    impl Change for Groups {
+    impl super::super::api::Fresh for Groups {
         async fn holdings(&self, _: &str) -> Result<Option<super::super::model::Holdings>, Error> {
             unreachable!("the re-check reads attachments only")
         }
+    }
+
+    impl Change for Groups {
         async fn exists(&self, _: &str) -> Result<bool, Error> {
             unreachable!("the re-check reads attachments only")
         }
