@@ -11,6 +11,7 @@
 //! once a durable file holds it.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::io;
@@ -18,10 +19,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 struct State {
-    /// The written entries, as JSON.
-    entries: Vec<Value>,
+    /// The written entries, each as its text in the file (see [`entry_text`]).
+    entries: Vec<Box<RawValue>>,
     /// Entries waiting for the next write, with their tickets.
-    queued: Vec<(u64, Value)>,
+    queued: Vec<(u64, Box<RawValue>)>,
     /// The next ticket.
     next: u64,
     /// How each written or dropped ticket ended, until its adder looks.
@@ -67,7 +68,7 @@ impl<T: Serialize> Journal<T> {
     /// Adds `entry` and returns once the file holds it durably; on failure the entry is in
     /// neither the file nor the list, and the file is as it was.
     pub async fn add(&self, entry: T) -> io::Result<()> {
-        let value = serde_json::to_value(&entry).map_err(io::Error::other)?;
+        let value = entry_text(&entry)?;
         let ticket = {
             let mut state = self.lock();
             let ticket = state.next;
@@ -133,8 +134,13 @@ impl<T: Serialize> Journal<T> {
         }
     }
 
-    /// The file's text holding `written`, then `queued`, serialized in place (nothing copied).
-    fn render_values(&self, written: &[Value], queued: &[(u64, Value)]) -> io::Result<Vec<u8>> {
+    /// The file's text holding `written`, then `queued`: the head serialized, each entry's text
+    /// copied as it is (an entry is serialized once, when it is added, not on every write).
+    fn render_values(
+        &self,
+        written: &[Box<RawValue>],
+        queued: &[(u64, Box<RawValue>)],
+    ) -> io::Result<Vec<u8>> {
         let doc = Doc {
             head: &self.head,
             key: self.key,
@@ -150,9 +156,8 @@ impl<T: Serialize> Journal<T> {
     pub fn render(&self, entries: &[T]) -> io::Result<Vec<u8>> {
         let values = entries
             .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(io::Error::other)?;
+            .map(entry_text)
+            .collect::<io::Result<Vec<_>>>()?;
         self.render_values(&values, &[])
     }
 
@@ -182,12 +187,34 @@ impl<T: Serialize> Journal<T> {
 struct Doc<'a> {
     head: &'a Map<String, Value>,
     key: &'a str,
-    written: &'a [Value],
-    queued: &'a [(u64, Value)],
+    written: &'a [Box<RawValue>],
+    queued: &'a [(u64, Box<RawValue>)],
+}
+
+/// Spaces before an entry's lines in the file: the list is a field of the document (depth 1),
+/// its items one deeper.
+const ENTRY_INDENT: &[u8] = b"    ";
+
+/// An entry's text as the pretty-printed document holds it: its keys sorted (as a JSON
+/// value's), its lines after the first indented to its depth. A raw value is copied verbatim,
+/// so the document is byte for byte what pretty-printing it whole would give (a JSON string
+/// holds no raw line break, so every line break is the printer's).
+fn entry_text<T: Serialize>(entry: &T) -> io::Result<Box<RawValue>> {
+    let value = serde_json::to_value(entry).map_err(io::Error::other)?;
+    let pretty = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
+    let mut text = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    for &b in &pretty {
+        text.push(b);
+        if b == b'\n' {
+            text.extend_from_slice(ENTRY_INDENT);
+        }
+    }
+    let text = String::from_utf8(text).map_err(io::Error::other)?;
+    RawValue::from_string(text).map_err(io::Error::other)
 }
 
 /// The list: the written entries, then the queued ones.
-struct List<'a>(&'a [Value], &'a [(u64, Value)]);
+struct List<'a>(&'a [Box<RawValue>], &'a [(u64, Box<RawValue>)]);
 
 impl Serialize for List<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -258,6 +285,28 @@ mod tests {
         let mut want = serde_json::to_vec_pretty(&doc).expect("json");
         want.push(b'\n');
         assert_eq!(j.render(&[1, 2]).expect("render"), want);
+    }
+
+    #[test]
+    fn nested_entries_read_byte_for_byte_as_the_whole_document_pretty_printed() {
+        let mut head = Map::new();
+        head.insert("caller".into(), Value::from("a"));
+        head.insert("zz".into(), Value::from("after the list"));
+        let j: Journal<Value> = Journal::new(PathBuf::from("x.json"), head.clone(), "entries");
+        let entries = [
+            serde_json::json!({"b": [1, {"c": "line\nbreak", "a": []}], "a": {"x": null}}),
+            serde_json::json!("plain"),
+            serde_json::json!({}),
+        ];
+        let mut doc = head;
+        doc.insert("entries".into(), Value::from(entries.to_vec()));
+        let mut want = serde_json::to_vec_pretty(&doc).expect("json");
+        want.push(b'\n');
+        let got = j.render(&entries).expect("render");
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want)
+        );
     }
 
     #[tokio::test]
