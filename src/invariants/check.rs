@@ -27,6 +27,8 @@ pub struct Report {
     pub rows: Vec<Value>,
     /// The JSON document's `complete`.
     pub complete: bool,
+    /// The JSON document's `incomplete_reason` (empty when none).
+    pub incomplete_reason: String,
     /// The CSV rows, by column.
     pub csv: Vec<BTreeMap<String, String>>,
     /// The JSON document's plan entries (change reports only).
@@ -163,7 +165,15 @@ fn complete(o: &Observed, broken: &mut Vec<String>) {
             ));
         }
         let expected: BTreeSet<&str> = if name == "read" {
-            targeted.clone()
+            match listing_cut(report, stopped, unique.len()) {
+                // The accounts the listing had found are the targets the run knows of.
+                Some(Ok(())) => unique.clone(),
+                Some(Err(why)) => {
+                    broken.push(why);
+                    targeted.clone()
+                }
+                None => targeted.clone(),
+            }
         } else if report.json_failed {
             // The plan is in the JSON alone: the CSV must hold each account changed.
             o.seen.made.iter().map(|(_, a)| a.as_str()).collect()
@@ -178,6 +188,30 @@ fn complete(o: &Observed, broken: &mut Vec<String>) {
             broken.push(format!("complete: {id} missing from the {name} report"));
         }
     }
+}
+
+/// The read report's account listing, cut short by a signal: `None` when the listing was not
+/// cut; else whether the cut is honest — the report incomplete, a signal came, and it names as
+/// many accounts found as it lists (`listed`).
+fn listing_cut(report: &Report, signalled: bool, listed: usize) -> Option<Result<(), String>> {
+    const CUT: &str = "the listing was interrupted: the report lists only the ";
+    let at = report.incomplete_reason.find(CUT)?;
+    let said = report.incomplete_reason[at + CUT.len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse::<usize>().ok());
+    Some(if report.complete || !signalled {
+        Err(
+            "complete: the listing was cut short with no signal, or the report says complete"
+                .into(),
+        )
+    } else if said != Some(listed) {
+        Err(format!(
+            "complete: the cut listing says {said:?} accounts found, the report lists {listed}"
+        ))
+    } else {
+        Ok(())
+    })
 }
 
 fn nothing_to_do(job: Job, root: &Root) -> bool {

@@ -287,3 +287,41 @@ fn a_change_report_never_created_allows_no_change() {
 fn any_failed_write_forbids_exit_0() {
     assert_only(broken_by(|o| o.write_failed = true), "exit");
 }
+
+#[test]
+fn a_listing_cut_by_a_signal_is_held_to_the_accounts_it_says_it_found() {
+    // An audit interrupted while the organization was listed: one account of two was found.
+    let cut = |said: usize, signalled: bool| {
+        let mut o = good();
+        o.job = Job::Audit;
+        o.changing = false;
+        o.change = None;
+        o.seen.made.clear();
+        o.after = [
+            (A.to_string(), eligible()),
+            ("222222222299".into(), eligible()),
+        ]
+        .into();
+        o.accounts
+            .push(("222222222299".into(), "ACTIVE".into(), eligible()));
+        o.read.complete = false;
+        o.read.incomplete_reason = format!(
+            "interrupted: the listing was interrupted: the report lists only the {said} accounts found before the signal"
+        );
+        o.seen.signalled = signalled;
+        o.seen.signalled_reading = signalled;
+        o.exit = 130;
+        check(&o)
+    };
+    assert_eq!(cut(1, true), Vec::<String>::new());
+    // The reason miscounts what the report lists.
+    assert_only(cut(2, true), "complete");
+    // A listing cut short with no signal.
+    assert!(
+        cut(1, false)
+            .iter()
+            .any(|b| b.contains("cut short with no signal")),
+        "{:?}",
+        cut(1, false)
+    );
+}

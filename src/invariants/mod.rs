@@ -74,6 +74,10 @@ fn report(dir: &Path, stem: &str, writes: &Writes) -> Option<Report> {
         json_written,
         rows: doc["accounts"].as_array().cloned().unwrap_or_default(),
         complete: doc["complete"].as_bool().unwrap_or(false),
+        incomplete_reason: doc["incomplete_reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         csv: parse_csv(&text.unwrap_or_default()),
         plan: doc["plan"]["entries"]
             .as_array()

@@ -347,6 +347,10 @@ fn report(dir: &Path, stem: &str) -> Option<Report> {
     Some(Report {
         rows: doc["accounts"].as_array().cloned().unwrap_or_default(),
         complete: doc["complete"].as_bool().unwrap_or(false),
+        incomplete_reason: doc["incomplete_reason"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         csv: parse_csv(&csv),
         plan: doc["plan"]["entries"]
             .as_array()

@@ -2,7 +2,9 @@
 //! role for members, the caller's own credentials in its own account) and the three reads an
 //! audit makes there. `src/aws/users.rs` implements them over the SDK; `users::fake` in memory.
 //! A [`Read`] session can only read; the changes of `users delete` and `users tidy` are a
-//! [`Change`], opened separately, so the audit cannot mutate.
+//! [`Change`], opened separately, so the audit cannot mutate. Both make the fresh reads of one
+//! user ([`Fresh`]): a plan's, right after the audit in its session, and a change's re-check
+//! and verification.
 
 use super::deactivate::Kind;
 use super::model::{Attachments, AuthorizationDetails, Call, Credential, Holdings, ReportState};
