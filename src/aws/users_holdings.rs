@@ -108,9 +108,10 @@ impl Session {
             user_name: user.to_string(),
             ..Holdings::default()
         };
-        // `GetUser` (the ARN, the password's last use) unless one credential other than a
-        // password is all that is asked; beside it, the access keys.
-        let want_user = only.is_none() || kinds.contains(&Kind::Password);
+        // `GetUser` (the password's last use) only for a password; beside it, the access keys.
+        // Every listing answers NoSuchEntity for a user that does not exist, so none needs
+        // `GetUser` to tell that; the name, ARN and creation time stay the audit's.
+        let want_user = kinds.contains(&Kind::Password);
         let want_keys = kinds.contains(&Kind::AccessKey);
         let (got, keys) = futures::join!(
             async {

@@ -1,8 +1,8 @@
-//! The change stage: every entry of the confirmed plan, with bounded concurrency. Entries with
-//! steps are applied by the job exactly as planned; the others get the outcome the plan already
-//! decided. Each row is recorded before the next account starts; a failed write, a signal or
-//! refused credentials start no further account. Then the stage's reports, its terminal text and
-//! what it says about the exit code.
+//! The change stage: every entry of the confirmed plan, with bounded concurrency, the longest
+//! first (`Plan::start_order`). Entries with steps are applied by the job exactly as planned;
+//! the others get the outcome the plan already decided. Each row is recorded before the next
+//! account starts; a failed write, a signal or refused credentials start no further account.
+//! Then the stage's reports, its terminal text and what it says about the exit code.
 
 use super::directory::Directory;
 use super::document::Document;
@@ -169,7 +169,7 @@ where
     let write_failed = Cell::new(false);
     let mut outcomes = Vec::new();
     fan_out(
-        futures::stream::iter(plan.entries.iter()),
+        futures::stream::iter(plan.start_order()),
         env.config.concurrency,
         || env.cancel.is_cancelled() || write_failed.get(),
         |entry| async move { (entry, decide(job, dir, entry).await) },

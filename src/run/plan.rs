@@ -68,4 +68,61 @@ impl<S> Plan<S> {
     pub fn refused(&self) -> impl Iterator<Item = &Entry<S>> {
         self.entries.iter().filter(|e| e.refused())
     }
+
+    /// Every entry, in the order the change stage starts them: those with nothing to apply
+    /// first (they end at once), then the most steps first (ties in account id order). With a
+    /// bounded number of accounts in flight, the run ends when its last account does; starting
+    /// the longest accounts first leaves only short ones for the end, instead of one long
+    /// account running alone after the others finished.
+    pub fn start_order(&self) -> Vec<&Entry<S>> {
+        let mut order: Vec<&Entry<S>> = self.entries.iter().collect();
+        order.sort_by_key(|e| match e.steps.len() {
+            0 => 0,
+            n => usize::MAX - n,
+        });
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, steps: usize) -> Entry<usize> {
+        Entry {
+            account_id: id.to_string(),
+            account_name: String::new(),
+            verdict: "v",
+            disposition: if steps == 0 {
+                Disposition::AlreadyClean
+            } else {
+                Disposition::Change
+            },
+            steps: (0..steps).collect(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn the_change_stage_starts_the_accounts_with_nothing_to_do_then_the_most_steps_first() {
+        let plan = Plan {
+            scope: vec![],
+            entries: vec![
+                entry("1", 1),
+                entry("2", 0),
+                entry("3", 4),
+                entry("4", 1),
+                entry("5", 4),
+                entry("6", 2),
+            ],
+        };
+        let ids: Vec<&str> = plan
+            .start_order()
+            .iter()
+            .map(|e| e.account_id.as_str())
+            .collect();
+        assert_eq!(ids, ["2", "3", "5", "6", "1", "4"]);
+        assert_eq!(plan.entries.len(), 6, "the plan itself keeps its order");
+        assert_eq!(plan.entries[0].account_id, "1");
+    }
 }

@@ -38,8 +38,9 @@ pub trait Fresh {
     fn holdings(&self, user: &str) -> impl Future<Output = Result<Option<Holdings>, Error>>;
     /// Only what the credentials of `kinds` need, as holdings whose other lists are empty: each
     /// kind's listing, an access key's last use (only `id`'s when given), a password's login
-    /// profile and last use. `Ok(None)` when the user does not exist. By default, everything
-    /// [`Fresh::holdings`] reads.
+    /// profile and last use. The user's ARN and creation time may be left empty (only a
+    /// password needs `GetUser`): a caller compares the audit's. `Ok(None)` when the user does
+    /// not exist. By default, everything [`Fresh::holdings`] reads.
     fn holdings_of(
         &self,
         user: &str,

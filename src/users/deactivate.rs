@@ -89,6 +89,11 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// Whether `arn` is the caller's (never an empty ARN: a read that carries none).
+    pub fn is_caller(&self, arn: &str) -> bool {
+        !arn.is_empty() && arn == self.caller_arn
+    }
+
     /// The kinds these rules can select, so the plan reads only those.
     pub fn kinds(&self) -> Vec<Kind> {
         let mut kinds = vec![Kind::AccessKey];
@@ -198,7 +203,7 @@ fn unmonitored(rules: &Rules, user: &str, kind: Kind, id: &str, issued: &str) ->
 
 /// Every credential of one user to deactivate, in holding order.
 pub fn select(h: &Holdings, rules: &Rules) -> Vec<Step> {
-    if h.arn == rules.caller_arn {
+    if rules.is_caller(&h.arn) {
         return Vec::new();
     }
     let user = h.user_name.as_str();
@@ -252,7 +257,7 @@ pub fn candidates<'u>(finding: &'u Finding, rules: &Rules) -> Vec<&'u str> {
     };
     users
         .iter()
-        .filter(|u| u.detail.arn != rules.caller_arn)
+        .filter(|u| !rules.is_caller(&u.detail.arn))
         .filter(|u| {
             let Some(r) = &u.report else {
                 // No report row: the holdings are the only evidence.
@@ -303,7 +308,18 @@ pub fn entry(
         Ok(h) => h,
         Err(e) => return unknown(format!("the users' credentials could not be read ({e})")),
     };
-    let steps: Vec<Step> = holdings.values().flat_map(|h| select(h, rules)).collect();
+    // A fresh read of credentials alone carries no ARN: the caller's own user is known by the
+    // audit's, whatever the fresh read says.
+    let callers: Vec<&str> = users
+        .iter()
+        .filter(|u| rules.is_caller(&u.detail.arn))
+        .map(|u| u.detail.name.as_str())
+        .collect();
+    let steps: Vec<Step> = holdings
+        .values()
+        .filter(|h| !callers.contains(&h.user_name.as_str()))
+        .flat_map(|h| select(h, rules))
+        .collect();
     if steps.is_empty() {
         base("clean", Disposition::AlreadyClean, steps, None)
     } else {

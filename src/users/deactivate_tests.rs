@@ -163,6 +163,46 @@ fn the_caller_s_own_user_is_never_selected() {
 }
 
 #[test]
+fn the_caller_s_own_user_read_again_without_its_arn_is_never_planned() {
+    use crate::users::verdict::tests::{detail, row};
+    let verdict = crate::users::verdict::Rules {
+        now: DateTime::from_secs(NOW),
+        stale_days: 90,
+        caller_arn: rules().caller_arn,
+    };
+    let audited = |name: &str| {
+        let mut r = row(name, 900);
+        r.access_keys[0].active = true;
+        crate::users::verdict::judge(detail(name), Some(r), Vec::new(), &verdict)
+    };
+    let audit = Finding::Read(vec![audited("admin"), audited("bo")]);
+    assert_eq!(
+        candidates(&audit, &rules()),
+        ["bo"],
+        "the audit knows the caller"
+    );
+    // A fresh read of credentials alone (no GetUser) carries the name but no ARN.
+    let fresh = |name: &str| Holdings {
+        user_name: name.into(),
+        access_keys: vec![key(&format!("AKIA{name}"), "Active", 900, Some(400))],
+        ..Holdings::default()
+    };
+    assert_eq!(
+        select(&fresh("admin"), &rules()).len(),
+        1,
+        "no ARN to judge by"
+    );
+    let read = BTreeMap::from([("admin".into(), fresh("admin")), ("bo".into(), fresh("bo"))]);
+    let e = entry(&account(), &audit, &Ok(read), &rules());
+    assert_eq!(ids(&e.steps), [(Kind::AccessKey, "AKIAbo")]);
+    let no_caller = Rules {
+        caller_arn: String::new(),
+        ..rules()
+    };
+    assert!(!no_caller.is_caller(""), "an empty ARN is nobody's");
+}
+
+#[test]
 fn a_date_that_cannot_be_read_selects_nothing() {
     let mut h = user("di");
     h.access_keys = vec![Key {
