@@ -8,49 +8,13 @@ use super::api::{Change, Sessions};
 use super::deactivate::{Kind, Step};
 use super::holdings::later;
 use super::model::{Call, Holdings};
+pub use super::undo::{undo, Deactivated, Undo};
 use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::report::journal::Journal;
 use crate::run::apply::{self, Made, Stop, Todo, Unit};
 use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
-use serde::Serialize;
 use std::marker::PhantomData;
-
-/// One credential in the undo record: what `users reactivate` sets back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Deactivated {
-    pub account_id: String,
-    pub user_name: String,
-    /// `access-key`, `password`, …
-    pub credential_type: &'static str,
-    /// Empty for a password.
-    pub credential_id: String,
-    /// Its status right before the change (`Active`; a password: `present`).
-    pub previous_status: &'static str,
-    /// Its last use, as the re-check read it (RFC 3339; empty: never, or never recorded).
-    pub last_used: String,
-    /// Whether `users reactivate` can undo it (a deleted password cannot come back).
-    pub reversible: bool,
-    /// When it was recorded, right before the change (RFC 3339).
-    pub recorded_at: String,
-}
-
-/// The undo record of one run.
-pub type Undo = Journal<Deactivated>;
-
-/// The undo record at `path`, naming who ran it and when.
-pub fn undo(path: std::path::PathBuf, caller: &str, started: &str) -> Undo {
-    let mut head = serde_json::Map::new();
-    head.insert("caller".into(), caller.into());
-    head.insert("started".into(), started.into());
-    head.insert(
-        "not_reversible".into(),
-        "a deleted console password cannot be restored: set a new one (aws iam create-login-profile)"
-            .into(),
-    );
-    Journal::new(path, head, "credentials")
-}
 
 /// Per-credential outcome spellings.
 pub mod outcome {

@@ -29,6 +29,7 @@ pub mod restore;
 pub mod rows;
 pub mod tidy;
 mod tidy_job;
+pub mod undo;
 pub mod verdict;
 
 #[cfg(test)]
