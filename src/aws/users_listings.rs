@@ -67,7 +67,10 @@ impl Session {
     }
 
     /// `ListAccessKeys`, every page: (id, status, created).
-    pub(super) async fn key_list(&self, user: &str) -> Result<Vec<(String, String, String)>, Error> {
+    pub(super) async fn key_list(
+        &self,
+        user: &str,
+    ) -> Result<Vec<(String, String, String)>, Error> {
         user_listing!(self, "ListAccessKeys", list_access_keys, user, |out| {
             let keys = out.access_key_metadata().iter().map(|k| {
                 (
@@ -207,7 +210,11 @@ impl Session {
     }
 
     /// `GetUserPolicy`: the decoded document (`None`: deleted since it was listed).
-    pub(super) async fn inline_document(&self, user: &str, name: &str) -> Result<Option<String>, Error> {
+    pub(super) async fn inline_document(
+        &self,
+        user: &str,
+        name: &str,
+    ) -> Result<Option<String>, Error> {
         let iam = &self.aws.iam;
         let got = self
             .read("GetUserPolicy", |cfg| {

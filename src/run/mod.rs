@@ -15,6 +15,7 @@ pub mod fanout;
 pub mod gate;
 pub mod guard;
 pub mod job;
+mod listing;
 pub mod outcome;
 pub mod plan;
 pub mod present;
