@@ -14,6 +14,7 @@ pub mod enumerate;
 pub mod fanout;
 pub mod gate;
 pub mod guard;
+pub mod items;
 pub mod job;
 mod listing;
 pub mod outcome;

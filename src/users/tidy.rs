@@ -9,7 +9,8 @@ use super::model::{Call, Finding, Verdict};
 use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
+use crate::run::items;
 use crate::run::job::{Applied, Disposition, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
 use serde::Serialize;
@@ -117,33 +118,30 @@ pub async fn apply<S: Sessions>(
     own: bool,
     cancel: &Cancel,
 ) -> Applied<Step, Vec<Detached>> {
-    let session = match sessions.open_change(&entry.account_id, own).await {
-        Ok(s) => s,
-        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
+    let unit_of = |step| {
+        Ok(Detach {
+            step,
+            group: RefCell::default(),
+            cancel,
+            session: PhantomData,
+        })
     };
-    let mut results = Vec::new();
-    for step in &entry.steps {
+    let record = |step: &Step, ran: Option<(Detach<'_, S::Change>, UnitResult<Call>)>| {
         let mut r = Detached {
             step: step.clone(),
             group: String::new(),
             outcome: outcome::INTERRUPTED,
             error: "interrupted before this detach".into(),
         };
-        if !cancel.is_cancelled() {
-            let unit = Detach {
-                step,
-                group: RefCell::default(),
-                cancel,
-                session: PhantomData,
-            };
-            let applied = apply::unit(&unit, &session, cancel).await;
+        if let Some((unit, applied)) = ran {
             r.outcome = word(applied.outcome);
             r.error = applied.error;
             r.group = unit.group.into_inner();
         }
-        results.push(r);
-    }
-    summarise(results)
+        r
+    };
+    let open = sessions.open_change(&entry.account_id, own);
+    items::each(open, &entry.steps, cancel, unit_of, record, summarise).await
 }
 
 /// The account's outcome from its detaches': the worst one decides; proven only when every
@@ -154,23 +152,17 @@ fn summarise(results: Vec<Detached>) -> Applied<Step, Vec<Detached>> {
         .filter(|r| r.outcome == outcome::DETACHED)
         .map(|r| r.step.clone())
         .collect();
-    let outcomes: Vec<Outcome> = results
-        .iter()
-        .map(|r| match r.outcome {
-            outcome::FAILED => Outcome::Failed,
-            outcome::INTERRUPTED => Outcome::Interrupted,
-            outcome::SKIPPED => Outcome::Skipped,
-            _ => Outcome::Done,
-        })
-        .collect();
-    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::NothingInScope);
-    let error = results
-        .iter()
-        .filter(|r| !r.error.is_empty())
-        .map(|r| format!("{} {}: {}", r.step.user, r.step.policy_arn, r.error))
-        .collect::<Vec<_>>()
-        .join("; ");
-    apply::summary(done, outcome, error, results)
+    let rank = |r: &Detached| match r.outcome {
+        outcome::FAILED => Outcome::Failed,
+        outcome::INTERRUPTED => Outcome::Interrupted,
+        outcome::SKIPPED => Outcome::Skipped,
+        _ => Outcome::Done,
+    };
+    let error = |r: &Detached| {
+        let (user, arn) = (&r.step.user, &r.step.policy_arn);
+        (!r.error.is_empty()).then(|| format!("{user} {arn}: {}", r.error))
+    };
+    items::fold(done, results, rank, error, Outcome::NothingInScope)
 }
 
 /// A detach's outcome in the tidy report's words: a detach found already made is `detached`
