@@ -1,7 +1,9 @@
 //! The IAM-users job: reads every targeted account's IAM users — the credential report and the
 //! authorization details, through a role in member accounts and the caller's own credentials in
 //! its own account — and judges each user `active`, `stale` or `new`, with findings. It supplies
-//! only what is its own; the pipeline (`crate::run`) does the rest.
+//! only what is its own; the pipeline (`crate::run`) does the rest. Each users command is a job of
+//! its own file (`audit_job.rs`, `delete_job.rs`, `tidy_job.rs`, `deactivate_job.rs`,
+//! `reactivate_job.rs`); this file holds their words (`Spec`s) and defaults.
 
 pub mod api;
 pub mod audit;
