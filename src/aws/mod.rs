@@ -19,6 +19,7 @@ pub mod unlock;
 pub mod users;
 pub mod users_change;
 mod users_holdings;
+mod users_listings;
 mod users_session;
 
 pub use crate::call::{classify, Error, ErrorKind};

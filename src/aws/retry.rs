@@ -123,16 +123,9 @@ impl Aws {
             ..call::Error::interrupted(operation, last.as_ref())
         };
         loop {
-            if let Some(limiter) = &self.limiter {
-                self.wait_until(limiter.reserve())
-                    .await
-                    .map_err(|Stopped| interrupted(&last, lost))?;
-            }
-            if let Some(slot) = pacer.and_then(pacer::Pacer::reserve) {
-                self.wait_until(slot)
-                    .await
-                    .map_err(|Stopped| interrupted(&last, lost))?;
-            }
+            self.wait_turn(pacer)
+                .await
+                .map_err(|Stopped| interrupted(&last, lost))?;
             let result = self
                 .attempt(effect, call())
                 .await
@@ -180,6 +173,17 @@ impl Aws {
                 .await
                 .map_err(|Stopped| interrupted(&last, lost))?;
         }
+    }
+
+    /// Waits for an attempt's turn: the limiter's slot, if there is a limiter, then the pacer's.
+    async fn wait_turn(&self, pacer: Option<&pacer::Pacer>) -> Result<(), Stopped> {
+        if let Some(limiter) = &self.limiter {
+            self.wait_until(limiter.reserve()).await?;
+        }
+        if let Some(slot) = pacer.and_then(pacer::Pacer::reserve) {
+            self.wait_until(slot).await?;
+        }
+        Ok(())
     }
 
     /// One attempt. A change always runs to its answer; a read is abandoned [`READ_GRACE`]

@@ -139,41 +139,18 @@ impl api::Change for Session {
     }
 
     async fn make(&self, call: &Call) -> Result<(), Error> {
+        use Credential::{AccessKey, ServiceSpecific, Signing, Ssh};
         let op = call.operation();
-        let sent = match call {
+        match call {
             Call::DeleteLoginProfile { user } => {
                 change!(self, op, delete_login_profile, user_name(user))
             }
-            Call::DeleteAccessKey { user, id } => {
-                change!(
-                    self,
-                    op,
-                    delete_access_key,
-                    user_name(user),
-                    access_key_id(id)
-                )
+            Call::DeleteAccessKey { user, id } => self.remove(op, AccessKey, user, id).await,
+            Call::DeleteSigningCertificate { user, id } => self.remove(op, Signing, user, id).await,
+            Call::DeleteSshPublicKey { user, id } => self.remove(op, Ssh, user, id).await,
+            Call::DeleteServiceSpecificCredential { user, id } => {
+                self.remove(op, ServiceSpecific, user, id).await
             }
-            Call::DeleteSigningCertificate { user, id } => change!(
-                self,
-                op,
-                delete_signing_certificate,
-                user_name(user),
-                certificate_id(id)
-            ),
-            Call::DeleteSshPublicKey { user, id } => change!(
-                self,
-                op,
-                delete_ssh_public_key,
-                user_name(user),
-                ssh_public_key_id(id)
-            ),
-            Call::DeleteServiceSpecificCredential { user, id } => change!(
-                self,
-                op,
-                delete_service_specific_credential,
-                user_name(user),
-                service_specific_credential_id(id)
-            ),
             Call::DeactivateMfaDevice { user, serial } => change!(
                 self,
                 op,
@@ -210,40 +187,118 @@ impl api::Change for Session {
                 group_name(group)
             ),
             Call::DeleteUser { user } => change!(self, op, delete_user, user_name(user)),
-            Call::UpdateAccessKey { user, id, active } => change!(
+            Call::UpdateAccessKey { user, id, active } => {
+                self.set_status(op, AccessKey, user, id, *active).await
+            }
+            Call::UpdateSigningCertificate { user, id, active } => {
+                self.set_status(op, Signing, user, id, *active).await
+            }
+            Call::UpdateSshPublicKey { user, id, active } => {
+                self.set_status(op, Ssh, user, id, *active).await
+            }
+            Call::UpdateServiceSpecificCredential { user, id, active } => {
+                self.set_status(op, ServiceSpecific, user, id, *active)
+                    .await
+            }
+        }
+    }
+}
+
+/// A credential with an id of its own, which IAM deletes or sets `Active` / `Inactive` by that id.
+#[derive(Debug, Clone, Copy)]
+enum Credential {
+    AccessKey,
+    Signing,
+    Ssh,
+    ServiceSpecific,
+}
+
+impl Session {
+    /// Deletes `user`'s credential of `kind` with `id` (`op` names the call).
+    async fn remove(
+        &self,
+        op: &'static str,
+        kind: Credential,
+        user: &str,
+        id: &str,
+    ) -> Result<(), Error> {
+        match kind {
+            Credential::AccessKey => {
+                change!(
+                    self,
+                    op,
+                    delete_access_key,
+                    user_name(user),
+                    access_key_id(id)
+                )
+            }
+            Credential::Signing => change!(
+                self,
+                op,
+                delete_signing_certificate,
+                user_name(user),
+                certificate_id(id)
+            ),
+            Credential::Ssh => change!(
+                self,
+                op,
+                delete_ssh_public_key,
+                user_name(user),
+                ssh_public_key_id(id)
+            ),
+            Credential::ServiceSpecific => change!(
+                self,
+                op,
+                delete_service_specific_credential,
+                user_name(user),
+                service_specific_credential_id(id)
+            ),
+        }
+    }
+
+    /// Sets `user`'s credential of `kind` with `id` `Active` or `Inactive` (`op` names the call).
+    async fn set_status(
+        &self,
+        op: &'static str,
+        kind: Credential,
+        user: &str,
+        id: &str,
+        active: bool,
+    ) -> Result<(), Error> {
+        match kind {
+            Credential::AccessKey => change!(
                 self,
                 op,
                 update_access_key,
                 user_name(user),
                 access_key_id(id),
-                status(status_type(*active))
+                status(status_type(active))
             ),
-            Call::UpdateSigningCertificate { user, id, active } => change!(
+            Credential::Signing => change!(
                 self,
                 op,
                 update_signing_certificate,
                 user_name(user),
                 certificate_id(id),
-                status(status_type(*active))
+                status(status_type(active))
             ),
-            Call::UpdateSshPublicKey { user, id, active } => change!(
+            Credential::Ssh => change!(
                 self,
                 op,
                 update_ssh_public_key,
                 user_name(user),
                 ssh_public_key_id(id),
-                status(status_type(*active))
+                status(status_type(active))
             ),
-            Call::UpdateServiceSpecificCredential { user, id, active } => change!(
+            Credential::ServiceSpecific => change!(
                 self,
                 op,
                 update_service_specific_credential,
                 user_name(user),
                 service_specific_credential_id(id),
-                status(status_type(*active))
+                status(status_type(active))
             ),
-        };
-        sent
+        }
     }
 }
 

@@ -1,11 +1,10 @@
 //! `rootsweep guardrails`: its flags.
 
 use super::RunArgs;
-use clap::Args;
 
 /// `rootsweep guardrails`.
-#[derive(Debug, Clone, Args)]
-pub struct GuardrailsArgs {
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
     /// How to reach AWS, and which accounts.
     #[command(flatten)]
     pub run: RunArgs,

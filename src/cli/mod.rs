@@ -36,7 +36,7 @@ pub enum Command {
     Audit(RunArgs),
     /// Which SCPs and RCPs block each root task, as a root session and as long-term root
     /// credentials, per targeted account (read-only; no root session is opened).
-    Guardrails(guardrails::GuardrailsArgs),
+    Guardrails(guardrails::Args),
     /// Delete root login profiles and deactivate root MFA devices (after an audit and a confirmation).
     Delete(root::DeleteArgs),
     /// Give root users a login profile back, without a password (the root email owner then uses

@@ -2,7 +2,7 @@
 //! stage through the pipeline; with `--recommend`, only the recommended SCP.
 
 use super::{preflight, setup, timing_line, Ctx};
-use crate::cli::guardrails::GuardrailsArgs;
+use crate::cli::guardrails::Args;
 use crate::exit::Exit;
 use crate::guardrails::{job::Job, recommend};
 use crate::preflight::Preflight;
@@ -10,7 +10,7 @@ use crate::run::Finished;
 use std::io::Write;
 
 /// `rootsweep guardrails`.
-pub async fn run(args: &GuardrailsArgs) -> anyhow::Result<Exit> {
+pub async fn run(args: &Args) -> anyhow::Result<Exit> {
     if args.recommend {
         std::io::stdout()
             .lock()

@@ -3,12 +3,13 @@
 //! the moment its account finishes), then the stage's reports, its terminal text and what it says
 //! about the exit code.
 
-use super::directory::{Directory, Feed};
+use super::directory::Directory;
 use super::document::Document;
 use super::emit::{finish_run, settle};
 use super::enumerate::{self, Resolved, SelectError};
 use super::fanout::fan_out;
 use super::job::{Finding, Job, Read, Row};
+use super::listing::{enumerated, listing_outcome};
 use super::present;
 use super::progress::Progress;
 use super::record::Recorder;
@@ -44,29 +45,72 @@ where
     D: Directory,
 {
     let spec = J::SPEC;
-    let resolved = enumerate::resolve(
-        dir,
-        &env.config,
-        &env.management_account,
-        spec.reads_management_account,
-    )
-    .await
-    .map_err(|e| match e {
-        SelectError::Target(t) => anyhow::Error::from(UsageError(t.into())),
-        SelectError::Call(c) => anyhow::Error::from(c).context("cannot resolve the targets"),
-    })?;
-    if let Some(named) = resolved.selector.named_management() {
-        return Err(UsageError(named.into()).into());
-    }
+    let resolved = targets(dir, env, spec.reads_management_account).await?;
     let read_csv = env.report_path(spec.read, "csv");
     let mut recorder: Recorder<_, J::Row> =
         Recorder::create(read_csv).context("cannot create the report")?;
     let stage = read_all(job, dir, env, &resolved, &mut recorder).await;
     let halted = dir.halted();
-    let incomplete = stage
+    let write_failure = recorder.failure().map(|e| e.to_string());
+    let incomplete = why_incomplete(&stage, write_failure, env, halted.as_deref());
+    let counts = recorder.counts().clone();
+    let doc = Document::new(
+        &finish_run(&env.run, incomplete.clone()),
+        &counts,
+        spec.rows,
+        recorder.rows(),
+    );
+    let read_json = env.report_path(spec.read, "json");
+    let mut exits = vec![settle(&recorder, &read_json, &doc)];
+    exits.extend(judged(&stage, &resolved, env, halted.as_deref()));
+    let mut text = text(job, &stage.reads, &counts, incomplete.as_deref());
+    text.push_str(&format!(
+        "Reports: {} and {}\n",
+        recorder.path().display(),
+        read_json.display()
+    ));
+    Ok(Stage {
+        reads: stage.reads,
+        counts,
+        incomplete,
+        doc,
+        exits,
+        text,
+    })
+}
+
+/// The targets resolved for a job that reads the management account only when
+/// `reads_management`; naming the management account otherwise is a usage error.
+async fn targets<D: Directory>(
+    dir: &D,
+    env: &Env,
+    reads_management: bool,
+) -> anyhow::Result<Resolved> {
+    let resolved = enumerate::resolve(dir, &env.config, &env.management_account, reads_management)
+        .await
+        .map_err(|e| match e {
+            SelectError::Target(t) => anyhow::Error::from(UsageError(t.into())),
+            SelectError::Call(c) => anyhow::Error::from(c).context("cannot resolve the targets"),
+        })?;
+    if let Some(named) = resolved.selector.named_management() {
+        return Err(UsageError(named.into()).into());
+    }
+    Ok(resolved)
+}
+
+/// Why the read stage is incomplete, the first reason that holds: the enumeration failed, the
+/// report could not be written (`write_failure`), a signal stopped the listing or the reads, or
+/// the management credentials were refused (`halted`).
+fn why_incomplete<F>(
+    stage: &Reads<F>,
+    write_failure: Option<String>,
+    env: &Env,
+    halted: Option<&str>,
+) -> Option<String> {
+    stage
         .enumeration_failure
         .clone()
-        .or_else(|| recorder.failure().map(|e| format!("the report could not be written: {e}")))
+        .or_else(|| write_failure.map(|e| format!("the report could not be written: {e}")))
         .or_else(|| {
             stage
                 .listing_interrupted
@@ -79,27 +123,25 @@ where
                     .to_string()
             })
         })
-        .or_else(|| {
-            halted
-                .as_ref()
-                .map(|e| format!("the management credentials were refused: {e}"))
-        });
-    let counts = recorder.counts().clone();
-    let doc = Document::new(
-        &finish_run(&env.run, incomplete.clone()),
-        &counts,
-        spec.rows,
-        recorder.rows(),
-    );
-    let read_json = env.report_path(spec.read, "json");
-    let mut exits = vec![settle(&recorder, &read_json, &doc)];
-    exits.extend(
-        stage
-            .reads
-            .iter()
-            .filter(|r| r.finding.as_ref().is_ok_and(|f| f.judge().unknown))
-            .map(|_| Exit::Partial),
-    );
+        .or_else(|| halted.map(|e| format!("the management credentials were refused: {e}")))
+}
+
+/// What the reads say about the exit code beyond the report's own: an unknown account or a named
+/// one not processed is partial, a failed enumeration or refused management credentials
+/// (`halted`) fatal, a signal its own; each named-but-skipped account and each fatal cause is
+/// said on stderr.
+fn judged<F: Finding>(
+    stage: &Reads<F>,
+    resolved: &Resolved,
+    env: &Env,
+    halted: Option<&str>,
+) -> Vec<Exit> {
+    let mut exits: Vec<Exit> = stage
+        .reads
+        .iter()
+        .filter(|r| r.finding.as_ref().is_ok_and(|f| f.judge().unknown))
+        .map(|_| Exit::Partial)
+        .collect();
     for read in &stage.reads {
         if let Err(why) = &read.finding {
             if resolved.selector.named_but_skipped(&read.account.id, why) {
@@ -119,25 +161,12 @@ where
     if let Some(why) = &stage.enumeration_failure {
         eprintln!("rootsweep: {}", crate::report::table::escape(why));
     }
-    if let Some(cause) = &halted {
+    if let Some(cause) = halted {
         eprintln!(
             "rootsweep: error: the management credentials were refused ({cause}); accounts after that were not read"
         );
     }
-    let mut text = text(job, &stage.reads, &counts, incomplete.as_deref());
-    text.push_str(&format!(
-        "Reports: {} and {}\n",
-        recorder.path().display(),
-        read_json.display()
-    ));
-    Ok(Stage {
-        reads: stage.reads,
-        counts,
-        incomplete,
-        doc,
-        exits,
-        text,
-    })
+    exits
 }
 
 /// The read stage's terminal text before the report paths: attention table, counts, skips.
@@ -187,85 +216,6 @@ pub struct Reads<F> {
     pub enumeration_failure: Option<String>,
     /// Set when a signal stopped the listing: only the accounts found before it were read.
     pub listing_interrupted: Option<String>,
-}
-
-/// How the enumeration's feed ended.
-#[derive(Debug)]
-enum End {
-    /// The enumeration said every account was sent.
-    Complete,
-    /// A listing call failed.
-    Failed(crate::call::Error),
-    /// A signal stopped the listing.
-    Interrupted,
-}
-
-/// The accounts the enumeration feeds, as a stream: each one counted into the progress total;
-/// how the feed ended is kept in `end` (left `None` when it closed without a word).
-fn enumerated<'a>(
-    rx: tokio::sync::mpsc::Receiver<Feed>,
-    end: &'a RefCell<Option<End>>,
-    progress: &'a Progress,
-) -> impl futures::Stream<Item = crate::model::Account> + 'a {
-    futures::stream::unfold(rx, move |mut rx| async move {
-        let last = match rx.recv().await {
-            Some(Feed::Account(a)) => {
-                progress.add_total(1);
-                return Some((a, rx));
-            }
-            Some(Feed::Failed(e)) => Some(End::Failed(e)),
-            Some(Feed::Interrupted) => Some(End::Interrupted),
-            Some(Feed::Complete) => Some(End::Complete),
-            None => None,
-        };
-        *end.borrow_mut() = last;
-        progress.total_known();
-        None
-    })
-}
-
-/// What the end of the listing means for the run: `(failure, interruption)`, both `None` only
-/// for a listing that said it was complete. A feed closed without a word is a failure, named by
-/// the task's panic when it panicked; a call given up because of the signal is an interruption.
-fn listing_outcome(
-    end: Option<End>,
-    task: Option<Result<(), tokio::task::JoinError>>,
-    found: usize,
-) -> (Option<String>, Option<String>) {
-    let interrupted = || {
-        Some(format!(
-            "the listing was interrupted: the report lists only the {found} accounts found before the signal"
-        ))
-    };
-    match end {
-        Some(End::Complete) => (None, None),
-        Some(End::Interrupted) => (None, interrupted()),
-        Some(End::Failed(e)) if e.kind == crate::call::ErrorKind::Interrupted => {
-            (None, interrupted())
-        }
-        Some(End::Failed(e)) => (
-            Some(format!(
-                "enumeration failed, the report lists only the accounts listed before it: {e}"
-            )),
-            None,
-        ),
-        None => {
-            let why = match task {
-                Some(Err(e)) if e.is_panic() => {
-                    let panic = e.into_panic();
-                    let text = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "no message".to_string());
-                    format!("the enumeration panicked ({text})")
-                }
-                _ => "the enumeration stopped without saying the listing was complete".to_string(),
-            };
-            let why = format!("{why}: the report lists only the accounts listed before it");
-            (Some(why), None)
-        }
-    }
 }
 
 /// Reads every account the enumeration yields, recording each row as it finishes.
@@ -345,52 +295,5 @@ where
         reads,
         enumeration_failure,
         listing_interrupted,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::call::{Error, ErrorKind};
-
-    #[test]
-    fn only_a_listing_that_said_so_is_complete() {
-        assert_eq!(listing_outcome(Some(End::Complete), None, 3), (None, None));
-        let (failure, _) = listing_outcome(None, Some(Ok(())), 3);
-        assert_eq!(
-            failure.as_deref(),
-            Some("the enumeration stopped without saying the listing was complete: the report lists only the accounts listed before it")
-        );
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_panicked_enumeration_is_a_failure_named_by_its_panic() {
-        let joined = tokio::spawn(async { panic!("walk bug") }).await;
-        let (failure, interrupted) = listing_outcome(None, Some(joined), 3);
-        assert_eq!(interrupted, None);
-        let failure = failure.expect("a failure");
-        assert!(
-            failure.starts_with("the enumeration panicked (walk bug)"),
-            "{failure}"
-        );
-    }
-
-    #[test]
-    fn an_interrupted_listing_is_an_interruption_never_a_failure() {
-        let said = "the listing was interrupted: the report lists only the 40 accounts found before the signal";
-        let cancelled = Error::interrupted("ListAccounts", None);
-        for end in [End::Interrupted, End::Failed(cancelled)] {
-            let (failure, interrupted) = listing_outcome(Some(end), None, 40);
-            assert_eq!((failure, interrupted.as_deref()), (None, Some(said)));
-        }
-        let denied = Error::new(
-            "ListAccounts",
-            "AccessDenied",
-            "no",
-            ErrorKind::AccessDenied,
-        );
-        let (failure, interrupted) = listing_outcome(Some(End::Failed(denied)), None, 40);
-        assert!(failure.is_some_and(|f| f.starts_with("enumeration failed")));
-        assert_eq!(interrupted, None);
     }
 }

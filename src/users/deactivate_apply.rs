@@ -8,49 +8,14 @@ use super::api::{Change, Sessions};
 use super::deactivate::{Kind, Step};
 use super::holdings::later;
 use super::model::{Call, Holdings};
+pub use super::undo::{undo, Deactivated, Undo};
 use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::report::journal::Journal;
-use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
+use crate::run::items;
 use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
-use serde::Serialize;
 use std::marker::PhantomData;
-
-/// One credential in the undo record: what `users reactivate` sets back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Deactivated {
-    pub account_id: String,
-    pub user_name: String,
-    /// `access-key`, `password`, …
-    pub credential_type: &'static str,
-    /// Empty for a password.
-    pub credential_id: String,
-    /// Its status right before the change (`Active`; a password: `present`).
-    pub previous_status: &'static str,
-    /// Its last use, as the re-check read it (RFC 3339; empty: never, or never recorded).
-    pub last_used: String,
-    /// Whether `users reactivate` can undo it (a deleted password cannot come back).
-    pub reversible: bool,
-    /// When it was recorded, right before the change (RFC 3339).
-    pub recorded_at: String,
-}
-
-/// The undo record of one run.
-pub type Undo = Journal<Deactivated>;
-
-/// The undo record at `path`, naming who ran it and when.
-pub fn undo(path: std::path::PathBuf, caller: &str, started: &str) -> Undo {
-    let mut head = serde_json::Map::new();
-    head.insert("caller".into(), caller.into());
-    head.insert("started".into(), started.into());
-    head.insert(
-        "not_reversible".into(),
-        "a deleted console password cannot be restored: set a new one (aws iam create-login-profile)"
-            .into(),
-    );
-    Journal::new(path, head, "credentials")
-}
 
 /// Per-credential outcome spellings.
 pub mod outcome {
@@ -340,30 +305,26 @@ where
     U: Unit<Session = S::Change>,
     F: Fn(&'e T) -> Result<U, (&'static str, String)>,
 {
-    let session = match sessions.open_change(&entry.account_id, own).await {
-        Ok(s) => s,
-        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
+    let changed = |step: &T, outcome, error| Changed {
+        step: step.clone(),
+        outcome,
+        error,
     };
-    let mut results = Vec::new();
-    for step in &entry.steps {
-        let mut r = Changed {
-            step: step.clone(),
-            outcome: outcome::INTERRUPTED,
-            error: "interrupted before this credential".into(),
-        };
-        if !cancel.is_cancelled() {
-            match unit(step) {
-                Ok(unit) => {
-                    let applied = apply::unit(&unit, &session, cancel).await;
-                    r.outcome = applied.detail.unwrap_or_else(|| word(applied.outcome));
-                    r.error = applied.error;
-                }
-                Err((outcome, why)) => (r.outcome, r.error) = (outcome, why),
-            }
+    let unit_of = |step| unit(step).map_err(|(outcome, why)| changed(step, outcome, why));
+    let record = |step: &'e T, ran: Option<(U, UnitResult<U::Call>)>| match ran {
+        None => changed(
+            step,
+            outcome::INTERRUPTED,
+            "interrupted before this credential".into(),
+        ),
+        Some((_, applied)) => {
+            let word = applied.detail.unwrap_or_else(|| word(applied.outcome));
+            changed(step, word, applied.error)
         }
-        results.push(r);
-    }
-    summarise(results, done)
+    };
+    let open = sessions.open_change(&entry.account_id, own);
+    let fold = |results| summarise(results, done);
+    items::each(open, &entry.steps, cancel, unit_of, record, fold).await
 }
 
 /// The account's outcome from its credentials': the worst decides.
@@ -376,24 +337,16 @@ fn summarise<T: Labelled>(
         .filter(|r| r.outcome == done_word)
         .map(|r| r.step.clone())
         .collect();
-    let outcomes: Vec<Outcome> = results
-        .iter()
-        .map(|r| match r.outcome {
-            outcome::FAILED => Outcome::Failed,
-            outcome::INTERRUPTED => Outcome::Interrupted,
-            outcome::CHANGED => Outcome::ChangedSincePlan,
-            outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
-            _ => Outcome::Done,
-        })
-        .collect();
-    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::AlreadyClean);
-    let error = results
-        .iter()
-        .filter(|r| !r.error.is_empty())
-        .map(|r| format!("{}: {}", r.step.label(), r.error))
-        .collect::<Vec<_>>()
-        .join("; ");
-    apply::summary(done, outcome, error, results)
+    let rank = |r: &Changed<T>| match r.outcome {
+        outcome::FAILED => Outcome::Failed,
+        outcome::INTERRUPTED => Outcome::Interrupted,
+        outcome::CHANGED => Outcome::ChangedSincePlan,
+        outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
+        _ => Outcome::Done,
+    };
+    let error =
+        |r: &Changed<T>| (!r.error.is_empty()).then(|| format!("{}: {}", r.step.label(), r.error));
+    items::fold(done, results, rank, error, Outcome::AlreadyClean)
 }
 
 #[cfg(test)]

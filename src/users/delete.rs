@@ -16,7 +16,8 @@ use super::plan::Step;
 use super::restore::Restore;
 use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
+use crate::run::items;
 use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
 use futures::StreamExt;
@@ -120,41 +121,37 @@ pub async fn apply<S: Sessions>(
     own: bool,
     ctx: &Context<'_>,
 ) -> Applied<Step, Vec<UserOutcome>> {
-    let session = match sessions.open_change(&entry.account_id, own).await {
-        Ok(s) => s,
-        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
+    let unit_of = |step| {
+        Ok(Delete {
+            account_id: &entry.account_id,
+            step,
+            ctx,
+            session: PhantomData,
+        })
     };
-    let mut results = Vec::new();
-    let mut done = Vec::new();
-    for step in &entry.steps {
-        let result = if ctx.cancel.is_cancelled() {
-            UserOutcome {
-                user: step.user.clone(),
-                outcome: outcome::NOT_STARTED,
-                done: Vec::new(),
-                error: "the run was interrupted before this user started".into(),
-            }
-        } else {
-            let unit = Delete {
-                account_id: &entry.account_id,
-                step,
-                ctx,
-                session: PhantomData,
-            };
-            let applied = apply::unit(&unit, &session, ctx.cancel).await;
-            UserOutcome {
-                user: step.user.clone(),
-                outcome: applied.detail.unwrap_or_else(|| word(applied.outcome)),
-                done: applied.done.iter().map(Call::to_string).collect(),
-                error: applied.error,
-            }
-        };
-        if result.outcome == outcome::DELETED {
-            done.push(step.clone());
-        }
-        results.push(result);
-    }
-    summarise(done, results)
+    let record = |step: &Step, ran: Option<(Delete<'_, S::Change>, UnitResult<Call>)>| match ran {
+        None => UserOutcome {
+            user: step.user.clone(),
+            outcome: outcome::NOT_STARTED,
+            done: Vec::new(),
+            error: "the run was interrupted before this user started".into(),
+        },
+        Some((_, applied)) => UserOutcome {
+            user: step.user.clone(),
+            outcome: applied.detail.unwrap_or_else(|| word(applied.outcome)),
+            done: applied.done.iter().map(Call::to_string).collect(),
+            error: applied.error,
+        },
+    };
+    let fold = |results: Vec<UserOutcome>| {
+        let done = (entry.steps.iter().zip(&results))
+            .filter(|(_, r)| r.outcome == outcome::DELETED)
+            .map(|(step, _)| step.clone())
+            .collect();
+        summarise(done, results)
+    };
+    let open = sessions.open_change(&entry.account_id, own);
+    items::each(open, &entry.steps, ctx.cancel, unit_of, record, fold).await
 }
 
 /// A user's outcome in the delete report's words.
@@ -174,24 +171,15 @@ fn word(o: Outcome) -> &'static str {
 
 /// The account's outcome from its users': the worst one decides.
 fn summarise(done: Vec<Step>, results: Vec<UserOutcome>) -> Applied<Step, Vec<UserOutcome>> {
-    let outcomes: Vec<Outcome> = results
-        .iter()
-        .map(|r| match r.outcome {
-            outcome::FAILED => Outcome::Failed,
-            outcome::INTERRUPTED | outcome::NOT_STARTED => Outcome::Interrupted,
-            outcome::CHANGED => Outcome::ChangedSincePlan,
-            outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
-            _ => Outcome::Done,
-        })
-        .collect();
-    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::AlreadyClean);
-    let error = results
-        .iter()
-        .filter(|r| !r.error.is_empty())
-        .map(|r| format!("{}: {}", r.user, r.error))
-        .collect::<Vec<_>>()
-        .join("; ");
-    apply::summary(done, outcome, error, results)
+    let rank = |r: &UserOutcome| match r.outcome {
+        outcome::FAILED => Outcome::Failed,
+        outcome::INTERRUPTED | outcome::NOT_STARTED => Outcome::Interrupted,
+        outcome::CHANGED => Outcome::ChangedSincePlan,
+        outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
+        _ => Outcome::Done,
+    };
+    let error = |r: &UserOutcome| (!r.error.is_empty()).then(|| format!("{}: {}", r.user, r.error));
+    items::fold(done, results, rank, error, Outcome::AlreadyClean)
 }
 
 /// Why the re-check leaves a user alone: the outcome and the reason, or `None` to go on.

@@ -9,7 +9,8 @@ use super::model::{Call, Finding, Verdict};
 use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::model::Account;
-use crate::run::apply::{self, Made, Stop, Todo, Unit};
+use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
+use crate::run::items;
 use crate::run::job::{Applied, Disposition, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
 use serde::Serialize;
@@ -117,33 +118,30 @@ pub async fn apply<S: Sessions>(
     own: bool,
     cancel: &Cancel,
 ) -> Applied<Step, Vec<Detached>> {
-    let session = match sessions.open_change(&entry.account_id, own).await {
-        Ok(s) => s,
-        Err(e) => return Applied::failed(Vec::new(), "open session", &e),
+    let unit_of = |step| {
+        Ok(Detach {
+            step,
+            group: RefCell::default(),
+            cancel,
+            session: PhantomData,
+        })
     };
-    let mut results = Vec::new();
-    for step in &entry.steps {
+    let record = |step: &Step, ran: Option<(Detach<'_, S::Change>, UnitResult<Call>)>| {
         let mut r = Detached {
             step: step.clone(),
             group: String::new(),
             outcome: outcome::INTERRUPTED,
             error: "interrupted before this detach".into(),
         };
-        if !cancel.is_cancelled() {
-            let unit = Detach {
-                step,
-                group: RefCell::default(),
-                cancel,
-                session: PhantomData,
-            };
-            let applied = apply::unit(&unit, &session, cancel).await;
+        if let Some((unit, applied)) = ran {
             r.outcome = word(applied.outcome);
             r.error = applied.error;
             r.group = unit.group.into_inner();
         }
-        results.push(r);
-    }
-    summarise(results)
+        r
+    };
+    let open = sessions.open_change(&entry.account_id, own);
+    items::each(open, &entry.steps, cancel, unit_of, record, summarise).await
 }
 
 /// The account's outcome from its detaches': the worst one decides; proven only when every
@@ -154,23 +152,17 @@ fn summarise(results: Vec<Detached>) -> Applied<Step, Vec<Detached>> {
         .filter(|r| r.outcome == outcome::DETACHED)
         .map(|r| r.step.clone())
         .collect();
-    let outcomes: Vec<Outcome> = results
-        .iter()
-        .map(|r| match r.outcome {
-            outcome::FAILED => Outcome::Failed,
-            outcome::INTERRUPTED => Outcome::Interrupted,
-            outcome::SKIPPED => Outcome::Skipped,
-            _ => Outcome::Done,
-        })
-        .collect();
-    let outcome = apply::worst(&outcomes, !done.is_empty(), Outcome::NothingInScope);
-    let error = results
-        .iter()
-        .filter(|r| !r.error.is_empty())
-        .map(|r| format!("{} {}: {}", r.step.user, r.step.policy_arn, r.error))
-        .collect::<Vec<_>>()
-        .join("; ");
-    apply::summary(done, outcome, error, results)
+    let rank = |r: &Detached| match r.outcome {
+        outcome::FAILED => Outcome::Failed,
+        outcome::INTERRUPTED => Outcome::Interrupted,
+        outcome::SKIPPED => Outcome::Skipped,
+        _ => Outcome::Done,
+    };
+    let error = |r: &Detached| {
+        let (user, arn) = (&r.step.user, &r.step.policy_arn);
+        (!r.error.is_empty()).then(|| format!("{user} {arn}: {}", r.error))
+    };
+    items::fold(done, results, rank, error, Outcome::NothingInScope)
 }
 
 /// A detach's outcome in the tidy report's words: a detach found already made is `detached`
@@ -331,135 +323,5 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Detached>>) -> Vec<
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::run::job::Verified;
-
-    fn detached(user: &str, outcome: &'static str, error: &str) -> Detached {
-        Detached {
-            step: Step {
-                user: user.into(),
-                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
-            },
-            group: "readers".into(),
-            outcome,
-            error: error.into(),
-        }
-    }
-
-    #[test]
-    fn a_detach_reads_as_its_call_and_why_it_is_safe() {
-        let step = detached("ana", outcome::DETACHED, "").step;
-        assert_eq!(
-            step.to_string(),
-            "DetachUserPolicy ana arn:aws:iam::aws:policy/ReadOnlyAccess (a group of the user attaches it too)"
-        );
-    }
-
-    #[test]
-    fn each_detach_outcome_has_its_report_word() {
-        assert_eq!(word(Outcome::Done), outcome::DETACHED);
-        assert_eq!(word(Outcome::AlreadyClean), outcome::DETACHED);
-        assert_eq!(word(Outcome::Skipped), outcome::SKIPPED);
-        assert_eq!(word(Outcome::Interrupted), outcome::INTERRUPTED);
-        assert_eq!(word(Outcome::NotStarted), outcome::INTERRUPTED);
-        assert_eq!(word(Outcome::Failed), outcome::FAILED);
-        assert_eq!(word(Outcome::ChangedSincePlan), outcome::FAILED);
-    }
-
-    #[test]
-    fn the_worst_detach_decides_the_account_and_only_detached_ones_count_as_done() {
-        let all = summarise(vec![
-            detached("ana", outcome::DETACHED, ""),
-            detached("bo", outcome::DETACHED, ""),
-        ]);
-        assert_eq!(all.outcome, Outcome::Done);
-        assert_eq!(all.verified, Verified::Yes);
-        assert_eq!(all.done.len(), 2);
-        assert_eq!(all.error, "");
-        let interrupted = summarise(vec![
-            detached("ana", outcome::DETACHED, ""),
-            detached("bo", outcome::INTERRUPTED, "interrupted before this detach"),
-        ]);
-        assert_eq!(interrupted.outcome, Outcome::Interrupted);
-        assert_eq!(interrupted.verified, Verified::No);
-        assert_eq!(interrupted.done.len(), 1);
-        assert_eq!(
-            interrupted.error,
-            "bo arn:aws:iam::aws:policy/ReadOnlyAccess: interrupted before this detach"
-        );
-        let skipped = summarise(vec![detached("ana", outcome::SKIPPED, "no group")]);
-        assert_eq!(skipped.outcome, Outcome::Skipped);
-        assert_eq!(skipped.verified, Verified::NotApplicable);
-        assert!(skipped.done.is_empty());
-        let failed = summarise(vec![
-            detached("ana", outcome::SKIPPED, "no group"),
-            detached("bo", outcome::FAILED, "verify: x"),
-        ]);
-        assert_eq!(failed.outcome, Outcome::Failed);
-        assert_eq!(summarise(Vec::new()).outcome, Outcome::NothingInScope);
-    }
-
-    /// A session whose user is in `groups`, each answering with its policies or an error code.
-    struct Groups(Vec<(&'static str, Result<Vec<String>, &'static str>)>);
-
-    impl super::super::api::Fresh for Groups {
-        async fn holdings(&self, _: &str) -> Result<Option<super::super::model::Holdings>, Error> {
-            unreachable!("the re-check reads attachments only")
-        }
-    }
-
-    impl Change for Groups {
-        async fn exists(&self, _: &str) -> Result<bool, Error> {
-            unreachable!("the re-check reads attachments only")
-        }
-        async fn attachments(
-            &self,
-            _: &str,
-        ) -> Result<Option<super::super::model::Attachments>, Error> {
-            Ok(Some(super::super::model::Attachments {
-                groups: self.0.iter().map(|(g, _)| g.to_string()).collect(),
-                policies: vec![detached("ana", outcome::DETACHED, "").step.policy_arn],
-            }))
-        }
-        async fn group_policies(&self, group: &str) -> Result<Vec<String>, Error> {
-            let (_, answer) = self.0.iter().find(|(g, _)| *g == group).expect("a group");
-            answer.clone().map_err(|code| {
-                Error::new(
-                    "ListAttachedGroupPolicies",
-                    code,
-                    "scripted",
-                    crate::call::classify(code),
-                )
-            })
-        }
-        async fn make(&self, _: &Call) -> Result<(), Error> {
-            unreachable!("the re-check makes no call")
-        }
-    }
-
-    #[tokio::test]
-    async fn a_group_deleted_since_the_listing_grants_nothing_and_another_failing_read_is_an_error()
-    {
-        let step = detached("ana", outcome::DETACHED, "").step;
-        let arn = step.policy_arn.clone();
-        let gone_then_granting = Groups(vec![
-            ("gone", Err("NoSuchEntity")),
-            ("readers", Ok(vec![arn.clone()])),
-        ]);
-        assert_eq!(
-            granting_group(&gone_then_granting, &step).await,
-            Ok(Ok("readers".to_string()))
-        );
-        let only_gone = Groups(vec![("gone", Err("NoSuchEntity"))]);
-        assert!(matches!(
-            granting_group(&only_gone, &step).await,
-            Ok(Err(_))
-        ));
-        let denied = Groups(vec![
-            ("locked", Err("AccessDenied")),
-            ("readers", Ok(vec![arn])),
-        ]);
-        assert!(granting_group(&denied, &step).await.is_err());
-    }
-}
+#[path = "tidy_tests.rs"]
+mod tests;

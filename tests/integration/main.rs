@@ -17,6 +17,7 @@ mod preflight;
 mod recover;
 mod retries;
 mod security;
+mod shape;
 mod signals;
 mod sim_log;
 mod sim_scenarios;
