@@ -3,6 +3,7 @@
 use super::change::Request;
 use crate::cli::RunArgs;
 use crate::exit::Exit;
+use crate::findings::file as findings;
 use crate::root::plan::Scope;
 
 /// `rootsweep audit`.
@@ -13,6 +14,8 @@ pub async fn run(args: &RunArgs) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let finished = super::root::pipeline(&ctx, &pre, Request::READ, Scope::ALL).await?;
+    let run_id = crate::report::file::stamp(ctx.started_at);
+    findings::announce(&ctx.config.report_dir, findings::Command::Audit, &run_id);
     eprintln!("{}", super::timing_line(&ctx, "audit", finished.accounts));
     Ok(finished.exit)
 }
