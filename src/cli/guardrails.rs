@@ -14,4 +14,7 @@ pub struct GuardrailsArgs {
     /// AWS call is made.
     #[arg(long)]
     pub recommend: bool,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }

@@ -26,11 +26,13 @@ pub async fn run(args: &GuardrailsArgs) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let finished = pipeline(&ctx, &pre).await?;
+    let since = args.findings.since.as_deref();
     let run_id = crate::report::file::stamp(ctx.started_at);
     findings::announce(
         &ctx.config.report_dir,
         findings::Command::Guardrails,
         &run_id,
+        since,
     );
     eprintln!("{}", timing_line(&ctx, "guardrails", finished.accounts));
     Ok(finished.exit)

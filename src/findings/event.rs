@@ -27,6 +27,8 @@ pub struct Run {
     pub time_ms: i64,
     /// rootsweep's version.
     pub version: String,
+    /// The command that ran (`audit`, `users audit`, `guardrails`).
+    pub command: String,
 }
 
 /// The account a finding is about.
@@ -173,7 +175,10 @@ pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
         message: format!("{}: {}", c.id, check.desc),
         metadata: serde_json::json!({
             "version": OCSF_VERSION,
-            "product": { "name": "rootsweep", "vendor_name": "rootsweep", "version": run.version },
+            "product": {
+                "name": "rootsweep", "vendor_name": "rootsweep", "version": run.version,
+                "feature": { "name": run.command },
+            },
             "event_code": c.id,
         }),
         finding_info: serde_json::json!({
@@ -202,6 +207,7 @@ mod tests {
             region: "us-east-1".into(),
             time_ms: 1_700_000_000_000,
             version: "0.1.0".into(),
+            command: "audit".into(),
         }
     }
 

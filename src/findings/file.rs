@@ -1,8 +1,11 @@
 //! The findings file `findings-<UTC>.ocsf.json` beside a command's reports: built from the JSON
 //! report the run has just written (so every finding comes from a report row), replaced whole
-//! and durably (a temporary file, synced, renamed), never through an existing link.
+//! and durably (a temporary file, synced, renamed), never through an existing link. Beside it,
+//! when an earlier findings file of the same command is given or found, `findings-<UTC>.since.json`
+//! with what changed.
 
 use super::event::Run;
+use super::since::{self, Changes};
 use super::Finding;
 use crate::report::file;
 use aws_smithy_types::date_time::{DateTime, Format};
@@ -22,6 +25,15 @@ pub enum Command {
 }
 
 impl Command {
+    /// The command as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Audit => "audit",
+            Command::UsersAudit => "users audit",
+            Command::Guardrails => "guardrails",
+        }
+    }
+
     /// The name of the command's JSON report before its timestamp, and the key of its rows.
     fn report(self) -> (&'static str, &'static str) {
         match self {
@@ -46,9 +58,11 @@ pub enum Error {
     Write(PathBuf, std::io::Error),
 }
 
-/// What a findings file holds, by status.
+/// What a findings file holds, by status, and what changed since the earlier one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// The changes since the earlier findings file, when there is one.
+    pub since: Option<Changes>,
     /// Failed controls.
     pub failed: usize,
     /// Controls that could not be judged.
@@ -57,8 +71,8 @@ pub struct Counts {
     pub passed: usize,
 }
 
-/// The run information of a report: its id and what every finding shares.
-fn run_of(doc: &Value) -> Run {
+/// The run information of a report: what every finding shares.
+fn run_of(command: Command, doc: &Value) -> Run {
     let text = |k: &str| doc[k].as_str().unwrap_or_default().to_string();
     let time_ms = DateTime::from_str(&text("started"), Format::DateTime)
         .ok()
@@ -70,6 +84,7 @@ fn run_of(doc: &Value) -> Run {
         region: text("region"),
         time_ms,
         version: text("rootsweep_version"),
+        command: command.name().to_string(),
     }
 }
 
@@ -80,7 +95,7 @@ fn rows<T: DeserializeOwned>(doc: &Value, key: &str) -> Result<Vec<T>, serde_jso
 /// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
 /// `guardrails-*.json`).
 pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::Error> {
-    let run = run_of(doc);
+    let run = run_of(command, doc);
     let key = command.report().1;
     Ok(match command {
         Command::Audit => super::root::findings(&run, &rows(doc, key)?),
@@ -89,12 +104,14 @@ pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::
     })
 }
 
-/// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`; `None`
-/// when the run wrote no report (it stopped before its read stage).
+/// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
+/// changes since `since` (by default the newest earlier findings file of the command in `dir`);
+/// `None` when the run wrote no report (it stopped before its read stage).
 pub fn write(
     dir: &Path,
     command: Command,
     run_id: &str,
+    since: Option<&Path>,
 ) -> Result<Option<(PathBuf, Counts)>, Error> {
     let report = dir.join(format!("{}-{run_id}.json", command.report().0));
     let text = match std::fs::read_to_string(&report) {
@@ -117,20 +134,44 @@ pub fn write(
         .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
     bytes.push(b'\n');
     file::replace(&path, &bytes).map_err(|e| Error::Write(path.clone(), e))?;
+    let before = match since {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::Read(p.into(), e))?;
+            let found = serde_json::from_str(&text).map_err(|e| Error::Parse(p.into(), e))?;
+            Some((p.to_path_buf(), found))
+        }
+        None => since::previous(dir, command.name(), run_id),
+    };
+    if let Some((earlier, before)) = before {
+        let now: Vec<Value> = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
+        let changes = since::compare(&earlier.display().to_string(), &before, &now);
+        let lists = dir.join(format!("findings-{run_id}.since.json"));
+        let mut text = serde_json::to_vec_pretty(&changes)
+            .map_err(|e| Error::Write(lists.clone(), std::io::Error::other(e)))?;
+        text.push(b'\n');
+        file::replace(&lists, &text).map_err(|e| Error::Write(lists.clone(), e))?;
+        counts.since = Some(changes);
+    }
     Ok(Some((path, counts)))
 }
 
 /// [`write`], then one line on stderr: where the findings are and how they stand, or why none
 /// were written (the run's exit code is the reports', unchanged).
-pub fn announce(dir: &Path, command: Command, run_id: &str) {
-    match write(dir, command, run_id) {
-        Ok(Some((path, c))) => eprintln!(
-            "rootsweep: findings (OCSF): {}: {} failed, {} unknown, {} passed",
-            path.display(),
-            c.failed,
-            c.unknown,
-            c.passed
-        ),
+pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>) {
+    match write(dir, command, run_id, since) {
+        Ok(Some((path, c))) => {
+            eprintln!(
+                "rootsweep: findings (OCSF): {}: {} failed, {} unknown, {} passed",
+                path.display(),
+                c.failed,
+                c.unknown,
+                c.passed
+            );
+            if let Some(changes) = &c.since {
+                eprintln!("rootsweep: {}", since::line(changes));
+            }
+        }
         Ok(None) => {}
         Err(e) => eprintln!("rootsweep: warning: the findings file was not written: {e}"),
     }
@@ -154,7 +195,7 @@ mod tests {
         });
         let report = dir.path().join("audit-X.json");
         std::fs::write(&report, doc.to_string()).expect("write");
-        let (path, counts) = write(dir.path(), Command::Audit, "X")
+        let (path, counts) = write(dir.path(), Command::Audit, "X", None)
             .expect("written")
             .expect("a report");
         assert_eq!(path, dir.path().join("findings-X.ocsf.json"));
@@ -163,7 +204,7 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
         assert_eq!(back.len(), 4);
         assert_eq!(back[0]["time"], 1_796_283_672_798_i64);
-        assert!(write(dir.path(), Command::Guardrails, "X")
+        assert!(write(dir.path(), Command::Guardrails, "X", None)
             .expect("no error")
             .is_none());
     }

@@ -147,6 +147,7 @@ mod tests {
             region: String::new(),
             time_ms: 0,
             version: "0".into(),
+            command: String::new(),
         };
         let rows = [
             row("1", "", "not-subject", ""),

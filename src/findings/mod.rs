@@ -10,6 +10,7 @@ pub mod event;
 pub mod file;
 pub mod guardrails;
 pub mod root;
+pub mod since;
 pub mod users;
 
 pub use event::Finding;

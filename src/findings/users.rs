@@ -193,6 +193,7 @@ mod tests {
             region: String::new(),
             time_ms: 0,
             version: "0".into(),
+            command: String::new(),
         }
     }
 

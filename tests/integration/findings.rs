@@ -193,3 +193,48 @@ fn users_audit_findings_pass_the_independent_check_and_fail_what_the_report_list
     let (again, _) = run(&sim, &["users", "audit"], "users-audit-");
     assert_eq!(by_uid(&again), codes);
 }
+
+#[test]
+fn a_second_audit_after_a_delete_names_what_was_resolved_and_the_account_that_joined() {
+    let sim = Sim::start(shipped("demo.toml"));
+    let dir = reports();
+    rootsweep(&sim, dir.path(), &["audit", "--exclude", "222222222206"]);
+    // 222222222201 has a root password and no MFA: IAM.9, IAM.6 and CIS 2.1.1 fail.
+    rootsweep(
+        &sim,
+        dir.path(),
+        &["delete", "--yes", "--accounts", "222222222201"],
+    )
+    .expect_code(0);
+    let again = rootsweep(&sim, dir.path(), &["audit"]);
+    let line = again
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("rootsweep: since "))
+        .unwrap_or_else(|| panic!("no since line: {}", again.stderr));
+    assert!(
+        line.ends_with(": 0 new, 10 still open, 3 resolved, 1 account joined (222222222206)"),
+        "{line}"
+    );
+    let lists = report(dir.path(), "findings-", ".since.json");
+    let changes: Value =
+        serde_json::from_str(&std::fs::read_to_string(lists).expect("since file")).expect("json");
+    let resolved: BTreeSet<&str> = changes["resolved"]
+        .as_array()
+        .expect("resolved")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let want: BTreeSet<&str> = [
+        "rootsweep:IAM.9:222222222201:root:mfa",
+        "rootsweep:IAM.6:222222222201:root:mfa",
+        "rootsweep:CIS-2.1.1:222222222201:root",
+    ]
+    .into();
+    assert_eq!(resolved, want);
+    assert_eq!(
+        changes["accounts_joined"],
+        serde_json::json!(["222222222206"])
+    );
+    assert_eq!(changes["accounts_left"], serde_json::json!([]));
+}
