@@ -123,7 +123,7 @@ pub const ROOT_MFA: Control = Control {
     id: "IAM.9",
     fsbp: Some("IAM.9"),
     cis_v3: Some("1.5"),
-    cis_v7: None,
+    cis_v7: Some("2.5"),
     title: "MFA should be enabled for the root user",
     severity: Severity::Critical,
 };
@@ -133,7 +133,7 @@ pub const ROOT_HARDWARE_MFA: Control = Control {
     id: "IAM.6",
     fsbp: Some("IAM.6"),
     cis_v3: Some("1.6"),
-    cis_v7: None,
+    cis_v7: Some("2.6"),
     title: "Hardware MFA should be enabled for the root user",
     severity: Severity::Critical,
 };
