@@ -112,21 +112,8 @@ fn statuses(outcome: Outcome) -> ((u8, &'static str, &'static str), (u8, &'stati
     }
 }
 
-/// Builds the finding of `check` for `account` in `run`.
-pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
-    let c = check.control;
-    let ((status_id, status, code), (compliance_id, compliance)) = statuses(check.outcome);
-    let severity = match check.outcome {
-        Outcome::Passed => Severity::Informational,
-        _ => c.severity,
-    };
-    let (severity_id, severity) = severity.ocsf();
-    let principal = if check.principal.is_empty() {
-        "account"
-    } else {
-        &check.principal
-    };
-    let uid = uid(&c, &account.id, principal, &check.credential);
+/// The account, the principal and the credential a finding is about.
+fn resources(run: &Run, account: &Account, check: &Check) -> Vec<Value> {
     let mut resources = vec![serde_json::json!({
         "uid": account.id, "name": account.name, "type": "AWS::Organizations::Account",
         "cloud_partition": run.partition,
@@ -144,6 +131,11 @@ pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
             "cloud_partition": run.partition,
         }));
     }
+    resources
+}
+
+/// OCSF's `cloud`: the provider, the region, the account and its organization and OU.
+fn cloud(run: &Run, account: &Account) -> Value {
     let mut org = serde_json::json!({ "uid": run.organization });
     if !account.ou_path.is_empty() {
         org["ou_name"] = account.ou_path.clone().into();
@@ -157,6 +149,26 @@ pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
     if !run.region.is_empty() {
         cloud["region"] = run.region.clone().into();
     }
+    cloud
+}
+
+/// Builds the finding of `check` for `account` in `run`.
+pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
+    let c = check.control;
+    let ((status_id, status, code), (compliance_id, compliance)) = statuses(check.outcome);
+    let severity = match check.outcome {
+        Outcome::Passed => Severity::Informational,
+        _ => c.severity,
+    };
+    let (severity_id, severity) = severity.ocsf();
+    let principal = if check.principal.is_empty() {
+        "account"
+    } else {
+        &check.principal
+    };
+    let uid = uid(&c, &account.id, principal, &check.credential);
+    let resources = resources(run, account, &check);
+    let cloud = cloud(run, account);
     Finding {
         class_uid: CLASS_UID,
         class_name: "Detection Finding",
