@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod findings;
 pub mod guardrails;
 #[cfg(test)]
 mod invariants;

@@ -77,6 +77,15 @@ pub struct RunArgs {
     pub targets: TargetArgs,
 }
 
+/// The flag of the commands that write a findings file (`audit`, `users audit`, `guardrails`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct FindingsArgs {
+    /// The earlier findings file to compare this run's findings with (default: the newest
+    /// earlier `findings-*.ocsf.json` of the same command in the report folder).
+    #[arg(long, value_name = "FILE")]
+    pub since: Option<PathBuf>,
+}
+
 /// The flags of every command that changes something. The help texts here are those of
 /// `delete`; a command whose dry run or refusal means something else replaces them with its own
 /// (`#[command(mut_arg("dry_run", help("...")))]`).

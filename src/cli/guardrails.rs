@@ -13,4 +13,7 @@ pub struct Args {
     /// AWS call is made.
     #[arg(long)]
     pub recommend: bool,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }

@@ -9,7 +9,9 @@ pub mod unlock;
 pub mod users;
 
 pub use crate::run::Output;
-pub use groups::{AwsArgs, ChangeArgs, RoleArgs, RunArgs, TargetArgs, MAX_CONCURRENCY};
+pub use groups::{
+    AwsArgs, ChangeArgs, FindingsArgs, RoleArgs, RunArgs, TargetArgs, MAX_CONCURRENCY,
+};
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -33,7 +35,7 @@ pub enum Command {
     /// Check that centralized root access is usable by this caller.
     Preflight(AwsArgs),
     /// Audit every targeted member account's root credentials (read-only) and write reports.
-    Audit(RunArgs),
+    Audit(root::AuditArgs),
     /// Which SCPs and RCPs block each root task, as a root session and as long-term root
     /// credentials, per targeted account (read-only; no root session is opened).
     Guardrails(guardrails::Args),

@@ -1,9 +1,29 @@
-//! The flags of the root-credentials commands that change something: `delete` and `recover`.
+//! The flags of the root-credentials commands: `audit`, and those that change something:
+//! `delete` and `recover`.
 
-use super::groups::{help, MAX_CONCURRENCY};
+use super::groups::{help, FindingsArgs, MAX_CONCURRENCY};
 use super::{AwsArgs, ChangeArgs, RunArgs};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
+
+/// `rootsweep audit`: the shared settings (it reads as them: `args.targets`) and `--since`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Shared settings.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: FindingsArgs,
+}
+
+impl std::ops::Deref for AuditArgs {
+    type Target = RunArgs;
+
+    fn deref(&self) -> &RunArgs {
+        &self.run
+    }
+}
 
 /// What `--only` limits a delete to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -161,6 +161,9 @@ pub struct AuditArgs {
     /// `--role-name`, `--external-id`.
     #[command(flatten)]
     pub role: RoleArgs,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }
 
 impl AuditArgs {

@@ -4,6 +4,7 @@
 use super::{preflight, setup, timing_line, Ctx};
 use crate::cli::guardrails::Args;
 use crate::exit::Exit;
+use crate::findings::file as findings;
 use crate::guardrails::{job::Job, recommend};
 use crate::preflight::Preflight;
 use crate::run::Finished;
@@ -25,6 +26,14 @@ pub async fn run(args: &Args) -> anyhow::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     let finished = pipeline(&ctx, &pre).await?;
+    let since = args.findings.since.as_deref();
+    let run_id = crate::report::file::stamp(ctx.started_at);
+    findings::announce(
+        &ctx.config.report_dir,
+        findings::Command::Guardrails,
+        &run_id,
+        since,
+    );
     eprintln!("{}", timing_line(&ctx, "guardrails", finished.accounts));
     Ok(finished.exit)
 }

@@ -10,6 +10,7 @@ mod enumeration;
 mod environment;
 mod faults;
 mod filters;
+mod findings;
 mod guardrails;
 mod pipeline;
 mod policy;

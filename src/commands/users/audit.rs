@@ -4,6 +4,7 @@
 use crate::cli::users::AuditArgs;
 use crate::commands::{preflight, setup_with, timing_line, Ctx};
 use crate::exit::Exit;
+use crate::findings::file as findings;
 use crate::preflight::Preflight;
 use crate::run::Finished;
 
@@ -16,6 +17,14 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     };
     let external_id = args.role.external_id.as_deref();
     let finished = pipeline(&ctx, &pre, args.stale_days, external_id).await?;
+    let since = args.findings.since.as_deref();
+    let run_id = crate::report::file::stamp(ctx.started_at);
+    findings::announce(
+        &ctx.config.report_dir,
+        findings::Command::UsersAudit,
+        &run_id,
+        since,
+    );
     eprintln!("{}", timing_line(&ctx, "users audit", finished.accounts));
     Ok(finished.exit)
 }

@@ -1,0 +1,279 @@
+//! The OCSF Detection Finding event as rootsweep fills it, and the one function that builds it
+//! from a judged check. Pure: no clock (the run's time comes in), no I/O.
+
+use super::{uid, Control, Outcome, Severity};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The OCSF schema version the events follow.
+pub const OCSF_VERSION: &str = "1.5.0";
+/// Detection Finding.
+const CLASS_UID: u32 = 2004;
+/// Findings.
+const CATEGORY_UID: u32 = 2;
+/// Create: each run reports its findings anew.
+const ACTIVITY_ID: u32 = 1;
+
+/// What every finding of one run shares (from the report's run information).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The organization id (`o-…`).
+    pub organization: String,
+    /// The AWS partition (`aws`).
+    pub partition: String,
+    /// The region the run used (empty: none).
+    pub region: String,
+    /// When the run started, milliseconds since the epoch.
+    pub time_ms: i64,
+    /// rootsweep's version.
+    pub version: String,
+    /// The command that ran (`audit`, `users audit`, `guardrails`).
+    pub command: String,
+}
+
+/// The account a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Account {
+    /// The account id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// OU names from the root, `/`-joined (empty: not in the report).
+    pub ou_path: String,
+    /// The id of the OU the account is in (empty: not in the report).
+    pub ou_id: String,
+}
+
+/// One judged control for one account, principal and credential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Which control.
+    pub control: Control,
+    /// Passed, failed or unknown.
+    pub outcome: Outcome,
+    /// `root`, or the IAM user's name; empty for an account as a whole.
+    pub principal: String,
+    /// The principal's ARN (empty for an account as a whole).
+    pub principal_arn: String,
+    /// The credential (`password`, `access_key_1`, `login_profile`, …); empty for the principal.
+    pub credential: String,
+    /// What was found, in a sentence.
+    pub desc: String,
+    /// The evidence values (last use, age, counts), as the report gives them.
+    pub evidence: Map<String, Value>,
+}
+
+/// One OCSF Detection Finding (class 2004), serialized as OCSF names its attributes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    class_uid: u32,
+    class_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    activity_id: u32,
+    activity_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    status_code: &'static str,
+    time: i64,
+    message: String,
+    metadata: Value,
+    finding_info: Value,
+    cloud: Value,
+    resources: Vec<Value>,
+    evidences: Vec<Value>,
+    unmapped: Value,
+}
+
+impl Finding {
+    /// The stable `finding_info.uid`.
+    pub fn uid(&self) -> &str {
+        self.finding_info["uid"].as_str().unwrap_or_default()
+    }
+
+    /// How the control stands: `PASS`, `FAIL` or `UNKNOWN`.
+    pub fn status_code(&self) -> &'static str {
+        self.status_code
+    }
+}
+
+/// OCSF's finding status (`status_id`, `status`) and the check's own word (`status_code`); and
+/// the compliance status (`status_id`, `status`). A passed control is a resolved finding; an
+/// errored check is unknown, never passed.
+fn statuses(outcome: Outcome) -> ((u8, &'static str, &'static str), (u8, &'static str)) {
+    match outcome {
+        Outcome::Passed => ((4, "Resolved", "PASS"), (1, "Pass")),
+        Outcome::Failed => ((1, "New", "FAIL"), (3, "Fail")),
+        Outcome::Unknown => ((0, "Unknown", "UNKNOWN"), (0, "Unknown")),
+    }
+}
+
+/// The account, the principal and the credential a finding is about.
+fn resources(run: &Run, account: &Account, check: &Check) -> Vec<Value> {
+    let mut resources = vec![serde_json::json!({
+        "uid": account.id, "name": account.name, "type": "AWS::Organizations::Account",
+        "cloud_partition": run.partition,
+    })];
+    if !check.principal_arn.is_empty() {
+        resources.push(serde_json::json!({
+            "uid": check.principal_arn, "name": check.principal, "type": "AWS::IAM::User",
+            "cloud_partition": run.partition,
+        }));
+    }
+    if !check.credential.is_empty() {
+        resources.push(serde_json::json!({
+            "uid": format!("{}#{}", check.principal_arn, check.credential),
+            "name": check.credential, "type": "AWS::IAM::Credential",
+            "cloud_partition": run.partition,
+        }));
+    }
+    resources
+}
+
+/// OCSF's `cloud`: the provider, the region, the account and its organization and OU.
+fn cloud(run: &Run, account: &Account) -> Value {
+    let mut org = serde_json::json!({ "uid": run.organization });
+    if !account.ou_path.is_empty() {
+        org["ou_name"] = account.ou_path.clone().into();
+        org["ou_uid"] = account.ou_id.clone().into();
+    }
+    let mut cloud = serde_json::json!({
+        "provider": "AWS",
+        "account": { "uid": account.id, "name": account.name, "type_id": 10, "type": "AWS Account" },
+        "org": org,
+    });
+    if !run.region.is_empty() {
+        cloud["region"] = run.region.clone().into();
+    }
+    cloud
+}
+
+/// Builds the finding of `check` for `account` in `run`.
+pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
+    let c = check.control;
+    let ((status_id, status, code), (compliance_id, compliance)) = statuses(check.outcome);
+    let severity = match check.outcome {
+        Outcome::Passed => Severity::Informational,
+        _ => c.severity,
+    };
+    let (severity_id, severity) = severity.ocsf();
+    let principal = if check.principal.is_empty() {
+        "account"
+    } else {
+        &check.principal
+    };
+    let uid = uid(&c, &account.id, principal, &check.credential);
+    let resources = resources(run, account, &check);
+    let cloud = cloud(run, account);
+    Finding {
+        class_uid: CLASS_UID,
+        class_name: "Detection Finding",
+        category_uid: CATEGORY_UID,
+        category_name: "Findings",
+        activity_id: ACTIVITY_ID,
+        activity_name: "Create",
+        type_uid: CLASS_UID * 100 + ACTIVITY_ID,
+        type_name: "Detection Finding: Create",
+        severity_id,
+        severity,
+        status_id,
+        status,
+        status_code: code,
+        time: run.time_ms,
+        message: format!("{}: {}", c.id, check.desc),
+        metadata: serde_json::json!({
+            "version": OCSF_VERSION,
+            "product": {
+                "name": "rootsweep", "vendor_name": "rootsweep", "version": run.version,
+                "feature": { "name": run.command },
+            },
+            "event_code": c.id,
+        }),
+        finding_info: serde_json::json!({
+            "uid": uid, "title": c.title, "desc": check.desc,
+            "types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+        }),
+        cloud,
+        resources,
+        evidences: vec![serde_json::json!({ "name": c.id, "data": check.evidence })],
+        unmapped: serde_json::json!({ "compliance": {
+            "control": c.id, "standards": c.standards(), "requirements": c.requirements(),
+            "status_id": compliance_id, "status": compliance,
+        }}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::ROOT_ACCESS_KEY;
+
+    fn run() -> Run {
+        Run {
+            organization: "o-abc".into(),
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            time_ms: 1_700_000_000_000,
+            version: "0.1.0".into(),
+            command: "audit".into(),
+        }
+    }
+
+    fn check(outcome: Outcome) -> Check {
+        Check {
+            control: ROOT_ACCESS_KEY,
+            outcome,
+            principal: "root".into(),
+            principal_arn: "arn:aws:iam::222222222201:root".into(),
+            credential: "access_keys".into(),
+            desc: "2 root access keys".into(),
+            evidence: Map::new(),
+        }
+    }
+
+    fn account() -> Account {
+        Account {
+            id: "222222222201".into(),
+            name: "dev".into(),
+            ou_path: "Root/Prod".into(),
+            ou_id: "ou-a-1".into(),
+        }
+    }
+
+    #[test]
+    fn a_failed_check_is_a_new_finding_of_its_controls_severity_with_its_control_ids() {
+        let f = serde_json::to_value(finding(&run(), &account(), check(Outcome::Failed)))
+            .expect("json");
+        assert_eq!(f["type_uid"], 200401);
+        assert_eq!(f["status_id"], 1);
+        assert_eq!(f["severity_id"], 5);
+        assert_eq!(f["cloud"]["org"]["ou_name"], "Root/Prod");
+        assert_eq!(f["unmapped"]["compliance"]["status_id"], 3);
+        assert_eq!(f["unmapped"]["compliance"]["requirements"][0], "FSBP IAM.4");
+        assert_eq!(f["resources"].as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn a_passed_check_is_resolved_and_informational_and_an_unknown_one_is_never_passed() {
+        let passed = finding(&run(), &account(), check(Outcome::Passed));
+        let p = serde_json::to_value(&passed).expect("json");
+        assert_eq!(
+            (p["status_id"].clone(), p["severity_id"].clone()),
+            (4.into(), 1.into())
+        );
+        assert_eq!(p["unmapped"]["compliance"]["status"], "Pass");
+        let u = serde_json::to_value(finding(&run(), &account(), check(Outcome::Unknown)))
+            .expect("json");
+        assert_eq!(u["status_id"], 0);
+        assert_eq!(u["unmapped"]["compliance"]["status"], "Unknown");
+        assert_eq!(u["finding_info"]["uid"], p["finding_info"]["uid"]);
+        assert_eq!(
+            passed.uid(),
+            "rootsweep:IAM.4:222222222201:root:access_keys"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! The findings file `findings-<UTC>.ocsf.json` beside a command's reports: built from the JSON
+//! report the run has just written (so every finding comes from a report row), replaced whole
+//! and durably (a temporary file, synced, renamed), never through an existing link. Beside it,
+//! when an earlier findings file of the same command is given or found, `findings-<UTC>.since.json`
+//! with what changed.
+
+use super::event::Run;
+use super::since::{self, Changes};
+use super::Finding;
+use crate::report::file;
+use aws_smithy_types::date_time::{DateTime, Format};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The commands that write a findings file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// `rootsweep audit`.
+    Audit,
+    /// `rootsweep users audit`.
+    UsersAudit,
+    /// `rootsweep guardrails`.
+    Guardrails,
+}
+
+impl Command {
+    /// The command as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Audit => "audit",
+            Command::UsersAudit => "users audit",
+            Command::Guardrails => "guardrails",
+        }
+    }
+
+    /// The name of the command's JSON report before its timestamp, and the key of its rows.
+    fn report(self) -> (&'static str, &'static str) {
+        match self {
+            Command::Audit => ("audit", "accounts"),
+            Command::UsersAudit => ("users-audit", "users"),
+            Command::Guardrails => ("guardrails", "tasks"),
+        }
+    }
+}
+
+/// Why the findings file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The report could not be read.
+    #[error("{0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    /// The report is not the JSON the findings read.
+    #[error("{0}: {1}")]
+    Parse(PathBuf, serde_json::Error),
+    /// The findings file could not be written.
+    #[error("{0}: {1}")]
+    Write(PathBuf, std::io::Error),
+}
+
+/// What a findings file holds, by status, and what changed since the earlier one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// The changes since the earlier findings file, when there is one.
+    pub since: Option<Changes>,
+    /// Failed controls.
+    pub failed: usize,
+    /// Controls that could not be judged.
+    pub unknown: usize,
+    /// Passed controls.
+    pub passed: usize,
+}
+
+/// The run information of a report: what every finding shares.
+fn run_of(command: Command, doc: &Value) -> Run {
+    let text = |k: &str| doc[k].as_str().unwrap_or_default().to_string();
+    let time_ms = DateTime::from_str(&text("started"), Format::DateTime)
+        .ok()
+        .and_then(|t| t.to_millis().ok())
+        .unwrap_or_default();
+    Run {
+        organization: text("organization"),
+        partition: text("partition"),
+        region: text("region"),
+        time_ms,
+        version: text("rootsweep_version"),
+        command: command.name().to_string(),
+    }
+}
+
+fn rows<T: DeserializeOwned>(doc: &Value, key: &str) -> Result<Vec<T>, serde_json::Error> {
+    serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Array(Vec::new())))
+}
+
+/// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
+/// `guardrails-*.json`).
+pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::Error> {
+    let run = run_of(command, doc);
+    let key = command.report().1;
+    Ok(match command {
+        Command::Audit => super::root::findings(&run, &rows(doc, key)?),
+        Command::UsersAudit => super::users::findings(&run, &rows(doc, key)?),
+        Command::Guardrails => super::guardrails::findings(&run, &rows(doc, key)?),
+    })
+}
+
+/// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
+/// changes since `since` (by default the newest earlier findings file of the command in `dir`);
+/// `None` when the run wrote no report (it stopped before its read stage).
+pub fn write(
+    dir: &Path,
+    command: Command,
+    run_id: &str,
+    since: Option<&Path>,
+) -> Result<Option<(PathBuf, Counts)>, Error> {
+    let report = dir.join(format!("{}-{run_id}.json", command.report().0));
+    let text = match std::fs::read_to_string(&report) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Read(report, e)),
+    };
+    let doc: Value = serde_json::from_str(&text).map_err(|e| Error::Parse(report.clone(), e))?;
+    let findings = build(command, &doc).map_err(|e| Error::Parse(report.clone(), e))?;
+    let mut counts = Counts::default();
+    for f in &findings {
+        match f.status_code() {
+            "FAIL" => counts.failed += 1,
+            "PASS" => counts.passed += 1,
+            _ => counts.unknown += 1,
+        }
+    }
+    let path = dir.join(format!("findings-{run_id}.ocsf.json"));
+    let mut bytes = serde_json::to_vec_pretty(&findings)
+        .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
+    bytes.push(b'\n');
+    file::replace(&path, &bytes).map_err(|e| Error::Write(path.clone(), e))?;
+    let before = match since {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::Read(p.into(), e))?;
+            let found = serde_json::from_str(&text).map_err(|e| Error::Parse(p.into(), e))?;
+            Some((p.to_path_buf(), found))
+        }
+        None => since::previous(dir, command.name(), run_id),
+    };
+    if let Some((earlier, before)) = before {
+        let now: Vec<Value> = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
+        let changes = since::compare(&earlier.display().to_string(), &before, &now);
+        let lists = dir.join(format!("findings-{run_id}.since.json"));
+        let mut text = serde_json::to_vec_pretty(&changes)
+            .map_err(|e| Error::Write(lists.clone(), std::io::Error::other(e)))?;
+        text.push(b'\n');
+        file::replace(&lists, &text).map_err(|e| Error::Write(lists.clone(), e))?;
+        counts.since = Some(changes);
+    }
+    Ok(Some((path, counts)))
+}
+
+/// [`write`], then one line on stderr: where the findings are and how they stand, or why none
+/// were written (the run's exit code is the reports', unchanged).
+pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>) {
+    match write(dir, command, run_id, since) {
+        Ok(Some((path, c))) => {
+            eprintln!(
+                "rootsweep: findings (OCSF): {}: {} failed, {} unknown, {} passed",
+                path.display(),
+                c.failed,
+                c.unknown,
+                c.passed
+            );
+            if let Some(changes) = &c.since {
+                eprintln!("rootsweep: {}", since::line(changes));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => eprintln!("rootsweep: warning: the findings file was not written: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_findings_file_is_built_from_the_report_beside_it_and_names_its_counts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let doc = serde_json::json!({
+            "organization": "o-abc", "partition": "aws", "region": "us-east-1",
+            "started": "2026-12-03T07:41:12.798637Z", "rootsweep_version": "0.1.0",
+            "accounts": [
+                { "account_id": "222222222201", "verdict": "clean", "login_profile": "absent",
+                  "mfa_devices": "0", "access_keys": "0" },
+                { "account_id": "111111111111", "verdict": "skipped" },
+            ],
+        });
+        let report = dir.path().join("audit-X.json");
+        std::fs::write(&report, doc.to_string()).expect("write");
+        let (path, counts) = write(dir.path(), Command::Audit, "X", None)
+            .expect("written")
+            .expect("a report");
+        assert_eq!(path, dir.path().join("findings-X.ocsf.json"));
+        assert_eq!((counts.failed, counts.unknown, counts.passed), (0, 0, 4));
+        let back: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        assert_eq!(back.len(), 4);
+        assert_eq!(back[0]["time"], 1_796_283_672_798_i64);
+        assert!(write(dir.path(), Command::Guardrails, "X", None)
+            .expect("no error")
+            .is_none());
+    }
+}

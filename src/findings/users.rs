@@ -1,0 +1,265 @@
+//! The findings of `rootsweep users audit`, from the rows of `users-audit-*.json`: per IAM user,
+//! each control of `users::controls` that applies, per credential where the control is about one
+//! (IAM.22, IAM.8, IAM.3), else for the user. The report lists only the failing and unknown
+//! controls; every other control that applies passed. An account that could not be read is
+//! unknown for every control, never passed. Pure.
+
+use super::event::{finding, Account, Check, Run};
+use super::{Control, Finding, Outcome, Severity};
+use crate::users::controls::{self, Def};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// One listed control of a row (its JSON object), the fields the findings read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Listed {
+    /// rootsweep's control id.
+    pub id: String,
+    /// `password`, `access_key_1`, `access_key_2`, or empty for the user.
+    pub credential: String,
+    /// `failed` or `unknown`.
+    pub status: String,
+    /// The evidence.
+    pub detail: String,
+}
+
+/// One row of `users-audit-*.json` (`users`), the fields the findings read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Row {
+    /// The account id.
+    pub account_id: String,
+    /// Its name.
+    pub account_name: String,
+    /// The IAM user (empty: the account's own row).
+    pub user_name: String,
+    /// The user's ARN.
+    pub user_arn: String,
+    /// `yes`, `no` or `unknown`.
+    pub password_enabled: String,
+    /// RFC 3339, `never` or empty (no password).
+    pub password_last_used: String,
+    /// RFC 3339, `never` or empty (no key in the slot).
+    pub access_key_1_last_used: String,
+    /// The same for the second slot.
+    pub access_key_2_last_used: String,
+    /// `yes`, `no` or `unknown`.
+    pub mfa_active: String,
+    /// Whole days.
+    pub days_inactive: String,
+    /// The row's verdict.
+    pub verdict: String,
+    /// Why an account or user could not be read.
+    pub error: String,
+    /// The failing and unknown controls.
+    pub controls: Vec<Listed>,
+}
+
+/// A users control as the findings number it.
+fn control(def: &Def) -> Control {
+    Control {
+        id: def.id,
+        fsbp: def.fsbp,
+        cis_v3: def.cis_v3,
+        cis_v7: def.cis_v7,
+        title: def.title,
+        severity: if def.id == controls::NO_USER_POLICIES.id {
+            Severity::Low
+        } else {
+            Severity::Medium
+        },
+    }
+}
+
+/// The credentials a control is judged on for `row`: one per credential for the unused and
+/// rotation controls, the user (`""`) for the rest; none where the control does not apply.
+fn subjects(def: &Def, row: &Row) -> Vec<&'static str> {
+    let password = row.password_enabled == "yes";
+    let mut keys = Vec::new();
+    if !row.access_key_1_last_used.is_empty() {
+        keys.push("access_key_1");
+    }
+    if !row.access_key_2_last_used.is_empty() {
+        keys.push("access_key_2");
+    }
+    if *def == controls::UNUSED_45 || *def == controls::UNUSED_90 {
+        let mut all = if password { vec!["password"] } else { vec![] };
+        all.extend(keys);
+        all
+    } else if *def == controls::KEY_ROTATED_90 {
+        keys
+    } else if *def == controls::ONE_ACTIVE_KEY {
+        if keys.is_empty() {
+            vec![]
+        } else {
+            vec![""]
+        }
+    } else if *def == controls::CONSOLE_MFA {
+        if password {
+            vec!["password"]
+        } else {
+            vec![]
+        }
+    } else {
+        vec![""]
+    }
+}
+
+/// The findings of every row; skipped accounts have none.
+pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for row in rows.iter().filter(|r| r.verdict != "skipped") {
+        let account = Account {
+            id: row.account_id.clone(),
+            name: row.account_name.clone(),
+            ..Account::default()
+        };
+        for check in checks(row) {
+            out.push(finding(run, &account, check));
+        }
+    }
+    out
+}
+
+/// The checks of one row: per control, its listed entries, then a passed check for each
+/// subject the report lists nothing for.
+fn checks(row: &Row) -> Vec<Check> {
+    let ev = evidence(row);
+    let check = |def: &Def, outcome, credential: &str, desc: String| Check {
+        control: control(def),
+        outcome,
+        principal: row.user_name.clone(),
+        principal_arn: row.user_arn.clone(),
+        credential: credential.into(),
+        desc,
+        evidence: ev.clone(),
+    };
+    let mut out = Vec::new();
+    for def in &controls::ALL {
+        if row.user_name.is_empty() {
+            let why = format!("the account could not be read: {}", row.error);
+            out.push(check(def, Outcome::Unknown, "", why));
+            continue;
+        }
+        let listed: Vec<&Listed> = row.controls.iter().filter(|c| c.id == def.id).collect();
+        for l in &listed {
+            let outcome = if l.status == "unknown" {
+                Outcome::Unknown
+            } else {
+                Outcome::Failed
+            };
+            out.push(check(def, outcome, &l.credential, l.detail.clone()));
+        }
+        // An entry for the whole user that is unknown leaves nothing of it to pass.
+        let whole_unknown = listed
+            .iter()
+            .any(|l| l.credential.is_empty() && l.status == "unknown");
+        for subject in subjects(def, row) {
+            if !whole_unknown && listed.iter().all(|l| l.credential != subject) {
+                let desc = format!("{} holds", def.title);
+                out.push(check(def, Outcome::Passed, subject, desc));
+            }
+        }
+    }
+    out
+}
+
+/// The evidence values of a row, as the report gives them.
+fn evidence(row: &Row) -> Map<String, Value> {
+    let v = json!({
+        "verdict": row.verdict,
+        "password_enabled": row.password_enabled,
+        "password_last_used": row.password_last_used,
+        "access_key_1_last_used": row.access_key_1_last_used,
+        "access_key_2_last_used": row.access_key_2_last_used,
+        "mfa_active": row.mfa_active,
+        "days_inactive": row.days_inactive,
+    });
+    match v {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run() -> Run {
+        Run {
+            organization: "o-abc".into(),
+            partition: "aws".into(),
+            region: String::new(),
+            time_ms: 0,
+            version: "0".into(),
+            command: String::new(),
+        }
+    }
+
+    fn user() -> Row {
+        Row {
+            account_id: "222222222202".into(),
+            user_name: "alice".into(),
+            user_arn: "arn:aws:iam::222222222202:user/alice".into(),
+            password_enabled: "yes".into(),
+            password_last_used: "2026-01-01T00:00:00Z".into(),
+            access_key_1_last_used: "never".into(),
+            verdict: "stale".into(),
+            ..Row::default()
+        }
+    }
+
+    fn statuses(row: Row) -> Vec<(String, &'static str)> {
+        findings(&run(), &[row])
+            .iter()
+            .map(|f| (f.uid().to_string(), f.status_code()))
+            .collect()
+    }
+
+    #[test]
+    fn a_listed_control_fails_on_its_credential_and_the_others_that_apply_pass() {
+        let mut row = user();
+        row.controls.push(Listed {
+            id: "IAM.22".into(),
+            credential: "password".into(),
+            status: "failed".into(),
+            detail: "last used 2026-01-01T00:00:00Z (300 days ago)".into(),
+        });
+        let got = statuses(row);
+        let of = |uid: &str| got.iter().find(|(u, _)| u == uid).map(|(_, c)| *c);
+        assert_eq!(
+            of("rootsweep:IAM.22:222222222202:alice:password"),
+            Some("FAIL")
+        );
+        assert_eq!(
+            of("rootsweep:IAM.22:222222222202:alice:access_key_1"),
+            Some("PASS")
+        );
+        assert_eq!(
+            of("rootsweep:IAM.3:222222222202:alice:access_key_1"),
+            Some("PASS")
+        );
+        assert_eq!(
+            of("rootsweep:IAM.5:222222222202:alice:password"),
+            Some("PASS")
+        );
+        assert_eq!(of("rootsweep:IAM.2:222222222202:alice"), Some("PASS"));
+        // No second key: IAM.3 has nothing to judge there.
+        assert_eq!(of("rootsweep:IAM.3:222222222202:alice:access_key_2"), None);
+    }
+
+    #[test]
+    fn an_account_that_could_not_be_read_is_unknown_for_every_control() {
+        let row = Row {
+            account_id: "222222222203".into(),
+            verdict: "unknown".into(),
+            error: "AssumeRole: AccessDenied: no".into(),
+            ..Row::default()
+        };
+        let got = statuses(row);
+        assert_eq!(got.len(), controls::ALL.len());
+        assert!(got.iter().all(|(_, c)| *c == "UNKNOWN"), "{got:?}");
+        assert_eq!(got[0].0, "rootsweep:IAM.22:222222222203:account");
+    }
+}
