@@ -1,6 +1,8 @@
 //! The shape a maintainer can change, checked over every `src/**/*.rs` parsed with `syn`: no file
 //! over 400 lines and no function over 80 lines outside tests, test fakes and the simulator's
-//! scenario validation, and no public type whose name repeats its module's. Each failure names
+//! scenario validation, no public type whose name repeats its module's, and none named as an
+//! unrelated public type of its parent module (`run::ReadStage` beside `run::read::ReadStage`;
+//! the pairs made of each other are listed with how). Each failure names
 //! every culprit (file:line and its size, or the name and its module), not just the first.
 
 use proc_macro2::Span;
@@ -80,6 +82,18 @@ fn module_of(path: &str) -> Option<String> {
     }
 }
 
+/// The module path a file is, from the crate root: `src/run/read.rs` → `run::read`,
+/// `src/run/mod.rs` → `run`, the crate roots → none.
+fn module_path(path: &str) -> Vec<String> {
+    let inner = path.strip_prefix("src/").unwrap_or(path);
+    let inner = inner.strip_suffix(".rs").unwrap_or(inner);
+    let mut parts: Vec<String> = inner.split('/').map(str::to_owned).collect();
+    if parts.last().is_some_and(|p| p == "mod") || matches!(inner, "lib" | "main") {
+        parts.pop();
+    }
+    parts
+}
+
 /// `users_holdings` → `UsersHoldings`.
 fn camel(snake: &str) -> String {
     snake
@@ -138,6 +152,8 @@ struct Shape {
     modules: Vec<Option<String>>,
     long_fns: Vec<String>,
     repeated_names: Vec<String>,
+    /// Every public type: its module path (`run::read`), its name, and `path:line`.
+    public: Vec<(String, String, String)>,
 }
 
 impl Shape {
@@ -166,10 +182,17 @@ impl Shape {
         };
         let line = name.span().start().line;
         let name = name.to_string();
-        if !matches!(vis, syn::Visibility::Inherited) && repeats_module(&name, module) {
+        if matches!(vis, syn::Visibility::Inherited) {
+            return;
+        }
+        if repeats_module(&name, module) {
             self.repeated_names
                 .push(format!("{}:{line} {module}::{name}", self.path));
         }
+        let mut path = module_path(&self.path);
+        path.extend(self.modules.iter().skip(1).flatten().cloned());
+        self.public
+            .push((path.join("::"), name, format!("{}:{line}", self.path)));
     }
 }
 
@@ -356,5 +379,113 @@ fn a_function_is_measured_from_fn_to_its_closing_brace_outside_test_modules() {
     assert_eq!(
         names,
         ["file::FileThing", "inner::InnerThing", "inner::InnerKind"]
+    );
+}
+
+/// Parent and child modules whose public types share a name because the parent's is made of the
+/// child's, each with what relates them. Any other pair is two unrelated types of one name.
+const RELATED: [(&str, &str, &str); 5] = [
+    (
+        "Handler",
+        "sim::services::iam",
+        "its Account variant holds root's and users' handlers",
+    ),
+    (
+        "Handler",
+        "sim::services::iam",
+        "its Account variant holds root's and users' handlers",
+    ),
+    (
+        "Scenario",
+        "sim::scenario",
+        "validated from the raw::Scenario that the TOML parses into",
+    ),
+    (
+        "Command",
+        "cli",
+        "its Unlock and Users variants hold unlock's and users' subcommands",
+    ),
+    (
+        "Command",
+        "cli",
+        "its Unlock and Users variants hold unlock's and users' subcommands",
+    ),
+];
+
+/// Each public type whose name a public type of its parent module also has (`run::ReadStage`
+/// beside `run::read::ReadStage`), as `child path:line name (parent path:line)`.
+fn shared_with_parent(public: &[(String, String, String)]) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    for (module, name, at) in public {
+        let parent = module.rsplit_once("::").map_or("", |(p, _)| p);
+        if module.is_empty() {
+            continue;
+        }
+        for (other, other_name, other_at) in public {
+            if other == parent && other_name == name {
+                found.push((
+                    name.clone(),
+                    parent.to_owned(),
+                    format!("{at} {module}::{name} ({other_at} {parent}::{name})"),
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_type_shares_its_name_with_an_unrelated_type_of_its_parent_module() {
+    let public: Vec<(String, String, String)> = sources()
+        .iter()
+        .filter(|s| !is_test_file(&s.path))
+        .flat_map(|s| Shape::of(&s.path, &s.text).public)
+        .collect();
+    let mut allowed = RELATED.to_vec();
+    let mut unrelated = Vec::new();
+    for (name, parent, culprit) in shared_with_parent(&public) {
+        match allowed
+            .iter()
+            .position(|(n, p, _)| *n == name && *p == parent)
+        {
+            Some(i) => {
+                allowed.remove(i);
+            }
+            None => unrelated.push(culprit),
+        }
+    }
+    fail_with(
+        "types named as a type of their parent module (rename one, or say in RELATED how they are made of each other)",
+        &unrelated,
+    );
+    let stale: Vec<String> = allowed
+        .iter()
+        .map(|(n, p, why)| format!("{p}: {n} ({why})"))
+        .collect();
+    fail_with("RELATED pairs that no longer exist: remove them", &stale);
+}
+
+#[test]
+fn a_type_named_as_one_of_its_parent_module_is_found_and_its_module_path_is_the_file_s() {
+    assert_eq!(module_path("src/run/read.rs"), ["run", "read"]);
+    assert_eq!(module_path("src/run/mod.rs"), ["run"]);
+    assert!(module_path("src/lib.rs").is_empty());
+    let parent = Shape::of("src/run/mod.rs", "pub struct ReadStage; pub struct Other;");
+    let child = Shape::of(
+        "src/run/read.rs",
+        "pub(crate) struct ReadStage; pub struct Other2; struct Private;\n\
+         mod inner { pub struct Other2; }",
+    );
+    let public: Vec<_> = parent.public.into_iter().chain(child.public).collect();
+    let found: Vec<String> = shared_with_parent(&public)
+        .into_iter()
+        .map(|f| f.2)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "src/run/read.rs:1 run::read::ReadStage (src/run/mod.rs:1 run::ReadStage)",
+            "src/run/read.rs:2 run::read::inner::Other2 (src/run/read.rs:1 run::read::Other2)",
+        ]
     );
 }
