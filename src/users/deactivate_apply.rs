@@ -8,90 +8,18 @@ use super::api::{Change, Sessions};
 use super::deactivate::{Kind, Step};
 use super::holdings::later;
 use super::model::{Call, Holdings};
+use super::switch::{each, now, outcome, proven, state_of, Changed, Labelled};
 pub use super::undo::{undo, Deactivated, Undo};
 use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
-use crate::run::items;
+use crate::run::apply::{Made, Stop, Todo, Unit};
 use crate::run::job::{Applied, Entry, Outcome};
-use crate::run::settle::{settled, Settled};
 use std::marker::PhantomData;
-
-/// Per-credential outcome spellings.
-pub mod outcome {
-    /// Changed, and a fresh read proved it.
-    pub const DEACTIVATED: &str = "deactivated";
-    /// Already inactive (or the password already gone) at the re-check.
-    pub const ALREADY: &str = "already-clean";
-    /// Used since the audit: left active.
-    pub const SKIPPED_ACTIVE: &str = "skipped-active";
-    /// Gone, or the user gone, since the audit.
-    pub const CHANGED: &str = "changed-since-plan";
-    /// A call failed, or the verification did not prove the result.
-    pub const FAILED: &str = "failed";
-    /// A signal arrived before this credential.
-    pub const INTERRUPTED: &str = "interrupted";
-    /// `users reactivate`: set `Active` again, and a fresh read proved it.
-    pub const REACTIVATED: &str = "reactivated";
-    /// `users reactivate`: its state changed since the record; left as it is.
-    pub const REFUSED: &str = "refused";
-}
-
-/// What happened to one planned credential.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Changed<T = Step> {
-    /// The planned step.
-    pub step: T,
-    /// One of [`outcome`]'s spellings.
-    pub outcome: &'static str,
-    /// Why, when it is not deactivated (or a note when it is).
-    pub error: String,
-}
 
 /// The credential's state in a fresh read: `None` when it (or its user) is gone, else its
 /// status (`Active` / `Inactive`) and last use.
 fn state(h: &Holdings, step: &Step) -> Option<(String, String)> {
     state_of(h, step.kind, &step.id)
-}
-
-/// The state of the credential of `kind` with `id` (a password: the user's) in `h`: `None`
-/// when it is gone, else its status (`Active` / `Inactive`; a password that exists is
-/// `Active`) and its last use (empty when never used, or never recorded for the kind).
-pub fn state_of(h: &Holdings, kind: Kind, id: &str) -> Option<(String, String)> {
-    let find = |mut list: std::slice::Iter<'_, (&String, &String)>| {
-        list.find(|(i, _)| **i == id)
-            .map(|(_, status)| (status.to_string(), String::new()))
-    };
-    let pairs: Vec<(&String, &String)> = match kind {
-        Kind::AccessKey => {
-            return h
-                .access_keys
-                .iter()
-                .find(|k| k.id == id)
-                .map(|k| (k.status.clone(), k.last_used.clone()))
-        }
-        Kind::Password => {
-            return h
-                .login_profile
-                .then(|| ("Active".to_string(), h.password_last_used.clone()))
-        }
-        Kind::SshPublicKey => h
-            .ssh_public_keys
-            .iter()
-            .map(|k| (&k.id, &k.status))
-            .collect(),
-        Kind::SigningCertificate => h
-            .signing_certificates
-            .iter()
-            .map(|c| (&c.id, &c.status))
-            .collect(),
-        Kind::ServiceSpecificCredential => h
-            .service_specific_credentials
-            .iter()
-            .map(|c| (&c.id, &c.status))
-            .collect(),
-    };
-    find(pairs.iter())
 }
 
 /// Why the re-check leaves a credential as it is (`Err`), or its last use as read now.
@@ -144,10 +72,7 @@ impl<C: Change> Unit for Credential<'_, C> {
     type Call = Call;
 
     async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
-        let h = session
-            .holdings_of(&self.step.user, &[self.step.kind], self.step.only())
-            .await
-            .map_err(|e| Stop::call("re-check", &e))?;
+        let h = now(session, &self.step.user, self.step.kind, self.step.only()).await?;
         let used = recheck(self.step, h.as_ref())?;
         let entry = Deactivated {
             account_id: self.account_id.to_string(),
@@ -190,47 +115,6 @@ impl<C: Change> Unit for Credential<'_, C> {
     }
 }
 
-/// Fresh reads of `user`, repeated while IAM settles, until its credential of `kind` with `id`
-/// shows `Active` (`active`) or `Inactive` (a password: gone). A credential that is gone instead
-/// (deleted by someone else, or its user) is changed since the plan; one still in the old
-/// state when IAM has had its time failed.
-pub async fn proven<C: Change>(
-    session: &C,
-    cancel: &Cancel,
-    kind: Kind,
-    user: &str,
-    id: &str,
-    active: bool,
-) -> Result<(), Stop> {
-    let want = if active { "Active" } else { "Inactive" };
-    let gone = std::cell::Cell::new(false);
-    let verified = settled(cancel, || async {
-        let h = session.holdings_of(user, &[kind], kind.only(id)).await?;
-        let now = h.as_ref().and_then(|h| state_of(h, kind, id));
-        // A password deactivated is a password deleted.
-        let password_deleted = now.is_none() && kind == Kind::Password && !active;
-        gone.set(now.is_none() && !password_deleted);
-        Ok(password_deleted || now.is_some_and(|(status, _)| status == want))
-    })
-    .await;
-    match verified {
-        Ok(Settled::Yes) => Ok(()),
-        Ok(Settled::No(_)) if gone.get() => Err(Stop::new(
-            Outcome::ChangedSincePlan,
-            "the credential no longer exists (deleted by someone else?)",
-        )
-        .worded(outcome::CHANGED)),
-        Ok(Settled::No(waited)) => Err(Stop::new(
-            Outcome::Failed,
-            format!(
-                "verify: {:.0} s after the change, a fresh read does not show it {want}",
-                waited.as_secs_f64()
-            ),
-        )),
-        Err(e) => Err(Stop::call("verify", &e)),
-    }
-}
-
 /// A credential's outcome in the report's words.
 fn word(o: Outcome) -> &'static str {
     match o {
@@ -243,12 +127,6 @@ fn word(o: Outcome) -> &'static str {
         Outcome::Interrupted | Outcome::NotStarted => outcome::INTERRUPTED,
         Outcome::Failed => outcome::FAILED,
     }
-}
-
-/// A planned credential as the account's error summary names it.
-pub trait Labelled: Clone {
-    /// E.g. `alice access-key AKIA…`.
-    fn label(&self) -> String;
 }
 
 impl Labelled for Step {
@@ -284,69 +162,6 @@ pub async fn apply<S: Sessions>(
         outcome::DEACTIVATED,
     )
     .await
-}
-
-/// One account's entry, credential by credential, in one change session: each planned step
-/// made a unit by `unit` (or, `Err`, left untouched with its word and reason) and run through
-/// the shared apply flow unless a signal came first; `word` spells a unit's outcome, `done` is
-/// the word of a credential changed and proven.
-pub async fn each<'e, S, T, U, F>(
-    sessions: &S,
-    entry: &'e Entry<T>,
-    own: bool,
-    cancel: &Cancel,
-    unit: F,
-    word: fn(Outcome) -> &'static str,
-    done: &'static str,
-) -> Applied<T, Vec<Changed<T>>>
-where
-    S: Sessions,
-    T: Labelled,
-    U: Unit<Session = S::Change>,
-    F: Fn(&'e T) -> Result<U, (&'static str, String)>,
-{
-    let changed = |step: &T, outcome, error| Changed {
-        step: step.clone(),
-        outcome,
-        error,
-    };
-    let unit_of = |step| unit(step).map_err(|(outcome, why)| changed(step, outcome, why));
-    let record = |step: &'e T, ran: Option<(U, UnitResult<U::Call>)>| match ran {
-        None => changed(
-            step,
-            outcome::INTERRUPTED,
-            "interrupted before this credential".into(),
-        ),
-        Some((_, applied)) => {
-            let word = applied.detail.unwrap_or_else(|| word(applied.outcome));
-            changed(step, word, applied.error)
-        }
-    };
-    let open = sessions.open_change(&entry.account_id, own);
-    let fold = |results| summarise(results, done);
-    items::each(open, &entry.steps, cancel, unit_of, record, fold).await
-}
-
-/// The account's outcome from its credentials': the worst decides.
-fn summarise<T: Labelled>(
-    results: Vec<Changed<T>>,
-    done_word: &str,
-) -> Applied<T, Vec<Changed<T>>> {
-    let done: Vec<T> = results
-        .iter()
-        .filter(|r| r.outcome == done_word)
-        .map(|r| r.step.clone())
-        .collect();
-    let rank = |r: &Changed<T>| match r.outcome {
-        outcome::FAILED => Outcome::Failed,
-        outcome::INTERRUPTED => Outcome::Interrupted,
-        outcome::CHANGED => Outcome::ChangedSincePlan,
-        outcome::SKIPPED_ACTIVE | outcome::REFUSED => Outcome::Skipped,
-        _ => Outcome::Done,
-    };
-    let error =
-        |r: &Changed<T>| (!r.error.is_empty()).then(|| format!("{}: {}", r.step.label(), r.error));
-    items::fold(done, results, rank, error, Outcome::AlreadyClean)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::users::holdings::{Key, PublicKey};
+use crate::users::switch::summarise;
 
 fn step(kind: Kind, id: &str, last_used: &str) -> Step {
     Step {

@@ -5,7 +5,9 @@
 use super::audit_job::{audit_of, Job};
 use super::plan::Found;
 use super::rows::{self, Row};
-use super::{api, audit, deactivate, deactivate_apply, deactivate_rows, delete, DEACTIVATE};
+use super::{
+    api, audit, deactivate, deactivate_apply, deactivate_rows, delete, switch, DEACTIVATE,
+};
 use crate::model::Account;
 use crate::run::job::{self, Applied, Entry, Read, Spec};
 
@@ -71,7 +73,7 @@ impl<S: api::Sessions> job::Job for Deactivate<S> {
 
 impl<S: api::Sessions> job::Change for Deactivate<S> {
     type Step = deactivate::Step;
-    type Detail = Vec<deactivate_apply::Changed>;
+    type Detail = Vec<switch::Changed>;
     type ChangeRow = deactivate_rows::Row;
 
     fn plan(&self, account: &Account, found: &Found) -> Entry<deactivate::Step> {
@@ -81,7 +83,7 @@ impl<S: api::Sessions> job::Change for Deactivate<S> {
     async fn apply(
         &self,
         entry: &Entry<deactivate::Step>,
-    ) -> Applied<deactivate::Step, Vec<deactivate_apply::Changed>> {
+    ) -> Applied<deactivate::Step, Vec<switch::Changed>> {
         let own = entry.account_id == self.users.caller_account;
         let (sessions, cancel) = (&self.users.sessions, &self.users.cancel);
         deactivate_apply::apply(sessions, entry, own, &self.undo, cancel).await
@@ -91,7 +93,7 @@ impl<S: api::Sessions> job::Change for Deactivate<S> {
         &self,
         _: Option<&Found>,
         entry: &Entry<deactivate::Step>,
-        applied: &Applied<deactivate::Step, Vec<deactivate_apply::Changed>>,
+        applied: &Applied<deactivate::Step, Vec<switch::Changed>>,
     ) -> Vec<deactivate_rows::Row> {
         deactivate_rows::rows(entry, applied)
     }

@@ -2,7 +2,7 @@
 //! account with none planned (its outcome, e.g. `already-clean`, `skipped-unknown`).
 
 use super::deactivate::Step;
-use super::deactivate_apply::{outcome, Changed};
+use super::switch::{outcome, Changed};
 use crate::run::job::{Applied, Entry};
 use serde::Serialize;
 

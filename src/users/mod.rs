@@ -29,6 +29,7 @@ mod reactivate_job;
 pub mod report;
 pub mod restore;
 pub mod rows;
+pub mod switch;
 pub mod tidy;
 mod tidy_job;
 pub mod undo;

@@ -8,9 +8,9 @@
 //! record is never restored: it is named, with the command that sets a new one.
 
 use super::deactivate::Kind;
-use super::deactivate_apply::{state_of, Labelled};
 use super::holdings::later;
 use super::model::{Call, Holdings};
+use super::switch::{state_of, Labelled};
 use crate::call::Error;
 use crate::model::Account;
 use crate::run::job::{Disposition, Entry};

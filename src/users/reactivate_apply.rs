@@ -6,9 +6,9 @@
 //! `not-reversible`, with the command that sets a new one).
 
 use super::api::{Change, Sessions};
-use super::deactivate_apply::{each, outcome, proven, Changed};
 use super::model::Call;
 use super::reactivate::{judged, refusal, Found, Step};
+use super::switch::{each, now, outcome, proven, Changed};
 use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::run::apply::{Made, Stop, Todo, Unit};
@@ -29,10 +29,7 @@ impl<C: Change> Unit for Again<'_, C> {
 
     async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
         let s = self.step;
-        let h = session
-            .holdings_of(&s.user, &[s.kind], s.kind.only(&s.id))
-            .await
-            .map_err(|e| Stop::call("re-check", &e))?;
+        let h = now(session, &s.user, s.kind, s.kind.only(&s.id)).await?;
         refusal(s.kind, &s.id, &s.recorded_at, h.as_ref())
             .map_err(|why| Stop::new(Outcome::Skipped, why).worded(outcome::REFUSED))?;
         Ok(Todo::all(s.call().into_iter().collect()))

@@ -3,7 +3,7 @@
 //! `reactivate.rs`'s, the changes and rows `reactivate_apply.rs`'s).
 
 use super::audit_job::Job;
-use super::{api, deactivate, deactivate_apply, delete, reactivate, reactivate_apply, REACTIVATE};
+use super::{api, deactivate, delete, reactivate, reactivate_apply, switch, REACTIVATE};
 use crate::model::Account;
 use crate::run::job::{self, Applied, Entry, Judgement, Read, Spec};
 use std::collections::BTreeMap;
@@ -82,7 +82,7 @@ impl<S: api::Sessions> job::Job for Reactivate<S> {
 
 impl<S: api::Sessions> job::Change for Reactivate<S> {
     type Step = reactivate::Step;
-    type Detail = Vec<deactivate_apply::Changed<reactivate::Step>>;
+    type Detail = Vec<switch::Changed<reactivate::Step>>;
     type ChangeRow = reactivate_apply::Row;
 
     fn plan(&self, account: &Account, found: &reactivate::Found) -> Entry<reactivate::Step> {
