@@ -5,11 +5,10 @@
 //! with what changed.
 
 use super::event::Run;
-use super::since::{self, Changes};
+use super::since::{self, Changes, Seen};
 use super::Finding;
 use crate::report::file;
 use aws_smithy_types::date_time::{DateTime, Format};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -88,20 +87,91 @@ fn run_of(command: Command, doc: &Value) -> Run {
     }
 }
 
-fn rows<T: DeserializeOwned>(doc: &Value, key: &str) -> Result<Vec<T>, serde_json::Error> {
-    serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Array(Vec::new())))
+/// A report's rows, read as the command's findings module reads them.
+enum Rows {
+    Audit(Vec<super::root::Row>),
+    Users(Vec<super::users::Row>),
+    Guardrails(Vec<super::guardrails::Row>),
+}
+
+impl Rows {
+    /// The rows of `doc` (taken out of it, not copied).
+    fn of(command: Command, doc: &mut Value) -> Result<Rows, serde_json::Error> {
+        let list = doc
+            .get_mut(command.report().1)
+            .map(Value::take)
+            .unwrap_or(Value::Array(Vec::new()));
+        Ok(match command {
+            Command::Audit => Rows::Audit(serde_json::from_value(list)?),
+            Command::UsersAudit => Rows::Users(serde_json::from_value(list)?),
+            Command::Guardrails => Rows::Guardrails(serde_json::from_value(list)?),
+        })
+    }
+
+    /// Each finding, handed to `emit` as soon as it is made: an account's or a user's findings
+    /// depend on its row alone (a guardrails account's on its rows), so none is held longer.
+    fn each(
+        &self,
+        run: &Run,
+        emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            Rows::Audit(rows) => rows
+                .iter()
+                .map(|r| super::root::findings(run, std::slice::from_ref(r)))
+                .try_for_each(|fs| fs.into_iter().try_for_each(&mut *emit)),
+            Rows::Users(rows) => rows
+                .iter()
+                .map(|r| super::users::findings(run, std::slice::from_ref(r)))
+                .try_for_each(|fs| fs.into_iter().try_for_each(&mut *emit)),
+            Rows::Guardrails(rows) => super::guardrails::findings(run, rows)
+                .into_iter()
+                .try_for_each(&mut *emit),
+        }
+    }
 }
 
 /// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
 /// `guardrails-*.json`).
 pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::Error> {
     let run = run_of(command, doc);
-    let key = command.report().1;
-    Ok(match command {
-        Command::Audit => super::root::findings(&run, &rows(doc, key)?),
-        Command::UsersAudit => super::users::findings(&run, &rows(doc, key)?),
-        Command::Guardrails => super::guardrails::findings(&run, &rows(doc, key)?),
-    })
+    let rows = Rows::of(command, &mut doc.clone())?;
+    let mut out = Vec::new();
+    let _ = rows.each(&run, &mut |f| {
+        out.push(f);
+        Ok(())
+    });
+    Ok(out)
+}
+
+/// The findings file's text, streamed: a JSON array with one finding per line (compact), so a
+/// large organization's file is written as it is made and each finding is one `grep` line.
+/// Counts the findings by status, and keeps what `since` needs of each when `keep`.
+fn stream(
+    out: &mut dyn std::io::Write,
+    rows: &Rows,
+    run: &Run,
+    counts: &mut Counts,
+    keep: Option<&mut Vec<Seen>>,
+) -> std::io::Result<()> {
+    let mut keep = keep;
+    let mut first = true;
+    out.write_all(b"[")?;
+    rows.each(run, &mut |f| {
+        match f.status_code() {
+            "FAIL" => counts.failed += 1,
+            "PASS" => counts.passed += 1,
+            _ => counts.unknown += 1,
+        }
+        let line = serde_json::to_vec(&f).map_err(std::io::Error::other)?;
+        if let Some(seen) = keep.as_deref_mut() {
+            seen.push(serde_json::from_slice(&line).map_err(std::io::Error::other)?);
+        }
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        out.write_all(&line)
+    })?;
+    out.write_all(b"\n]\n")
 }
 
 /// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
@@ -114,37 +184,31 @@ pub fn write(
     since: Option<&Path>,
 ) -> Result<Option<(PathBuf, Counts)>, Error> {
     let report = dir.join(format!("{}-{run_id}.json", command.report().0));
-    let text = match std::fs::read_to_string(&report) {
+    let text = match std::fs::read(&report) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::Read(report, e)),
     };
-    let doc: Value = serde_json::from_str(&text).map_err(|e| Error::Parse(report.clone(), e))?;
-    let findings = build(command, &doc).map_err(|e| Error::Parse(report.clone(), e))?;
-    let mut counts = Counts::default();
-    for f in &findings {
-        match f.status_code() {
-            "FAIL" => counts.failed += 1,
-            "PASS" => counts.passed += 1,
-            _ => counts.unknown += 1,
-        }
-    }
-    let path = dir.join(format!("findings-{run_id}.ocsf.json"));
-    let mut bytes = serde_json::to_vec_pretty(&findings)
-        .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
-    bytes.push(b'\n');
-    file::replace(&path, &bytes).map_err(|e| Error::Write(path.clone(), e))?;
+    let parse = |e| Error::Parse(report.clone(), e);
+    let mut doc: Value = serde_json::from_slice(&text).map_err(parse)?;
+    drop(text);
+    let run = run_of(command, &doc);
+    let rows = Rows::of(command, &mut doc).map_err(parse)?;
+    drop(doc);
     let before = match since {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::Read(p.into(), e))?;
-            let found = serde_json::from_str(&text).map_err(|e| Error::Parse(p.into(), e))?;
-            Some((p.to_path_buf(), found))
-        }
+        Some(p) => Some((
+            p.to_path_buf(),
+            since::read(p).map_err(|e| Error::Read(p.into(), e))?,
+        )),
         None => since::previous(dir, command.name(), run_id),
     };
+    let path = dir.join(format!("findings-{run_id}.ocsf.json"));
+    let mut counts = Counts::default();
+    let mut now = Vec::new();
+    let keep = before.is_some().then_some(&mut now);
+    file::replace_with(&path, |out| stream(out, &rows, &run, &mut counts, keep))
+        .map_err(|e| Error::Write(path.clone(), e))?;
     if let Some((earlier, before)) = before {
-        let now: Vec<Value> = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
         let changes = since::compare(&earlier.display().to_string(), &before, &now);
         let lists = dir.join(format!("findings-{run_id}.since.json"));
         let mut text = serde_json::to_vec_pretty(&changes)
@@ -200,9 +264,13 @@ mod tests {
             .expect("a report");
         assert_eq!(path, dir.path().join("findings-X.ocsf.json"));
         assert_eq!((counts.failed, counts.unknown, counts.passed), (0, 0, 4));
-        let back: Vec<Value> =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let back: Vec<Value> = serde_json::from_str(&text).expect("json");
         assert_eq!(back.len(), 4);
+        // One finding per line, between the array's brackets.
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!((lines.len(), lines[0], lines[5]), (6, "[", "]"));
+        assert!(lines[1..5].iter().all(|l| l.starts_with("{\"class_uid\":2004")));
         assert_eq!(back[0]["time"], 1_796_283_672_798_i64);
         assert!(write(dir.path(), Command::Guardrails, "X", None)
             .expect("no error")

@@ -2,8 +2,7 @@
 //! still open, each finding that failed then and passes now resolved, and the accounts that
 //! joined or left. [`compare`] and [`line`] are pure; [`previous`] only lists a folder.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -26,23 +25,86 @@ pub struct Changes {
     pub accounts_left: Vec<String>,
 }
 
-/// The command that wrote a findings file (`metadata.product.feature.name` of its findings).
-pub fn command_of(findings: &[Value]) -> Option<&str> {
-    findings.first()?["metadata"]["product"]["feature"]["name"].as_str()
+/// What a comparison needs of one finding, read from a findings file (every other attribute
+/// skipped, so a large file is never held whole).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "Wire")]
+pub struct Seen {
+    /// `finding_info.uid`.
+    pub uid: String,
+    /// `status_code`: `PASS`, `FAIL` or `UNKNOWN`.
+    pub code: String,
+    /// `cloud.account.uid`.
+    pub account: String,
+    /// `time`: when its run started, milliseconds since the epoch.
+    pub time: i64,
+    /// `metadata.product.feature.name`: the command that wrote it.
+    pub command: String,
+}
+
+/// The attributes of a finding [`Seen`] keeps, as OCSF nests them.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Wire {
+    time: i64,
+    status_code: String,
+    finding_info: Uid,
+    cloud: Cloud,
+    metadata: Metadata,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Uid {
+    uid: String,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Cloud {
+    account: Uid,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Metadata {
+    product: Product,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Product {
+    feature: Feature,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Feature {
+    name: String,
+}
+
+impl From<Wire> for Seen {
+    fn from(w: Wire) -> Seen {
+        Seen {
+            uid: w.finding_info.uid,
+            code: w.status_code,
+            account: w.cloud.account.uid,
+            time: w.time,
+            command: w.metadata.product.feature.name,
+        }
+    }
 }
 
 /// uid → status code, and the accounts, of a findings file's findings.
-fn index(findings: &[Value]) -> (BTreeMap<&str, &str>, BTreeSet<&str>) {
+fn index(findings: &[Seen]) -> (BTreeMap<&str, &str>, BTreeSet<&str>) {
     let mut codes = BTreeMap::new();
     let mut accounts = BTreeSet::new();
     for f in findings {
-        if let (Some(uid), Some(code)) =
-            (f["finding_info"]["uid"].as_str(), f["status_code"].as_str())
-        {
-            codes.insert(uid, code);
+        if !f.uid.is_empty() && !f.code.is_empty() {
+            codes.insert(f.uid.as_str(), f.code.as_str());
         }
-        if let Some(account) = f["cloud"]["account"]["uid"].as_str() {
-            accounts.insert(account);
+        if !f.account.is_empty() {
+            accounts.insert(f.account.as_str());
         }
     }
     (codes, accounts)
@@ -65,15 +127,15 @@ fn minute(ms: i64) -> String {
 }
 
 /// The changes from `before` (the findings of `since_file`) to `now`.
-pub fn compare(since_file: &str, before: &[Value], now: &[Value]) -> Changes {
+pub fn compare(since_file: &str, before: &[Seen], now: &[Seen]) -> Changes {
     let (was, had) = index(before);
     let (is, has) = index(now);
     let mut c = Changes {
         since_file: since_file.to_string(),
         since: before
             .first()
-            .and_then(|f| f["time"].as_i64())
-            .map(minute)
+            .filter(|f| f.time != 0)
+            .map(|f| minute(f.time))
             .unwrap_or_default(),
         ..Changes::default()
     };
@@ -123,7 +185,7 @@ pub fn line(c: &Changes) -> String {
 
 /// The newest findings file in `dir` named before `findings-<run_id>.ocsf.json` that `command`
 /// wrote, with its findings.
-pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec<Value>)> {
+pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec<Seen>)> {
     let current = format!("findings-{run_id}.ocsf.json");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .ok()?
@@ -133,10 +195,16 @@ pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec
     names.sort();
     names.into_iter().rev().find_map(|name| {
         let path = dir.join(name);
-        let findings: Vec<Value> =
-            serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        (command_of(&findings) == Some(command)).then_some((path, findings))
+        let findings = read(&path).ok()?;
+        let by = findings.first().map(|f| f.command.as_str());
+        (by == Some(command)).then_some((path, findings))
     })
+}
+
+/// The findings of the findings file at `path`, read as it streams in.
+pub fn read(path: &Path) -> std::io::Result<Vec<Seen>> {
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    serde_json::from_reader(file).map_err(std::io::Error::other)
 }
 
 #[cfg(test)]
@@ -144,14 +212,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn f(uid: &str, account: &str, code: &str) -> Value {
-        json!({
+    fn f(uid: &str, account: &str, code: &str) -> Seen {
+        serde_json::from_value(json!({
             "time": 1_795_600_920_000_i64,
             "status_code": code,
             "finding_info": { "uid": uid },
             "cloud": { "account": { "uid": account } },
             "metadata": { "product": { "feature": { "name": "audit" } } },
-        })
+            "severity": "High",
+        }))
+        .expect("a finding reads as seen")
     }
 
     #[test]
@@ -180,6 +250,7 @@ mod tests {
             line(&c),
             "since 2026-11-25 10:02 UTC: 1 new, 1 still open, 1 resolved, 1 account joined (3), 1 account left (2)"
         );
-        assert_eq!(command_of(&now), Some("audit"));
+        assert_eq!(now[0].command, "audit");
+        assert_eq!(now[0].time, 1_795_600_920_000);
     }
 }

@@ -62,6 +62,15 @@ pub fn create(path: &Path) -> Result<File, Error> {
 /// one complete document at every moment, and never truncated in place. On failure the
 /// temporary file is removed and `path` is as it was.
 pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_with(path, |w| w.write_all(bytes))
+}
+
+/// [`replace`] with what `write` writes (through a buffer), so a large document is never held
+/// whole in memory. An error from `write` leaves `path` as it was.
+pub fn replace_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
     use std::io::Write;
     let name = path
         .file_name()
@@ -71,8 +80,11 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
     #[cfg(test)]
     fail::check(path)?;
     let written = (|| {
-        let mut file = create(&tmp).map_err(|e| e.source)?;
-        file.write_all(bytes)?;
+        let file = create(&tmp).map_err(|e| e.source)?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.flush()?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&tmp, path)
