@@ -51,7 +51,8 @@ fn findings(title: &str, uids: &[&str], names: &BTreeMap<String, String>) -> Str
         return String::new();
     }
     let mut out = format!(
-        "<h3>{} ({})</h3><table><tr><th>control</th><th>account</th><th>who</th></tr>",
+        "<h3>{} ({})</h3><table class=\"list\"><thead><tr><th class=\"w-c\">control</th>\
+         <th>account</th><th class=\"w-w\">who</th></tr></thead><tbody>",
         escape(title),
         uids.len()
     );
@@ -72,7 +73,7 @@ fn findings(title: &str, uids: &[&str], names: &BTreeMap<String, String>) -> Str
         };
         out.push_str(&format!("<tr>{row}</tr>"));
     }
-    out.push_str("</table>");
+    out.push_str("</tbody></table>");
     out
 }
 

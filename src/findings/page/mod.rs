@@ -56,15 +56,20 @@ margin:0 auto;padding:12px;color:#1b1f24;background:#fff}\
 h1{font-size:1.35em;margin:.2em 0}h2{font-size:1.15em;margin:1.4em 0 .4em;\
 border-bottom:1px solid #d0d7de}h3{font-size:1em;margin:1em 0 .3em}\
 table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;\
-padding:3px 6px;border-bottom:1px solid #e5e7eb;overflow-wrap:anywhere}\
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}\
+padding:3px 6px;border-bottom:1px solid #e5e7eb;overflow-wrap:break-word}\
+table.kv{width:auto}code.long{overflow-wrap:anywhere}\
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}\
 ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:1.2em}ul.tree{padding-left:0}\
 ul.tree li{margin:.15em 0}.ou{font-weight:600}.n,.v,.meta{color:#57606a}\
 ul.why{margin:0;padding-left:1.1em}\
+table.list{table-layout:fixed}.list td{overflow-wrap:anywhere}.w-a{width:24%}.w-u{width:13%}\
+.w-o{width:15%}.w-v{width:11%}.w-c{width:16%}.w-w{width:30%}\
 .s{display:inline-block;padding:0 .35em;border-radius:3px;font-size:.8em;font-weight:600}\
 .attention{background:#ffe1de;color:#86181d}.unknown{background:#fff1bf;color:#5c4400}\
 .fine{background:#dbf5e2;color:#11532b}.aside{background:#eceff1;color:#3d4650}\
-@media (max-width:600px){body{font-size:14px;padding:8px}th,td{padding:2px 4px}}";
+@media (max-width:600px){body{font-size:14px;padding:8px}th,td{padding:2px 4px}\
+.list thead{display:none}.list,.list tbody,.list tr,.list td{display:block;width:auto}\
+.list tr{border-bottom:1px solid #d0d7de;padding:4px 0}.list td{border:0;padding:1px 0}}";
 
 /// The page of one report document: `doc` is the JSON report, `since` the run's
 /// `findings-<UTC>.since.json` when there was an earlier run to compare with.
@@ -169,7 +174,7 @@ fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
     };
     per.sort();
     let mut out = format!(
-        "<table><tr><th>verdict</th><th>count ({})</th></tr>",
+        "<table class=\"kv\"><tr><th>verdict</th><th>count ({})</th></tr>",
         unit(command)
     );
     for (verdict, n) in &per {
@@ -227,12 +232,13 @@ fn attention(command: Command, subjects: &[Subject]) -> String {
     }
     list.sort_by_key(|s| s.standing);
     let who = if command == Command::UsersAudit {
-        "<th>user</th>"
+        "<th class=\"w-u\">user</th>"
     } else {
         ""
     };
     let mut out =
-        format!("<table><tr><th>account</th>{who}<th>OU</th><th>verdict</th><th>why</th></tr>");
+        format!("<table class=\"list\"><thead><tr><th class=\"w-a\">account</th>{who}\
+                 <th class=\"w-o\">OU</th><th class=\"w-v\">verdict</th><th>why</th></tr></thead><tbody>");
     for s in list {
         let user = if command == Command::UsersAudit {
             format!("<td>{}</td>", escape(&s.user))
@@ -245,15 +251,16 @@ fn attention(command: Command, subjects: &[Subject]) -> String {
             .map(|r| format!("<li>{}</li>", escape(r)))
             .collect();
         out.push_str(&format!(
-            "<tr><td>{} <code>{}</code></td>{user}<td>{}</td><td>{} {}</td><td><ul class=\"why\">{why}</ul></td></tr>",
+            "<tr><td>{} <code>{}</code></td>{user}<td>{}</td>\
+             <td><span class=\"s {}\">{}</span></td><td><ul class=\"why\">{why}</ul></td></tr>",
             escape(&s.account_name),
             escape(&s.account_id),
             escape(&s.ou_path),
-            tree::badge(s.standing),
+            s.standing.word(),
             escape(&s.verdict)
         ));
     }
-    out.push_str("</table>");
+    out.push_str("</tbody></table>");
     out
 }
 
@@ -267,7 +274,7 @@ fn made(command: Command, doc: &Value, how: &Invocation) -> String {
     let caller = text(doc, "caller");
     let who = match arn_account(caller) {
         Some(account) => format!(
-            "<code>{}</code> (account {})",
+            "<code class=\"long\">{}</code> (account {})",
             escape(caller),
             escape(account)
         ),
@@ -295,7 +302,7 @@ fn made(command: Command, doc: &Value, how: &Invocation) -> String {
         ),
         (
             "command line",
-            format!("<code>{}</code>", escape(&how.command_line)),
+            format!("<code class=\"long\">{}</code>", escape(&how.command_line)),
         ),
         ("caller", who),
         (
@@ -320,7 +327,7 @@ fn made(command: Command, doc: &Value, how: &Invocation) -> String {
             format!("<code>{}</code>", escape(text(doc, "run_id"))),
         ),
     ];
-    let mut out = String::from("<table>");
+    let mut out = String::from("<table class=\"kv\">");
     for (k, v) in rows {
         out.push_str(&format!("<tr><th>{k}</th><td>{v}</td></tr>"));
     }

@@ -94,6 +94,27 @@ fn plural(n: u64, thing: &str) -> String {
     format!("{n} {thing}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The checks of an `error` cell, each its own reason: the cell joins them with `; `, which
+/// may also appear inside a `[guardrails: …]` note, where it does not split.
+pub fn errors(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in cell.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 && cell[i + 1..].starts_with(' ') => {
+                out.push(cell[start..i].trim().to_string());
+                start = i + 2;
+            }
+            _ => {}
+        }
+    }
+    out.push(cell[start..].trim().to_string());
+    out.retain(|e| !e.is_empty());
+    out
+}
+
 /// The root credentials an audit row still shows.
 fn root_credentials(row: &Value) -> Vec<String> {
     let count = |key| text(row, key).parse::<u64>().unwrap_or(0);
@@ -141,9 +162,7 @@ fn audit(row: &Value) -> Subject {
         Standing::Attention => root_credentials(row),
         _ => Vec::new(),
     };
-    if !text(row, "error").is_empty() {
-        reasons.push(text(row, "error").to_string());
-    }
+    reasons.extend(errors(text(row, "error")));
     subject(row, verdict, standing, reasons)
 }
 
@@ -188,9 +207,7 @@ fn user(row: &Value) -> Subject {
         ));
     }
     reasons.extend(controls);
-    if !text(row, "error").is_empty() {
-        reasons.push(text(row, "error").to_string());
-    }
+    reasons.extend(errors(text(row, "error")));
     subject(row, verdict, standing, reasons)
 }
 
@@ -252,8 +269,6 @@ fn account_guardrails(rows: &[&Value]) -> Subject {
     } else {
         (format!("guardrail: {guardrail}"), Standing::Attention)
     };
-    if !text(first, "error").is_empty() {
-        reasons.push(text(first, "error").to_string());
-    }
+    reasons.extend(errors(text(first, "error")));
     subject(first, &verdict, standing, reasons)
 }

@@ -250,11 +250,13 @@ fn a_uid_splits_into_control_account_principal_and_credential() {
 #[test]
 fn how_the_run_was_made_names_the_caller_its_account_the_task_policies_and_the_flags() {
     let page = build(Command::Audit, &audit_doc(), None, &how());
-    assert!(
-        page.contains("<code>arn:aws:iam::111111111111:user/admin</code> (account 111111111111)")
-    );
+    assert!(page.contains(
+        "<code class=\"long\">arn:aws:iam::111111111111:user/admin</code> (account 111111111111)"
+    ));
     assert!(page.contains("<code>IAMAuditRootUserCredentials</code>"));
-    assert!(page.contains("<code>rootsweep audit --html --ou ou-a1b2-prod0001</code>"));
+    assert!(
+        page.contains("<code class=\"long\">rootsweep audit --html --ou ou-a1b2-prod0001</code>")
+    );
     assert!(page.contains("2026-12-03T07:41:12.798637Z"));
     assert!(page.contains("<title>rootsweep audit of o-a1b2c3d4e5 at 2026-12-03 07:41 UTC</title>"));
     let mut doc = audit_doc();
@@ -329,4 +331,13 @@ fn a_page_that_cannot_be_written_is_an_error_and_a_failing_exit() {
     assert!(matches!(result, Err(Error::Write(..))), "{result:?}");
     assert_eq!(exit, crate::exit::Exit::Fatal);
     assert!(!dir.path().join("report-X.html").exists());
+}
+
+#[test]
+fn an_error_cell_is_one_reason_per_check_and_a_guardrails_note_stays_whole() {
+    assert_eq!(
+        subjects::errors("A: Denied: x [guardrails: p-1; Sid S]; B: Throttled: y"),
+        ["A: Denied: x [guardrails: p-1; Sid S]", "B: Throttled: y"]
+    );
+    assert!(subjects::errors("").is_empty());
 }
