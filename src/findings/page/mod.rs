@@ -62,7 +62,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}\
 ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:1.2em}ul.tree{padding-left:0}\
 ul.tree li{margin:.15em 0}.ou{font-weight:600}.n,.v,.meta{color:#57606a}\
 ul.why{margin:0;padding-left:1.1em}\
-table.list{table-layout:fixed}.list td{overflow-wrap:anywhere}.w-a{width:24%}.w-u{width:13%}\
+table.list{table-layout:fixed}.list td{overflow-wrap:anywhere}.w-a{width:24%}.w-u{width:16%}\
 .w-o{width:15%}.w-v{width:11%}.w-c{width:16%}.w-w{width:30%}\
 .s{display:inline-block;padding:0 .35em;border-radius:3px;font-size:.8em;font-weight:600}\
 .attention{background:#ffe1de;color:#86181d}.unknown{background:#fff1bf;color:#5c4400}\
@@ -231,31 +231,30 @@ fn attention(command: Command, subjects: &[Subject]) -> String {
         return String::from("<p>Nothing: every account read is fine.</p>");
     }
     list.sort_by_key(|s| s.standing);
-    let who = if command == Command::UsersAudit {
-        "<th class=\"w-u\">user</th>"
+    // The users audit report names no OU; its second column is the user.
+    let users = command == Command::UsersAudit;
+    let (second, width) = if users {
+        ("user", "w-u")
     } else {
-        ""
+        ("OU", "w-o")
     };
-    let mut out =
-        format!("<table class=\"list\"><thead><tr><th class=\"w-a\">account</th>{who}\
-                 <th class=\"w-o\">OU</th><th class=\"w-v\">verdict</th><th>why</th></tr></thead><tbody>");
+    let mut out = format!(
+        "<table class=\"list\"><thead><tr><th class=\"w-a\">account</th>\
+         <th class=\"{width}\">{second}</th><th class=\"w-v\">verdict</th><th>why</th></tr>\
+         </thead><tbody>"
+    );
     for s in list {
-        let user = if command == Command::UsersAudit {
-            format!("<td>{}</td>", escape(&s.user))
-        } else {
-            String::new()
-        };
         let why: String = s
             .reasons
             .iter()
             .map(|r| format!("<li>{}</li>", escape(r)))
             .collect();
         out.push_str(&format!(
-            "<tr><td>{} <code>{}</code></td>{user}<td>{}</td>\
+            "<tr><td>{} <code>{}</code></td><td>{}</td>\
              <td><span class=\"s {}\">{}</span></td><td><ul class=\"why\">{why}</ul></td></tr>",
             escape(&s.account_name),
             escape(&s.account_id),
-            escape(&s.ou_path),
+            escape(if users { &s.user } else { &s.ou_path }),
             s.standing.word(),
             escape(&s.verdict)
         ));

@@ -206,17 +206,26 @@ fn user(row: &Value) -> Subject {
             text(row, "days_inactive")
         ));
     }
+    let unrecorded: Vec<&str> = row["unrecorded_credentials"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if !unrecorded.is_empty() {
+        reasons.push(format!(
+            "active credentials whose use IAM never records: {}",
+            unrecorded.join(", ")
+        ));
+    }
     reasons.extend(controls);
     reasons.extend(errors(text(row, "error")));
     subject(row, verdict, standing, reasons)
 }
 
-/// What one guardrails task row says that needs attention.
+/// What one guardrails task row says that needs attention, without the task's name.
 fn task_reasons(row: &Value) -> Vec<String> {
-    let task = text(row, "task");
     let mut out = Vec::new();
     if let v @ ("denied" | "not-allowed" | "depends") = text(row, "verdict") {
-        let mut why = format!("{task}: a root session is {v}");
+        let mut why = format!("a root session is {v}");
         let policy = [text(row, "policy_name"), text(row, "policy_id")]
             .into_iter()
             .find(|p| !p.is_empty());
@@ -229,9 +238,27 @@ fn task_reasons(row: &Value) -> Vec<String> {
         out.push(why);
     }
     if let v @ ("allowed" | "depends" | "unknown") = text(row, "long_term_root") {
-        out.push(format!("{task}: long-term root credentials {v}"));
+        out.push(format!("long-term root credentials {v}"));
     }
     out
+}
+
+/// The reasons of an account's task rows, each once with the tasks it holds for:
+/// `long-term root credentials allowed: audit, delete`.
+fn grouped_reasons(rows: &[&Value]) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for row in rows {
+        for why in task_reasons(row) {
+            match groups.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, tasks)) => tasks.push(text(row, "task")),
+                None => groups.push((why, vec![text(row, "task")])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(why, tasks)| format!("{why}: {}", tasks.join(", ")))
+        .collect()
 }
 
 /// `guardrails` rows, one subject per account: its guardrail for long-term root credentials
@@ -258,7 +285,7 @@ fn account_guardrails(rows: &[&Value]) -> Subject {
     let first = rows[0];
     let verdicts: Vec<&str> = rows.iter().map(|r| text(r, "verdict")).collect();
     let guardrail = text(first, "long_term_root_guardrail");
-    let mut reasons: Vec<String> = rows.iter().flat_map(|r| task_reasons(r)).collect();
+    let mut reasons = grouped_reasons(rows);
     let (verdict, standing) = if verdicts.contains(&"skipped") || verdicts.contains(&"not-subject")
     {
         (verdicts[0].to_string(), Standing::Aside)

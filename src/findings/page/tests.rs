@@ -145,9 +145,14 @@ fn accounts_without_an_ou_path_sit_under_a_node_that_says_so() {
     let leaves = &top.children[0].accounts;
     assert_eq!(leaves.len(), 1, "one leaf per account");
     assert_eq!(
-        (leaves[0].standing, leaves[0].verdict.as_str()),
-        (Standing::Attention, "stale")
+        (
+            leaves[0].standing,
+            leaves[0].verdict.as_str(),
+            leaves[0].users
+        ),
+        (Standing::Attention, "stale", (2, 1))
     );
+    assert!(tree::render(&top).contains("2 users, 1 to look at"));
 }
 
 #[test]
@@ -199,11 +204,15 @@ fn a_guardrails_account_needs_attention_when_long_term_root_is_not_refused() {
     };
     let doc = json!({ "tasks": [
         row("audit", "allowed", "denied", "no"), row("delete", "allowed", "allowed", "no"),
+        row("recover", "allowed", "allowed", "no"),
     ]});
     let s = subjects::of(Command::Guardrails, &doc);
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].standing, Standing::Attention);
-    assert_eq!(s[0].reasons, ["delete: long-term root credentials allowed"]);
+    assert_eq!(
+        s[0].reasons,
+        ["long-term root credentials allowed: delete, recover"]
+    );
     let fine = json!({ "tasks": [row("audit", "allowed", "denied", "yes")] });
     assert_eq!(
         subjects::of(Command::Guardrails, &fine)[0].standing,

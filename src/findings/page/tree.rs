@@ -16,6 +16,9 @@ pub struct Leaf {
     pub verdict: String,
     /// Where it stands.
     pub standing: Standing,
+    /// Its IAM users in the report (`users audit`), and how many of them need attention or are
+    /// unknown.
+    pub users: (usize, usize),
 }
 
 /// An OU (or the organization's root) with its accounts and child OUs, in the report's order.
@@ -115,15 +118,27 @@ pub fn build(subjects: &[Subject]) -> Node {
         for (key, name) in &path {
             node = node.child(key, name);
         }
+        let flagged = matches!(s.standing, Standing::Attention | Standing::Unknown);
+        let users = if s.user.is_empty() {
+            (0, 0)
+        } else {
+            (1, usize::from(flagged))
+        };
         let leaf = Leaf {
             id: s.account_id.clone(),
             name: s.account_name.clone(),
             verdict: s.verdict.clone(),
             standing: s.standing,
+            users,
         };
         match node.accounts.iter_mut().find(|a| a.id == leaf.id) {
-            Some(a) if leaf.standing < a.standing => *a = leaf,
-            Some(_) => {}
+            Some(a) => {
+                let users = (a.users.0 + users.0, a.users.1 + users.1);
+                if leaf.standing < a.standing {
+                    *a = leaf;
+                }
+                a.users = users;
+            }
             None => node.accounts.push(leaf),
         }
     }
@@ -162,12 +177,17 @@ fn render_node(node: &Node, out: &mut String) {
     ));
     out.push_str("<ul>");
     for a in &node.accounts {
+        let verdict = match a.users {
+            (0, _) => escape(&a.verdict),
+            (1, flagged) => format!("1 user, {flagged} to look at"),
+            (n, flagged) => format!("{n} users, {flagged} to look at"),
+        };
         out.push_str(&format!(
             "<li>{} <span class=\"acct\">{}</span> <code>{}</code> <span class=\"v\">{}</span></li>",
             badge(a.standing),
             escape(&a.name),
             escape(&a.id),
-            escape(&a.verdict)
+            verdict
         ));
     }
     for c in &node.children {
