@@ -227,3 +227,24 @@ login_profile = {{ created = "2021-01-01T00:00:00Z" }}
         assert!(!dom.to_lowercase().contains("<script"), "{dom}");
     }
 }
+
+/// The subcommand paths (`users audit`) under `cmd` that take `--html`.
+fn taking_html(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+    if cmd.get_arguments().any(|a| a.get_long() == Some("html")) {
+        out.push(path.trim().to_string());
+    }
+    for sub in cmd.get_subcommands() {
+        taking_html(sub, &format!("{path} {}", sub.get_name()), out);
+    }
+}
+
+/// A command that takes `--html` must write the page: only the three whose reports a page is
+/// built from do (a changing command's findings carry what it changed, its page would not).
+#[test]
+fn only_the_commands_that_write_a_page_take_html() {
+    use clap::CommandFactory;
+    let mut found = Vec::new();
+    taking_html(&rootsweep::cli::Cli::command(), "", &mut found);
+    found.sort();
+    assert_eq!(found, ["audit", "guardrails", "users audit"]);
+}

@@ -2,7 +2,7 @@
 //! run has just written and the run's `findings-<UTC>.since.json` (when there is one), replaced
 //! whole and durably (a temporary file, synced, renamed), never through an existing link.
 
-use super::Invocation;
+use super::{Invocation, Kind};
 use crate::exit::Exit;
 use crate::findings::file::Command;
 use crate::report::file;
@@ -24,15 +24,9 @@ pub enum Error {
     /// The run wrote no report to build the page from.
     #[error("{0}: no such report: the run stopped before writing it")]
     NoReport(PathBuf),
-}
-
-/// The name of the command's JSON report before its timestamp.
-fn report_name(command: Command) -> &'static str {
-    match command {
-        Command::Audit => "audit",
-        Command::UsersAudit => "users-audit",
-        Command::Guardrails => "guardrails",
-    }
+    /// The command has no page.
+    #[error("`rootsweep {0}` has no page")]
+    NoPage(&'static str),
 }
 
 /// The JSON document at `path`; `None` when there is no file.
@@ -54,10 +48,11 @@ pub fn write(
     run_id: &str,
     how: &Invocation,
 ) -> Result<PathBuf, Error> {
-    let report = dir.join(format!("{}-{run_id}.json", report_name(command)));
+    let kind = Kind::of(command).ok_or(Error::NoPage(command.name()))?;
+    let report = dir.join(format!("{}-{run_id}.json", kind.report().0));
     let doc = read(&report)?.ok_or(Error::NoReport(report))?;
     let since = read(&dir.join(format!("findings-{run_id}.since.json")))?;
-    let page = super::build(command, &doc, since.as_ref(), how);
+    let page = super::build(kind, &doc, since.as_ref(), how);
     let path = dir.join(format!("report-{run_id}.html"));
     file::replace(&path, page.as_bytes()).map_err(|e| Error::Write(path.clone(), e))?;
     Ok(path)

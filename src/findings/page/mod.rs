@@ -14,9 +14,9 @@ pub mod subjects;
 mod tests;
 pub mod tree;
 
-use crate::findings::file::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
+pub use subjects::Kind;
 use subjects::{Standing, Subject};
 
 /// How the run was asked for, beside what its report says: what the page shows under "how this
@@ -73,15 +73,15 @@ table.list{table-layout:fixed}.list td{overflow-wrap:anywhere}.w-a{width:24%}.w-
 
 /// The page of one report document: `doc` is the JSON report, `since` the run's
 /// `findings-<UTC>.since.json` when there was an earlier run to compare with.
-pub fn build(command: Command, doc: &Value, since: Option<&Value>, how: &Invocation) -> String {
-    let subjects = subjects::of(command, doc);
+pub fn build(kind: Kind, doc: &Value, since: Option<&Value>, how: &Invocation) -> String {
+    let subjects = subjects::of(kind, doc);
     let names: BTreeMap<String, String> = subjects
         .iter()
         .map(|s| (s.account_id.clone(), s.account_name.clone()))
         .collect();
     let title = format!(
         "rootsweep {} of {} at {}",
-        command.name(),
+        kind.name(),
         text(doc, "organization"),
         minute(text(doc, "started"))
     );
@@ -100,15 +100,12 @@ pub fn build(command: Command, doc: &Value, since: Option<&Value>, how: &Invocat
     out.push_str(&incomplete(doc));
     out.push_str(&format!(
         "<h2>Counts</h2>\n{}\n",
-        counts(command, doc, &subjects)
+        counts(kind, doc, &subjects)
     ));
-    out.push_str(&format!(
-        "<h2>OU tree</h2>\n{}\n",
-        ou_tree(command, &subjects)
-    ));
+    out.push_str(&format!("<h2>OU tree</h2>\n{}\n", ou_tree(kind, &subjects)));
     out.push_str(&format!(
         "<h2>Needing attention</h2>\n{}\n",
-        attention(command, &subjects)
+        attention(kind, &subjects)
     ));
     out.push_str(&format!(
         "<h2>Since the last run</h2>\n{}\n",
@@ -116,7 +113,7 @@ pub fn build(command: Command, doc: &Value, since: Option<&Value>, how: &Invocat
     ));
     out.push_str(&format!(
         "<h2>How this run was made</h2>\n{}\n",
-        made(command, doc, how)
+        made(kind, doc, how)
     ));
     out.push_str("</body></html>\n");
     out
@@ -147,18 +144,18 @@ fn incomplete(doc: &Value) -> String {
     )
 }
 
-/// What one row of the report counts as, per command.
-fn unit(command: Command) -> &'static str {
-    match command {
-        Command::Audit => "accounts",
-        Command::UsersAudit => "rows: one per IAM user, one per account not read",
-        Command::Guardrails => "rows: one per account and task",
+/// What one row of the report counts as, per kind of report.
+fn unit(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Audit => "accounts",
+        Kind::UsersAudit => "rows: one per IAM user, one per account not read",
+        Kind::Guardrails => "rows: one per account and task",
     }
 }
 
 /// The report's counts per verdict (computed from its rows when it has none), then how many
 /// subjects stand each way.
-fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
+fn counts(kind: Kind, doc: &Value, subjects: &[Subject]) -> String {
     let mut per: Vec<(String, u64)> = match doc["counts"].as_object() {
         Some(map) => map
             .iter()
@@ -166,7 +163,7 @@ fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
             .collect(),
         None => {
             let mut m: BTreeMap<String, u64> = BTreeMap::new();
-            for row in subjects::rows(command, doc) {
+            for row in subjects::rows(kind, doc) {
                 *m.entry(text(row, "verdict").to_string()).or_default() += 1;
             }
             m.into_iter().collect()
@@ -175,7 +172,7 @@ fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
     per.sort();
     let mut out = format!(
         "<table class=\"kv\"><tr><th>verdict</th><th>count ({})</th></tr>",
-        unit(command)
+        unit(kind)
     );
     for (verdict, n) in &per {
         out.push_str(&format!(
@@ -184,7 +181,7 @@ fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
         ));
     }
     out.push_str("</table>\n<p>");
-    let noun = if command == Command::UsersAudit {
+    let noun = if kind == Kind::UsersAudit {
         "users and accounts"
     } else {
         "accounts"
@@ -209,9 +206,9 @@ fn counts(command: Command, doc: &Value, subjects: &[Subject]) -> String {
     out
 }
 
-fn ou_tree(command: Command, subjects: &[Subject]) -> String {
+fn ou_tree(kind: Kind, subjects: &[Subject]) -> String {
     let mut out = String::new();
-    if command == Command::UsersAudit {
+    if kind == Kind::UsersAudit {
         out.push_str(
             "<p class=\"meta\">The users audit report names no OUs: each account is shown with \
              the worst standing of its users.</p>",
@@ -222,7 +219,7 @@ fn ou_tree(command: Command, subjects: &[Subject]) -> String {
 }
 
 /// The subjects that need attention or are unknown, worst first, with their reasons.
-fn attention(command: Command, subjects: &[Subject]) -> String {
+fn attention(kind: Kind, subjects: &[Subject]) -> String {
     let mut list: Vec<&Subject> = subjects
         .iter()
         .filter(|s| matches!(s.standing, Standing::Attention | Standing::Unknown))
@@ -232,7 +229,7 @@ fn attention(command: Command, subjects: &[Subject]) -> String {
     }
     list.sort_by_key(|s| s.standing);
     // The users audit report names no OU; its second column is the user.
-    let users = command == Command::UsersAudit;
+    let users = kind == Kind::UsersAudit;
     let (second, width) = if users {
         ("user", "w-u")
     } else {
@@ -269,7 +266,7 @@ fn arn_account(arn: &str) -> Option<&str> {
 }
 
 /// Who ran it, when, with which task policies and which command line.
-fn made(command: Command, doc: &Value, how: &Invocation) -> String {
+fn made(kind: Kind, doc: &Value, how: &Invocation) -> String {
     let caller = text(doc, "caller");
     let who = match arn_account(caller) {
         Some(account) => format!(
@@ -297,7 +294,7 @@ fn made(command: Command, doc: &Value, how: &Invocation) -> String {
     let rows = [
         (
             "command",
-            format!("<code>rootsweep {}</code>", escape(command.name())),
+            format!("<code>rootsweep {}</code>", escape(kind.name())),
         ),
         (
             "command line",

@@ -5,6 +5,51 @@
 use crate::findings::file::Command;
 use serde_json::Value;
 
+/// The reports a page is built from: those of the read-only commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `audit-<UTC>.json`.
+    Audit,
+    /// `users-audit-<UTC>.json`.
+    UsersAudit,
+    /// `guardrails-<UTC>.json`.
+    Guardrails,
+}
+
+impl Kind {
+    /// The report a command's page is built from; `None` for a command that has no page (one
+    /// whose findings carry what it changed, which its read-stage report does not).
+    pub fn of(command: Command) -> Option<Kind> {
+        // Compared, not matched: a command added to `Command` has no page until it is named here.
+        [Kind::Audit, Kind::UsersAudit, Kind::Guardrails]
+            .into_iter()
+            .find(|k| k.command() == command)
+    }
+
+    /// The command that writes the report.
+    pub fn command(self) -> Command {
+        match self {
+            Kind::Audit => Command::Audit,
+            Kind::UsersAudit => Command::UsersAudit,
+            Kind::Guardrails => Command::Guardrails,
+        }
+    }
+
+    /// The command as typed.
+    pub fn name(self) -> &'static str {
+        self.command().name()
+    }
+
+    /// The report's name before its timestamp, and the key of its rows.
+    pub fn report(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Audit => ("audit", "accounts"),
+            Kind::UsersAudit => ("users-audit", "users"),
+            Kind::Guardrails => ("guardrails", "tasks"),
+        }
+    }
+}
+
 /// Where a subject stands, from the worst to the best; the page shows it as a word and a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Standing {
@@ -57,22 +102,20 @@ fn text<'a>(row: &'a Value, key: &str) -> &'a str {
 }
 
 /// The report's rows of `command`.
-pub fn rows(command: Command, doc: &Value) -> &[Value] {
-    let key = match command {
-        Command::Audit => "accounts",
-        Command::UsersAudit => "users",
-        Command::Guardrails => "tasks",
-    };
-    doc[key].as_array().map(Vec::as_slice).unwrap_or_default()
+pub fn rows(kind: Kind, doc: &Value) -> &[Value] {
+    doc[kind.report().1]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// The subjects of a report, in its order.
-pub fn of(command: Command, doc: &Value) -> Vec<Subject> {
-    let rows = rows(command, doc);
-    match command {
-        Command::Audit => rows.iter().map(audit).collect(),
-        Command::UsersAudit => rows.iter().map(user).collect(),
-        Command::Guardrails => guardrails(rows),
+pub fn of(kind: Kind, doc: &Value) -> Vec<Subject> {
+    let rows = rows(kind, doc);
+    match kind {
+        Kind::Audit => rows.iter().map(audit).collect(),
+        Kind::UsersAudit => rows.iter().map(user).collect(),
+        Kind::Guardrails => guardrails(rows),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::file::{command_line, write, Error};
 use super::subjects::{self, Standing};
-use super::{build, changes, escape, tree, Invocation};
+use super::{build, changes, escape, tree, Invocation, Kind};
 use crate::findings::file::Command;
 use serde_json::{json, Value};
 
@@ -73,7 +73,7 @@ fn escape_replaces_the_five_characters_html_gives_meaning_to() {
 
 #[test]
 fn a_name_like_a_script_stays_text_and_the_page_has_no_script_and_fetches_nothing() {
-    let page = build(Command::Audit, &audit_doc(), None, &how());
+    let page = build(Kind::Audit, &audit_doc(), None, &how());
     assert!(
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{page}"
@@ -88,7 +88,7 @@ fn a_name_like_a_script_stays_text_and_the_page_has_no_script_and_fetches_nothin
 
 #[test]
 fn the_counts_are_the_report_s_per_verdict_and_the_standings_of_its_accounts() {
-    let page = build(Command::Audit, &audit_doc(), None, &how());
+    let page = build(Kind::Audit, &audit_doc(), None, &how());
     for (verdict, n) in [
         ("clean", 1),
         ("eligible", 2),
@@ -103,7 +103,7 @@ fn the_counts_are_the_report_s_per_verdict_and_the_standings_of_its_accounts() {
     assert!(page.contains("Of 5 accounts:"), "{page}");
     let mut doc = audit_doc();
     doc.as_object_mut().expect("object").remove("counts");
-    let page = build(Command::Audit, &doc, None, &how());
+    let page = build(Kind::Audit, &doc, None, &how());
     assert!(
         page.contains("<tr><td>eligible</td><td>2</td></tr>"),
         "{page}"
@@ -112,7 +112,7 @@ fn the_counts_are_the_report_s_per_verdict_and_the_standings_of_its_accounts() {
 
 #[test]
 fn the_ou_tree_nests_by_id_and_each_ou_takes_the_worst_standing_under_it() {
-    let subjects = subjects::of(Command::Audit, &audit_doc());
+    let subjects = subjects::of(Kind::Audit, &audit_doc());
     let top = tree::build(&subjects);
     assert_eq!(top.children.len(), 1);
     let root = &top.children[0];
@@ -132,7 +132,7 @@ fn the_ou_tree_nests_by_id_and_each_ou_takes_the_worst_standing_under_it() {
 #[test]
 fn accounts_without_an_ou_path_sit_under_a_node_that_says_so() {
     let subjects = subjects::of(
-        Command::UsersAudit,
+        Kind::UsersAudit,
         &json!({ "users": [
             { "account_id": "2", "account_name": "a", "user_name": "alice", "verdict": "active",
               "controls": [] },
@@ -157,7 +157,7 @@ fn accounts_without_an_ou_path_sit_under_a_node_that_says_so() {
 
 #[test]
 fn the_attention_list_holds_what_needs_attention_or_is_unknown_with_each_reason() {
-    let page = build(Command::Audit, &audit_doc(), None, &how());
+    let page = build(Kind::Audit, &audit_doc(), None, &how());
     let start = page.find("<h2>Needing attention").expect("the section");
     let end = page
         .find("<h2>Since the last run")
@@ -189,7 +189,7 @@ fn a_user_is_listed_with_the_controls_it_fails_and_a_clean_user_is_not() {
         { "account_id": "3", "account_name": "b", "user_name": "", "verdict": "unknown",
           "error": "AssumeRole: AccessDenied: no role" },
     ]});
-    let page = build(Command::UsersAudit, &doc, None, &how());
+    let page = build(Kind::UsersAudit, &doc, None, &how());
     assert!(page.contains("<td>alice</td>"), "{page}");
     assert!(page.contains("IAM.5: MFA should be enabled"), "{page}");
     assert!(page.contains("AssumeRole: AccessDenied: no role"), "{page}");
@@ -206,7 +206,7 @@ fn a_guardrails_account_needs_attention_when_long_term_root_is_not_refused() {
         row("audit", "allowed", "denied", "no"), row("delete", "allowed", "allowed", "no"),
         row("recover", "allowed", "allowed", "no"),
     ]});
-    let s = subjects::of(Command::Guardrails, &doc);
+    let s = subjects::of(Kind::Guardrails, &doc);
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].standing, Standing::Attention);
     assert_eq!(
@@ -215,7 +215,7 @@ fn a_guardrails_account_needs_attention_when_long_term_root_is_not_refused() {
     );
     let fine = json!({ "tasks": [row("audit", "allowed", "denied", "yes")] });
     assert_eq!(
-        subjects::of(Command::Guardrails, &fine)[0].standing,
+        subjects::of(Kind::Guardrails, &fine)[0].standing,
         Standing::Fine
     );
 }
@@ -230,13 +230,13 @@ fn the_since_section_names_new_resolved_and_joined_accounts_by_name() {
         "resolved": ["rootsweep:IAM.4:222222222202:root:access_keys"],
         "accounts_joined": ["333333333301"], "accounts_left": ["444444444444"],
     });
-    let page = build(Command::Audit, &audit_doc(), Some(&since), &how());
+    let page = build(Kind::Audit, &audit_doc(), Some(&since), &how());
     assert!(page.contains("Since the run of 2026-11-20 10:02 UTC (<code>findings-20261120T100200.000Z.ocsf.json</code>): <b>1 new</b>, 0 still open, <b>1 resolved</b>."), "{page}");
     assert!(page.contains("<td><code>IAM.9</code></td><td>prod-password-only <code>222222222201</code></td><td>root <code>mfa</code></td>"), "{page}");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; <code>333333333301</code>"));
     assert!(page.contains("left the organization: <code>444444444444</code>"));
     assert!(!page.contains("/tmp/r/"), "only the file's name");
-    let first = build(Command::Audit, &audit_doc(), None, &how());
+    let first = build(Kind::Audit, &audit_doc(), None, &how());
     assert!(first.contains("No earlier findings file"));
 }
 
@@ -258,7 +258,7 @@ fn a_uid_splits_into_control_account_principal_and_credential() {
 
 #[test]
 fn how_the_run_was_made_names_the_caller_its_account_the_task_policies_and_the_flags() {
-    let page = build(Command::Audit, &audit_doc(), None, &how());
+    let page = build(Kind::Audit, &audit_doc(), None, &how());
     assert!(page.contains(
         "<code class=\"long\">arn:aws:iam::111111111111:user/admin</code> (account 111111111111)"
     ));
@@ -271,7 +271,7 @@ fn how_the_run_was_made_names_the_caller_its_account_the_task_policies_and_the_f
     let mut doc = audit_doc();
     doc["complete"] = json!(false);
     doc["incomplete_reason"] = json!("interrupted: <stopped>");
-    let page = build(Command::Audit, &doc, None, &how());
+    let page = build(Kind::Audit, &doc, None, &how());
     assert!(page.contains("This run did not read every account: interrupted: &lt;stopped&gt;"));
 }
 
@@ -349,4 +349,16 @@ fn an_error_cell_is_one_reason_per_check_and_a_guardrails_note_stays_whole() {
         ["A: Denied: x [guardrails: p-1; Sid S]", "B: Throttled: y"]
     );
     assert!(subjects::errors("").is_empty());
+}
+
+#[test]
+fn each_read_only_command_has_the_page_of_its_own_report() {
+    for (command, report) in [
+        (Command::Audit, "audit"),
+        (Command::UsersAudit, "users-audit"),
+        (Command::Guardrails, "guardrails"),
+    ] {
+        let kind = Kind::of(command).expect("a page");
+        assert_eq!((kind.command(), kind.report().0), (command, report));
+    }
 }
