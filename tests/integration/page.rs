@@ -140,6 +140,18 @@ fn assert_names_every_account(page: &str, rows: &[Value]) {
     }
 }
 
+/// The browser's DOM holds the page's elements and no other: as many rows, cells and list items
+/// as the file (a script would have added or changed some).
+fn assert_same_elements(page: &str, dom: &str) {
+    for tag in ["<tr", "<td", "<li", "<span", "<code"] {
+        assert_eq!(
+            dom.matches(tag).count(),
+            page.matches(tag).count(),
+            "{tag} in the DOM and the file"
+        );
+    }
+}
+
 /// No script and nothing fetched.
 fn assert_inert(page: &str) {
     let lower = page.to_lowercase();
@@ -164,6 +176,7 @@ fn the_demo_audit_writes_a_page_naming_every_account_without_script() {
     assert!(text.contains("No earlier findings file"));
     if let Some(dom) = render(&page, true) {
         assert_inert(&dom);
+        assert_same_elements(&text, &dom);
         assert_names_every_account(&dom, doc["accounts"].as_array().expect("accounts"));
     }
     // A second run compares with the first: the page says what changed (nothing).
@@ -225,6 +238,7 @@ login_profile = {{ created = "2021-01-01T00:00:00Z" }}
     if let Some(dom) = render(&page, false) {
         assert!(dom.contains(HOSTILE_ESCAPED), "{dom}");
         assert!(!dom.to_lowercase().contains("<script"), "{dom}");
+        assert_same_elements(&text, &dom);
     }
 }
 
