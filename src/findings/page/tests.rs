@@ -362,3 +362,21 @@ fn each_read_only_command_has_the_page_of_its_own_report() {
         assert_eq!((kind.command(), kind.report().0), (command, report));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_page_s_name_is_replaced_and_its_target_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("audit-X.json"), audit_doc().to_string()).expect("report");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let page = dir.path().join("report-X.html");
+    std::os::unix::fs::symlink(&victim, &page).expect("link");
+    write(dir.path(), Command::Audit, "X", &how()).expect("written");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let meta = std::fs::symlink_metadata(&page).expect("page");
+    assert!(meta.file_type().is_file(), "a regular file, not the link");
+    assert!(std::fs::read_to_string(&page)
+        .expect("page")
+        .starts_with("<!DOCTYPE html>"));
+}
