@@ -77,13 +77,18 @@ pub struct RunArgs {
     pub targets: TargetArgs,
 }
 
-/// The flag of the commands that write a findings file (`audit`, `users audit`, `guardrails`).
+/// The flags of the commands that write a findings file (`audit`, `users audit`, `guardrails`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct FindingsArgs {
     /// The earlier findings file to compare this run's findings with (default: the newest
     /// earlier `findings-*.ocsf.json` of the same command in the report folder).
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
+    /// Also write `report-<UTC>.html` in the report folder: one self-contained page (no script,
+    /// nothing fetched) with the counts, the OU tree, what needs attention and why, the changes
+    /// since the last run and how the run was made.
+    #[arg(long)]
+    pub html: bool,
 }
 
 /// The flags of every command that changes something. The help texts here are those of

@@ -4,6 +4,7 @@ use super::change::Request;
 use crate::cli::root::AuditArgs;
 use crate::exit::Exit;
 use crate::findings::file as findings;
+use crate::findings::page::{file as page, Invocation};
 use crate::root::plan::Scope;
 
 /// `rootsweep audit`.
@@ -22,6 +23,16 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         &run_id,
         since,
     );
+    let page = if args.findings.html {
+        page::announce(
+            &ctx.config.report_dir,
+            findings::Command::Audit,
+            &run_id,
+            &Invocation::of_process(&[crate::aws::sts::TaskPolicy::Audit.name()], ""),
+        )
+    } else {
+        Exit::Success
+    };
     eprintln!("{}", super::timing_line(&ctx, "audit", finished.accounts));
-    Ok(finished.exit)
+    Ok(Exit::merge([finished.exit, page]))
 }

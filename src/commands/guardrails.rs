@@ -5,6 +5,7 @@ use super::{preflight, setup, timing_line, Ctx};
 use crate::cli::guardrails::Args;
 use crate::exit::Exit;
 use crate::findings::file as findings;
+use crate::findings::page::{file as page, Invocation};
 use crate::guardrails::{job::Job, recommend};
 use crate::preflight::Preflight;
 use crate::run::Finished;
@@ -34,8 +35,21 @@ pub async fn run(args: &Args) -> anyhow::Result<Exit> {
         &run_id,
         since,
     );
+    let page = if args.findings.html {
+        page::announce(
+            &ctx.config.report_dir,
+            findings::Command::Guardrails,
+            &run_id,
+            &Invocation::of_process(
+                &[],
+                "no root session; the organization's policies read with the caller's credentials",
+            ),
+        )
+    } else {
+        Exit::Success
+    };
     eprintln!("{}", timing_line(&ctx, "guardrails", finished.accounts));
-    Ok(finished.exit)
+    Ok(Exit::merge([finished.exit, page]))
 }
 
 /// Runs the guardrails job through the pipeline's read stage after a passed preflight.

@@ -9,6 +9,7 @@
 pub mod event;
 pub mod file;
 pub mod guardrails;
+pub mod page;
 pub mod root;
 pub mod since;
 pub mod users;

@@ -12,6 +12,7 @@ mod faults;
 mod filters;
 mod findings;
 mod guardrails;
+mod page;
 mod pipeline;
 mod policy;
 mod preflight;

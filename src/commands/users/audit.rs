@@ -5,6 +5,7 @@ use crate::cli::users::AuditArgs;
 use crate::commands::{preflight, setup_with, timing_line, Ctx};
 use crate::exit::Exit;
 use crate::findings::file as findings;
+use crate::findings::page::{file as page, Invocation};
 use crate::preflight::Preflight;
 use crate::run::Finished;
 
@@ -25,8 +26,23 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         &run_id,
         since,
     );
+    let page = if args.findings.html {
+        let sessions = format!(
+            "no root session; member accounts read through the role {}, the management \
+             account with the caller's credentials",
+            ctx.config.role_name
+        );
+        page::announce(
+            &ctx.config.report_dir,
+            findings::Command::UsersAudit,
+            &run_id,
+            &Invocation::of_process(&[], &sessions),
+        )
+    } else {
+        Exit::Success
+    };
     eprintln!("{}", timing_line(&ctx, "users audit", finished.accounts));
-    Ok(finished.exit)
+    Ok(Exit::merge([finished.exit, page]))
 }
 
 /// Runs the users audit through the pipeline's read stage after a passed preflight.
