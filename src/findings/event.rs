@@ -63,6 +63,19 @@ pub struct Check {
     pub evidence: Map<String, Value>,
 }
 
+impl Check {
+    /// The stable `finding_info.uid` of this check for `account` (an account as a whole is
+    /// principal `account`).
+    pub fn uid(&self, account: &str) -> String {
+        let principal = if self.principal.is_empty() {
+            "account"
+        } else {
+            &self.principal
+        };
+        uid(&self.control, account, principal, &self.credential)
+    }
+}
+
 /// One OCSF Detection Finding (class 2004), serialized as OCSF names its attributes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
@@ -161,12 +174,7 @@ pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
         _ => c.severity,
     };
     let (severity_id, severity) = severity.ocsf();
-    let principal = if check.principal.is_empty() {
-        "account"
-    } else {
-        &check.principal
-    };
-    let uid = uid(&c, &account.id, principal, &check.credential);
+    let uid = check.uid(&account.id);
     let resources = resources(run, account, &check);
     let cloud = cloud(run, account);
     Finding {

@@ -69,7 +69,7 @@ fn account(row: &Row) -> Account {
 }
 
 /// The CIS 2.1.2 check of one account's rows; `None` when the control does not apply.
-fn check(rows: &[&Row]) -> Option<Check> {
+pub(super) fn check(rows: &[&Row]) -> Option<Check> {
     let first = rows.first()?;
     let (outcome, desc) = match (
         first.verdict.as_str(),

@@ -81,7 +81,7 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 }
 
 /// The four root controls of one audited account.
-fn checks(row: &Row, partition: &str) -> Vec<Check> {
+pub(super) fn checks(row: &Row, partition: &str) -> Vec<Check> {
     let arn = format!("arn:{partition}:iam::{}:root", row.account_id);
     let ev = evidence(row);
     let check = |control: Control, outcome, credential: &str, desc: String| Check {

@@ -5,8 +5,8 @@
 //! unknown for every control, never passed. Pure.
 
 use super::event::{finding, Account, Check, Run};
-use super::{Control, Finding, Outcome, Severity};
-use crate::users::controls::{self, Def};
+use super::{Finding, Outcome};
+use crate::controls::{self, Def};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -54,22 +54,6 @@ pub struct Row {
     pub error: String,
     /// The failing and unknown controls.
     pub controls: Vec<Listed>,
-}
-
-/// A users control as the findings number it.
-fn control(def: &Def) -> Control {
-    Control {
-        id: def.id,
-        fsbp: def.fsbp,
-        cis_v3: def.cis_v3,
-        cis_v7: def.cis_v7,
-        title: def.title,
-        severity: if def.id == controls::NO_USER_POLICIES.id {
-            Severity::Low
-        } else {
-            Severity::Medium
-        },
-    }
 }
 
 /// The credentials a control is judged on for `row`: one per credential for the unused and
@@ -124,10 +108,10 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 
 /// The checks of one row: per control, its listed entries, then a passed check for each
 /// subject the report lists nothing for.
-fn checks(row: &Row) -> Vec<Check> {
+pub(super) fn checks(row: &Row) -> Vec<Check> {
     let ev = evidence(row);
     let check = |def: &Def, outcome, credential: &str, desc: String| Check {
-        control: control(def),
+        control: *def,
         outcome,
         principal: row.user_name.clone(),
         principal_arn: row.user_arn.clone(),
@@ -136,7 +120,7 @@ fn checks(row: &Row) -> Vec<Check> {
         evidence: ev.clone(),
     };
     let mut out = Vec::new();
-    for def in &controls::ALL {
+    for def in &controls::USERS {
         if row.user_name.is_empty() {
             let why = format!("the account could not be read: {}", row.error);
             out.push(check(def, Outcome::Unknown, "", why));
@@ -258,7 +242,7 @@ mod tests {
             ..Row::default()
         };
         let got = statuses(row);
-        assert_eq!(got.len(), controls::ALL.len());
+        assert_eq!(got.len(), controls::USERS.len());
         assert!(got.iter().all(|(_, c)| *c == "UNKNOWN"), "{got:?}");
         assert_eq!(got[0].0, "rootsweep:IAM.22:222222222203:account");
     }

@@ -5,6 +5,8 @@
 use super::model::{Control, Finding, LastUse, User};
 use crate::report::rfc3339;
 use crate::run::job::{self, Read};
+use crate::controls::Proven;
+use crate::report::csv::JsonOnly;
 use serde::Serialize;
 
 /// One row of `users-audit-<UTC>.csv`. Times are RFC 3339 UTC; lists are `;`-joined in the CSV
@@ -47,6 +49,9 @@ pub struct Row {
     /// The CIS / FSBP controls failing or unknown: full objects in the JSON, `id[:credential]`
     /// in the CSV (`IAM.22:access_key_1;IAM.2`; `?` after an id that cannot be judged).
     pub controls: Vec<Control>,
+    /// JSON only: every control the row's findings prove, passed ones too
+    /// (`crate::controls::Proven`).
+    pub compliance: JsonOnly<Vec<Proven>>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -74,8 +79,16 @@ impl job::Row for Row {
     }
 }
 
-/// The rows of one account.
+/// The rows of one account, each with what its findings prove.
 pub fn rows(read: &Read<Finding>) -> Vec<Row> {
+    let mut rows = unproven(read);
+    for row in &mut rows {
+        row.compliance = JsonOnly(crate::findings::proof::users(&*row));
+    }
+    rows
+}
+
+fn unproven(read: &Read<Finding>) -> Vec<Row> {
     let account = Row {
         account_id: read.account.id.clone(),
         account_name: read.account.name.clone(),
