@@ -46,6 +46,9 @@ pub struct DeleteArgs {
     /// Limit what is removed.
     #[arg(long, value_enum)]
     pub only: Option<Only>,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: FindingsArgs,
 }
 
 /// `rootsweep recover`.

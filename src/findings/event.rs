@@ -57,6 +57,8 @@ pub struct Check {
     pub principal_arn: String,
     /// The credential (`password`, `access_key_1`, `login_profile`, …); empty for the principal.
     pub credential: String,
+    /// The credential's own id when the reports know it (an access key id); else empty.
+    pub credential_id: String,
     /// What was found, in a sentence.
     pub desc: String,
     /// The evidence values (last use, age, counts), as the report gives them.
@@ -138,11 +140,15 @@ fn resources(run: &Run, account: &Account, check: &Check) -> Vec<Value> {
         }));
     }
     if !check.credential.is_empty() {
-        resources.push(serde_json::json!({
+        let mut credential = serde_json::json!({
             "uid": format!("{}#{}", check.principal_arn, check.credential),
             "name": check.credential, "type": "AWS::IAM::Credential",
             "cloud_partition": run.partition,
-        }));
+        });
+        if !check.credential_id.is_empty() {
+            credential["data"] = serde_json::json!({ "credential_id": check.credential_id });
+        }
+        resources.push(credential);
     }
     resources
 }
@@ -238,6 +244,7 @@ mod tests {
             principal: "root".into(),
             principal_arn: "arn:aws:iam::222222222201:root".into(),
             credential: "access_keys".into(),
+            credential_id: String::new(),
             desc: "2 root access keys".into(),
             evidence: Map::new(),
         }

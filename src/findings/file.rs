@@ -18,28 +18,80 @@ use std::path::{Path, PathBuf};
 pub enum Command {
     /// `rootsweep audit`.
     Audit,
+    /// `rootsweep delete`: the audit's findings with what the run changed.
+    Delete,
     /// `rootsweep users audit`.
     UsersAudit,
+    /// `rootsweep users tidy`.
+    UsersTidy,
+    /// `rootsweep users delete`.
+    UsersDelete,
+    /// `rootsweep users deactivate`.
+    UsersDeactivate,
     /// `rootsweep guardrails`.
     Guardrails,
 }
+
+/// Every command that writes a findings file.
+const ALL: [Command; 7] = [
+    Command::Audit,
+    Command::Delete,
+    Command::UsersAudit,
+    Command::UsersTidy,
+    Command::UsersDelete,
+    Command::UsersDeactivate,
+    Command::Guardrails,
+];
 
 impl Command {
     /// The command as typed.
     pub fn name(self) -> &'static str {
         match self {
             Command::Audit => "audit",
+            Command::Delete => "delete",
             Command::UsersAudit => "users audit",
+            Command::UsersTidy => "users tidy",
+            Command::UsersDelete => "users delete",
+            Command::UsersDeactivate => "users deactivate",
             Command::Guardrails => "guardrails",
         }
     }
 
-    /// The name of the command's JSON report before its timestamp, and the key of its rows.
-    fn report(self) -> (&'static str, &'static str) {
+    /// The command whose findings (and uids) this one's are: its read stage's.
+    fn audit(self) -> Command {
         match self {
+            Command::Audit | Command::Delete => Command::Audit,
+            Command::Guardrails => Command::Guardrails,
+            _ => Command::UsersAudit,
+        }
+    }
+
+    /// The names of the commands whose findings files this one compares with by default: those
+    /// with the same uids (an audit and a later delete, a users audit and a later deactivate).
+    pub fn family(self) -> Vec<&'static str> {
+        ALL.iter()
+            .filter(|c| c.audit() == self.audit())
+            .map(|c| c.name())
+            .collect()
+    }
+
+    /// The name of the read stage's JSON report before its timestamp, and the key of its rows.
+    fn report(self) -> (&'static str, &'static str) {
+        match self.audit() {
             Command::Audit => ("audit", "accounts"),
-            Command::UsersAudit => ("users-audit", "users"),
             Command::Guardrails => ("guardrails", "tasks"),
+            _ => ("users-audit", "users"),
+        }
+    }
+
+    /// The change report's name and rows key (none for a read-only command).
+    fn change(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Command::Delete => Some(("delete", "accounts")),
+            Command::UsersTidy => Some(("users-tidy", "detaches")),
+            Command::UsersDelete => Some(("users-delete", "users")),
+            Command::UsersDeactivate => Some(("users-deactivate", "credentials")),
+            _ => None,
         }
     }
 }
@@ -93,15 +145,45 @@ fn rows<T: DeserializeOwned>(doc: &Value, key: &str) -> Result<Vec<T>, serde_jso
 }
 
 /// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
-/// `guardrails-*.json`).
-pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::Error> {
+/// `guardrails-*.json`); for a change command, of the state its change report (`change`, when
+/// the run got that far) leaves.
+pub fn build(
+    command: Command,
+    doc: &Value,
+    change: Option<&Value>,
+) -> Result<Vec<Finding>, serde_json::Error> {
     let run = run_of(command, doc);
     let key = command.report().1;
-    Ok(match command {
-        Command::Audit => super::root::findings(&run, &rows(doc, key)?),
-        Command::UsersAudit => super::users::findings(&run, &rows(doc, key)?),
+    let changes: Vec<Value> = match (change, command.change()) {
+        (Some(c), Some((_, k))) => rows(c, k)?,
+        _ => Vec::new(),
+    };
+    Ok(match command.audit() {
+        Command::Audit => {
+            let mut rows = rows(doc, key)?;
+            super::settle::root(&mut rows, &changes);
+            super::root::findings(&run, &rows)
+        }
         Command::Guardrails => super::guardrails::findings(&run, &rows(doc, key)?),
+        _ => {
+            let mut rows = rows(doc, key)?;
+            super::settle::users(command, &mut rows, &changes);
+            super::users::findings(&run, &rows)
+        }
     })
+}
+
+/// A report document of `dir`; `None` when the run did not write it.
+fn read_doc(dir: &Path, stem: &str, run_id: &str) -> Result<Option<Value>, Error> {
+    let report = dir.join(format!("{stem}-{run_id}.json"));
+    let text = match std::fs::read_to_string(&report) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Read(report, e)),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Parse(report, e))
 }
 
 /// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
@@ -113,14 +195,16 @@ pub fn write(
     run_id: &str,
     since: Option<&Path>,
 ) -> Result<Option<(PathBuf, Counts)>, Error> {
-    let report = dir.join(format!("{}-{run_id}.json", command.report().0));
-    let text = match std::fs::read_to_string(&report) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::Read(report, e)),
+    let stem = command.report().0;
+    let Some(doc) = read_doc(dir, stem, run_id)? else {
+        return Ok(None);
     };
-    let doc: Value = serde_json::from_str(&text).map_err(|e| Error::Parse(report.clone(), e))?;
-    let findings = build(command, &doc).map_err(|e| Error::Parse(report.clone(), e))?;
+    let change = match command.change() {
+        Some((stem, _)) => read_doc(dir, stem, run_id)?,
+        None => None,
+    };
+    let report = dir.join(format!("{stem}-{run_id}.json"));
+    let findings = build(command, &doc, change.as_ref()).map_err(|e| Error::Parse(report, e))?;
     let mut counts = Counts::default();
     for f in &findings {
         match f.status_code() {
@@ -140,7 +224,7 @@ pub fn write(
             let found = serde_json::from_str(&text).map_err(|e| Error::Parse(p.into(), e))?;
             Some((p.to_path_buf(), found))
         }
-        None => since::previous(dir, command.name(), run_id),
+        None => since::previous(dir, &command.family(), run_id),
     };
     if let Some((earlier, before)) = before {
         let now: Vec<Value> = serde_json::from_slice(&bytes)

@@ -116,6 +116,7 @@ pub(super) fn check(rows: &[&Row]) -> Option<Check> {
         principal: "root".into(),
         principal_arn: String::new(),
         credential: String::new(),
+        credential_id: String::new(),
         desc,
         evidence: match evidence {
             Value::Object(map) => map,

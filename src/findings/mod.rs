@@ -11,6 +11,7 @@ pub mod file;
 pub mod guardrails;
 pub mod proof;
 pub mod root;
+pub mod settle;
 pub mod since;
 pub mod users;
 

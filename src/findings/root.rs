@@ -90,6 +90,7 @@ pub(super) fn checks(row: &Row, partition: &str) -> Vec<Check> {
         principal: "root".into(),
         principal_arn: arn.clone(),
         credential: credential.into(),
+        credential_id: String::new(),
         desc: with_error(desc, outcome, &row.error),
         evidence: ev.clone(),
     };

@@ -121,9 +121,9 @@ pub fn line(c: &Changes) -> String {
     out
 }
 
-/// The newest findings file in `dir` named before `findings-<run_id>.ocsf.json` that `command`
-/// wrote, with its findings.
-pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec<Value>)> {
+/// The newest findings file in `dir` named before `findings-<run_id>.ocsf.json` that one of
+/// `commands` wrote, with its findings.
+pub fn previous(dir: &Path, commands: &[&str], run_id: &str) -> Option<(PathBuf, Vec<Value>)> {
     let current = format!("findings-{run_id}.ocsf.json");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .ok()?
@@ -135,7 +135,8 @@ pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec
         let path = dir.join(name);
         let findings: Vec<Value> =
             serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        (command_of(&findings) == Some(command)).then_some((path, findings))
+        let command = command_of(&findings)?;
+        commands.contains(&command).then_some((path, findings))
     })
 }
 

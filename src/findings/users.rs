@@ -54,6 +54,68 @@ pub struct Row {
     pub error: String,
     /// The failing and unknown controls.
     pub controls: Vec<Listed>,
+    /// The managed policies attached to the user, then `inline:<name>`.
+    pub direct_policies: Vec<String>,
+    /// OU names from the root (JSON report only).
+    pub ou_path: String,
+    /// The same ancestry by id (JSON report only).
+    pub ou_ids: String,
+    /// What a change run proved about the user, applied over its audited checks in order.
+    #[serde(skip)]
+    pub overrides: Vec<Override>,
+    /// Credential → its id, where a change report names it (`access_key_1` → `AKIA…`).
+    #[serde(skip)]
+    pub credential_ids: Vec<(String, String)>,
+}
+
+/// A change run's word on some of a user's checks: those of `control` (every control when
+/// `None`) on `credential` (every credential when `None`) now stand as `outcome`, for `desc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    control: Option<&'static str>,
+    credential: Option<String>,
+    outcome: Outcome,
+    desc: String,
+}
+
+impl Override {
+    /// Every check of the user.
+    pub fn all(outcome: Outcome, desc: String) -> Override {
+        Override {
+            control: None,
+            credential: None,
+            outcome,
+            desc,
+        }
+    }
+
+    /// Every check of one control.
+    pub fn control(control: &'static str, outcome: Outcome, desc: String) -> Override {
+        Override {
+            control: Some(control),
+            ..Override::all(outcome, desc)
+        }
+    }
+
+    /// Every check on one credential.
+    pub fn credential(credential: &str, outcome: Outcome, desc: String) -> Override {
+        Override {
+            credential: Some(credential.to_string()),
+            ..Override::all(outcome, desc)
+        }
+    }
+
+    fn apply(&self, check: &mut Check) {
+        let control = self.control.is_none_or(|c| c == check.control.id);
+        let credential = self
+            .credential
+            .as_ref()
+            .is_none_or(|c| *c == check.credential);
+        if control && credential {
+            check.outcome = self.outcome;
+            check.desc = self.desc.clone();
+        }
+    }
 }
 
 /// The credentials a control is judged on for `row`: one per credential for the unused and
@@ -97,7 +159,13 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
         let account = Account {
             id: row.account_id.clone(),
             name: row.account_name.clone(),
-            ..Account::default()
+            ou_path: row.ou_path.clone(),
+            ou_id: row
+                .ou_ids
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         };
         for check in checks(row) {
             out.push(finding(run, &account, check));
@@ -116,6 +184,12 @@ pub(super) fn checks(row: &Row) -> Vec<Check> {
         principal: row.user_name.clone(),
         principal_arn: row.user_arn.clone(),
         credential: credential.into(),
+        credential_id: row
+            .credential_ids
+            .iter()
+            .find(|(c, _)| c == credential)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default(),
         desc,
         evidence: ev.clone(),
     };
@@ -145,6 +219,9 @@ pub(super) fn checks(row: &Row) -> Vec<Check> {
                 out.push(check(def, Outcome::Passed, subject, desc));
             }
         }
+    }
+    for o in &row.overrides {
+        out.iter_mut().for_each(|c| o.apply(c));
     }
     out
 }

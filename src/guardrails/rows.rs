@@ -3,9 +3,9 @@
 
 use super::evaluate::{Decision, Source};
 use super::job::{long_term_guardrail, word, Finding, Verdict};
-use crate::run::job::{self, Read, Spec, ALREADY_CLEAN};
 use crate::controls::Proven;
 use crate::report::csv::JsonOnly;
+use crate::run::job::{self, Read, Spec, ALREADY_CLEAN};
 use serde::Serialize;
 
 /// The guardrails job's words. Read only: no change words.

@@ -3,10 +3,10 @@
 //! order, and the JSON object. Pure.
 
 use super::model::{Control, Finding, LastUse, User};
-use crate::report::rfc3339;
-use crate::run::job::{self, Read};
 use crate::controls::Proven;
 use crate::report::csv::JsonOnly;
+use crate::report::rfc3339;
+use crate::run::job::{self, Read};
 use serde::Serialize;
 
 /// One row of `users-audit-<UTC>.csv`. Times are RFC 3339 UTC; lists are `;`-joined in the CSV
@@ -49,6 +49,10 @@ pub struct Row {
     /// The CIS / FSBP controls failing or unknown: full objects in the JSON, `id[:credential]`
     /// in the CSV (`IAM.22:access_key_1;IAM.2`; `?` after an id that cannot be judged).
     pub controls: Vec<Control>,
+    /// JSON only: the account's OU names from the root (as in the root audit's report).
+    pub ou_path: JsonOnly<String>,
+    /// JSON only: the same ancestry by id.
+    pub ou_ids: JsonOnly<String>,
     /// JSON only: every control the row's findings prove, passed ones too
     /// (`crate::controls::Proven`).
     pub compliance: JsonOnly<Vec<Proven>>,
@@ -92,6 +96,8 @@ fn unproven(read: &Read<Finding>) -> Vec<Row> {
     let account = Row {
         account_id: read.account.id.clone(),
         account_name: read.account.name.clone(),
+        ou_path: JsonOnly(read.account.ou_path.clone()),
+        ou_ids: JsonOnly(read.account.ou_ids.clone()),
         ..Row::default()
     };
     match &read.finding {

@@ -49,7 +49,6 @@ pub(super) fn record<R: Serialize + ?Sized>(row: &R) -> Result<Record, Unsupport
     row.serialize(RowSerializer)
 }
 
-
 impl SerializeStruct for Record {
     type Ok = Record;
     type Error = Unsupported;
