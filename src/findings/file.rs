@@ -66,9 +66,14 @@ impl Command {
         }
     }
 
-    /// The names of the commands whose findings files this one compares with by default: those
-    /// with the same uids (an audit and a later delete, a users audit and a later deactivate).
+    /// The names of the commands whose findings files this one compares with by default. A
+    /// read-only command compares with its own last run (the last whole picture); a change
+    /// command with the last of any command with the same uids, typically the audit it follows
+    /// (`audit` then `delete`; `users audit` then `users deactivate`).
     pub fn family(self) -> Vec<&'static str> {
+        if self.change().is_none() {
+            return vec![self.name()];
+        }
         ALL.iter()
             .filter(|c| c.audit() == self.audit())
             .map(|c| c.name())
@@ -173,6 +178,17 @@ pub fn build(
     })
 }
 
+/// The accounts a report lists as skipped (in the organization, not read by this run).
+fn skipped<'a>(doc: &'a Value, key: &str) -> Vec<&'a str> {
+    doc[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["verdict"] == "skipped")
+        .filter_map(|r| r["account_id"].as_str())
+        .collect()
+}
+
 /// A report document of `dir`; `None` when the run did not write it.
 fn read_doc(dir: &Path, stem: &str, run_id: &str) -> Result<Option<Value>, Error> {
     let report = dir.join(format!("{stem}-{run_id}.json"));
@@ -226,7 +242,14 @@ pub fn write(
         }
         None => since::previous(dir, &command.family(), run_id),
     };
-    if let Some((earlier, before)) = before {
+    if let Some((earlier, mut before)) = before {
+        // An account this run did not read (not targeted, excluded) is neither resolved nor
+        // gone: its earlier findings are left out of the comparison.
+        let unread = skipped(&doc, command.report().1);
+        before.retain(|f| {
+            let account = f["cloud"]["account"]["uid"].as_str().unwrap_or_default();
+            !unread.contains(&account)
+        });
         let now: Vec<Value> = serde_json::from_slice(&bytes)
             .map_err(|e| Error::Write(path.clone(), std::io::Error::other(e)))?;
         let changes = since::compare(&earlier.display().to_string(), &before, &now);
