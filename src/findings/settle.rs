@@ -140,3 +140,123 @@ fn deactivate(row: &mut users::Row, change: &Value, outcome: &str) {
             .push(Override::credential(&credential, Outcome::Unknown, desc));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::event::Run;
+    use serde_json::json;
+
+    fn run() -> Run {
+        Run {
+            organization: "o-abc".into(),
+            partition: "aws".into(),
+            region: String::new(),
+            time_ms: 0,
+            version: "0".into(),
+            command: "users deactivate".into(),
+        }
+    }
+
+    fn user() -> users::Row {
+        serde_json::from_value(json!({
+            "account_id": "2", "user_name": "ana", "user_arn": "arn:aws:iam::2:user/ana",
+            "password_enabled": "no", "access_key_1_last_used": "never",
+            "access_key_2_last_used": "never", "verdict": "stale",
+            "direct_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+            "controls": [
+                { "id": "IAM.22", "credential": "access_key_1", "status": "failed" },
+                { "id": "CIS-1.13", "credential": "", "status": "failed" },
+                { "id": "IAM.2", "credential": "", "status": "failed" },
+            ],
+        }))
+        .expect("a users audit row")
+    }
+
+    fn codes(rows: &[users::Row]) -> Vec<(String, &'static str)> {
+        users::findings(&run(), rows)
+            .iter()
+            .map(|f| (f.uid().to_string(), f.status_code()))
+            .collect()
+    }
+
+    fn of<'a>(got: &'a [(String, &'static str)], uid: &str) -> Option<&'a str> {
+        got.iter().find(|(u, _)| u == uid).map(|(_, c)| *c)
+    }
+
+    #[test]
+    fn a_deactivated_key_passes_its_controls_and_one_not_proven_is_unknown() {
+        let mut rows = [user()];
+        let changes = [
+            json!({ "account_id": "2", "user_name": "ana", "credential_type": "access-key",
+                    "credential_id": "AKIA1", "credential": "access_key_1",
+                    "outcome": "deactivated", "verified": "yes" }),
+            json!({ "account_id": "2", "user_name": "ana", "credential_type": "access-key",
+                    "credential_id": "AKIA2", "credential": "access_key_2",
+                    "outcome": "failed", "verified": "no" }),
+        ];
+        users(Command::UsersDeactivate, &mut rows, &changes);
+        let got = codes(&rows);
+        assert_eq!(
+            of(&got, "rootsweep:IAM.22:2:ana:access_key_1"),
+            Some("PASS")
+        );
+        assert_eq!(of(&got, "rootsweep:CIS-1.13:2:ana"), Some("PASS"));
+        assert_eq!(
+            of(&got, "rootsweep:IAM.22:2:ana:access_key_2"),
+            Some("UNKNOWN")
+        );
+        assert_eq!(of(&got, "rootsweep:IAM.2:2:ana"), Some("FAIL"));
+        assert_eq!(rows[0].credential_ids.len(), 2);
+    }
+
+    #[test]
+    fn a_deleted_user_passes_everything_and_a_tidy_that_left_no_direct_policy_passes_iam2() {
+        let mut deleted = [user()];
+        let gone = [json!({ "account_id": "2", "user_name": "ana", "outcome": "deleted" })];
+        users(Command::UsersDelete, &mut deleted, &gone);
+        assert!(codes(&deleted).iter().all(|(_, c)| *c == "PASS"));
+        let mut tidied = [user()];
+        let detached = [
+            json!({ "account_id": "2", "user_name": "ana", "outcome": "detached",
+                                "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+        ];
+        users(Command::UsersTidy, &mut tidied, &detached);
+        let got = codes(&tidied);
+        assert_eq!(of(&got, "rootsweep:IAM.2:2:ana"), Some("PASS"));
+        assert_eq!(
+            of(&got, "rootsweep:IAM.22:2:ana:access_key_1"),
+            Some("FAIL")
+        );
+    }
+
+    #[test]
+    fn a_verified_delete_cleans_the_root_and_an_unproven_one_is_unknown() {
+        let row = || -> root::Row {
+            serde_json::from_value(json!({
+                "account_id": "1", "verdict": "eligible", "login_profile": "present",
+                "mfa_devices": "1", "mfa_serials": "arn:aws:iam::1:mfa/root",
+                "access_keys": "0", "signing_certificates": "0",
+            }))
+            .expect("an audit row")
+        };
+        let mut done = [row()];
+        root(
+            &mut done,
+            &[
+                json!({ "account_id": "1", "outcome": "deleted", "verified": "yes",
+                      "login_profile_deleted": "yes", "mfa_deactivated": "1" }),
+            ],
+        );
+        assert_eq!(
+            (done[0].verdict.as_str(), done[0].mfa_serials.as_str()),
+            ("clean", "")
+        );
+        let mut unproven = [row()];
+        root(
+            &mut unproven,
+            &[json!({ "account_id": "1", "outcome": "interrupted", "verified": "no" })],
+        );
+        assert_eq!(unproven[0].verdict, "unknown");
+    }
+}
