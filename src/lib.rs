@@ -10,6 +10,7 @@ pub mod cancel;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod controls;
 pub mod exit;
 pub mod findings;
 pub mod guardrails;

@@ -77,13 +77,20 @@ pub struct RunArgs {
     pub targets: TargetArgs,
 }
 
-/// The flags of the commands that write a findings file (`audit`, `users audit`, `guardrails`).
+/// The flag of the commands that write a findings file (`audit`, `users audit`, `guardrails`,
+/// and the changing `delete`, `users tidy`, `users delete`, `users deactivate`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct FindingsArgs {
     /// The earlier findings file to compare this run's findings with (default: the newest
-    /// earlier `findings-*.ocsf.json` of the same command in the report folder).
+    /// earlier `findings-*.ocsf.json` in the report folder of the same command, or of one with
+    /// the same findings: `audit` and `delete`; `users audit`, `tidy`, `delete`, `deactivate`).
     #[arg(long, value_name = "FILE")]
     pub since: Option<PathBuf>,
+}
+
+/// The flag of the commands that write a page (`audit`, `users audit`, `guardrails`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PageArgs {
     /// Also write `report-<UTC>.html` in the report folder: one self-contained page (no script,
     /// nothing fetched) with the counts, the OU tree, what needs attention and why, the changes
     /// since the last run and how the run was made.

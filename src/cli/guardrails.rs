@@ -16,4 +16,7 @@ pub struct Args {
     /// `--since`.
     #[command(flatten)]
     pub findings: super::FindingsArgs,
+    /// `--html`.
+    #[command(flatten)]
+    pub page: super::PageArgs,
 }

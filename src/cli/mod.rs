@@ -10,7 +10,7 @@ pub mod users;
 
 pub use crate::run::Output;
 pub use groups::{
-    AwsArgs, ChangeArgs, FindingsArgs, RoleArgs, RunArgs, TargetArgs, MAX_CONCURRENCY,
+    AwsArgs, ChangeArgs, FindingsArgs, PageArgs, RoleArgs, RunArgs, TargetArgs, MAX_CONCURRENCY,
 };
 
 use clap::{Args, Parser, Subcommand};

@@ -15,6 +15,9 @@ pub struct AuditArgs {
     /// `--since`.
     #[command(flatten)]
     pub findings: FindingsArgs,
+    /// `--html`.
+    #[command(flatten)]
+    pub page: super::groups::PageArgs,
 }
 
 impl std::ops::Deref for AuditArgs {
@@ -46,6 +49,9 @@ pub struct DeleteArgs {
     /// Limit what is removed.
     #[arg(long, value_enum)]
     pub only: Option<Only>,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: FindingsArgs,
 }
 
 /// `rootsweep recover`.

@@ -48,6 +48,9 @@ pub struct DeactivateArgs {
     /// `--role-name`, `--external-id`.
     #[command(flatten)]
     pub role: RoleArgs,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }
 
 impl DeactivateArgs {
@@ -107,6 +110,9 @@ pub struct TidyArgs {
     /// `--role-name`, `--external-id`.
     #[command(flatten)]
     pub role: RoleArgs,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }
 
 impl TidyArgs {
@@ -139,6 +145,9 @@ pub struct DeleteArgs {
     /// `--role-name`, `--external-id`.
     #[command(flatten)]
     pub role: RoleArgs,
+    /// `--since`.
+    #[command(flatten)]
+    pub findings: super::FindingsArgs,
 }
 
 impl DeleteArgs {
@@ -164,6 +173,9 @@ pub struct AuditArgs {
     /// `--since`.
     #[command(flatten)]
     pub findings: super::FindingsArgs,
+    /// `--html`.
+    #[command(flatten)]
+    pub page: super::PageArgs,
 }
 
 impl AuditArgs {

@@ -23,7 +23,7 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         &run_id,
         since,
     );
-    let page = if args.findings.html {
+    let page = if args.page.html {
         page::announce(
             &ctx.config.report_dir,
             findings::Command::Audit,

@@ -7,10 +7,12 @@ use super::Ctx;
 use crate::cli::{ChangeArgs, RunArgs};
 use crate::config::Overrides;
 use crate::exit::Exit;
+use crate::findings::file as findings;
 use crate::preflight::Preflight;
 use crate::run::confirm::Terminal;
 use crate::run::job::Change;
 use crate::run::{Env, Finished, Mode};
+use std::path::Path;
 
 /// Which preflight a command runs before anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub struct Command<'a> {
     pub dry_run_name: &'static str,
     /// The run in the timing line without `--dry-run`, e.g. `delete`.
     pub name: &'static str,
+    /// The findings file the run writes from its final state, and `--since`; `None`: none.
+    pub findings: Option<(findings::Command, Option<&'a Path>)>,
 }
 
 /// What the operator asked of a job: how far it goes, whether `--yes` confirms it, and the
@@ -101,6 +105,12 @@ pub async fn run(
         command_line: &command_line,
     };
     let finished = job(&ctx, &pre, request).await?;
+    if let Some((command, since)) = command.findings {
+        // A dry run (or a refused plan) writes no change report: its findings are the audited
+        // state, which is what its plan would start from.
+        let run_id = crate::report::file::stamp(ctx.started_at);
+        findings::announce(&ctx.config.report_dir, command, &run_id, since);
+    }
     let what = if command.flags.dry_run {
         command.dry_run_name
     } else {

@@ -16,6 +16,10 @@ pub async fn run(args: &DeleteArgs) -> anyhow::Result<Exit> {
         gate: Gate::Root,
         flags: args.change,
         dry_run_name: "dry run",
+        findings: Some((
+            crate::findings::file::Command::Delete,
+            args.findings.since.as_deref(),
+        )),
         name: "delete",
     };
     change::run(command, async |ctx, pre, request| {

@@ -20,6 +20,8 @@ pub async fn run(args: &RecoverArgs) -> anyhow::Result<Exit> {
         gate: Gate::Root,
         flags: args.change,
         dry_run_name: "dry run",
+        // No findings: its reports hold no final state of a control (see README, Findings).
+        findings: None,
         name: "recover",
     };
     change::run(command, pipeline).await

@@ -57,10 +57,25 @@ pub struct Check {
     pub principal_arn: String,
     /// The credential (`password`, `access_key_1`, `login_profile`, …); empty for the principal.
     pub credential: String,
+    /// The credential's own id when the reports know it (an access key id); else empty.
+    pub credential_id: String,
     /// What was found, in a sentence.
     pub desc: String,
     /// The evidence values (last use, age, counts), as the report gives them.
     pub evidence: Map<String, Value>,
+}
+
+impl Check {
+    /// The stable `finding_info.uid` of this check for `account` (an account as a whole is
+    /// principal `account`).
+    pub fn uid(&self, account: &str) -> String {
+        let principal = if self.principal.is_empty() {
+            "account"
+        } else {
+            &self.principal
+        };
+        uid(&self.control, account, principal, &self.credential)
+    }
 }
 
 /// One OCSF Detection Finding (class 2004), serialized as OCSF names its attributes.
@@ -125,11 +140,15 @@ fn resources(run: &Run, account: &Account, check: &Check) -> Vec<Value> {
         }));
     }
     if !check.credential.is_empty() {
-        resources.push(serde_json::json!({
+        let mut credential = serde_json::json!({
             "uid": format!("{}#{}", check.principal_arn, check.credential),
             "name": check.credential, "type": "AWS::IAM::Credential",
             "cloud_partition": run.partition,
-        }));
+        });
+        if !check.credential_id.is_empty() {
+            credential["data"] = serde_json::json!({ "credential_id": check.credential_id });
+        }
+        resources.push(credential);
     }
     resources
 }
@@ -161,12 +180,7 @@ pub fn finding(run: &Run, account: &Account, check: Check) -> Finding {
         _ => c.severity,
     };
     let (severity_id, severity) = severity.ocsf();
-    let principal = if check.principal.is_empty() {
-        "account"
-    } else {
-        &check.principal
-    };
-    let uid = uid(&c, &account.id, principal, &check.credential);
+    let uid = check.uid(&account.id);
     let resources = resources(run, account, &check);
     let cloud = cloud(run, account);
     Finding {
@@ -230,6 +244,7 @@ mod tests {
             principal: "root".into(),
             principal_arn: "arn:aws:iam::222222222201:root".into(),
             credential: "access_keys".into(),
+            credential_id: String::new(),
             desc: "2 root access keys".into(),
             evidence: Map::new(),
         }

@@ -10,6 +10,7 @@ use super::Finding;
 use crate::report::file;
 use aws_smithy_types::date_time::{DateTime, Format};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The commands that write a findings file.
@@ -17,28 +18,85 @@ use std::path::{Path, PathBuf};
 pub enum Command {
     /// `rootsweep audit`.
     Audit,
+    /// `rootsweep delete`: the audit's findings with what the run changed.
+    Delete,
     /// `rootsweep users audit`.
     UsersAudit,
+    /// `rootsweep users tidy`.
+    UsersTidy,
+    /// `rootsweep users delete`.
+    UsersDelete,
+    /// `rootsweep users deactivate`.
+    UsersDeactivate,
     /// `rootsweep guardrails`.
     Guardrails,
 }
+
+/// Every command that writes a findings file.
+const ALL: [Command; 7] = [
+    Command::Audit,
+    Command::Delete,
+    Command::UsersAudit,
+    Command::UsersTidy,
+    Command::UsersDelete,
+    Command::UsersDeactivate,
+    Command::Guardrails,
+];
 
 impl Command {
     /// The command as typed.
     pub fn name(self) -> &'static str {
         match self {
             Command::Audit => "audit",
+            Command::Delete => "delete",
             Command::UsersAudit => "users audit",
+            Command::UsersTidy => "users tidy",
+            Command::UsersDelete => "users delete",
+            Command::UsersDeactivate => "users deactivate",
             Command::Guardrails => "guardrails",
         }
     }
 
-    /// The name of the command's JSON report before its timestamp, and the key of its rows.
-    fn report(self) -> (&'static str, &'static str) {
+    /// The command whose findings (and uids) this one's are: its read stage's.
+    fn audit(self) -> Command {
         match self {
+            Command::Audit | Command::Delete => Command::Audit,
+            Command::Guardrails => Command::Guardrails,
+            _ => Command::UsersAudit,
+        }
+    }
+
+    /// The names of the commands whose findings files this one compares with by default. A
+    /// read-only command compares with its own last run (the last whole picture); a change
+    /// command with the last of any command with the same uids, typically the audit it follows
+    /// (`audit` then `delete`; `users audit` then `users deactivate`).
+    pub fn family(self) -> Vec<&'static str> {
+        if self.change().is_none() {
+            return vec![self.name()];
+        }
+        ALL.iter()
+            .filter(|c| c.audit() == self.audit())
+            .map(|c| c.name())
+            .collect()
+    }
+
+    /// The name of the read stage's JSON report before its timestamp, and the key of its rows.
+    fn report(self) -> (&'static str, &'static str) {
+        match self.audit() {
             Command::Audit => ("audit", "accounts"),
-            Command::UsersAudit => ("users-audit", "users"),
             Command::Guardrails => ("guardrails", "tasks"),
+            _ => ("users-audit", "users"),
+        }
+    }
+
+    /// The change report's name and rows key (none for a read-only command).
+    fn change(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Command::Delete => Some(("delete", "accounts")),
+            Command::UsersTidy => Some(("users-tidy", "detaches")),
+            Command::UsersDelete => Some(("users-delete", "users")),
+            Command::UsersDeactivate => Some(("users-deactivate", "credentials")),
+            _ => None,
         }
     }
 }
@@ -95,16 +153,35 @@ enum Rows {
 }
 
 impl Rows {
-    /// The rows of `doc` (taken out of it, not copied).
-    fn of(command: Command, doc: &mut Value) -> Result<Rows, serde_json::Error> {
-        let list = doc
-            .get_mut(command.report().1)
-            .map(Value::take)
-            .unwrap_or(Value::Array(Vec::new()));
-        Ok(match command {
-            Command::Audit => Rows::Audit(serde_json::from_value(list)?),
-            Command::UsersAudit => Rows::Users(serde_json::from_value(list)?),
+    /// The rows of `doc` (taken out of it, not copied); for a change command, in the state its
+    /// change report (`change`, when the run got that far) leaves.
+    fn of(
+        command: Command,
+        doc: &mut Value,
+        change: Option<&mut Value>,
+    ) -> Result<Rows, serde_json::Error> {
+        let take = |doc: &mut Value, key: &str| {
+            doc.get_mut(key)
+                .map(Value::take)
+                .unwrap_or(Value::Array(Vec::new()))
+        };
+        let list = take(doc, command.report().1);
+        let changes: Vec<Value> = match (change, command.change()) {
+            (Some(c), Some((_, k))) => serde_json::from_value(take(c, k))?,
+            _ => Vec::new(),
+        };
+        Ok(match command.audit() {
+            Command::Audit => {
+                let mut rows: Vec<super::root::Row> = serde_json::from_value(list)?;
+                super::settle::root(&mut rows, &changes);
+                Rows::Audit(rows)
+            }
             Command::Guardrails => Rows::Guardrails(serde_json::from_value(list)?),
+            _ => {
+                let mut rows: Vec<super::users::Row> = serde_json::from_value(list)?;
+                super::settle::users(command, &mut rows, &changes);
+                Rows::Users(rows)
+            }
         })
     }
 
@@ -132,10 +209,15 @@ impl Rows {
 }
 
 /// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
-/// `guardrails-*.json`).
-pub fn build(command: Command, doc: &Value) -> Result<Vec<Finding>, serde_json::Error> {
+/// `guardrails-*.json`); for a change command, of the state its change report (`change`, when
+/// the run got that far) leaves.
+pub fn build(
+    command: Command,
+    doc: &Value,
+    change: Option<&Value>,
+) -> Result<Vec<Finding>, serde_json::Error> {
     let run = run_of(command, doc);
-    let rows = Rows::of(command, &mut doc.clone())?;
+    let rows = Rows::of(command, &mut doc.clone(), change.cloned().as_mut())?;
     let mut out = Vec::new();
     let _ = rows.each(&run, &mut |f| {
         out.push(f);
@@ -174,6 +256,30 @@ fn stream(
     out.write_all(b"\n]\n")
 }
 
+/// The accounts a report lists as skipped (in the organization, not read by this run).
+fn skipped<'a>(doc: &'a Value, key: &str) -> Vec<&'a str> {
+    doc[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["verdict"] == "skipped")
+        .filter_map(|r| r["account_id"].as_str())
+        .collect()
+}
+
+/// A report document of `dir`; `None` when the run did not write it.
+fn read_doc(dir: &Path, stem: &str, run_id: &str) -> Result<Option<Value>, Error> {
+    let report = dir.join(format!("{stem}-{run_id}.json"));
+    let text = match std::fs::read_to_string(&report) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Read(report, e)),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Parse(report, e))
+}
+
 /// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
 /// changes since `since` (by default the newest earlier findings file of the command in `dir`);
 /// `None` when the run wrote no report (it stopped before its read stage).
@@ -183,24 +289,31 @@ pub fn write(
     run_id: &str,
     since: Option<&Path>,
 ) -> Result<Option<(PathBuf, Counts)>, Error> {
-    let report = dir.join(format!("{}-{run_id}.json", command.report().0));
-    let text = match std::fs::read(&report) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::Read(report, e)),
-    };
+    let stem = command.report().0;
+    let report = dir.join(format!("{stem}-{run_id}.json"));
     let parse = |e| Error::Parse(report.clone(), e);
-    let mut doc: Value = serde_json::from_slice(&text).map_err(parse)?;
-    drop(text);
+    let Some(mut doc) = read_doc(dir, stem, run_id)? else {
+        return Ok(None);
+    };
+    let mut change = match command.change() {
+        Some((stem, _)) => read_doc(dir, stem, run_id)?,
+        None => None,
+    };
     let run = run_of(command, &doc);
-    let rows = Rows::of(command, &mut doc).map_err(parse)?;
-    drop(doc);
+    // An account this run did not read (not targeted, excluded) is neither resolved nor gone:
+    // its earlier findings are left out of the comparison.
+    let unread: BTreeSet<String> = skipped(&doc, command.report().1)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = Rows::of(command, &mut doc, change.as_mut()).map_err(parse)?;
+    drop((doc, change));
     let before = match since {
         Some(p) => Some((
             p.to_path_buf(),
             since::read(p).map_err(|e| Error::Read(p.into(), e))?,
         )),
-        None => since::previous(dir, command.name(), run_id),
+        None => since::previous(dir, &command.family(), run_id),
     };
     let path = dir.join(format!("findings-{run_id}.ocsf.json"));
     let mut counts = Counts::default();
@@ -208,7 +321,8 @@ pub fn write(
     let keep = before.is_some().then_some(&mut now);
     file::replace_with(&path, |out| stream(out, &rows, &run, &mut counts, keep))
         .map_err(|e| Error::Write(path.clone(), e))?;
-    if let Some((earlier, before)) = before {
+    if let Some((earlier, mut before)) = before {
+        before.retain(|f| !unread.contains(&f.account));
         let changes = since::compare(&earlier.display().to_string(), &before, &now);
         let lists = dir.join(format!("findings-{run_id}.since.json"));
         let mut text = serde_json::to_vec_pretty(&changes)
@@ -270,7 +384,9 @@ mod tests {
         // One finding per line, between the array's brackets.
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!((lines.len(), lines[0], lines[5]), (6, "[", "]"));
-        assert!(lines[1..5].iter().all(|l| l.starts_with("{\"class_uid\":2004")));
+        assert!(lines[1..5]
+            .iter()
+            .all(|l| l.starts_with("{\"class_uid\":2004")));
         assert_eq!(back[0]["time"], 1_796_283_672_798_i64);
         assert!(write(dir.path(), Command::Guardrails, "X", None)
             .expect("no error")

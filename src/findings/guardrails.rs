@@ -69,7 +69,7 @@ fn account(row: &Row) -> Account {
 }
 
 /// The CIS 2.1.2 check of one account's rows; `None` when the control does not apply.
-fn check(rows: &[&Row]) -> Option<Check> {
+pub(super) fn check(rows: &[&Row]) -> Option<Check> {
     let first = rows.first()?;
     let (outcome, desc) = match (
         first.verdict.as_str(),
@@ -116,6 +116,7 @@ fn check(rows: &[&Row]) -> Option<Check> {
         principal: "root".into(),
         principal_arn: String::new(),
         credential: String::new(),
+        credential_id: String::new(),
         desc,
         evidence: match evidence {
             Value::Object(map) => map,

@@ -81,7 +81,7 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 }
 
 /// The four root controls of one audited account.
-fn checks(row: &Row, partition: &str) -> Vec<Check> {
+pub(super) fn checks(row: &Row, partition: &str) -> Vec<Check> {
     let arn = format!("arn:{partition}:iam::{}:root", row.account_id);
     let ev = evidence(row);
     let check = |control: Control, outcome, credential: &str, desc: String| Check {
@@ -90,6 +90,7 @@ fn checks(row: &Row, partition: &str) -> Vec<Check> {
         principal: "root".into(),
         principal_arn: arn.clone(),
         credential: credential.into(),
+        credential_id: String::new(),
         desc: with_error(desc, outcome, &row.error),
         evidence: ev.clone(),
     };

@@ -183,9 +183,9 @@ pub fn line(c: &Changes) -> String {
     out
 }
 
-/// The newest findings file in `dir` named before `findings-<run_id>.ocsf.json` that `command`
-/// wrote, with its findings.
-pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec<Seen>)> {
+/// The newest findings file in `dir` named before `findings-<run_id>.ocsf.json` that one of
+/// `commands` wrote, with its findings.
+pub fn previous(dir: &Path, commands: &[&str], run_id: &str) -> Option<(PathBuf, Vec<Seen>)> {
     let current = format!("findings-{run_id}.ocsf.json");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .ok()?
@@ -196,8 +196,8 @@ pub fn previous(dir: &Path, command: &str, run_id: &str) -> Option<(PathBuf, Vec
     names.into_iter().rev().find_map(|name| {
         let path = dir.join(name);
         let findings = read(&path).ok()?;
-        let by = findings.first().map(|f| f.command.as_str());
-        (by == Some(command)).then_some((path, findings))
+        let by = findings.first()?.command.as_str();
+        commands.contains(&by).then_some((path, findings))
     })
 }
 

@@ -5,8 +5,8 @@
 //! unknown for every control, never passed. Pure.
 
 use super::event::{finding, Account, Check, Run};
-use super::{Control, Finding, Outcome, Severity};
-use crate::users::controls::{self, Def};
+use super::{Finding, Outcome};
+use crate::controls::{self, Def};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -54,21 +54,67 @@ pub struct Row {
     pub error: String,
     /// The failing and unknown controls.
     pub controls: Vec<Listed>,
+    /// The managed policies attached to the user, then `inline:<name>`.
+    pub direct_policies: Vec<String>,
+    /// OU names from the root (JSON report only).
+    pub ou_path: String,
+    /// The same ancestry by id (JSON report only).
+    pub ou_ids: String,
+    /// What a change run proved about the user, applied over its audited checks in order.
+    #[serde(skip)]
+    pub overrides: Vec<Override>,
+    /// Credential → its id, where a change report names it (`access_key_1` → `AKIA…`).
+    #[serde(skip)]
+    pub credential_ids: Vec<(String, String)>,
 }
 
-/// A users control as the findings number it.
-fn control(def: &Def) -> Control {
-    Control {
-        id: def.id,
-        fsbp: def.fsbp,
-        cis_v3: def.cis_v3,
-        cis_v7: def.cis_v7,
-        title: def.title,
-        severity: if def.id == controls::NO_USER_POLICIES.id {
-            Severity::Low
-        } else {
-            Severity::Medium
-        },
+/// A change run's word on some of a user's checks: those of `control` (every control when
+/// `None`) on `credential` (every credential when `None`) now stand as `outcome`, for `desc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    control: Option<&'static str>,
+    credential: Option<String>,
+    outcome: Outcome,
+    desc: String,
+}
+
+impl Override {
+    /// Every check of the user.
+    pub fn all(outcome: Outcome, desc: String) -> Override {
+        Override {
+            control: None,
+            credential: None,
+            outcome,
+            desc,
+        }
+    }
+
+    /// Every check of one control.
+    pub fn control(control: &'static str, outcome: Outcome, desc: String) -> Override {
+        Override {
+            control: Some(control),
+            ..Override::all(outcome, desc)
+        }
+    }
+
+    /// Every check on one credential.
+    pub fn credential(credential: &str, outcome: Outcome, desc: String) -> Override {
+        Override {
+            credential: Some(credential.to_string()),
+            ..Override::all(outcome, desc)
+        }
+    }
+
+    fn apply(&self, check: &mut Check) {
+        let control = self.control.is_none_or(|c| c == check.control.id);
+        let credential = self
+            .credential
+            .as_ref()
+            .is_none_or(|c| *c == check.credential);
+        if control && credential {
+            check.outcome = self.outcome;
+            check.desc = self.desc.clone();
+        }
     }
 }
 
@@ -113,7 +159,13 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
         let account = Account {
             id: row.account_id.clone(),
             name: row.account_name.clone(),
-            ..Account::default()
+            ou_path: row.ou_path.clone(),
+            ou_id: row
+                .ou_ids
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         };
         for check in checks(row) {
             out.push(finding(run, &account, check));
@@ -124,19 +176,25 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 
 /// The checks of one row: per control, its listed entries, then a passed check for each
 /// subject the report lists nothing for.
-fn checks(row: &Row) -> Vec<Check> {
+pub(super) fn checks(row: &Row) -> Vec<Check> {
     let ev = evidence(row);
     let check = |def: &Def, outcome, credential: &str, desc: String| Check {
-        control: control(def),
+        control: *def,
         outcome,
         principal: row.user_name.clone(),
         principal_arn: row.user_arn.clone(),
         credential: credential.into(),
+        credential_id: row
+            .credential_ids
+            .iter()
+            .find(|(c, _)| c == credential)
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default(),
         desc,
         evidence: ev.clone(),
     };
     let mut out = Vec::new();
-    for def in &controls::ALL {
+    for def in &controls::USERS {
         if row.user_name.is_empty() {
             let why = format!("the account could not be read: {}", row.error);
             out.push(check(def, Outcome::Unknown, "", why));
@@ -161,6 +219,9 @@ fn checks(row: &Row) -> Vec<Check> {
                 out.push(check(def, Outcome::Passed, subject, desc));
             }
         }
+    }
+    for o in &row.overrides {
+        out.iter_mut().for_each(|c| o.apply(c));
     }
     out
 }
@@ -258,7 +319,7 @@ mod tests {
             ..Row::default()
         };
         let got = statuses(row);
-        assert_eq!(got.len(), controls::ALL.len());
+        assert_eq!(got.len(), controls::USERS.len());
         assert!(got.iter().all(|(_, c)| *c == "UNKNOWN"), "{got:?}");
         assert_eq!(got[0].0, "rootsweep:IAM.22:222222222203:account");
     }

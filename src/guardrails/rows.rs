@@ -3,6 +3,8 @@
 
 use super::evaluate::{Decision, Source};
 use super::job::{long_term_guardrail, word, Finding, Verdict};
+use crate::controls::Proven;
+use crate::report::csv::JsonOnly;
 use crate::run::job::{self, Read, Spec, ALREADY_CLEAN};
 use serde::Serialize;
 
@@ -60,6 +62,8 @@ pub struct Row {
     pub long_term_root_sid: String,
     pub long_term_root_guardrail: String,
     pub error: String,
+    /// JSON only: the controls the account's finding proves (`crate::controls::Proven`).
+    pub compliance: JsonOnly<Vec<Proven>>,
 }
 
 impl job::Row for Row {
@@ -97,8 +101,18 @@ impl job::Row for Row {
     }
 }
 
-/// The rows of one account: one per task, or one saying why it was not evaluated.
+/// The rows of one account: one per task, or one saying why it was not evaluated; each with
+/// what the account's finding proves.
 pub fn rows(read: &Read<Finding>) -> Vec<Row> {
+    let mut rows = unproven(read);
+    let proven = crate::findings::proof::guardrails(&rows);
+    for row in &mut rows {
+        row.compliance = JsonOnly(proven.clone());
+    }
+    rows
+}
+
+fn unproven(read: &Read<Finding>) -> Vec<Row> {
     let a = &read.account;
     let base = Row {
         account_id: a.id.clone(),

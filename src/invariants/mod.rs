@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod faulty;
+mod findings;
 pub mod generate;
 mod unlock;
 mod users;

@@ -413,8 +413,9 @@ pub(super) async fn serve(
     (server, url, ctx)
 }
 
-/// Runs `job` (audit or delete) on `case` through the SDK against the simulator.
-async fn run(job: Job, case: &Case) -> Observed {
+/// Runs `job` (audit or delete) on `case` through the SDK against the simulator; with what its
+/// findings file (written from its reports, as the command writes it) breaks.
+async fn run(job: Job, case: &Case) -> (Observed, Option<Vec<String>>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (server, url, ctx) = serve(&scenario(case), case, dir.path()).await;
     let before = roots(&introspect(&url, "/_sim/state").await);
@@ -463,6 +464,8 @@ async fn run(job: Job, case: &Case) -> Observed {
         }
         Err(_) => crate::exit::Exit::Fatal.code(),
     };
+    let run_id = crate::report::file::stamp(ctx.started_at);
+    let findings = super::findings::of_run(dir.path(), job != Job::Audit, &run_id);
     let calls = introspect(&url, "/_sim/calls").await;
     let calls = calls.as_array().cloned().unwrap_or_default();
     let after = roots(&introspect(&url, "/_sim/state").await);
@@ -476,7 +479,7 @@ async fn run(job: Job, case: &Case) -> Observed {
             (id.clone(), state.clone(), root)
         })
         .collect();
-    Observed {
+    let observed = Observed {
         job,
         changing: job != Job::Audit,
         accounts,
@@ -495,7 +498,8 @@ async fn run(job: Job, case: &Case) -> Observed {
         exit,
         after_signal: sent.map(|at| ended.duration_since(at)),
         write_failed: false,
-    }
+    };
+    (observed, findings)
 }
 
 /// Every seed of `job` over the wire (24 unless `ROOTSWEEP_INVARIANT_CASES` says otherwise).
@@ -513,13 +517,21 @@ fn soak(job: Job) {
     let mut failures = Vec::new();
     let mut exits = BTreeSet::new();
     let (mut changed, mut failed, mut signalled) = (0, 0, 0);
+    let mut checked_findings = 0;
     for &seed in &seeds {
-        let observed = runtime.block_on(run(job, &Case::of(seed)));
+        let (observed, findings) = runtime.block_on(run(job, &Case::of(seed)));
         exits.insert(observed.exit);
         changed += usize::from(!observed.seen.made.is_empty());
         failed += usize::from(!observed.seen.reads_failed.is_empty());
         signalled += usize::from(observed.seen.signalled);
-        let broken = check::check(&observed);
+        let mut broken = check::check(&observed);
+        checked_findings += usize::from(findings.is_some());
+        broken.extend(
+            findings
+                .into_iter()
+                .flatten()
+                .map(|f| format!("findings: {f}")),
+        );
         if !broken.is_empty() {
             failures.push(format!(
                 "{job:?} over the wire, seed {seed} (replay: ROOTSWEEP_INVARIANT_SEED={seed}): {}",
@@ -542,6 +554,11 @@ fn soak(job: Job) {
             );
         }
         assert!(failed >= 3, "{job:?}: {failed} cases with a failed read");
+        // Every case that wrote its audit report had its findings held to it: most of them.
+        assert!(
+            checked_findings >= seeds.len() / 2,
+            "{job:?}: findings checked in {checked_findings} cases"
+        );
         if job == Job::Delete {
             assert!(
                 changed >= seeds.len() / 4,

@@ -9,6 +9,7 @@
 //! - a list of such values `;`-joined;
 //! - a unit enum variant by its serde name (after `rename` / `rename_all`);
 //! - a field skipped by `skip_serializing_if` as an empty cell (its column stays);
+//! - a [`JsonOnly`] field is no column at all: the JSON report has it, the CSV stays as it was;
 //! - anything else (a nested struct or map, a tuple, a variant with data, a list of lists,
 //!   bytes) is not a cell: it falls back to its compact JSON text rather than failing the row.
 //!
@@ -21,6 +22,25 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::marker::PhantomData;
+
+/// The name a [`JsonOnly`] value gives the CSV serializer instead of its text.
+const JSON_ONLY: &str = "rootsweep::report::csv::JsonOnly";
+
+/// A row field the JSON report holds and the CSV does not: serialized as its value for JSON
+/// (a human-readable format), and as no column at all in the CSV. Added fields of this kind
+/// leave every CSV byte for byte as it was.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsonOnly<T>(pub T);
+
+impl<T: Serialize> Serialize for JsonOnly<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            self.0.serialize(s)
+        } else {
+            s.serialize_unit_struct(JSON_ONLY)
+        }
+    }
+}
 
 /// Column names of a row type, from its serde field names in declaration order.
 ///
@@ -310,5 +330,24 @@ mod tests {
     #[test]
     fn an_empty_report_still_has_its_header() {
         assert_eq!(csv_of(&[]), "account,error\n");
+    }
+
+    #[test]
+    fn a_json_only_field_is_no_column_and_stays_in_the_json() {
+        #[derive(Default, Serialize)]
+        struct WithExtra {
+            account: String,
+            extra: JsonOnly<Vec<&'static str>>,
+            error: String,
+        }
+        let row = WithExtra {
+            account: "1".into(),
+            extra: JsonOnly(vec!["IAM.4"]),
+            error: "e".into(),
+        };
+        assert_eq!(header::<WithExtra>(), ["account", "error"]);
+        assert_eq!(cells(&row), ["1", "e"]);
+        let json = serde_json::to_value(&row).expect("json");
+        assert_eq!(json["extra"][0], "IAM.4");
     }
 }

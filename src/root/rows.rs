@@ -3,6 +3,8 @@
 
 use super::model::{Credentials, Finding};
 use super::plan::{join_errors, Step};
+use crate::controls::Proven;
+use crate::report::csv::JsonOnly;
 use crate::report::rfc3339;
 use crate::run::job::{self, Applied, Entry, Read};
 use serde::Serialize;
@@ -28,6 +30,8 @@ pub struct Audit {
     pub access_key_last_used: String,
     pub signing_certificates: String,
     pub error: String,
+    /// JSON only: the controls the row's findings prove (`crate::controls::Proven`).
+    pub compliance: JsonOnly<Vec<Proven>>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -92,6 +96,7 @@ impl From<&Read<Finding>> for Audit {
                 }
             }
         }
+        row.compliance = JsonOnly(crate::findings::proof::audit(&row));
         row
     }
 }

@@ -14,92 +14,13 @@ use serde::{Serialize, Serializer};
 /// Seconds in a day.
 const DAY: i64 = 86_400;
 
-/// One control, as the standards number it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Def {
-    /// rootsweep's id: the FSBP id when Security Hub has the control, else the CIS v3.0 number.
-    pub id: &'static str,
-    /// AWS Security Hub, AWS Foundational Security Best Practices.
-    pub fsbp: Option<&'static str>,
-    /// CIS AWS Foundations Benchmark v1.2.0 (as Security Hub's CIS v1.2.0 standard numbers it).
-    pub cis_v1_2: Option<&'static str>,
-    /// CIS AWS Foundations Benchmark v3.0.0.
-    pub cis_v3: Option<&'static str>,
-    /// CIS AWS Foundations Benchmark v7.0.0.
-    pub cis_v7: Option<&'static str>,
-    /// What the control asks, in a few words.
-    pub title: &'static str,
-}
-
-/// Credentials unused for 45 days or more are disabled.
-pub const UNUSED_45: Def = Def {
-    id: "IAM.22",
-    fsbp: Some("IAM.22"),
-    cis_v1_2: None,
-    cis_v3: Some("1.12"),
-    cis_v7: Some("2.11"),
-    title: "credentials unused for 45 days or more are disabled",
-};
-
-/// Credentials unused for 90 days or more are disabled.
-pub const UNUSED_90: Def = Def {
-    id: "IAM.8",
-    fsbp: Some("IAM.8"),
-    cis_v1_2: Some("1.3"),
-    cis_v3: None,
-    cis_v7: None,
-    title: "credentials unused for 90 days or more are disabled",
-};
-
-/// Active access keys are rotated every 90 days or less.
-pub const KEY_ROTATED_90: Def = Def {
-    id: "IAM.3",
-    fsbp: Some("IAM.3"),
-    cis_v1_2: Some("1.4"),
-    cis_v3: Some("1.14"),
-    cis_v7: None,
-    title: "access keys are rotated every 90 days or less",
-};
-
-/// At most one active access key per user.
-pub const ONE_ACTIVE_KEY: Def = Def {
-    id: "CIS-1.13",
-    fsbp: None,
-    cis_v1_2: None,
-    cis_v3: Some("1.13"),
-    cis_v7: None,
-    title: "only one active access key per IAM user",
-};
-
-/// A user with a console password has MFA.
-pub const CONSOLE_MFA: Def = Def {
-    id: "IAM.5",
-    fsbp: Some("IAM.5"),
-    cis_v1_2: Some("1.2"),
-    cis_v3: Some("1.10"),
-    cis_v7: None,
-    title: "MFA is enabled for every IAM user with a console password",
-};
-
-/// Permissions come through groups, not policies attached to the user.
-pub const NO_USER_POLICIES: Def = Def {
-    id: "IAM.2",
-    fsbp: Some("IAM.2"),
-    cis_v1_2: Some("1.16"),
-    cis_v3: Some("1.15"),
-    cis_v7: None,
-    title: "IAM users receive permissions only through groups",
-};
-
+/// The users controls, from the one table of every control rootsweep proves.
+pub use crate::controls::Def;
 /// Every control judged, in report order.
-pub const ALL: [Def; 6] = [
-    UNUSED_45,
-    UNUSED_90,
-    KEY_ROTATED_90,
-    ONE_ACTIVE_KEY,
-    CONSOLE_MFA,
-    NO_USER_POLICIES,
-];
+pub use crate::controls::USERS as ALL;
+pub use crate::controls::{
+    CONSOLE_MFA, KEY_ROTATED_90, NO_USER_POLICIES, ONE_ACTIVE_KEY, UNUSED_45, UNUSED_90,
+};
 
 /// How a control stands for one user or credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -91,10 +91,14 @@ impl<S: api::Sessions> job::Change for Deactivate<S> {
 
     fn change_rows(
         &self,
-        _: Option<&Found>,
+        found: Option<&Found>,
         entry: &Entry<deactivate::Step>,
         applied: &Applied<deactivate::Step, Vec<switch::Changed>>,
     ) -> Vec<deactivate_rows::Row> {
-        deactivate_rows::rows(entry, applied)
+        let mut rows = deactivate_rows::rows(entry, applied);
+        if let Some(found) = found {
+            deactivate_rows::name_credentials(&mut rows, &entry.steps, &found.audit);
+        }
+        rows
     }
 }

@@ -2,7 +2,10 @@
 //! account with none planned (its outcome, e.g. `already-clean`, `skipped-unknown`).
 
 use super::deactivate::Step;
+use super::model::Finding;
 use super::switch::{outcome, Changed};
+use crate::report::csv::JsonOnly;
+use crate::report::rfc3339;
 use crate::run::job::{Applied, Entry};
 use serde::Serialize;
 
@@ -29,6 +32,10 @@ pub struct Row {
     /// `n/a` not changed.
     pub verified: String,
     pub error: String,
+    /// JSON only: the credential report's name of the credential (`password`,
+    /// `access_key_1`, `access_key_2`), as the users audit and its findings name it; empty for
+    /// other kinds, or a key the audit's report row does not show.
+    pub credential: JsonOnly<String>,
 }
 
 /// The report word for a completed deactivation.
@@ -59,6 +66,7 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Changed>>) -> Vec<R
             outcome: outcome.to_string(),
             verified: verified.to_string(),
             error: error.to_string(),
+            credential: JsonOnly::default(),
         }
     };
     if !applied.detail.is_empty() {
@@ -77,6 +85,40 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Changed>>) -> Vec<R
         .iter()
         .map(|s| row(Some(s), label, &applied.error))
         .collect()
+}
+
+/// Names each row's credential as the credential report does: a password is `password`; an
+/// access key is the report slot whose creation time (`access_key_N_last_rotated`) is the key's.
+pub fn name_credentials(rows: &mut [Row], steps: &[Step], audit: &Finding) {
+    let Finding::Read(users) = audit else {
+        return;
+    };
+    for row in rows.iter_mut() {
+        row.credential = JsonOnly(match row.credential_type.as_str() {
+            "password" => "password".to_string(),
+            "access-key" => {
+                let issued = steps
+                    .iter()
+                    .find(|s| s.user == row.user_name && s.id == row.credential_id)
+                    .map(|s| s.issued.as_str())
+                    .unwrap_or_default();
+                let report = users
+                    .iter()
+                    .find(|u| u.detail.name == row.user_name)
+                    .and_then(|u| u.report.as_ref());
+                let slots = ["access_key_1", "access_key_2"];
+                report
+                    .and_then(|r| {
+                        r.access_keys.iter().zip(slots).find(|(k, _)| {
+                            k.last_rotated.as_ref().map(rfc3339).as_deref() == Some(issued)
+                        })
+                    })
+                    .map(|(_, slot)| slot.to_string())
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        });
+    }
 }
 
 #[cfg(test)]

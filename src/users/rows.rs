@@ -3,6 +3,8 @@
 //! order, and the JSON object. Pure.
 
 use super::model::{Control, Finding, LastUse, User};
+use crate::controls::Proven;
+use crate::report::csv::JsonOnly;
 use crate::report::rfc3339;
 use crate::run::job::{self, Read};
 use serde::Serialize;
@@ -47,6 +49,13 @@ pub struct Row {
     /// The CIS / FSBP controls failing or unknown: full objects in the JSON, `id[:credential]`
     /// in the CSV (`IAM.22:access_key_1;IAM.2`; `?` after an id that cannot be judged).
     pub controls: Vec<Control>,
+    /// JSON only: the account's OU names from the root (as in the root audit's report).
+    pub ou_path: JsonOnly<String>,
+    /// JSON only: the same ancestry by id.
+    pub ou_ids: JsonOnly<String>,
+    /// JSON only: every control the row's findings prove, passed ones too
+    /// (`crate::controls::Proven`).
+    pub compliance: JsonOnly<Vec<Proven>>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -74,11 +83,21 @@ impl job::Row for Row {
     }
 }
 
-/// The rows of one account.
+/// The rows of one account, each with what its findings prove.
 pub fn rows(read: &Read<Finding>) -> Vec<Row> {
+    let mut rows = unproven(read);
+    for row in &mut rows {
+        row.compliance = JsonOnly(crate::findings::proof::users(&*row));
+    }
+    rows
+}
+
+fn unproven(read: &Read<Finding>) -> Vec<Row> {
     let account = Row {
         account_id: read.account.id.clone(),
         account_name: read.account.name.clone(),
+        ou_path: JsonOnly(read.account.ou_path.clone()),
+        ou_ids: JsonOnly(read.account.ou_ids.clone()),
         ..Row::default()
     };
     match &read.finding {

@@ -85,6 +85,20 @@ fn assert_control_ids(findings: &[Value]) {
     }
 }
 
+/// The last (newest) of the files named `prefix*ext` in `dir`.
+fn newest(dir: &Path, prefix: &str, ext: &str) -> std::path::PathBuf {
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.starts_with(prefix) && name.ends_with(ext)
+        })
+        .collect();
+    found.sort();
+    found.pop().unwrap_or_else(|| panic!("no {prefix}*{ext}"))
+}
+
 /// uid → status code.
 fn by_uid(findings: &[Value]) -> BTreeMap<String, String> {
     let map: BTreeMap<String, String> = findings
@@ -200,12 +214,23 @@ fn a_second_audit_after_a_delete_names_what_was_resolved_and_the_account_that_jo
     let dir = reports();
     rootsweep(&sim, dir.path(), &["audit", "--exclude", "222222222206"]);
     // 222222222201 has a root password and no MFA: IAM.9, IAM.6 and CIS 2.1.1 fail.
-    rootsweep(
+    let delete = rootsweep(
         &sim,
         dir.path(),
         &["delete", "--yes", "--accounts", "222222222201"],
-    )
-    .expect_code(0);
+    );
+    delete.expect_code(0);
+    // The delete's own findings (its final state) against the audit: the accounts it did not
+    // read are neither resolved nor gone.
+    assert!(
+        delete
+            .stderr
+            .lines()
+            .any(|l| l.starts_with("rootsweep: since ")
+                && l.ends_with(": 0 new, 0 still open, 3 resolved")),
+        "{}",
+        delete.stderr
+    );
     let again = rootsweep(&sim, dir.path(), &["audit"]);
     let line = again
         .stderr
@@ -216,7 +241,7 @@ fn a_second_audit_after_a_delete_names_what_was_resolved_and_the_account_that_jo
         line.ends_with(": 0 new, 10 still open, 3 resolved, 1 account joined (222222222206)"),
         "{line}"
     );
-    let lists = report(dir.path(), "findings-", ".since.json");
+    let lists = newest(dir.path(), "findings-", ".since.json");
     let changes: Value =
         serde_json::from_str(&std::fs::read_to_string(lists).expect("since file")).expect("json");
     let resolved: BTreeSet<&str> = changes["resolved"]
@@ -237,4 +262,78 @@ fn a_second_audit_after_a_delete_names_what_was_resolved_and_the_account_that_jo
         serde_json::json!(["222222222206"])
     );
     assert_eq!(changes["accounts_left"], serde_json::json!([]));
+}
+
+#[test]
+fn users_deactivate_findings_resolve_the_deactivated_keys_and_name_their_ids() {
+    let sim = Sim::start(shipped("users.toml"));
+    let dir = reports();
+    let exclude = ["--exclude", "222222222203,222222222205"];
+    rootsweep(
+        &sim,
+        dir.path(),
+        &[&["users", "audit"][..], &exclude].concat(),
+    );
+    let run = rootsweep(
+        &sim,
+        dir.path(),
+        &[&["users", "deactivate", "--yes"][..], &exclude].concat(),
+    );
+    run.expect_code(0);
+    assert!(run.stderr.contains("rootsweep: since "), "{}", run.stderr);
+    let lists = newest(dir.path(), "findings-", ".since.json");
+    let changes: Value =
+        serde_json::from_str(&std::fs::read_to_string(lists).expect("since")).expect("json");
+    let resolved: Vec<&str> = changes["resolved"]
+        .as_array()
+        .expect("resolved")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let keyold = resolved
+        .iter()
+        .find(|u| u.starts_with("rootsweep:IAM.22:222222222202:keyold:access_key_"))
+        .unwrap_or_else(|| panic!("{resolved:?}"));
+    assert!(
+        changes["new"].as_array().expect("new").is_empty(),
+        "{changes}"
+    );
+    let last = newest(dir.path(), "findings-", ".ocsf.json");
+    validate(&last);
+    let findings: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&last).expect("read")).expect("json");
+    let key = findings
+        .iter()
+        .find(|f| f["finding_info"]["uid"] == *keyold)
+        .expect("the key's finding");
+    assert_eq!(key["status_code"], "PASS");
+    assert_eq!(
+        key["metadata"]["product"]["feature"]["name"],
+        "users deactivate"
+    );
+    assert!(key["cloud"]["org"]["ou_name"]
+        .as_str()
+        .is_some_and(|p| p.starts_with("Root")));
+    assert_eq!(
+        key["resources"][2]["data"]["credential_id"],
+        "AKIA2222222222020005"
+    );
+    // The users audit's JSON rows say what they prove; its CSV has no new column.
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(newest(dir.path(), "users-audit-", ".json")).expect("report"),
+    )
+    .expect("json");
+    let row = doc["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|r| r["user_name"] == "keyold")
+        .expect("keyold's row");
+    assert!(row["compliance"][0]["finding_uid"].is_string(), "{row}");
+    let csv = std::fs::read_to_string(newest(dir.path(), "users-audit-", ".csv")).expect("csv");
+    assert!(!csv
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("compliance"));
 }

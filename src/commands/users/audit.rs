@@ -26,7 +26,7 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         &run_id,
         since,
     );
-    let page = if args.findings.html {
+    let page = if args.page.html {
         let sessions = format!(
             "no root session; member accounts read through the role {}, the management \
              account with the caller's credentials",

@@ -20,6 +20,10 @@ pub async fn run(args: &DeactivateArgs) -> anyhow::Result<Exit> {
         gate: Gate::Users,
         flags: args.change,
         dry_run_name: "users deactivate dry run",
+        findings: Some((
+            crate::findings::file::Command::UsersDeactivate,
+            args.findings.since.as_deref(),
+        )),
         name: "users deactivate",
     };
     let external_id = args.role.external_id.as_deref();

@@ -33,6 +33,10 @@ pub async fn run(args: &DeleteArgs) -> anyhow::Result<Exit> {
         gate: Gate::Users,
         flags: args.change,
         dry_run_name: "users delete dry run",
+        findings: Some((
+            crate::findings::file::Command::UsersDelete,
+            args.findings.since.as_deref(),
+        )),
         name: "users delete",
     };
     let stale_days = args.stale_days.unwrap_or(DEFAULT_STALE_DAYS);

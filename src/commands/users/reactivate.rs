@@ -40,6 +40,8 @@ pub async fn run(args: &ReactivateArgs) -> anyhow::Result<Exit> {
         gate: Gate::Users,
         flags: args.change,
         dry_run_name: "users reactivate dry run",
+        // No findings: its reports hold no final state of a control (see README, Findings).
+        findings: None,
         name: "users reactivate",
     };
     let external_id = args.role.external_id.as_deref();

@@ -18,6 +18,10 @@ pub async fn run(args: &TidyArgs) -> anyhow::Result<Exit> {
         gate: Gate::Users,
         flags: args.change,
         dry_run_name: "users tidy dry run",
+        findings: Some((
+            crate::findings::file::Command::UsersTidy,
+            args.findings.since.as_deref(),
+        )),
         name: "users tidy",
     };
     let external_id = args.role.external_id.as_deref();

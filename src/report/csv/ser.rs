@@ -49,15 +49,6 @@ pub(super) fn record<R: Serialize + ?Sized>(row: &R) -> Result<Record, Unsupport
     row.serialize(RowSerializer)
 }
 
-/// The text of one field. A value with no flat text (a nested struct, a map, a tuple, an enum
-/// variant with data) falls back to its compact JSON, so nothing panics and nothing is silently
-/// dropped; if even JSON cannot express it, the cell is empty.
-fn cell<T: Serialize + ?Sized>(value: &T) -> String {
-    value
-        .serialize(Text { in_list: false })
-        .unwrap_or_else(|_| serde_json::to_string(value).unwrap_or_default())
-}
-
 impl SerializeStruct for Record {
     type Ok = Record;
     type Error = Unsupported;
@@ -67,8 +58,14 @@ impl SerializeStruct for Record {
         key: &'static str,
         value: &T,
     ) -> Result<(), Unsupported> {
+        // A JSON-only field (`csv::JsonOnly`) says so instead of giving its text: no column.
+        let text = match value.serialize(Text { in_list: false }) {
+            Err(Unsupported(why)) if why == super::JSON_ONLY => return Ok(()),
+            Ok(text) => text,
+            Err(_) => serde_json::to_string(value).unwrap_or_default(),
+        };
         self.names.push(key.to_string());
-        self.cells.push(cell(value));
+        self.cells.push(text);
         Ok(())
     }
 
@@ -260,7 +257,10 @@ impl Serializer for Text {
         Ok(String::new())
     }
 
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Unsupported> {
+    fn serialize_unit_struct(self, name: &'static str) -> Result<String, Unsupported> {
+        if name == super::JSON_ONLY && !self.in_list {
+            return Err(Unsupported(super::JSON_ONLY.into()));
+        }
         Ok(String::new())
     }
 
