@@ -31,6 +31,21 @@ pub struct Run {
     pub command: String,
 }
 
+#[cfg(test)]
+impl Run {
+    /// The run of the findings modules' tests: organization `o-abc`, no region, time 0.
+    pub(crate) fn of_test(command: &str) -> Run {
+        Run {
+            organization: "o-abc".into(),
+            partition: "aws".into(),
+            region: String::new(),
+            time_ms: 0,
+            version: "0".into(),
+            command: command.into(),
+        }
+    }
+}
+
 /// The account a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Account {

@@ -197,14 +197,7 @@ mod tests {
     use super::*;
 
     fn run() -> Run {
-        Run {
-            organization: "o-abc".into(),
-            partition: "aws".into(),
-            region: String::new(),
-            time_ms: 0,
-            version: "0".into(),
-            command: String::new(),
-        }
+        Run::of_test("")
     }
 
     fn row(verdict: &str, login: &str, mfa: &str, serials: &str, keys: &str) -> Row {

@@ -148,14 +148,7 @@ mod tests {
     use serde_json::json;
 
     fn run() -> Run {
-        Run {
-            organization: "o-abc".into(),
-            partition: "aws".into(),
-            region: String::new(),
-            time_ms: 0,
-            version: "0".into(),
-            command: "users deactivate".into(),
-        }
+        Run::of_test("users deactivate")
     }
 
     fn user() -> users::Row {

@@ -248,14 +248,7 @@ mod tests {
     use super::*;
 
     fn run() -> Run {
-        Run {
-            organization: "o-abc".into(),
-            partition: "aws".into(),
-            region: String::new(),
-            time_ms: 0,
-            version: "0".into(),
-            command: String::new(),
-        }
+        Run::of_test("")
     }
 
     fn user() -> Row {
