@@ -9,6 +9,7 @@ use super::since::{self, Changes, Seen};
 use super::Finding;
 use crate::report::file;
 use aws_smithy_types::date_time::{DateTime, Format};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -128,20 +129,50 @@ pub struct Counts {
     pub passed: usize,
 }
 
-/// The run information of a report: what every finding shares.
-fn run_of(command: Command, doc: &Value) -> Run {
-    let text = |k: &str| doc[k].as_str().unwrap_or_default().to_string();
-    let time_ms = DateTime::from_str(&text("started"), Format::DateTime)
-        .ok()
-        .and_then(|t| t.to_millis().ok())
-        .unwrap_or_default();
-    Run {
-        organization: text("organization"),
-        partition: text("partition"),
-        region: text("region"),
-        time_ms,
-        version: text("rootsweep_version"),
-        command: command.name().to_string(),
+/// A report document as the findings read it: its run information and its rows (under
+/// `accounts`, `users` or `tasks`), every other part skipped unparsed, so a large report is
+/// never held as a JSON tree.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, bound = "R: Deserialize<'de> + Default")]
+struct Report<R> {
+    organization: String,
+    partition: String,
+    region: String,
+    started: String,
+    rootsweep_version: String,
+    #[serde(alias = "accounts", alias = "users", alias = "tasks")]
+    rows: Vec<R>,
+}
+
+/// A change report as the findings read it: its rows (under `accounts`, `detaches`, `users` or
+/// `credentials`), kept as JSON objects for [`super::settle`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ChangeReport {
+    #[serde(
+        alias = "accounts",
+        alias = "detaches",
+        alias = "users",
+        alias = "credentials"
+    )]
+    rows: Vec<Value>,
+}
+
+impl<R> Report<R> {
+    /// The run information: what every finding shares.
+    fn run(&self, command: Command) -> Run {
+        let time_ms = DateTime::from_str(&self.started, Format::DateTime)
+            .ok()
+            .and_then(|t| t.to_millis().ok())
+            .unwrap_or_default();
+        Run {
+            organization: self.organization.clone(),
+            partition: self.partition.clone(),
+            region: self.region.clone(),
+            time_ms,
+            version: self.rootsweep_version.clone(),
+            command: command.name().to_string(),
+        }
     }
 }
 
@@ -152,37 +183,63 @@ enum Rows {
     Guardrails(Vec<super::guardrails::Row>),
 }
 
+/// The JSON document at `path`, read as `T`; `None` when there is no such file.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, Error> {
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::Read(path.to_path_buf(), e)),
+    };
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|e| Error::Parse(path.to_path_buf(), e))
+}
+
+/// What the findings of one run are made of: the run, its rows, and the accounts it did not
+/// read (in the organization, skipped).
+struct Read {
+    run: Run,
+    rows: Rows,
+    unread: BTreeSet<String>,
+}
+
+/// The skipped accounts of `rows`.
+fn unread<'a>(rows: impl Iterator<Item = (&'a str, &'a str)>) -> BTreeSet<String> {
+    rows.filter(|(_, verdict)| *verdict == "skipped")
+        .map(|(account, _)| account.to_string())
+        .collect()
+}
+
 impl Rows {
-    /// The rows of `doc` (taken out of it, not copied); for a change command, in the state its
-    /// change report (`change`, when the run got that far) leaves.
-    fn of(
-        command: Command,
-        doc: &mut Value,
-        change: Option<&mut Value>,
-    ) -> Result<Rows, serde_json::Error> {
-        let take = |doc: &mut Value, key: &str| {
-            doc.get_mut(key)
-                .map(Value::take)
-                .unwrap_or(Value::Array(Vec::new()))
+    /// The rows of the command's report of `run_id` in `dir`, for a change command in the state
+    /// its change report (when the run got that far) leaves; `None` when the run wrote no
+    /// report (it stopped before its read stage).
+    fn read(dir: &Path, command: Command, run_id: &str) -> Result<Option<Read>, Error> {
+        let path = |stem: &str| dir.join(format!("{stem}-{run_id}.json"));
+        let changes = match command.change() {
+            Some((stem, _)) => read_json::<ChangeReport>(&path(stem))?
+                .map(|c| c.rows)
+                .unwrap_or_default(),
+            None => Vec::new(),
         };
-        let list = take(doc, command.report().1);
-        let changes: Vec<Value> = match (change, command.change()) {
-            (Some(c), Some((_, k))) => serde_json::from_value(take(c, k))?,
-            _ => Vec::new(),
-        };
+        let report = path(command.report().0);
         Ok(match command.audit() {
-            Command::Audit => {
-                let mut rows: Vec<super::root::Row> = serde_json::from_value(list)?;
-                super::settle::root(&mut rows, &changes);
-                Rows::Audit(rows)
-            }
-            Command::Guardrails => Rows::Guardrails(serde_json::from_value(list)?),
-            _ => {
-                let mut rows: Vec<super::users::Row> = serde_json::from_value(list)?;
-                super::settle::users(command, &mut rows, &changes);
-                Rows::Users(rows)
-            }
-        })
+            Command::Audit => read_json::<Report<super::root::Row>>(&report)?.map(|mut r| {
+                let skipped = unread(r.rows.iter().map(|r| (&*r.account_id, &*r.verdict)));
+                super::settle::root(&mut r.rows, &changes);
+                (r.run(command), Rows::Audit(r.rows), skipped)
+            }),
+            Command::Guardrails => read_json::<Report<super::guardrails::Row>>(&report)?.map(|r| {
+                let skipped = unread(r.rows.iter().map(|r| (&*r.account_id, &*r.verdict)));
+                (r.run(command), Rows::Guardrails(r.rows), skipped)
+            }),
+            _ => read_json::<Report<super::users::Row>>(&report)?.map(|mut r| {
+                let skipped = unread(r.rows.iter().map(|r| (&*r.account_id, &*r.verdict)));
+                super::settle::users(command, &mut r.rows, &changes);
+                (r.run(command), Rows::Users(r.rows), skipped)
+            }),
+        }
+        .map(|(run, rows, unread)| Read { run, rows, unread }))
     }
 
     /// Each finding, handed to `emit` as soon as it is made: an account's or a user's findings
@@ -208,18 +265,15 @@ impl Rows {
     }
 }
 
-/// The findings of one report document (`audit-*.json`, `users-audit-*.json`,
-/// `guardrails-*.json`); for a change command, of the state its change report (`change`, when
-/// the run got that far) leaves.
-pub fn build(
-    command: Command,
-    doc: &Value,
-    change: Option<&Value>,
-) -> Result<Vec<Finding>, serde_json::Error> {
-    let run = run_of(command, doc);
-    let rows = Rows::of(command, &mut doc.clone(), change.cloned().as_mut())?;
+/// The findings of the command's report of `run_id` in `dir` (for a change command, of the
+/// state its change report leaves), all in memory: for tests of what the file holds.
+#[cfg(test)]
+pub fn build(dir: &Path, command: Command, run_id: &str) -> Result<Vec<Finding>, Error> {
+    let Some(read) = Rows::read(dir, command, run_id)? else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    let _ = rows.each(&run, &mut |f| {
+    let _ = read.rows.each(&read.run, &mut |f| {
         out.push(f);
         Ok(())
     });
@@ -247,37 +301,13 @@ fn stream(
         }
         let line = serde_json::to_vec(&f).map_err(std::io::Error::other)?;
         if let Some(seen) = keep.as_deref_mut() {
-            seen.push(serde_json::from_slice(&line).map_err(std::io::Error::other)?);
+            seen.push(f.seen());
         }
         out.write_all(if first { b"\n" } else { b",\n" })?;
         first = false;
         out.write_all(&line)
     })?;
     out.write_all(b"\n]\n")
-}
-
-/// The accounts a report lists as skipped (in the organization, not read by this run).
-fn skipped<'a>(doc: &'a Value, key: &str) -> Vec<&'a str> {
-    doc[key]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["verdict"] == "skipped")
-        .filter_map(|r| r["account_id"].as_str())
-        .collect()
-}
-
-/// A report document of `dir`; `None` when the run did not write it.
-fn read_doc(dir: &Path, stem: &str, run_id: &str) -> Result<Option<Value>, Error> {
-    let report = dir.join(format!("{stem}-{run_id}.json"));
-    let text = match std::fs::read_to_string(&report) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::Read(report, e)),
-    };
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| Error::Parse(report, e))
 }
 
 /// Writes `findings-<run_id>.ocsf.json` in `dir` from the command's report of `run_id`, and the
@@ -289,25 +319,9 @@ pub fn write(
     run_id: &str,
     since: Option<&Path>,
 ) -> Result<Option<(PathBuf, Counts)>, Error> {
-    let stem = command.report().0;
-    let report = dir.join(format!("{stem}-{run_id}.json"));
-    let parse = |e| Error::Parse(report.clone(), e);
-    let Some(mut doc) = read_doc(dir, stem, run_id)? else {
+    let Some(Read { run, rows, unread }) = Rows::read(dir, command, run_id)? else {
         return Ok(None);
     };
-    let mut change = match command.change() {
-        Some((stem, _)) => read_doc(dir, stem, run_id)?,
-        None => None,
-    };
-    let run = run_of(command, &doc);
-    // An account this run did not read (not targeted, excluded) is neither resolved nor gone:
-    // its earlier findings are left out of the comparison.
-    let unread: BTreeSet<String> = skipped(&doc, command.report().1)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = Rows::of(command, &mut doc, change.as_mut()).map_err(parse)?;
-    drop((doc, change));
     let before = match since {
         Some(p) => Some((
             p.to_path_buf(),

@@ -119,8 +119,8 @@ pub(super) fn check(rows: &[&Row]) -> Option<Check> {
         credential_id: String::new(),
         desc,
         evidence: match evidence {
-            Value::Object(map) => map,
-            _ => Map::new(),
+            Value::Object(map) => map.into(),
+            _ => Map::new().into(),
         },
     })
 }

@@ -5,7 +5,7 @@
 //! An audit runs only where centralized root access is on (its preflight refuses otherwise), so a
 //! root user with no password cannot sign in at all: its MFA controls pass, it is not "no data".
 
-use super::event::{finding, Account, Check, Run};
+use super::event::{finding, Account, Check, Evidences, Run};
 use super::{Control, Finding, Outcome};
 use super::{CENTRAL_ROOT, ROOT_ACCESS_KEY, ROOT_HARDWARE_MFA, ROOT_MFA};
 use serde::Deserialize;
@@ -83,7 +83,7 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 /// The four root controls of one audited account.
 pub(super) fn checks(row: &Row, partition: &str) -> Vec<Check> {
     let arn = format!("arn:{partition}:iam::{}:root", row.account_id);
-    let ev = evidence(row);
+    let ev: Evidences = evidence(row).into();
     let check = |control: Control, outcome, credential: &str, desc: String| Check {
         control,
         outcome,

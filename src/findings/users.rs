@@ -4,7 +4,7 @@
 //! controls; every other control that applies passed. An account that could not be read is
 //! unknown for every control, never passed. Pure.
 
-use super::event::{finding, Account, Check, Run};
+use super::event::{finding, Account, Check, Evidences, Run};
 use super::{Finding, Outcome};
 use crate::controls::{self, Def};
 use serde::Deserialize;
@@ -177,7 +177,7 @@ pub fn findings(run: &Run, rows: &[Row]) -> Vec<Finding> {
 /// The checks of one row: per control, its listed entries, then a passed check for each
 /// subject the report lists nothing for.
 pub(super) fn checks(row: &Row) -> Vec<Check> {
-    let ev = evidence(row);
+    let ev: Evidences = evidence(row).into();
     let check = |def: &Def, outcome, credential: &str, desc: String| Check {
         control: *def,
         outcome,

@@ -23,8 +23,14 @@ fn audit() -> Value {
     json!({ "organization": "o-abc", "partition": "aws", "accounts": rows })
 }
 
+/// The findings of `doc` as `audit-X.json` (and `change` as `delete-X.json`) in a report folder.
 fn findings(command: Command, doc: &Value, change: Option<&Value>) -> Vec<Value> {
-    let built = build(command, doc, change).expect("findings");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("audit-X.json"), doc.to_string()).expect("report");
+    if let Some(change) = change {
+        std::fs::write(dir.path().join("delete-X.json"), change.to_string()).expect("change");
+    }
+    let built = build(dir.path(), command, "X").expect("findings");
     serde_json::to_value(built)
         .expect("json")
         .as_array()

@@ -4,20 +4,16 @@
 
 use super::{Invocation, Kind};
 use crate::exit::Exit;
-use crate::findings::file::Command;
+use crate::findings::file::{read_json as read, Command};
 use crate::report::file;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// Why the page was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The report (or the run's changes file) could not be read.
-    #[error("{0}: {1}")]
-    Read(PathBuf, std::io::Error),
-    /// The report (or the run's changes file) is not the JSON the page reads.
-    #[error("{0}: {1}")]
-    Parse(PathBuf, serde_json::Error),
+    /// The report (or the run's changes file) could not be read, or is not JSON.
+    #[error(transparent)]
+    Read(#[from] crate::findings::file::Error),
     /// The page could not be written.
     #[error("{0}: {1}")]
     Write(PathBuf, std::io::Error),
@@ -27,17 +23,6 @@ pub enum Error {
     /// The command has no page.
     #[error("`rootsweep {0}` has no page")]
     NoPage(&'static str),
-}
-
-/// The JSON document at `path`; `None` when there is no file.
-fn read(path: &Path) -> Result<Option<Value>, Error> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => serde_json::from_str(&t)
-            .map(Some)
-            .map_err(|e| Error::Parse(path.to_path_buf(), e)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Read(path.to_path_buf(), e)),
-    }
 }
 
 /// Writes `report-<run_id>.html` in `dir` from the command's report of `run_id` and the run's
