@@ -232,6 +232,48 @@ pub const USERS: [Def; 6] = [
     NO_USER_POLICIES,
 ];
 
+/// A control's ids, as a change report's JSON row names the controls its change acts on (how
+/// each stands after the run is the findings file's to say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Ids {
+    /// rootsweep's id.
+    pub control: &'static str,
+    /// The Security Hub (FSBP) id.
+    pub fsbp: Option<&'static str>,
+    /// The CIS v3.0.0 number.
+    pub cis_v3: Option<&'static str>,
+    /// The CIS v7.0.0 number.
+    pub cis_v7: Option<&'static str>,
+}
+
+/// The ids of each control of `defs`.
+pub fn ids(defs: &[Def]) -> Vec<Ids> {
+    defs.iter()
+        .map(|d| Ids {
+            control: d.id,
+            fsbp: d.fsbp,
+            cis_v3: d.cis_v3,
+            cis_v7: d.cis_v7,
+        })
+        .collect()
+}
+
+/// The controls a `delete` acts on: the root user's password and MFA devices go (IAM.9, IAM.6),
+/// which leaves no root credential (CIS 2.1.1) where no key or certificate remains.
+pub const ROOT_DELETE: [Def; 3] = [ROOT_MFA, ROOT_HARDWARE_MFA, CENTRAL_ROOT];
+
+/// The controls the deactivation (or removal) of one credential acts on, by the change report's
+/// `credential_type`: a password's unused-credential and console-MFA controls, an access key's
+/// unused-credential, rotation and one-active-key controls; none for the kinds no control in
+/// this table is about (SSH public keys, service-specific credentials, signing certificates).
+pub fn of_credential(credential_type: &str) -> Vec<Ids> {
+    match credential_type {
+        "password" => ids(&[UNUSED_45, UNUSED_90, CONSOLE_MFA]),
+        "access-key" => ids(&[UNUSED_45, UNUSED_90, KEY_ROTATED_90, ONE_ACTIVE_KEY]),
+        _ => Vec::new(),
+    }
+}
+
 /// How a control stands for the subject of a report row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -305,5 +347,39 @@ mod tests {
             ["FSBP IAM.4", "CIS v3.0.0 1.4", "CIS v7.0.0 2.4"]
         );
         assert_eq!(ROOT_GUARDRAIL.standards(), [CIS_V7]);
+    }
+
+    #[test]
+    fn a_credential_change_names_the_controls_about_that_credential_only() {
+        let names = |t: &str| -> Vec<&str> { of_credential(t).iter().map(|i| i.control).collect() };
+        assert_eq!(names("password"), ["IAM.22", "IAM.8", "IAM.5"]);
+        assert_eq!(
+            names("access-key"),
+            ["IAM.22", "IAM.8", "IAM.3", "CIS-1.13"]
+        );
+        for unmonitored in [
+            "ssh-public-key",
+            "service-specific-credential",
+            "signing-certificate",
+        ] {
+            assert!(names(unmonitored).is_empty(), "{unmonitored}");
+        }
+        let root: Vec<Ids> = ids(&ROOT_DELETE);
+        assert_eq!(
+            root.iter()
+                .map(|i| (i.control, i.cis_v7))
+                .collect::<Vec<_>>(),
+            [
+                ("IAM.9", Some("2.5")),
+                ("IAM.6", Some("2.6")),
+                ("CIS-2.1.1", Some("2.1.1"))
+            ]
+        );
+        let json = serde_json::to_value(ids(&[UNUSED_45])).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!([{ "control": "IAM.22", "fsbp": "IAM.22", "cis_v3": "1.12",
+                                 "cis_v7": "2.11" }])
+        );
     }
 }

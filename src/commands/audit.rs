@@ -17,7 +17,7 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let finished = super::root::pipeline(&ctx, &pre, Request::READ, Scope::ALL).await?;
     let since = args.findings.since.as_deref();
     let run_id = crate::report::file::stamp(ctx.started_at);
-    findings::announce(
+    let found = findings::announce(
         &ctx.config.report_dir,
         findings::Command::Audit,
         &run_id,
@@ -34,5 +34,5 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         Exit::Success
     };
     eprintln!("{}", super::timing_line(&ctx, "audit", finished.accounts));
-    Ok(Exit::merge([finished.exit, page]))
+    Ok(Exit::merge([finished.exit, found, page]))
 }

@@ -105,19 +105,22 @@ pub async fn run(
         command_line: &command_line,
     };
     let finished = job(&ctx, &pre, request).await?;
-    if let Some((command, since)) = command.findings {
+    let found = match command.findings {
         // A dry run (or a refused plan) writes no change report: its findings are the audited
         // state, which is what its plan would start from.
-        let run_id = crate::report::file::stamp(ctx.started_at);
-        findings::announce(&ctx.config.report_dir, command, &run_id, since);
-    }
+        Some((command, since)) => {
+            let run_id = crate::report::file::stamp(ctx.started_at);
+            findings::announce(&ctx.config.report_dir, command, &run_id, since)
+        }
+        None => Exit::Success,
+    };
     let what = if command.flags.dry_run {
         command.dry_run_name
     } else {
         command.name
     };
     eprintln!("{}", super::timing_line(&ctx, what, finished.accounts));
-    Ok(finished.exit)
+    Ok(Exit::merge([finished.exit, found]))
 }
 
 /// Runs `job` through the pipeline as `request` asks, confirming on the terminal (the prompt's

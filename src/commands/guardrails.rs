@@ -29,7 +29,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Exit> {
     let finished = pipeline(&ctx, &pre).await?;
     let since = args.findings.since.as_deref();
     let run_id = crate::report::file::stamp(ctx.started_at);
-    findings::announce(
+    let found = findings::announce(
         &ctx.config.report_dir,
         findings::Command::Guardrails,
         &run_id,
@@ -49,7 +49,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Exit> {
         Exit::Success
     };
     eprintln!("{}", timing_line(&ctx, "guardrails", finished.accounts));
-    Ok(Exit::merge([finished.exit, page]))
+    Ok(Exit::merge([finished.exit, found, page]))
 }
 
 /// Runs the guardrails job through the pipeline's read stage after a passed preflight.

@@ -464,4 +464,18 @@ mod tests {
             "rootsweep:IAM.4:222222222201:root:access_keys"
         );
     }
+
+    #[test]
+    fn what_a_comparison_keeps_of_a_finding_is_what_it_reads_back_from_the_file() {
+        for outcome in [Outcome::Passed, Outcome::Failed, Outcome::Unknown] {
+            let f = finding(&run(), &account(), check(outcome));
+            let line = serde_json::to_vec(&f).expect("json");
+            let back: crate::findings::since::Seen = serde_json::from_slice(&line).expect("seen");
+            assert_eq!(back, f.seen());
+            assert_eq!(
+                (back.account.as_str(), back.command.as_str()),
+                ("222222222201", "audit")
+            );
+        }
+    }
 }

@@ -7,6 +7,7 @@
 use super::event::Run;
 use super::since::{self, Changes, Seen};
 use super::Finding;
+use crate::exit::Exit;
 use crate::report::file;
 use aws_smithy_types::date_time::{DateTime, Format};
 use serde::Deserialize;
@@ -241,28 +242,6 @@ impl Rows {
         }
         .map(|(run, rows, unread)| Read { run, rows, unread }))
     }
-
-    /// Each finding, handed to `emit` as soon as it is made: an account's or a user's findings
-    /// depend on its row alone (a guardrails account's on its rows), so none is held longer.
-    fn each(
-        &self,
-        run: &Run,
-        emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        match self {
-            Rows::Audit(rows) => rows
-                .iter()
-                .map(|r| super::root::findings(run, std::slice::from_ref(r)))
-                .try_for_each(|fs| fs.into_iter().try_for_each(&mut *emit)),
-            Rows::Users(rows) => rows
-                .iter()
-                .map(|r| super::users::findings(run, std::slice::from_ref(r)))
-                .try_for_each(|fs| fs.into_iter().try_for_each(&mut *emit)),
-            Rows::Guardrails(rows) => super::guardrails::findings(run, rows)
-                .into_iter()
-                .try_for_each(&mut *emit),
-        }
-    }
 }
 
 /// The findings of the command's report of `run_id` in `dir` (for a change command, of the
@@ -273,16 +252,95 @@ pub fn build(dir: &Path, command: Command, run_id: &str) -> Result<Vec<Finding>,
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    let _ = read.rows.each(&read.run, &mut |f| {
-        out.push(f);
-        Ok(())
-    });
+    for part in read.rows.parts() {
+        let _ = part.each(&read.run, &mut |f| {
+            out.push(f);
+            Ok(())
+        });
+    }
     Ok(out)
+}
+
+/// Rows of a report whose findings are made together: a slice of audit or users rows (each
+/// row's findings depend on that row alone), or every guardrails row (an account's finding
+/// depends on all its rows).
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Audit(&'a [super::root::Row]),
+    Users(&'a [super::users::Row]),
+    Guardrails(&'a [super::guardrails::Row]),
+}
+
+/// Rows per part: enough to keep a thread busy, few enough that a part's text stays small.
+const PART_ROWS: usize = 256;
+
+impl Rows {
+    /// The rows in parts of [`PART_ROWS`], in report order.
+    fn parts(&self) -> Vec<Part<'_>> {
+        match self {
+            Rows::Audit(rows) => rows.chunks(PART_ROWS).map(Part::Audit).collect(),
+            Rows::Users(rows) => rows.chunks(PART_ROWS).map(Part::Users).collect(),
+            Rows::Guardrails(rows) => vec![Part::Guardrails(rows)],
+        }
+    }
+}
+
+/// The findings of one part as the file's lines, each after `,\n`, counted by status, with
+/// what `since` needs of each when `keep`.
+#[derive(Default)]
+struct Lines {
+    text: Vec<u8>,
+    counts: Counts,
+    seen: Vec<Seen>,
+}
+
+impl Part<'_> {
+    /// Each finding of the part, handed to `emit` as soon as it is made.
+    fn each(
+        self,
+        run: &Run,
+        emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            Part::Audit(rows) => rows
+                .iter()
+                .flat_map(|r| super::root::findings(run, std::slice::from_ref(r)))
+                .try_for_each(emit),
+            Part::Users(rows) => rows
+                .iter()
+                .flat_map(|r| super::users::findings(run, std::slice::from_ref(r)))
+                .try_for_each(emit),
+            Part::Guardrails(rows) => super::guardrails::findings(run, rows)
+                .into_iter()
+                .try_for_each(emit),
+        }
+    }
+
+    /// The part's findings as the file's lines.
+    fn lines(self, run: &Run, keep: bool) -> std::io::Result<Lines> {
+        let mut out = Lines::default();
+        let mut emit = |f: Finding| -> std::io::Result<()> {
+            match f.status_code() {
+                "FAIL" => out.counts.failed += 1,
+                "PASS" => out.counts.passed += 1,
+                _ => out.counts.unknown += 1,
+            }
+            if keep {
+                out.seen.push(f.seen());
+            }
+            out.text.extend_from_slice(b",\n");
+            serde_json::to_writer(&mut out.text, &f).map_err(std::io::Error::other)
+        };
+        self.each(run, &mut emit)?;
+        Ok(out)
+    }
 }
 
 /// The findings file's text, streamed: a JSON array with one finding per line (compact), so a
 /// large organization's file is written as it is made and each finding is one `grep` line.
-/// Counts the findings by status, and keeps what `since` needs of each when `keep`.
+/// Parts are made two at a time, the second on a thread of its own (after the run the machine's
+/// cores are otherwise idle), and written in report order. Counts the findings by status, and
+/// keeps what `since` needs of each when `keep`.
 fn stream(
     out: &mut dyn std::io::Write,
     rows: &Rows,
@@ -293,20 +351,35 @@ fn stream(
     let mut keep = keep;
     let mut first = true;
     out.write_all(b"[")?;
-    rows.each(run, &mut |f| {
-        match f.status_code() {
-            "FAIL" => counts.failed += 1,
-            "PASS" => counts.passed += 1,
-            _ => counts.unknown += 1,
+    for pair in rows.parts().chunks(2) {
+        let wanted = keep.is_some();
+        let made: Vec<std::io::Result<Lines>> = std::thread::scope(|s| {
+            let second = pair.get(1).map(|&p| s.spawn(move || p.lines(run, wanted)));
+            let mut made = vec![pair[0].lines(run, wanted)];
+            if let Some(h) = second {
+                made.push(h.join().unwrap_or_else(|_| {
+                    Err(std::io::Error::other("the findings thread panicked"))
+                }));
+            }
+            made
+        });
+        for lines in made {
+            let lines = lines?;
+            counts.failed += lines.counts.failed;
+            counts.passed += lines.counts.passed;
+            counts.unknown += lines.counts.unknown;
+            if let Some(seen) = keep.as_deref_mut() {
+                seen.extend(lines.seen);
+            }
+            // The file's first line follows `[` without the separator's comma.
+            let text = match (first, lines.text.split_first()) {
+                (true, Some((_, rest))) => rest,
+                _ => &lines.text[..],
+            };
+            first &= lines.text.is_empty();
+            out.write_all(text)?;
         }
-        let line = serde_json::to_vec(&f).map_err(std::io::Error::other)?;
-        if let Some(seen) = keep.as_deref_mut() {
-            seen.push(f.seen());
-        }
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        first = false;
-        out.write_all(&line)
-    })?;
+    }
     out.write_all(b"\n]\n")
 }
 
@@ -349,8 +422,9 @@ pub fn write(
 }
 
 /// [`write`], then one line on stderr: where the findings are and how they stand, or why none
-/// were written (the run's exit code is the reports', unchanged).
-pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>) {
+/// were written. A findings file the run should have written and did not ends the run with
+/// exit 1, as a report that could not be written does.
+pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>) -> Exit {
     match write(dir, command, run_id, since) {
         Ok(Some((path, c))) => {
             eprintln!(
@@ -363,9 +437,13 @@ pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>
             if let Some(changes) = &c.since {
                 eprintln!("rootsweep: {}", since::line(changes));
             }
+            Exit::Success
         }
-        Ok(None) => {}
-        Err(e) => eprintln!("rootsweep: warning: the findings file was not written: {e}"),
+        Ok(None) => Exit::Success,
+        Err(e) => {
+            eprintln!("rootsweep: error: the findings file was not written: {e}");
+            Exit::Fatal
+        }
     }
 }
 
@@ -405,5 +483,30 @@ mod tests {
         assert!(write(dir.path(), Command::Guardrails, "X", None)
             .expect("no error")
             .is_none());
+    }
+
+    #[test]
+    fn a_findings_file_that_cannot_be_written_ends_the_run_with_exit_1() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let doc = serde_json::json!({ "accounts": [
+            { "account_id": "222222222201", "verdict": "clean", "login_profile": "absent",
+              "mfa_devices": "0", "access_keys": "0" },
+        ]});
+        std::fs::write(dir.path().join("audit-X.json"), doc.to_string()).expect("write");
+        // A directory where the file would go: it cannot be replaced.
+        std::fs::create_dir(dir.path().join("findings-X.ocsf.json")).expect("dir");
+        let exit = announce(dir.path(), Command::Audit, "X", None);
+        assert_eq!(exit, Exit::Fatal);
+        // No report at all (the run stopped before its read stage) is no findings, not an error.
+        assert_eq!(
+            announce(dir.path(), Command::Guardrails, "X", None),
+            Exit::Success
+        );
+        // A report that is not JSON is an error.
+        std::fs::write(dir.path().join("guardrails-X.json"), "{").expect("write");
+        assert_eq!(
+            announce(dir.path(), Command::Guardrails, "X", None),
+            Exit::Fatal
+        );
     }
 }

@@ -9,10 +9,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// A report row as the findings read it from the JSON report; `None` if it does not read.
+/// Through the row's JSON text, as the report file holds it (no JSON tree is built).
 fn read_back<R: Serialize, V: DeserializeOwned>(row: &R) -> Option<V> {
-    serde_json::to_value(row)
+    serde_json::to_vec(row)
         .ok()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|text| serde_json::from_slice(&text).ok())
 }
 
 fn proven(account: &str, checks: &[Check]) -> Vec<Proven> {

@@ -6,7 +6,7 @@
 //! findings. Judged from the report's words, not from the findings code.
 
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn text<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
@@ -121,6 +121,126 @@ pub(super) fn of_run(dir: &std::path::Path, change: bool, run_id: &str) -> Optio
     let rows = audit["accounts"].as_array().cloned().unwrap_or_default();
     let findings = findings.as_array().cloned().unwrap_or_default();
     Some(check(&rows, changed.as_deref(), &findings))
+}
+
+/// What one `users audit` or `users delete` run's findings break. `users` is the rows of
+/// `users-audit-*.json`; `change`, when the run wrote one, the rows of `users-delete-*.json`
+/// (the findings are then the final state's). Every finding is listed in exactly one row's
+/// `compliance` (with the same status, for the audit's own state) and every listed uid has its
+/// finding; a row the audit could not judge (`unknown`, the attention list's) has an unknown
+/// finding; a user the run deleted passes every control, one it partly changed passes none.
+pub(super) fn check_users(
+    users: &[Value],
+    change: Option<&[Value]>,
+    findings: &[Value],
+) -> Vec<String> {
+    let mut broken = Vec::new();
+    let mut listed: HashMap<&str, (usize, &str)> = HashMap::new();
+    for (i, row) in users.iter().enumerate() {
+        for c in row["compliance"].as_array().into_iter().flatten() {
+            let uid = text(c, "finding_uid");
+            if listed.insert(uid, (i, text(c, "status"))).is_some() {
+                broken.push(format!("{uid} is listed by two users rows"));
+            }
+        }
+    }
+    let mut per_row: Vec<Vec<&str>> = vec![Vec::new(); users.len()];
+    for f in findings {
+        let (account, uid, status) = parts(f);
+        let Some(&(i, listed_as)) = listed.get(uid) else {
+            broken.push(format!("finding {uid} matches no users row"));
+            continue;
+        };
+        if text(&users[i], "account_id") != account {
+            broken.push(format!(
+                "finding {uid} is of account {account}, its row is not"
+            ));
+        }
+        if change.is_none() && code(listed_as) != status {
+            broken.push(format!(
+                "finding {uid} is {status}, its row's compliance says otherwise"
+            ));
+        }
+        per_row[i].push(status);
+    }
+    for (row, found) in users.iter().zip(&per_row) {
+        let who = format!("{}/{}", text(row, "account_id"), text(row, "user_name"));
+        let uids = row["compliance"].as_array().map_or(0, Vec::len);
+        if uids != found.len() {
+            broken.push(format!(
+                "{who}: {uids} controls in its row, {} findings",
+                found.len()
+            ));
+        }
+        let unjudged = text(row, "verdict") == "unknown";
+        if change.is_none() && unjudged && !found.contains(&"UNKNOWN") {
+            broken.push(format!(
+                "{who} is unknown ({}) and has no unknown finding: {found:?}",
+                text(row, "error")
+            ));
+        }
+    }
+    for r in change.unwrap_or_default() {
+        let who = (text(r, "account_id"), text(r, "user_name"));
+        let found: Vec<&str> = users
+            .iter()
+            .zip(&per_row)
+            .filter(|(u, _)| (text(u, "account_id"), text(u, "user_name")) == who)
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect();
+        let partly = r["steps_done"].as_array().is_some_and(|s| !s.is_empty());
+        match text(r, "outcome") {
+            "deleted" if found.is_empty() || found.iter().any(|s| *s != "PASS") => {
+                broken.push(format!(
+                    "{}/{} was deleted and its findings are {found:?}",
+                    who.0, who.1
+                ))
+            }
+            "failed" | "interrupted" | "changed-since-plan"
+                if partly && found.contains(&"PASS") =>
+            {
+                broken.push(format!(
+                    "{}/{} was partly changed, not proven, and passes {found:?}",
+                    who.0, who.1
+                ))
+            }
+            _ => {}
+        }
+    }
+    broken
+}
+
+/// The findings file of a users run `run_id` in `dir` (written from the reports there, as the
+/// command writes it) checked against the reports; `None` when the run wrote no users audit
+/// report.
+pub(super) fn of_users_run(
+    dir: &std::path::Path,
+    delete: bool,
+    run_id: &str,
+) -> Option<Vec<String>> {
+    use crate::findings::file::{write, Command};
+    let command = if delete {
+        Command::UsersDelete
+    } else {
+        Command::UsersAudit
+    };
+    let read = |name: String| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).ok()?).ok()
+    };
+    let audit = read(format!("users-audit-{run_id}.json"))?;
+    if let Err(e) = write(dir, command, run_id, None) {
+        return Some(vec![format!("the findings file was not written: {e}")]);
+    }
+    let Some(findings) = read(format!("findings-{run_id}.ocsf.json")) else {
+        return Some(vec!["no findings file beside the users audit report".into()]);
+    };
+    let changed = delete
+        .then(|| read(format!("users-delete-{run_id}.json")))
+        .flatten()
+        .map(|d| d["users"].as_array().cloned().unwrap_or_default());
+    let rows = audit["users"].as_array().cloned().unwrap_or_default();
+    let findings = findings.as_array().cloned().unwrap_or_default();
+    Some(check_users(&rows, changed.as_deref(), &findings))
 }
 
 #[cfg(test)]

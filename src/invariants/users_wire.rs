@@ -273,6 +273,7 @@ async fn check(case: &Case, delete: bool) -> (Vec<String>, usize) {
     let state = introspect(&url, "/_sim/state").await;
     server.shutdown().await;
     fixed_names(dir.path());
+    let findings = super::findings::of_users_run(dir.path(), delete, RUN_ID);
     let none = Writes::default();
     if !delete {
         let ops: Vec<String> = calls
@@ -283,6 +284,12 @@ async fn check(case: &Case, delete: bool) -> (Vec<String>, usize) {
             .filter_map(|c| c["operation"].as_str().map(str::to_string))
             .collect();
         let mut broken = judge_audit(&w.users, &w.kept, &ops, dir.path(), exit, &none);
+        broken.extend(
+            findings
+                .into_iter()
+                .flatten()
+                .map(|f| format!("findings: {f}")),
+        );
         if !ops.is_empty() {
             broken.push(format!("plan: the audit made the mutating calls {ops:?}"));
         }
@@ -301,7 +308,13 @@ async fn check(case: &Case, delete: bool) -> (Vec<String>, usize) {
         .collect();
     let record = dir.path().join(format!("users-deleted-{RUN_ID}.json"));
     let saved = std::fs::read_to_string(record).unwrap_or_default();
-    let broken = judge(&gone, &w.kept, &saved, dir.path(), exit, &none);
+    let mut broken = judge(&gone, &w.kept, &saved, dir.path(), exit, &none);
+    broken.extend(
+        findings
+            .into_iter()
+            .flatten()
+            .map(|f| format!("findings: {f}")),
+    );
     (broken, gone.len())
 }
 

@@ -174,6 +174,9 @@ pub struct Delete {
     pub verified: String,
     /// `Step: Operation: Code: message`, or why the account was not changed.
     pub error: String,
+    /// JSON only: the controls this row's change acts on (how each stands after the run is in
+    /// the findings file).
+    pub controls: JsonOnly<Vec<crate::controls::Ids>>,
 }
 
 /// The report word for a completed delete.
@@ -198,6 +201,7 @@ impl Delete {
             mfa_deactivated: mfa.to_string(),
             verified: applied.verified.as_str().into(),
             error: applied.error.clone(),
+            controls: JsonOnly(crate::controls::ids(&crate::controls::ROOT_DELETE)),
         }
     }
 }

@@ -129,6 +129,22 @@ pub fn judge(
     out
 }
 
+/// The unused-credential controls (IAM.22, IAM.8) of a user whose credentials without a use
+/// record (SSH public keys, service-specific credentials, signing certificates) could not be
+/// listed: unknown for the user as a whole, as its verdict is, never passed.
+pub fn unlisted(error: &str) -> Vec<Control> {
+    [UNUSED_45, UNUSED_90]
+        .into_iter()
+        .map(|def| Control {
+            def,
+            credential_type: "",
+            credential: "",
+            status: Status::Unknown,
+            detail: format!("the credentials IAM records no use for could not be listed ({error})"),
+        })
+        .collect()
+}
+
 /// Whole days from `t` to `now` (never negative).
 fn days(now: DateTime, t: DateTime) -> i64 {
     (now.secs() - t.secs()).div_euclid(DAY).max(0)

@@ -36,6 +36,9 @@ pub struct Row {
     /// `access_key_1`, `access_key_2`), as the users audit and its findings name it; empty for
     /// other kinds, or a key the audit's report row does not show.
     pub credential: JsonOnly<String>,
+    /// JSON only: the controls this row's change acts on (how each stands after the run is in
+    /// the findings file).
+    pub controls: JsonOnly<Vec<crate::controls::Ids>>,
 }
 
 /// The report word for a completed deactivation.
@@ -67,6 +70,10 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Changed>>) -> Vec<R
             verified: verified.to_string(),
             error: error.to_string(),
             credential: JsonOnly::default(),
+            controls: JsonOnly(
+                step.map(|s| crate::controls::of_credential(s.kind.word()))
+                    .unwrap_or_default(),
+            ),
         }
     };
     if !applied.detail.is_empty() {

@@ -4,6 +4,7 @@
 
 use super::delete::{outcome, UserOutcome};
 use super::plan::Step;
+use crate::report::csv::JsonOnly;
 use crate::run::job::{Applied, Disposition, Entry};
 use serde::Serialize;
 
@@ -20,6 +21,9 @@ pub struct Row {
     pub steps_done: Vec<String>,
     /// The failed call and its error (a `DeleteConflict` names what remained), or why not.
     pub error: String,
+    /// JSON only: the controls this row's change acts on (how each stands after the run is in
+    /// the findings file).
+    pub controls: JsonOnly<Vec<crate::controls::Ids>>,
 }
 
 /// The report word for an account or user whose deletion completed.
@@ -34,6 +38,12 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<UserOutcome>>) -> V
         outcome: outcome.to_string(),
         steps_done: done,
         error: error.to_string(),
+        // Deleting a user settles every user control about it.
+        controls: JsonOnly(if user.is_empty() {
+            Vec::new()
+        } else {
+            crate::controls::ids(&crate::controls::USERS)
+        }),
     };
     let mut rows: Vec<Row> = if !applied.detail.is_empty() {
         applied

@@ -9,6 +9,7 @@ use super::model::{Call, Finding, Verdict};
 use crate::call::Error;
 use crate::cancel::Cancel;
 use crate::model::Account;
+use crate::report::csv::JsonOnly;
 use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
 use crate::run::items;
 use crate::run::job::{Applied, Disposition, Entry, Outcome};
@@ -288,6 +289,9 @@ pub struct Row {
     /// `detached`, `skipped`, `failed`, `interrupted`, or an account outcome on its own row.
     pub outcome: String,
     pub error: String,
+    /// JSON only: the controls this row's change acts on (how each stands after the run is in
+    /// the findings file).
+    pub controls: JsonOnly<Vec<crate::controls::Ids>>,
 }
 
 /// The report word for a completed tidy.
@@ -303,6 +307,10 @@ pub fn rows(entry: &Entry<Step>, applied: &Applied<Step, Vec<Detached>>) -> Vec<
         group: group.to_string(),
         outcome: outcome.to_string(),
         error: error.to_string(),
+        controls: JsonOnly(match step {
+            Some(_) => crate::controls::ids(&[crate::controls::NO_USER_POLICIES]),
+            None => Vec::new(),
+        }),
     };
     if !applied.detail.is_empty() {
         return applied

@@ -204,6 +204,8 @@ pub fn settle(user: &mut User, listed: Result<Vec<Credential>, Error>, rules: &R
             user.error = format!(
                 "its activity cannot be established: listing the credentials IAM records no use for failed ({e})"
             );
+            // Whether every credential of the user is in use is as unknown as its verdict.
+            user.controls.extend(controls::unlisted(&e.to_string()));
             return;
         }
     };

@@ -451,7 +451,37 @@ fn a_failed_listing_makes_the_user_unknown_never_stale() {
         "x",
         crate::call::ErrorKind::Transient,
     );
-    assert_eq!(verdict_of(|_| {}, Err(err)), (Verdict::Unknown, true));
+    assert_eq!(
+        verdict_of(|_| {}, Err(err.clone())),
+        (Verdict::Unknown, true)
+    );
+    // Its unused-credential controls are unknown for the user as a whole, never passed.
+    let r = row("u", 400);
+    let mut user = judge(detail_of(&r), Some(r), vec![], &rules());
+    settle(&mut user, Err(err), &rules());
+    let whole: Vec<(&str, &str, controls::Status)> = user
+        .controls
+        .iter()
+        .filter(|c| c.credential.is_empty())
+        .map(|c| (c.def.id, c.credential_type, c.status))
+        .collect();
+    assert_eq!(
+        whole,
+        [
+            ("IAM.22", "", controls::Status::Unknown),
+            ("IAM.8", "", controls::Status::Unknown)
+        ]
+    );
+    let detail = user
+        .controls
+        .iter()
+        .find(|c| c.credential.is_empty())
+        .map(|c| &c.detail);
+    assert!(
+        detail.is_some_and(|d| d.contains("ListSSHPublicKeys")),
+        "{:?}",
+        user.controls
+    );
 }
 
 #[test]

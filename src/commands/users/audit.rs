@@ -20,7 +20,7 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
     let finished = pipeline(&ctx, &pre, args.stale_days, external_id).await?;
     let since = args.findings.since.as_deref();
     let run_id = crate::report::file::stamp(ctx.started_at);
-    findings::announce(
+    let found = findings::announce(
         &ctx.config.report_dir,
         findings::Command::UsersAudit,
         &run_id,
@@ -42,7 +42,7 @@ pub async fn run(args: &AuditArgs) -> anyhow::Result<Exit> {
         Exit::Success
     };
     eprintln!("{}", timing_line(&ctx, "users audit", finished.accounts));
-    Ok(Exit::merge([finished.exit, page]))
+    Ok(Exit::merge([finished.exit, found, page]))
 }
 
 /// Runs the users audit through the pipeline's read stage after a passed preflight.
