@@ -136,7 +136,7 @@ pub async fn pipeline<J: Change>(
         cancel: ctx.cancel.clone(),
     };
     let skip_blocked = format!("{} --skip-blocked", request.command_line);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::commands::stdout();
     crate::run::run(
         job,
         &ctx.aws,
@@ -144,7 +144,7 @@ pub async fn pipeline<J: Change>(
         request.mode,
         &terminal,
         &skip_blocked,
-        &mut out,
+        &mut *out,
     )
     .await
 }

@@ -66,6 +66,6 @@ pub async fn pipeline(ctx: &Ctx, pre: &Preflight) -> anyhow::Result<Finished> {
         &caller.partition,
         &region,
     );
-    let mut out = std::io::stdout().lock();
-    crate::run::read(&job, &ctx.aws, &env, &mut out).await
+    let mut out = crate::commands::stdout();
+    crate::run::read(&job, &ctx.aws, &env, &mut *out).await
 }

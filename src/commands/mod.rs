@@ -113,6 +113,35 @@ async fn connect(config: Config, output: Output) -> anyhow::Result<Ctx> {
     })
 }
 
+/// Where a run's one document (or its text) goes: stdout. In the crate's own tests it goes
+/// through `print!`, so that the test harness captures it instead of filling the test output.
+pub fn stdout() -> Box<dyn std::io::Write> {
+    #[cfg(test)]
+    {
+        Box::new(Captured)
+    }
+    #[cfg(not(test))]
+    {
+        Box::new(std::io::stdout().lock())
+    }
+}
+
+/// Stdout as the test harness captures it.
+#[cfg(test)]
+struct Captured;
+
+#[cfg(test)]
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        print!("{}", String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The closing timing line every run prints on stderr.
 pub fn timing_line(ctx: &Ctx, what: &str, accounts: usize) -> String {
     let secs = ctx.started.elapsed().as_secs_f64();

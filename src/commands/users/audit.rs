@@ -53,6 +53,6 @@ pub async fn pipeline(
     external_id: Option<&str>,
 ) -> anyhow::Result<Finished> {
     let (env, job) = super::job(ctx, pre, stale_days, external_id)?;
-    let mut out = std::io::stdout().lock();
-    crate::run::read(&job, &ctx.aws, &env, &mut out).await
+    let mut out = crate::commands::stdout();
+    crate::run::read(&job, &ctx.aws, &env, &mut *out).await
 }
