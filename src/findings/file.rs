@@ -15,93 +15,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// The commands that write a findings file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    /// `rootsweep audit`.
-    Audit,
-    /// `rootsweep delete`: the audit's findings with what the run changed.
-    Delete,
-    /// `rootsweep users audit`.
-    UsersAudit,
-    /// `rootsweep users tidy`.
-    UsersTidy,
-    /// `rootsweep users delete`.
-    UsersDelete,
-    /// `rootsweep users deactivate`.
-    UsersDeactivate,
-    /// `rootsweep guardrails`.
-    Guardrails,
-}
-
-/// Every command that writes a findings file.
-const ALL: [Command; 7] = [
-    Command::Audit,
-    Command::Delete,
-    Command::UsersAudit,
-    Command::UsersTidy,
-    Command::UsersDelete,
-    Command::UsersDeactivate,
-    Command::Guardrails,
-];
-
-impl Command {
-    /// The command as typed.
-    pub fn name(self) -> &'static str {
-        match self {
-            Command::Audit => "audit",
-            Command::Delete => "delete",
-            Command::UsersAudit => "users audit",
-            Command::UsersTidy => "users tidy",
-            Command::UsersDelete => "users delete",
-            Command::UsersDeactivate => "users deactivate",
-            Command::Guardrails => "guardrails",
-        }
-    }
-
-    /// The command whose findings (and uids) this one's are: its read stage's.
-    fn audit(self) -> Command {
-        match self {
-            Command::Audit | Command::Delete => Command::Audit,
-            Command::Guardrails => Command::Guardrails,
-            _ => Command::UsersAudit,
-        }
-    }
-
-    /// The names of the commands whose findings files this one compares with by default. A
-    /// read-only command compares with its own last run (the last whole picture); a change
-    /// command with the last of any command with the same uids, typically the audit it follows
-    /// (`audit` then `delete`; `users audit` then `users deactivate`).
-    pub fn family(self) -> Vec<&'static str> {
-        if self.change().is_none() {
-            return vec![self.name()];
-        }
-        ALL.iter()
-            .filter(|c| c.audit() == self.audit())
-            .map(|c| c.name())
-            .collect()
-    }
-
-    /// The name of the read stage's JSON report before its timestamp, and the key of its rows.
-    fn report(self) -> (&'static str, &'static str) {
-        match self.audit() {
-            Command::Audit => ("audit", "accounts"),
-            Command::Guardrails => ("guardrails", "tasks"),
-            _ => ("users-audit", "users"),
-        }
-    }
-
-    /// The change report's name and rows key (none for a read-only command).
-    fn change(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            Command::Delete => Some(("delete", "accounts")),
-            Command::UsersTidy => Some(("users-tidy", "detaches")),
-            Command::UsersDelete => Some(("users-delete", "users")),
-            Command::UsersDeactivate => Some(("users-deactivate", "credentials")),
-            _ => None,
-        }
-    }
-}
+pub use super::command::Command;
 
 /// Why the findings file was not written.
 #[derive(Debug, thiserror::Error)]
@@ -271,7 +185,7 @@ enum Part<'a> {
     Guardrails(&'a [super::guardrails::Row]),
 }
 
-/// Rows per part: enough to keep a thread busy, few enough that a part's text stays small.
+/// Rows per part: few enough that a part's text stays small.
 const PART_ROWS: usize = 256;
 
 impl Rows {
@@ -338,9 +252,8 @@ impl Part<'_> {
 
 /// The findings file's text, streamed: a JSON array with one finding per line (compact), so a
 /// large organization's file is written as it is made and each finding is one `grep` line.
-/// Parts are made two at a time, the second on a thread of its own (after the run the machine's
-/// cores are otherwise idle), and written in report order. Counts the findings by status, and
-/// keeps what `since` needs of each when `keep`.
+/// Made and written part by part, in report order. Counts the findings by status, and keeps
+/// what `since` needs of each when `keep`.
 fn stream(
     out: &mut dyn std::io::Write,
     rows: &Rows,
@@ -351,34 +264,21 @@ fn stream(
     let mut keep = keep;
     let mut first = true;
     out.write_all(b"[")?;
-    for pair in rows.parts().chunks(2) {
-        let wanted = keep.is_some();
-        let made: Vec<std::io::Result<Lines>> = std::thread::scope(|s| {
-            let second = pair.get(1).map(|&p| s.spawn(move || p.lines(run, wanted)));
-            let mut made = vec![pair[0].lines(run, wanted)];
-            if let Some(h) = second {
-                made.push(h.join().unwrap_or_else(|_| {
-                    Err(std::io::Error::other("the findings thread panicked"))
-                }));
-            }
-            made
-        });
-        for lines in made {
-            let lines = lines?;
-            counts.failed += lines.counts.failed;
-            counts.passed += lines.counts.passed;
-            counts.unknown += lines.counts.unknown;
-            if let Some(seen) = keep.as_deref_mut() {
-                seen.extend(lines.seen);
-            }
-            // The file's first line follows `[` without the separator's comma.
-            let text = match (first, lines.text.split_first()) {
-                (true, Some((_, rest))) => rest,
-                _ => &lines.text[..],
-            };
-            first &= lines.text.is_empty();
-            out.write_all(text)?;
+    for part in rows.parts() {
+        let lines = part.lines(run, keep.is_some())?;
+        counts.failed += lines.counts.failed;
+        counts.passed += lines.counts.passed;
+        counts.unknown += lines.counts.unknown;
+        if let Some(seen) = keep.as_deref_mut() {
+            seen.extend(lines.seen);
         }
+        // The file's first line follows `[` without the separator's comma.
+        let text = match (first, lines.text.split_first()) {
+            (true, Some((_, rest))) => rest,
+            _ => &lines.text[..],
+        };
+        first &= lines.text.is_empty();
+        out.write_all(text)?;
     }
     out.write_all(b"\n]\n")
 }
@@ -448,65 +348,5 @@ pub fn announce(dir: &Path, command: Command, run_id: &str, since: Option<&Path>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_findings_file_is_built_from_the_report_beside_it_and_names_its_counts() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let doc = serde_json::json!({
-            "organization": "o-abc", "partition": "aws", "region": "us-east-1",
-            "started": "2026-12-03T07:41:12.798637Z", "rootsweep_version": "0.1.0",
-            "accounts": [
-                { "account_id": "222222222201", "verdict": "clean", "login_profile": "absent",
-                  "mfa_devices": "0", "access_keys": "0" },
-                { "account_id": "111111111111", "verdict": "skipped" },
-            ],
-        });
-        let report = dir.path().join("audit-X.json");
-        std::fs::write(&report, doc.to_string()).expect("write");
-        let (path, counts) = write(dir.path(), Command::Audit, "X", None)
-            .expect("written")
-            .expect("a report");
-        assert_eq!(path, dir.path().join("findings-X.ocsf.json"));
-        assert_eq!((counts.failed, counts.unknown, counts.passed), (0, 0, 4));
-        let text = std::fs::read_to_string(&path).expect("read");
-        let back: Vec<Value> = serde_json::from_str(&text).expect("json");
-        assert_eq!(back.len(), 4);
-        // One finding per line, between the array's brackets.
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!((lines.len(), lines[0], lines[5]), (6, "[", "]"));
-        assert!(lines[1..5]
-            .iter()
-            .all(|l| l.starts_with("{\"class_uid\":2004")));
-        assert_eq!(back[0]["time"], 1_796_283_672_798_i64);
-        assert!(write(dir.path(), Command::Guardrails, "X", None)
-            .expect("no error")
-            .is_none());
-    }
-
-    #[test]
-    fn a_findings_file_that_cannot_be_written_ends_the_run_with_exit_1() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let doc = serde_json::json!({ "accounts": [
-            { "account_id": "222222222201", "verdict": "clean", "login_profile": "absent",
-              "mfa_devices": "0", "access_keys": "0" },
-        ]});
-        std::fs::write(dir.path().join("audit-X.json"), doc.to_string()).expect("write");
-        // A directory where the file would go: it cannot be replaced.
-        std::fs::create_dir(dir.path().join("findings-X.ocsf.json")).expect("dir");
-        let exit = announce(dir.path(), Command::Audit, "X", None);
-        assert_eq!(exit, Exit::Fatal);
-        // No report at all (the run stopped before its read stage) is no findings, not an error.
-        assert_eq!(
-            announce(dir.path(), Command::Guardrails, "X", None),
-            Exit::Success
-        );
-        // A report that is not JSON is an error.
-        std::fs::write(dir.path().join("guardrails-X.json"), "{").expect("write");
-        assert_eq!(
-            announce(dir.path(), Command::Guardrails, "X", None),
-            Exit::Fatal
-        );
-    }
-}
+#[path = "file_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@
 //! Finding class), so the control ids travel in `unmapped.compliance`, shaped as OCSF's
 //! `compliance` object.
 
+pub mod command;
 pub mod event;
 pub mod file;
 pub mod guardrails;

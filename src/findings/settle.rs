@@ -6,7 +6,7 @@
 //! account or user that changed since the plan, is unknown — never passed; anything left alone
 //! keeps its audited state.
 
-use super::file::Command;
+use super::command::Command;
 use super::users::Override;
 use super::{root, users, Outcome};
 use serde_json::Value;
