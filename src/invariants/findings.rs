@@ -95,34 +95,6 @@ pub(super) fn check(audit: &[Value], change: Option<&[Value]>, findings: &[Value
     broken
 }
 
-/// The findings file of `run_id` in `dir` (written from the reports there) checked against the
-/// reports; `None` when the run wrote no audit report.
-pub(super) fn of_run(dir: &std::path::Path, change: bool, run_id: &str) -> Option<Vec<String>> {
-    use crate::findings::file::{write, Command};
-    let command = if change {
-        Command::Delete
-    } else {
-        Command::Audit
-    };
-    let read = |name: String| -> Option<Value> {
-        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).ok()?).ok()
-    };
-    let audit = read(format!("audit-{run_id}.json"))?;
-    if let Err(e) = write(dir, command, run_id, None) {
-        return Some(vec![format!("the findings file was not written: {e}")]);
-    }
-    let Some(findings) = read(format!("findings-{run_id}.ocsf.json")) else {
-        return Some(vec!["no findings file beside the audit report".into()]);
-    };
-    let changed = change
-        .then(|| read(format!("delete-{run_id}.json")))
-        .flatten()
-        .map(|d| d["accounts"].as_array().cloned().unwrap_or_default());
-    let rows = audit["accounts"].as_array().cloned().unwrap_or_default();
-    let findings = findings.as_array().cloned().unwrap_or_default();
-    Some(check(&rows, changed.as_deref(), &findings))
-}
-
 /// What one `users audit` or `users delete` run's findings break. `users` is the rows of
 /// `users-audit-*.json`; `change`, when the run wrote one, the rows of `users-delete-*.json`
 /// (the findings are then the final state's). Every finding is listed in exactly one row's
@@ -210,37 +182,46 @@ pub(super) fn check_users(
     broken
 }
 
-/// The findings file of a users run `run_id` in `dir` (written from the reports there, as the
-/// command writes it) checked against the reports; `None` when the run wrote no users audit
-/// report.
-pub(super) fn of_users_run(
+/// A findings checker: the audit's rows, the change report's rows, the findings.
+type Checker = fn(&[Value], Option<&[Value]>, &[Value]) -> Vec<String>;
+
+/// The findings file of `command`'s run `run_id` in `dir` (written from the reports there, as the
+/// command writes it) checked against the reports; `None` when the run wrote no audit report.
+/// `command` is `audit`, `delete`, `users audit` or `users delete`.
+pub(super) fn of_run(
     dir: &std::path::Path,
-    delete: bool,
+    command: crate::findings::file::Command,
     run_id: &str,
 ) -> Option<Vec<String>> {
     use crate::findings::file::{write, Command};
-    let command = if delete {
-        Command::UsersDelete
-    } else {
-        Command::UsersAudit
+    let (audit, key, change, check): (&str, &str, Option<(&str, &str)>, Checker) = match command {
+        Command::Audit => ("audit", "accounts", None, check),
+        Command::Delete => ("audit", "accounts", Some(("delete", "accounts")), check),
+        Command::UsersAudit => ("users-audit", "users", None, check_users),
+        Command::UsersDelete => (
+            "users-audit",
+            "users",
+            Some(("users-delete", "users")),
+            check_users,
+        ),
+        other => return Some(vec![format!("{} findings are not held here", other.name())]),
     };
     let read = |name: String| -> Option<Value> {
         serde_json::from_str(&std::fs::read_to_string(dir.join(name)).ok()?).ok()
     };
-    let audit = read(format!("users-audit-{run_id}.json"))?;
+    let report = read(format!("{audit}-{run_id}.json"))?;
     if let Err(e) = write(dir, command, run_id, None) {
         return Some(vec![format!("the findings file was not written: {e}")]);
     }
     let Some(findings) = read(format!("findings-{run_id}.ocsf.json")) else {
-        return Some(vec!["no findings file beside the users audit report".into()]);
+        return Some(vec![format!("no findings file beside the {audit} report")]);
     };
-    let changed = delete
-        .then(|| read(format!("users-delete-{run_id}.json")))
-        .flatten()
-        .map(|d| d["users"].as_array().cloned().unwrap_or_default());
-    let rows = audit["users"].as_array().cloned().unwrap_or_default();
+    let changed = change
+        .and_then(|(stem, k)| Some((read(format!("{stem}-{run_id}.json"))?, k)))
+        .map(|(d, k)| d[k].as_array().cloned().unwrap_or_default());
+    let rows = report[key].as_array().cloned().unwrap_or_default();
     let findings = findings.as_array().cloned().unwrap_or_default();
-    Some(check_users(&rows, changed.as_deref(), &findings))
+    Some(check(&rows, changed.as_deref(), &findings))
 }
 
 #[cfg(test)]

@@ -273,7 +273,12 @@ async fn check(case: &Case, delete: bool) -> (Vec<String>, usize) {
     let state = introspect(&url, "/_sim/state").await;
     server.shutdown().await;
     fixed_names(dir.path());
-    let findings = super::findings::of_users_run(dir.path(), delete, RUN_ID);
+    let command = if delete {
+        crate::findings::file::Command::UsersDelete
+    } else {
+        crate::findings::file::Command::UsersAudit
+    };
+    let findings = super::findings::of_run(dir.path(), command, RUN_ID);
     let none = Writes::default();
     if !delete {
         let ops: Vec<String> = calls

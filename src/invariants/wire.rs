@@ -465,7 +465,12 @@ async fn run(job: Job, case: &Case) -> (Observed, Option<Vec<String>>) {
         Err(_) => crate::exit::Exit::Fatal.code(),
     };
     let run_id = crate::report::file::stamp(ctx.started_at);
-    let findings = super::findings::of_run(dir.path(), job != Job::Audit, &run_id);
+    let command = if job == Job::Audit {
+        crate::findings::file::Command::Audit
+    } else {
+        crate::findings::file::Command::Delete
+    };
+    let findings = super::findings::of_run(dir.path(), command, &run_id);
     let calls = introspect(&url, "/_sim/calls").await;
     let calls = calls.as_array().cloned().unwrap_or_default();
     let after = roots(&introspect(&url, "/_sim/state").await);
