@@ -158,6 +158,30 @@ impl Rows {
     }
 }
 
+impl Rows {
+    /// Each finding, handed to `emit` as soon as it is made: an account's or a user's findings
+    /// depend on its row alone (a guardrails account's on its rows), so none is held longer.
+    fn each(
+        &self,
+        run: &Run,
+        emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            Rows::Audit(rows) => rows
+                .iter()
+                .flat_map(|r| super::root::findings(run, std::slice::from_ref(r)))
+                .try_for_each(emit),
+            Rows::Users(rows) => rows
+                .iter()
+                .flat_map(|r| super::users::findings(run, std::slice::from_ref(r)))
+                .try_for_each(emit),
+            Rows::Guardrails(rows) => super::guardrails::findings(run, rows)
+                .into_iter()
+                .try_for_each(emit),
+        }
+    }
+}
+
 /// The findings of the command's report of `run_id` in `dir` (for a change command, of the
 /// state its change report leaves), all in memory: for tests of what the file holds.
 #[cfg(test)]
@@ -166,94 +190,16 @@ pub fn build(dir: &Path, command: Command, run_id: &str) -> Result<Vec<Finding>,
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for part in read.rows.parts() {
-        let _ = part.each(&read.run, &mut |f| {
-            out.push(f);
-            Ok(())
-        });
-    }
+    let _ = read.rows.each(&read.run, &mut |f| {
+        out.push(f);
+        Ok(())
+    });
     Ok(out)
-}
-
-/// Rows of a report whose findings are made together: a slice of audit or users rows (each
-/// row's findings depend on that row alone), or every guardrails row (an account's finding
-/// depends on all its rows).
-#[derive(Clone, Copy)]
-enum Part<'a> {
-    Audit(&'a [super::root::Row]),
-    Users(&'a [super::users::Row]),
-    Guardrails(&'a [super::guardrails::Row]),
-}
-
-/// Rows per part: few enough that a part's text stays small.
-const PART_ROWS: usize = 256;
-
-impl Rows {
-    /// The rows in parts of [`PART_ROWS`], in report order.
-    fn parts(&self) -> Vec<Part<'_>> {
-        match self {
-            Rows::Audit(rows) => rows.chunks(PART_ROWS).map(Part::Audit).collect(),
-            Rows::Users(rows) => rows.chunks(PART_ROWS).map(Part::Users).collect(),
-            Rows::Guardrails(rows) => vec![Part::Guardrails(rows)],
-        }
-    }
-}
-
-/// The findings of one part as the file's lines, each after `,\n`, counted by status, with
-/// what `since` needs of each when `keep`.
-#[derive(Default)]
-struct Lines {
-    text: Vec<u8>,
-    counts: Counts,
-    seen: Vec<Seen>,
-}
-
-impl Part<'_> {
-    /// Each finding of the part, handed to `emit` as soon as it is made.
-    fn each(
-        self,
-        run: &Run,
-        emit: &mut dyn FnMut(Finding) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        match self {
-            Part::Audit(rows) => rows
-                .iter()
-                .flat_map(|r| super::root::findings(run, std::slice::from_ref(r)))
-                .try_for_each(emit),
-            Part::Users(rows) => rows
-                .iter()
-                .flat_map(|r| super::users::findings(run, std::slice::from_ref(r)))
-                .try_for_each(emit),
-            Part::Guardrails(rows) => super::guardrails::findings(run, rows)
-                .into_iter()
-                .try_for_each(emit),
-        }
-    }
-
-    /// The part's findings as the file's lines.
-    fn lines(self, run: &Run, keep: bool) -> std::io::Result<Lines> {
-        let mut out = Lines::default();
-        let mut emit = |f: Finding| -> std::io::Result<()> {
-            match f.status_code() {
-                "FAIL" => out.counts.failed += 1,
-                "PASS" => out.counts.passed += 1,
-                _ => out.counts.unknown += 1,
-            }
-            if keep {
-                out.seen.push(f.seen());
-            }
-            out.text.extend_from_slice(b",\n");
-            serde_json::to_writer(&mut out.text, &f).map_err(std::io::Error::other)
-        };
-        self.each(run, &mut emit)?;
-        Ok(out)
-    }
 }
 
 /// The findings file's text, streamed: a JSON array with one finding per line (compact), so a
 /// large organization's file is written as it is made and each finding is one `grep` line.
-/// Made and written part by part, in report order. Counts the findings by status, and keeps
-/// what `since` needs of each when `keep`.
+/// Counts the findings by status, and keeps what `since` needs of each when `keep`.
 fn stream(
     out: &mut dyn std::io::Write,
     rows: &Rows,
@@ -264,22 +210,19 @@ fn stream(
     let mut keep = keep;
     let mut first = true;
     out.write_all(b"[")?;
-    for part in rows.parts() {
-        let lines = part.lines(run, keep.is_some())?;
-        counts.failed += lines.counts.failed;
-        counts.passed += lines.counts.passed;
-        counts.unknown += lines.counts.unknown;
-        if let Some(seen) = keep.as_deref_mut() {
-            seen.extend(lines.seen);
+    rows.each(run, &mut |f| {
+        match f.status_code() {
+            "FAIL" => counts.failed += 1,
+            "PASS" => counts.passed += 1,
+            _ => counts.unknown += 1,
         }
-        // The file's first line follows `[` without the separator's comma.
-        let text = match (first, lines.text.split_first()) {
-            (true, Some((_, rest))) => rest,
-            _ => &lines.text[..],
-        };
-        first &= lines.text.is_empty();
-        out.write_all(text)?;
-    }
+        if let Some(seen) = keep.as_deref_mut() {
+            seen.push(f.seen());
+        }
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        serde_json::to_writer(&mut *out, &f).map_err(std::io::Error::other)
+    })?;
     out.write_all(b"\n]\n")
 }
 

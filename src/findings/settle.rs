@@ -14,13 +14,10 @@ use std::collections::HashMap;
 
 /// Where the first row of each key is: a change is matched to its row in constant time (a
 /// `users deactivate` of a thousand accounts has tens of thousands of rows and changes).
-fn first_of<'a, R>(
-    rows: &'a [R],
-    key: impl Fn(&'a R) -> (&'a str, &'a str),
-) -> HashMap<(&'a str, &'a str), usize> {
-    let mut at = HashMap::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        at.entry(key(row)).or_insert(i);
+fn first_of<K: Eq + std::hash::Hash>(keys: impl Iterator<Item = K>) -> HashMap<K, usize> {
+    let mut at = HashMap::new();
+    for (i, key) in keys.enumerate() {
+        at.entry(key).or_insert(i);
     }
     at
 }
@@ -34,11 +31,10 @@ const UNSETTLED: [&str; 3] = ["changed-since-plan", "failed", "interrupted"];
 
 /// `delete`: per account of its report, the root credentials its outcome leaves.
 pub fn root(rows: &mut [root::Row], changes: &[Value]) {
-    let keys: Vec<String> = rows.iter().map(|r| r.account_id.clone()).collect();
-    let at = first_of(&keys, |k| (k.as_str(), ""));
+    let at = first_of(rows.iter().map(|r| r.account_id.clone()));
     for change in changes {
         let Some(row) = at
-            .get(&(text(change, "account_id"), ""))
+            .get(text(change, "account_id"))
             .and_then(|&i| rows.get_mut(i))
         else {
             continue;
@@ -80,15 +76,15 @@ pub fn root(rows: &mut [root::Row], changes: &[Value]) {
 /// `users tidy`, `users delete`, `users deactivate`: per user of the change report, what its
 /// outcome proves about the user's controls.
 pub fn users(command: Command, rows: &mut [users::Row], changes: &[Value]) {
-    let keys: Vec<(String, String)> = rows
-        .iter()
-        .map(|r| (r.account_id.clone(), r.user_name.clone()))
-        .collect();
-    let at = first_of(&keys, |(a, u)| (a.as_str(), u.as_str()));
+    let at = first_of(
+        rows.iter()
+            .map(|r| (r.account_id.clone(), r.user_name.clone())),
+    );
     for change in changes {
         let user = text(change, "user_name");
+        let key = (text(change, "account_id").to_string(), user.to_string());
         let Some(row) = (!user.is_empty())
-            .then(|| at.get(&(text(change, "account_id"), user)))
+            .then(|| at.get(&key))
             .flatten()
             .and_then(|&i| rows.get_mut(i))
         else {
