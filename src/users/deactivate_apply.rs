@@ -4,17 +4,15 @@
 //! to the undo record (atomically; a record that cannot be written leaves it active), changed,
 //! and a fresh read — repeated while IAM settles — proves it `Inactive` (a password: gone).
 
-use super::api::{Change, Sessions};
+use super::api::Sessions;
 use super::deactivate::{Kind, Step};
 use super::holdings::later;
-use super::model::{Call, Holdings};
-use super::switch::{each, now, outcome, proven, state_of, Changed, Labelled};
+use super::model::Holdings;
+use super::switch::{each, outcome, state_of, Changed, Way};
 pub use super::undo::{undo, Deactivated, Undo};
-use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::run::apply::{Made, Stop, Todo, Unit};
+use crate::run::apply::Stop;
 use crate::run::job::{Applied, Entry, Outcome};
-use std::marker::PhantomData;
 
 /// The credential's state in a fresh read: `None` when it (or its user) is gone, else its
 /// status (`Active` / `Inactive`) and last use.
@@ -58,60 +56,21 @@ pub fn recheck(step: &Step, h: Option<&Holdings>) -> Result<String, Stop> {
     Ok(used)
 }
 
-/// One planned credential: the unit the apply flow re-checks, changes and verifies.
-struct Credential<'a, C> {
-    account_id: &'a str,
-    step: &'a Step,
-    undo: &'a Undo,
-    cancel: &'a Cancel,
-    session: PhantomData<fn(&C)>,
-}
-
-impl<C: Change> Unit for Credential<'_, C> {
-    type Session = C;
-    type Call = Call;
-
-    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
-        let h = now(session, &self.step.user, self.step.kind, self.step.only()).await?;
-        let used = recheck(self.step, h.as_ref())?;
-        let entry = Deactivated {
-            account_id: self.account_id.to_string(),
-            user_name: self.step.user.clone(),
-            credential_type: self.step.kind.word(),
-            credential_id: self.step.id.clone(),
-            previous_status: if self.step.kind == Kind::Password {
-                "present"
-            } else {
-                "Active"
-            },
-            last_used: used,
-            reversible: self.step.kind.reversible(),
-            recorded_at: crate::report::rfc3339_system(std::time::SystemTime::now()),
-        };
-        if let Err(e) = self.undo.add(entry).await {
-            return Err(Stop::new(
-                Outcome::Failed,
-                format!("the undo record could not be written ({e}); left active"),
-            ));
-        }
-        Ok(Todo::all(vec![self.step.call()]))
-    }
-
-    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
-        session.make(call).await.map(|()| Made::Changed)
-    }
-
-    /// Fresh reads, repeated while IAM settles: the credential `Inactive` (a password gone).
-    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
-        proven(
-            session,
-            self.cancel,
-            self.step.kind,
-            &self.step.user,
-            &self.step.id,
-            false,
-        )
-        .await
+/// The undo record's entry for `step`, last used `used` as the re-check read it.
+fn recorded(account_id: &str, step: &Step, used: String) -> Deactivated {
+    Deactivated {
+        account_id: account_id.to_string(),
+        user_name: step.user.clone(),
+        credential_type: step.kind.word(),
+        credential_id: step.id.clone(),
+        previous_status: if step.kind == Kind::Password {
+            "present"
+        } else {
+            "Active"
+        },
+        last_used: used,
+        reversible: step.kind.reversible(),
+        recorded_at: crate::report::rfc3339_system(std::time::SystemTime::now()),
     }
 }
 
@@ -129,39 +88,36 @@ fn word(o: Outcome) -> &'static str {
     }
 }
 
-impl Labelled for Step {
-    fn label(&self) -> String {
-        format!("{} {} {}", self.user, self.kind.word(), self.id)
-    }
-}
+super::switch::planned!(Step);
 
 /// Applies one account's entry, credential by credential, in one session.
-pub async fn apply<S: Sessions>(
+pub async fn apply<'e, S: Sessions>(
     sessions: &S,
-    entry: &Entry<Step>,
+    entry: &'e Entry<Step>,
     own: bool,
-    undo: &Undo,
-    cancel: &Cancel,
+    undo: &'e Undo,
+    cancel: &'e Cancel,
 ) -> Applied<Step, Vec<Changed>> {
-    let unit = |step| {
-        Ok(Credential {
-            account_id: &entry.account_id,
-            step,
-            undo,
-            cancel,
-            session: PhantomData,
-        })
+    let check = |step: &'e Step| {
+        // The re-check: still active and unused since, then written to the undo record.
+        let check = async move |h: Option<&Holdings>| {
+            let used = recheck(step, h)?;
+            match undo.add(recorded(&entry.account_id, step, used)).await {
+                Ok(()) => Ok(vec![step.call()]),
+                Err(e) => Err(Stop::new(
+                    Outcome::Failed,
+                    format!("the undo record could not be written ({e}); left active"),
+                )),
+            }
+        };
+        Ok(check)
     };
-    each(
-        sessions,
-        entry,
-        own,
-        cancel,
-        unit,
+    let way = Way {
+        active: false,
         word,
-        outcome::DEACTIVATED,
-    )
-    .await
+        done: outcome::DEACTIVATED,
+    };
+    each(sessions, entry, own, cancel, way, check).await
 }
 
 #[cfg(test)]

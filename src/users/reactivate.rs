@@ -10,7 +10,7 @@
 use super::deactivate::Kind;
 use super::holdings::later;
 use super::model::{Call, Holdings};
-use super::switch::{state_of, Labelled};
+use super::switch::{state_of, Planned};
 use crate::call::Error;
 use crate::model::Account;
 use crate::run::job::{Disposition, Entry};
@@ -181,11 +181,7 @@ impl Step {
     }
 }
 
-impl Labelled for Step {
-    fn label(&self) -> String {
-        format!("{} {} {}", self.user, self.kind.word(), self.id)
-    }
-}
+super::switch::planned!(Step);
 
 impl std::fmt::Display for Step {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -5,46 +5,14 @@
 //! The rows: one per credential of the record in the account (a password included, as
 //! `not-reversible`, with the command that sets a new one).
 
-use super::api::{Change, Sessions};
-use super::model::Call;
+use super::api::Sessions;
+use super::model::{Call, Holdings};
 use super::reactivate::{judged, refusal, Found, Step};
-use super::switch::{each, now, outcome, proven, Changed};
-use crate::call::Error;
+use super::switch::{each, outcome, Changed, Way};
 use crate::cancel::Cancel;
-use crate::run::apply::{Made, Stop, Todo, Unit};
+use crate::run::apply::Stop;
 use crate::run::job::{Applied, Entry, Outcome, Read};
 use serde::Serialize;
-use std::marker::PhantomData;
-
-/// One planned credential: the unit the apply flow re-checks, changes and verifies.
-struct Again<'a, C> {
-    step: &'a Step,
-    cancel: &'a Cancel,
-    session: PhantomData<fn(&C)>,
-}
-
-impl<C: Change> Unit for Again<'_, C> {
-    type Session = C;
-    type Call = Call;
-
-    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
-        let s = self.step;
-        let h = now(session, &s.user, s.kind, s.kind.only(&s.id)).await?;
-        refusal(s.kind, &s.id, &s.recorded_at, h.as_ref())
-            .map_err(|why| Stop::new(Outcome::Skipped, why).worded(outcome::REFUSED))?;
-        Ok(Todo::all(s.call().into_iter().collect()))
-    }
-
-    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
-        session.make(call).await.map(|()| Made::Changed)
-    }
-
-    /// Fresh reads, repeated while IAM settles: the credential `Active`.
-    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
-        let s = self.step;
-        proven(session, self.cancel, s.kind, &s.user, &s.id, true).await
-    }
-}
 
 /// A credential's outcome in the report's words.
 fn word(o: Outcome) -> &'static str {
@@ -58,38 +26,32 @@ fn word(o: Outcome) -> &'static str {
     }
 }
 
-/// The unit of one planned step, or (refused at the plan) the word and reason it ends with,
-/// no call made.
-fn unit<'a, C>(step: &'a Step, cancel: &'a Cancel) -> Result<Again<'a, C>, (&'static str, String)> {
-    match &step.refused {
-        Some(why) => Err((outcome::REFUSED, why.clone())),
-        None => Ok(Again {
-            step,
-            cancel,
-            session: PhantomData,
-        }),
-    }
-}
-
-/// Applies one account's entry, credential by credential, in one session; refused steps are
-/// never called.
-pub async fn apply<S: Sessions>(
+/// Applies one account's entry, credential by credential, in one session; steps refused at
+/// the plan end with their word and reason, never called.
+pub async fn apply<'e, S: Sessions>(
     sessions: &S,
-    entry: &Entry<Step>,
+    entry: &'e Entry<Step>,
     own: bool,
-    cancel: &Cancel,
+    cancel: &'e Cancel,
 ) -> Applied<Step, Vec<Changed<Step>>> {
-    let unit = |step| unit(step, cancel);
-    each(
-        sessions,
-        entry,
-        own,
-        cancel,
-        unit,
+    let check = |step: &'e Step| {
+        if let Some(why) = &step.refused {
+            return Err((outcome::REFUSED, why.clone()));
+        }
+        // The re-check: still `Inactive` and unused since the record.
+        let check = async move |h: Option<&Holdings>| {
+            refusal(step.kind, &step.id, &step.recorded_at, h)
+                .map_err(|why| Stop::new(Outcome::Skipped, why).worded(outcome::REFUSED))?;
+            Ok(step.call().into_iter().collect::<Vec<Call>>())
+        };
+        Ok(check)
+    };
+    let way = Way {
+        active: true,
         word,
-        outcome::REACTIVATED,
-    )
-    .await
+        done: outcome::REACTIVATED,
+    };
+    each(sessions, entry, own, cancel, way, check).await
 }
 
 /// The report word for a completed reactivation.

@@ -5,9 +5,10 @@
 
 use super::api::{Change, Sessions};
 use super::deactivate::Kind;
-use super::model::Holdings;
+use super::model::{Call, Holdings};
+use crate::call::Error;
 use crate::cancel::Cancel;
-use crate::run::apply::{Stop, Unit, UnitResult};
+use crate::run::apply::{Made, Stop, Todo, Unit, UnitResult};
 use crate::run::items;
 use crate::run::job::{Applied, Entry, Outcome};
 use crate::run::settle::{settled, Settled};
@@ -138,55 +139,154 @@ pub async fn proven<C: Change>(
     }
 }
 
-/// A planned credential as the account's error summary names it.
-pub trait Labelled: Clone {
-    /// E.g. `alice access-key AKIA…`.
-    fn label(&self) -> String;
+/// One planned credential as the shared apply flow runs it: the re-check's fresh read of the
+/// credential, then `check` (the job's own judgement of that read: the calls still to make, or
+/// why it is left as it is), the calls, and the proof that it shows `Active` (`active`) or
+/// `Inactive`.
+pub struct Switch<'a, C, X> {
+    user: &'a str,
+    kind: Kind,
+    id: &'a str,
+    active: bool,
+    cancel: &'a Cancel,
+    check: X,
+    session: std::marker::PhantomData<fn(&C)>,
+}
+
+impl<'a, C, X> Switch<'a, C, X> {
+    /// `step`'s credential, to be made `Active` (`active`) or `Inactive`; `check` judges the
+    /// re-check's fresh read (`None`: the user is gone); `cancel` cuts the verification's waits
+    /// short.
+    fn new<T: Planned>(step: &'a T, active: bool, cancel: &'a Cancel, check: X) -> Self {
+        Self {
+            user: step.user(),
+            kind: step.kind(),
+            id: step.id(),
+            active,
+            cancel,
+            check,
+            session: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C, X> Unit for Switch<'_, C, X>
+where
+    C: Change,
+    X: AsyncFn(Option<&Holdings>) -> Result<Vec<Call>, Stop>,
+{
+    type Session = C;
+    type Call = Call;
+
+    async fn recheck(&self, session: &C) -> Result<Todo<Call>, Stop> {
+        let h = now(session, self.user, self.kind, self.kind.only(self.id)).await?;
+        (self.check)(h.as_ref()).await.map(Todo::all)
+    }
+
+    async fn call(&self, session: &C, call: &Call) -> Result<Made, Error> {
+        session.make(call).await.map(|()| Made::Changed)
+    }
+
+    /// Fresh reads, repeated while IAM settles: the credential in its new state.
+    async fn verify(&self, session: &C, _: &[Call]) -> Result<(), Stop> {
+        let (user, id) = (self.user, self.id);
+        proven(session, self.cancel, self.kind, user, id, self.active).await
+    }
+}
+
+/// A planned credential: whose, of which kind, which one.
+pub trait Planned: Clone {
+    /// The user, as IAM spells it.
+    fn user(&self) -> &str;
+    /// The credential's kind.
+    fn kind(&self) -> Kind;
+    /// Its id (empty for a password).
+    fn id(&self) -> &str;
+    /// As the account's error summary names it, e.g. `alice access-key AKIA…`.
+    fn label(&self) -> String {
+        format!("{} {} {}", self.user(), self.kind().word(), self.id())
+    }
+}
+
+/// `Planned` for a step struct with fields `user`, `kind` and `id`.
+macro_rules! planned {
+    ($step:ty) => {
+        impl $crate::users::switch::Planned for $step {
+            fn user(&self) -> &str {
+                &self.user
+            }
+
+            fn kind(&self) -> $crate::users::deactivate::Kind {
+                self.kind
+            }
+
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    };
+}
+pub(super) use planned;
+
+/// Which way a job switches its credentials, and the words it reports them in.
+#[derive(Debug, Clone, Copy)]
+pub struct Way {
+    /// The state the change sets: `Active`, or `Inactive` (a password: deleted).
+    pub active: bool,
+    /// A credential's outcome in the report's words.
+    pub word: fn(Outcome) -> &'static str,
+    /// The word of a credential changed and proven.
+    pub done: &'static str,
 }
 
 /// One account's entry, credential by credential, in one change session: each planned step
-/// made a unit by `unit` (or, `Err`, left untouched with its word and reason) and run through
-/// the shared apply flow unless a signal came first; `word` spells a unit's outcome, `done` is
-/// the word of a credential changed and proven.
-pub async fn each<'e, S, T, U, F>(
+/// run through the shared apply flow — unless a signal came first — as a [`Switch`] `way`,
+/// judged at its re-check by the job's `check` (or, `Err`, left untouched with its word and
+/// reason, no call made).
+pub async fn each<'e, S, T, X, F>(
     sessions: &S,
     entry: &'e Entry<T>,
     own: bool,
-    cancel: &Cancel,
-    unit: F,
-    word: fn(Outcome) -> &'static str,
-    done: &'static str,
+    cancel: &'e Cancel,
+    way: Way,
+    check: F,
 ) -> Applied<T, Vec<Changed<T>>>
 where
     S: Sessions,
-    T: Labelled,
-    U: Unit<Session = S::Change>,
-    F: Fn(&'e T) -> Result<U, (&'static str, String)>,
+    T: Planned,
+    X: AsyncFn(Option<&Holdings>) -> Result<Vec<Call>, Stop>,
+    F: Fn(&'e T) -> Result<X, (&'static str, String)>,
 {
+    type Ran<'a, C, X> = Option<(Switch<'a, C, X>, UnitResult<Call>)>;
     let changed = |step: &T, outcome, error| Changed {
         step: step.clone(),
         outcome,
         error,
     };
-    let unit_of = |step| unit(step).map_err(|(outcome, why)| changed(step, outcome, why));
-    let record = |step: &'e T, ran: Option<(U, UnitResult<U::Call>)>| match ran {
+    let unit_of = |step: &'e T| match check(step) {
+        Ok(check) => Ok(Switch::new(step, way.active, cancel, check)),
+        Err((outcome, why)) => Err(changed(step, outcome, why)),
+    };
+    let record = |step: &'e T, ran: Ran<'e, S::Change, X>| match ran {
         None => changed(
             step,
             outcome::INTERRUPTED,
             "interrupted before this credential".into(),
         ),
         Some((_, applied)) => {
-            let word = applied.detail.unwrap_or_else(|| word(applied.outcome));
+            let word = applied
+                .detail
+                .unwrap_or_else(|| (way.word)(applied.outcome));
             changed(step, word, applied.error)
         }
     };
     let open = sessions.open_change(&entry.account_id, own);
-    let fold = |results| summarise(results, done);
+    let fold = |results| summarise(results, way.done);
     items::each(open, &entry.steps, cancel, unit_of, record, fold).await
 }
 
 /// The account's outcome from its credentials': the worst decides.
-pub(super) fn summarise<T: Labelled>(
+pub(super) fn summarise<T: Planned>(
     results: Vec<Changed<T>>,
     done_word: &str,
 ) -> Applied<T, Vec<Changed<T>>> {
