@@ -284,21 +284,28 @@ mod tests {
             AccessKey {
                 id: "AKIAOFF".into(),
                 status: "Inactive".into(),
-                last_used: Ok(None),
+                last_used: Ok(Some(aws_smithy_types::DateTime::from_secs(1_700_000_000))),
+            },
+            AccessKey {
+                id: "AKIAON2".into(),
+                status: "Active".into(),
+                last_used: Ok(Some(aws_smithy_types::DateTime::from_secs(1_600_000_000))),
             },
         ]);
         let blocked = Audit::from(&read(Ok(Finding::Audited(Box::new(root)))));
         assert_eq!(
             (
                 blocked.access_keys.as_str(),
-                blocked.access_keys_active.as_str()
+                blocked.access_keys_active.as_str(),
+                // The latest use of any key, the inactive one's included.
+                blocked.access_key_last_used.as_str(),
             ),
-            ("2", "1")
+            ("3", "2", "2023-11-14T22:13:20Z")
         );
         let cells = blocked.attention().expect("blocked needs attention");
         assert_eq!(cells.len(), 8);
         assert_eq!(cells[..3], ["222222222222", "prod", "blocked"]);
-        assert_eq!(cells[5], "2");
+        assert_eq!(cells[5], "3");
         let clean = Audit::from(&read(Ok(Finding::Audited(Box::new(empty_root())))));
         assert_eq!(clean.attention(), None);
     }
