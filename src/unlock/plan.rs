@@ -187,6 +187,10 @@ mod tests {
         assert_eq!(e.disposition, Disposition::AlreadyClean);
         assert_eq!(e.verdict, "no-policy");
         assert!(e.steps.is_empty());
+        assert_eq!(
+            e.reason.as_deref(),
+            Some("no queue named here has a policy")
+        );
     }
 
     #[test]
@@ -203,11 +207,37 @@ mod tests {
         ]);
         let e = entry(&account(), &finding, Kind::S3);
         assert_eq!(e.disposition, Disposition::Unknown);
+        // Unknown, though the other bucket's policy was read.
+        assert_eq!(e.verdict, "unknown");
         assert!(e.steps.is_empty());
         assert!(e
             .reason
             .as_deref()
             .is_some_and(|r| r.contains("b: GetBucketPolicy: AccessDenied")));
         assert_eq!(verdict(&Ok(Current::NoResource)), "not-found");
+    }
+
+    #[test]
+    fn a_session_that_cannot_be_opened_names_the_task_policy_it_asked_for() {
+        use crate::aws::sts::TaskPolicy;
+        let denied = || Error::new("AssumeRoot", "AccessDenied", "no", ErrorKind::AccessDenied);
+        for (kind, policy) in [
+            (Kind::S3, TaskPolicy::S3Unlock),
+            (Kind::Sqs, TaskPolicy::SqsUnlock),
+        ] {
+            // The name the evidence record and the reasons give is the policy the edge uses.
+            assert_eq!(kind.task_policy(), policy.name());
+            let e = entry(&account(), &Finding::NoSession(denied()), kind);
+            assert_eq!(
+                (e.disposition, e.verdict),
+                (Disposition::Unknown, "unknown")
+            );
+            let reason = e.reason.unwrap_or_default();
+            assert!(
+                reason.starts_with(&format!("unknown: no {} session (", policy.name())),
+                "{reason}"
+            );
+        }
+        assert_eq!((Kind::S3.noun(), Kind::Sqs.noun()), ("bucket", "queue"));
     }
 }
