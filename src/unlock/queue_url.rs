@@ -184,6 +184,14 @@ mod tests {
             "https://sqs.eu-west-1.amazonaws.com.cn/222222222222/jobs",
             "https://eu-west-1.queue.api.aws/222222222222/jobs",
             "https://x.sqs.eu-west-1.amazonaws.com/222222222222/jobs",
+            // A region of the wrong shape, one rule broken each: one word, a first word not
+            // of two letters, a word with a digit, an empty word, no number.
+            "https://sqs.eu-1.amazonaws.com/222222222222/jobs",
+            "https://sqs.eur-west-1.amazonaws.com/222222222222/jobs",
+            "https://sqs.eu-w3st-1.amazonaws.com/222222222222/jobs",
+            "https://sqs.eu--1.amazonaws.com/222222222222/jobs",
+            "https://sqs.eu-west-.amazonaws.com/222222222222/jobs",
+            "https://eu-west-1a.queue.amazonaws.com/222222222222/jobs",
         ] {
             assert_eq!(region(url), None, "{url}");
         }
