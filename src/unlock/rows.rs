@@ -169,6 +169,99 @@ mod tests {
     }
 
     #[test]
+    fn every_named_resource_gets_a_check_row_with_what_was_read_or_why_not() {
+        use crate::call::{Error, ErrorKind};
+        use crate::model::{Account, SkipReason};
+        use crate::run::job::Row as _;
+        let account = Account {
+            id: "222222222222".into(),
+            name: "prod".into(),
+            email: "prod@example.com".into(),
+            state: "ACTIVE".into(),
+            ou_path: String::new(),
+            ou_ids: String::new(),
+        };
+        let read = |finding| Read {
+            account: account.clone(),
+            finding,
+        };
+        let denied = || {
+            Error::new(
+                "GetBucketPolicy",
+                "AccessDenied",
+                "no",
+                ErrorKind::AccessDenied,
+            )
+        };
+        let named = ["locked".to_string(), "open".to_string(), "odd".to_string()];
+        let cells = |rows: Vec<Check>| -> Vec<String> {
+            rows.iter()
+                .map(|r| crate::report::csv::cells(r).join(","))
+                .collect()
+        };
+        let reads = Finding::Read(vec![
+            (
+                "locked".into(),
+                Ok(Current::Policy("{\"Statement\":[]}".into())),
+            ),
+            ("open".into(), Ok(Current::NoPolicy)),
+            ("odd".into(), Err(denied())),
+        ]);
+        let rows = check_rows(&read(Ok(reads)), &named);
+        let attention: Vec<Option<Vec<String>>> = rows.iter().map(|r| r.attention()).collect();
+        assert_eq!(
+            rows.iter().map(|r| r.verdict()).collect::<Vec<_>>(),
+            ["policy-present", "no-policy", "unknown"]
+        );
+        assert_eq!(
+            cells(rows),
+            [
+                "222222222222,prod,locked,policy-present,{\"Statement\":[]},",
+                "222222222222,prod,open,no-policy,,",
+                "222222222222,prod,odd,unknown,,GetBucketPolicy: AccessDenied: no",
+            ]
+        );
+        // Every row but a resource without a policy needs attention, with why.
+        assert_eq!(attention[1], None);
+        assert_eq!(
+            attention[2].as_deref(),
+            Some(
+                &[
+                    "222222222222",
+                    "prod",
+                    "unknown",
+                    "odd",
+                    "GetBucketPolicy: AccessDenied: no"
+                ]
+                .map(String::from)[..]
+            )
+        );
+        assert_eq!(
+            attention[0].as_ref().map(|a| a[2].as_str()),
+            Some("policy-present")
+        );
+        // No session: every named resource unknown, with the session's error.
+        let session = Error::new("AssumeRoot", "AccessDenied", "scp", ErrorKind::AccessDenied);
+        let rows = check_rows(&read(Ok(Finding::NoSession(session))), &named[..2]);
+        assert_eq!(
+            cells(rows),
+            [
+                "222222222222,prod,locked,unknown,,AssumeRoot: AccessDenied: scp",
+                "222222222222,prod,open,unknown,,AssumeRoot: AccessDenied: scp",
+            ]
+        );
+        // Skipped or refused before any session: the reason's verdict and why.
+        let rows = check_rows(
+            &read(Err(SkipReason::Refused("an SCP denies it".into()))),
+            &named[..1],
+        );
+        assert_eq!(
+            cells(rows),
+            ["222222222222,prod,locked,blocked,,blocked: refused up front, no session opened: an SCP denies it"]
+        );
+    }
+
+    #[test]
     fn each_named_resource_gets_its_own_outcome() {
         let step = Step {
             resource: "locked".into(),
