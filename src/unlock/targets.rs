@@ -202,6 +202,23 @@ mod tests {
     }
 
     #[test]
+    fn a_resource_file_is_read_from_disk_and_a_missing_one_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("buckets.csv");
+        std::fs::write(&path, "222222222222,logs-bucket\n").expect("write");
+        assert_eq!(
+            read_file(Kind::S3, &path, false).expect("reads"),
+            [("222222222222".to_string(), "logs-bucket".to_string())]
+        );
+        let missing = dir.path().join("missing.csv");
+        let err = read_file(Kind::S3, &missing, false).expect_err("no such file");
+        assert!(
+            err.to_string().contains(&missing.display().to_string()),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn bad_lines_name_the_file_and_line() {
         let err = parse_file(Kind::S3, "f.csv", "222222222222,Bad_Bucket\n", false).unwrap_err();
         assert!(
