@@ -423,3 +423,13 @@ fn invariant_users_reactivate() {
         check,
     );
 }
+
+/// Seed 91424 of the 100,000-case soak of 2026-12-04 (ten more of its seeds had the same
+/// cause): the check report's JSON write failed, and its CSV, which held every row, said which
+/// accounts the stopped read stage never read. The checker took the unread accounts from the
+/// JSON alone, so it wanted their credentials in the report; it now asks the file that survived.
+#[test]
+fn invariant_users_reactivate_a_lost_check_json_leaves_the_csv_to_say_which_accounts_went_unread() {
+    let (broken, _) = check(&Case::of(91424));
+    assert!(broken.is_empty(), "{broken:?}");
+}
