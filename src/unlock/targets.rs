@@ -219,6 +219,24 @@ mod tests {
     }
 
     #[test]
+    fn a_file_may_list_up_to_the_limit_and_not_one_more() {
+        let lines = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("222222222222,bucket-{i}\n"))
+                .collect()
+        };
+        let full =
+            parse_file(Kind::S3, "f.csv", &lines(MAX_RESOURCES), false).expect("at the limit");
+        assert_eq!(full.len(), MAX_RESOURCES);
+        let over = parse_file(Kind::S3, "f.csv", &lines(MAX_RESOURCES + 1), false)
+            .expect_err("over the limit");
+        assert_eq!(
+            over.to_string(),
+            format!("f.csv: more than {MAX_RESOURCES} resources; split the file")
+        );
+    }
+
+    #[test]
     fn bad_lines_name_the_file_and_line() {
         let err = parse_file(Kind::S3, "f.csv", "222222222222,Bad_Bucket\n", false).unwrap_err();
         assert!(
