@@ -138,11 +138,12 @@ pub fn entry(account: &Account, finding: &Finding, kind: Kind) -> Entry<Step> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::call::ErrorKind;
 
-    fn account() -> Account {
+    /// A member account `222222222222` named `prod`.
+    pub(crate) fn account() -> Account {
         Account {
             id: "222222222222".into(),
             name: "prod".into(),

@@ -171,16 +171,9 @@ mod tests {
     #[test]
     fn every_named_resource_gets_a_check_row_with_what_was_read_or_why_not() {
         use crate::call::{Error, ErrorKind};
-        use crate::model::{Account, SkipReason};
+        use crate::model::SkipReason;
         use crate::run::job::Row as _;
-        let account = Account {
-            id: "222222222222".into(),
-            name: "prod".into(),
-            email: "prod@example.com".into(),
-            state: "ACTIVE".into(),
-            ou_path: String::new(),
-            ou_ids: String::new(),
-        };
+        let account = crate::unlock::plan::tests::account();
         let read = |finding| Read {
             account: account.clone(),
             finding,
