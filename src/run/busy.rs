@@ -24,9 +24,11 @@ where
         match call().await {
             Err(e) if e.kind == ErrorKind::Busy && attempt < BUSY_ATTEMPTS => {
                 tracing::debug!(error = %e, attempt, "IAM busy, backing off");
+                // The signal first: a backoff that ends at the signal's instant retries nothing.
                 tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
+                    biased;
                     () = cancel.cancelled() => return Err(Error::interrupted(e.operation, Some(&e))),
+                    () = tokio::time::sleep(delay) => {}
                 }
                 delay *= 2;
                 attempt += 1;
@@ -48,6 +50,34 @@ mod tests {
             "busy",
             ErrorKind::Busy,
         )
+    }
+
+    /// Seed 54359 of the `users deactivate` soak of 2026-12-04 (about one run in three): an
+    /// account's backoff ended at the very instant another account's call brought the signal,
+    /// and the select picked the backoff's end at random, so the key was changed after the
+    /// signal.
+    #[tokio::test(start_paused = true)]
+    async fn a_backoff_ending_at_the_signal_s_instant_retries_nothing() {
+        for _ in 0..64 {
+            let cancel = Cancel::default();
+            let calls = AtomicU32::new(0);
+            let retry = busy_retry(&cancel, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err::<(), _>(busy())
+            });
+            let mut retry = std::pin::pin!(retry);
+            assert!(futures::poll!(retry.as_mut()).is_pending(), "backing off");
+            // The backoff's end and the signal, both there when the wait is next polled.
+            tokio::time::advance(BUSY_BACKOFF).await;
+            cancel.cancel(false);
+            let result = retry.await;
+            assert_eq!(
+                calls.load(Ordering::SeqCst),
+                1,
+                "no attempt after the signal"
+            );
+            assert_eq!(result.map_err(|e| e.kind), Err(ErrorKind::Interrupted));
+        }
     }
 
     #[tokio::test(start_paused = true)]
