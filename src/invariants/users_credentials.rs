@@ -147,6 +147,8 @@ pub(super) fn row_key(r: &Value) -> Key {
 /// [`Writes::held`]; `None` when both files were lost).
 pub(super) struct Rows {
     pub json: Vec<Value>,
+    /// The CSV's rows, cell by column name.
+    pub csv: Vec<BTreeMap<String, String>>,
     pub held: Option<Vec<Key>>,
 }
 
@@ -171,7 +173,7 @@ pub(super) fn rows(
         })
         .collect();
     let held = writes.held(stem, json.iter().map(row_key).collect(), csv_keys, broken);
-    Rows { json, held }
+    Rows { json, csv, held }
 }
 
 impl Rows {

@@ -206,10 +206,11 @@ fn check_report(
     }
     if o.ran.writes.lost(CHECK).json {
         // The JSON was lost: which accounts went unread, the CSV that survived says.
-        let (_, csv) = super::users::report_under(dir, CHECK, "credentials");
         let cell = |r: &BTreeMap<String, String>, k: &str| r.get(k).cloned().unwrap_or_default();
         skipped.extend(
-            csv.iter()
+            report
+                .csv
+                .iter()
                 .filter(|r| cell(r, "user_name").is_empty() && cell(r, "outcome") == "skipped")
                 .map(|r| cell(r, "account_id")),
         );

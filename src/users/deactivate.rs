@@ -131,11 +131,6 @@ pub struct Step {
 }
 
 impl Step {
-    /// Its id, for a read of this credential alone (`None` for a password, which has none).
-    pub fn only(&self) -> Option<&str> {
-        self.kind.only(&self.id)
-    }
-
     /// The call that deactivates it.
     pub fn call(&self) -> Call {
         self.kind

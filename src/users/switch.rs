@@ -86,7 +86,7 @@ pub fn state_of(h: &Holdings, kind: Kind, id: &str) -> Option<(String, String)> 
 
 /// The re-check's fresh read of `user`'s credentials of `kind` (`only`: the one id when the
 /// kind's listing can be skipped): `None` when the user is gone.
-pub async fn now<C: Change>(
+async fn now<C: Change>(
     session: &C,
     user: &str,
     kind: Kind,
@@ -102,7 +102,7 @@ pub async fn now<C: Change>(
 /// shows `Active` (`active`) or `Inactive` (a password: gone). A credential that is gone instead
 /// (deleted by someone else, or its user) is changed since the plan; one still in the old
 /// state when IAM has had its time failed.
-pub async fn proven<C: Change>(
+async fn proven<C: Change>(
     session: &C,
     cancel: &Cancel,
     kind: Kind,
