@@ -239,3 +239,7 @@ fn planned<S, D: Default>(entry: &Entry<S>) -> Option<Applied<S, D>> {
         entry.reason.clone().unwrap_or_default(),
     ))
 }
+
+#[cfg(test)]
+#[path = "change_tests.rs"]
+mod tests;

@@ -112,6 +112,20 @@ mod tests {
         );
     }
 
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_cancelled_enumeration_task_is_a_failure_without_a_panic_to_name() {
+        let task = tokio::spawn(std::future::pending::<()>());
+        task.abort();
+        let joined = task.await;
+        assert!(joined.as_ref().is_err_and(|e| e.is_cancelled()));
+        let (failure, interrupted) = listing_outcome(None, Some(joined), 3);
+        assert_eq!(interrupted, None);
+        assert_eq!(
+            failure.as_deref(),
+            Some("the enumeration stopped without saying the listing was complete: the report lists only the accounts listed before it")
+        );
+    }
+
     #[test]
     fn an_interrupted_listing_is_an_interruption_never_a_failure() {
         let said = "the listing was interrupted: the report lists only the 40 accounts found before the signal";

@@ -233,6 +233,15 @@ mod tests {
     }
 
     #[test]
+    fn verified_is_spelled_as_the_reports_document_it() {
+        let spelled: Vec<&str> = [Verified::Yes, Verified::No, Verified::NotApplicable]
+            .into_iter()
+            .map(Verified::as_str)
+            .collect();
+        assert_eq!(spelled, ["yes", "no", "n/a"]);
+    }
+
+    #[test]
     fn verified_is_n_a_until_something_was_changed_and_no_when_unproven() {
         let none: Applied<u8> = Applied::interrupted_before(Vec::new(), &"step 1");
         assert_eq!(none.verified, Verified::NotApplicable);

@@ -132,6 +132,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn counted_rows_are_counted_under_their_label_and_recorded() {
+        let mut rec = Recorder::new("r.csv".into(), Vec::new()).expect("header");
+        assert!(rec.counts().is_empty());
+        for (id, label) in [("1", "clean"), ("2", "blocked"), ("3", "clean")] {
+            rec.record_counted(
+                Row {
+                    account_id: id.into(),
+                },
+                label,
+            );
+        }
+        let counts: Vec<(&str, usize)> =
+            rec.counts().iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(counts, [("blocked", 1), ("clean", 2)]);
+        assert_eq!(rec.rows().len(), 3);
+    }
+
+    #[test]
     fn rows_that_fit_leave_no_failure() {
         let mut rec = Recorder::new("r.csv".into(), Vec::new()).expect("header");
         rec.record(Row {
