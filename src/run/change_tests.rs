@@ -1,4 +1,5 @@
-//! The change stage's attention table: which accounts it names, and with what.
+//! The change stage's pure parts: the attention table (which accounts it names, and with what)
+//! and the outcome an entry's plan decides.
 
 use super::{attention, planned, untouched_or, Summary};
 use crate::run::job::{Applied, Disposition, Entry, Outcome, Verified};
@@ -25,6 +26,15 @@ fn label(outcome: Outcome) -> &'static str {
 /// The data lines of a rendered table that name `id`.
 fn lines_naming<'t>(table: &'t str, id: &str) -> Vec<&'t str> {
     table.lines().filter(|l| l.contains(id)).collect()
+}
+
+/// `table` names `id` on exactly one line, and that line holds every one of `cells`.
+fn assert_named(table: &str, id: &str, cells: &[&str]) {
+    let lines = lines_naming(table, id);
+    assert_eq!(lines.len(), 1, "{id}: {table}");
+    for cell in cells {
+        assert!(lines[0].contains(cell), "{cell} missing: {table}");
+    }
 }
 
 #[test]
@@ -61,28 +71,27 @@ fn a_failed_or_skipped_account_is_named_with_its_label_and_its_error() {
         assert!(table.contains(header), "{table}");
     }
     assert!(lines_naming(&table, "111111111111").is_empty(), "{table}");
-    let failed = lines_naming(&table, "222222222222");
-    assert_eq!(failed.len(), 1, "{table}");
-    for cell in [
-        "name-222222222222",
-        "label-failed",
-        "DeleteLoginProfile: AccessDenied",
-    ] {
-        assert!(failed[0].contains(cell), "{cell} missing: {table}");
-    }
-    let skipped = lines_naming(&table, "333333333333");
-    assert_eq!(skipped.len(), 1, "{table}");
-    assert!(skipped[0].contains("label-skipped"), "{table}");
-    assert!(skipped[0].contains("key used since the audit"), "{table}");
+    assert_named(
+        &table,
+        "222222222222",
+        &[
+            "name-222222222222",
+            "label-failed",
+            "DeleteLoginProfile: AccessDenied",
+        ],
+    );
+    assert_named(
+        &table,
+        "333333333333",
+        &["label-skipped", "key used since the audit"],
+    );
 }
 
 #[test]
 fn an_interrupted_account_is_named_even_without_an_error() {
     let outcomes = [summary("555555555555", Outcome::Interrupted, "")];
     let table = attention(&outcomes, label);
-    let rows = lines_naming(&table, "555555555555");
-    assert_eq!(rows.len(), 1, "{table}");
-    assert!(rows[0].contains("label-interrupted"), "{table}");
+    assert_named(&table, "555555555555", &["label-interrupted"]);
 }
 
 fn entry(disposition: Disposition, reason: Option<&str>) -> Entry<u8> {
