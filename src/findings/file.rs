@@ -98,16 +98,22 @@ enum Rows {
     Guardrails(Vec<super::guardrails::Row>),
 }
 
-/// The JSON document at `path`, read as `T`; `None` when there is no such file.
+/// The JSON document at `path`, read as `T`; `None` when there is no such file. Parsed as it is
+/// read: the file's text (a report of 10,000 accounts is tens of MB) is never held whole.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, Error> {
-    let text = match std::fs::read(path) {
-        Ok(t) => t,
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::Read(path.to_path_buf(), e)),
     };
-    serde_json::from_slice(&text)
-        .map(Some)
-        .map_err(|e| Error::Parse(path.to_path_buf(), e))
+    let reader = std::io::BufReader::with_capacity(1 << 16, file);
+    serde_json::from_reader(reader).map(Some).map_err(|e| {
+        if e.is_io() {
+            Error::Read(path.to_path_buf(), std::io::Error::from(e))
+        } else {
+            Error::Parse(path.to_path_buf(), e)
+        }
+    })
 }
 
 /// What the findings of one run are made of: the run, its rows, and the accounts it did not

@@ -60,3 +60,21 @@ fn a_findings_file_that_cannot_be_written_ends_the_run_with_exit_1() {
         Exit::Fatal
     );
 }
+
+#[test]
+fn a_report_that_cannot_be_read_is_a_read_error_and_bad_json_a_parse_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("none.json");
+    assert!(matches!(read_json::<Value>(&missing), Ok(None)));
+    // A directory opens but does not read.
+    let folder = dir.path().join("folder.json");
+    std::fs::create_dir(&folder).expect("dir");
+    assert!(matches!(read_json::<Value>(&folder), Err(Error::Read(p, _)) if p == folder));
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, "{\"rows\": [").expect("write");
+    assert!(matches!(read_json::<Value>(&cut), Err(Error::Parse(p, _)) if p == cut));
+    let whole = dir.path().join("whole.json");
+    std::fs::write(&whole, "{\"rows\": [1]}").expect("write");
+    let read = read_json::<Value>(&whole).expect("reads");
+    assert_eq!(read, Some(serde_json::json!({"rows": [1]})));
+}

@@ -70,7 +70,7 @@ where
         &finish_run(&env.run, incomplete),
         &counts,
         spec.change_rows,
-        recorder.rows(),
+        recorder.take_rows(),
     )
     .with("audit_counts", read_counts)
     .with("plan", plan);

@@ -4,24 +4,35 @@
 
 use crate::report::json::RunInfo;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A JSON document under construction. Each top-level value is kept as its rendered JSON text,
 /// not as a `Value` tree: a tree of 10,000 report rows costs several times the memory and CPU
-/// of the text.
+/// of the text. The rows are the recorder's own compact JSON objects, taken, not copied.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    parts: Vec<(String, String)>,
+    parts: Vec<(String, Part)>,
+}
+
+/// One top-level value.
+#[derive(Debug, Clone)]
+enum Part {
+    /// Pretty JSON text.
+    Text(String),
+    /// An array of compact JSON objects, one per line, as serde_json's pretty printer writes an
+    /// array of raw values.
+    Rows(Vec<Box<RawValue>>),
 }
 
 impl Document {
     /// Run information, the stage's counts and its rows under `key` (e.g. `accounts`).
-    pub fn new<R: Serialize>(
+    pub fn new(
         run: &RunInfo,
         counts: &BTreeMap<String, usize>,
         key: &str,
-        rows: &[R],
+        rows: Vec<Box<RawValue>>,
     ) -> Document {
         let mut doc = Document::default();
         if let Ok(Value::Object(fields)) = serde_json::to_value(run) {
@@ -29,15 +40,18 @@ impl Document {
                 doc = doc.with(&name, &value);
             }
         }
-        doc.with("counts", counts).with(key, rows)
+        doc.with("counts", counts).put(key, Part::Rows(rows))
     }
 
     /// Adds (or replaces) a top-level key.
-    pub fn with<T: Serialize + ?Sized>(mut self, key: &str, value: &T) -> Document {
-        let raw = raw(value);
+    pub fn with<T: Serialize + ?Sized>(self, key: &str, value: &T) -> Document {
+        self.put(key, Part::Text(raw(value)))
+    }
+
+    fn put(mut self, key: &str, value: Part) -> Document {
         match self.parts.iter_mut().find(|(k, _)| k == key) {
-            Some(part) => part.1 = raw,
-            None => self.parts.push((key.to_string(), raw)),
+            Some(part) => part.1 = value,
+            None => self.parts.push((key.to_string(), value)),
         }
         self
     }
@@ -59,16 +73,42 @@ impl Document {
             }
             let key = serde_json::to_string(key).unwrap_or_else(|_| "\"?\"".into());
             write!(out, "\n  {key}: ")?;
-            for (n, line) in value.split('\n').enumerate() {
-                if n > 0 {
-                    // Inside strings a newline is always escaped: this only indents structure.
-                    out.write_all(b"\n  ")?;
-                }
-                out.write_all(line.as_bytes())?;
+            match value {
+                Part::Text(text) => indented(out, text)?,
+                Part::Rows(rows) => write_rows(out, rows)?,
             }
         }
         out.write_all(b"\n}\n")
     }
+}
+
+/// Pretty JSON text one level down: every line after the first indented by two spaces.
+fn indented<W: std::io::Write + ?Sized>(out: &mut W, text: &str) -> std::io::Result<()> {
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            // Inside strings a newline is always escaped: this only indents structure.
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The rows as serde_json pretty-prints an array of raw values one level down: `[]` when
+/// empty, else one compact object per line.
+fn write_rows<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    rows: &[Box<RawValue>],
+) -> std::io::Result<()> {
+    if rows.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, row) in rows.iter().enumerate() {
+        out.write_all(if i > 0 { b",\n    " } else { b"\n    " })?;
+        out.write_all(row.get().as_bytes())?;
+    }
+    out.write_all(b"\n  ]")
 }
 
 /// Pretty JSON text of a value. Kept as text: serde_json wrote it, so it is not parsed again
@@ -96,11 +136,39 @@ mod tests {
         }
     }
 
+    fn rows<R: Serialize>(rows: &[R]) -> Vec<Box<RawValue>> {
+        rows.iter()
+            .map(|r| serde_json::value::to_raw_value(r).expect("serializes"))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_written_as_serde_json_pretty_prints_them_nested() {
+        let many = rows(&[
+            serde_json::json!({"a": "x\ny", "b": [1, 2], "c": {}}),
+            serde_json::json!({"a": ""}),
+        ]);
+        for rows in [Vec::new(), many[..1].to_vec(), many] {
+            let doc = Document::new(&run(), &BTreeMap::new(), "accounts", rows.clone());
+            #[derive(Serialize)]
+            struct Whole<'a> {
+                accounts: &'a [Box<RawValue>],
+            }
+            let expected =
+                serde_json::to_string_pretty(&Whole { accounts: &rows }).expect("pretty");
+            let text = doc.render();
+            let at = text.find("\n  \"accounts\"").expect("the rows' key");
+            let ours = format!("{{{}", &text[at..]);
+            assert_eq!(ours, format!("{expected}\n"));
+        }
+    }
+
     #[test]
     fn a_document_is_one_json_object_with_run_counts_rows_and_extras() {
         let mut counts = BTreeMap::new();
         counts.insert("eligible".to_string(), 2);
-        let doc = Document::new(&run(), &counts, "accounts", &["a", "b"]).with("plan", &["step"]);
+        let doc =
+            Document::new(&run(), &counts, "accounts", rows(&["a", "b"])).with("plan", &["step"]);
         let value: Value = serde_json::from_str(&doc.render()).expect("one document");
         assert_eq!(value["organization"], "o-abc");
         assert_eq!(value["counts"]["eligible"], 2);

@@ -189,7 +189,12 @@ mod tests {
             reads: Vec::new(),
             counts: BTreeMap::new(),
             incomplete: None,
-            doc: Document::new(&run, &BTreeMap::new(), "accounts", &["row"]),
+            doc: Document::new(
+                &run,
+                &BTreeMap::new(),
+                "accounts",
+                vec![serde_json::value::to_raw_value("row").expect("a string")],
+            ),
             exits: vec![Exit::Success],
             text: "READ TEXT\n".into(),
         }

@@ -58,7 +58,7 @@ where
         &finish_run(&env.run, incomplete.clone()),
         &counts,
         spec.rows,
-        recorder.rows(),
+        recorder.take_rows(),
     );
     let read_json = env.report_path(spec.read, "json");
     let mut exits = vec![settle(&recorder, &read_json, &doc)];

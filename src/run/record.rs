@@ -87,6 +87,12 @@ impl<W: Write, R: Serialize + Default> Recorder<W, R> {
     pub fn rows(&self) -> &[Box<RawValue>] {
         &self.rows
     }
+
+    /// Every row recorded, written or not, as its JSON object, taken out of the recorder (the
+    /// JSON report holds them; nothing is copied).
+    pub fn take_rows(&mut self) -> Vec<Box<RawValue>> {
+        std::mem::take(&mut self.rows)
+    }
 }
 
 #[cfg(test)]
