@@ -117,6 +117,8 @@ struct Account {
     generated: u32,
     /// `GenerateCredentialReport` fails with this code every time.
     report_fails: Option<&'static str>,
+    /// Codes the next `GetCredentialReport` calls of a complete report fail with, in order.
+    report_gets_fail: Vec<&'static str>,
     /// Listing the credentials IAM records no use for fails.
     credentials_fail: bool,
     /// Users deleted so far, and how many `exists` reads still see them (eventual consistency).
@@ -234,6 +236,11 @@ impl Fake {
     /// password's deletion) still show it as it was.
     pub fn lagging_updates(self, id: &str, reads: u32) -> Self {
         self.edit(id, |a| a.update_lag = reads)
+    }
+
+    /// The next `GetCredentialReport` calls of a complete report fail with `codes`, in order.
+    pub fn report_gets_fail(self, id: &str, codes: &[&'static str]) -> Self {
+        self.edit(id, |a| a.report_gets_fail = codes.to_vec())
     }
 
     /// Every `GenerateCredentialReport` fails with `code`.
@@ -412,6 +419,10 @@ impl Read for Session {
         let account = state.accounts.entry(self.account.clone()).or_default();
         if account.generated <= account.polls {
             return Err(error("GetCredentialReport", "ReportInProgress"));
+        }
+        if !account.report_gets_fail.is_empty() {
+            let code = account.report_gets_fail.remove(0);
+            return Err(error("GetCredentialReport", code));
         }
         let root = format!(
             "<root_account>,arn:aws:iam::{}:root,{},not_supported,N/A,not_supported,not_supported,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",

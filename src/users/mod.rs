@@ -38,6 +38,8 @@ pub mod verdict;
 #[cfg(test)]
 mod delete_tests;
 #[cfg(test)]
+mod spec_tests;
+#[cfg(test)]
 mod tests;
 
 pub use audit_job::Job;

@@ -183,6 +183,45 @@ async fn a_report_still_being_generated_is_waited_for_not_reported() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_waits_between_polls_start_at_100_ms_and_double() {
+    let fake = member()
+        .user(MEMBER, user("intern", 10))
+        .report_polls(MEMBER, 4);
+    let start = tokio::time::Instant::now();
+    audit(&fake, &Cancel::default()).await;
+    // 100 + 200 + 400 + 800 ms before the second to fifth generations.
+    assert_eq!(start.elapsed(), Duration::from_millis(1500));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_complete_report_not_yet_readable_is_generated_again_and_waited_for() {
+    for code in ["ReportInProgress", "ReportNotPresent", "ReportExpired"] {
+        let fake = member()
+            .user(MEMBER, user("intern", 10))
+            .report_gets_fail(MEMBER, &[code, code]);
+        let run = audit(&fake, &Cancel::default()).await;
+        assert_eq!(run.finished.exit, Exit::Success, "{code}");
+        assert_eq!(verdict(&run.doc, MEMBER, "intern"), "new", "{code}");
+        assert_eq!(generated(&fake), 3, "{code}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_report_read_refused_makes_the_account_unknown_at_once() {
+    let fake = member()
+        .user(MEMBER, user("intern", 10))
+        .report_gets_fail(MEMBER, &["AccessDenied"]);
+    let run = audit(&fake, &Cancel::default()).await;
+    assert_eq!(run.finished.exit, Exit::Partial);
+    assert_eq!(verdict(&run.doc, MEMBER, "intern"), "");
+    assert_eq!(
+        row(&run.doc, MEMBER, "")["error"],
+        "GetCredentialReport: AccessDenied: from the fake"
+    );
+    assert_eq!(generated(&fake), 1);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_report_that_keeps_failing_makes_the_account_unknown_with_the_code() {
     let fake = member()
         .user(MEMBER, user("intern", 10))
